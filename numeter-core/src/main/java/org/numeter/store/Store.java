@@ -1,0 +1,31 @@
+package org.numeter.store;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import org.numeter.model.Plugin;
+import org.numeter.model.SampleBatch;
+
+/**
+ * Where samples end: round-robin series per host, plugin and field, with each plugin's metadata. The storage role
+ * serves one over HTTP; {@link InMemoryStore} and the rrd4j store pass the same contract suite
+ * ({@code numeter-testkit}).
+ *
+ * <p>Writes are idempotent per point: a batch at or before the last stored timestamp of its plugin is dropped and
+ * counted as a duplicate, which is what makes at-least-once delivery store each point once.
+ */
+public interface Store extends Closeable {
+
+    WriteResult write(List<SampleBatch> batches) throws IOException;
+
+    List<HostSummary> hosts() throws IOException;
+
+    /** The plugins of a host, or empty when the host is unknown. */
+    List<PluginSummary> plugins(String host) throws IOException;
+
+    Optional<Plugin> plugin(String host, String plugin) throws IOException;
+
+    /** The series of a plugin's fields; throws {@link java.util.NoSuchElementException} for an unknown plugin. */
+    Series fetch(SeriesQuery query) throws IOException;
+}
