@@ -1,0 +1,319 @@
+package org.numeter.web;
+
+import io.javalin.Javalin;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.numeter.codec.Json;
+import org.numeter.component.CheckResult;
+import org.numeter.component.Component;
+import org.numeter.web.internal.AccountApi;
+import org.numeter.web.internal.Access;
+import org.numeter.web.internal.AdminApi;
+import org.numeter.web.internal.Auth;
+import org.numeter.web.internal.Database;
+import org.numeter.web.internal.ErrorMapping;
+import org.numeter.web.internal.GroupRepository;
+import org.numeter.web.internal.HostApi;
+import org.numeter.web.internal.HostRegistry;
+import org.numeter.web.internal.HostRepository;
+import org.numeter.web.internal.LoginThrottle;
+import org.numeter.web.internal.Pages;
+import org.numeter.web.internal.Secrets;
+import org.numeter.web.internal.SessionRepository;
+import org.numeter.web.internal.StorageClient;
+import org.numeter.web.internal.Storages;
+import org.numeter.web.internal.TokenRepository;
+import org.numeter.web.internal.UserRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The web role: users log in and see, for every host of their groups, a dashboard built from the plugins'
+ * metadata, with data from every configured storage. Serves the pages and the REST API (docs/api.md, section 3).
+ *
+ * <pre>{@code
+ * WebServer web = WebServer.builder().port(8080).dataDir(Path.of("data"))
+ *         .storages(List.of(URI.create("http://127.0.0.1:8081/"))).build();
+ * web.start();   // creates the database, and the first admin on first start
+ * }</pre>
+ */
+public final class WebServer implements Component {
+    private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
+
+    private final Builder config;
+    private Database database;
+    private Javalin app;
+    private Storages storages;
+
+    private WebServer(Builder config) {
+        this.config = config;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public synchronized void start() {
+        if (app != null) {
+            throw new IllegalStateException("web already started");
+        }
+        String url = config.jdbcUrl != null ? config.jdbcUrl
+                : "jdbc:h2:file:" + config.dataDir.toAbsolutePath().resolve("web");
+        database = Database.open(url, config.dbUser, config.dbPassword);
+        try {
+            wire();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void wire() {
+        Clock clock = config.clock;
+        UserRepository users = new UserRepository(database.db());
+        GroupRepository groups = new GroupRepository(database.db());
+        HostRepository hosts = new HostRepository(database.db());
+        SessionRepository sessions = new SessionRepository(database.db());
+        TokenRepository tokens = new TokenRepository(database.db());
+        Secrets secrets = new Secrets(config.passwordCost);
+        createFirstAdmin(users, secrets, clock);
+
+        HostRegistry registry = new HostRegistry(hosts, groups, config.hostPatterns, clock);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(config.storageTimeout).build();
+        List<StorageClient> clients = config.storages.stream()
+                .map(u -> new StorageClient(u, http, config.storageTimeout)).toList();
+        storages = new Storages(clients, config.storageRefresh, clock, registry::seen);
+        Access access = new Access(hosts);
+        Auth auth = new Auth(users, sessions, tokens, secrets, new LoginThrottle(config.loginAttempts,
+                Duration.ofMinutes(5).toMillis(), clock), clock, config.secureCookies, Duration.ofHours(12));
+
+        app = Javalin.create(c -> {
+            c.showJavalinBanner = false;
+            c.startupWatcherEnabled = false;
+            c.jsonMapper(new JavalinJackson(Json.mapper(), false));
+            c.http.maxRequestSize = 64 * 1024;
+            c.staticFiles.add(s -> {
+                s.hostedPath = "/static";
+                s.directory = "/public";
+                s.location = Location.CLASSPATH;
+            });
+        });
+        new ErrorMapping().register(app);
+        app.before(ctx -> {
+            ctx.header("X-Content-Type-Options", "nosniff");
+            ctx.header("X-Frame-Options", "DENY");
+            ctx.header("Referrer-Policy", "same-origin");
+            ctx.header("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:;"
+                    + " style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'");
+        });
+        app.before("/api/*", ctx -> {
+            ctx.header("Cache-Control", "no-store");
+            String path = ctx.path();
+            if (!path.equals("/api/login") && !path.equals("/api/logout") && !path.equals("/api/health")) {
+                auth.guardApi(ctx);
+            }
+        });
+        app.post("/api/login", auth::login);
+        app.post("/api/logout", auth::logout);
+        app.get("/api/health", ctx -> {
+            CheckResult r = check();
+            ctx.status(r.ok() ? 200 : 503).json(r);
+        });
+        new AccountApi(users, tokens, secrets, clock).register(app);
+        new HostApi(access, storages, hosts, clock).register(app);
+        new AdminApi(access, users, groups, hosts, sessions, storages, secrets, clock).register(app);
+        new Pages(auth, access).register(app);
+        app.start(config.bind, config.port);
+        LOG.info("web listening on http://{}:{}/ with {} storage(s)", config.bind, app.port(), clients.size());
+    }
+
+    private void createFirstAdmin(UserRepository users, Secrets secrets, Clock clock) {
+        if (users.count() > 0) {
+            return;
+        }
+        boolean generated = config.adminPassword == null;
+        String password = generated ? Secrets.randomPassword() : config.adminPassword;
+        users.create("admin", "", secrets.hashPassword(password), true, true, clock.millis());
+        if (generated) {
+            config.console.println("Numeter web: created user 'admin' with the one-time password " + password
+                    + " ; log in and change it under Account.");
+        } else {
+            config.console.println("Numeter web: created user 'admin' with the configured password.");
+        }
+    }
+
+    /** The port listened on: the configured one, or the one chosen when it was 0. */
+    public int port() {
+        if (app == null) {
+            throw new IllegalStateException("web not started");
+        }
+        return app.port();
+    }
+
+    /** Where a browser reaches it, e.g. {@code http://127.0.0.1:8080/}. */
+    public URI uri() {
+        String host = config.bind.equals("0.0.0.0") || config.bind.equals("::") ? "127.0.0.1" : config.bind;
+        return URI.create("http://" + host + ":" + port() + "/");
+    }
+
+    @Override
+    public CheckResult check() {
+        if (app == null || database == null || !database.isOpen()) {
+            return CheckResult.failed("web not started");
+        }
+        long down = storages.snapshot().storages().stream().filter(s -> !s.up()).count();
+        return down == 0 ? CheckResult.OK
+                : new CheckResult(true, down + " of " + storages.clients().size() + " storage(s) down");
+    }
+
+    @Override
+    public synchronized void close() {
+        if (app != null) {
+            app.stop();
+            app = null;
+        }
+        if (database != null) {
+            database.close();
+            database = null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "WebServer{bind=" + config.bind + ", port=" + config.port + ", storages=" + config.storages + "}";
+    }
+
+    /** Settings of the web role; every one has a default. */
+    public static final class Builder {
+        private String bind = "0.0.0.0";
+        private int port = 8080;
+        private Path dataDir = Path.of("numeter-data", "web");
+        private String jdbcUrl;
+        private String dbUser = "";
+        private String dbPassword = "";
+        private List<URI> storages = List.of();
+        private String adminPassword;
+        private final Map<String, String> hostPatterns = new LinkedHashMap<>();
+        private int passwordCost = 12;
+        private int loginAttempts = 5;
+        private boolean secureCookies;
+        private Duration storageRefresh = Duration.ofSeconds(10);
+        private Duration storageTimeout = Duration.ofSeconds(5);
+        private Clock clock = Clock.systemUTC();
+        private PrintStream console = System.out;
+
+        private Builder() {}
+
+        /** The address to listen on; default {@code 0.0.0.0}. */
+        public Builder bind(String bind) {
+            this.bind = Objects.requireNonNull(bind, "bind");
+            return this;
+        }
+
+        /** The port; 0 picks a free one ({@link WebServer#port()} tells which). Default 8080. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("web port " + port + " is not between 0 and 65535");
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** Where the embedded H2 database lives when no {@link #database} URL is given. */
+        public Builder dataDir(Path dataDir) {
+            this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+            return this;
+        }
+
+        /** A JDBC URL (H2 or PostgreSQL) and its credentials; null URL for the embedded H2 under the data dir. */
+        public Builder database(String jdbcUrl, String user, String password) {
+            this.jdbcUrl = jdbcUrl;
+            this.dbUser = user == null ? "" : user;
+            this.dbPassword = password == null ? "" : password;
+            return this;
+        }
+
+        /** The storages' base URLs, e.g. {@code http://storage1:8081/}. */
+        public Builder storages(List<URI> storages) {
+            this.storages = List.copyOf(storages);
+            return this;
+        }
+
+        /** The first admin's password, used only when the database has no user; null prints a random one. */
+        public Builder adminPassword(String adminPassword) {
+            this.adminPassword = adminPassword;
+            return this;
+        }
+
+        /** New hosts whose id matches the glob ({@code *}, {@code ?}) are put in the group (created if needed). */
+        public Builder hostPattern(String glob, String group) {
+            this.hostPatterns.put(Objects.requireNonNull(glob, "glob"), Objects.requireNonNull(group, "group"));
+            return this;
+        }
+
+        /** bcrypt's cost, 4 to 31; default 12. Tests lower it. */
+        public Builder passwordCost(int cost) {
+            if (cost < 4 || cost > 31) {
+                throw new IllegalArgumentException("password cost " + cost + " is not between 4 and 31");
+            }
+            this.passwordCost = cost;
+            return this;
+        }
+
+        /** Failed logins allowed per username or address within 5 minutes; default 5. */
+        public Builder loginAttempts(int attempts) {
+            if (attempts < 1) {
+                throw new IllegalArgumentException("login attempts " + attempts + " must be at least 1");
+            }
+            this.loginAttempts = attempts;
+            return this;
+        }
+
+        /** Marks the session cookie Secure; set it when the web is served over HTTPS. */
+        public Builder secureCookies(boolean secure) {
+            this.secureCookies = secure;
+            return this;
+        }
+
+        /** How long the merged host list of the storages is reused; default 10 s. */
+        public Builder storageRefresh(Duration refresh) {
+            this.storageRefresh = Objects.requireNonNull(refresh, "storageRefresh");
+            return this;
+        }
+
+        /** How long to wait for a storage; default 5 s. */
+        public Builder storageTimeout(Duration timeout) {
+            this.storageTimeout = Objects.requireNonNull(timeout, "storageTimeout");
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Where the first admin's password is printed; default standard output. */
+        public Builder console(PrintStream console) {
+            this.console = Objects.requireNonNull(console, "console");
+            return this;
+        }
+
+        public WebServer build() {
+            List<URI> copy = new ArrayList<>(storages);
+            this.storages = List.copyOf(copy);
+            return new WebServer(this);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package org.numeter.web.internal;
+
+import io.javalin.http.Context;
+import io.javalin.http.Cookie;
+import io.javalin.http.HandlerType;
+import io.javalin.http.SameSite;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Who is asking. A browser holds a session cookie (HttpOnly, SameSite=Strict) and sends the session's CSRF token
+ * in {@code X-CSRF-Token} with every change; a script sends {@code Authorization: Bearer <api token>} instead and
+ * needs no CSRF token, since no browser sends that header by itself.
+ */
+public final class Auth {
+    public static final String COOKIE = "numeter_session";
+    public static final String CSRF_HEADER = "X-CSRF-Token";
+    private static final String PRINCIPAL = "numeter.principal";
+
+    /** An authenticated caller; {@code csrf} is null for API tokens. */
+    public record Principal(User user, String csrf) {}
+
+    record LoginRequest(String username, String password) {}
+
+    private final UserRepository users;
+    private final SessionRepository sessions;
+    private final TokenRepository tokens;
+    private final Secrets secrets;
+    private final LoginThrottle throttle;
+    private final Clock clock;
+    private final boolean secureCookies;
+    private final Duration sessionLength;
+
+    public Auth(UserRepository users, SessionRepository sessions, TokenRepository tokens, Secrets secrets,
+            LoginThrottle throttle, Clock clock, boolean secureCookies, Duration sessionLength) {
+        this.users = users;
+        this.sessions = sessions;
+        this.tokens = tokens;
+        this.secrets = secrets;
+        this.throttle = throttle;
+        this.clock = clock;
+        this.secureCookies = secureCookies;
+        this.sessionLength = sessionLength;
+    }
+
+    public void login(Context ctx) {
+        LoginRequest req = Input.body(ctx, LoginRequest.class);
+        String username = req.username() == null ? "" : req.username();
+        if (username.length() > 64 || req.password() == null || req.password().length() > 200) {
+            throw HttpProblem.badRequest("username or password is too long");
+        }
+        String address = ctx.ip();
+        long wait = throttle.retryAfter(username, address);
+        if (wait > 0) {
+            ctx.header("Retry-After", Long.toString(wait));
+            throw HttpProblem.tooManyRequests("too many failed logins; try again in " + wait + " s");
+        }
+        Optional<User> user = users.byUsername(username);
+        String hash = user.flatMap(u -> users.passwordHash(u.id())).orElse(null);
+        boolean ok = secrets.verifyPassword(req.password(), hash) && user.get().active();
+        if (!ok) {
+            throttle.failed(username, address);
+            throw HttpProblem.unauthorized("wrong username or password");
+        }
+        throttle.succeeded(username);
+        String id = Secrets.randomToken();
+        String csrf = Secrets.randomToken();
+        long now = clock.millis();
+        sessions.deleteExpired(now);
+        sessions.create(id, user.get().id(), csrf, now, now + sessionLength.toMillis());
+        ctx.cookie(new Cookie(COOKIE, id, "/", -1, secureCookies, 0, true, null, null, SameSite.STRICT));
+        ctx.json(Map.of("user", user.get(), "csrf", csrf));
+    }
+
+    public void logout(Context ctx) {
+        String id = ctx.cookie(COOKIE);
+        if (id != null) {
+            sessions.delete(id);
+        }
+        ctx.cookie(new Cookie(COOKIE, "", "/", 0, secureCookies, 0, true, null, null, SameSite.STRICT));
+        ctx.status(204);
+    }
+
+    /** The caller, from its session cookie or API token, or empty; an inactive user is nobody. */
+    public Optional<Principal> authenticate(Context ctx) {
+        String authorization = ctx.header("Authorization");
+        if (authorization != null && authorization.startsWith("Bearer ")) {
+            String token = authorization.substring(7).trim();
+            if (token.isEmpty() || token.length() > 200) {
+                return Optional.empty();
+            }
+            return tokens.userOf(token, clock.millis()).flatMap(users::byId).filter(User::active)
+                    .map(u -> new Principal(u, null));
+        }
+        String id = ctx.cookie(COOKIE);
+        if (id == null || id.isEmpty() || id.length() > 200) {
+            return Optional.empty();
+        }
+        return sessions.find(id, clock.millis()).flatMap(s -> users.byId(s.userId()).filter(User::active)
+                .map(u -> new Principal(u, s.csrf())));
+    }
+
+    /** Run before every API route but login: 401 without a caller, 403 for a change without its CSRF token. */
+    public void guardApi(Context ctx) {
+        Principal p = authenticate(ctx).orElseThrow(() -> HttpProblem.unauthorized("log in first"));
+        HandlerType m = ctx.method();
+        boolean change = m == HandlerType.POST || m == HandlerType.PUT || m == HandlerType.PATCH
+                || m == HandlerType.DELETE;
+        if (change && p.csrf() != null && !Secrets.sameSecret(p.csrf(), ctx.header(CSRF_HEADER))) {
+            throw HttpProblem.forbidden("missing or wrong " + CSRF_HEADER + " header");
+        }
+        ctx.attribute(PRINCIPAL, p);
+    }
+
+    public static User user(Context ctx) {
+        Principal p = ctx.attribute(PRINCIPAL);
+        if (p == null) {
+            throw HttpProblem.unauthorized("log in first");
+        }
+        return p.user();
+    }
+
+    public static Principal principal(Context ctx) {
+        Principal p = ctx.attribute(PRINCIPAL);
+        if (p == null) {
+            throw HttpProblem.unauthorized("log in first");
+        }
+        return p;
+    }
+}

@@ -1,0 +1,53 @@
+package org.numeter.web.internal;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.Closeable;
+import org.flywaydb.core.Flyway;
+
+/** The web's own relational database: a connection pool, migrated to the newest schema when opened. */
+public final class Database implements Closeable {
+    private final HikariDataSource pool;
+    private final Db db;
+
+    private Database(HikariDataSource pool) {
+        this.pool = pool;
+        this.db = new Db(pool);
+    }
+
+    /** Opens the pool and applies every migration under {@code db/migration}; fails naming the URL. */
+    public static Database open(String url, String user, String password) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(8);
+        config.setPoolName("numeter-web");
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("web database " + url + " cannot be opened: " + e.getMessage(), e);
+        }
+        try {
+            Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+        } catch (RuntimeException e) {
+            pool.close();
+            throw new IllegalStateException("web database " + url + " cannot be migrated: " + e.getMessage(), e);
+        }
+        return new Database(pool);
+    }
+
+    public Db db() {
+        return db;
+    }
+
+    public boolean isOpen() {
+        return !pool.isClosed();
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -1,0 +1,176 @@
+package org.numeter.web.internal;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.numeter.model.Field;
+import org.numeter.model.Plugin;
+
+/**
+ * How to draw a plugin, decided from its metadata alone, in the terms the browser's dygraphs needs: the series in
+ * drawing order, each with its label, colour, fill and sign, plus the axis and the warning and critical lines.
+ * Built here, in Java, so that munin's rules are tested once and the page only applies them.
+ *
+ * @param title the graph title
+ * @param vlabel the vertical axis label, or empty
+ * @param base 1000 or 1024 (binary unit prefixes)
+ * @param logarithmic whether the value axis is logarithmic
+ * @param lower the lower limit, or null
+ * @param upper the upper limit, or null
+ * @param stacked whether series add up (munin's STACK and AREASTACK)
+ * @param series what is drawn, in order
+ * @param lines horizontal warning and critical lines
+ */
+public record GraphSpec(
+        String title,
+        String vlabel,
+        int base,
+        boolean logarithmic,
+        Double lower,
+        Double upper,
+        boolean stacked,
+        List<Series> series,
+        List<Line> lines) {
+
+    /** Munin's default palette, so that a graph looks the same as it did in munin. */
+    static final List<String> PALETTE = List.of("00CC00", "0066B3", "FF8000", "FFCC00", "330099", "990099",
+            "CCFF00", "FF0000", "808080", "008F00", "00487D", "B35A00", "B38F00", "6B006B", "8FB300", "B30000",
+            "BEBEBE", "80FF80", "80C9FF", "FFC080", "FFE680", "AA80FF", "EE00CC", "FF8080", "666600", "FFBFFF",
+            "00FFCC", "CC6699", "999900");
+
+    /**
+     * One drawn series.
+     *
+     * @param field the field whose values it shows
+     * @param label its legend text, unique within the graph
+     * @param colour a {@code #rrggbb} colour
+     * @param fill whether the area under it is filled
+     * @param width the line width in pixels
+     * @param negate whether values are drawn below the axis (the {@code negative} half of an in/out pair)
+     */
+    public record Series(String field, String label, String colour, boolean fill, int width, boolean negate) {}
+
+    /**
+     * A horizontal line.
+     *
+     * @param value where
+     * @param kind {@code warning} or {@code critical}
+     * @param label the field it belongs to
+     */
+    public record Line(double value, String kind, String label) {}
+
+    /** The fields to ask the storage for, in series order. */
+    public List<String> fields() {
+        return series.stream().map(Series::field).toList();
+    }
+
+    public List<String> labels() {
+        return series.stream().map(Series::label).toList();
+    }
+
+    public static GraphSpec of(Plugin plugin) {
+        Map<String, Field> byName = new LinkedHashMap<>();
+        for (Field f : plugin.fields()) {
+            byName.put(f.name(), f);
+        }
+        List<Field> ordered = new ArrayList<>();
+        for (String name : plugin.order()) {
+            Field f = byName.get(name);
+            if (f != null && !ordered.contains(f)) {
+                ordered.add(f);
+            }
+        }
+        for (Field f : plugin.fields()) {
+            if (!ordered.contains(f)) {
+                ordered.add(f);
+            }
+        }
+        Set<String> negatives = new LinkedHashSet<>();
+        for (Field f : ordered) {
+            if (f.graph() && f.negative() != null && byName.containsKey(f.negative())) {
+                negatives.add(f.negative());
+            }
+        }
+        List<Series> series = new ArrayList<>();
+        List<Line> lines = new ArrayList<>();
+        Set<String> labels = new LinkedHashSet<>();
+        boolean stacked = false;
+        int paletteIndex = 0;
+        for (Field f : ordered) {
+            if (!f.graph() || negatives.contains(f.name())) {
+                continue;
+            }
+            String colour = colour(f, paletteIndex++);
+            String draw = f.draw() == null ? "LINE1" : f.draw().toUpperCase(Locale.ROOT);
+            stacked |= draw.equals("STACK") || draw.equals("AREASTACK") || draw.equals("LINESTACK");
+            boolean fill = draw.equals("AREA") || draw.equals("STACK") || draw.equals("AREASTACK");
+            int width = draw.endsWith("3") ? 3 : draw.endsWith("2") ? 2 : 1;
+            series.add(new Series(f.name(), unique(labels, f.label(), f.name()), colour, fill, width, false));
+            lines.addAll(lines(f, f.label(), false));
+            if (f.negative() != null && byName.containsKey(f.negative())) {
+                Field neg = byName.get(f.negative());
+                String label = neg.label().equals(neg.name()) ? f.label() + " (-)" : neg.label();
+                series.add(new Series(neg.name(), unique(labels, label, neg.name()), colour, fill, width, true));
+                lines.addAll(lines(neg, label, true));
+            }
+        }
+        // dygraphs stacks every series; mirrored in/out pairs would pile onto each other, so they win.
+        if (!negatives.isEmpty()) {
+            stacked = false;
+        }
+        return new GraphSpec(plugin.title(), plugin.vlabel() == null ? "" : plugin.vlabel(), plugin.base(),
+                plugin.logarithmic(), boxed(plugin.lowerLimit()), boxed(plugin.upperLimit()), stacked,
+                List.copyOf(series), List.copyOf(lines));
+    }
+
+    private static String colour(Field f, int index) {
+        String c = f.colour();
+        if (c != null && c.matches("[0-9A-Fa-f]{6}")) {
+            return "#" + c.toUpperCase(Locale.ROOT);
+        }
+        return "#" + PALETTE.get(index % PALETTE.size());
+    }
+
+    private static String unique(Set<String> taken, String label, String field) {
+        String l = label;
+        if (!taken.add(l)) {
+            l = label + " [" + field + "]";
+            taken.add(l);
+        }
+        return l;
+    }
+
+    /** Munin ranges are {@code max}, {@code min:max}, {@code min:} or {@code :max}; each bound is a line. */
+    static List<Line> lines(Field f, String label, boolean negate) {
+        List<Line> out = new ArrayList<>();
+        addRange(out, f.warning(), "warning", label, negate);
+        addRange(out, f.critical(), "critical", label, negate);
+        return out;
+    }
+
+    private static void addRange(List<Line> out, String range, String kind, String label, boolean negate) {
+        if (range == null || range.isBlank()) {
+            return;
+        }
+        String[] parts = range.contains(":") ? range.split(":", -1) : new String[] {"", range};
+        for (String p : parts) {
+            if (p.isBlank()) {
+                continue;
+            }
+            try {
+                double v = Double.parseDouble(p.trim());
+                out.add(new Line(negate ? -v : v, kind, label));
+            } catch (NumberFormatException e) {
+                // munin ignores a bound it cannot read; so does the graph
+            }
+        }
+    }
+
+    private static Double boxed(java.util.OptionalDouble d) {
+        return d.isPresent() ? d.getAsDouble() : null;
+    }
+}

@@ -1,0 +1,213 @@
+package org.numeter.web.internal;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.numeter.codec.BatchCodec;
+import org.numeter.model.Plugin;
+import org.numeter.store.PluginSummary;
+
+/**
+ * The hosts a user may see, their plugins, graphs, data and PNGs. Every route that names a host goes through
+ * {@link #host}, which is where {@link Access} decides; nothing here reaches a storage for an unchecked host.
+ */
+public final class HostApi {
+    static final long MAX_RANGE = 20L * 366 * 86400;
+
+    /** A route below {@code /api/hosts/{host}}, called only for a host the user may see. */
+    @FunctionalInterface
+    interface HostHandler {
+        void handle(Context ctx, User user, String host) throws IOException;
+    }
+
+    private final Access access;
+    private final Storages storages;
+    private final HostRepository hosts;
+    private final Clock clock;
+
+    public HostApi(Access access, Storages storages, HostRepository hosts, Clock clock) {
+        this.access = access;
+        this.storages = storages;
+        this.hosts = hosts;
+        this.clock = clock;
+    }
+
+    public void register(Javalin app) {
+        app.get("/api/hosts", this::list);
+        app.get("/api/tree", this::tree);
+        app.get("/api/hosts/{host}", host(this::hostDetail));
+        app.get("/api/hosts/{host}/plugins/{plugin}", host(this::plugin));
+        app.get("/api/hosts/{host}/plugins/{plugin}/data", host(this::data));
+        app.get("/api/hosts/{host}/plugins/{plugin}/graph.png", host(this::png));
+    }
+
+    /** The one gate of every host route. */
+    io.javalin.http.Handler host(HostHandler handler) {
+        return ctx -> {
+            User user = Auth.user(ctx);
+            String host = access.requireHost(user, ctx.pathParam("host"));
+            handler.handle(ctx, user, host);
+        };
+    }
+
+    record HostRow(String id, boolean available, int plugins, long lastUpdate, List<String> groups) {}
+
+    private void list(Context ctx) {
+        User user = Auth.user(ctx);
+        String q = query(ctx);
+        Storages.Snapshot snap = storages.snapshot();
+        Map<String, List<String>> assigned = hosts.assignments();
+        List<HostRow> rows = new ArrayList<>();
+        for (String id : access.visibleHosts(user)) {
+            if (!q.isEmpty() && !id.toLowerCase(Locale.ROOT).contains(q)) {
+                continue;
+            }
+            Storages.Located l = snap.hosts().get(id);
+            rows.add(new HostRow(id, l != null, l == null ? 0 : l.summary().plugins(),
+                    l == null ? 0 : l.summary().lastUpdate(), assigned.getOrDefault(id, List.of())));
+        }
+        ctx.json(rows);
+    }
+
+    record TreeGroup(String name, List<HostRow> hosts) {}
+
+    /** Groups, then hosts: the superuser also sees the hosts in no group, under {@code unassigned}. */
+    private void tree(Context ctx) {
+        User user = Auth.user(ctx);
+        String q = query(ctx);
+        Storages.Snapshot snap = storages.snapshot();
+        Map<String, List<String>> assigned = hosts.assignments();
+        Map<String, List<HostRow>> byGroup = new TreeMap<>();
+        List<HostRow> unassigned = new ArrayList<>();
+        List<String> mine = user.superuser() ? null
+                : hosts.groupsOfUser(user.id());
+        for (String id : access.visibleHosts(user)) {
+            if (!q.isEmpty() && !id.toLowerCase(Locale.ROOT).contains(q)) {
+                continue;
+            }
+            Storages.Located l = snap.hosts().get(id);
+            List<String> groups = assigned.getOrDefault(id, List.of());
+            HostRow row = new HostRow(id, l != null, l == null ? 0 : l.summary().plugins(),
+                    l == null ? 0 : l.summary().lastUpdate(), groups);
+            if (groups.isEmpty()) {
+                unassigned.add(row);
+            }
+            for (String g : groups) {
+                if (mine == null || mine.contains(g)) {
+                    byGroup.computeIfAbsent(g, k -> new ArrayList<>()).add(row);
+                }
+            }
+        }
+        List<TreeGroup> out = new ArrayList<>();
+        byGroup.forEach((g, list) -> out.add(new TreeGroup(g, list)));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("groups", out);
+        answer.put("unassigned", unassigned);
+        ctx.json(answer);
+    }
+
+    record Category(String name, List<PluginSummary> plugins) {}
+
+    private void hostDetail(Context ctx, User user, String host) throws IOException {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("id", host);
+        answer.put("groups", hosts.groupsOf(host).stream().map(Group::name).toList());
+        StorageClient storage = storages.storageOf(host).orElse(null);
+        List<Category> categories = new ArrayList<>();
+        boolean available = storage != null;
+        if (storage != null) {
+            try {
+                Map<String, List<PluginSummary>> byCategory = new TreeMap<>();
+                for (PluginSummary p : storage.plugins(host)) {
+                    byCategory.computeIfAbsent(p.category(), k -> new ArrayList<>()).add(p);
+                }
+                byCategory.forEach((c, list) -> {
+                    list.sort((a, b) -> a.name().compareTo(b.name()));
+                    categories.add(new Category(c, list));
+                });
+            } catch (StorageClient.StorageDownException e) {
+                available = false;
+            }
+        }
+        answer.put("available", available);
+        answer.put("categories", categories);
+        ctx.json(answer);
+    }
+
+    private void plugin(Context ctx, User user, String host) throws IOException {
+        Plugin meta = meta(host, Input.plugin(ctx.pathParam("plugin")));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("host", host);
+        answer.put("plugin", meta.name());
+        answer.put("meta", BatchCodec.tree(meta));
+        answer.put("graph", GraphSpec.of(meta));
+        ctx.json(answer);
+    }
+
+    private void data(Context ctx, User user, String host) throws IOException {
+        String pluginName = Input.plugin(ctx.pathParam("plugin"));
+        long[] range = range(ctx);
+        int points = (int) Input.longParam(ctx, "points", 800, 1, 5000);
+        Plugin meta = meta(host, pluginName);
+        GraphSpec spec = GraphSpec.of(meta);
+        StorageClient.Data data = storage(host).data(host, pluginName, range[0], range[1], points, spec.fields())
+                .orElseThrow(() -> HttpProblem.notFound("plugin '" + pluginName + "' of host '" + host
+                        + "' is unknown"));
+        ctx.json(SeriesAnswer.of(host, pluginName, spec, data));
+    }
+
+    private void png(Context ctx, User user, String host) throws IOException {
+        String pluginName = Input.plugin(ctx.pathParam("plugin"));
+        long[] range = range(ctx);
+        int width = (int) Input.longParam(ctx, "width", 800, 100, 4000);
+        int height = (int) Input.longParam(ctx, "height", 300, 50, 2000);
+        byte[] png = storage(host).graphPng(host, pluginName, range[0], range[1], width, height)
+                .orElseThrow(() -> HttpProblem.notFound("plugin '" + pluginName + "' of host '" + host
+                        + "' is unknown"));
+        ctx.contentType("image/png");
+        ctx.header("Cache-Control", "private, max-age=60");
+        ctx.result(png);
+    }
+
+    Plugin meta(String host, String plugin) throws IOException {
+        return storage(host).plugin(host, plugin).orElseThrow(() -> HttpProblem.notFound("plugin '" + plugin
+                + "' of host '" + host + "' is unknown"));
+    }
+
+    StorageClient storage(String host) {
+        return storages.storageOf(host).orElseThrow(() -> HttpProblem.unavailable("host '" + host
+                + "' is unavailable: no storage that answers holds it now"));
+    }
+
+    /** {@code from} and {@code to}: epoch seconds, default the last 24 hours. */
+    long[] range(Context ctx) {
+        long now = clock.millis() / 1000;
+        long to = Input.longParam(ctx, "to", now, 1, 32503680000L);
+        long from = Input.longParam(ctx, "from", to - 86400, 1, 32503680000L);
+        if (from >= to) {
+            throw HttpProblem.badRequest("from " + from + " is not before to " + to);
+        }
+        if (to - from > MAX_RANGE) {
+            throw HttpProblem.badRequest("from " + from + " to " + to + " spans more than 20 years");
+        }
+        return new long[] {from, to};
+    }
+
+    private static String query(Context ctx) {
+        String q = ctx.queryParam("q");
+        if (q == null) {
+            return "";
+        }
+        if (q.length() > 253) {
+            throw HttpProblem.badRequest("q '" + Input.quote(q) + "' is longer than 253 characters");
+        }
+        return q.trim().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,63 @@
+package org.numeter.web.internal;
+
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Slows password guessing: after {@code limit} failed logins for one username, or from one address, within the
+ * window, further attempts are refused until the oldest failure leaves the window. A success clears the username.
+ */
+public final class LoginThrottle {
+    private final int limit;
+    private final long windowMillis;
+    private final Clock clock;
+    private final Map<String, Deque<Long>> failures = new ConcurrentHashMap<>();
+
+    public LoginThrottle(int limit, long windowMillis, Clock clock) {
+        this.limit = limit;
+        this.windowMillis = windowMillis;
+        this.clock = clock;
+    }
+
+    /** Seconds to wait before trying again, or 0 when an attempt is allowed now. */
+    public long retryAfter(String username, String address) {
+        return Math.max(wait("u:" + username), wait("a:" + address));
+    }
+
+    public void failed(String username, String address) {
+        long now = clock.millis();
+        for (String key : new String[] {"u:" + username, "a:" + address}) {
+            Deque<Long> d = failures.computeIfAbsent(key, k -> new ArrayDeque<>());
+            synchronized (d) {
+                d.addLast(now);
+                while (d.size() > limit) {
+                    d.removeFirst();
+                }
+            }
+        }
+    }
+
+    public void succeeded(String username) {
+        failures.remove("u:" + username);
+    }
+
+    private long wait(String key) {
+        Deque<Long> d = failures.get(key);
+        if (d == null) {
+            return 0;
+        }
+        long now = clock.millis();
+        synchronized (d) {
+            while (!d.isEmpty() && now - d.peekFirst() >= windowMillis) {
+                d.removeFirst();
+            }
+            if (d.size() < limit) {
+                return 0;
+            }
+            return Math.max(1, (d.peekFirst() + windowMillis - now + 999) / 1000);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package org.numeter.web.internal;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The HTML pages: one shell for the signed-in application and one login page. They carry no data; the shell's
+ * script fetches everything from the REST API, which applies the permissions. A host page still answers 404 for a
+ * host the user may not see, so that even its status says nothing.
+ */
+public final class Pages {
+    private final Auth auth;
+    private final Access access;
+    private final String shell;
+    private final String login;
+
+    public Pages(Auth auth, Access access) {
+        this.auth = auth;
+        this.access = access;
+        this.shell = resource("/pages/app.html");
+        this.login = resource("/pages/login.html");
+    }
+
+    public void register(Javalin app) {
+        app.get("/login", ctx -> ctx.html(login));
+        app.get("/", this::shell);
+        app.get("/admin", this::shell);
+        app.get("/account", this::shell);
+        app.get("/hosts/{host}", ctx -> {
+            User user = signedIn(ctx);
+            if (user != null) {
+                access.requireHost(user, ctx.pathParam("host"));
+                ctx.html(shell);
+            }
+        });
+    }
+
+    private void shell(Context ctx) {
+        if (signedIn(ctx) != null) {
+            ctx.html(shell);
+        }
+    }
+
+    private User signedIn(Context ctx) {
+        return auth.authenticate(ctx).map(Auth.Principal::user).orElseGet(() -> {
+            ctx.redirect("/login");
+            return null;
+        });
+    }
+
+    private static String resource(String path) {
+        try (InputStream in = Pages.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + path);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

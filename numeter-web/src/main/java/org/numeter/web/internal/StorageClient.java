@@ -1,0 +1,174 @@
+package org.numeter.web.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.numeter.codec.BatchCodec;
+import org.numeter.codec.CodecException;
+import org.numeter.codec.Json;
+import org.numeter.model.Names;
+import org.numeter.model.Plugin;
+import org.numeter.store.HostSummary;
+import org.numeter.store.PluginSummary;
+
+/** A client of one storage's API v1 (docs/api.md, section 2). */
+public final class StorageClient {
+    /** A storage that does not answer, or answers with something that is not API v1. */
+    public static final class StorageDownException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        StorageDownException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Points as the storage gave them: {@code rows[i][f]} is field {@code fields.get(f)} at {@code times[i]};
+     * NaN is unknown.
+     */
+    public record Data(long step, List<String> fields, long[] times, double[][] rows) {}
+
+    private final URI base;
+    private final HttpClient http;
+    private final Duration timeout;
+
+    public StorageClient(URI base, HttpClient http, Duration timeout) {
+        String text = base.toString();
+        this.base = URI.create(text.endsWith("/") ? text : text + "/");
+        this.http = http;
+        this.timeout = timeout;
+    }
+
+    public URI uri() {
+        return base;
+    }
+
+    public List<HostSummary> hosts() throws IOException {
+        JsonNode root = json(get("api/v1/hosts").orElseThrow(() -> down("api/v1/hosts answered 404", null)));
+        List<HostSummary> out = new ArrayList<>();
+        for (JsonNode h : root) {
+            String id = h.path("id").asText();
+            try {
+                Names.requireHost(id);
+            } catch (IllegalArgumentException e) {
+                // A name the web could not route safely: leave it out rather than drop the whole storage.
+                continue;
+            }
+            out.add(new HostSummary(id, h.path("plugins").asInt(), h.path("lastUpdate").asLong()));
+        }
+        return out;
+    }
+
+    public List<PluginSummary> plugins(String host) throws IOException {
+        Optional<byte[]> body = get("api/v1/hosts/" + enc(host) + "/plugins");
+        List<PluginSummary> out = new ArrayList<>();
+        if (body.isEmpty()) {
+            return out;
+        }
+        for (JsonNode p : json(body.get())) {
+            out.add(new PluginSummary(p.path("name").asText(), p.path("title").asText(), p.path("category").asText()));
+        }
+        return out;
+    }
+
+    public Optional<Plugin> plugin(String host, String plugin) throws IOException {
+        Optional<byte[]> body = get("api/v1/hosts/" + enc(host) + "/plugins/" + enc(plugin));
+        try {
+            return body.map(BatchCodec::decodePlugin);
+        } catch (CodecException e) {
+            throw down("plugin " + plugin + " of host " + host + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Optional<Data> data(String host, String plugin, long from, long to, int points, List<String> fields)
+            throws IOException {
+        String query = "?from=" + from + "&to=" + to + "&points=" + points
+                + (fields.isEmpty() ? "" : "&fields=" + enc(String.join(",", fields)));
+        Optional<byte[]> body = get("api/v1/hosts/" + enc(host) + "/plugins/" + enc(plugin) + "/data" + query);
+        if (body.isEmpty()) {
+            return Optional.empty();
+        }
+        JsonNode root = json(body.get());
+        List<String> names = new ArrayList<>();
+        root.path("fields").forEach(f -> names.add(f.asText()));
+        JsonNode points0 = root.path("points");
+        long[] times = new long[points0.size()];
+        double[][] rows = new double[points0.size()][names.size()];
+        for (int i = 0; i < points0.size(); i++) {
+            JsonNode row = points0.get(i);
+            times[i] = row.path(0).asLong();
+            for (int f = 0; f < names.size(); f++) {
+                JsonNode v = row.path(f + 1);
+                rows[i][f] = v.isNumber() ? v.doubleValue() : Double.NaN;
+            }
+        }
+        return Optional.of(new Data(root.path("step").asLong(), names, times, rows));
+    }
+
+    public Optional<byte[]> graphPng(String host, String plugin, long from, long to, int width, int height)
+            throws IOException {
+        return get("api/v1/hosts/" + enc(host) + "/plugins/" + enc(plugin) + "/graph.png?from=" + from + "&to=" + to
+                + "&width=" + width + "&height=" + height);
+    }
+
+    /** Whether the storage answers its status endpoint. */
+    public boolean ping() {
+        try {
+            return get("api/v1/status").isPresent();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The body of a 200, empty for a 404, else a {@link StorageDownException}. */
+    private Optional<byte[]> get(String path) throws IOException {
+        URI uri = base.resolve(path);
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw down(uri + ": " + e.getClass().getSimpleName() + " " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw down(uri + ": interrupted", e);
+        }
+        return switch (response.statusCode()) {
+            case 200 -> Optional.of(response.body());
+            case 404 -> Optional.empty();
+            case 400 -> throw HttpProblem.badRequest("storage refused the query: "
+                    + new String(response.body(), StandardCharsets.UTF_8).lines().findFirst().orElse(""));
+            default -> throw down(uri + " answered " + response.statusCode(), null);
+        };
+    }
+
+    private JsonNode json(byte[] body) throws StorageDownException {
+        try {
+            return Json.mapper().readTree(body);
+        } catch (IOException e) {
+            throw down(base + " answered something that is not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private StorageDownException down(String message, Throwable cause) {
+        return new StorageDownException("storage " + message, cause);
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    @Override
+    public String toString() {
+        return "StorageClient{" + base + "}";
+    }
+}

@@ -1,0 +1,342 @@
+// The signed-in application: a host tree, the automatic dashboard of a host, admin and account pages. Every
+// datum comes from the REST API (docs/api.md, section 3), which applies the permissions.
+'use strict';
+
+const App = {session: null, range: null, graphs: [], timer: null};
+
+function now() { return Math.floor(Date.now() / 1000); }
+
+function relativeRange(name) {
+  const to = now();
+  return {name, from: to - Ranges[name], to, relative: true};
+}
+
+function hostPath(id) { return '/hosts/' + encodeURIComponent(id); }
+
+async function start() {
+  App.session = await Api.get('/api/session');
+  Api.csrf = App.session.csrf;
+  const user = App.session.user;
+  const nav = document.getElementById('nav');
+  nav.appendChild(el('a', {href: '/', text: 'Hosts'}));
+  if (user.superuser) nav.appendChild(el('a', {href: '/admin', text: 'Admin', 'data-testid': 'nav-admin'}));
+  nav.appendChild(el('a', {href: '/account', text: 'Account'}));
+  nav.appendChild(el('a', {href: '#', text: 'Log out', 'data-testid': 'logout', onclick: async e => {
+    e.preventDefault();
+    await Api.post('/api/logout');
+    window.location.assign('/login');
+  }}));
+  document.getElementById('whoami').textContent = user.username + (user.superuser ? ' (admin)' : '');
+  const search = document.getElementById('search');
+  let pending = null;
+  search.addEventListener('input', () => {
+    clearTimeout(pending);
+    pending = setTimeout(() => renderTree(search.value), 200);
+  });
+  const path = window.location.pathname;
+  await renderTree('');
+  if (path.startsWith('/hosts/')) await hostPage(decodeURIComponent(path.substring('/hosts/'.length)));
+  else if (path === '/admin') await adminPage();
+  else if (path === '/account') await accountPage();
+  else await overviewPage();
+}
+
+// ---- host tree ----
+
+async function renderTree(query) {
+  const tree = document.getElementById('tree');
+  const answer = await Api.get('/api/tree' + (query ? '?q=' + encodeURIComponent(query) : ''));
+  clear(tree);
+  const current = window.location.pathname.startsWith('/hosts/')
+    ? decodeURIComponent(window.location.pathname.substring(7)) : null;
+  const hostItem = h => el('li', {className: h.available ? 'host' : 'host unavailable'},
+    el('a', {href: hostPath(h.id), text: h.id, className: h.id === current ? 'current' : null,
+      'data-testid': 'tree-host-' + h.id}),
+    h.available ? null : el('span', {className: 'badge', text: 'unavailable'}));
+  for (const group of answer.groups) {
+    tree.appendChild(el('details', {open: true, className: 'tree-group'},
+      el('summary', {text: group.name}), el('ul', {}, group.hosts.map(hostItem))));
+  }
+  if (answer.unassigned.length) {
+    tree.appendChild(el('details', {open: true, className: 'tree-group'},
+      el('summary', {text: 'No group'}), el('ul', {}, answer.unassigned.map(hostItem))));
+  }
+  if (!answer.groups.length && !answer.unassigned.length) {
+    tree.appendChild(el('p', {className: 'muted', text: query ? 'No host matches.' : 'No host to show yet.'}));
+  }
+}
+
+// ---- overview ----
+
+async function overviewPage() {
+  const main = document.getElementById('main');
+  const hosts = await Api.get('/api/hosts');
+  clear(main).appendChild(el('h1', {text: 'Hosts'}));
+  if (!hosts.length) {
+    main.appendChild(el('p', {className: 'muted', text: App.session.user.superuser
+      ? 'No storage has reported a host yet.' : 'None of your groups has a host yet; ask an administrator.'}));
+    return;
+  }
+  main.appendChild(el('table', {className: 'table'},
+    el('thead', {}, el('tr', {}, el('th', {text: 'Host'}), el('th', {text: 'Groups'}), el('th', {text: 'Plugins'}),
+      el('th', {text: 'Last update'}))),
+    el('tbody', {}, hosts.map(h => el('tr', {},
+      el('td', {}, el('a', {href: hostPath(h.id), text: h.id})),
+      el('td', {text: h.groups.join(', ')}),
+      el('td', {text: h.available ? String(h.plugins) : 'unavailable'}),
+      el('td', {text: h.lastUpdate ? new Date(h.lastUpdate * 1000).toLocaleString() : '—'}))))));
+}
+
+// ---- the automatic dashboard of a host ----
+
+async function hostPage(id) {
+  const main = clear(document.getElementById('main'));
+  let host;
+  try {
+    host = await Api.get(hostPath(id).replace('/hosts/', '/api/hosts/'));
+  } catch (e) {
+    main.appendChild(el('h1', {text: 'Host not found'}));
+    main.appendChild(el('p', {className: 'error', text: e.message}));
+    return;
+  }
+  App.range = relativeRange('day');
+  main.appendChild(el('div', {className: 'page-head'},
+    el('h1', {text: host.id}),
+    el('span', {className: 'groups'}, host.groups.map(g => el('span', {className: 'badge', text: g})))));
+  if (!host.available) {
+    main.appendChild(el('p', {className: 'notice', 'data-testid': 'unavailable',
+      text: 'This host is unavailable: the storage that holds it does not answer. Its graphs will return with it.'}));
+    return;
+  }
+  main.appendChild(rangeToolbar());
+  const index = el('nav', {className: 'categories'});
+  main.appendChild(index);
+  const work = [];
+  for (const category of host.categories) {
+    index.appendChild(el('a', {href: '#category-' + category.name, text: category.name}));
+    const grid = el('div', {className: 'grid'});
+    main.appendChild(el('section', {className: 'category', id: 'category-' + category.name},
+      el('h2', {text: category.name}), grid));
+    for (const plugin of category.plugins) {
+      const graph = new NumeterGraph(host.id, plugin.name, plugin.title);
+      grid.appendChild(graph.card);
+      App.graphs.push(graph);
+      work.push(graph);
+    }
+  }
+  await runLimited(work.map(g => () => g.load(App.range)), 4);
+  document.body.dataset.graphsLoaded = String(App.graphs.length);
+}
+
+async function runLimited(tasks, limit) {
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const task = tasks[next++];
+      await task();
+    }
+  };
+  await Promise.all(Array.from({length: Math.min(limit, tasks.length)}, worker));
+}
+
+function rangeToolbar() {
+  const buttons = Object.keys(Ranges).map(name => el('button', {type: 'button', className: 'button range',
+    text: name, 'data-range': name, onclick: () => setRange(relativeRange(name))}));
+  const fromInput = el('input', {type: 'datetime-local', 'aria-label': 'from', 'data-testid': 'range-from'});
+  const toInput = el('input', {type: 'datetime-local', 'aria-label': 'to', 'data-testid': 'range-to'});
+  const apply = el('button', {type: 'button', className: 'button', text: 'Apply', onclick: () => {
+    const from = Math.floor(new Date(fromInput.value).getTime() / 1000);
+    const to = Math.floor(new Date(toInput.value).getTime() / 1000);
+    if (isFinite(from) && isFinite(to) && from < to) setRange({name: 'custom', from, to, relative: false});
+  }});
+  const auto = el('input', {type: 'checkbox', checked: true, 'data-testid': 'auto-refresh',
+    onchange: e => scheduleRefresh(e.target.checked)});
+  scheduleRefresh(true);
+  return el('div', {className: 'toolbar'}, buttons, el('span', {className: 'sep'}), 'from ', fromInput, ' to ',
+    toInput, apply, el('label', {className: 'auto'}, auto, ' auto refresh'));
+}
+
+function setRange(range) {
+  App.range = range;
+  for (const b of document.querySelectorAll('button.range')) {
+    b.classList.toggle('active', b.dataset.range === range.name);
+  }
+  return runLimited(App.graphs.map(g => () => g.refresh(range)), 4);
+}
+
+// Relative ranges slide with the clock every minute; zoomed graphs and custom ranges stay where they are.
+function scheduleRefresh(on) {
+  clearInterval(App.timer);
+  if (!on) return;
+  App.timer = setInterval(() => {
+    if (!App.range || !App.range.relative) return;
+    App.range = relativeRange(App.range.name);
+    runLimited(App.graphs.filter(g => !g.zoomWindow).map(g => () => g.refresh(App.range)), 2);
+  }, 60000);
+}
+
+// ---- admin ----
+
+async function adminPage() {
+  const main = clear(document.getElementById('main'));
+  main.appendChild(el('h1', {text: 'Administration'}));
+  const message = el('p', {className: 'message', role: 'status', 'data-testid': 'admin-message'});
+  main.appendChild(message);
+  const report = async (action, done) => {
+    message.textContent = '';
+    message.classList.remove('error');
+    try {
+      await action();
+      message.textContent = done;
+      await adminSections(main, message, report);
+    } catch (e) {
+      message.textContent = e.message;
+      message.classList.add('error');
+    }
+  };
+  await adminSections(main, message, report);
+}
+
+async function adminSections(main, message, report) {
+  for (const old of main.querySelectorAll('section.admin')) old.remove();
+  const [users, groups, hosts, storages] = await Promise.all([Api.get('/api/users'), Api.get('/api/groups'),
+    Api.get('/api/hosts'), Api.get('/api/storages')]);
+  main.appendChild(usersSection(users, groups, report));
+  main.appendChild(groupsSection(groups, report));
+  main.appendChild(hostsSection(hosts, groups, report));
+  main.appendChild(el('section', {className: 'admin'}, el('h2', {text: 'Storages'}),
+    el('table', {className: 'table'}, el('thead', {}, el('tr', {}, el('th', {text: 'Address'}),
+      el('th', {text: 'State'}), el('th', {text: 'Hosts'}))),
+    el('tbody', {}, storages.map(s => el('tr', {}, el('td', {text: s.uri}),
+      el('td', {className: s.up ? 'ok' : 'error', text: s.up ? 'up' : 'down: ' + (s.error || '')}),
+      el('td', {text: String(s.hosts)})))))));
+}
+
+function groupChecks(groups, selected, prefix) {
+  return el('span', {className: 'checks'}, groups.map(g => el('label', {},
+    el('input', {type: 'checkbox', value: g.id, checked: selected.includes(g.id),
+      'data-testid': prefix + '-' + g.name}), g.name)));
+}
+
+function checkedIds(container) {
+  return Array.from(container.querySelectorAll('input[type=checkbox]:checked')).map(c => Number(c.value));
+}
+
+function usersSection(users, groups, report) {
+  const username = el('input', {placeholder: 'username', maxlength: 64, 'data-testid': 'new-username'});
+  const email = el('input', {placeholder: 'email', maxlength: 254, 'data-testid': 'new-email'});
+  const password = el('input', {type: 'password', placeholder: 'password (8+)', maxlength: 200,
+    'data-testid': 'new-password'});
+  const superuser = el('input', {type: 'checkbox'});
+  const checks = groupChecks(groups, [], 'new-user-group');
+  const form = el('form', {className: 'inline-form', onsubmit: e => {
+    e.preventDefault();
+    report(() => Api.post('/api/users', {username: username.value, email: email.value, password: password.value,
+      superuser: superuser.checked, groupIds: checkedIds(checks)}), 'User ' + username.value + ' created.');
+  }}, username, email, password, el('label', {}, superuser, ' superuser'), checks,
+    el('button', {type: 'submit', className: 'button', text: 'Create user', 'data-testid': 'create-user'}));
+  return el('section', {className: 'admin'}, el('h2', {text: 'Users'}),
+    el('table', {className: 'table'},
+      el('thead', {}, el('tr', {}, ['User', 'Email', 'Groups', 'State', ''].map(t => el('th', {text: t})))),
+      el('tbody', {}, users.map(u => {
+        const ugroups = groupChecks(groups, u.groups.map(g => g.id), 'user-' + u.username + '-group');
+        return el('tr', {'data-testid': 'user-row-' + u.username},
+          el('td', {text: u.username + (u.superuser ? ' (superuser)' : '')}), el('td', {text: u.email}),
+          el('td', {}, ugroups, el('button', {type: 'button', className: 'button small', text: 'Save groups',
+            onclick: () => report(() => Api.put('/api/users/' + u.id, {groupIds: checkedIds(ugroups)}),
+              'Groups of ' + u.username + ' saved.')})),
+          el('td', {text: u.active ? 'active' : 'inactive'}),
+          el('td', {}, el('button', {type: 'button', className: 'button small', text: u.active ? 'Deactivate' : 'Activate',
+            onclick: () => report(() => Api.put('/api/users/' + u.id, {active: !u.active}), 'Saved.')}),
+          el('button', {type: 'button', className: 'button small danger', text: 'Delete',
+            onclick: () => confirm('Delete user ' + u.username + '?')
+              && report(() => Api.del('/api/users/' + u.id), 'User deleted.')})));
+      }))),
+    el('h3', {text: 'New user'}), form);
+}
+
+function groupsSection(groups, report) {
+  const name = el('input', {placeholder: 'group name', maxlength: 64, 'data-testid': 'new-group'});
+  return el('section', {className: 'admin'}, el('h2', {text: 'Groups'}),
+    el('ul', {className: 'plain'}, groups.map(g => el('li', {}, g.name, ' ',
+      el('button', {type: 'button', className: 'button small danger', text: 'Delete',
+        onclick: () => confirm('Delete group ' + g.name + '?')
+          && report(() => Api.del('/api/groups/' + g.id), 'Group deleted.')})))),
+    el('form', {className: 'inline-form', onsubmit: e => {
+      e.preventDefault();
+      report(() => Api.post('/api/groups', {name: name.value}), 'Group ' + name.value + ' created.');
+    }}, name, el('button', {type: 'submit', className: 'button', text: 'Create group', 'data-testid': 'create-group'})));
+}
+
+function hostsSection(hosts, groups, report) {
+  const byName = Object.fromEntries(groups.map(g => [g.name, g.id]));
+  return el('section', {className: 'admin'}, el('h2', {text: 'Hosts'}),
+    el('table', {className: 'table'},
+      el('thead', {}, el('tr', {}, ['Host', 'State', 'Groups', ''].map(t => el('th', {text: t})))),
+      el('tbody', {}, hosts.map(h => {
+        const checks = groupChecks(groups, h.groups.map(n => byName[n]), 'host-' + h.id + '-group');
+        return el('tr', {'data-testid': 'host-row-' + h.id},
+          el('td', {}, el('a', {href: hostPath(h.id), text: h.id})),
+          el('td', {text: h.available ? 'available' : 'unavailable'}),
+          el('td', {}, checks),
+          el('td', {}, el('button', {type: 'button', className: 'button small', text: 'Save',
+            'data-testid': 'save-host-' + h.id,
+            onclick: () => report(() => Api.put('/api/hosts/' + encodeURIComponent(h.id) + '/groups',
+              {groupIds: checkedIds(checks)}), 'Groups of ' + h.id + ' saved.')})));
+      }))));
+}
+
+// ---- account ----
+
+async function accountPage() {
+  const main = clear(document.getElementById('main'));
+  const message = el('p', {className: 'message', role: 'status'});
+  const current = el('input', {type: 'password', placeholder: 'current password', maxlength: 200});
+  const next = el('input', {type: 'password', placeholder: 'new password (8+)', maxlength: 200});
+  const tokenName = el('input', {placeholder: 'token name', maxlength: 100});
+  const tokenList = el('tbody');
+  const shown = el('p', {className: 'secret'});
+  const say = (text, bad) => { message.textContent = text; message.classList.toggle('error', !!bad); };
+  const loadTokens = async () => {
+    clear(tokenList);
+    for (const t of await Api.get('/api/tokens')) {
+      tokenList.appendChild(el('tr', {}, el('td', {text: t.name}),
+        el('td', {text: new Date(t.createdAt).toLocaleString()}),
+        el('td', {text: t.lastUsed ? new Date(t.lastUsed).toLocaleString() : 'never'}),
+        el('td', {}, el('button', {type: 'button', className: 'button small danger', text: 'Revoke', onclick: async () => {
+          await Api.del('/api/tokens/' + t.id);
+          await loadTokens();
+        }}))));
+    }
+  };
+  main.appendChild(el('h1', {text: 'Account: ' + App.session.user.username}));
+  main.appendChild(message);
+  main.appendChild(el('section', {className: 'admin'}, el('h2', {text: 'Password'}),
+    el('form', {className: 'inline-form', onsubmit: async e => {
+      e.preventDefault();
+      try {
+        await Api.put('/api/session/password', {current: current.value, password: next.value});
+        say('Password changed.');
+        current.value = next.value = '';
+      } catch (err) { say(err.message, true); }
+    }}, current, next, el('button', {type: 'submit', className: 'button', text: 'Change password'}))));
+  main.appendChild(el('section', {className: 'admin'}, el('h2', {text: 'API tokens'}),
+    el('p', {className: 'muted', text: 'Scripts send a token as "Authorization: Bearer <token>". It is shown once.'}),
+    el('table', {className: 'table'}, el('thead', {}, el('tr', {},
+      ['Name', 'Created', 'Last used', ''].map(t => el('th', {text: t})))), tokenList),
+    el('form', {className: 'inline-form', onsubmit: async e => {
+      e.preventDefault();
+      try {
+        const t = await Api.post('/api/tokens', {name: tokenName.value});
+        shown.textContent = 'New token ' + t.name + ': ' + t.token;
+        tokenName.value = '';
+        await loadTokens();
+      } catch (err) { say(err.message, true); }
+    }}, tokenName, el('button', {type: 'submit', className: 'button', text: 'Create token'})), shown));
+  await loadTokens();
+}
+
+document.addEventListener('DOMContentLoaded', () => start().catch(e => {
+  const main = document.getElementById('main');
+  clear(main).appendChild(el('p', {className: 'error', text: 'Numeter failed to start: ' + e.message}));
+}));

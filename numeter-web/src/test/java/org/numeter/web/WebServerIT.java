@@ -1,0 +1,86 @@
+package org.numeter.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The web end to end over the fixture storage: first admin, hosts appearing, a host's dashboard and its data. */
+class WebServerIT {
+    static WebFixture fx;
+
+    @BeforeAll
+    static void start() {
+        fx = new WebFixture().withTeams();
+    }
+
+    @AfterAll
+    static void stop() {
+        fx.close();
+    }
+
+    @Test
+    void firstStartCreatesTheAdminWithTheConfiguredPassword() {
+        assertThat(fx.console.toString()).contains("created user 'admin' with the configured password");
+        JsonNode session = fx.admin().get("/api/session").json();
+        assertThat(session.path("user").path("username").asText()).isEqualTo("admin");
+        assertThat(session.path("user").path("superuser").asBoolean()).isTrue();
+    }
+
+    @Test
+    void hostsAppearByThemselvesAndTheAdminSeesThemAll() {
+        JsonNode hosts = fx.admin().get("/api/hosts").json();
+        List<String> ids = new ArrayList<>();
+        hosts.forEach(h -> ids.add(h.path("id").asText()));
+        assertThat(ids).containsExactly(WebFixture.HOST_A, WebFixture.HOST_B, WebFixture.HOST_NONE);
+        JsonNode tree = fx.admin().get("/api/tree").json();
+        assertThat(tree.path("unassigned").get(0).path("id").asText()).isEqualTo(WebFixture.HOST_NONE);
+        assertThat(tree.path("groups").size()).isEqualTo(2);
+    }
+
+    @Test
+    void aHostDashboardListsItsPluginsByCategory() {
+        JsonNode host = fx.alice().get("/api/hosts/" + WebFixture.HOST_A).json();
+        assertThat(host.path("available").asBoolean()).isTrue();
+        assertThat(host.path("categories").toString())
+                .isEqualTo("[{\"name\":\"network\",\"plugins\":[{\"name\":\"if_eth0\",\"title\":\"eth0 traffic\","
+                        + "\"category\":\"network\"}]},{\"name\":\"system\",\"plugins\":[{\"name\":\"load\","
+                        + "\"title\":\"Load average\",\"category\":\"system\"},{\"name\":\"memory\","
+                        + "\"title\":\"Memory usage\",\"category\":\"system\"}]}]");
+    }
+
+    @Test
+    void dataComesInTheGraphsOrderWithTheNegativeHalfBelowTheAxis() {
+        long to = System.currentTimeMillis() / 1000;
+        JsonNode data = fx.alice().get("/api/hosts/" + WebFixture.HOST_A + "/plugins/if_eth0/data?from="
+                + (to - 3600) + "&to=" + to + "&points=60").json();
+        assertThat(data.path("labels").toString()).isEqualTo("[\"bps\",\"received\"]");
+        assertThat(data.path("points").size()).isBetween(59, 60);
+        for (JsonNode row : data.path("points")) {
+            assertThat(row.get(1).asDouble()).isPositive();
+            assertThat(row.get(2).asDouble()).isNegative();
+        }
+    }
+
+    @Test
+    void thePngComesFromTheStorageAtTheAskedSize() {
+        WebClient.Answer png = fx.alice().get("/api/hosts/" + WebFixture.HOST_A
+                + "/plugins/load/graph.png?width=400&height=150");
+        assertThat(png.status()).isEqualTo(200);
+        assertThat(png.contentType()).isEqualTo("image/png");
+        assertThat(Png.size(png.bytes())).containsExactly(400, 150);
+    }
+
+    @Test
+    void pagesNeedALogin() {
+        WebClient anonymous = new WebClient(fx.uri);
+        assertThat(anonymous.get("/").status()).isEqualTo(302);
+        assertThat(anonymous.get("/api/hosts").status()).isEqualTo(401);
+        assertThat(anonymous.get("/login").status()).isEqualTo(200);
+        assertThat(fx.alice().get("/").text()).contains("<main id=\"main\">");
+    }
+}
