@@ -161,15 +161,15 @@ public final class Collector implements Component {
         synchronized (membership) {
             PollerAddress configured = configured().get(address.host());
             if (configured != null && !configured.url().equals(address.url())) {
-                throw new IllegalStateException("poller " + address.host() + " is configured at " + configured.url()
-                        + "; a registration from " + address.url() + " cannot replace it");
+                throw new IllegalStateException("poller " + address.host() + " is configured at "
+                        + configured.safeUrl() + "; a registration from " + address.safeUrl() + " cannot replace it");
             }
             if (configured == null) {
                 registered.put(address.host(), address);
             }
             rebuildPollers();
         }
-        LOG.info("poller {} registered at {}", address.host(), address.url());
+        LOG.info("poller {} registered at {}", address.host(), address.safeUrl());
     }
 
     /**
@@ -250,7 +250,7 @@ public final class Collector implements Component {
             // One line when a poller starts failing, then one every 10 cycles, so an outage does not flood the log.
             if (inARow == 1 || inARow % 10 == 0) {
                 LOG.warn("poller {} at {}: drain failed ({} in a row): {}", entry.address().host(),
-                        entry.address().url(), inARow, e.toString());
+                        entry.address().safeUrl(), inARow, e.toString());
             }
         }
     }

@@ -83,7 +83,7 @@ public final class PollerEntry {
 
     public synchronized PollerStatus status() {
         long dropped = reader instanceof Spool s ? s.stats().dropped() : -1;
-        return new PollerStatus(address.host(), address.url().toString(), source, lastAttempt, lastSuccess,
+        return new PollerStatus(address.host(), address.safeUrl(), source, lastAttempt, lastSuccess,
                 lagMillis, consecutiveErrors, lastError, records, rejected, dropped);
     }
 
