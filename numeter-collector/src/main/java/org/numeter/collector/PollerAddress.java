@@ -1,8 +1,10 @@
 package org.numeter.collector;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.numeter.collector.internal.PollersFile;
 import org.numeter.model.Names;
 
 /**
@@ -41,6 +43,18 @@ public record PollerAddress(String host, URI url, String token) {
                     + "' is not a URL", e);
         }
         return new PollerAddress(host, uri, token);
+    }
+
+    /**
+     * Parses a list of pollers as the configuration writes it: entries {@code host url [token]} separated by
+     * commas or new lines (the pollers file's format). Every bad entry is named in one exception.
+     */
+    public static List<PollerAddress> parseList(String text, String where) {
+        PollersFile.Parsed parsed = PollersFile.parse(text.replace(',', '\n'), where);
+        if (!parsed.problems().isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", parsed.problems()));
+        }
+        return parsed.pollers();
     }
 
     /** The URL without its user and password, for logs and the status page. */

@@ -31,4 +31,16 @@ class PollerAddressTest {
         assertThatThrownBy(() -> PollerAddress.of("web1", "ftp://u:hunter2@x", null))
                 .message().doesNotContain("hunter2");
     }
+
+    @Test
+    void parsesTheConfigurationListAndNamesEveryBadEntry() {
+        assertThat(PollerAddress.parseList("web1 http://10.0.0.1:8081 tok, web2 http://10.0.0.2:8081",
+                "collector.pollers")).extracting(PollerAddress::host, PollerAddress::token)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("web1", "tok"),
+                        org.assertj.core.groups.Tuple.tuple("web2", null));
+        assertThatThrownBy(() -> PollerAddress.parseList("web1, web2 ftp://x", "collector.pollers"))
+                .hasMessage("collector.pollers line 1: 'web1' is not 'host url [token]'; "
+                        + "collector.pollers line 2: poller web2: url 'ftp://x' is not an http, https, redis or"
+                        + " rediss URL");
+    }
 }
