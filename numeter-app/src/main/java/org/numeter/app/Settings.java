@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.numeter.config.ConfigKey;
+import org.numeter.config.ValueParser;
 
 /**
  * The configuration catalogue: every key the launcher reads, with its environment variable, default and meaning.
@@ -111,8 +112,23 @@ public final class Settings {
             "Database user.");
     public static final ConfigKey<String> WEB_DATABASE_PASSWORD = ConfigKey.secret("web.database.password", null,
             STRING, "Database password.");
+    public static final ConfigKey<List<String>> WEB_HOST_GROUPS = ConfigKey.of("web.host-groups", "", hostGroups(),
+            "New hosts whose id matches a glob join its group: 'web*=webteam, db?.example.org=dba'.");
     public static final ConfigKey<String> WEB_ADMIN_PASSWORD = ConfigKey.secret("web.admin-password", null, STRING,
             "Password of the first admin, created at first start; a one-time password is printed when unset.");
+
+    private static ValueParser<List<String>> hostGroups() {
+        return text -> {
+            List<String> pairs = LIST.parse(text);
+            for (String p : pairs) {
+                int eq = p.lastIndexOf('=');
+                if (eq <= 0 || eq == p.length() - 1) {
+                    throw new IllegalArgumentException("must be glob=group pairs; '" + p + "' is not one");
+                }
+            }
+            return pairs;
+        };
+    }
 
     public static List<ConfigKey<?>> poller() {
         return List.of(DATA_DIR, POLLER_HOST, POLLER_SOURCES, POLLER_INTERVAL, POLLER_TIMEOUT, POLLER_MUNIN_NODES,
@@ -133,7 +149,7 @@ public final class Settings {
 
     public static List<ConfigKey<?>> web() {
         return List.of(DATA_DIR, WEB_BIND, WEB_PORT, WEB_STORAGES, WEB_STORAGE_TOKEN, WEB_DATABASE_URL,
-                WEB_DATABASE_USER, WEB_DATABASE_PASSWORD, WEB_ADMIN_PASSWORD);
+                WEB_DATABASE_USER, WEB_DATABASE_PASSWORD, WEB_HOST_GROUPS, WEB_ADMIN_PASSWORD);
     }
 
     /** Every key once: what {@code numeter standalone} accepts. */
