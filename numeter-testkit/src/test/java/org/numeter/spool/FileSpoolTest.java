@@ -8,6 +8,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -230,6 +232,36 @@ class FileSpoolTest extends DurableSpoolContract {
         assertThat(read).hasSize(3);
         assertThat(read.get(1).payload()).isEqualTo(big);
         assertThat(new String(read.get(2).payload(), StandardCharsets.UTF_8)).isEqualTo("after");
+    }
+
+    @Test
+    void anInterruptedAppenderOrReaderFailsAloneAndTheSpoolGoesOn() throws Exception {
+        spool.append(payload("before"));
+        AtomicReference<Throwable> appendFailure = new AtomicReference<>();
+        AtomicReference<Throwable> readFailure = new AtomicReference<>();
+        Thread interrupted = new Thread(() -> {
+            Thread.currentThread().interrupt();
+            try {
+                spool.append(payload("interrupted"));
+            } catch (Throwable e) {
+                appendFailure.set(e);
+            }
+            try {
+                spool.read(0, 10);
+            } catch (Throwable e) {
+                readFailure.set(e);
+            }
+        });
+        interrupted.start();
+        interrupted.join();
+
+        assertThat(appendFailure.get()).isInstanceOf(ClosedByInterruptException.class);
+        assertThat(readFailure.get()).isInstanceOf(ClosedByInterruptException.class);
+        assertThat(spool.append(payload("after"))).isEqualTo(2);
+        assertThat(texts(spool.read(0, 10))).containsExactly("before", "after");
+        reopenAfter(() -> {});
+        assertThat(spool.stats().corrupt()).isZero();
+        assertThat(texts(spool.read(0, 10))).containsExactly("before", "after");
     }
 
     @Test
