@@ -144,9 +144,23 @@ final class Roles {
 
     static RrdStore rrdStore(Config config) throws IOException {
         return RrdStore.builder(config.get(Settings.DATA_DIR).resolve("rrd"))
-                .archives(Archives.named(config.get(Settings.STORAGE_ARCHIVES)))
+                .archives(archives(config))
                 .openFiles(config.get(Settings.STORAGE_OPEN_FILES))
                 .open();
+    }
+
+    /** The configured preset, at {@code storage.step} when one is set. */
+    static Archives archives(Config config) {
+        Archives preset = Archives.named(config.get(Settings.STORAGE_ARCHIVES));
+        Duration step = config.find(Settings.STORAGE_STEP).orElse(null);
+        if (step == null) {
+            return preset;
+        }
+        if (step.toMillis() % 1000 != 0) {
+            throw new ConfigException(List.of(config.source(Settings.STORAGE_STEP) + " was '" + step
+                    + "' but must be a whole number of seconds"));
+        }
+        return new Archives(preset.name() + " at " + step.toSeconds() + " s", step.toSeconds(), preset.tiers());
     }
 
     static WebServer.Builder web(Config config) {

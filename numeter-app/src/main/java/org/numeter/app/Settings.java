@@ -90,6 +90,9 @@ public final class Settings {
     public static final ConfigKey<String> STORAGE_ARCHIVES = ConfigKey.of("storage.archives", "default",
             oneOf("default", "munin", "fine"),
             "Round-robin layout of new files: default (60 s step), munin (300 s), fine (10 s).");
+    public static final ConfigKey<Duration> STORAGE_STEP = ConfigKey.of("storage.step", null,
+            durationAtLeast(ONE_SECOND), "Step of new files, to match a poller interval the archives' own step"
+                    + " (60, 300 or 10 s) does not; whole seconds. Tiers keep their counts of steps and rows.");
     public static final ConfigKey<Integer> STORAGE_OPEN_FILES = ConfigKey.of("storage.open-files", "2000",
             integer(16, 100_000), "Round-robin files kept open at once (least recently used are closed).");
     public static final ConfigKey<String> STORAGE_BIND = ConfigKey.of("storage.bind", "127.0.0.1", STRING,
@@ -147,8 +150,8 @@ public final class Settings {
     }
 
     public static List<ConfigKey<?>> storage() {
-        return List.of(DATA_DIR, STORAGE_COLLECTORS, STORAGE_INTERVAL, STORAGE_ARCHIVES, STORAGE_OPEN_FILES,
-                STORAGE_BIND, STORAGE_PORT, STORAGE_TOKEN, STORAGE_COLLECTOR_TOKEN);
+        return List.of(DATA_DIR, STORAGE_COLLECTORS, STORAGE_INTERVAL, STORAGE_ARCHIVES, STORAGE_STEP,
+                STORAGE_OPEN_FILES, STORAGE_BIND, STORAGE_PORT, STORAGE_TOKEN, STORAGE_COLLECTOR_TOKEN);
     }
 
     public static List<ConfigKey<?>> web() {
