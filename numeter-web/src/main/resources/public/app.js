@@ -99,7 +99,9 @@ async function hostPage(id) {
     main.appendChild(el('p', {className: 'error', text: e.message}));
     return;
   }
-  App.range = relativeRange('day');
+  // ?range=hour (or day, week, month, year) opens the page on that range; a day otherwise, as munin does.
+  const asked = new URLSearchParams(location.search).get('range');
+  App.range = relativeRange(Object.prototype.hasOwnProperty.call(Ranges, asked) ? asked : 'day');
   main.appendChild(el('div', {className: 'page-head'},
     el('h1', {text: host.id}),
     el('span', {className: 'groups'}, host.groups.map(g => el('span', {className: 'badge', text: g})))));

@@ -2,7 +2,7 @@
 // from /api/hosts/{host}/plugins/{plugin}/data at as many points as the graph is wide.
 'use strict';
 
-const Ranges = {day: 86400, week: 7 * 86400, month: 31 * 86400, year: 366 * 86400};
+const Ranges = {hour: 3600, day: 86400, week: 7 * 86400, month: 31 * 86400, year: 366 * 86400};
 
 // Every graph on the page by "host/plugin", so that tests (and curious operators) can read dygraphs' own state.
 window.numeterGraphs = {};
@@ -87,6 +87,8 @@ class NumeterGraph {
       series: series,
       stackedGraph: spec.stacked,
       fillAlpha: 0.45,
+      // A lone known point between gaps (a host's first minutes, a poller back from an outage) stays visible.
+      drawGapEdgePoints: true,
       labelsKMG2: spec.base === 1024,
       labelsKMB: spec.base !== 1024,
       logscale: spec.logarithmic,
