@@ -91,8 +91,9 @@ public final class Settings {
             oneOf("default", "munin", "fine"),
             "Round-robin layout of new files: default (60 s step), munin (300 s), fine (10 s).");
     public static final ConfigKey<Duration> STORAGE_STEP = ConfigKey.of("storage.step", null,
-            durationAtLeast(ONE_SECOND), "Step of new files, to match a poller interval the archives' own step"
-                    + " (60, 300 or 10 s) does not; whole seconds. Tiers keep their counts of steps and rows.");
+            durationAtLeast(ONE_SECOND), "Step of new files when the poller interval is not the archives' own"
+                    + " step (60, 300 or 10 s); whole seconds. The tiers keep their counts of steps and rows, so they"
+                    + " span proportionally less or more time.");
     public static final ConfigKey<Integer> STORAGE_OPEN_FILES = ConfigKey.of("storage.open-files", "2000",
             integer(16, 100_000), "Round-robin files kept open at once (least recently used are closed).");
     public static final ConfigKey<String> STORAGE_BIND = ConfigKey.of("storage.bind", "127.0.0.1", STRING,
