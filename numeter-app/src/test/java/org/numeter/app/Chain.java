@@ -33,11 +33,14 @@ final class Chain implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Path producedLog;
+    private final Path logDir;
     private final NumeterProcess poller;
     private final NumeterProcess collector;
     private final NumeterProcess storage;
 
-    private Chain(Path producedLog, NumeterProcess poller, NumeterProcess collector, NumeterProcess storage) {
+    private Chain(Path logDir, Path producedLog, NumeterProcess poller, NumeterProcess collector,
+            NumeterProcess storage) {
+        this.logDir = logDir;
         this.producedLog = producedLog;
         this.poller = poller;
         this.collector = collector;
@@ -48,13 +51,15 @@ final class Chain implements AutoCloseable {
      * The three roles, not started.
      *
      * @param dataDir under which each role gets its own data directory
-     * @param logDir where each role's output is kept
+     * @param logDir where each role's output is kept, with {@code produced.txt}, the counter's timestamps
      */
     static Chain create(Path dataDir, Path logDir) throws IOException {
         int pollerPort = NumeterProcess.freePort();
         int collectorPort = NumeterProcess.freePort();
         int storagePort = NumeterProcess.freePort();
-        Path produced = dataDir.resolve("produced.txt");
+        Files.createDirectories(logDir);
+        Path produced = logDir.resolve("produced.txt");
+        Files.deleteIfExists(produced);
 
         Map<String, String> p = new LinkedHashMap<>();
         p.put(Settings.DATA_DIR.name(), dataDir.resolve("poller").toString());
@@ -83,7 +88,7 @@ final class Chain implements AutoCloseable {
         s.put(Settings.STORAGE_STEP.name(), STEP + "s");
         NumeterProcess storage = NumeterProcess.of("storage", "storage", s, List.of(), storagePort,
                 "/api/v1/status", logDir);
-        return new Chain(produced, poller, collector, storage);
+        return new Chain(logDir, produced, poller, collector, storage);
     }
 
     /** Starts the three JVMs side by side, then waits for each to serve. */
@@ -191,6 +196,11 @@ final class Chain implements AutoCloseable {
                     + new String(answer.body(), StandardCharsets.UTF_8));
         }
         return Json.mapper().readTree(answer.body());
+    }
+
+    /** Keeps a text file beside the roles' logs, for whoever reads a failure. */
+    void keep(String file, String text) throws IOException {
+        Files.writeString(logDir.resolve(file), text, StandardCharsets.UTF_8);
     }
 
     /** Kills whatever still runs. */

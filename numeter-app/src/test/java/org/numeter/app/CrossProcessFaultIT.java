@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Role output is kept in {@code target/e2e/<test>/<role>.log}.
  */
-@Timeout(90)
+@Timeout(60)
 class CrossProcessFaultIT {
     private static final Duration WITHIN = Duration.ofSeconds(30);
     private static final Duration POLL = Duration.ofMillis(200);
@@ -97,9 +97,8 @@ class CrossProcessFaultIT {
         chain.collector().start().awaitReady();
         Result r = awaitEverythingUpTo(chain.produced().getLast() + 3, null);
 
-        System.out.printf("collector SIGKILL, down %d intervals: produced %d, held by the poller %d, stored %d known"
-                + " points, duplicates dropped %d%n", held.size(), r.produced, held.size(), r.stored.size(),
-                r.duplicates);
+        System.out.printf("collector SIGKILL: produced %d, held by the poller in the outage %d, stored %d known"
+                + " points, duplicates dropped %d%n", r.produced, held.size(), r.stored.size(), r.duplicates);
         assertThat(r.stored).containsExactlyEntriesOf(r.expected);
         assertThat(held).allSatisfy(t -> assertThat(r.stored).containsEntry(t, (double) t));
     }
@@ -131,7 +130,7 @@ class CrossProcessFaultIT {
     private void awaitStoredPoints(int n) {
         await("the storage holding " + n + " points from the poller").atMost(WITHIN).pollInterval(POLL).until(() -> {
             List<Long> produced = chain.produced();
-            return !produced.isEmpty()
+            return produced.size() >= n
                     && chain.stored(produced.getFirst(), produced.getLast()).size() >= n;
         });
     }
@@ -148,16 +147,27 @@ class CrossProcessFaultIT {
     private Result awaitEverythingUpTo(long cutoff, Long notSpooled) throws Exception {
         long from = chain.produced().getFirst() - 5;
         await("the storage holding the point at " + cutoff).atMost(WITHIN).pollInterval(POLL)
-                .until(() -> chain.stored(cutoff, cutoff).containsKey(cutoff));
+                .until(() -> chain.stored(cutoff - Chain.STEP, cutoff).containsKey(cutoff));
         SortedMap<Long, Double> stored = chain.stored(from, cutoff);
         // Read after the storage: the update that made the cutoff known is among these.
-        List<Long> delivered = new ArrayList<>(chain.produced());
+        List<Long> produced = chain.produced();
+        List<Long> delivered = new ArrayList<>(produced);
         if (notSpooled != null) {
             delivered.remove(notSpooled);
         }
-        int produced = (int) delivered.stream().filter(t -> t <= cutoff).count();
         long duplicates = chain.storageStatus().get("duplicates").asLong();
-        return new Result(produced, stored,
-                ExpectedPoints.of(delivered, Chain.STEP, Chain.HEARTBEAT, from, cutoff), duplicates);
+        SortedMap<Long, Double> expected = ExpectedPoints.of(delivered, Chain.STEP, Chain.HEARTBEAT, from, cutoff);
+        StringBuilder timeline = new StringBuilder("second\tproduced\tstored\texpected\n");
+        for (long t = from; t <= cutoff; t++) {
+            String made = !produced.contains(t) ? "-" : Long.valueOf(t).equals(notSpooled) ? "not spooled" : "yes";
+            timeline.append(t).append('\t').append(made).append('\t').append(show(stored.get(t))).append('\t')
+                    .append(show(expected.get(t))).append('\n');
+        }
+        chain.keep("timeline.tsv", timeline.toString());
+        return new Result((int) produced.stream().filter(t -> t <= cutoff).count(), stored, expected, duplicates);
+    }
+
+    private static String show(Double value) {
+        return value == null ? "unknown" : String.valueOf(value.longValue());
     }
 }

@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,6 +34,13 @@ final class NumeterProcess implements AutoCloseable {
     private static final Duration READY_WITHIN = Duration.ofSeconds(40);
     private static final Duration EXIT_WITHIN = Duration.ofSeconds(30);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    // Children must not outlive a test JVM that is itself stopped (Ctrl-C, a fork timeout): they would hold ports.
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly),
+                "numeter-process-reaper"));
+    }
 
     private final String name;
     private final String role;
@@ -99,6 +108,8 @@ final class NumeterProcess implements AutoCloseable {
         Files.writeString(log, "---- start " + starts + ": " + String.join(" ", shown) + "\n",
                 StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         process = builder.start();
+        RUNNING.add(process);
+        process.onExit().thenAccept(RUNNING::remove);
         return this;
     }
 
