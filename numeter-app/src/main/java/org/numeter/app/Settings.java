@@ -51,6 +51,12 @@ public final class Settings {
             "Port of the poller's pull endpoint (0: any free port).");
     public static final ConfigKey<String> POLLER_TOKEN = ConfigKey.secret("poller.token", null, STRING,
             "Bearer token a collector must present; none required when unset.");
+    public static final ConfigKey<String> POLLER_COLLECTOR = ConfigKey.of("poller.collector", null, STRING,
+            "Collector URL to register with at start (http://collector1:4951); none when unset.");
+    public static final ConfigKey<String> POLLER_COLLECTOR_TOKEN = ConfigKey.secret("poller.collector-token", null,
+            STRING, "Bearer token the poller presents to the collector when it registers.");
+    public static final ConfigKey<String> POLLER_ADVERTISE = ConfigKey.of("poller.advertise", null, STRING,
+            "URL the collector should use to reach this poller; http://<host id>:<port> when unset.");
     public static final ConfigKey<String> POLLER_SPOOL = ConfigKey.of("poller.spool", "file",
             oneOf("file", "redis", "memory"), "Where the poller keeps what it collected until acknowledged.");
     public static final ConfigKey<String> POLLER_SPOOL_REDIS = ConfigKey.of("poller.spool.redis",
@@ -136,7 +142,8 @@ public final class Settings {
 
     public static List<ConfigKey<?>> poller() {
         return List.of(DATA_DIR, POLLER_HOST, POLLER_SOURCES, POLLER_INTERVAL, POLLER_TIMEOUT, POLLER_MUNIN_NODES,
-                POLLER_EXEC_DIRS, POLLER_PROMETHEUS_URLS, POLLER_BIND, POLLER_PORT, POLLER_TOKEN, POLLER_SPOOL,
+                POLLER_EXEC_DIRS, POLLER_PROMETHEUS_URLS, POLLER_BIND, POLLER_PORT, POLLER_TOKEN, POLLER_COLLECTOR, POLLER_COLLECTOR_TOKEN,
+                POLLER_ADVERTISE, POLLER_SPOOL,
                 POLLER_SPOOL_REDIS, POLLER_SPOOL_MAX);
     }
 
