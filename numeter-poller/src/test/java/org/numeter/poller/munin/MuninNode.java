@@ -17,14 +17,14 @@ import java.util.concurrent.TimeUnit;
  * serving the stock plugins of /etc/munin/plugins. When munin-node is not installed it is installed with apt-get
  * (the tests run as root in CI); when that fails the test fails: it never skips.
  */
-final class MuninNode implements AutoCloseable {
+public final class MuninNode implements AutoCloseable {
     static final Path BINARY = Path.of("/usr/sbin/munin-node");
 
     private final Path dir;
     private final int port;
     private Process process;
 
-    MuninNode(Path dir) throws IOException {
+    public MuninNode(Path dir) throws IOException {
         this.dir = dir;
         try (ServerSocket s = new ServerSocket(0)) {
             this.port = s.getLocalPort();
@@ -35,11 +35,11 @@ final class MuninNode implements AutoCloseable {
         return port;
     }
 
-    String address() {
+    public String address() {
         return "127.0.0.1:" + port;
     }
 
-    static void ensureInstalled() throws IOException, InterruptedException {
+    public static void ensureInstalled() throws IOException, InterruptedException {
         if (Files.isExecutable(BINARY)) {
             return;
         }
@@ -53,7 +53,7 @@ final class MuninNode implements AutoCloseable {
         }
     }
 
-    MuninNode start() throws IOException, InterruptedException {
+    public MuninNode start() throws IOException, InterruptedException {
         ensureInstalled();
         Path conf = dir.resolve("munin-node.conf");
         Files.write(conf, List.of(
@@ -95,7 +95,7 @@ final class MuninNode implements AutoCloseable {
         }
     }
 
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process == null) {
             return;
         }
