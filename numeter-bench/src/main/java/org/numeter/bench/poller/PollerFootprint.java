@@ -32,10 +32,15 @@ import org.numeter.poller.Sources;
  * {@code java -cp <numeter-bench classpath> org.numeter.bench.poller.PollerFootprint}.
  */
 public final class PollerFootprint {
-    /** What the launcher passes to a poller: a small heap, the serial collector, the first JIT tier only. */
-    public static final String POLLER_JVM_OPTIONS = "-Xms8m -Xmx32m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
-            + " -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=48m -Xss512k"
-            + " -XX:-UsePerfData";
+    /**
+     * What the launcher should pass to a poller: a small heap given back when free, the serial collector, the
+     * first JIT tier only. With {@code MALLOC_ARENA_MAX=2} in its environment (see {@link #POLLER_ENV}).
+     */
+    public static final String POLLER_JVM_OPTIONS = "-Xms4m -Xmx24m -XX:+UseSerialGC -XX:MinHeapFreeRatio=10"
+            + " -XX:MaxHeapFreeRatio=30 -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=8m"
+            + " -XX:MaxMetaspaceSize=48m -Xss512k -XX:-UsePerfData";
+    /** glibc gives each thread that mallocs an arena of its own; two are plenty for a poller. */
+    public static final Map<String, String> POLLER_ENV = Map.of("MALLOC_ARENA_MAX", "2");
     private static final double TICKS = 100.0;
 
     private PollerFootprint() {}
@@ -101,8 +106,10 @@ public final class PollerFootprint {
         command.addAll(List.of(jvmOptions.trim().split("\\s+")));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), FootprintPoller.class.getName(),
                 String.valueOf(interval), execDir, "-"));
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().toHandle();
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().putAll(POLLER_ENV);
+        return pb.start().toHandle();
     }
 
     private static Process muninNode(Path dir, int port) throws IOException {

@@ -1,6 +1,7 @@
 package org.numeter.poller.munin;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,7 @@ public final class MuninBatches {
                 problems.report(meta.name(), "fetch: no value for any of the fields " + meta.fieldNames());
                 continue;
             }
-            Set<String> seen = new java.util.HashSet<>();
+            Set<String> seen = new HashSet<>();
             times.values().forEach(m -> seen.addAll(m.keySet()));
             List<String> missing = meta.fieldNames().stream().filter(f -> !seen.contains(f)).toList();
             if (!missing.isEmpty()) {
@@ -68,7 +69,11 @@ public final class MuninBatches {
                     missing.forEach(f -> row.put(f, Double.NaN));
                 }
                 row.putAll(t.getValue());
-                out.add(new SampleBatch(host, meta.name(), t.getKey(), order(described, row), described));
+                try {
+                    out.add(new SampleBatch(host, meta.name(), t.getKey(), order(described, row), described));
+                } catch (IllegalArgumentException e) {
+                    problems.report(meta.name(), "fetch: " + e.getMessage());
+                }
                 first = false;
             }
         }
