@@ -71,8 +71,8 @@ public final class MuninBatches {
                 row.putAll(t.getValue());
                 try {
                     out.add(new SampleBatch(host, meta.name(), t.getKey(), order(described, row), described));
-                } catch (IllegalArgumentException e) {
-                    problems.report(meta.name(), "fetch: " + e.getMessage());
+                } catch (IllegalArgumentException bad) {
+                    problems.report(meta.name(), "fetch: " + bad.getMessage());
                 }
                 first = false;
             }
