@@ -19,7 +19,7 @@ import org.numeter.poller.Source;
  * plugin, as {@link FamilyMapper} describes. Families can be narrowed with a regular expression, since an
  * exporter may expose far more than anyone graphs.
  */
-public final class PrometheusSource implements Source {
+public final class PrometheusSource implements Source, AutoCloseable {
     private final URI url;
     private final Duration timeout;
     private final Pattern include;
@@ -83,6 +83,15 @@ public final class PrometheusSource implements Source {
             client = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
         }
         return client;
+    }
+
+    /** Stops the HTTP client's selector thread; the poller calls this when it closes. */
+    @Override
+    public synchronized void close() {
+        if (client != null) {
+            client.close();
+            client = null;
+        }
     }
 
     @Override
