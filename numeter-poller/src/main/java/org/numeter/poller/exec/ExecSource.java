@@ -45,6 +45,7 @@ public final class ExecSource implements Source {
     private final Path stateDir;
     private final String host;
     private final Map<String, String> extraEnv;
+    private final String prefix;
     private final Map<String, Cached> configs = new HashMap<>();
 
     private record Cached(Map<String, Plugin> graphs, long askedAt) {}
@@ -56,15 +57,17 @@ public final class ExecSource implements Source {
      * @param stateDir where plugins keep state between runs ({@code MUNIN_PLUGSTATE}); created when missing
      * @param hostId the host id of the batches, or null for the poller's own
      * @param env more environment variables for every plugin (munin's {@code env.*} settings)
+     * @param prefix put before every plugin name, or empty
      */
     public ExecSource(Path dir, List<String> plugins, Duration timeout, Path stateDir, String hostId,
-            Map<String, String> env) {
+            Map<String, String> env, String prefix) {
         this.dir = dir;
         this.only = Set.copyOf(plugins);
         this.timeout = timeout;
         this.stateDir = stateDir;
         this.host = hostId == null || hostId.isBlank() ? null : Names.requireHost(hostId);
         this.extraEnv = Map.copyOf(env);
+        this.prefix = prefix == null ? "" : prefix;
     }
 
     @Override
@@ -90,7 +93,7 @@ public final class ExecSource implements Source {
             }
             out.addAll(read(plugin, batchHost, cycle.timestamp(), cycle.problems()));
         }
-        return out;
+        return MuninBatches.prefixed(out, prefix);
     }
 
     private List<SampleBatch> read(Path plugin, String batchHost, long timestamp, Problems problems)

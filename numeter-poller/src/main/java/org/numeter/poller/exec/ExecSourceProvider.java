@@ -12,7 +12,8 @@ import org.numeter.poller.SourceProvider;
  * {@code exec}: one directory of munin plugins. Settings: {@code dir} (required), {@code plugins}
  * (comma-separated, default every executable), {@code timeout} (per plugin run, default 10s), {@code state.dir}
  * ({@code MUNIN_PLUGSTATE}, default {@code <tmp>/numeter-plugin-state}), {@code host} (default the poller's),
- * {@code env.<NAME>} (an environment variable for every plugin, as munin's plugin-conf.d {@code env.*}).
+ * {@code env.<NAME>} (an environment variable for every plugin, as munin's plugin-conf.d {@code env.*}),
+ * {@code prefix} (before every plugin name, default none).
  */
 public final class ExecSourceProvider implements SourceProvider {
     @Override
@@ -31,10 +32,11 @@ public final class ExecSourceProvider implements SourceProvider {
                 plain.put(k, v);
             }
         });
-        Settings s = Settings.of("exec", plain, "dir", "plugins", "timeout", "state.dir", "host");
+        Settings s = Settings.of("exec", plain, "dir", "plugins", "timeout", "state.dir", "host", "prefix");
         Path stateDir = Path.of(s.text("state.dir",
                 Path.of(System.getProperty("java.io.tmpdir"), "numeter-plugin-state").toString()));
         return new ExecSource(Path.of(s.required("dir")), s.list("plugins"),
-                s.duration("timeout", Poller.DEFAULT_TIMEOUT), stateDir, s.text("host", null), env);
+                s.duration("timeout", Poller.DEFAULT_TIMEOUT), stateDir, s.text("host", null), env,
+                s.text("prefix", ""));
     }
 }

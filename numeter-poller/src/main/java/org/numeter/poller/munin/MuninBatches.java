@@ -80,6 +80,32 @@ public final class MuninBatches {
         return out;
     }
 
+    /**
+     * The same batches under plugin names starting with {@code prefix}, so that a munin-node on this host and the
+     * {@code system} source do not write the same series ({@code cpu} becomes {@code munin_cpu}).
+     */
+    public static List<SampleBatch> prefixed(List<SampleBatch> batches, String prefix) {
+        if (prefix == null || prefix.isEmpty()) {
+            return batches;
+        }
+        List<SampleBatch> out = new ArrayList<>(batches.size());
+        for (SampleBatch b : batches) {
+            String name = prefix + b.plugin();
+            Plugin m = b.meta();
+            Plugin meta = m == null ? null : Plugin.builder(name).title(m.title()).category(m.category())
+                    .vlabel(m.vlabel()).args(m.args()).order(m.order()).info(m.info()).period(m.period())
+                    .total(m.total()).scale(m.scale()).printf(m.printf()).width(m.width()).height(m.height())
+                    .fields(m.fields()).build();
+            if (meta != null) {
+                Plugin.Builder withExtra = meta.toBuilder();
+                m.extra().forEach(withExtra::extra);
+                meta = withExtra.build();
+            }
+            out.add(new SampleBatch(b.host(), name, b.timestamp(), b.values(), meta));
+        }
+        return out;
+    }
+
     private static Map<String, Double> order(Plugin meta, Map<String, Double> row) {
         Map<String, Double> out = new LinkedHashMap<>();
         for (String f : meta.fieldNames()) {

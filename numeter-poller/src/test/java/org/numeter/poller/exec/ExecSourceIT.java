@@ -74,7 +74,7 @@ class ExecSourceIT {
         plugin("good.bak", "echo 'graph_title Backup'; echo 'z.label z'", "echo 'z.value 1'");
         Files.writeString(dir.resolve("README"), "not a plugin");
 
-        ExecSource source = new ExecSource(dir, List.of(), Duration.ofSeconds(1), state, null, Map.of());
+        ExecSource source = new ExecSource(dir, List.of(), Duration.ofSeconds(1), state, null, Map.of(), "");
         List<SampleBatch> batches = collect(source);
 
         assertThat(byPlugin(batches)).containsExactly(
@@ -99,7 +99,7 @@ class ExecSourceIT {
         MuninNode.ensureInstalled();
         ExecSource source = new ExecSource(Path.of("/etc/munin/plugins"),
                 List.of("cpu", "load", "memory", "uptime", "processes"), Duration.ofSeconds(10), state, null,
-                Map.of());
+                Map.of(), "");
 
         List<SampleBatch> batches = collect(source);
 

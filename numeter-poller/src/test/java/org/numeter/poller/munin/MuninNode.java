@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -43,14 +44,25 @@ public final class MuninNode implements AutoCloseable {
         if (Files.isExecutable(BINARY)) {
             return;
         }
-        ProcessBuilder pb = new ProcessBuilder("apt-get", "install", "-y", "-q", "munin-node")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
-        Process apt = pb.start();
-        if (!apt.waitFor(5, TimeUnit.MINUTES) || apt.exitValue() != 0 || !Files.isExecutable(BINARY)) {
+        // A fresh container has no package lists: update them when the first try fails.
+        if (!apt("install", "-y", "-q", "munin-node")) {
+            apt("update", "-q");
+            apt("install", "-y", "-q", "munin-node");
+        }
+        if (!Files.isExecutable(BINARY)) {
             throw new IllegalStateException("munin-node is not installed and 'apt-get install -y munin-node'"
                     + " failed; install it (the integration tests need it, as root)");
         }
+    }
+
+    private static boolean apt(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("apt-get"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
+        Process apt = pb.start();
+        return apt.waitFor(5, TimeUnit.MINUTES) && apt.exitValue() == 0;
     }
 
     public MuninNode start() throws IOException, InterruptedException {
