@@ -80,7 +80,7 @@ public final class RrdStore implements Store {
             locks[i] = new ReentrantLock();
         }
         this.cache = new DbCache(b.openFiles, this::lock);
-        this.backend = new LazySyncNioBackendFactory();
+        this.backend = new MappedBackendFactory();
         AtomicInteger n = new AtomicInteger();
         this.workers = threads <= 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
             Thread t = new Thread(r, "rrd-writer-" + n.incrementAndGet());
