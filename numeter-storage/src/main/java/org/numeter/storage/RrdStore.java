@@ -462,8 +462,8 @@ public final class RrdStore implements Store {
             long end = Math.min(gridEnd, plan.heldTo());
             if (e.created && plan.heldTo() != 0 && start <= end) {
                 RrdDb db = open(e);
-                FetchRequest request = db.createFetchRequest(ConsolFun.valueOf(q.cf().name()), start, end,
-                        plan.tierStep());
+                ConsolFun cf = RrdLayout.stored(plan.tier(), ConsolFun.valueOf(q.cf().name()));
+                FetchRequest request = db.createFetchRequest(cf, start, end, plan.tierStep());
                 String[] dsNames = fields.stream().map(e.ds::get).toArray(String[]::new);
                 request.setFilter(dsNames);
                 FetchData data = request.fetchData();
