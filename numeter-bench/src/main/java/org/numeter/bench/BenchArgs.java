@@ -7,16 +7,20 @@ import java.util.Map;
 final class BenchArgs {
     private final Map<String, String> values = new LinkedHashMap<>();
 
-    BenchArgs(String[] args, Map<String, String> defaults) {
-        values.putAll(defaults);
+    /** @param defaults names and default values, alternately */
+    BenchArgs(String[] args, String... defaults) {
+        for (int i = 0; i + 1 < defaults.length; i += 2) {
+            values.put(defaults[i], defaults[i + 1]);
+        }
+        Map<String, String> known = new LinkedHashMap<>(values);
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (!a.startsWith("--") || i + 1 >= args.length) {
                 throw new IllegalArgumentException("argument '" + a + "' is not --name value");
             }
             String name = a.substring(2);
-            if (!defaults.containsKey(name)) {
-                throw new IllegalArgumentException("option '--" + name + "' is not one of " + defaults.keySet());
+            if (!known.containsKey(name)) {
+                throw new IllegalArgumentException("option '--" + name + "' is not one of " + known.keySet());
             }
             values.put(name, args[++i]);
         }

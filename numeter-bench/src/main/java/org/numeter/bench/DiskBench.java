@@ -21,8 +21,8 @@ public final class DiskBench {
     private DiskBench() {}
 
     public static void main(String[] argv) throws Exception {
-        BenchArgs args = new BenchArgs(argv, new LinkedHashMap<>(Map.of("dir", "/tmp/numeter-bench-disk",
-                "plugins", "100", "fields", "5")));
+        BenchArgs args = new BenchArgs(argv, "dir", "/tmp/numeter-bench-disk",
+                "plugins", "100", "fields", "5");
         int plugins = args.integer("plugins");
         int fields = args.integer("fields");
         System.out.println("disk: " + args);

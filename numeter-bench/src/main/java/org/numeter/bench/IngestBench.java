@@ -30,10 +30,10 @@ public final class IngestBench {
     private IngestBench() {}
 
     public static void main(String[] argv) throws Exception {
-        BenchArgs args = new BenchArgs(argv, new LinkedHashMap<>(Map.of(
-                "dir", "/tmp/numeter-bench-ingest", "plugins", "20000", "fields", "5", "rounds", "10",
-                "warmup", "2", "open-files", "2000", "threads", "" + Runtime.getRuntime().availableProcessors(),
-                "archives", "default", "via", "store", "write-size", "5000")));
+        BenchArgs args = new BenchArgs(argv,
+                "dir", "/tmp/numeter-bench-ingest", "plugins", "20000", "fields", "5", "rounds", "20",
+                "warmup", "5", "open-files", "25000", "threads", "" + Runtime.getRuntime().availableProcessors(),
+                "archives", "default", "via", "store", "write-size", "5000", "keep", "false");
         int plugins = args.integer("plugins");
         int fields = args.integer("fields");
         int rounds = args.integer("rounds");
@@ -45,17 +45,27 @@ public final class IngestBench {
 
         System.out.println("ingest: " + args);
         System.out.println("machine: " + Machine.describe());
-        Machine.deleteTree(dir);
+        boolean keep = Boolean.parseBoolean(args.text("keep"));
+        if (!keep) {
+            Machine.deleteTree(dir);
+        }
         SplittableRandom random = new SplittableRandom(42);
         double[][] state = new double[plugins][fields];
         try (RrdStore store = RrdStore.builder(dir).archives(archives).openFiles(args.integer("open-files"))
                 .threads(args.integer("threads")).open()) {
             StoreSink sink = new StoreSink(store, writeSize);
+            // with --keep true the files of an earlier run are written on from where it stopped: round 0 is then
+            // an ordinary round, and the figures are those of files that are already in the page cache
+            long start = keep ? store.lastUpdate("host0", "plugin0").orElse(T0) : T0;
             long totalPoints = 0;
             long totalNanos = 0;
+            long totalCpu = 0;
+            var os = (com.sun.management.OperatingSystemMXBean)
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean();
             for (int r = 0; r <= warmup + rounds; r++) {
-                List<SampleBatch> batches = round(r, plugins, fields, archives.step(), random, state);
+                List<SampleBatch> batches = round(start, r, plugins, fields, archives.step(), random, state);
                 List<SpoolRecord> records = viaSink ? encode(batches) : null;
+                long cpu0 = os.getProcessCpuTime();
                 long t0 = System.nanoTime();
                 WriteResult w = WriteResult.NONE;
                 if (viaSink) {
@@ -68,22 +78,28 @@ public final class IngestBench {
                     }
                 }
                 long nanos = System.nanoTime() - t0;
-                String kind = r == 0 ? "create" : r <= warmup ? "warm-up" : "measured";
+                long cpu = os.getProcessCpuTime() - cpu0;
+                String kind = r == 0 ? (keep ? "first" : "create") : r <= warmup ? "warm-up" : "measured";
                 System.out.printf(Locale.ROOT, "round %3d %-8s %,10d points in %8.1f ms = %,12.0f points/s"
-                        + " (open files %d, opened so far %d)%n", r, kind, w.points(), nanos / 1e6,
-                        w.points() / (nanos / 1e9), store.openFiles(), store.filesOpened());
+                        + ", %.2f CPU-us per point (open files %d)%n", r, kind, w.points(), nanos / 1e6,
+                        w.points() / (nanos / 1e9), cpu / 1e3 / w.points(), store.openFiles());
                 if (r > warmup) {
                     totalPoints += w.points();
                     totalNanos += nanos;
+                    totalCpu += cpu;
                 }
             }
             System.out.printf(Locale.ROOT, "sustained: %,.0f points/s over %d rounds of %,d series (%s, via %s,"
                     + " open files %s, threads %s)%n", totalPoints / (totalNanos / 1e9), rounds, plugins * fields,
                     archives.name(), args.text("via"), args.text("open-files"), args.text("threads"));
+            double cpuPerPoint = totalCpu / 1e9 / totalPoints;
+            System.out.printf(Locale.ROOT, "CPU: %.2f us per point (process CPU time, all threads), so %,.0f points/s"
+                    + " per core fully used; load average now %.1f on %d cores%n", cpuPerPoint * 1e6,
+                    1 / cpuPerPoint, os.getSystemLoadAverage(), os.getAvailableProcessors());
         }
     }
 
-    private static List<SampleBatch> round(int r, int plugins, int fields, long step, SplittableRandom random,
+    private static List<SampleBatch> round(long start, int r, int plugins, int fields, long step, SplittableRandom random,
             double[][] state) {
         List<SampleBatch> out = new ArrayList<>(plugins);
         for (int p = 0; p < plugins; p++) {
@@ -93,7 +109,7 @@ public final class IngestBench {
                 state[p][f] += f == 0 ? random.nextInt(1000) : random.nextDouble(-1, 1);
                 values.put("f" + f, state[p][f]);
             }
-            SampleBatch b = new SampleBatch("host" + (p / 50), "plugin" + (p % 50), T0 + step * (r + 1), values,
+            SampleBatch b = new SampleBatch("host" + (p / 50), "plugin" + (p % 50), start + step * (r + 1), values,
                     null);
             out.add(r == 0 ? b.withMeta(meta("plugin" + (p % 50), fields)) : b);
         }

@@ -28,8 +28,8 @@ public final class QueryBench {
     private QueryBench() {}
 
     public static void main(String[] argv) throws Exception {
-        BenchArgs args = new BenchArgs(argv, new LinkedHashMap<>(Map.of("dir", "/tmp/numeter-bench-query",
-                "days", "400", "requests", "2000", "warmup", "500", "png-requests", "200")));
+        BenchArgs args = new BenchArgs(argv, "dir", "/tmp/numeter-bench-query",
+                "days", "400", "requests", "2000", "warmup", "500", "png-requests", "200");
         Path dir = Path.of(args.text("dir"));
         int days = args.integer("days");
         System.out.println("query: " + args);
