@@ -140,7 +140,8 @@ async function runLimited(tasks, limit) {
 }
 
 function rangeToolbar() {
-  const buttons = Object.keys(Ranges).map(name => el('button', {type: 'button', className: 'button range',
+  const buttons = Object.keys(Ranges).map(name => el('button', {type: 'button',
+    className: App.range && App.range.name === name ? 'button range active' : 'button range',
     text: name, 'data-range': name, onclick: () => setRange(relativeRange(name))}));
   const fromInput = el('input', {type: 'datetime-local', 'aria-label': 'from', 'data-testid': 'range-from'});
   const toInput = el('input', {type: 'datetime-local', 'aria-label': 'to', 'data-testid': 'range-to'});

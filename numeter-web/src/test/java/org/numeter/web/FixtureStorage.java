@@ -85,8 +85,8 @@ final class FixtureStorage implements AutoCloseable {
         long to = Long.parseLong(ctx.queryParam("to"));
         long from = Long.parseLong(ctx.queryParam("from"));
         int points = Integer.parseInt(ctx.queryParamAsClass("points", String.class).getOrDefault("800"));
-        long step = Math.max(60, (to - from) / points);
-        step = step - step % 60;
+        // "points" is the most wanted: the step is the whole minute that keeps the count at or below it.
+        long step = Math.max(60, ((to - from + points - 1) / points + 59) / 60 * 60);
         List<String> fields = ctx.queryParam("fields") == null ? p.fieldNames()
                 : List.of(ctx.queryParam("fields").split(","));
         List<Object[]> rows = new ArrayList<>();

@@ -1,0 +1,206 @@
+package org.numeter.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Download;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pages in Debian's headless Chromium, driven by Playwright: what a user does, checked on dygraphs' own data
+ * (the page exposes every graph as {@code window.numeterGraphs}). Screenshots go to target/screenshots.
+ */
+class BrowserIT {
+    static final Path SCREENSHOTS = Paths.get("target", "screenshots");
+
+    static WebFixture fx;
+    static Playwright playwright;
+    static Browser browser;
+    BrowserContext context;
+    Page page;
+
+    @BeforeAll
+    static void start() throws IOException {
+        Files.createDirectories(SCREENSHOTS);
+        fx = new WebFixture().withTeams();
+        playwright = Playwright.create(new Playwright.CreateOptions()
+                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+                .setExecutablePath(Paths.get("/usr/bin/chromium")).setHeadless(true)
+                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync", "--no-first-run")));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (playwright != null) {
+            playwright.close();
+        }
+        fx.close();
+    }
+
+    @BeforeEach
+    void open() {
+        context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1360, 900)
+                .setAcceptDownloads(true));
+        page = context.newPage();
+        page.setDefaultTimeout(15_000);
+    }
+
+    @AfterEach
+    void closeContext() {
+        context.close();
+    }
+
+    void logIn(String user, String password) {
+        page.navigate(fx.uri + "login");
+        page.getByLabel("Username").fill(user);
+        page.getByLabel("Password").fill(password);
+        page.getByText("Log in").click();
+        page.waitForURL(fx.uri.toString());
+    }
+
+    /** Polls with evaluate: waitForFunction would need the page to allow eval, which its CSP forbids. */
+    void waitFor(String condition) {
+        page.waitForCondition(() -> Boolean.TRUE.equals(page.evaluate("() => !!(" + condition + ")")));
+    }
+
+    void waitForGraph(String key, int loads) {
+        waitFor("window.numeterGraphs && window.numeterGraphs['" + key + "'] && window.numeterGraphs['" + key
+                + "'].loads >= " + loads);
+    }
+
+    Object js(String expression) {
+        return page.evaluate(expression);
+    }
+
+    @Test
+    void aWrongPasswordIsRefusedAndTheRightOneLogsIn() {
+        page.navigate(fx.uri + "hosts/" + WebFixture.HOST_A);
+        assertThat(page.url()).isEqualTo(fx.uri + "login");
+        page.getByLabel("Username").fill("alice");
+        page.getByLabel("Password").fill("wrong-password");
+        page.getByText("Log in").click();
+        waitFor("document.getElementById('login-error').textContent.length > 0");
+        assertThat(page.locator("#login-error").textContent()).isEqualTo("wrong username or password");
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("login.png")));
+        page.getByLabel("Password").fill(WebFixture.PASSWORD);
+        page.getByText("Log in").click();
+        page.waitForURL(fx.uri.toString());
+        assertThat(page.locator("#whoami").textContent()).isEqualTo("alice");
+    }
+
+    @Test
+    void theAutomaticDashboardDrawsEveryPluginFromItsMetadata() {
+        logIn("alice", WebFixture.PASSWORD);
+        page.navigate(fx.uri + "hosts/" + WebFixture.HOST_A);
+        String load = WebFixture.HOST_A + "/load";
+        String net = WebFixture.HOST_A + "/if_eth0";
+        String mem = WebFixture.HOST_A + "/memory";
+        waitForGraph(load, 1);
+        waitForGraph(net, 1);
+        waitForGraph(mem, 1);
+        // A day at one point per pixel: the fixture answers whole minutes, so at least the graph's width in rows.
+        int width = ((Number) js("document.querySelector('[data-testid=graph-load]').clientWidth")).intValue();
+        int rows = ((Number) js("numeterGraphs['" + load + "'].dygraph.numRows()")).intValue();
+        assertThat(rows).isGreaterThan(100).isLessThanOrEqualTo(width + 1);
+        assertThat(js("numeterGraphs['" + load + "'].dygraph.getLabels()")).isEqualTo(List.of("time", "load"));
+        // in/out: the received half is below the axis, the sent half above.
+        assertThat(js("numeterGraphs['" + net + "'].dygraph.getLabels()"))
+                .isEqualTo(List.of("time", "bps", "received"));
+        assertThat(((Number) js("numeterGraphs['" + net + "'].dygraph.getValue(3, 1)")).doubleValue()).isPositive();
+        assertThat(((Number) js("numeterGraphs['" + net + "'].dygraph.getValue(3, 2)")).doubleValue()).isNegative();
+        // memory: munin's order, stacked, binary units, swap hidden (graph no).
+        assertThat(js("numeterGraphs['" + mem + "'].dygraph.getLabels()"))
+                .isEqualTo(List.of("time", "apps", "cache", "free"));
+        assertThat(js("numeterGraphs['" + mem + "'].dygraph.getOption('stackedGraph')")).isEqualTo(true);
+        assertThat(js("numeterGraphs['" + mem + "'].dygraph.getOption('labelsKMG2')")).isEqualTo(true);
+        assertThat(js("numeterGraphs['" + mem + "'].dygraph.getColors()[2]")).isEqualTo("#00FF00");
+        assertThat(page.locator("h2").allTextContents()).containsExactly("network", "system");
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("host-dashboard.png"))
+                .setFullPage(true));
+    }
+
+    @Test
+    void zoomingFetchesFinerData() {
+        logIn("alice", WebFixture.PASSWORD);
+        page.navigate(fx.uri + "hosts/" + WebFixture.HOST_A);
+        String key = WebFixture.HOST_A + "/load";
+        waitForGraph(key, 1);
+        Locator graph = page.getByTestId("graph-load");
+        graph.scrollIntoViewIfNeeded();
+        var box = graph.boundingBox();
+        double y = box.y + box.height / 2;
+        page.mouse().move(box.x + box.width * 0.80, y);
+        page.mouse().down();
+        page.mouse().move(box.x + box.width * 0.86, y, new com.microsoft.playwright.Mouse.MoveOptions().setSteps(8));
+        page.mouse().up();
+        waitForGraph(key, 2);
+        Map<?, ?> fetch = (Map<?, ?>) js("numeterGraphs['" + key + "'].lastFetch");
+        long span = ((Number) fetch.get("to")).longValue() - ((Number) fetch.get("from")).longValue();
+        assertThat(span).isLessThan(86400 / 8);
+        assertThat(js("numeterGraphs['" + key + "'].dygraph.isZoomed('x')")).isEqualTo(true);
+        // The zoomed window holds as many minute points as it spans minutes: finer than the day's.
+        int rows = ((Number) js("numeterGraphs['" + key + "'].dygraph.numRows()")).intValue();
+        assertThat(rows).isBetween((int) (span / 60) - 2, (int) (span / 60) + 1);
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("zoomed.png")));
+    }
+
+    @Test
+    void thePngButtonDownloadsAPngOfTheGraphsSize() throws IOException {
+        logIn("alice", WebFixture.PASSWORD);
+        page.navigate(fx.uri + "hosts/" + WebFixture.HOST_A);
+        waitForGraph(WebFixture.HOST_A + "/memory", 1);
+        Download download = page.waitForDownload(() -> page.getByTestId("png-memory").click());
+        byte[] png = Files.readAllBytes(download.path());
+        int width = ((Number) js("document.querySelector('[data-testid=graph-memory]').clientWidth")).intValue();
+        int height = ((Number) js("document.querySelector('[data-testid=graph-memory]').clientHeight")).intValue();
+        assertThat(Png.size(png)).containsExactly(width, height);
+        assertThat(download.suggestedFilename()).isEqualTo(WebFixture.HOST_A + "_memory.png");
+        Files.write(SCREENSHOTS.resolve("exported-memory.png"), png);
+    }
+
+    @Test
+    void anAdminAssignsAHostToAGroupAndItsUserThenSeesIt() {
+        logIn("alice", WebFixture.PASSWORD);
+        assertThat(page.getByTestId("tree-host-" + WebFixture.HOST_NONE).count()).isZero();
+        page.getByTestId("tree-host-" + WebFixture.HOST_A).waitFor();
+        context.clearCookies();
+
+        logIn("admin", WebFixture.ADMIN_PASSWORD);
+        page.navigate(fx.uri + "admin");
+        page.getByTestId("host-" + WebFixture.HOST_NONE + "-group-A").check();
+        page.getByTestId("save-host-" + WebFixture.HOST_NONE).click();
+        waitFor("document.querySelector('[data-testid=admin-message]').textContent === 'Groups of "
+                + WebFixture.HOST_NONE + " saved.'");
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("admin.png")).setFullPage(true));
+        context.clearCookies();
+
+        try {
+            logIn("alice", WebFixture.PASSWORD);
+            page.getByTestId("tree-host-" + WebFixture.HOST_NONE).click();
+            waitForGraph(WebFixture.HOST_NONE + "/load", 1);
+            assertThat(page.locator("h1").textContent()).isEqualTo(WebFixture.HOST_NONE);
+        } finally {
+            fx.admin().put("/api/hosts/" + WebFixture.HOST_NONE + "/groups", "{\"groupIds\":[]}");
+        }
+    }
+}
