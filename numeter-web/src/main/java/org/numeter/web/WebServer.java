@@ -55,6 +55,7 @@ public final class WebServer implements Component {
     private Database database;
     private Javalin app;
     private Storages storages;
+    private final List<String> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private WebServer(Builder config) {
         this.config = config;
@@ -81,6 +82,7 @@ public final class WebServer implements Component {
     }
 
     private void wire() {
+        routes.clear();
         Clock clock = config.clock;
         UserRepository users = new UserRepository(database.db());
         GroupRepository groups = new GroupRepository(database.db());
@@ -103,6 +105,12 @@ public final class WebServer implements Component {
             c.showJavalinBanner = false;
             c.startupWatcherEnabled = false;
             c.jsonMapper(new JavalinJackson(Json.mapper(), false));
+            c.events(e -> e.handlerAdded(h -> {
+                String method = h.getHttpMethod().name();
+                if (!method.startsWith("BEFORE") && !method.startsWith("AFTER")) {
+                    routes.add(method + " " + h.getPath());
+                }
+            }));
             c.http.maxRequestSize = 64 * 1024;
             c.staticFiles.add(s -> {
                 s.hostedPath = "/static";
@@ -160,6 +168,11 @@ public final class WebServer implements Component {
             throw new IllegalStateException("web not started");
         }
         return app.port();
+    }
+
+    /** Every HTTP route, as {@code "GET /api/hosts"}: the permission tests walk them all. */
+    List<String> routes() {
+        return List.copyOf(routes);
     }
 
     /** Where a browser reaches it, e.g. {@code http://127.0.0.1:8080/}. */

@@ -28,7 +28,13 @@ public final class Pages {
     public void register(Javalin app) {
         app.get("/login", ctx -> ctx.html(login));
         app.get("/", this::shell);
-        app.get("/admin", this::shell);
+        app.get("/admin", ctx -> {
+            User user = signedIn(ctx);
+            if (user != null) {
+                access.requireSuperuser(user);
+                ctx.html(shell);
+            }
+        });
         app.get("/account", this::shell);
         app.get("/hosts/{host}", ctx -> {
             User user = signedIn(ctx);
