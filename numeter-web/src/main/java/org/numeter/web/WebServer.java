@@ -99,7 +99,7 @@ public final class WebServer implements Component {
         storages = new Storages(clients, config.storageRefresh, clock, registry::seen);
         Access access = new Access(hosts);
         Auth auth = new Auth(users, sessions, tokens, secrets, new LoginThrottle(config.loginAttempts,
-                Duration.ofMinutes(5).toMillis(), clock), clock, config.secureCookies, Duration.ofHours(12));
+                config.loginAttempts * 4, Duration.ofMinutes(5).toMillis(), clock), clock, config.secureCookies, Duration.ofHours(12));
 
         app = Javalin.create(c -> {
             c.showJavalinBanner = false;
@@ -285,7 +285,7 @@ public final class WebServer implements Component {
             return this;
         }
 
-        /** Failed logins allowed per username or address within 5 minutes; default 5. */
+        /** Failed logins allowed per username within 5 minutes (four times as many per address); default 5. */
         public Builder loginAttempts(int attempts) {
             if (attempts < 1) {
                 throw new IllegalArgumentException("login attempts " + attempts + " must be at least 1");

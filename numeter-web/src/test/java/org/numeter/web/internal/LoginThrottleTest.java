@@ -30,7 +30,7 @@ class LoginThrottleTest {
     @Test
     void theLimitThenAWaitUntilTheOldestFailureLeavesTheWindow() {
         MutableClock clock = new MutableClock();
-        LoginThrottle t = new LoginThrottle(3, 60_000, clock);
+        LoginThrottle t = new LoginThrottle(3, 3, 60_000, clock);
         for (int i = 0; i < 3; i++) {
             assertThat(t.retryAfter("alice", "10.0.0.1")).isZero();
             t.failed("alice", "10.0.0.1");
@@ -45,8 +45,22 @@ class LoginThrottleTest {
     }
 
     @Test
+    void anAddressMayFailMoreOftenThanOneUsername() {
+        MutableClock clock = new MutableClock();
+        LoginThrottle t = new LoginThrottle(2, 4, 60_000, clock);
+        t.failed("a", "nat");
+        t.failed("b", "nat");
+        t.failed("c", "nat");
+        assertThat(t.retryAfter("d", "nat")).isZero();
+        t.failed("d", "nat");
+        assertThat(t.retryAfter("e", "nat")).isEqualTo(60);
+        t.failed("a", "other");
+        assertThat(t.retryAfter("a", "elsewhere")).isEqualTo(60);
+    }
+
+    @Test
     void aSuccessClearsTheUsername() {
-        LoginThrottle t = new LoginThrottle(2, 60_000, new MutableClock());
+        LoginThrottle t = new LoginThrottle(2, 10, 60_000, new MutableClock());
         t.failed("alice", "a");
         t.succeeded("alice");
         t.failed("alice", "b");
