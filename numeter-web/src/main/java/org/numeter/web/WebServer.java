@@ -21,7 +21,10 @@ import org.numeter.web.internal.AccountApi;
 import org.numeter.web.internal.Access;
 import org.numeter.web.internal.AdminApi;
 import org.numeter.web.internal.Auth;
+import org.numeter.web.internal.DashboardRepository;
 import org.numeter.web.internal.Database;
+import org.numeter.web.internal.EventApi;
+import org.numeter.web.internal.EventRepository;
 import org.numeter.web.internal.ErrorMapping;
 import org.numeter.web.internal.GroupRepository;
 import org.numeter.web.internal.HostApi;
@@ -35,6 +38,8 @@ import org.numeter.web.internal.StorageClient;
 import org.numeter.web.internal.Storages;
 import org.numeter.web.internal.TokenRepository;
 import org.numeter.web.internal.UserRepository;
+import org.numeter.web.internal.ViewApi;
+import org.numeter.web.internal.ViewRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,7 +102,10 @@ public final class WebServer implements Component {
         List<StorageClient> clients = config.storages.stream()
                 .map(u -> new StorageClient(u, http, config.storageTimeout)).toList();
         storages = new Storages(clients, config.storageRefresh, clock, registry::seen);
-        Access access = new Access(hosts);
+        ViewRepository views = new ViewRepository(database.db());
+        DashboardRepository dashboards = new DashboardRepository(database.db());
+        EventRepository events = new EventRepository(database.db());
+        Access access = new Access(hosts, dashboards);
         Auth auth = new Auth(users, sessions, tokens, secrets, new LoginThrottle(config.loginAttempts,
                 config.loginAttempts * 4, Duration.ofMinutes(5).toMillis(), clock), clock, config.secureCookies, Duration.ofHours(12));
 
@@ -140,9 +148,12 @@ public final class WebServer implements Component {
             ctx.status(r.ok() ? 200 : 503).json(r);
         });
         new AccountApi(users, tokens, secrets, clock).register(app);
-        new HostApi(access, storages, hosts, clock).register(app);
+        HostApi hostApi = new HostApi(access, storages, hosts, clock);
+        hostApi.register(app);
+        new ViewApi(access, views, dashboards, users, groups, hostApi, storages, clock).register(app);
+        new EventApi(access, events, hostApi, clock).register(app);
         new AdminApi(access, users, groups, hosts, sessions, storages, secrets, clock).register(app);
-        new Pages(auth, access).register(app);
+        new Pages(auth, access, dashboards).register(app);
         app.start(config.bind, config.port);
         LOG.info("web listening on http://{}:{}/ with {} storage(s)", config.bind, app.port(), clients.size());
     }
