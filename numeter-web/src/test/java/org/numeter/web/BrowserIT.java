@@ -60,7 +60,7 @@ class BrowserIT {
     @BeforeEach
     void open() {
         context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1360, 900)
-                .setAcceptDownloads(true));
+                .setAcceptDownloads(true).setTimezoneId("UTC"));
         page = context.newPage();
         page.setDefaultTimeout(15_000);
     }
@@ -105,6 +105,7 @@ class BrowserIT {
         page.getByLabel("Password").fill(WebFixture.PASSWORD);
         page.getByText("Log in").click();
         page.waitForURL(fx.uri.toString());
+        waitFor("document.getElementById('whoami').textContent.length > 0");
         assertThat(page.locator("#whoami").textContent()).isEqualTo("alice");
     }
 
@@ -176,6 +177,84 @@ class BrowserIT {
         assertThat(Png.size(png)).containsExactly(width, height);
         assertThat(download.suggestedFilename()).isEqualTo(WebFixture.HOST_A + "_memory.png");
         Files.write(SCREENSHOTS.resolve("exported-memory.png"), png);
+    }
+
+    @Test
+    void markupFromPluginsAndEventsIsShownAsText() {
+        String comment = "<img src=z onerror=\"window.pwned=4\">";
+        WebClient admin = fx.admin();
+        assertThat(admin.post("/api/events", "{\"at\":" + (System.currentTimeMillis() / 1000 - 3600)
+                + ",\"title\":\"markup test\",\"comment\":\"" + comment.replace("\"", "\\\"") + "\",\"hosts\":[\""
+                + WebFixture.HOST_NONE + "\"]}").status()).isEqualTo(201);
+        logIn("admin", WebFixture.ADMIN_PASSWORD);
+        page.navigate(fx.uri + "hosts/" + WebFixture.HOST_NONE);
+        waitForGraph(WebFixture.HOST_NONE + "/evil", 1);
+        page.locator("details.events-box summary").click();
+        assertThat(js("window.pwned === undefined")).isEqualTo(true);
+        assertThat(js("document.querySelectorAll('img').length")).isEqualTo(0);
+        assertThat(js("Array.from(document.querySelectorAll('[onerror], main script')).map(e => e.outerHTML)"))
+                .isEqualTo(List.of());
+        assertThat(page.locator("#plugin-evil h3").textContent()).isEqualTo("<img src=x onerror=\"window.pwned=1\">");
+        assertThat(page.locator("h2").allTextContents()).contains("<b>cat</b>");
+        assertThat(page.locator("#plugin-evil .toggles").textContent()).isEqualTo("<img src=y onerror=\"window.pwned=3\">");
+        assertThat(page.locator("#plugin-evil .dygraph-ylabel").textContent())
+                .isEqualTo("<script>window.pwned=2</script>");
+        assertThat(page.locator(".event .comment").textContent()).isEqualTo(comment);
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("markup-as-text.png"))
+                .setFullPage(true));
+    }
+
+    @Test
+    void anEventAddedOnAHostIsDrawnOnItsGraphs() {
+        logIn("alice", WebFixture.PASSWORD);
+        page.navigate(fx.uri + "hosts/" + WebFixture.HOST_A);
+        String key = WebFixture.HOST_A + "/load";
+        waitForGraph(key, 1);
+        page.locator("details.events-box summary").click();
+        String when = java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).minusHours(2)
+                .format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm"));
+        page.getByTestId("event-when").fill(when);
+        page.getByTestId("event-title").fill("deploy 42");
+        page.getByTestId("event-comment").fill("new kernel");
+        page.getByTestId("add-event").click();
+        waitFor("numeterGraphs['" + key + "'].dygraph.annotations().length === 1");
+        assertThat(js("numeterGraphs['" + key + "'].dygraph.annotations()[0].text")).isEqualTo("deploy 42");
+        assertThat(page.locator(".event strong").allTextContents()).containsExactly("deploy 42");
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("event.png")));
+        Number id = (Number) js("Number(document.querySelector('.event').dataset.testid.substring(6))");
+        assertThat(fx.alice().delete("/api/events/" + id.longValue()).status()).isEqualTo(204);
+    }
+
+    @Test
+    void aDashboardIsMadeFromASkeleton() {
+        logIn("admin", WebFixture.ADMIN_PASSWORD);
+        page.navigate(fx.uri + "dashboards");
+        page.getByTestId("skeleton-name").fill("Load everywhere");
+        page.getByTestId("skeleton-hosts").fill("*.example");
+        page.getByTestId("skeleton-plugin").fill("lo?d");
+        page.getByTestId("skeleton-field").fill("*");
+        page.getByTestId("skeleton-share-A").check();
+        page.getByTestId("apply-skeleton").click();
+        page.waitForURL(java.util.regex.Pattern.compile(".*/dashboards/\\d+$"));
+        waitFor("document.body.dataset.graphsLoaded === '3'");
+        @SuppressWarnings("unchecked")
+        List<String> labels = (List<String>) js("Object.values(numeterGraphs).filter(g => g.host === 'view')"
+                + ".map(g => g.dygraph.getLabels()[1]).sort()");
+        assertThat(labels).containsExactly(WebFixture.HOST_A + " load.load", WebFixture.HOST_B + " load.load",
+                WebFixture.HOST_NONE + " load.load");
+        assertThat(js("Object.values(numeterGraphs).filter(g => g.host === 'view')"
+                + ".every(g => g.dygraph.numRows() > 100)")).isEqualTo(true);
+        assertThat(page.locator("h1").textContent()).isEqualTo("Load everywhere");
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("skeleton-dashboard.png"))
+                .setFullPage(true));
+        // Shared with group A: alice reads it, and sees only her host's view.
+        String url = page.url();
+        context.clearCookies();
+        logIn("alice", WebFixture.PASSWORD);
+        page.navigate(url);
+        waitFor("document.body.dataset.graphsLoaded === '1'");
+        assertThat(js("Object.values(numeterGraphs).filter(g => g.host === 'view')"
+                + ".map(g => g.dygraph.getLabels()[1])")).isEqualTo(List.of(WebFixture.HOST_A + " load.load"));
     }
 
     @Test

@@ -35,6 +35,14 @@ final class TestObjects {
                 .build();
     }
 
+    /** Markup everywhere a plugin may put text: the pages must show it as text. */
+    static Plugin hostile() {
+        return Plugin.builder("evil").title("<img src=x onerror=\"window.pwned=1\">").category("<b>cat</b>")
+                .vlabel("<script>window.pwned=2</script>")
+                .field(Field.builder("x").label("<img src=y onerror=\"window.pwned=3\">").build())
+                .build();
+    }
+
     static List<Plugin> all() {
         return List.of(load(), network(), memory());
     }

@@ -39,7 +39,7 @@ final class WebFixture implements AutoCloseable {
         Map<String, List<Plugin>> hosts = new LinkedHashMap<>();
         hosts.put(HOST_A, TestObjects.all());
         hosts.put(HOST_B, TestObjects.all());
-        hosts.put(HOST_NONE, List.of(TestObjects.load()));
+        hosts.put(HOST_NONE, List.of(TestObjects.load(), TestObjects.hostile()));
         storage = new FixtureStorage(hosts, System.currentTimeMillis() / 1000).start();
         List<URI> storages = new java.util.ArrayList<>(List.of(storage.uri()));
         storages.addAll(moreStorages);
