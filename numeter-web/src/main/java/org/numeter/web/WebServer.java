@@ -100,7 +100,7 @@ public final class WebServer implements Component {
         HostRegistry registry = new HostRegistry(hosts, groups, config.hostPatterns, clock);
         HttpClient http = HttpClient.newBuilder().connectTimeout(config.storageTimeout).build();
         List<StorageClient> clients = config.storages.stream()
-                .map(u -> new StorageClient(u, http, config.storageTimeout)).toList();
+                .map(u -> new StorageClient(u, http, config.storageTimeout, config.storageToken)).toList();
         storages = new Storages(clients, config.storageRefresh, clock, registry::seen);
         ViewRepository views = new ViewRepository(database.db());
         DashboardRepository dashboards = new DashboardRepository(database.db());
@@ -229,6 +229,7 @@ public final class WebServer implements Component {
         private String dbPassword = "";
         private List<URI> storages = List.of();
         private String adminPassword;
+        private String storageToken;
         private final Map<String, String> hostPatterns = new LinkedHashMap<>();
         private int passwordCost = 12;
         private int loginAttempts = 5;
@@ -272,6 +273,12 @@ public final class WebServer implements Component {
         /** The storages' base URLs, e.g. {@code http://storage1:8081/}. */
         public Builder storages(List<URI> storages) {
             this.storages = List.copyOf(storages);
+            return this;
+        }
+
+        /** The bearer token the storages require, or null when they require none. */
+        public Builder storageToken(String token) {
+            this.storageToken = token == null || token.isEmpty() ? null : token;
             return this;
         }
 

@@ -39,6 +39,33 @@ class StoragesIT {
     }
 
     @Test
+    void theWebPresentsTheStoragesToken() throws Exception {
+        Map<String, List<Plugin>> hosts = Map.of("delta.example", List.of(TestObjects.load()));
+        try (FixtureStorage guarded = new FixtureStorage(hosts, System.currentTimeMillis() / 1000)
+                .requireToken("s3cret").start()) {
+            for (String token : new String[] {"s3cret", "wrong"}) {
+                WebServer web = WebServer.builder().bind("127.0.0.1").port(0).passwordCost(4)
+                        .database("jdbc:h2:mem:tok-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "")
+                        .storages(List.of(guarded.uri())).storageToken(token).adminPassword("admin-secret-1")
+                        .console(new java.io.PrintStream(java.io.OutputStream.nullOutputStream())).build();
+                web.start();
+                try {
+                    WebClient admin = WebClient.loggedIn(web.uri(), "admin", "admin-secret-1");
+                    JsonNode storages = admin.get("/api/storages").json();
+                    assertThat(storages.get(0).path("up").asBoolean()).isEqualTo(token.equals("s3cret"));
+                    if (!token.equals("s3cret")) {
+                        assertThat(storages.get(0).path("error").asText()).endsWith(
+                                "refused the web's token (401): check web.storage-token");
+                    }
+                    assertThat(web.toString()).doesNotContain(token);
+                } finally {
+                    web.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void aStorageThatIsDownMakesItsHostsUnavailableNotAnError() throws Exception {
         Map<String, List<Plugin>> second = Map.of("delta.example", List.of(TestObjects.load()));
         FixtureStorage other = new FixtureStorage(second, System.currentTimeMillis() / 1000).start();
