@@ -35,6 +35,11 @@ public final class ConfigKey<T> {
         return new ConfigKey<>(name, defaultText, parser, description, true);
     }
 
+    /** The same key with another default, for a command whose defaults differ ({@code numeter standalone}). */
+    public ConfigKey<T> withDefault(String newDefault) {
+        return new ConfigKey<>(name, newDefault, parser, description, secret);
+    }
+
     public String name() {
         return name;
     }

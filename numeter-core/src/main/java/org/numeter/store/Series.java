@@ -4,10 +4,15 @@ import java.util.List;
 
 /**
  * Points at a regular step: {@code values[f][i]} is field {@code fields.get(f)} at {@code start + i * step};
- * {@link Double#NaN} is unknown.
+ * {@link Double#NaN} is unknown. A point at time {@code t} stands for the interval {@code (t - step, t]}, as in
+ * rrdtool.
  */
 public record Series(
         String host, String plugin, Consolidation cf, long start, long step, List<String> fields, double[][] values) {
+
+    public Series {
+        fields = List.copyOf(fields);
+    }
 
     public int size() {
         return values.length == 0 ? 0 : values[0].length;
@@ -15,5 +20,79 @@ public record Series(
 
     public long timestamp(int index) {
         return start + index * step;
+    }
+
+    /** The value of a field at a timestamp, NaN when unknown or outside the series. */
+    public double value(String field, long timestamp) {
+        int f = fields.indexOf(field);
+        if (f < 0 || timestamp < start || (timestamp - start) % step != 0) {
+            return Double.NaN;
+        }
+        long i = (timestamp - start) / step;
+        return i < size() ? values[f][(int) i] : Double.NaN;
+    }
+
+    /**
+     * Joins every {@code factor} points into one with this series' consolidation, on boundaries that are multiples
+     * of the new step (so the same data always gives the same points); a joined point is unknown when more than
+     * {@link Archives#XFF} of its points are.
+     */
+    public Series coarsen(int factor) {
+        if (factor <= 1 || size() == 0) {
+            return this;
+        }
+        long newStep = step * factor;
+        long first = Math.floorDiv(start + newStep - 1, newStep) * newStep;
+        long last = Math.floorDiv(timestamp(size() - 1) + newStep - 1, newStep) * newStep;
+        int n = (int) ((last - first) / newStep) + 1;
+        double[][] out = new double[values.length][n];
+        for (int f = 0; f < values.length; f++) {
+            for (int j = 0; j < n; j++) {
+                long end = first + j * newStep;
+                Consolidator c = new Consolidator(cf);
+                for (long t = end - newStep + step; t <= end; t += step) {
+                    long i = (t - start) / step;
+                    if (t >= start && i < size()) {
+                        c.add(values[f][(int) i]);
+                    }
+                }
+                out[f][j] = c.result();
+            }
+        }
+        return new Series(host, plugin, cf, first, newStep, fields, out);
+    }
+
+    /** Consolidates primary points the way an rrdtool archive does. */
+    static final class Consolidator {
+        private final Consolidation cf;
+        private int known;
+        private int unknown;
+        private double acc;
+
+        Consolidator(Consolidation cf) {
+            this.cf = cf;
+            this.acc = cf == Consolidation.MIN ? Double.POSITIVE_INFINITY
+                    : cf == Consolidation.MAX ? Double.NEGATIVE_INFINITY : 0;
+        }
+
+        void add(double v) {
+            if (Double.isNaN(v)) {
+                unknown++;
+                return;
+            }
+            known++;
+            acc = switch (cf) {
+                case AVERAGE -> acc + v;
+                case MIN -> Math.min(acc, v);
+                case MAX -> Math.max(acc, v);
+            };
+        }
+
+        double result() {
+            if (known == 0 || unknown > Archives.XFF * (known + unknown)) {
+                return Double.NaN;
+            }
+            return cf == Consolidation.AVERAGE ? acc / known : acc;
+        }
     }
 }

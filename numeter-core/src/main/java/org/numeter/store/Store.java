@@ -21,11 +21,20 @@ public interface Store extends Closeable {
 
     List<HostSummary> hosts() throws IOException;
 
+    /** One host, or empty when unknown. */
+    default Optional<HostSummary> host(String host) throws IOException {
+        return hosts().stream().filter(h -> h.id().equals(host)).findFirst();
+    }
+
     /** The plugins of a host, or empty when the host is unknown. */
     List<PluginSummary> plugins(String host) throws IOException;
 
     Optional<Plugin> plugin(String host, String plugin) throws IOException;
 
-    /** The series of a plugin's fields; throws {@link java.util.NoSuchElementException} for an unknown plugin. */
+    /**
+     * The series of a plugin's fields, planned with {@link QueryPlan}; throws
+     * {@link java.util.NoSuchElementException} for an unknown plugin and {@link IllegalArgumentException} for a
+     * field the plugin does not have.
+     */
     Series fetch(SeriesQuery query) throws IOException;
 }

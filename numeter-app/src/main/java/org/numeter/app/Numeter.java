@@ -1,0 +1,39 @@
+package org.numeter.app;
+
+import org.numeter.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code numeter} launcher: one program, several roles (DESIGN.md, "One program, several roles"). */
+@Command(
+        name = "numeter",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        description = "Monitoring and graphing for fleets of machines.",
+        subcommands = {
+            StandaloneCommand.class,
+            PollerCommand.class,
+            CollectorCommand.class,
+            StorageCommand.class,
+            WebCommand.class,
+            ConfigDocCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class Numeter {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
+        CommandLine cli = new CommandLine(new Numeter());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof ConfigException) {
+                commandLine.getErr().println("numeter: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+}

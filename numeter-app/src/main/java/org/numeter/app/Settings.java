@@ -1,0 +1,171 @@
+package org.numeter.app;
+
+import static org.numeter.config.ValueParser.BYTES;
+import static org.numeter.config.ValueParser.LIST;
+import static org.numeter.config.ValueParser.PATH;
+import static org.numeter.config.ValueParser.PORT;
+import static org.numeter.config.ValueParser.STRING;
+import static org.numeter.config.ValueParser.durationAtLeast;
+import static org.numeter.config.ValueParser.integer;
+import static org.numeter.config.ValueParser.oneOf;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.numeter.config.ConfigKey;
+import org.numeter.config.ValueParser;
+
+/**
+ * The configuration catalogue: every key the launcher reads, with its environment variable, default and meaning.
+ * The role modules know nothing of it; the commands map these values onto the roles' builders. The tables in
+ * README.md are printed from these constants ({@code numeter config-doc}).
+ */
+public final class Settings {
+    private Settings() {}
+
+    private static final Duration ONE_SECOND = Duration.ofSeconds(1);
+
+    // Shared by every role.
+    public static final ConfigKey<Path> DATA_DIR = ConfigKey.of("data-dir", "numeter-data", PATH,
+            "Directory for spools, round-robin files and the web's embedded database; created when missing.");
+
+    // Poller.
+    public static final ConfigKey<String> POLLER_HOST = ConfigKey.of("poller.host", null, STRING,
+            "Host id the poller reports under; this machine's fully qualified name when unset.");
+    public static final ConfigKey<List<String>> POLLER_SOURCES = ConfigKey.of("poller.sources", "system", LIST,
+            "Sources to run, by name: system, munin, exec, prometheus.");
+    public static final ConfigKey<Duration> POLLER_INTERVAL = ConfigKey.of("poller.interval", "60s",
+            durationAtLeast(ONE_SECOND), "How often every source is collected.");
+    public static final ConfigKey<Duration> POLLER_TIMEOUT = ConfigKey.of("poller.timeout", "10s",
+            durationAtLeast(Duration.ofMillis(100)), "A source taking longer is abandoned for that cycle and counted.");
+    public static final ConfigKey<List<String>> POLLER_MUNIN_NODES = ConfigKey.of("poller.munin.nodes", "", LIST,
+            "munin-node addresses (host:port, port 4949 by default) for the munin source.");
+    public static final ConfigKey<List<String>> POLLER_EXEC_DIRS = ConfigKey.of("poller.exec.dirs", "", LIST,
+            "Directories of munin-compatible plugin executables for the exec source.");
+    public static final ConfigKey<List<String>> POLLER_PROMETHEUS_URLS = ConfigKey.of("poller.prometheus.urls", "",
+            LIST, "Prometheus text-format endpoints (e.g. http://127.0.0.1:9100/metrics) for the prometheus source.");
+    public static final ConfigKey<String> POLLER_BIND = ConfigKey.of("poller.bind", "127.0.0.1", STRING,
+            "Address the poller's pull endpoint listens on; loopback unless a collector elsewhere must reach it.");
+    public static final ConfigKey<Integer> POLLER_PORT = ConfigKey.of("poller.port", "4950", PORT,
+            "Port of the poller's pull endpoint (0: any free port).");
+    public static final ConfigKey<String> POLLER_TOKEN = ConfigKey.secret("poller.token", null, STRING,
+            "Bearer token a collector must present; none required when unset.");
+    public static final ConfigKey<String> POLLER_SPOOL = ConfigKey.of("poller.spool", "file",
+            oneOf("file", "redis", "memory"), "Where the poller keeps what it collected until acknowledged.");
+    public static final ConfigKey<String> POLLER_SPOOL_REDIS = ConfigKey.of("poller.spool.redis",
+            "redis://127.0.0.1:6379", STRING, "Redis server of the redis spool (redis://[:password@]host:port[/db]).");
+    public static final ConfigKey<Long> POLLER_SPOOL_MAX = ConfigKey.of("poller.spool.max-bytes", "256MB", BYTES,
+            "Spool bound; past it the oldest records are dropped and counted.");
+
+    // Collector.
+    public static final ConfigKey<List<String>> COLLECTOR_POLLERS = ConfigKey.of("collector.pollers", "", LIST,
+            "Pollers to fetch, as host=url pairs (web1=http://web1:4950).");
+    public static final ConfigKey<Path> COLLECTOR_POLLERS_FILE = ConfigKey.of("collector.pollers-file", null, PATH,
+            "A file of 'host url [token]' lines, reloaded when it changes.");
+    public static final ConfigKey<Duration> COLLECTOR_INTERVAL = ConfigKey.of("collector.interval", "60s",
+            durationAtLeast(ONE_SECOND), "How often every poller is drained.");
+    public static final ConfigKey<Integer> COLLECTOR_PARALLELISM = ConfigKey.of("collector.parallelism", "64",
+            integer(1, 10_000), "Pollers drained at once.");
+    public static final ConfigKey<String> COLLECTOR_BIND = ConfigKey.of("collector.bind", "127.0.0.1", STRING,
+            "Address the collector's endpoints listen on.");
+    public static final ConfigKey<Integer> COLLECTOR_PORT = ConfigKey.of("collector.port", "4951", PORT,
+            "Port of the collector's pull and registration endpoints (0: any free port).");
+    public static final ConfigKey<String> COLLECTOR_TOKEN = ConfigKey.secret("collector.token", null, STRING,
+            "Bearer token a storage must present to the collector; none required when unset.");
+    public static final ConfigKey<String> COLLECTOR_POLLER_TOKEN = ConfigKey.secret("collector.poller-token", null,
+            STRING, "Bearer token the collector presents to pollers.");
+    public static final ConfigKey<String> COLLECTOR_SPOOL = ConfigKey.of("collector.spool", "file",
+            oneOf("file", "redis", "memory"), "Where the collector keeps what it fetched until a storage has it.");
+    public static final ConfigKey<String> COLLECTOR_SPOOL_REDIS = ConfigKey.of("collector.spool.redis",
+            "redis://127.0.0.1:6379", STRING, "Redis server of the redis spool (redis://[:password@]host:port[/db]).");
+    public static final ConfigKey<Long> COLLECTOR_SPOOL_MAX = ConfigKey.of("collector.spool.max-bytes", "4GB", BYTES,
+            "Spool bound; past it the oldest records are dropped and counted.");
+
+    // Storage.
+    public static final ConfigKey<List<String>> STORAGE_COLLECTORS = ConfigKey.of("storage.collectors", "", LIST,
+            "Collector URLs to fetch from (http://collector1:4951).");
+    public static final ConfigKey<Duration> STORAGE_INTERVAL = ConfigKey.of("storage.interval", "60s",
+            durationAtLeast(ONE_SECOND), "How often every collector is drained.");
+    public static final ConfigKey<String> STORAGE_ARCHIVES = ConfigKey.of("storage.archives", "default",
+            oneOf("default", "munin", "fine"),
+            "Round-robin layout of new files: default (60 s step), munin (300 s), fine (10 s).");
+    public static final ConfigKey<Integer> STORAGE_OPEN_FILES = ConfigKey.of("storage.open-files", "2000",
+            integer(16, 100_000), "Round-robin files kept open at once (least recently used are closed).");
+    public static final ConfigKey<String> STORAGE_BIND = ConfigKey.of("storage.bind", "127.0.0.1", STRING,
+            "Address the storage API listens on.");
+    public static final ConfigKey<Integer> STORAGE_PORT = ConfigKey.of("storage.port", "4952", PORT,
+            "Port of the storage API (0: any free port).");
+    public static final ConfigKey<String> STORAGE_TOKEN = ConfigKey.secret("storage.token", null, STRING,
+            "Bearer token required by the storage API; none required when unset.");
+    public static final ConfigKey<String> STORAGE_COLLECTOR_TOKEN = ConfigKey.secret("storage.collector-token", null,
+            STRING, "Bearer token the storage presents to collectors.");
+
+    // Web.
+    public static final ConfigKey<String> WEB_BIND = ConfigKey.of("web.bind", "0.0.0.0", STRING,
+            "Address the web UI listens on.");
+    public static final ConfigKey<Integer> WEB_PORT = ConfigKey.of("web.port", "8080", PORT,
+            "Port of the web UI (0: any free port).");
+    public static final ConfigKey<List<String>> WEB_STORAGES = ConfigKey.of("web.storages", "http://127.0.0.1:4952",
+            LIST, "Storage API URLs the web asks and merges.");
+    public static final ConfigKey<String> WEB_STORAGE_TOKEN = ConfigKey.secret("web.storage-token", null, STRING,
+            "Bearer token the web presents to storages.");
+    public static final ConfigKey<String> WEB_DATABASE_URL = ConfigKey.of("web.database.url", null, STRING,
+            "JDBC URL of the web's database; an embedded H2 file under data-dir when unset.");
+    public static final ConfigKey<String> WEB_DATABASE_USER = ConfigKey.of("web.database.user", null, STRING,
+            "Database user.");
+    public static final ConfigKey<String> WEB_DATABASE_PASSWORD = ConfigKey.secret("web.database.password", null,
+            STRING, "Database password.");
+    public static final ConfigKey<List<String>> WEB_HOST_GROUPS = ConfigKey.of("web.host-groups", "", hostGroups(),
+            "New hosts whose id matches a glob join its group: 'web*=webteam, db?.example.org=dba'.");
+    public static final ConfigKey<String> WEB_ADMIN_PASSWORD = ConfigKey.secret("web.admin-password", null, STRING,
+            "Password of the first admin, created at first start; a one-time password is printed when unset.");
+
+    private static ValueParser<List<String>> hostGroups() {
+        return text -> {
+            List<String> pairs = LIST.parse(text);
+            for (String p : pairs) {
+                int eq = p.lastIndexOf('=');
+                if (eq <= 0 || eq == p.length() - 1) {
+                    throw new IllegalArgumentException("must be glob=group pairs; '" + p + "' is not one");
+                }
+            }
+            return pairs;
+        };
+    }
+
+    public static List<ConfigKey<?>> poller() {
+        return List.of(DATA_DIR, POLLER_HOST, POLLER_SOURCES, POLLER_INTERVAL, POLLER_TIMEOUT, POLLER_MUNIN_NODES,
+                POLLER_EXEC_DIRS, POLLER_PROMETHEUS_URLS, POLLER_BIND, POLLER_PORT, POLLER_TOKEN, POLLER_SPOOL,
+                POLLER_SPOOL_REDIS, POLLER_SPOOL_MAX);
+    }
+
+    public static List<ConfigKey<?>> collector() {
+        return List.of(DATA_DIR, COLLECTOR_POLLERS, COLLECTOR_POLLERS_FILE, COLLECTOR_INTERVAL,
+                COLLECTOR_PARALLELISM, COLLECTOR_BIND, COLLECTOR_PORT, COLLECTOR_TOKEN, COLLECTOR_POLLER_TOKEN,
+                COLLECTOR_SPOOL, COLLECTOR_SPOOL_REDIS, COLLECTOR_SPOOL_MAX);
+    }
+
+    public static List<ConfigKey<?>> storage() {
+        return List.of(DATA_DIR, STORAGE_COLLECTORS, STORAGE_INTERVAL, STORAGE_ARCHIVES, STORAGE_OPEN_FILES,
+                STORAGE_BIND, STORAGE_PORT, STORAGE_TOKEN, STORAGE_COLLECTOR_TOKEN);
+    }
+
+    public static List<ConfigKey<?>> web() {
+        return List.of(DATA_DIR, WEB_BIND, WEB_PORT, WEB_STORAGES, WEB_STORAGE_TOKEN, WEB_DATABASE_URL,
+                WEB_DATABASE_USER, WEB_DATABASE_PASSWORD, WEB_HOST_GROUPS, WEB_ADMIN_PASSWORD);
+    }
+
+    /** Every key once: what {@code numeter standalone} accepts. */
+    public static List<ConfigKey<?>> all() {
+        List<ConfigKey<?>> all = new ArrayList<>();
+        for (List<ConfigKey<?>> role : List.of(poller(), collector(), storage(), web())) {
+            for (ConfigKey<?> k : role) {
+                if (!all.contains(k)) {
+                    all.add(k);
+                }
+            }
+        }
+        return List.copyOf(all);
+    }
+}

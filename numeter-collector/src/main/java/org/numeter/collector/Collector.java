@@ -1,0 +1,509 @@
+package org.numeter.collector;
+
+import io.javalin.Javalin;
+import io.javalin.http.UnauthorizedResponse;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.numeter.codec.BatchCodec;
+import org.numeter.collector.internal.BearerAuth;
+import org.numeter.collector.internal.CollectorRoutes;
+import org.numeter.collector.internal.HostCheckSink;
+import org.numeter.collector.internal.PollerEntry;
+import org.numeter.collector.internal.PollersFile;
+import org.numeter.collector.internal.Rejections;
+import org.numeter.collector.internal.SelfPlugin;
+import org.numeter.component.CheckResult;
+import org.numeter.component.Component;
+import org.numeter.link.Drain;
+import org.numeter.link.RecordSink;
+import org.numeter.model.Names;
+import org.numeter.spool.Spool;
+import org.numeter.spool.SpoolReader;
+import org.numeter.spool.SpoolStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The collector role: on a schedule, drains every poller it is responsible for into its own spool, in parallel
+ * but never more than {@code parallelism} at once, each poller page by page until it is empty; then storages drain
+ * the collector's spool the same way.
+ *
+ * <p>Its pollers come from three places, merged by host: a static list, a pollers file ({@code host url [token]}
+ * per line, read again when it changes), and registrations ({@code POST /collector/v1/register}) of pollers at
+ * start-up. A host listed in the configuration keeps its configured address; a registration cannot move it.
+ *
+ * <p>What a poller sends is checked before it is spooled: a batch must be well formed, no larger than
+ * {@code maxBatchBytes}, and about the poller's own host. Anything else is refused, counted and logged, and the
+ * rest of the transfer goes on.
+ */
+public final class Collector implements Component {
+    private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
+
+    private final String host;
+    private final Spool spool;
+    private final Function<PollerAddress, SpoolReader> readers;
+    private final List<PollerAddress> staticPollers;
+    private final PollersFile pollersFile;
+    private final Duration interval;
+    private final int parallelism;
+    private final int pageSize;
+    private final int maxBatchBytes;
+    private final String token;
+    private final String bindHost;
+    private final int port;
+    private final Clock clock;
+
+    private final Map<String, PollerEntry> pollers = new ConcurrentHashMap<>();
+    private final Map<String, PollerAddress> filePollers = new LinkedHashMap<>();
+    private final Map<String, PollerAddress> registered = new ConcurrentHashMap<>();
+    private final Rejections rejections = new Rejections();
+    private final Semaphore permits;
+    private final Object membership = new Object();
+    private ScheduledExecutorService scheduler;
+    private ExecutorService drains;
+    private Javalin server;
+    private volatile boolean started;
+    private volatile boolean metaSent;
+    private volatile String fileProblem;
+
+    private Collector(Builder b) {
+        this.host = Names.requireHost(b.host);
+        this.spool = Objects.requireNonNull(b.spool, "collector spool");
+        this.readers = Objects.requireNonNull(b.readers, "collector readers (how to reach a poller)");
+        this.staticPollers = List.copyOf(b.pollers.values());
+        this.pollersFile = b.pollersFile == null ? null : new PollersFile(b.pollersFile);
+        this.interval = b.interval;
+        this.parallelism = b.parallelism;
+        this.pageSize = b.pageSize;
+        this.maxBatchBytes = b.maxBatchBytes;
+        this.token = b.token;
+        this.bindHost = b.bindHost;
+        this.port = b.port;
+        this.clock = b.clock;
+        this.permits = new Semaphore(parallelism);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Reads the pollers file (failing when it cannot be read), opens the HTTP port when one was configured, and
+     * starts the schedule: the first cycle runs at once.
+     */
+    @Override
+    public void start() throws IOException {
+        if (pollersFile != null) {
+            try {
+                reloadPollersFile();
+            } catch (IOException e) {
+                throw new IOException("collector: pollers file '" + pollersFile.path() + "' cannot be read: "
+                        + e.getMessage(), e);
+            }
+        }
+        rebuildPollers();
+        drains = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("collector-drain-", 0).factory());
+        if (port >= 0) {
+            server = Javalin.create(config -> {
+                config.showJavalinBanner = false;
+                config.useVirtualThreads = true;
+            });
+            mount(server);
+            server.start(bindHost, port);
+        }
+        if (!interval.isZero()) {
+            scheduler = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().name("collector-schedule").daemon().factory());
+            scheduler.scheduleAtFixedRate(this::scheduledCycle, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        started = true;
+        LOG.info("{} started", this);
+    }
+
+    /**
+     * Adds the collector's endpoints to a server: register and status under {@code /collector/v1}, with its token
+     * checked and errors mapped (400 for bad input, 409 for a registration that conflicts with the configuration,
+     * 401 without the token). {@link #start()} does it on its own server when a port was configured; the
+     * launcher may instead mount it on a shared one.
+     */
+    public void mount(Javalin app) {
+        new CollectorRoutes(new BearerAuth(token), this::register, this::statusDocument).mount(app);
+        app.exception(IllegalArgumentException.class, (e, ctx) -> ctx.status(400).result(e.getMessage()));
+        app.exception(IllegalStateException.class, (e, ctx) -> ctx.status(409).result(e.getMessage()));
+        app.exception(UnauthorizedResponse.class, (e, ctx) -> ctx.status(401).result(e.getMessage()));
+        // TODO(pull link): mount the collector's spool for storages here, behind the same token.
+    }
+
+    /** The port the collector listens on once started, or -1 when it serves no HTTP of its own. */
+    public int port() {
+        return server == null ? -1 : server.port();
+    }
+
+    /** Adds or updates a poller that announced itself. A host the configuration lists cannot be moved. */
+    public void register(PollerAddress address) {
+        synchronized (membership) {
+            PollerAddress configured = configured().get(address.host());
+            if (configured != null && !configured.url().equals(address.url())) {
+                throw new IllegalStateException("poller " + address.host() + " is configured at "
+                        + configured.safeUrl() + "; a registration from " + address.safeUrl() + " cannot replace it");
+            }
+            if (configured == null) {
+                registered.put(address.host(), address);
+            }
+            rebuildPollers();
+        }
+        LOG.info("poller {} registered at {}", address.host(), address.safeUrl());
+    }
+
+    /**
+     * Runs one cycle now and waits for it: every poller not already being drained is drained until empty, then
+     * the collector's own plugin is appended. Tests call this instead of waiting for the schedule.
+     */
+    public void runOnce() throws InterruptedException {
+        cycle(true);
+    }
+
+    private void scheduledCycle() {
+        try {
+            cycle(false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // The schedule must survive anything one cycle does.
+            LOG.error("collector cycle failed", e);
+        }
+    }
+
+    private void cycle(boolean wait) throws InterruptedException {
+        if (pollersFile != null) {
+            try {
+                reloadPollersFile();
+                fileProblem = null;
+            } catch (IOException e) {
+                if (fileProblem == null) {
+                    LOG.warn("pollers file '{}' cannot be read ({}); keeping the last list", pollersFile.path(),
+                            e.toString());
+                }
+                fileProblem = "pollers file '" + pollersFile.path() + "' cannot be read: " + e.getMessage();
+            }
+        }
+        List<Future<?>> launched = new ArrayList<>();
+        for (PollerEntry entry : pollers.values()) {
+            if (entry.tryBegin()) {
+                launched.add(drains.submit(() -> drainGuarded(entry)));
+            }
+        }
+        if (wait) {
+            for (Future<?> f : launched) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    LOG.error("drain failed", e.getCause());
+                }
+            }
+        }
+        appendSelfPlugin();
+    }
+
+    private void drainGuarded(PollerEntry entry) {
+        try {
+            permits.acquire();
+            try {
+                drain(entry);
+            } finally {
+                permits.release();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            entry.end();
+        }
+    }
+
+    private void drain(PollerEntry entry) {
+        long now = clock.millis();
+        entry.attempted(now);
+        HostCheckSink sink = new HostCheckSink(entry.address().host(), RecordSink.into(spool), maxBatchBytes,
+                rejections, now);
+        try {
+            new Drain("poller " + entry.address().host(), entry.reader(), sink, pageSize).drainOnce();
+            entry.succeeded(clock.millis(), sink.accepted(), sink.rejected(), sink.lagMillis());
+        } catch (IOException | RuntimeException e) {
+            long inARow = entry.failed(e.toString(), sink.accepted(), sink.rejected());
+            // One line when a poller starts failing, then one every 10 cycles, so an outage does not flood the log.
+            if (inARow == 1 || inARow % 10 == 0) {
+                LOG.warn("poller {} at {}: drain failed ({} in a row): {}", entry.address().host(),
+                        entry.address().safeUrl(), inARow, e.toString());
+            }
+        }
+    }
+
+    private void appendSelfPlugin() {
+        try {
+            long second = Math.max(1, clock.millis() / 1000);
+            boolean withMeta = !metaSent;
+            spool.append(BatchCodec.encode(SelfPlugin.batch(host, second, statuses(), spool.stats(), withMeta)));
+            metaSent = true;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("collector {}: its own plugin could not be spooled: {}", host, e.toString());
+        }
+    }
+
+    private void reloadPollersFile() throws IOException {
+        var parsed = pollersFile.reloadIfChanged();
+        if (parsed.isPresent()) {
+            synchronized (membership) {
+                filePollers.clear();
+                parsed.get().pollers().forEach(a -> filePollers.put(a.host(), a));
+                rebuildPollers();
+            }
+        }
+    }
+
+    private Map<String, PollerAddress> configured() {
+        Map<String, PollerAddress> all = new LinkedHashMap<>(filePollers);
+        staticPollers.forEach(a -> all.put(a.host(), a));
+        return all;
+    }
+
+    /** Makes the poller map match the sources, keeping the state of pollers whose address did not change. */
+    private void rebuildPollers() {
+        synchronized (membership) {
+            Map<String, PollerEntry> wanted = new LinkedHashMap<>();
+            registered.values().forEach(a -> wanted.put(a.host(), entryFor(a, "registered")));
+            filePollers.values().forEach(a -> wanted.put(a.host(), entryFor(a, "file")));
+            staticPollers.forEach(a -> wanted.put(a.host(), entryFor(a, "static")));
+            for (var it = pollers.entrySet().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                if (wanted.get(e.getKey()) != e.getValue()) {
+                    it.remove();
+                    closeQuietly(e.getValue());
+                }
+            }
+            pollers.putAll(wanted);
+        }
+    }
+
+    private PollerEntry entryFor(PollerAddress address, String source) {
+        PollerEntry current = pollers.get(address.host());
+        if (current != null && current.address().equals(address) && current.source().equals(source)) {
+            return current;
+        }
+        return new PollerEntry(address, source, readers);
+    }
+
+    private static void closeQuietly(PollerEntry entry) {
+        try {
+            entry.close();
+        } catch (Exception e) {
+            LOG.debug("closing the reader of poller {}: {}", entry.address().host(), e.toString());
+        }
+    }
+
+    /** Every poller's state, by host. */
+    public List<PollerStatus> statuses() {
+        return pollers.values().stream().map(PollerEntry::status)
+                .sorted(Comparator.comparing(PollerStatus::host)).toList();
+    }
+
+    /** Records refused since start, by reason. */
+    public Rejections rejections() {
+        return rejections;
+    }
+
+    private Object statusDocument() {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        CheckResult check = check();
+        SpoolStats s = spool.stats();
+        doc.put("ok", check.ok());
+        doc.put("detail", check.detail());
+        doc.put("host", host);
+        doc.put("intervalSeconds", interval.toSeconds());
+        doc.put("parallelism", parallelism);
+        doc.put("spool", Map.of("records", s.records(), "bytes", s.bytes(),
+                "oldestAgeMillis", s.oldestAgeMillis(clock.millis()), "lastSequence", s.lastSequence(),
+                "dropped", s.dropped()));
+        doc.put("rejected", Map.of("oversized", rejections.oversized(), "malformed", rejections.malformed(),
+                "foreignHost", rejections.foreignHost()));
+        doc.put("pollers", statuses());
+        return doc;
+    }
+
+    /** Healthy when started and its spool answers; the detail counts the pollers failing. */
+    @Override
+    public CheckResult check() {
+        if (!started) {
+            return CheckResult.failed("collector " + host + " is not started");
+        }
+        try {
+            spool.stats();
+        } catch (RuntimeException e) {
+            return CheckResult.failed(e);
+        }
+        long failing = pollers.values().stream().filter(PollerEntry::failing).count();
+        String detail = pollers.size() + " pollers, " + failing + " failing";
+        return new CheckResult(true, fileProblem == null ? detail : detail + "; " + fileProblem);
+    }
+
+    /** Stops the schedule, lets running drains finish (up to 10 s), and stops the HTTP port. The spool is the caller's. */
+    @Override
+    public void close() {
+        started = false;
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+        if (drains != null) {
+            drains.shutdown();
+            try {
+                if (!drains.awaitTermination(10, TimeUnit.SECONDS)) {
+                    drains.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                drains.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (server != null) {
+            server.stop();
+        }
+        pollers.values().forEach(Collector::closeQuietly);
+    }
+
+    @Override
+    public String toString() {
+        return "Collector{" + host + ", pollers=" + pollers.size() + ", interval=" + interval + ", parallelism="
+                + parallelism + (token == null ? "" : ", token=***") + "}";
+    }
+
+    /** Builds a collector; only the host, the spool and the readers are required. */
+    public static final class Builder {
+        private String host;
+        private Spool spool;
+        private Function<PollerAddress, SpoolReader> readers;
+        private final Map<String, PollerAddress> pollers = new LinkedHashMap<>();
+        private Path pollersFile;
+        private Duration interval = Duration.ofSeconds(60);
+        private int parallelism = 64;
+        private int pageSize = 500;
+        private int maxBatchBytes = 1024 * 1024;
+        private String token;
+        private String bindHost = "0.0.0.0";
+        private int port = -1;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {}
+
+        /** The collector's own host id, under which its {@code numeter_collector} plugin is stored. */
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        /** Where what the pollers send is held until storages fetch it. The caller closes it. */
+        public Builder spool(Spool spool) {
+            this.spool = spool;
+            return this;
+        }
+
+        /** How to reach a poller: the pull link's HTTP client in production, the pollers' spools in tests. */
+        public Builder readers(Function<PollerAddress, SpoolReader> readers) {
+            this.readers = readers;
+            return this;
+        }
+
+        public Builder poller(PollerAddress poller) {
+            this.pollers.put(poller.host(), poller);
+            return this;
+        }
+
+        public Builder pollers(Collection<PollerAddress> pollers) {
+            pollers.forEach(this::poller);
+            return this;
+        }
+
+        /** A file of {@code host url [token]} lines, read at start (it must exist) and again when it changes. */
+        public Builder pollersFile(Path file) {
+            this.pollersFile = file;
+            return this;
+        }
+
+        /** Time between cycles; zero for none (the caller calls {@link Collector#runOnce()}). Default 60 s. */
+        public Builder interval(Duration interval) {
+            if (interval.isNegative()) {
+                throw new IllegalArgumentException("collector interval " + interval + " must not be negative");
+            }
+            this.interval = interval;
+            return this;
+        }
+
+        /** How many pollers are drained at once. Default 64. */
+        public Builder parallelism(int parallelism) {
+            if (parallelism <= 0) {
+                throw new IllegalArgumentException("collector parallelism " + parallelism + " must be positive");
+            }
+            this.parallelism = parallelism;
+            return this;
+        }
+
+        /** Records asked for per request. Default 500. */
+        public Builder pageSize(int pageSize) {
+            if (pageSize <= 0) {
+                throw new IllegalArgumentException("collector page size " + pageSize + " must be positive");
+            }
+            this.pageSize = pageSize;
+            return this;
+        }
+
+        /** Batches larger than this are refused and counted. Default 1 MiB. */
+        public Builder maxBatchBytes(int maxBatchBytes) {
+            if (maxBatchBytes <= 0) {
+                throw new IllegalArgumentException("collector max batch bytes " + maxBatchBytes
+                        + " must be positive");
+            }
+            this.maxBatchBytes = maxBatchBytes;
+            return this;
+        }
+
+        /** The token callers of the collector's endpoints must present; null for none. */
+        public Builder token(String token) {
+            this.token = token == null || token.isBlank() ? null : token;
+            return this;
+        }
+
+        /** Serve the collector's endpoints on this address and port (0 for any free port). Default: no server. */
+        public Builder listen(String bindHost, int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("collector port " + port + " is not between 0 and 65535");
+            }
+            this.bindHost = bindHost;
+            this.port = port;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        public Collector build() {
+            return new Collector(this);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package org.numeter.collector;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.numeter.collector.internal.PollersFile;
+import org.numeter.model.Names;
+
+/**
+ * Where a poller answers, and the token its pull endpoint wants.
+ *
+ * @param host the poller's host id: every batch read from it must carry this host
+ * @param url the base URL of its pull endpoint, e.g. {@code http://10.0.0.5:8081}, or, for a poller spooling in
+ *     Redis as the original did, its Redis server, e.g. {@code redis://:password@10.0.0.5:6379}
+ * @param token the bearer token its pull endpoint wants, or null when it wants none
+ */
+public record PollerAddress(String host, URI url, String token) {
+    private static final Set<String> SCHEMES = Set.of("http", "https", "redis", "rediss");
+
+    public PollerAddress {
+        Names.requireHost(host);
+        Objects.requireNonNull(url, "url");
+        String scheme = url.getScheme();
+        if (scheme == null || !SCHEMES.contains(scheme)) {
+            throw new IllegalArgumentException("poller " + host + ": url '" + withoutUserInfo(url)
+                    + "' is not an http, https, redis or rediss URL");
+        }
+        if (url.getHost() == null) {
+            throw new IllegalArgumentException("poller " + host + ": url '" + withoutUserInfo(url) + "' has no host");
+        }
+        if (token != null && token.isBlank()) {
+            token = null;
+        }
+    }
+
+    public static PollerAddress of(String host, String url, String token) {
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("poller " + host + ": url '" + url.replaceAll("//[^/@]*@", "//***@")
+                    + "' is not a URL", e);
+        }
+        return new PollerAddress(host, uri, token);
+    }
+
+    /**
+     * Parses a list of pollers as the configuration writes it: entries {@code host url [token]} separated by
+     * commas or new lines (the pollers file's format). Every bad entry is named in one exception.
+     */
+    public static List<PollerAddress> parseList(String text, String where) {
+        PollersFile.Parsed parsed = PollersFile.parse(text.replace(',', '\n'), where);
+        if (!parsed.problems().isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", parsed.problems()));
+        }
+        return parsed.pollers();
+    }
+
+    /** The URL without its user and password, for logs and the status page. */
+    public String safeUrl() {
+        return withoutUserInfo(url);
+    }
+
+    private static String withoutUserInfo(URI url) {
+        String text = url.toString();
+        String userInfo = url.getRawUserInfo();
+        return userInfo == null ? text : text.replace(userInfo + "@", "***@");
+    }
+
+    @Override
+    public String toString() {
+        return "PollerAddress{" + host + " " + safeUrl() + (token == null ? "" : " token=***") + "}";
+    }
+}

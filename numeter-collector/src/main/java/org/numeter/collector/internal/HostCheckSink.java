@@ -1,0 +1,91 @@
+package org.numeter.collector.internal;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.numeter.codec.BatchCodec;
+import org.numeter.link.RecordSink;
+import org.numeter.model.SampleBatch;
+import org.numeter.spool.SpoolRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lets through only the records a poller may send: a well-formed batch, no larger than the limit, about the
+ * poller's own host, so that no host can write another's data. A refused record is counted, logged and
+ * acknowledged with the rest of its page (sending it again would not make it acceptable); the others go on.
+ */
+public final class HostCheckSink implements RecordSink {
+    private static final Logger LOG = LoggerFactory.getLogger(HostCheckSink.class);
+
+    private final String host;
+    private final RecordSink next;
+    private final int maxBatchBytes;
+    private final Rejections rejections;
+    private final long nowMillis;
+    private long accepted;
+    private long rejected;
+    private long oldestAppended;
+
+    public HostCheckSink(String host, RecordSink next, int maxBatchBytes, Rejections rejections, long nowMillis) {
+        this.host = host;
+        this.next = next;
+        this.maxBatchBytes = maxBatchBytes;
+        this.rejections = rejections;
+        this.nowMillis = nowMillis;
+    }
+
+    @Override
+    public void accept(List<SpoolRecord> records) throws IOException {
+        List<SpoolRecord> good = new ArrayList<>(records.size());
+        for (SpoolRecord r : records) {
+            String problem = problem(r);
+            if (problem == null) {
+                good.add(r);
+                if (oldestAppended == 0 || r.appendedAtMillis() < oldestAppended) {
+                    oldestAppended = r.appendedAtMillis();
+                }
+            } else {
+                rejected++;
+                LOG.warn("poller {}: record {} rejected: {}", host, r.sequence(), problem);
+            }
+        }
+        if (!good.isEmpty()) {
+            next.accept(good);
+            accepted += good.size();
+        }
+    }
+
+    private String problem(SpoolRecord r) {
+        if (r.payload().length > maxBatchBytes) {
+            rejections.oversized.incrementAndGet();
+            return "batch of " + r.payload().length + " bytes is larger than the limit of " + maxBatchBytes;
+        }
+        SampleBatch batch;
+        try {
+            batch = BatchCodec.decodeBatch(r.payload());
+        } catch (IllegalArgumentException e) { // CodecException, or a model rule the codec let through
+            rejections.malformed.incrementAndGet();
+            return "malformed batch: " + e.getMessage();
+        }
+        if (!batch.host().equals(host)) {
+            rejections.foreignHost.incrementAndGet();
+            return "batch for host '" + batch.host() + "' (plugin " + batch.plugin() + ") from poller " + host
+                    + ": a poller may only send its own host's data";
+        }
+        return null;
+    }
+
+    public long accepted() {
+        return accepted;
+    }
+
+    public long rejected() {
+        return rejected;
+    }
+
+    /** Age at {@code nowMillis} of the oldest record let through, 0 when none was. */
+    public long lagMillis() {
+        return oldestAppended == 0 ? 0 : Math.max(0, nowMillis - oldestAppended);
+    }
+}

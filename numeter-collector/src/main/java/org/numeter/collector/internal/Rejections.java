@@ -1,0 +1,26 @@
+package org.numeter.collector.internal;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Records refused by a collector, by reason, since it started. */
+public final class Rejections {
+    final AtomicLong oversized = new AtomicLong();
+    final AtomicLong malformed = new AtomicLong();
+    final AtomicLong foreignHost = new AtomicLong();
+
+    public long oversized() {
+        return oversized.get();
+    }
+
+    public long malformed() {
+        return malformed.get();
+    }
+
+    public long foreignHost() {
+        return foreignHost.get();
+    }
+
+    public long total() {
+        return oversized() + malformed() + foreignHost();
+    }
+}

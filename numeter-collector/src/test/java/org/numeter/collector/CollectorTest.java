@@ -1,0 +1,276 @@
+package org.numeter.collector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.numeter.collector.Batches.all;
+import static org.numeter.collector.Batches.load;
+import static org.numeter.collector.Batches.ofPlugin;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.numeter.collector.internal.SelfPlugin;
+import org.numeter.model.SampleBatch;
+import org.numeter.spool.MemorySpool;
+import org.numeter.spool.SpoolReader;
+import org.numeter.spool.SpoolRecord;
+
+class CollectorTest {
+    private final MemorySpool own = new MemorySpool();
+    private final Map<String, MemorySpool> pollerSpools = new HashMap<>();
+    private Collector collector;
+
+    @AfterEach
+    void close() {
+        if (collector != null) {
+            collector.close();
+        }
+    }
+
+    private MemorySpool pollerSpool(String host) {
+        return pollerSpools.computeIfAbsent(host, h -> new MemorySpool());
+    }
+
+    private Collector.Builder builder() {
+        return Collector.builder().host("collector1").spool(own).interval(Duration.ZERO)
+                .readers(a -> pollerSpool(a.host()));
+    }
+
+    private static PollerAddress at(String host) {
+        return PollerAddress.of(host, "http://" + host + ":8081", "t-" + host);
+    }
+
+    @Test
+    void drainsEveryPollerUntilEmptyAndAcknowledges() throws Exception {
+        for (String h : List.of("web1", "web2", "db1")) {
+            for (int i = 0; i < 95; i++) {
+                pollerSpool(h).append(load(h, i));
+            }
+        }
+        collector = builder().pollers(List.of(at("web1"), at("web2"), at("db1"))).pageSize(10).build();
+        collector.start();
+        collector.runOnce();
+
+        List<SampleBatch> load = ofPlugin(all(own), "load");
+        assertThat(load).hasSize(3 * 95);
+        for (String h : List.of("web1", "web2", "db1")) {
+            assertThat(load.stream().filter(b -> b.host().equals(h)).map(b -> b.values().get("load")).toList())
+                    .as("poller %s, in order", h).isEqualTo(java.util.stream.IntStream.range(0, 95)
+                            .mapToObj(i -> (double) i).toList());
+            assertThat(pollerSpool(h).stats().records()).isZero();
+        }
+        assertThat(collector.statuses()).extracting(PollerStatus::host, PollerStatus::records,
+                PollerStatus::consecutiveErrors, PollerStatus::source)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("db1", 95L, 0L, "static"),
+                        org.assertj.core.groups.Tuple.tuple("web1", 95L, 0L, "static"),
+                        org.assertj.core.groups.Tuple.tuple("web2", 95L, 0L, "static"));
+        assertThat(collector.statuses()).allSatisfy(s -> assertThat(s.lastSuccess()).isPositive());
+    }
+
+    @Test
+    void refusesForeignMalformedAndOversizedBatchesAndKeepsTheRest() throws Exception {
+        MemorySpool web1 = pollerSpool("web1");
+        web1.append(load("web1", 1));
+        web1.append(load("web2", 2));
+        web1.append("{\"host\":\"web1\",\"plugin\":\"load\",\"time\":\"x\"}".getBytes(StandardCharsets.UTF_8));
+        web1.append(new byte[5000]);
+        web1.append(load("web1", 3));
+        collector = builder().poller(at("web1")).maxBatchBytes(4096).build();
+        collector.start();
+        collector.runOnce();
+
+        assertThat(ofPlugin(all(own), "load")).extracting(b -> b.values().get("load")).containsExactly(1.0, 3.0);
+        assertThat(web1.stats().records()).as("refused records are acknowledged, not retried").isZero();
+        assertThat(collector.rejections().foreignHost()).isEqualTo(1);
+        assertThat(collector.rejections().malformed()).isEqualTo(1);
+        assertThat(collector.rejections().oversized()).isEqualTo(1);
+        PollerStatus s = collector.statuses().get(0);
+        assertThat(s.records()).isEqualTo(2);
+        assertThat(s.rejected()).isEqualTo(3);
+    }
+
+    @Test
+    void aFailingPollerIsCountedAndDoesNotStopTheOthers() throws Exception {
+        pollerSpool("web1").append(load("web1", 1));
+        AtomicBoolean down = new AtomicBoolean(true);
+        SpoolReader broken = new SpoolReader() {
+            @Override
+            public List<SpoolRecord> read(long from, int max) throws IOException {
+                if (down.get()) {
+                    throw new IOException("connection refused");
+                }
+                return pollerSpool("web2").read(from, max);
+            }
+
+            @Override
+            public void ack(long upTo) throws IOException {
+                pollerSpool("web2").ack(upTo);
+            }
+        };
+        pollerSpool("web2").append(load("web2", 7));
+        collector = builder().pollers(List.of(at("web1"), at("web2")))
+                .readers(a -> a.host().equals("web2") ? broken : pollerSpool(a.host())).build();
+        collector.start();
+        collector.runOnce();
+        collector.runOnce();
+
+        PollerStatus web2 = collector.statuses().get(1);
+        assertThat(web2.consecutiveErrors()).isEqualTo(2);
+        assertThat(web2.lastError()).contains("connection refused");
+        assertThat(web2.lastSuccess()).isZero();
+        assertThat(collector.check().detail()).isEqualTo("2 pollers, 1 failing");
+        assertThat(ofPlugin(all(own), "load")).extracting(SampleBatch::host).containsExactly("web1");
+
+        down.set(false);
+        collector.runOnce();
+        web2 = collector.statuses().get(1);
+        assertThat(web2.consecutiveErrors()).isZero();
+        assertThat(web2.lastError()).isNull();
+        assertThat(web2.records()).isEqualTo(1);
+        assertThat(ofPlugin(all(own), "load")).extracting(SampleBatch::host).containsExactly("web1", "web2");
+    }
+
+    @Test
+    void drainsNoMoreThanParallelismPollersAtOnce() throws Exception {
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        CountDownLatch allStarted = new CountDownLatch(2);
+        List<PollerAddress> fleet = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            fleet.add(at("h" + i));
+        }
+        SpoolReader slow = new SpoolReader() {
+            @Override
+            public List<SpoolRecord> read(long from, int max) throws IOException {
+                int now = running.incrementAndGet();
+                most.accumulateAndGet(now, Math::max);
+                allStarted.countDown();
+                try {
+                    // Hold the permit long enough that the others pile up behind it.
+                    allStarted.await(5, TimeUnit.SECONDS);
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    running.decrementAndGet();
+                }
+                return List.of();
+            }
+
+            @Override
+            public void ack(long upTo) {}
+        };
+        collector = builder().pollers(fleet).parallelism(2).readers(a -> slow).build();
+        collector.start();
+        collector.runOnce();
+
+        assertThat(most.get()).isEqualTo(2);
+        assertThat(collector.statuses()).hasSize(8).allSatisfy(s -> assertThat(s.lastSuccess()).isPositive());
+    }
+
+    @Test
+    void appendsItsOwnPluginEachCycleWithMetadataOnTheFirst() throws Exception {
+        MemorySpool bounded = new MemorySpool(2048, Clock.systemUTC());
+        for (int i = 0; i < 100; i++) {
+            bounded.append(load("web1", i));
+        }
+        long dropped = bounded.stats().dropped();
+        assertThat(dropped).isPositive();
+        collector = builder().poller(at("web1")).readers(a -> bounded).build();
+        collector.start();
+        collector.runOnce();
+        collector.runOnce();
+
+        List<SampleBatch> self = ofPlugin(all(own), SelfPlugin.NAME);
+        assertThat(self).hasSize(2);
+        assertThat(self.get(0).host()).isEqualTo("collector1");
+        assertThat(self.get(0).meta()).isNotNull();
+        assertThat(self.get(0).meta().fieldNames()).containsExactly("pollers", "failing", "records", "rejected",
+                "lag", "spool_records", "spool_dropped", "poller_dropped");
+        assertThat(self.get(1).meta()).isNull();
+        assertThat(self.get(1).values()).containsEntry("pollers", 1.0).containsEntry("failing", 0.0)
+                .containsEntry("records", (double) (100 - dropped)).containsEntry("poller_dropped", (double) dropped);
+        assertThat(collector.statuses().get(0).pollerDropped()).isEqualTo(dropped);
+    }
+
+    @Test
+    void rereadsThePollersFileWhenItChanges(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("pollers");
+        Files.writeString(file, """
+                # host url [token]
+                web1 http://10.0.0.1:8081 secret1
+                web2 http://10.0.0.2:8081
+                """);
+        collector = builder().pollersFile(file).build();
+        collector.start();
+        assertThat(collector.statuses()).extracting(PollerStatus::host, PollerStatus::source)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("web1", "file"),
+                        org.assertj.core.groups.Tuple.tuple("web2", "file"));
+
+        Files.writeString(file, """
+                web2 http://10.0.0.2:8081
+                web3 http://10.0.0.3:8081 secret3
+                web4 not-a-url
+                bad line with too many words
+                """);
+        collector.runOnce();
+        assertThat(collector.statuses()).extracting(PollerStatus::host, PollerStatus::url)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("web2", "http://10.0.0.2:8081"),
+                        org.assertj.core.groups.Tuple.tuple("web3", "http://10.0.0.3:8081"));
+    }
+
+    @Test
+    void aMissingPollersFileStopsStartUpWithItsName(@TempDir Path dir) {
+        collector = builder().pollersFile(dir.resolve("absent")).build();
+        assertThatThrownBy(collector::start).hasMessageContaining("absent").hasMessageContaining("cannot be read");
+    }
+
+    @Test
+    void registrationAddsAPollerButCannotMoveAConfiguredOne() throws Exception {
+        pollerSpool("web9").append(load("web9", 1));
+        collector = builder().poller(at("web1")).build();
+        collector.start();
+        collector.register(at("web9"));
+        assertThatThrownBy(() -> collector.register(PollerAddress.of("web1", "http://evil:1", null)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("web1 is configured at");
+        collector.runOnce();
+
+        assertThat(collector.statuses()).extracting(PollerStatus::host, PollerStatus::source)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("web1", "static"),
+                        org.assertj.core.groups.Tuple.tuple("web9", "registered"));
+        assertThat(ofPlugin(all(own), "load")).extracting(SampleBatch::host).containsExactly("web9");
+    }
+
+    @Test
+    void theScheduleDrainsWithoutBeingAsked() throws Exception {
+        collector = builder().poller(at("web1")).interval(Duration.ofMillis(50)).build();
+        collector.start();
+        pollerSpool("web1").append(load("web1", 1));
+        await().atMost(Duration.ofSeconds(5)).until(() -> ofPlugin(all(own), "load").size() == 1);
+        pollerSpool("web1").append(load("web1", 2));
+        await().atMost(Duration.ofSeconds(5)).until(() -> ofPlugin(all(own), "load").size() == 2);
+        assertThat(pollerSpool("web1").stats().records()).isZero();
+    }
+
+    @Test
+    void toStringHidesTokens() {
+        collector = builder().token("s3cret").poller(at("web1")).build();
+        assertThat(collector.toString()).doesNotContain("s3cret").contains("token=***");
+        assertThat(at("web1").toString()).doesNotContain("t-web1");
+    }
+}

@@ -1,0 +1,267 @@
+package org.numeter.link;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import org.numeter.codec.BatchCodec;
+import org.numeter.codec.CodecException;
+import org.numeter.codec.Json;
+import org.numeter.model.SampleBatch;
+import org.numeter.spool.SpoolReader;
+import org.numeter.spool.SpoolRecord;
+import org.numeter.spool.SpoolStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The downstream side of the pull link: reads an upstream spool served by {@link PullRoutes} over HTTP, so that a
+ * {@link Drain} moves it like a local one.
+ *
+ * <p>Every record is decoded with {@link BatchCodec} before it goes further, and handed on re-encoded. A record
+ * that does not decode is counted in {@link #rejected()}, logged with the upstream URL, its sequence and the
+ * codec's message, and skipped; one the validator refuses (say, a batch whose host is not the poller's own) is
+ * counted in {@link #refused()}. Neither ever blocks the link: records skipped at the end of a page are
+ * acknowledged with the page, and a page with nothing usable is acknowledged at once and the next one read.
+ *
+ * <p>Used by one drain at a time.
+ */
+public final class HttpSpoolReader implements SpoolReader {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpSpoolReader.class);
+
+    private final String baseUrl;
+    private final String authorization;
+    private final Duration readTimeout;
+    private final HttpClient client;
+    private final Predicate<SampleBatch> validator;
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    // The last record handed out and the last sequence of its page: acknowledging the one acknowledges the other,
+    // so that skipped records after the last good one are not read again.
+    private long lastHandedOut = -1;
+    private long pageEnd = -1;
+
+    private HttpSpoolReader(Builder b) {
+        this.baseUrl = b.baseUrl;
+        this.authorization = b.token == null ? null : "Bearer " + b.token;
+        this.readTimeout = b.readTimeout;
+        this.client = b.client != null
+                ? b.client
+                : HttpClient.newBuilder().connectTimeout(b.connectTimeout).build();
+        this.validator = b.validator;
+    }
+
+    /** @param baseUrl the upstream server, e.g. {@code http://web1:4950}; the {@code /spool/v1/...} paths are added */
+    public static Builder builder(URI baseUrl) {
+        return new Builder(baseUrl);
+    }
+
+    public static final class Builder {
+        private final String baseUrl;
+        private String token;
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private Duration readTimeout = Duration.ofSeconds(30);
+        private HttpClient client;
+        private Predicate<SampleBatch> validator = batch -> true;
+
+        private Builder(URI baseUrl) {
+            String s = Objects.requireNonNull(baseUrl, "baseUrl").toString();
+            if (!"http".equals(baseUrl.getScheme()) && !"https".equals(baseUrl.getScheme())) {
+                throw new IllegalArgumentException("pull link URL '" + s + "' is not an http or https URL");
+            }
+            this.baseUrl = s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+        }
+
+        /** The bearer token the upstream wants; null (the default) for none. */
+        public Builder token(String token) {
+            this.token = token;
+            return this;
+        }
+
+        /** Default 5 s. Ignored when an {@link #httpClient} is given: that client's own applies. */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connectTimeout");
+            return this;
+        }
+
+        /** How long one request may take, answer included; default 30 s. */
+        public Builder readTimeout(Duration timeout) {
+            this.readTimeout = positive(timeout, "readTimeout");
+            return this;
+        }
+
+        /** A client to share, e.g. by a collector draining hundreds of pollers; by default each reader has one. */
+        public Builder httpClient(HttpClient client) {
+            this.client = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
+        /** Batches this refuses are counted in {@link HttpSpoolReader#refused()}, logged, skipped and acked. */
+        public Builder validator(Predicate<SampleBatch> validator) {
+            this.validator = Objects.requireNonNull(validator, "validator");
+            return this;
+        }
+
+        public HttpSpoolReader build() {
+            return new HttpSpoolReader(this);
+        }
+
+        private static Duration positive(Duration d, String name) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("pull link " + name + " " + d + " must be positive");
+            }
+            return d;
+        }
+    }
+
+    @Override
+    public List<SpoolRecord> read(long from, int max) throws IOException {
+        if (max <= 0) {
+            throw new IllegalArgumentException("max " + max + " must be positive");
+        }
+        long start = from;
+        while (true) {
+            String url = baseUrl + PullRoutes.RECORDS + "?from=" + start + "&max=" + Math.min(max, PullRoutes.MOST);
+            JsonNode records = parse(url, send(HttpRequest.newBuilder(URI.create(url)).GET(), url)).get("records");
+            if (records == null || !records.isArray()) {
+                throw new IOException("GET " + url + ": answer has no records array");
+            }
+            if (records.isEmpty()) {
+                return List.of();
+            }
+            List<SpoolRecord> out = new ArrayList<>(records.size());
+            long last = -1;
+            for (JsonNode r : records) {
+                JsonNode seq = r.get("seq");
+                if (seq == null || !seq.canConvertToLong() || seq.longValue() <= last) {
+                    throw new IOException("GET " + url + ": record without a sequence, or out of order: "
+                            + abbreviate(r.toString()));
+                }
+                last = seq.longValue();
+                SpoolRecord accepted = accept(url, last, r);
+                if (accepted != null) {
+                    out.add(accepted);
+                }
+            }
+            received.addAndGet(records.size());
+            if (!out.isEmpty()) {
+                lastHandedOut = out.get(out.size() - 1).sequence();
+                pageEnd = last;
+                return out;
+            }
+            // Nothing usable here: let it go upstream, or it would come back on every read.
+            ack(last);
+            start = Math.max(from, last + 1);
+        }
+    }
+
+    /** The record re-encoded, or null when it is rejected or refused (counted and logged). */
+    private SpoolRecord accept(String url, long sequence, JsonNode r) {
+        SampleBatch batch;
+        try {
+            batch = BatchCodec.readBatch(r.get("batch"));
+        } catch (CodecException e) {
+            rejected.incrementAndGet();
+            LOG.warn("{}: record {} rejected: {}", url, sequence, e.getMessage());
+            return null;
+        }
+        if (!validator.test(batch)) {
+            refused.incrementAndGet();
+            LOG.warn("{}: record {} refused: batch of host {}, plugin {} is not accepted from this upstream", url,
+                    sequence, batch.host(), batch.plugin());
+            return null;
+        }
+        JsonNode appended = r.get("appended");
+        long appendedAt = appended != null && appended.canConvertToLong() ? appended.longValue() : 0;
+        return new SpoolRecord(sequence, appendedAt, BatchCodec.encode(batch));
+    }
+
+    @Override
+    public void ack(long upTo) throws IOException {
+        long effective = upTo == lastHandedOut ? Math.max(upTo, pageEnd) : upTo;
+        String url = baseUrl + PullRoutes.ACK + "?upTo=" + effective;
+        send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody()), url);
+    }
+
+    /** The upstream spool's figures. */
+    public SpoolStats stats() throws IOException {
+        String url = baseUrl + PullRoutes.STATS;
+        byte[] body = send(HttpRequest.newBuilder(URI.create(url)).GET(), url);
+        try {
+            return Json.mapper().readValue(body, SpoolStats.class);
+        } catch (JsonProcessingException e) {
+            throw new IOException("GET " + url + ": answer is not spool stats: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private byte[] send(HttpRequest.Builder request, String url) throws IOException {
+        request.timeout(readTimeout);
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        HttpRequest built = request.build();
+        HttpResponse<byte[]> response;
+        try {
+            response = client.send(built, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException(built.method() + " " + url + " interrupted");
+        } catch (IOException e) {
+            throw new IOException(built.method() + " " + url + ": " + e, e);
+        }
+        if (response.statusCode() / 100 != 2) {
+            throw new IOException(built.method() + " " + url + ": status " + response.statusCode() + ": "
+                    + abbreviate(new String(response.body(), StandardCharsets.UTF_8)));
+        }
+        return response.body();
+    }
+
+    private static JsonNode parse(String url, byte[] body) throws IOException {
+        try {
+            JsonNode node = Json.mapper().readTree(body);
+            if (node == null || !node.isObject()) {
+                throw new IOException("GET " + url + ": answer is not a JSON object");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new IOException("GET " + url + ": answer is not JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static String abbreviate(String text) {
+        String line = text.strip().replace('\n', ' ');
+        return line.length() <= 200 ? line : line.substring(0, 197) + "...";
+    }
+
+    /** Records received from upstream, good or not. */
+    public long received() {
+        return received.get();
+    }
+
+    /** Records skipped because they did not decode as a sample batch. */
+    public long rejected() {
+        return rejected.get();
+    }
+
+    /** Records skipped because the validator refused their batch. */
+    public long refused() {
+        return refused.get();
+    }
+
+    @Override
+    public String toString() {
+        return "HttpSpoolReader{" + baseUrl + (authorization == null ? "" : ", bearer token") + "}";
+    }
+}

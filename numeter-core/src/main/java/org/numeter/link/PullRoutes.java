@@ -1,0 +1,165 @@
+package org.numeter.link;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HttpStatus;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.numeter.codec.Json;
+import org.numeter.spool.Spool;
+import org.numeter.spool.SpoolRecord;
+
+/**
+ * The upstream side of the pull link (docs/api.md, section 1): serves one spool's records, acknowledgements and
+ * figures on a Javalin instance. With a token, every request must carry {@code Authorization: Bearer <token>};
+ * without it or with a wrong one the answer is {@code 401} and nothing is read or acknowledged.
+ *
+ * <p>Records go out as they are held. A payload that is not one JSON value is sent as a JSON string, so the page
+ * stays readable and the client's codec rejects that one record instead of the whole page.
+ */
+public final class PullRoutes {
+    public static final String RECORDS = "/spool/v1/records";
+    public static final String ACK = "/spool/v1/ack";
+    public static final String STATS = "/spool/v1/stats";
+    public static final int DEFAULT_MAX = 500;
+    public static final int MOST = 10_000;
+
+    private static final JsonFactory FACTORY = Json.mapper().getFactory();
+
+    private final Spool spool;
+    private final byte[] expectedAuthorization;
+    private final AtomicLong served = new AtomicLong();
+    private final AtomicLong unauthorized = new AtomicLong();
+
+    /** @param token the bearer token requests must carry, or null to serve without one */
+    public PullRoutes(Spool spool, String token) {
+        this.spool = spool;
+        if (token != null && token.isBlank()) {
+            throw new IllegalArgumentException("pull link token is blank: give a token or none");
+        }
+        this.expectedAuthorization = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Adds the three routes to {@code app}. Errors are mapped by {@link HttpErrors}, installed by the caller. */
+    public void register(Javalin app) {
+        app.get(RECORDS, guarded(this::records));
+        app.post(ACK, guarded(this::ack));
+        app.get(STATS, guarded(this::stats));
+    }
+
+    private Handler guarded(Handler handler) {
+        return ctx -> {
+            if (!authorized(ctx.header("Authorization"))) {
+                unauthorized.incrementAndGet();
+                ctx.status(HttpStatus.UNAUTHORIZED).header("WWW-Authenticate", "Bearer")
+                        .contentType("text/plain; charset=utf-8").result("missing or wrong bearer token");
+                return;
+            }
+            handler.handle(ctx);
+        };
+    }
+
+    private boolean authorized(String header) {
+        if (expectedAuthorization == null) {
+            return true;
+        }
+        // Constant time, so the answer's timing does not tell how much of a guess was right.
+        byte[] given = header == null ? new byte[0] : header.getBytes(StandardCharsets.UTF_8);
+        return MessageDigest.isEqual(expectedAuthorization, given);
+    }
+
+    private void records(Context ctx) throws IOException {
+        long from = longParam(ctx, "from", 0, "a sequence (a whole number, 0 or more)");
+        long max = longParam(ctx, "max", DEFAULT_MAX, "a whole number from 1 to " + MOST);
+        if (max < 1 || max > MOST) {
+            throw new IllegalArgumentException("max '" + max + "' is not a whole number from 1 to " + MOST);
+        }
+        List<SpoolRecord> records = spool.read(from, (int) max);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + records.size() * 512);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeArrayFieldStart("records");
+            for (SpoolRecord r : records) {
+                g.writeStartObject();
+                g.writeNumberField("seq", r.sequence());
+                g.writeNumberField("appended", r.appendedAtMillis());
+                g.writeFieldName("batch");
+                String payload = new String(r.payload(), StandardCharsets.UTF_8);
+                if (isOneJsonValue(r.payload())) {
+                    g.writeRawValue(payload);
+                } else {
+                    g.writeString(payload);
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        served.addAndGet(records.size());
+        ctx.contentType("application/json").result(out.toByteArray());
+    }
+
+    private static boolean isOneJsonValue(byte[] payload) {
+        try (JsonParser p = FACTORY.createParser(payload)) {
+            if (p.nextToken() == null) {
+                return false;
+            }
+            p.skipChildren();
+            return p.nextToken() == null;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void ack(Context ctx) throws IOException {
+        if (ctx.queryParam("upTo") == null) {
+            throw new IllegalArgumentException("upTo is missing: POST " + ACK + "?upTo=<sequence>");
+        }
+        spool.ack(longParam(ctx, "upTo", 0, "a sequence (a whole number, 0 or more)"));
+        ctx.status(HttpStatus.NO_CONTENT);
+    }
+
+    private void stats(Context ctx) throws IOException {
+        ctx.contentType("application/json").result(Json.mapper().writeValueAsBytes(spool.stats()));
+    }
+
+    private static long longParam(Context ctx, String name, long otherwise, String expected) {
+        String value = ctx.queryParam(name);
+        if (value == null) {
+            return otherwise;
+        }
+        try {
+            long parsed = Long.parseLong(value);
+            if (parsed >= 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + " '" + value + "' is not " + expected);
+    }
+
+    /** Records sent since start (a record sent twice counts twice). */
+    public long recordsServed() {
+        return served.get();
+    }
+
+    /** Requests refused for a missing or wrong token. */
+    public long unauthorized() {
+        return unauthorized.get();
+    }
+
+    @Override
+    public String toString() {
+        return "PullRoutes{" + spool + ", token=" + (expectedAuthorization == null ? "none" : "set") + "}";
+    }
+}

@@ -1,0 +1,129 @@
+package org.numeter.link;
+
+import io.javalin.Javalin;
+import java.util.Objects;
+import org.numeter.component.CheckResult;
+import org.numeter.component.Component;
+import org.numeter.spool.Spool;
+
+/**
+ * A small HTTP server serving one spool with {@link PullRoutes}: what a poller runs so that collectors can drain
+ * it. Roles that already run a Javalin server register {@link PullRoutes} on it instead.
+ */
+public final class PullServer implements Component {
+    private final Spool spool;
+    private final String bindAddress;
+    private final int port;
+    private final PullRoutes routes;
+    private final HttpErrors errors = new HttpErrors("pull link");
+    private Javalin app;
+    private volatile boolean running;
+
+    private PullServer(Builder b) {
+        this.spool = b.spool;
+        this.bindAddress = b.bindAddress;
+        this.port = b.port;
+        this.routes = new PullRoutes(b.spool, b.token);
+    }
+
+    public static Builder builder(Spool spool) {
+        return new Builder(spool);
+    }
+
+    public static final class Builder {
+        private final Spool spool;
+        private String bindAddress = "0.0.0.0";
+        private int port;
+        private String token;
+
+        private Builder(Spool spool) {
+            this.spool = Objects.requireNonNull(spool, "spool");
+        }
+
+        /** The address to listen on; default {@code 0.0.0.0} (every interface). */
+        public Builder bindAddress(String bindAddress) {
+            this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+            return this;
+        }
+
+        /** The port; 0 (the default) picks a free one, see {@link PullServer#port()}. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("pull link port " + port + " is not between 0 and 65535");
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** The bearer token clients must send; null (the default) serves without one. */
+        public Builder token(String token) {
+            this.token = token;
+            return this;
+        }
+
+        public PullServer build() {
+            return new PullServer(this);
+        }
+    }
+
+    @Override
+    public synchronized void start() {
+        if (app != null) {
+            throw new IllegalStateException(this + " was already started");
+        }
+        Javalin created = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.startupWatcherEnabled = false;
+        });
+        errors.install(created);
+        routes.register(created);
+        try {
+            created.start(bindAddress, port);
+        } catch (RuntimeException e) {
+            created.stop();
+            throw new IllegalStateException("pull link could not listen on " + bindAddress + ":" + port + ": "
+                    + e.getMessage(), e);
+        }
+        app = created;
+        running = true;
+    }
+
+    /** The port listened on, once started (the one chosen when built with port 0). */
+    public synchronized int port() {
+        if (app == null) {
+            throw new IllegalStateException(this + " is not started");
+        }
+        return app.port();
+    }
+
+    @Override
+    public CheckResult check() {
+        if (!running) {
+            return CheckResult.failed("pull link on " + bindAddress + ":" + port + " is not running");
+        }
+        return new CheckResult(true, "serving " + spool + " on port " + port() + ", " + routes.recordsServed()
+                + " records served, " + errors.serverErrors() + " server errors");
+    }
+
+    public PullRoutes routes() {
+        return routes;
+    }
+
+    public HttpErrors errors() {
+        return errors;
+    }
+
+    /** Stops serving; the spool stays open, it belongs to the caller. */
+    @Override
+    public synchronized void close() {
+        running = false;
+        if (app != null) {
+            app.stop();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PullServer{" + bindAddress + ":" + port + ", " + routes + "}";
+    }
+}

@@ -1,0 +1,70 @@
+package org.numeter.store;
+
+/**
+ * How a store answers a {@link SeriesQuery}: which tier it reads, the grid of timestamps it returns, the part of
+ * that grid the tier still holds, and how many tier points it joins into one afterwards. Both stores plan the same
+ * way, so they return the same points.
+ *
+ * @param tier the tier read
+ * @param tierStep its seconds per point
+ * @param gridStart the first timestamp returned (before joining)
+ * @param rows how many timestamps, from {@code gridStart} at {@code tierStep}
+ * @param heldFrom the first timestamp the tier holds
+ * @param heldTo the last timestamp the tier holds (0 when the plugin has no data yet)
+ * @param factor tier points joined into one returned point, at least
+ * @param maxPoints the most points to return, 0 for no limit
+ */
+public record QueryPlan(
+        Archives.Tier tier, long tierStep, long gridStart, int rows, long heldFrom, long heldTo, int factor,
+        int maxPoints) {
+
+    /** At most this many tier points are read for one query, whatever the range. */
+    public static final int MAX_ROWS = 1_000_000;
+
+    public static QueryPlan of(Archives archives, SeriesQuery q, long lastUpdate) {
+        // Asked for a number of points, read the finest tier that holds the range and join its points here: a
+        // coarser tier's newest point is only written when its whole step has passed, so a graph read from it
+        // would end up to one coarse step (30 minutes for a month) before the data the finest tier already has.
+        long wanted = q.resolution();
+        Archives.Tier tier = archives.choose(q.from(), wanted, lastUpdate);
+        long s = archives.tierStep(tier);
+        long gridStart = Math.floorDiv(q.from(), s) * s;
+        long gridEnd = Math.floorDiv(q.to(), s) * s;
+        if (gridEnd < q.to()) {
+            gridEnd += s;
+        }
+        long rows = (gridEnd - gridStart) / s + 1;
+        if (rows > MAX_ROWS) {
+            throw new IllegalArgumentException("from " + q.from() + " to " + q.to() + " at " + s
+                    + " s per point is " + rows + " points, more than " + MAX_ROWS);
+        }
+        long heldFrom = lastUpdate == 0 ? 0 : archives.tierStart(tier, lastUpdate) + s;
+        long heldTo = lastUpdate == 0 ? 0 : archives.tierEnd(tier, lastUpdate);
+        int factor = 1;
+        if (q.resolution() > s) {
+            factor = (int) Math.min(Integer.MAX_VALUE, q.resolution() / s);
+        }
+        if (q.maxPoints() > 0 && (rows + factor - 1) / factor > q.maxPoints()) {
+            factor = (int) ((rows + q.maxPoints() - 1) / q.maxPoints());
+        }
+        return new QueryPlan(tier, s, gridStart, (int) rows, heldFrom, heldTo, factor, q.maxPoints());
+    }
+
+    /** Joins the tier's points as planned, and further while there are more than {@code maxPoints}. */
+    public Series finish(Series tierSeries) {
+        int f = factor;
+        Series out = tierSeries.coarsen(f);
+        while (maxPoints > 0 && out.size() > maxPoints) {
+            out = tierSeries.coarsen(++f);
+        }
+        return out;
+    }
+
+    public long timestamp(int row) {
+        return gridStart + row * tierStep;
+    }
+
+    public boolean held(long timestamp) {
+        return heldTo != 0 && timestamp >= heldFrom && timestamp <= heldTo;
+    }
+}

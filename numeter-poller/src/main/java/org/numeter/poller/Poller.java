@@ -1,0 +1,299 @@
+package org.numeter.poller;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+import org.numeter.codec.BatchCodec;
+import org.numeter.component.CheckResult;
+import org.numeter.component.Component;
+import org.numeter.model.Names;
+import org.numeter.model.Plugin;
+import org.numeter.model.SampleBatch;
+import org.numeter.spool.Spool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The poller role: runs each source on its own schedule, on its own virtual thread, and appends what it returns
+ * to the spool. A source that hangs is abandoned after its timeout and counted; the others never wait for it.
+ *
+ * <p>Timestamps are aligned to each source's interval, so that every host's points fall on the same seconds.
+ * A plugin's metadata is written with its first batch after start and whenever it changes, and left out
+ * otherwise: the spool stays small and a storage always knows how to draw what it holds.
+ *
+ * <p>The poller describes itself as the plugin {@code numeter_poller}, collected at the shortest interval.
+ */
+public final class Poller implements Component {
+    private static final Logger LOG = LoggerFactory.getLogger(Poller.class);
+    public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final String host;
+    private final Spool spool;
+    private final Clock clock;
+    private final List<SourceRunner> runners;
+    private final ReentrantLock appendLock = new ReentrantLock();
+    private final Map<String, Plugin> lastMeta = new HashMap<>();
+    private final List<Thread> loops = new ArrayList<>();
+    private volatile boolean started;
+    private volatile boolean closed;
+    private volatile String lastSpoolError;
+
+    private Poller(Builder b) {
+        this.host = Names.requireHost(Objects.requireNonNull(b.host, "host"));
+        this.spool = Objects.requireNonNull(b.spool, "spool");
+        this.clock = b.clock;
+        List<SourceRunner> all = new ArrayList<>();
+        Duration shortest = DEFAULT_INTERVAL;
+        for (Scheduled s : b.sources) {
+            all.add(new SourceRunner(s.source, s.interval, s.timeout));
+            shortest = s.interval.compareTo(shortest) < 0 ? s.interval : shortest;
+        }
+        if (b.selfMonitoring) {
+            all.add(new SourceRunner(new SelfSource(this), shortest, DEFAULT_TIMEOUT));
+        }
+        this.runners = List.copyOf(all);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public String host() {
+        return host;
+    }
+
+    /** Starts one schedule per source; the first collection of each happens at once. */
+    @Override
+    public synchronized void start() {
+        if (closed) {
+            throw new IllegalStateException("poller is closed");
+        }
+        if (started) {
+            return;
+        }
+        started = true;
+        for (SourceRunner r : runners) {
+            loops.add(Thread.ofVirtual().name("poller-" + r.source().name()).start(() -> loop(r)));
+        }
+        LOG.info("poller for host {} started with sources {}", host,
+                runners.stream().map(r -> r.source().name() + " every " + r.interval().toSeconds() + "s").toList());
+    }
+
+    private void loop(SourceRunner r) {
+        long intervalMillis = r.interval().toMillis();
+        while (!closed) {
+            long started = clock.millis();
+            runCycle(r, started);
+            long now = clock.millis();
+            long next = (now / intervalMillis + 1) * intervalMillis;
+            try {
+                Thread.sleep(Math.max(1, next - now));
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Runs every source once, now, each with its timeout, and appends the results; returns how many batches were
+     * appended. For tests and for a first look at a host.
+     */
+    public int collectOnce() {
+        long now = clock.millis();
+        List<Thread> threads = new ArrayList<>();
+        int[] appended = new int[runners.size()];
+        for (int i = 0; i < runners.size(); i++) {
+            int index = i;
+            SourceRunner r = runners.get(i);
+            threads.add(Thread.ofVirtual().start(() -> appended[index] = runCycle(r, now)));
+        }
+        int total = 0;
+        for (int i = 0; i < threads.size(); i++) {
+            try {
+                threads.get(i).join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            total += appended[i];
+        }
+        return total;
+    }
+
+    private int runCycle(SourceRunner r, long nowMillis) {
+        long timestamp = r.align(nowMillis);
+        List<SampleBatch> batches = r.collect(host, timestamp);
+        if (batches.isEmpty()) {
+            return 0;
+        }
+        try {
+            append(batches);
+            r.appended(batches);
+            return batches.size();
+        } catch (IOException | RuntimeException e) {
+            lastSpoolError = e.toString();
+            r.failed("spool append failed: " + e);
+            LOG.warn("source {}: {} batches could not be appended to the spool", r.source().name(), batches.size(),
+                    e);
+            return 0;
+        }
+    }
+
+    private void append(List<SampleBatch> batches) throws IOException {
+        appendLock.lock();
+        try {
+            Map<String, Plugin> sent = new HashMap<>();
+            List<byte[]> payloads = new ArrayList<>(batches.size());
+            for (SampleBatch b : batches) {
+                String key = b.host() + '/' + b.plugin();
+                Plugin meta = b.meta();
+                Plugin known = sent.containsKey(key) ? sent.get(key) : lastMeta.get(key);
+                SampleBatch out = b;
+                if (meta == null || meta.equals(known)) {
+                    out = b.withoutMeta();
+                } else {
+                    sent.put(key, meta);
+                }
+                payloads.add(BatchCodec.encode(out));
+            }
+            spool.appendAll(payloads);
+            lastMeta.putAll(sent);
+            lastSpoolError = null;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** What each source has done, in the order they were added (the poller's own plugin last). */
+    public List<SourceStats> stats() {
+        return runners.stream().map(SourceRunner::stats).toList();
+    }
+
+    Spool spool() {
+        return spool;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    List<SourceRunner> runners() {
+        return runners;
+    }
+
+    @Override
+    public CheckResult check() {
+        if (closed) {
+            return CheckResult.failed("poller for host " + host + " is closed");
+        }
+        if (!started) {
+            return CheckResult.failed("poller for host " + host + " is not started");
+        }
+        String spoolError = lastSpoolError;
+        if (spoolError != null) {
+            return CheckResult.failed("poller for host " + host + ": last spool append failed: " + spoolError);
+        }
+        long batches = 0;
+        long errors = 0;
+        for (SourceStats s : stats()) {
+            batches += s.batches();
+            errors += s.errors();
+        }
+        return new CheckResult(true, runners.size() + " sources, " + batches + " batches, " + errors + " errors");
+    }
+
+    /** Stops the schedules; collections still hanging are abandoned. The spool is the caller's to close. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        loops.forEach(Thread::interrupt);
+        for (Thread t : loops) {
+            try {
+                t.join(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        loops.clear();
+        runners.forEach(SourceRunner::close);
+    }
+
+    @Override
+    public String toString() {
+        return "Poller{host=" + host + ", sources="
+                + runners.stream().map(r -> r.source().name()).toList() + ", spool=" + spool + "}";
+    }
+
+    private record Scheduled(Source source, Duration interval, Duration timeout) {}
+
+    /** Collaborators and schedules; nothing is opened until {@link #start()}. */
+    public static final class Builder {
+        private String host;
+        private Spool spool;
+        private Clock clock = Clock.systemUTC();
+        private boolean selfMonitoring = true;
+        private final List<Scheduled> sources = new ArrayList<>();
+
+        private Builder() {}
+
+        /** The id of this host, used in every batch a source does not assign to another host. */
+        public Builder host(String hostId) {
+            this.host = hostId;
+            return this;
+        }
+
+        public Builder spool(Spool spool) {
+            this.spool = spool;
+            return this;
+        }
+
+        /** Adds a source collected every {@code interval} (whole seconds), abandoned after {@code timeout}. */
+        public Builder source(Source source, Duration interval, Duration timeout) {
+            Objects.requireNonNull(source, "source");
+            if (interval.toMillis() < 1000 || interval.toMillis() % 1000 != 0) {
+                throw new IllegalArgumentException("source " + source.name() + ": interval " + interval
+                        + " must be a whole number of seconds, at least 1");
+            }
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("source " + source.name() + ": timeout " + timeout
+                        + " must be positive");
+            }
+            sources.add(new Scheduled(source, interval, timeout));
+            return this;
+        }
+
+        /** Adds a source with the default timeout of 10 seconds. */
+        public Builder source(Source source, Duration interval) {
+            return source(source, interval, DEFAULT_TIMEOUT);
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Whether the poller reports its own plugin {@code numeter_poller}; on by default. */
+        public Builder selfMonitoring(boolean on) {
+            this.selfMonitoring = on;
+            return this;
+        }
+
+        public Poller build() {
+            Map<String, Integer> names = new HashMap<>();
+            for (Scheduled s : sources) {
+                if (names.merge(s.source.name(), 1, Integer::sum) > 1) {
+                    throw new IllegalArgumentException("source '" + s.source.name() + "' is added twice");
+                }
+            }
+            return new Poller(this);
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package org.numeter.poller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.numeter.codec.BatchCodec;
+import org.numeter.model.Field;
+import org.numeter.model.Plugin;
+import org.numeter.model.SampleBatch;
+import org.numeter.spool.MemorySpool;
+import org.numeter.spool.SpoolRecord;
+
+class PollerTest {
+    private static final Instant NOW = Instant.ofEpochSecond(1_700_000_037L);
+    private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    private final MemorySpool spool = new MemorySpool(Long.MAX_VALUE, clock);
+
+    /** A source that returns one batch of plugin {@code name} with the value it is given, and its metadata. */
+    static final class Fixed implements Source {
+        final String name;
+        volatile String title = "Title";
+        final AtomicInteger calls = new AtomicInteger();
+
+        Fixed(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public List<SampleBatch> collect(Cycle cycle) {
+            calls.incrementAndGet();
+            Plugin meta = Plugin.builder(name).title(title).field(Field.builder("value").build()).build();
+            return List.of(new SampleBatch(cycle.host(), name, cycle.timestamp(), Map.of("value", 1.0), meta));
+        }
+    }
+
+    private List<SampleBatch> spooled() {
+        return spool.read(0, 1000).stream().map(SpoolRecord::payload).map(BatchCodec::decodeBatch).toList();
+    }
+
+    @Test
+    void alignsTimestampsToEachSourceInterval() {
+        Poller poller = Poller.builder().host("web1").spool(spool).clock(clock).selfMonitoring(false)
+                .source(new Fixed("a"), Duration.ofSeconds(10))
+                .source(new Fixed("b"), Duration.ofSeconds(60))
+                .build();
+
+        assertThat(poller.collectOnce()).isEqualTo(2);
+
+        assertThat(spooled()).extracting(SampleBatch::plugin, SampleBatch::timestamp)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("a", 1_700_000_030L),
+                        org.assertj.core.groups.Tuple.tuple("b", 1_699_999_980L));
+    }
+
+    @Test
+    void writesMetadataFirstAndWhenItChangesOnly() {
+        Fixed a = new Fixed("a");
+        Poller poller = Poller.builder().host("web1").spool(spool).clock(clock).selfMonitoring(false)
+                .source(a, Duration.ofSeconds(10)).build();
+
+        poller.collectOnce();
+        poller.collectOnce();
+        a.title = "Another title";
+        poller.collectOnce();
+        poller.collectOnce();
+
+        List<SampleBatch> batches = spooled();
+        assertThat(batches).hasSize(4);
+        assertThat(batches.get(0).meta().title()).isEqualTo("Title");
+        assertThat(batches.get(1).meta()).isNull();
+        assertThat(batches.get(2).meta().title()).isEqualTo("Another title");
+        assertThat(batches.get(3).meta()).isNull();
+    }
+
+    @Test
+    void aHangingSourceIsAbandonedAfterItsTimeoutAndTheOthersStillArrive() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Source hanging = new Source() {
+            @Override
+            public String name() {
+                return "hanging";
+            }
+
+            @Override
+            public List<SampleBatch> collect(Cycle cycle) {
+                // Ignores interrupts, like a read on a socket that never answers.
+                while (true) {
+                    try {
+                        release.await();
+                        return List.of();
+                    } catch (InterruptedException e) {
+                        // keep hanging
+                    }
+                }
+            }
+        };
+        Fixed a = new Fixed("a");
+        Poller poller = Poller.builder().host("web1").spool(spool).clock(clock).selfMonitoring(false)
+                .source(hanging, Duration.ofSeconds(10), Duration.ofMillis(200))
+                .source(a, Duration.ofSeconds(10)).build();
+
+        assertThat(poller.collectOnce()).isEqualTo(1);
+        assertThat(poller.collectOnce()).isEqualTo(1);
+        release.countDown();
+
+        SourceStats stats = poller.stats().get(0);
+        assertThat(stats.source()).isEqualTo("hanging");
+        assertThat(stats.cycles()).isEqualTo(1);
+        assertThat(stats.timeouts()).isEqualTo(1);
+        assertThat(stats.skipped()).isEqualTo(1);
+        assertThat(stats.errors()).isEqualTo(2);
+        assertThat(stats.recentProblems()).containsExactly(
+                "hanging: abandoned after its timeout of 200 ms",
+                "hanging: cycle skipped, the collection abandoned earlier is still running");
+        assertThat(poller.stats().get(1).batches()).isEqualTo(2);
+    }
+
+    @Test
+    void aFailingSourceIsCountedAndTheOthersStillArrive() {
+        Source failing = new Source() {
+            @Override
+            public String name() {
+                return "failing";
+            }
+
+            @Override
+            public List<SampleBatch> collect(Cycle cycle) throws Exception {
+                cycle.problems().report("p1", "line 'x' is bad");
+                throw new java.io.IOException("connection refused");
+            }
+        };
+        Poller poller = Poller.builder().host("web1").spool(spool).clock(clock).selfMonitoring(false)
+                .source(failing, Duration.ofSeconds(10)).source(new Fixed("a"), Duration.ofSeconds(10)).build();
+
+        assertThat(poller.collectOnce()).isEqualTo(1);
+
+        SourceStats stats = poller.stats().get(0);
+        assertThat(stats.failures()).isEqualTo(1);
+        assertThat(stats.problems()).isEqualTo(1);
+        assertThat(stats.recentProblems()).containsExactly("failing, plugin p1: line 'x' is bad",
+                "failing: java.io.IOException: connection refused");
+    }
+
+    @Test
+    void reportsItsOwnPlugin() {
+        Poller poller = Poller.builder().host("web1").spool(spool).clock(clock)
+                .source(new Fixed("a"), Duration.ofSeconds(10)).build();
+
+        poller.collectOnce();
+        poller.collectOnce();
+
+        List<SampleBatch> self = spooled().stream().filter(b -> b.plugin().equals("numeter_poller")).toList();
+        assertThat(self).hasSize(2);
+        assertThat(self.get(0).meta().fieldNames())
+                .containsExactly("samples", "errors", "spool_records", "spool_oldest_age", "cycle_duration");
+        assertThat(self.get(0).timestamp()).isEqualTo(1_700_000_030L);
+        assertThat(self.get(1).values()).containsEntry("errors", 0.0).containsEntry("spool_oldest_age", 0.0);
+        // The second reading saw the first cycle: one value of "a" and five of its own; two records waited.
+        assertThat(self.get(1).values().get("samples")).isIn(6.0, 7.0);
+        assertThat(self.get(1).values().get("spool_records")).isIn(2.0, 3.0);
+    }
+
+    @Test
+    void runsOnItsOwnScheduleAfterStart() throws Exception {
+        Fixed a = new Fixed("a");
+        try (Poller poller = Poller.builder().host("web1").spool(spool).selfMonitoring(false)
+                .source(a, Duration.ofSeconds(1)).build()) {
+            assertThat(poller.check().ok()).isFalse();
+            poller.start();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> spool.stats().records() >= 3);
+            assertThat(poller.check().ok()).isTrue();
+        }
+        List<Long> times = spooled().stream().map(SampleBatch::timestamp).distinct().toList();
+        assertThat(times.size()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void rejectsBadSchedules() {
+        assertThatThrownBy(() -> Poller.builder().source(new Fixed("a"), Duration.ofMillis(1500)))
+                .hasMessage("source a: interval PT1.5S must be a whole number of seconds, at least 1");
+        assertThatThrownBy(() -> Poller.builder().host("web1").spool(spool)
+                .source(new Fixed("a"), Duration.ofSeconds(10)).source(new Fixed("a"), Duration.ofSeconds(10))
+                .build())
+                .hasMessage("source 'a' is added twice");
+    }
+}

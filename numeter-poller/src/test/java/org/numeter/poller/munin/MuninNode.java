@@ -1,0 +1,120 @@
+package org.numeter.poller.munin;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real munin-node for integration tests, on a free port with its own configuration under a temporary folder,
+ * serving the stock plugins of /etc/munin/plugins. When munin-node is not installed it is installed with apt-get
+ * (the tests run as root in CI); when that fails the test fails: it never skips.
+ */
+final class MuninNode implements AutoCloseable {
+    static final Path BINARY = Path.of("/usr/sbin/munin-node");
+
+    private final Path dir;
+    private final int port;
+    private Process process;
+
+    MuninNode(Path dir) throws IOException {
+        this.dir = dir;
+        try (ServerSocket s = new ServerSocket(0)) {
+            this.port = s.getLocalPort();
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    String address() {
+        return "127.0.0.1:" + port;
+    }
+
+    static void ensureInstalled() throws IOException, InterruptedException {
+        if (Files.isExecutable(BINARY)) {
+            return;
+        }
+        ProcessBuilder pb = new ProcessBuilder("apt-get", "install", "-y", "-q", "munin-node")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
+        Process apt = pb.start();
+        if (!apt.waitFor(5, TimeUnit.MINUTES) || apt.exitValue() != 0 || !Files.isExecutable(BINARY)) {
+            throw new IllegalStateException("munin-node is not installed and 'apt-get install -y munin-node'"
+                    + " failed; install it (the integration tests need it, as root)");
+        }
+    }
+
+    MuninNode start() throws IOException, InterruptedException {
+        ensureInstalled();
+        Path conf = dir.resolve("munin-node.conf");
+        Files.write(conf, List.of(
+                "log_level 4",
+                "log_file " + dir.resolve("munin-node.log"),
+                "pid_file " + dir.resolve("munin-node.pid"),
+                "background 0",
+                "setsid 0",
+                "user root",
+                "group root",
+                "ignore_file [\\#~]$",
+                "ignore_file \\.dpkg-(tmp|new|old|dist)$",
+                "allow ^127\\.0\\.0\\.1$",
+                "host 127.0.0.1",
+                "port " + port));
+        process = new ProcessBuilder(BINARY.toString(), "--config", conf.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("munin-node.out").toFile()).start();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(this::answers);
+        return this;
+    }
+
+    private boolean answers() {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("munin-node exited with " + process.exitValue() + ": " + output());
+        }
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private String output() {
+        try {
+            return Files.readString(dir.resolve("munin-node.out"));
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    void stop() throws InterruptedException {
+        if (process == null) {
+            return;
+        }
+        // Net::Server forks a child per connection: end them with their parent.
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        process = null;
+    }
+
+    @Override
+    public void close() {
+        try {
+            stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

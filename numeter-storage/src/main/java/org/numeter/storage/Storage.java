@@ -1,0 +1,278 @@
+package org.numeter.storage;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.numeter.component.CheckResult;
+import org.numeter.component.Component;
+import org.numeter.link.Drain;
+import org.numeter.spool.SpoolReader;
+import org.numeter.store.Store;
+import org.numeter.store.WriteResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The storage role: drains its upstreams (collectors over the pull link, or the in-process spool of
+ * {@code numeter standalone}) into the store on a schedule, and serves the store's API. The store is the caller's:
+ * the role does not close it.
+ *
+ * <pre>{@code
+ * Storage storage = Storage.builder().store(store).upstream("collector1", reader)
+ *         .interval(Duration.ofSeconds(10)).bind("0.0.0.0").port(8082).build();
+ * storage.start();
+ * }</pre>
+ */
+public final class Storage implements Component {
+    private static final Logger LOG = LoggerFactory.getLogger(Storage.class);
+
+    private final Store store;
+    private final Map<String, SpoolReader> upstreams;
+    private final Duration interval;
+    private final int pageSize;
+    private final StoreSink sink;
+    private final List<Drain> drains = new ArrayList<>();
+    private final Map<String, String> failures = new ConcurrentHashMap<>();
+    private final AtomicLong drainErrors = new AtomicLong();
+    private final AtomicLong rounds = new AtomicLong();
+    private final Clock clock;
+    private final StorageServer server;
+    private volatile long lastRoundMillis;
+    private ScheduledExecutorService scheduler;
+
+    private Storage(Builder b) {
+        this.store = Objects.requireNonNull(b.store, "store");
+        this.upstreams = new LinkedHashMap<>(b.upstreams);
+        this.interval = b.interval;
+        this.pageSize = b.pageSize;
+        this.clock = b.clock;
+        this.sink = new StoreSink(store, b.writeSize);
+        for (var e : upstreams.entrySet()) {
+            drains.add(new Drain(e.getKey(), e.getValue(), sink, pageSize));
+        }
+        this.server = b.api ? StorageServer.builder().store(store).bind(b.bind).port(b.port).token(b.token)
+                .clock(clock).status(this::figures).health(this::check).build() : null;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The store, the upstreams and the settings; only the store is required. */
+    public static final class Builder {
+        private Store store;
+        private final Map<String, SpoolReader> upstreams = new LinkedHashMap<>();
+        private Duration interval = Duration.ofSeconds(10);
+        private int pageSize = 2000;
+        private int writeSize = 5000;
+        private boolean api = true;
+        private String bind = "0.0.0.0";
+        private int port = 8082;
+        private String token;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {}
+
+        public Builder store(Store store) {
+            this.store = store;
+            return this;
+        }
+
+        /** An upstream to drain, named for logs and status (e.g. the collector's URL without credentials). */
+        public Builder upstream(String name, SpoolReader reader) {
+            if (upstreams.putIfAbsent(Objects.requireNonNull(name, "name"), Objects.requireNonNull(reader))
+                    != null) {
+                throw new IllegalArgumentException("upstream '" + name + "' is given twice");
+            }
+            return this;
+        }
+
+        /** Time between two drains of every upstream (default 10 s). */
+        public Builder interval(Duration interval) {
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("interval " + interval + " must be positive");
+            }
+            this.interval = interval;
+            return this;
+        }
+
+        /** Records read from an upstream at once (default 2,000). */
+        public Builder pageSize(int pageSize) {
+            if (pageSize <= 0) {
+                throw new IllegalArgumentException("page size " + pageSize + " must be positive");
+            }
+            this.pageSize = pageSize;
+            return this;
+        }
+
+        /** Batches handed to the store in one write (default 5,000). */
+        public Builder writeSize(int writeSize) {
+            if (writeSize <= 0) {
+                throw new IllegalArgumentException("write size " + writeSize + " must be positive");
+            }
+            this.writeSize = writeSize;
+            return this;
+        }
+
+        /** Whether to serve the HTTP API (default true). */
+        public Builder api(boolean api) {
+            this.api = api;
+            return this;
+        }
+
+        public Builder bind(String bind) {
+            this.bind = Objects.requireNonNull(bind, "bind");
+            return this;
+        }
+
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** The bearer token the API requires, or null for none. */
+        public Builder token(String token) {
+            this.token = token;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public Storage build() {
+            return new Storage(this);
+        }
+    }
+
+    @Override
+    public synchronized void start() throws Exception {
+        if (scheduler != null) {
+            return;
+        }
+        if (server != null) {
+            server.start();
+        }
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "storage-drain");
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.scheduleWithFixedDelay(this::drainQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void drainQuietly() {
+        try {
+            drainNow();
+        } catch (RuntimeException e) {
+            LOG.error("draining failed", e);
+        }
+    }
+
+    /** Drains every upstream once, now; an upstream that fails is logged and left for the next round. */
+    public long drainNow() {
+        long moved = 0;
+        synchronized (drains) {
+            int i = 0;
+            for (String name : upstreams.keySet()) {
+                Drain d = drains.get(i++);
+                try {
+                    moved += d.drainOnce();
+                    if (failures.remove(name) != null) {
+                        LOG.info("{} answers again", name);
+                    }
+                } catch (Exception e) {
+                    drainErrors.incrementAndGet();
+                    String why = e.getClass().getSimpleName() + ": " + e.getMessage();
+                    if (!why.equals(failures.put(name, why))) {
+                        LOG.warn("{} failed: {}", name, why);
+                    }
+                }
+            }
+            rounds.incrementAndGet();
+            lastRoundMillis = clock.millis();
+        }
+        return moved;
+    }
+
+    /** The ingest counters, as the status endpoint shows them. */
+    public Map<String, Object> figures() {
+        WriteResult w = sink.written();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("records", sink.records());
+        out.put("malformed", sink.malformed());
+        out.put("batches", w.batches());
+        out.put("points", w.points());
+        out.put("duplicates", w.duplicates());
+        out.put("rejected", w.rejected());
+        out.put("upstreams", upstreams.size());
+        out.put("drainErrors", drainErrors.get());
+        out.put("drainRounds", rounds.get());
+        out.put("lastDrain", lastRoundMillis / 1000);
+        if (store instanceof RrdStore rrd) {
+            out.put("openFiles", rrd.openFiles());
+            out.put("layoutWarnings", rrd.layoutWarnings().size());
+        }
+        return out;
+    }
+
+    public StoreSink sink() {
+        return sink;
+    }
+
+    /** The API's port once started (0 was given: a free one). */
+    public int port() {
+        if (server == null) {
+            throw new IllegalStateException("the API is not served");
+        }
+        return server.port();
+    }
+
+    @Override
+    public CheckResult check() {
+        if (!failures.isEmpty()) {
+            return CheckResult.failed(String.join("; ", failures.entrySet().stream()
+                    .map(e -> e.getKey() + ": " + e.getValue()).toList()));
+        }
+        if (store instanceof RrdStore rrd && !rrd.layoutWarnings().isEmpty()) {
+            return new CheckResult(true, rrd.layoutWarnings().size()
+                    + " files keep archives other than the configured ones, e.g. " + rrd.layoutWarnings().get(0));
+        }
+        return CheckResult.OK;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (scheduler != null) {
+            scheduler.shutdown();
+            try {
+                if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) {
+                    scheduler.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                scheduler.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+            scheduler = null;
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Storage{upstreams=" + upstreams.keySet() + ", interval=" + interval + ", api="
+                + (server == null ? "off" : server) + "}";
+    }
+}

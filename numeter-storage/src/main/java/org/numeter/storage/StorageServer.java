@@ -1,0 +1,307 @@
+package org.numeter.storage;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.numeter.codec.BatchCodec;
+import org.numeter.codec.Json;
+import org.numeter.component.CheckResult;
+import org.numeter.component.Component;
+import org.numeter.model.Plugin;
+import org.numeter.store.Consolidation;
+import org.numeter.store.HostSummary;
+import org.numeter.store.PluginSummary;
+import org.numeter.store.Series;
+import org.numeter.store.SeriesQuery;
+import org.numeter.store.Store;
+import org.numeter.storage.internal.ApiErrors;
+import org.numeter.storage.internal.Params;
+
+/**
+ * Serves a {@link Store} over HTTP: the storage API v1 of {@code docs/api.md}, section 2.
+ *
+ * <pre>{@code
+ * StorageServer server = StorageServer.builder().store(store).bind("0.0.0.0").port(8082).token(t).build();
+ * server.start();
+ * }</pre>
+ */
+public final class StorageServer implements Component {
+    static final String PREFIX = "/api/v1";
+    private static final long DAY = 86_400;
+
+    private final Store store;
+    private final String bind;
+    private final int port;
+    private final String token;
+    private final Clock clock;
+    private final Supplier<Map<String, Object>> status;
+    private final Supplier<CheckResult> health;
+    private final ApiErrors errors = new ApiErrors();
+    private final GraphRenderer graphs;
+    private Javalin app;
+
+    private StorageServer(Builder b) {
+        this.store = Objects.requireNonNull(b.store, "store");
+        this.bind = b.bind;
+        this.port = b.port;
+        this.token = b.token;
+        this.clock = b.clock;
+        this.status = b.status;
+        this.health = b.health;
+        this.graphs = new GraphRenderer(store);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Collaborators and settings; only the store is required. */
+    public static final class Builder {
+        private Store store;
+        private String bind = "0.0.0.0";
+        private int port = 8082;
+        private String token;
+        private Clock clock = Clock.systemUTC();
+        private Supplier<Map<String, Object>> status = Map::of;
+        private Supplier<CheckResult> health = () -> CheckResult.OK;
+
+        private Builder() {}
+
+        public Builder store(Store store) {
+            this.store = store;
+            return this;
+        }
+
+        /** The address to listen on (default 0.0.0.0). */
+        public Builder bind(String bind) {
+            this.bind = Objects.requireNonNull(bind, "bind");
+            return this;
+        }
+
+        /** The port (default 8082); 0 takes a free one, see {@link #port()}. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port " + port + " is not between 0 and 65535");
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** When set (not null or blank), every request must carry {@code Authorization: Bearer <token>}. */
+        public Builder token(String token) {
+            this.token = token == null || token.isBlank() ? null : token;
+            return this;
+        }
+
+        /** The clock behind the default time range (the last 24 hours). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** More figures for {@code /api/v1/status} (the ingest counters). */
+        public Builder status(Supplier<Map<String, Object>> status) {
+            this.status = Objects.requireNonNull(status, "status");
+            return this;
+        }
+
+        /** The health {@code /api/v1/status} reports as {@code ok} and {@code detail}. */
+        public Builder health(Supplier<CheckResult> health) {
+            this.health = Objects.requireNonNull(health, "health");
+            return this;
+        }
+
+        public StorageServer build() {
+            return new StorageServer(this);
+        }
+    }
+
+    @Override
+    public synchronized void start() {
+        if (app != null) {
+            return;
+        }
+        Javalin j = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.startupWatcherEnabled = false;
+        });
+        errors.register(j);
+        j.before(PREFIX + "/*", this::authorize);
+        j.get(PREFIX + "/hosts", ctx -> json(ctx, store.hosts()));
+        j.get(PREFIX + "/hosts/{host}", ctx -> json(ctx, host(ctx)));
+        j.get(PREFIX + "/hosts/{host}/plugins", ctx -> {
+            host(ctx);
+            json(ctx, store.plugins(ctx.pathParam("host")));
+        });
+        j.get(PREFIX + "/hosts/{host}/plugins/{plugin}", ctx -> ctx.contentType("application/json")
+                .result(BatchCodec.encode(plugin(ctx))));
+        j.get(PREFIX + "/hosts/{host}/plugins/{plugin}/data", this::data);
+        j.get(PREFIX + "/hosts/{host}/plugins/{plugin}/graph.png", this::graph);
+        j.get(PREFIX + "/status", ctx -> json(ctx, status()));
+        try {
+            j.start(bind, port);
+        } catch (RuntimeException e) {
+            j.stop();
+            throw new IllegalStateException("storage API: cannot listen on " + bind + ":" + port + ": "
+                    + e.getMessage(), e);
+        }
+        app = j;
+    }
+
+    /** The port listened on, once started. */
+    public int port() {
+        if (app == null) {
+            throw new IllegalStateException("the storage API is not started");
+        }
+        return app.port();
+    }
+
+    private void authorize(Context ctx) {
+        if (token == null) {
+            return;
+        }
+        String header = ctx.header("Authorization");
+        String given = header != null && header.startsWith("Bearer ") ? header.substring(7).trim() : null;
+        if (given == null) {
+            throw new ApiErrors.Unauthorized("a bearer token is required");
+        }
+        if (!MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
+            throw new ApiErrors.Unauthorized("the bearer token is wrong");
+        }
+    }
+
+    private HostSummary host(Context ctx) throws IOException {
+        String host = ctx.pathParam("host");
+        return store.host(host).orElseThrow(() -> new NoSuchElementException("host '" + host + "' is not known"));
+    }
+
+    private Plugin plugin(Context ctx) throws IOException {
+        String host = host(ctx).id();
+        String plugin = ctx.pathParam("plugin");
+        return store.plugin(host, plugin).orElseThrow(
+                () -> new NoSuchElementException("host " + host + " has no plugin '" + plugin + "'"));
+    }
+
+    private void data(Context ctx) throws IOException {
+        Plugin p = plugin(ctx);
+        long[] range = range(ctx);
+        long resolution = Params.number(ctx, "resolution", 1, 10L * 365 * DAY, 0);
+        int points = (int) Params.number(ctx, "points", 1, 100_000, 0);
+        String cfText = ctx.queryParam("cf");
+        Consolidation cf = cfText == null || cfText.isEmpty() ? Consolidation.AVERAGE : Consolidation.parse(cfText);
+        Series s = store.fetch(new SeriesQuery(ctx.pathParam("host"), p.name(), Params.list(ctx, "fields"),
+                range[0], range[1], resolution, points, cf));
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + s.size() * (12 + 10 * s.fields().size()));
+        try (JsonGenerator g = Json.mapper().getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("host", s.host());
+            g.writeStringField("plugin", s.plugin());
+            g.writeStringField("cf", s.cf().name());
+            g.writeNumberField("step", s.step());
+            g.writeArrayFieldStart("fields");
+            for (String f : s.fields()) {
+                g.writeString(f);
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("points");
+            double[][] v = s.values();
+            for (int i = 0; i < s.size(); i++) {
+                g.writeStartArray();
+                g.writeNumber(s.timestamp(i));
+                for (double[] field : v) {
+                    if (Double.isNaN(field[i])) {
+                        g.writeNull();
+                    } else {
+                        g.writeNumber(field[i]);
+                    }
+                }
+                g.writeEndArray();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        ctx.contentType("application/json").result(out.toByteArray());
+    }
+
+    private void graph(Context ctx) throws IOException {
+        Plugin p = plugin(ctx);
+        long[] range = range(ctx);
+        int width = (int) Params.number(ctx, "width", 100, 4000, 800);
+        int height = (int) Params.number(ctx, "height", 50, 3000, 300);
+        String title = ctx.queryParam("title");
+        boolean legend = Params.bool(ctx, "legend", true);
+        byte[] png = graphs.render(new GraphRenderer.Request(ctx.pathParam("host"), p.name(), range[0], range[1],
+                width, height, title == null || title.isEmpty() ? null : title, legend));
+        ctx.contentType("image/png").result(png);
+    }
+
+    /** from and to, by default the 24 hours up to now. */
+    private long[] range(Context ctx) {
+        long now = clock.instant().getEpochSecond();
+        long to = Params.epochSecond(ctx, "to", now);
+        long from = Params.epochSecond(ctx, "from", to - DAY);
+        if (to <= from) {
+            throw new IllegalArgumentException("to '" + to + "' is not after from '" + from + "'");
+        }
+        return new long[] {from, to};
+    }
+
+    private Map<String, Object> status() throws IOException {
+        Map<String, Object> out = new LinkedHashMap<>();
+        CheckResult check = health.get();
+        out.put("ok", check.ok());
+        out.put("detail", check.detail());
+        List<HostSummary> hosts = store.hosts();
+        long plugins = 0;
+        long series = 0;
+        for (HostSummary h : hosts) {
+            for (PluginSummary p : store.plugins(h.id())) {
+                plugins++;
+                series += store.plugin(h.id(), p.name()).map(x -> x.fields().size()).orElse(0);
+            }
+        }
+        out.put("hosts", hosts.size());
+        out.put("plugins", plugins);
+        out.put("series", series);
+        out.put("errors", errors.internalErrors());
+        out.putAll(status.get());
+        return out;
+    }
+
+    private static void json(Context ctx, Object value) throws IOException {
+        ctx.contentType("application/json").result(Json.mapper().writeValueAsBytes(value));
+    }
+
+    @Override
+    public CheckResult check() {
+        Javalin j = app;
+        if (j == null) {
+            return CheckResult.failed("the storage API is not started");
+        }
+        return new CheckResult(true, "listening on " + bind + ":" + j.port());
+    }
+
+    @Override
+    public synchronized void close() {
+        if (app != null) {
+            app.stop();
+            app = null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "StorageServer{" + bind + ":" + port + (token == null ? "" : ", token set") + "}";
+    }
+}

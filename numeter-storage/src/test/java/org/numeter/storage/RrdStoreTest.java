@@ -1,0 +1,84 @@
+package org.numeter.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.numeter.codec.BatchCodec;
+import org.numeter.model.SampleBatch;
+import org.numeter.store.Archives;
+import org.numeter.store.Consolidation;
+import org.numeter.store.Store;
+import org.numeter.store.WriteResult;
+import org.numeter.testkit.DurableStoreContract;
+
+class RrdStoreTest extends DurableStoreContract {
+    @TempDir
+    Path dir;
+
+    @Override
+    protected Store newStore(Archives archives) throws Exception {
+        return RrdStore.builder(dir).archives(archives).openFiles(50).open();
+    }
+
+    @Override
+    protected Store reopen(Archives archives) throws Exception {
+        return newStore(archives);
+    }
+
+    @Test
+    void keepsOneFilePerPluginWithItsMetadataBeside() throws Exception {
+        var p = plugin("load", gauge("load"));
+        writeSeries("web1", p, "load", 1);
+
+        assertThat(dir.resolve("web1/load.rrd")).isRegularFile();
+        var side = SideFile.read(dir.resolve("web1/load.json"));
+        assertThat(side.plugin()).isEqualTo(p);
+        assertThat(side.dataSources()).containsEntry("load", "load");
+        assertThat(Files.readString(dir.resolve("web1/load.json")))
+                .contains(new String(BatchCodec.encode(p), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void mapsLongFieldNamesToShortDataSourcesAndKeepsTheMapping() throws Exception {
+        String a = "a_field_name_longer_than_twenty_characters";
+        store.write(List.of(batch("web1", "long", T0 + 60, a, 1)));
+
+        var ds = SideFile.read(dir.resolve("web1/long.json")).dataSources().get(a);
+        assertThat(ds).hasSize(20).startsWith("a_field_name_").isEqualTo(RrdLayout.dsName(a, 0));
+    }
+
+    @Test
+    void reportsFilesWhoseArchivesDifferFromTheConfiguration() throws Exception {
+        writeSeries("web1", plugin("load", gauge("load")), "load", 1);
+        store.close();
+        RrdStore munin = RrdStore.builder(dir).archives(Archives.MUNIN).open();
+        store = munin;
+
+        assertThat(munin.layoutWarnings()).containsExactly("web1/load.rrd keeps its archives (step 60 s, 1x2880,"
+                + " 5x2592, 30x2160, 1440x450); new files get munin (step 300 s, 1x576, 6x432, 24x540, 288x450)");
+    }
+
+    @Test
+    void keepsAtMostTheConfiguredNumberOfFilesOpen() throws Exception {
+        store.close();
+        RrdStore small = RrdStore.builder(dir).openFiles(5).open();
+        store = small;
+        List<SampleBatch> round = new ArrayList<>();
+        for (int p = 0; p < 40; p++) {
+            round.add(batch("web1", "p" + p, T0 + 60, "v", p));
+        }
+        assertThat(small.write(round)).isEqualTo(new WriteResult(40, 40, 0, 0));
+        assertThat(small.openFiles()).isLessThanOrEqualTo(5);
+
+        for (int p = 0; p < 40; p++) {
+            assertThat(fetch("web1", "p" + p, T0 + 60, T0 + 60, 60, Consolidation.AVERAGE).value("v", T0 + 60))
+                    .isEqualTo(p);
+        }
+        assertThat(small.openFiles()).isLessThanOrEqualTo(5);
+    }
+}

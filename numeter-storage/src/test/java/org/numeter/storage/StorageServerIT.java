@@ -1,0 +1,211 @@
+package org.numeter.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.numeter.codec.BatchCodec;
+import org.numeter.model.Field;
+import org.numeter.model.Plugin;
+import org.numeter.model.SampleBatch;
+
+/** The storage API on a real server, on a free port, over a real rrd4j store. */
+class StorageServerIT {
+    static final long T0 = 1_699_920_000L;
+    static final Plugin LOAD = Plugin.builder("load").title("Load average").category("system").vlabel("load")
+            .field(Field.builder("load").build()).build();
+    static final Plugin IF = Plugin.builder("if_eth0").title("eth0 traffic").category("network")
+            .field(Field.builder("down").negative("up").build())
+            .field(Field.builder("up").graph(false).build()).build();
+
+    @TempDir
+    Path dir;
+
+    RrdStore store;
+    StorageServer server;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void start() throws Exception {
+        store = RrdStore.builder(dir).open();
+        store.write(List.of(
+                batch("load", T0 + 60, "load", 1.0).withMeta(LOAD),
+                batch("load", T0 + 120, "load", Double.NaN),
+                batch("load", T0 + 180, "load", 3.5),
+                batch("if_eth0", T0 + 60, "down", 10.0, "up", 5.0).withMeta(IF)));
+        server = StorageServer.builder().store(store).bind("127.0.0.1").port(0)
+                .clock(Clock.fixed(Instant.ofEpochSecond(T0 + 3600), ZoneOffset.UTC))
+                .status(() -> java.util.Map.of("batches", 4L)).build();
+        server.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.close();
+        store.close();
+    }
+
+    static SampleBatch batch(String plugin, long t, Object... kv) {
+        var values = new java.util.LinkedHashMap<String, Double>();
+        for (int i = 0; i < kv.length; i += 2) {
+            values.put((String) kv[i], (Double) kv[i + 1]);
+        }
+        return new SampleBatch("web1", plugin, t, values, null);
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+        return get(path, null);
+    }
+
+    HttpResponse<String> get(String path, String token) throws Exception {
+        return http.send(request(path, token), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpRequest request(String path, String token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return b.build();
+    }
+
+    @Test
+    void listsHosts() throws Exception {
+        var r = get("/api/v1/hosts");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v)
+                .startsWith("application/json"));
+        assertThat(r.body()).isEqualTo("[{\"id\":\"web1\",\"plugins\":2,\"lastUpdate\":" + (T0 + 180) + "}]");
+    }
+
+    @Test
+    void showsOneHostOr404() throws Exception {
+        assertThat(get("/api/v1/hosts/web1").body())
+                .isEqualTo("{\"id\":\"web1\",\"plugins\":2,\"lastUpdate\":" + (T0 + 180) + "}");
+        var missing = get("/api/v1/hosts/nope");
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.body()).isEqualTo("host 'nope' is not known");
+        assertThat(get("/api/v1/hosts/nope/plugins").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void listsPluginsWithTitleAndCategory() throws Exception {
+        var r = get("/api/v1/hosts/web1/plugins");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("[{\"name\":\"if_eth0\",\"title\":\"eth0 traffic\",\"category\":\"network\"},"
+                + "{\"name\":\"load\",\"title\":\"Load average\",\"category\":\"system\"}]");
+    }
+
+    @Test
+    void servesPluginMetadataAsTheCodecWritesIt() throws Exception {
+        var r = get("/api/v1/hosts/web1/plugins/load");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo(new String(BatchCodec.encode(LOAD), StandardCharsets.UTF_8));
+        var missing = get("/api/v1/hosts/web1/plugins/nope");
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.body()).isEqualTo("host web1 has no plugin 'nope'");
+    }
+
+    @Test
+    void servesDataWithUnknownsAsNull() throws Exception {
+        var r = get("/api/v1/hosts/web1/plugins/load/data?from=" + (T0 + 60) + "&to=" + (T0 + 180)
+                + "&resolution=60");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("{\"host\":\"web1\",\"plugin\":\"load\",\"cf\":\"AVERAGE\",\"step\":60,"
+                + "\"fields\":[\"load\"],\"points\":[[" + (T0 + 60) + ",1.0],[" + (T0 + 120) + ",null],["
+                + (T0 + 180) + ",3.5]]}");
+    }
+
+    @Test
+    void servesChosenFieldsConsolidationAndPointCount() throws Exception {
+        var r = get("/api/v1/hosts/web1/plugins/if_eth0/data?from=" + T0 + "&to=" + (T0 + 60)
+                + "&fields=up,down&cf=max&points=2");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("{\"host\":\"web1\",\"plugin\":\"if_eth0\",\"cf\":\"MAX\",\"step\":60,"
+                + "\"fields\":[\"up\",\"down\"],\"points\":[[" + T0 + ",null,null],[" + (T0 + 60) + ",5.0,10.0]]}");
+    }
+
+    @Test
+    void defaultsToTheLast24Hours() throws Exception {
+        var r = get("/api/v1/hosts/web1/plugins/load/data?resolution=60");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).startsWith("{\"host\":\"web1\",\"plugin\":\"load\",\"cf\":\"AVERAGE\",\"step\":60,"
+                + "\"fields\":[\"load\"],\"points\":[[" + (T0 + 3600 - 86400) + ",null],")
+                .endsWith("[" + (T0 + 3600) + ",null]]}")
+                .contains("[" + (T0 + 180) + ",3.5]");
+    }
+
+    @Test
+    void refusesBadParametersWithTheValueQuoted() throws Exception {
+        String data = "/api/v1/hosts/web1/plugins/load/data?";
+        assertBadRequest(data + "from=abc", "from 'abc' is not an epoch second");
+        assertBadRequest(data + "to=-3", "to '-3' is not an epoch second");
+        assertBadRequest(data + "from=10&to=5", "to '5' is not after from '10'");
+        assertBadRequest(data + "cf=median", "cf 'median' is not one of AVERAGE, MIN, MAX");
+        assertBadRequest(data + "resolution=0", "resolution '0' is not between 1 and 315360000");
+        assertBadRequest(data + "points=x", "points 'x' is not a whole number");
+        assertBadRequest(data + "fields=nope", "field 'nope' is not a field of plugin load (it has load)");
+        assertBadRequest(data + "fields=load,,x", "fields 'load,,x' has an empty item");
+        String graph = "/api/v1/hosts/web1/plugins/load/graph.png?";
+        assertBadRequest(graph + "width=5", "width '5' is not between 100 and 4000");
+        assertBadRequest(graph + "legend=maybe", "legend 'maybe' is not true or false");
+    }
+
+    void assertBadRequest(String path, String body) throws Exception {
+        var r = get(path);
+        assertThat(r.statusCode()).as(path).isEqualTo(400);
+        assertThat(r.body()).as(path).isEqualTo(body);
+    }
+
+    @Test
+    void rendersAPng() throws Exception {
+        var r = http.send(request("/api/v1/hosts/web1/plugins/if_eth0/graph.png?from=" + T0 + "&to=" + (T0 + 86400)
+                + "&width=400&height=200&title=Traffic&legend=false", null), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).contains("image/png");
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(r.body()));
+        assertThat(image.getWidth()).isGreaterThan(400).isLessThan(600);
+        assertThat(image.getHeight()).isGreaterThan(200).isLessThan(320);
+    }
+
+    @Test
+    void reportsStatus() throws Exception {
+        var r = get("/api/v1/status");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("{\"ok\":true,\"detail\":\"ok\",\"hosts\":1,\"plugins\":2,\"series\":3,"
+                + "\"errors\":0,\"batches\":4}");
+    }
+
+    @Test
+    void requiresTheTokenWhenOneIsSet() throws Exception {
+        server.close();
+        server = StorageServer.builder().store(store).bind("127.0.0.1").port(0).token("s3cret").build();
+        server.start();
+
+        var none = get("/api/v1/hosts");
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.body()).isEqualTo("a bearer token is required");
+        assertThat(none.headers().firstValue("WWW-Authenticate")).contains("Bearer");
+        var wrong = get("/api/v1/hosts", "guess");
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(wrong.body()).isEqualTo("the bearer token is wrong");
+        assertThat(get("/api/v1/hosts", "s3cret").statusCode()).isEqualTo(200);
+        assertThat(get("/api/v1/status", "s3cret").statusCode()).isEqualTo(200);
+        assertThat(server.toString()).doesNotContain("s3cret");
+    }
+}
