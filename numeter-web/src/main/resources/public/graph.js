@@ -70,7 +70,7 @@ class NumeterGraph {
     }
     const data = await Api.get(this.source.dataUrl + '?from=' + from + '&to=' + to + '&points=' + this.points());
     const rows = data.points.map(r => [new Date(r[0] * 1000)].concat(r.slice(1)));
-    this.lastFetch = {from, to, points: this.points(), rows: rows.length};
+    this.lastFetch = {from, to, points: this.points(), rows: rows.length, step: data.step};
     if (rows.length === 0) {
       this.status.textContent = 'no data in this range';
       if (this.dygraph) this.dygraph.updateOptions({file: [[new Date(from * 1000)].concat(this.spec.series.map(() => null))]});

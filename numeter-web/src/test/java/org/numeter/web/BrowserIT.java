@@ -22,8 +22,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The pages in Debian's headless Chromium, driven by Playwright: what a user does, checked on dygraphs' own data
- * (the page exposes every graph as {@code window.numeterGraphs}). Screenshots go to target/screenshots.
+ * The pages in Debian's headless Chromium, driven by Playwright, over the real storage server: what a user does,
+ * checked on dygraphs' own data (the page exposes every graph as {@code window.numeterGraphs}). Screenshots go to
+ * target/screenshots.
  */
 class BrowserIT {
     static final Path SCREENSHOTS = Paths.get("target", "screenshots");
@@ -37,7 +38,7 @@ class BrowserIT {
     @BeforeAll
     static void start() throws IOException {
         Files.createDirectories(SCREENSHOTS);
-        fx = new WebFixture().withTeams();
+        fx = WebFixture.overRealStorage().withTeams();
         playwright = Playwright.create(new Playwright.CreateOptions()
                 .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
@@ -146,6 +147,7 @@ class BrowserIT {
         page.navigate(fx.uri + "hosts/" + WebFixture.HOST_A);
         String key = WebFixture.HOST_A + "/load";
         waitForGraph(key, 1);
+        assertThat(((Number) js("numeterGraphs['" + key + "'].lastFetch.step")).longValue()).isGreaterThan(60);
         Locator graph = page.getByTestId("graph-load");
         graph.scrollIntoViewIfNeeded();
         var box = graph.boundingBox();
@@ -159,9 +161,10 @@ class BrowserIT {
         long span = ((Number) fetch.get("to")).longValue() - ((Number) fetch.get("from")).longValue();
         assertThat(span).isLessThan(86400 / 8);
         assertThat(js("numeterGraphs['" + key + "'].dygraph.isZoomed('x')")).isEqualTo(true);
-        // The zoomed window holds as many minute points as it spans minutes: finer than the day's.
+        // The zoomed window comes at the storage's finest step, a point a minute: finer than the day's.
+        assertThat(((Number) fetch.get("step")).longValue()).isEqualTo(60);
         int rows = ((Number) js("numeterGraphs['" + key + "'].dygraph.numRows()")).intValue();
-        assertThat(rows).isBetween((int) (span / 60) - 2, (int) (span / 60) + 1);
+        assertThat(rows).isBetween((int) (span / 60) - 1, (int) (span / 60) + 3);
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("zoomed.png")));
     }
 
@@ -177,6 +180,17 @@ class BrowserIT {
         assertThat(Png.size(png)).containsExactly(width, height);
         assertThat(download.suggestedFilename()).isEqualTo(WebFixture.HOST_A + "_memory.png");
         Files.write(SCREENSHOTS.resolve("exported-memory.png"), png);
+        // The stable URL: the storage renders it server-side with the user's session. rrd4j takes width and height
+        // as the plot area's, so the image is larger by its axes and legend.
+        String href = page.locator("#plugin-memory a.button").getAttribute("href");
+        assertThat(href).contains("&width=" + width + "&height=" + height);
+        var response = page.request().get(fx.uri.resolve(href).toString());
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.headers().get("content-type")).isEqualTo("image/png");
+        int[] size = Png.size(response.body());
+        assertThat(size[0]).isGreaterThanOrEqualTo(width);
+        assertThat(size[1]).isGreaterThanOrEqualTo(height);
+        Files.write(SCREENSHOTS.resolve("server-memory.png"), response.body());
     }
 
     @Test
