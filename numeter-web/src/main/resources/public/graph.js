@@ -46,7 +46,7 @@ class NumeterGraph {
   }
 
   points() {
-    return Math.max(100, Math.min(5000, Math.round(this.graphDiv.clientWidth || 600)));
+    return Math.max(100, Math.min(5000, Math.round((this.graphDiv.clientWidth || 600) * (this.widen || 1))));
   }
 
   async load(range) {
@@ -130,6 +130,7 @@ class NumeterGraph {
       underlayCallback: (ctx, area, g) => this.drawLines(ctx, area, g),
       zoomCallback: (minX, maxX) => this.zoomed(minX, maxX),
       connectSeparatedPoints: !!this.connect,
+      drawCallback: (g, initial) => { if (!initial) this.panned(); },
     };
     if (spec.vlabel) options.ylabel = esc(spec.vlabel);
     if (spec.lower !== null || spec.upper !== null) options.valueRange = [spec.lower, spec.upper];
@@ -174,18 +175,40 @@ class NumeterGraph {
     });
   }
 
-  // Zooming asks the storage again for the zoomed window, so a week zoomed to an hour shows minute points.
+  // Zooming asks the storage again for the zoomed window, so a week zoomed to an hour shows minute points. Half a
+  // window more is fetched on each side, so that a pan (shift-drag) has data to move into; when a pan ends, the
+  // window it reached is fetched the same way.
   async zoomed(minX, maxX) {
     if (!this.dygraph) return;
     if (this.dygraph.isZoomed('x')) {
-      const from = Math.floor(minX / 1000);
-      const to = Math.max(from + 1, Math.ceil(maxX / 1000));
-      this.zoomWindow = {from, to};
-      await this.fetchAndDraw(from, to, [minX, maxX]);
+      await this.fetchWindow(minX, maxX);
     } else {
       this.zoomWindow = null;
       await this.fetchAndDraw(this.range.from, this.range.to, null);
     }
+  }
+
+  async fetchWindow(minX, maxX) {
+    const from = Math.floor(minX / 1000);
+    const to = Math.max(from + 1, Math.ceil(maxX / 1000));
+    const half = Math.ceil((to - from) / 2);
+    this.zoomWindow = {from, to};
+    this.widen = 2;
+    try {
+      await this.fetchAndDraw(Math.max(1, from - half), to + half, [minX, maxX]);
+    } finally {
+      this.widen = 1;
+    }
+  }
+
+  panned() {
+    clearTimeout(this.panTimer);
+    this.panTimer = setTimeout(() => {
+      if (!this.dygraph || !this.zoomWindow || !this.dygraph.isZoomed('x')) return;
+      const [a, b] = this.dygraph.xAxisRange();
+      if (Math.abs(a / 1000 - this.zoomWindow.from) < 2 && Math.abs(b / 1000 - this.zoomWindow.to) < 2) return;
+      this.fetchWindow(a, b);
+    }, 300);
   }
 
   async refresh(range) {

@@ -142,12 +142,13 @@ class BrowserIT {
     }
 
     @Test
-    void zoomingFetchesFinerData() {
+    void zoomingAndPanningFetchFinerData() {
         logIn("alice", WebFixture.PASSWORD);
         page.navigate(fx.uri + "hosts/" + WebFixture.HOST_A);
         String key = WebFixture.HOST_A + "/load";
+        String g = "numeterGraphs['" + key + "']";
         waitForGraph(key, 1);
-        assertThat(((Number) js("numeterGraphs['" + key + "'].lastFetch.step")).longValue()).isGreaterThan(60);
+        assertThat(((Number) js(g + ".lastFetch.step")).longValue()).isGreaterThan(60);
         Locator graph = page.getByTestId("graph-load");
         graph.scrollIntoViewIfNeeded();
         var box = graph.boundingBox();
@@ -157,15 +158,29 @@ class BrowserIT {
         page.mouse().move(box.x + box.width * 0.86, y, new com.microsoft.playwright.Mouse.MoveOptions().setSteps(8));
         page.mouse().up();
         waitForGraph(key, 2);
-        Map<?, ?> fetch = (Map<?, ?>) js("numeterGraphs['" + key + "'].lastFetch");
-        long span = ((Number) fetch.get("to")).longValue() - ((Number) fetch.get("from")).longValue();
-        assertThat(span).isLessThan(86400 / 8);
-        assertThat(js("numeterGraphs['" + key + "'].dygraph.isZoomed('x')")).isEqualTo(true);
-        // The zoomed window comes at the storage's finest step, a point a minute: finer than the day's.
-        assertThat(((Number) fetch.get("step")).longValue()).isEqualTo(60);
-        int rows = ((Number) js("numeterGraphs['" + key + "'].dygraph.numRows()")).intValue();
-        assertThat(rows).isBetween((int) (span / 60) - 1, (int) (span / 60) + 3);
+        assertThat(js(g + ".dygraph.isZoomed('x')")).isEqualTo(true);
+        long from = ((Number) js(g + ".zoomWindow.from")).longValue();
+        long to = ((Number) js(g + ".zoomWindow.to")).longValue();
+        assertThat(to - from).isBetween(3000L, 86400L / 8);
+        // The zoomed window comes at the storage's finest step, a point a minute, with half a window on each side.
+        assertThat(((Number) js(g + ".lastFetch.step")).longValue()).isEqualTo(60);
+        assertThat(((Number) js(g + ".lastFetch.from")).longValue()).isLessThan(from);
+        int rows = ((Number) js(g + ".dygraph.numRows()")).intValue();
+        assertThat(rows).isBetween((int) (2 * (to - from) / 60) - 2, (int) (2 * (to - from) / 60) + 4);
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("zoomed.png")));
+
+        // Shift-drag pans; where the pan stops, the window is fetched again.
+        page.keyboard().down("Shift");
+        page.mouse().move(box.x + box.width * 0.30, y);
+        page.mouse().down();
+        page.mouse().move(box.x + box.width * 0.60, y, new com.microsoft.playwright.Mouse.MoveOptions().setSteps(8));
+        page.mouse().up();
+        page.keyboard().up("Shift");
+        waitForGraph(key, 3);
+        long pannedFrom = ((Number) js(g + ".zoomWindow.from")).longValue();
+        assertThat(pannedFrom).isLessThan(from);
+        assertThat(((Number) js(g + ".lastFetch.from")).longValue()).isLessThan(pannedFrom);
+        assertThat(((Number) js(g + ".lastFetch.step")).longValue()).isEqualTo(60);
     }
 
     @Test
