@@ -69,6 +69,16 @@ async function renderTree(query) {
   }
 }
 
+// The tree's fourth level: under the open host, its categories and their plugins, linking to the graphs.
+function treeCategories(host) {
+  const link = document.querySelector('[data-testid="tree-host-' + CSS.escape(host.id) + '"]');
+  if (!link || !host.categories.length) return;
+  link.parentNode.appendChild(el('ul', {className: 'tree-plugins'}, host.categories.map(c => el('li', {},
+    el('span', {className: 'tree-category', text: c.name}),
+    el('ul', {}, c.plugins.map(p => el('li', {}, el('a', {href: '#plugin-' + p.name, text: p.title,
+      title: p.name, 'data-testid': 'tree-plugin-' + p.name}))))))));
+}
+
 // ---- overview ----
 
 async function overviewPage() {
@@ -103,6 +113,7 @@ async function hostPage(id) {
     return;
   }
   App.range = relativeRange('day');
+  treeCategories(host);
   main.appendChild(el('div', {className: 'page-head'},
     el('h1', {text: host.id}),
     el('span', {className: 'groups'}, host.groups.map(g => el('span', {className: 'badge', text: g})))));

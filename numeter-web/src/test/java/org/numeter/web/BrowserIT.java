@@ -137,6 +137,11 @@ class BrowserIT {
         assertThat(js("numeterGraphs['" + mem + "'].dygraph.getOption('labelsKMG2')")).isEqualTo(true);
         assertThat(js("numeterGraphs['" + mem + "'].dygraph.getColors()[2]")).isEqualTo("#00FF00");
         assertThat(page.locator("h2").allTextContents()).containsExactly("network", "system");
+        // The tree: group, host, categories, plugins.
+        assertThat(page.locator(".tree-group summary").allTextContents()).containsExactly("A");
+        assertThat(page.locator(".tree-category").allTextContents()).containsExactly("network", "system");
+        assertThat(page.locator(".tree-plugins a").allTextContents())
+                .containsExactly("eth0 traffic", "Load average", "Memory usage");
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("host-dashboard.png"))
                 .setFullPage(true));
     }
