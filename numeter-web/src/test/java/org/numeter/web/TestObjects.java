@@ -21,7 +21,8 @@ final class TestObjects {
         return Plugin.builder("if_eth0").title("eth0 traffic").category("network").vlabel("bits in (-) / out (+)")
                 .args("--base 1000")
                 .field(Field.builder("down").label("received").type(FieldType.DERIVE).graph(false).min(0.0).build())
-                .field(Field.builder("up").label("bps").type(FieldType.DERIVE).negative("down").min(0.0).build())
+                .field(Field.builder("up").label("bps").type(FieldType.DERIVE).negative("down").min(0.0)
+                        .cdef("up,8,*").build())
                 .build();
     }
 
