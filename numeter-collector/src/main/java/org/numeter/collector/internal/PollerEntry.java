@@ -1,9 +1,11 @@
 package org.numeter.collector.internal;
 
+import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.numeter.collector.PollerAddress;
 import org.numeter.collector.PollerStatus;
+import org.numeter.link.HttpSpoolReader;
 import org.numeter.spool.Spool;
 import org.numeter.spool.SpoolReader;
 
@@ -24,6 +26,8 @@ public final class PollerEntry {
     private String lastError;
     private long records;
     private long rejected;
+    private long pollerDropped = -1;
+    private long readerSkippedSeen;
 
     public PollerEntry(PollerAddress address, String source, Function<PollerAddress, SpoolReader> readers) {
         this.address = address;
@@ -81,10 +85,49 @@ public final class PollerEntry {
         return consecutiveErrors > 0;
     }
 
+    /**
+     * Records the reader skipped (malformed, or refused by its validator) since the last call: the pull link
+     * decodes every record before the collector sees it.
+     */
+    public synchronized long skippedByReader() {
+        if (!(reader instanceof HttpSpoolReader h)) {
+            return 0;
+        }
+        long total = h.rejected() + h.refused();
+        long delta = total - readerSkippedSeen;
+        readerSkippedSeen = total;
+        return delta;
+    }
+
+    /**
+     * Asks the poller's spool how much it dropped for being full (one more request over the pull link, once per
+     * drain); a failure keeps the last figure.
+     */
+    public void refreshPollerStats() {
+        SpoolReader r;
+        synchronized (this) {
+            r = reader;
+        }
+        long dropped;
+        try {
+            if (r instanceof HttpSpoolReader h) {
+                dropped = h.stats().dropped();
+            } else if (r instanceof Spool s) {
+                dropped = s.stats().dropped();
+            } else {
+                return;
+            }
+        } catch (IOException | RuntimeException e) {
+            return;
+        }
+        synchronized (this) {
+            pollerDropped = dropped;
+        }
+    }
+
     public synchronized PollerStatus status() {
-        long dropped = reader instanceof Spool s ? s.stats().dropped() : -1;
         return new PollerStatus(address.host(), address.safeUrl(), source, lastAttempt, lastSuccess,
-                lagMillis, consecutiveErrors, lastError, records, rejected, dropped);
+                lagMillis, consecutiveErrors, lastError, records, rejected, pollerDropped);
     }
 
     /** Closes the reader when it holds resources (an HTTP client). */

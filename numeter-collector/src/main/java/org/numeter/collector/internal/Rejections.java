@@ -8,6 +8,11 @@ public final class Rejections {
     final AtomicLong malformed = new AtomicLong();
     final AtomicLong foreignHost = new AtomicLong();
 
+    /** Counts records the reader itself skipped as malformed (the pull link decodes before handing on). */
+    public void addMalformed(long count) {
+        malformed.addAndGet(count);
+    }
+
     public long oversized() {
         return oversized.get();
     }
