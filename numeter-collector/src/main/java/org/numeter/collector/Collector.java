@@ -63,6 +63,7 @@ public final class Collector implements Component {
     private final Spool spool;
     private final Function<PollerAddress, SpoolReader> readers;
     private final Duration readTimeout;
+    private final String pollerToken;
     private final List<PollerAddress> staticPollers;
     private final PollersFile pollersFile;
     private final Duration interval;
@@ -93,6 +94,7 @@ public final class Collector implements Component {
         this.spool = Objects.requireNonNull(b.spool, "collector spool");
         this.readers = b.readers != null ? b.readers : this::httpReader;
         this.readTimeout = b.readTimeout;
+        this.pollerToken = b.pollerToken;
         this.staticPollers = List.copyOf(b.pollers.values());
         this.pollersFile = b.pollersFile == null ? null : new PollersFile(b.pollersFile);
         this.interval = b.interval;
@@ -329,8 +331,8 @@ public final class Collector implements Component {
             throw new IllegalArgumentException("poller " + a.host() + ": url '" + a.safeUrl()
                     + "' needs the Redis link; this collector was given no reader for it");
         }
-        return HttpSpoolReader.builder(a.url()).token(a.token()).httpClient(httpClient).readTimeout(readTimeout)
-                .build();
+        return HttpSpoolReader.builder(a.url()).token(a.token() != null ? a.token() : pollerToken)
+                .httpClient(httpClient).readTimeout(readTimeout).build();
     }
 
     private static void closeQuietly(PollerEntry entry) {
@@ -416,7 +418,8 @@ public final class Collector implements Component {
     @Override
     public String toString() {
         return "Collector{" + host + ", pollers=" + pollers.size() + ", interval=" + interval + ", parallelism="
-                + parallelism + (token == null ? "" : ", token=***") + "}";
+                + parallelism + (token == null ? "" : ", token=***") + (pollerToken == null ? "" : ", pollerToken=***")
+                + "}";
     }
 
     /** Builds a collector; only the host and the spool are required. */
@@ -425,6 +428,7 @@ public final class Collector implements Component {
         private Spool spool;
         private Function<PollerAddress, SpoolReader> readers;
         private Duration readTimeout = Duration.ofSeconds(30);
+        private String pollerToken;
         private final Map<String, PollerAddress> pollers = new LinkedHashMap<>();
         private Path pollersFile;
         private Duration interval = Duration.ofSeconds(60);
@@ -457,6 +461,12 @@ public final class Collector implements Component {
          */
         public Builder readers(Function<PollerAddress, SpoolReader> readers) {
             this.readers = readers;
+            return this;
+        }
+
+        /** The token presented to pollers whose address carries none; null for none. */
+        public Builder pollerToken(String pollerToken) {
+            this.pollerToken = pollerToken == null || pollerToken.isBlank() ? null : pollerToken;
             return this;
         }
 
