@@ -1,9 +1,29 @@
 package org.numeter.app;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.numeter.config.Config;
+import org.numeter.config.ConfigException;
+import org.numeter.config.ConfigKey;
+import org.numeter.link.PullServer;
+import org.numeter.model.Names;
+import org.numeter.poller.Poller;
+import org.numeter.poller.Source;
+import org.numeter.poller.Sources;
+import org.numeter.redis.RedisSpool;
+import org.numeter.spool.FileSpool;
+import org.numeter.spool.MemorySpool;
+import org.numeter.spool.Spool;
+import org.numeter.store.Archives;
+import org.numeter.storage.RrdStore;
 import org.numeter.web.WebServer;
 
 /**
@@ -12,6 +32,122 @@ import org.numeter.web.WebServer;
  */
 final class Roles {
     private Roles() {}
+
+    /**
+     * This machine's name as a valid host id: its fully qualified name when DNS gives one, else its host name,
+     * else "localhost".
+     */
+    static String localHost() {
+        try {
+            InetAddress local = InetAddress.getLocalHost();
+            for (String name : List.of(local.getCanonicalHostName(), local.getHostName())) {
+                String id = name.toLowerCase(Locale.ROOT);
+                if (!id.equals("localhost") && !id.startsWith("localhost.") && isHostId(id)) {
+                    return id;
+                }
+            }
+        } catch (UnknownHostException e) {
+            // no name resolves: fall through
+        }
+        return "localhost";
+    }
+
+    private static boolean isHostId(String id) {
+        try {
+            Names.requireHost(id);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    static String pollerHost(Config config) {
+        String host = config.find(Settings.POLLER_HOST).orElseGet(Roles::localHost);
+        try {
+            return Names.requireHost(host);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(List.of(config.source(Settings.POLLER_HOST) + ": " + e.getMessage()));
+        }
+    }
+
+    /** A spool of the kind configured: a directory under data-dir, a Redis list, or memory. */
+    static Spool spool(String kind, Path dir, String redisUrl, String redisPrefix, long maxBytes) throws IOException {
+        return switch (kind) {
+            case "redis" -> RedisSpool.open(URI.create(redisUrl), redisPrefix, maxBytes);
+            case "memory" -> new MemorySpool(maxBytes, java.time.Clock.systemUTC());
+            default -> FileSpool.builder(dir).maxBytes(maxBytes).durability(FileSpool.Durability.SYNC).open();
+        };
+    }
+
+    static Spool pollerSpool(Config config, String host) throws IOException {
+        return spool(config.get(Settings.POLLER_SPOOL), config.get(Settings.DATA_DIR).resolve("poller-spool"),
+                config.get(Settings.POLLER_SPOOL_REDIS), "numeter:poller:" + host,
+                config.get(Settings.POLLER_SPOOL_MAX));
+    }
+
+    static Spool collectorSpool(Config config) throws IOException {
+        return spool(config.get(Settings.COLLECTOR_SPOOL), config.get(Settings.DATA_DIR).resolve("collector-spool"),
+                config.get(Settings.COLLECTOR_SPOOL_REDIS), "numeter:collector:" + localHost(),
+                config.get(Settings.COLLECTOR_SPOOL_MAX));
+    }
+
+    /** The poller with every configured source; an unknown source name stops start-up listing the known ones. */
+    static Poller poller(Config config, String host, Spool spool) {
+        Duration interval = config.get(Settings.POLLER_INTERVAL);
+        Duration timeout = config.get(Settings.POLLER_TIMEOUT);
+        Poller.Builder poller = Poller.builder().host(host).spool(spool);
+        List<String> problems = new ArrayList<>();
+        for (String name : config.get(Settings.POLLER_SOURCES)) {
+            try {
+                for (Source source : sources(config, name)) {
+                    poller.source(source, interval, timeout);
+                }
+            } catch (IllegalArgumentException e) {
+                problems.add(config.source(Settings.POLLER_SOURCES) + ": " + e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return poller.build();
+    }
+
+    private static List<Source> sources(Config config, String name) {
+        return switch (name) {
+            case "munin" -> each(config, Settings.POLLER_MUNIN_NODES, "127.0.0.1:4949", "munin", "address");
+            case "exec" -> each(config, Settings.POLLER_EXEC_DIRS, "/etc/munin/plugins", "exec", "directory");
+            case "prometheus" -> each(config, Settings.POLLER_PROMETHEUS_URLS, null, "prometheus", "url");
+            default -> List.of(Sources.create(name, Map.of()));
+        };
+    }
+
+    /** One source per configured target (munin node, plugin directory, endpoint). */
+    private static List<Source> each(Config config, ConfigKey<List<String>> key, String otherwise, String source,
+            String setting) {
+        List<String> targets = config.get(key);
+        if (targets.isEmpty()) {
+            if (otherwise == null) {
+                throw new IllegalArgumentException("source " + source + " needs " + key.name() + " to be set");
+            }
+            targets = List.of(otherwise);
+        }
+        return targets.stream().map(t -> Sources.create(source, Map.of(setting, t))).toList();
+    }
+
+    static PullServer pollerEndpoint(Config config, Spool spool) {
+        PullServer.Builder server = PullServer.builder(spool)
+                .bindAddress(config.get(Settings.POLLER_BIND))
+                .port(config.get(Settings.POLLER_PORT));
+        config.find(Settings.POLLER_TOKEN).ifPresent(server::token);
+        return server.build();
+    }
+
+    static RrdStore rrdStore(Config config) throws IOException {
+        return RrdStore.builder(config.get(Settings.DATA_DIR).resolve("rrd"))
+                .archives(Archives.named(config.get(Settings.STORAGE_ARCHIVES)))
+                .openFiles(config.get(Settings.STORAGE_OPEN_FILES))
+                .open();
+    }
 
     static WebServer.Builder web(Config config) {
         Path dataDir = config.get(Settings.DATA_DIR);
@@ -32,12 +168,22 @@ final class Roles {
     }
 
     static List<URI> uris(List<String> texts, String key) {
-        return texts.stream().map(t -> {
-            URI uri = URI.create(t);
-            if (uri.getScheme() == null || uri.getHost() == null) {
-                throw new IllegalArgumentException(key + ": '" + t + "' is not an http:// URL");
+        List<String> problems = new ArrayList<>();
+        List<URI> out = new ArrayList<>();
+        for (String t : texts) {
+            try {
+                URI uri = URI.create(t);
+                if (uri.getScheme() == null || !uri.getScheme().startsWith("http") || uri.getHost() == null) {
+                    throw new IllegalArgumentException("not an http:// URL");
+                }
+                out.add(uri);
+            } catch (IllegalArgumentException e) {
+                problems.add(key + ": '" + t + "' is not an http:// URL");
             }
-            return uri;
-        }).toList();
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return out;
     }
 }

@@ -53,6 +53,8 @@ public final class Settings {
             "Bearer token a collector must present; none required when unset.");
     public static final ConfigKey<String> POLLER_SPOOL = ConfigKey.of("poller.spool", "file",
             oneOf("file", "redis", "memory"), "Where the poller keeps what it collected until acknowledged.");
+    public static final ConfigKey<String> POLLER_SPOOL_REDIS = ConfigKey.of("poller.spool.redis",
+            "redis://127.0.0.1:6379", STRING, "Redis server of the redis spool (redis://[:password@]host:port[/db]).");
     public static final ConfigKey<Long> POLLER_SPOOL_MAX = ConfigKey.of("poller.spool.max-bytes", "256MB", BYTES,
             "Spool bound; past it the oldest records are dropped and counted.");
 
@@ -75,6 +77,8 @@ public final class Settings {
             STRING, "Bearer token the collector presents to pollers.");
     public static final ConfigKey<String> COLLECTOR_SPOOL = ConfigKey.of("collector.spool", "file",
             oneOf("file", "redis", "memory"), "Where the collector keeps what it fetched until a storage has it.");
+    public static final ConfigKey<String> COLLECTOR_SPOOL_REDIS = ConfigKey.of("collector.spool.redis",
+            "redis://127.0.0.1:6379", STRING, "Redis server of the redis spool (redis://[:password@]host:port[/db]).");
     public static final ConfigKey<Long> COLLECTOR_SPOOL_MAX = ConfigKey.of("collector.spool.max-bytes", "4GB", BYTES,
             "Spool bound; past it the oldest records are dropped and counted.");
 
@@ -133,13 +137,13 @@ public final class Settings {
     public static List<ConfigKey<?>> poller() {
         return List.of(DATA_DIR, POLLER_HOST, POLLER_SOURCES, POLLER_INTERVAL, POLLER_TIMEOUT, POLLER_MUNIN_NODES,
                 POLLER_EXEC_DIRS, POLLER_PROMETHEUS_URLS, POLLER_BIND, POLLER_PORT, POLLER_TOKEN, POLLER_SPOOL,
-                POLLER_SPOOL_MAX);
+                POLLER_SPOOL_REDIS, POLLER_SPOOL_MAX);
     }
 
     public static List<ConfigKey<?>> collector() {
         return List.of(DATA_DIR, COLLECTOR_POLLERS, COLLECTOR_POLLERS_FILE, COLLECTOR_INTERVAL,
                 COLLECTOR_PARALLELISM, COLLECTOR_BIND, COLLECTOR_PORT, COLLECTOR_TOKEN, COLLECTOR_POLLER_TOKEN,
-                COLLECTOR_SPOOL, COLLECTOR_SPOOL_MAX);
+                COLLECTOR_SPOOL, COLLECTOR_SPOOL_REDIS, COLLECTOR_SPOOL_MAX);
     }
 
     public static List<ConfigKey<?>> storage() {

@@ -1,0 +1,61 @@
+package org.numeter.app;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.numeter.collector.Collector;
+import org.numeter.collector.PollerAddress;
+import org.numeter.config.Config;
+import org.numeter.config.ConfigException;
+import org.numeter.link.HttpSpoolReader;
+import org.numeter.redis.RedisSpool;
+import org.numeter.spool.SpoolReader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code numeter collector}: drains its pollers into its spool and serves that spool to storages. */
+@Command(name = "collector", mixinStandardHelpOptions = true, description = "Runs a collector.")
+final class CollectorCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+        Config config = options.load(Settings.collector(), Map.of());
+        String pollerToken = config.find(Settings.COLLECTOR_POLLER_TOKEN).orElse(null);
+        try (Running running = new Running()) {
+            Collector.Builder collector = Collector.builder()
+                    .host(Roles.localHost())
+                    .spool(running.own(Roles.collectorSpool(config)))
+                    .readers(address -> reader(address, pollerToken))
+                    .interval(config.get(Settings.COLLECTOR_INTERVAL))
+                    .parallelism(config.get(Settings.COLLECTOR_PARALLELISM))
+                    .listen(config.get(Settings.COLLECTOR_BIND), config.get(Settings.COLLECTOR_PORT));
+            config.find(Settings.COLLECTOR_TOKEN).ifPresent(collector::token);
+            config.find(Settings.COLLECTOR_POLLERS_FILE).ifPresent(collector::pollersFile);
+            String pollers = String.join(",", config.get(Settings.COLLECTOR_POLLERS)).replace('=', ' ');
+            try {
+                collector.pollers(PollerAddress.parseList(pollers, Settings.COLLECTOR_POLLERS.name()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(java.util.List.of(config.source(Settings.COLLECTOR_POLLERS) + ": "
+                        + e.getMessage()));
+            }
+            Collector started = running.start(collector.build());
+            System.out.println("numeter collector: " + started + " on " + config.get(Settings.COLLECTOR_BIND) + ":"
+                    + started.port());
+            running.awaitShutdown();
+        }
+        return 0;
+    }
+
+    /** How to reach a poller: its pull endpoint over HTTP, or its Redis spool as the original design did. */
+    static SpoolReader reader(PollerAddress address, String defaultToken) {
+        String scheme = address.url().getScheme();
+        if (scheme.startsWith("redis")) {
+            return RedisSpool.open(address.url(), "numeter:poller:" + address.host(), Long.MAX_VALUE);
+        }
+        return HttpSpoolReader.builder(address.url())
+                .token(address.token() != null ? address.token() : defaultToken)
+                .validator(batch -> batch.host().equals(address.host()))
+                .build();
+    }
+}

@@ -1,0 +1,101 @@
+package org.numeter.app;
+
+import java.net.URI;
+import java.util.List;
+import org.numeter.collector.Collector;
+import org.numeter.collector.PollerAddress;
+import org.numeter.component.CheckResult;
+import org.numeter.component.Component;
+import org.numeter.config.Config;
+import org.numeter.poller.Poller;
+import org.numeter.spool.Spool;
+import org.numeter.storage.RrdStore;
+import org.numeter.storage.Storage;
+import org.numeter.web.WebServer;
+
+/**
+ * All four roles in one process, on one data directory: poller → (in-process) collector → (in-process) storage →
+ * (HTTP on loopback) web. The hops are the same {@code Drain}s as between machines, over local spools instead of
+ * HTTP, so a standalone install loses nothing on a restart either.
+ */
+final class Standalone implements Component {
+    private final Config config;
+    private final Running running = new Running();
+    private WebServer web;
+    private Storage storage;
+    private Poller poller;
+    private String host;
+
+    Standalone(Config config) {
+        this.config = config;
+    }
+
+    @Override
+    public void start() throws Exception {
+        try {
+            host = Roles.pollerHost(config);
+            Spool pollerSpool = running.own(Roles.pollerSpool(config, host));
+            Spool collectorSpool = running.own(Roles.collectorSpool(config));
+            RrdStore store = running.own(Roles.rrdStore(config));
+
+            storage = running.start(Storage.builder()
+                    .store(store)
+                    .upstream("collector (in-process)", collectorSpool)
+                    .interval(config.get(Settings.STORAGE_INTERVAL))
+                    .bind("127.0.0.1")
+                    .port(0)
+                    .build());
+            running.start(Collector.builder()
+                    .host(host)
+                    .spool(collectorSpool)
+                    .readers(address -> pollerSpool)
+                    .poller(PollerAddress.of(host, "http://127.0.0.1/in-process", null))
+                    .interval(config.get(Settings.COLLECTOR_INTERVAL))
+                    .build());
+            poller = running.start(Roles.poller(config, host, pollerSpool));
+            web = running.start(Roles.web(config)
+                    .storages(List.of(URI.create("http://127.0.0.1:" + storage.port() + "/")))
+                    .build());
+        } catch (Exception | Error e) {
+            running.close();
+            throw e;
+        }
+    }
+
+    String host() {
+        return host;
+    }
+
+    URI webUri() {
+        return web.uri();
+    }
+
+    int storagePort() {
+        return storage.port();
+    }
+
+    Poller poller() {
+        return poller;
+    }
+
+    @Override
+    public CheckResult check() {
+        for (Component c : List.of(poller, storage, web)) {
+            CheckResult r = c.check();
+            if (!r.ok()) {
+                return new CheckResult(false, c + ": " + r.detail());
+            }
+        }
+        return CheckResult.OK;
+    }
+
+    @Override
+    public void close() {
+        running.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Standalone{host=" + host + "}";
+    }
+}
