@@ -92,7 +92,7 @@ public final class Collector implements Component {
     private Collector(Builder b) {
         this.host = Names.requireHost(b.host);
         this.spool = Objects.requireNonNull(b.spool, "collector spool");
-        this.readers = b.readers != null ? b.readers : this::httpReader;
+        this.readers = b.readers != null ? b.readers : a -> null;
         this.readTimeout = b.readTimeout;
         this.pollerToken = b.pollerToken;
         this.staticPollers = List.copyOf(b.pollers.values());
@@ -252,15 +252,13 @@ public final class Collector implements Component {
         HostCheckSink sink = new HostCheckSink(entry.address().host(), RecordSink.into(spool), maxBatchBytes,
                 rejections, now);
         try {
-            SpoolReader reader = entry.reader();
+            SpoolReader reader = entry.reader(this::httpReader);
             new Drain("poller " + entry.address().host(), reader, sink, pageSize).drainOnce();
-            long skipped = entry.skippedByReader();
-            rejections.addMalformed(skipped);
+            long skipped = entry.skippedByReader(rejections);
             entry.succeeded(clock.millis(), sink.accepted(), sink.rejected() + skipped, sink.lagMillis());
             entry.refreshPollerStats();
         } catch (IOException | RuntimeException e) {
-            long skipped = entry.skippedByReader();
-            rejections.addMalformed(skipped);
+            long skipped = entry.skippedByReader(rejections);
             long inARow = entry.failed(e.toString(), sink.accepted(), sink.rejected() + skipped);
             // One line when a poller starts failing, then one every 10 cycles, so an outage does not flood the log.
             if (inARow == 1 || inARow % 10 == 0) {
@@ -455,9 +453,11 @@ public final class Collector implements Component {
         }
 
         /**
-         * How to reach a poller. By default the pull link ({@link HttpSpoolReader}, one HTTP client shared by all
-         * pollers, with the poller's token); a launcher adds the Redis link for {@code redis://} URLs; tests give
-         * the pollers' spools.
+         * How to reach a poller. For a poller this answers null for (and without a factory, for every poller), the
+         * pull link: {@link HttpSpoolReader} on one HTTP client shared by all pollers, with the poller's token or
+         * {@link #pollerToken}, the host check done by the collector. A launcher answers for {@code redis://}
+         * URLs with a {@code RedisSpool} and null otherwise; tests give the pollers' spools. Readers that are
+         * {@link Spool}s are never closed by the collector (they may be another role's); others are, with it.
          */
         public Builder readers(Function<PollerAddress, SpoolReader> readers) {
             this.readers = readers;

@@ -51,10 +51,18 @@ public record PollerAddress(String host, URI url, String token) {
      * token then applies) or {@code host url [token]} (the pollers file's format). Every bad entry is named, with
      * its position, in one exception.
      */
+    public static List<PollerAddress> parseList(String entries, String where) {
+        return parseList(List.of(entries.split("[,\\n]", -1)), where);
+    }
+
+    /** As {@link #parseList(String, String)}, with the entries already apart. */
     public static List<PollerAddress> parseList(List<String> entries, String where) {
         List<String> lines = new ArrayList<>();
         for (String entry : entries) {
             String e = entry.strip();
+            if (e.isEmpty() && entries.size() == 1) {
+                continue;
+            }
             int eq = e.indexOf('=');
             boolean pair = eq > 0 && e.chars().noneMatch(Character::isWhitespace);
             lines.add(pair ? e.substring(0, eq) + " " + e.substring(eq + 1) : e);

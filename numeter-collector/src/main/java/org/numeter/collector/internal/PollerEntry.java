@@ -27,7 +27,8 @@ public final class PollerEntry {
     private long records;
     private long rejected;
     private long pollerDropped = -1;
-    private long readerSkippedSeen;
+    private long readerMalformedSeen;
+    private long readerRefusedSeen;
 
     public PollerEntry(PollerAddress address, String source, Function<PollerAddress, SpoolReader> readers) {
         this.address = address;
@@ -52,9 +53,11 @@ public final class PollerEntry {
         busy.set(false);
     }
 
-    public synchronized SpoolReader reader() {
+    /** The reader the factory makes for this poller, made once; a factory answering null gets {@code fallback}'s. */
+    public synchronized SpoolReader reader(Function<PollerAddress, SpoolReader> fallback) {
         if (reader == null) {
-            reader = readers.apply(address);
+            SpoolReader made = readers.apply(address);
+            reader = made != null ? made : fallback.apply(address);
         }
         return reader;
     }
@@ -86,17 +89,20 @@ public final class PollerEntry {
     }
 
     /**
-     * Records the reader skipped (malformed, or refused by its validator) since the last call: the pull link
-     * decodes every record before the collector sees it.
+     * Records the reader skipped since the last call, counted in {@code into}; returns how many. The pull link
+     * decodes every record before the collector sees it (malformed ones never reach the host check), and a
+     * launcher may give it a validator that checks the host (refused ones count as foreign).
      */
-    public synchronized long skippedByReader() {
+    public synchronized long skippedByReader(Rejections into) {
         if (!(reader instanceof HttpSpoolReader h)) {
             return 0;
         }
-        long total = h.rejected() + h.refused();
-        long delta = total - readerSkippedSeen;
-        readerSkippedSeen = total;
-        return delta;
+        long malformed = h.rejected() - readerMalformedSeen;
+        long refused = h.refused() - readerRefusedSeen;
+        readerMalformedSeen = h.rejected();
+        readerRefusedSeen = h.refused();
+        into.addSkippedByReader(malformed, refused);
+        return malformed + refused;
     }
 
     /**
