@@ -14,7 +14,8 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -44,7 +45,6 @@ import org.rrd4j.core.FetchRequest;
 import org.rrd4j.core.RrdBackendFactory;
 import org.rrd4j.core.RrdDb;
 import org.rrd4j.core.RrdDef;
-import org.rrd4j.core.RrdNioBackendFactory;
 import org.rrd4j.core.Sample;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +68,7 @@ public final class RrdStore implements Store {
     private final Lock[] locks = new Lock[STRIPES];
     private final DbCache cache;
     private final ExecutorService workers;
-    private final Map<String, Map<String, Entry>> index = new ConcurrentSkipListMap<>();
+    private final Map<String, Map<String, Entry>> index = new ConcurrentHashMap<>();
     private final List<String> layoutWarnings = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
@@ -80,7 +80,7 @@ public final class RrdStore implements Store {
             locks[i] = new ReentrantLock();
         }
         this.cache = new DbCache(b.openFiles, this::lock);
-        this.backend = new RrdNioBackendFactory(RrdNioBackendFactory.DEFAULT_SYNC_PERIOD, 1);
+        this.backend = new MappedBackendFactory();
         AtomicInteger n = new AtomicInteger();
         this.workers = threads <= 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
             Thread t = new Thread(r, "rrd-writer-" + n.incrementAndGet());
@@ -211,7 +211,7 @@ public final class RrdStore implements Store {
             layoutWarnings.add(w);
             LOG.warn(w);
         }
-        index.computeIfAbsent(host, h -> new ConcurrentSkipListMap<>()).put(plugin, e);
+        index.computeIfAbsent(host, h -> new ConcurrentHashMap<>()).put(plugin, e);
     }
 
     // ---- writing
@@ -267,7 +267,7 @@ public final class RrdStore implements Store {
         List<SampleBatch> ordered = new ArrayList<>(group);
         ordered.sort(Comparator.comparingLong(SampleBatch::timestamp));
         SampleBatch first = ordered.get(0);
-        Entry e = index.computeIfAbsent(first.host(), h -> new ConcurrentSkipListMap<>())
+        Entry e = index.computeIfAbsent(first.host(), h -> new ConcurrentHashMap<>())
                 .computeIfAbsent(first.plugin(), p -> new Entry(first.host(), p));
         long stored = 0;
         long points = 0;
@@ -284,8 +284,9 @@ public final class RrdStore implements Store {
                 try {
                     RrdDb db = prepare(e, b);
                     Sample s = db.createSample(b.timestamp());
+                    Map<String, Integer> columns = e.columns(db);
                     for (var v : b.values().entrySet()) {
-                        s.setValue(e.ds.get(v.getKey()), v.getValue());
+                        s.setValue(columns.get(v.getKey()), v.getValue());
                     }
                     s.update();
                     e.lastUpdate = b.timestamp();
@@ -304,6 +305,9 @@ public final class RrdStore implements Store {
 
     /** Brings the file and its side file up to the batch's metadata and returns the open database. */
     private RrdDb prepare(Entry e, SampleBatch b) throws IOException {
+        if (e.created && b.meta() == null && e.ds.keySet().containsAll(b.values().keySet())) {
+            return open(e);
+        }
         Plugin merged = Stores.merge(e.meta, b);
         boolean changed = !merged.equals(e.meta);
         if (changed) {
@@ -364,6 +368,7 @@ public final class RrdStore implements Store {
         }
         Files.move(tmp, e.rrd, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        e.columns = null;
         LOG.info("{}: added data sources {}", e.rrd, added.stream().map(DsDef::getDsName).toList());
     }
 
@@ -392,7 +397,7 @@ public final class RrdStore implements Store {
     public List<HostSummary> hosts() {
         ensureOpen();
         List<HostSummary> out = new ArrayList<>();
-        for (var h : index.entrySet()) {
+        for (var h : new TreeMap<>(index).entrySet()) {
             out.add(summary(h.getKey(), h.getValue()));
         }
         return out;
@@ -414,7 +419,7 @@ public final class RrdStore implements Store {
     public List<PluginSummary> plugins(String host) {
         ensureOpen();
         List<PluginSummary> out = new ArrayList<>();
-        for (Entry e : index.getOrDefault(host, Map.of()).values()) {
+        for (Entry e : new TreeMap<>(index.getOrDefault(host, Map.of())).values()) {
             Plugin m = e.meta;
             out.add(new PluginSummary(m.name(), m.title(), m.category()));
         }
@@ -457,8 +462,8 @@ public final class RrdStore implements Store {
             long end = Math.min(gridEnd, plan.heldTo());
             if (e.created && plan.heldTo() != 0 && start <= end) {
                 RrdDb db = open(e);
-                FetchRequest request = db.createFetchRequest(ConsolFun.valueOf(q.cf().name()), start, end,
-                        plan.tierStep());
+                ConsolFun cf = RrdLayout.stored(plan.tier(), ConsolFun.valueOf(q.cf().name()));
+                FetchRequest request = db.createFetchRequest(cf, start, end, plan.tierStep());
                 String[] dsNames = fields.stream().map(e.ds::get).toArray(String[]::new);
                 request.setFilter(dsNames);
                 FetchData data = request.fetchData();
@@ -555,12 +560,25 @@ public final class RrdStore implements Store {
         volatile long lastUpdate;
         volatile Archives archives = RrdStore.this.archives;
         boolean created;
+        /** Field name to data-source index in the file, found once: rrd4j looks names up by a linear scan. */
+        Map<String, Integer> columns;
 
         Entry(String host, String plugin) {
             this.key = host + "/" + plugin;
             this.rrd = dataDir.resolve(host).resolve(plugin + ".rrd");
             this.json = dataDir.resolve(host).resolve(plugin + ".json");
             this.meta = Plugin.builder(plugin).build();
+        }
+
+        Map<String, Integer> columns(RrdDb db) throws IOException {
+            if (columns == null || columns.size() != ds.size()) {
+                Map<String, Integer> c = new java.util.HashMap<>();
+                for (var f : ds.entrySet()) {
+                    c.put(f.getKey(), db.getDsIndex(f.getValue()));
+                }
+                columns = c;
+            }
+            return columns;
         }
     }
 }
