@@ -159,15 +159,10 @@ final class Roles {
     /** The configured preset, at {@code storage.step} when one is set. */
     static Archives archives(Config config) {
         Archives preset = Archives.named(config.get(Settings.STORAGE_ARCHIVES));
-        Duration step = config.find(Settings.STORAGE_STEP).orElse(null);
-        if (step == null) {
-            return preset;
-        }
-        if (step.toMillis() % 1000 != 0) {
-            throw new ConfigException(List.of(config.source(Settings.STORAGE_STEP) + " was '" + step
-                    + "' but must be a whole number of seconds"));
-        }
-        return new Archives(preset.name() + " at " + step.toSeconds() + " s", step.toSeconds(), preset.tiers());
+        return config.find(Settings.STORAGE_STEP)
+                .map(step -> new Archives(preset.name() + " at " + step.toSeconds() + " s", step.toSeconds(),
+                        preset.tiers()))
+                .orElse(preset);
     }
 
     static WebServer.Builder web(Config config) {

@@ -100,7 +100,7 @@ public final class Settings {
             oneOf("default", "munin", "fine"),
             "Round-robin layout of new files: default (60 s step), munin (300 s), fine (10 s).");
     public static final ConfigKey<Duration> STORAGE_STEP = ConfigKey.of("storage.step", null,
-            durationAtLeast(ONE_SECOND), "Step of new files when the poller interval is not the archives' own"
+            wholeSeconds(), "Step of new files when the poller interval is not the archives' own"
                     + " step (60, 300 or 10 s); whole seconds. The tiers keep their counts of steps and rows, so they"
                     + " span proportionally less or more time.");
     public static final ConfigKey<Integer> STORAGE_OPEN_FILES = ConfigKey.of("storage.open-files", "2000",
@@ -133,6 +133,17 @@ public final class Settings {
             "New hosts whose id matches a glob join its group: 'web*=webteam, db?.example.org=dba'.");
     public static final ConfigKey<String> WEB_ADMIN_PASSWORD = ConfigKey.secret("web.admin-password", null, STRING,
             "Password of the first admin, created at first start; a one-time password is printed when unset.");
+
+    private static ValueParser<Duration> wholeSeconds() {
+        ValueParser<Duration> duration = durationAtLeast(ONE_SECOND);
+        return text -> {
+            Duration d = duration.parse(text);
+            if (d.toMillis() % 1000 != 0) {
+                throw new IllegalArgumentException("must be a whole number of seconds");
+            }
+            return d;
+        };
+    }
 
     private static ValueParser<List<String>> hostGroups() {
         return text -> {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.SortedMap;
 import org.junit.jupiter.api.AfterEach;
@@ -66,8 +67,11 @@ class CrossProcessFaultIT {
         // caught between its collection and its append; the spool holds every other one, in order.
         List<Long> spooledInOutage = new ArrayList<>(producedBeforeKill.subList(producedBeforeOutage,
                 producedBeforeKill.size() - 1));
-        assertThat(held).as("poller spool after SIGKILL and restart").containsAll(spooledInOutage)
-                .isSorted().doesNotHaveDuplicates();
+        assertThat(held).as("poller spool after SIGKILL and restart").containsAll(spooledInOutage).isSorted();
+        // A poller started again within the second it was killed in collects that second again (its first
+        // collection is at once, aligned to the interval): the one repeat there may be, dropped by the storage.
+        List<Long> repeated = held.stream().filter(t -> Collections.frequency(held, t) > 1).distinct().toList();
+        assertThat(repeated).as("seconds the poller's spool holds twice").isSubsetOf(lastBeforeKill);
         boolean lostInFlight = !held.contains(lastBeforeKill);
 
         chain.collector().start().awaitReady();

@@ -39,7 +39,14 @@ class NumeterTest {
     void anUnknownSourceListsTheKnownOnes() {
         String err = runFailing("poller", "--set", "poller.sources=system,snmp", "--set", "data-dir=" + dir,
                 "--set", "poller.port=0");
-        assertThat(err).contains("source 'snmp' is unknown; known sources: exec, munin, prometheus, system");
+        // The test class path adds the test-only source counter to the list.
+        assertThat(err).contains("source 'snmp' is unknown; known sources: counter, exec, munin, prometheus, system");
+    }
+
+    @Test
+    void aStorageStepIsWholeSeconds() {
+        String err = runFailing("storage", "--set", "storage.step=1500ms", "--set", "data-dir=" + dir);
+        assertThat(err).contains("option storage.step was '1500ms' but must be a whole number of seconds");
     }
 
     @Test
