@@ -120,7 +120,7 @@ public final class RrdcachedBench {
                             used / 1e3 / (plugins * fields), errors == 0 ? "" : ", " + errors + " errors");
                 }
                 System.out.printf(Locale.ROOT, "sustained: %,.0f points/s over %d rounds of %,d series (rrdtool"
-                        + " through rrdcached, flush every %s, %s write threads)%n", points / (nanos / 1e9), rounds,
+                        + " through rrdcached, flush: %s, %s write threads)%n", points / (nanos / 1e9), rounds,
                         plugins * fields, args.text("flush"), args.text("threads"));
                 System.out.printf(Locale.ROOT, "CPU: %.2f us per point in rrdcached, so %,.0f points/s per core"
                         + " fully used%n", cpu / 1e3 / points, points / (cpu / 1e9));
