@@ -69,6 +69,8 @@ public final class RrdStore implements Store {
     private final DbCache cache;
     private final ExecutorService workers;
     private final Map<String, Map<String, Entry>> index = new ConcurrentHashMap<>();
+    /** The same entries by {@code host/plugin}, so that a write finds its plugin with one lookup. */
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final List<String> layoutWarnings = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
@@ -212,6 +214,7 @@ public final class RrdStore implements Store {
             LOG.warn(w);
         }
         index.computeIfAbsent(host, h -> new ConcurrentHashMap<>()).put(plugin, e);
+        entries.put(e.key, e);
     }
 
     // ---- writing
@@ -264,11 +267,18 @@ public final class RrdStore implements Store {
     }
 
     private WriteResult writePlugin(List<SampleBatch> group) throws IOException {
-        List<SampleBatch> ordered = new ArrayList<>(group);
-        ordered.sort(Comparator.comparingLong(SampleBatch::timestamp));
+        List<SampleBatch> ordered = group;
+        if (group.size() > 1) {
+            ordered = new ArrayList<>(group);
+            ordered.sort(Comparator.comparingLong(SampleBatch::timestamp));
+        }
         SampleBatch first = ordered.get(0);
-        Entry e = index.computeIfAbsent(first.host(), h -> new ConcurrentHashMap<>())
-                .computeIfAbsent(first.plugin(), p -> new Entry(first.host(), p));
+        Entry e = entries.get(first.host() + "/" + first.plugin());
+        if (e == null) {
+            e = index.computeIfAbsent(first.host(), h -> new ConcurrentHashMap<>())
+                    .computeIfAbsent(first.plugin(), p -> new Entry(first.host(), p));
+            entries.putIfAbsent(e.key, e);
+        }
         long stored = 0;
         long points = 0;
         long duplicates = 0;
@@ -282,13 +292,15 @@ public final class RrdStore implements Store {
                     continue;
                 }
                 try {
-                    RrdDb db = prepare(e, b);
-                    Sample s = db.createSample(b.timestamp());
-                    Map<String, Integer> columns = e.columns(db);
-                    for (var v : b.values().entrySet()) {
-                        s.setValue(columns.get(v.getKey()), v.getValue());
+                    if (!updateKnownFields(e, b)) {
+                        RrdDb db = prepare(e, b);
+                        Sample s = db.createSample(b.timestamp());
+                        Map<String, Integer> columns = e.columns(db);
+                        for (var v : b.values().entrySet()) {
+                            s.setValue(columns.get(v.getKey()), v.getValue());
+                        }
+                        s.update();
                     }
-                    s.update();
                     e.lastUpdate = b.timestamp();
                     stored++;
                     points += b.values().size();
@@ -303,11 +315,37 @@ public final class RrdStore implements Store {
         return new WriteResult(stored, points, duplicates, rejected);
     }
 
+    /**
+     * The common case, with as few lookups as possible: the file exists, the batch brings no metadata and only
+     * fields the file has. Returns false, having written nothing, when the batch needs {@link #prepare}.
+     */
+    private boolean updateKnownFields(Entry e, SampleBatch b) throws IOException {
+        Map<String, Integer> columns = e.columns;
+        if (!e.created || b.meta() != null || columns == null) {
+            return false;
+        }
+        int n = b.values().size();
+        int[] index = new int[n];
+        double[] value = new double[n];
+        int i = 0;
+        for (var v : b.values().entrySet()) {
+            Integer c = columns.get(v.getKey());
+            if (c == null) {
+                return false;
+            }
+            index[i] = c;
+            value[i++] = v.getValue();
+        }
+        Sample s = open(e).createSample(b.timestamp());
+        for (int k = 0; k < n; k++) {
+            s.setValue(index[k], value[k]);
+        }
+        s.update();
+        return true;
+    }
+
     /** Brings the file and its side file up to the batch's metadata and returns the open database. */
     private RrdDb prepare(Entry e, SampleBatch b) throws IOException {
-        if (e.created && b.meta() == null && e.ds.keySet().containsAll(b.values().keySet())) {
-            return open(e);
-        }
         Plugin merged = Stores.merge(e.meta, b);
         boolean changed = !merged.equals(e.meta);
         if (changed) {
@@ -324,7 +362,7 @@ public final class RrdStore implements Store {
                 RrdDef def = RrdLayout.definition(e.rrd.toString(), b.timestamp(), e.archives, added);
                 Files.createDirectories(e.rrd.getParent());
                 new SideFile(merged, ds).write(e.json);
-                RrdDb db = cache.get(e.key, () -> RrdDb.getBuilder().setRrdDef(def).setBackendFactory(backend)
+                RrdDb db = cache.get(e.handle, () -> RrdDb.getBuilder().setRrdDef(def).setBackendFactory(backend)
                         .build());
                 e.created = true;
                 e.meta = merged;
@@ -355,7 +393,7 @@ public final class RrdStore implements Store {
 
     /** rrd4j cannot add a data source in place: copy the file into a wider one, history included, and swap. */
     private void addDataSources(Entry e, List<DsDef> added) throws IOException {
-        cache.invalidate(e.key);
+        cache.invalidate(e.handle);
         Path tmp = e.rrd.resolveSibling(e.rrd.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
         try (RrdDb old = RrdDb.getBuilder().setPath(e.rrd.toString()).setBackendFactory(backend).build()) {
@@ -388,7 +426,8 @@ public final class RrdStore implements Store {
     }
 
     private RrdDb open(Entry e) throws IOException {
-        return cache.get(e.key, () -> RrdDb.getBuilder().setPath(e.rrd.toString()).setBackendFactory(backend).build());
+        return cache.get(e.handle, () -> RrdDb.getBuilder().setPath(e.rrd.toString()).setBackendFactory(backend)
+                .build());
     }
 
     // ---- reading
@@ -553,6 +592,7 @@ public final class RrdStore implements Store {
     /** One plugin: where its files are, what it holds; guarded by its key's lock. */
     private final class Entry {
         final String key;
+        final DbCache.Handle handle;
         final Path rrd;
         final Path json;
         volatile Plugin meta;
@@ -565,6 +605,7 @@ public final class RrdStore implements Store {
 
         Entry(String host, String plugin) {
             this.key = host + "/" + plugin;
+            this.handle = new DbCache.Handle(key);
             this.rrd = dataDir.resolve(host).resolve(plugin + ".rrd");
             this.json = dataDir.resolve(host).resolve(plugin + ".json");
             this.meta = Plugin.builder(plugin).build();
