@@ -373,6 +373,7 @@ async function adminPage() {
       await action();
       message.textContent = done;
       await adminSections(main, message, report);
+      await renderTree(document.getElementById('search').value);
     } catch (e) {
       message.textContent = e.message;
       message.classList.add('error');
