@@ -375,6 +375,7 @@ async function adminPage() {
       await action();
       message.textContent = done;
       await adminSections(main, message, report);
+      await renderTree(document.getElementById('search').value);
     } catch (e) {
       message.textContent = e.message;
       message.classList.add('error');
@@ -390,12 +391,21 @@ async function adminSections(main, message, report) {
   main.appendChild(usersSection(users, groups, report));
   main.appendChild(groupsSection(groups, report));
   main.appendChild(hostsSection(hosts, groups, report));
+  const url = el('input', {placeholder: 'http://storage2:4952/', maxlength: 2000, size: 40,
+    'data-testid': 'new-storage'});
   main.appendChild(el('section', {className: 'admin'}, el('h2', {text: 'Storages'}),
     el('table', {className: 'table'}, el('thead', {}, el('tr', {}, el('th', {text: 'Address'}),
-      el('th', {text: 'State'}), el('th', {text: 'Hosts'}))),
+      el('th', {text: 'State'}), el('th', {text: 'Hosts'}), el('th', {text: ''}))),
     el('tbody', {}, storages.map(s => el('tr', {}, el('td', {text: s.uri}),
       el('td', {className: s.up ? 'ok' : 'error', text: s.up ? 'up' : 'down: ' + (s.error || '')}),
-      el('td', {text: String(s.hosts)})))))));
+      el('td', {text: String(s.hosts)}),
+      el('td', {}, s.id === null ? el('span', {className: 'muted', text: 'from the configuration'})
+        : el('button', {type: 'button', className: 'button small danger', text: 'Remove',
+          onclick: () => report(() => Api.del('/api/storages/' + s.id), 'Storage removed.')})))))),
+    el('form', {className: 'inline-form', onsubmit: e => {
+      e.preventDefault();
+      report(() => Api.post('/api/storages', {url: url.value}), 'Storage ' + url.value + ' added.');
+    }}, url, el('button', {type: 'submit', className: 'button', text: 'Add storage'}))));
 }
 
 function groupChecks(groups, selected, prefix) {
@@ -434,6 +444,9 @@ function usersSection(users, groups, report) {
           el('td', {text: u.active ? 'active' : 'inactive'}),
           el('td', {}, el('button', {type: 'button', className: 'button small', text: u.active ? 'Deactivate' : 'Activate',
             onclick: () => report(() => Api.put('/api/users/' + u.id, {active: !u.active}), 'Saved.')}),
+          el('button', {type: 'button', className: 'button small',
+            text: u.superuser ? 'Remove superuser' : 'Make superuser',
+            onclick: () => report(() => Api.put('/api/users/' + u.id, {superuser: !u.superuser}), 'Saved.')}),
           el('button', {type: 'button', className: 'button small danger', text: 'Delete',
             onclick: () => confirm('Delete user ' + u.username + '?')
               && report(() => Api.del('/api/users/' + u.id), 'User deleted.')})));

@@ -34,7 +34,9 @@ import org.numeter.web.internal.LoginThrottle;
 import org.numeter.web.internal.Pages;
 import org.numeter.web.internal.Secrets;
 import org.numeter.web.internal.SessionRepository;
+import org.numeter.web.internal.StorageCatalog;
 import org.numeter.web.internal.StorageClient;
+import org.numeter.web.internal.StorageRepository;
 import org.numeter.web.internal.Storages;
 import org.numeter.web.internal.TokenRepository;
 import org.numeter.web.internal.UserRepository;
@@ -99,9 +101,10 @@ public final class WebServer implements Component {
 
         HostRegistry registry = new HostRegistry(hosts, groups, config.hostPatterns, clock);
         HttpClient http = HttpClient.newBuilder().connectTimeout(config.storageTimeout).build();
-        List<StorageClient> clients = config.storages.stream()
-                .map(u -> new StorageClient(u, http, config.storageTimeout, config.storageToken)).toList();
-        storages = new Storages(clients, config.storageRefresh, clock, registry::seen);
+        storages = new Storages(List.of(), config.storageRefresh, clock, registry::seen);
+        StorageCatalog catalog = new StorageCatalog(config.storages, new StorageRepository(database.db()),
+                u -> new StorageClient(u, http, config.storageTimeout, config.storageToken), storages, clock);
+        catalog.load();
         ViewRepository views = new ViewRepository(database.db());
         DashboardRepository dashboards = new DashboardRepository(database.db());
         EventRepository events = new EventRepository(database.db());
@@ -152,10 +155,11 @@ public final class WebServer implements Component {
         hostApi.register(app);
         new ViewApi(access, views, dashboards, users, groups, hostApi, storages, clock).register(app);
         new EventApi(access, events, hostApi, clock).register(app);
-        new AdminApi(access, users, groups, hosts, sessions, storages, secrets, clock).register(app);
+        new AdminApi(access, users, groups, hosts, sessions, storages, catalog, secrets, clock).register(app);
         new Pages(auth, access, dashboards).register(app);
         app.start(config.bind, config.port);
-        LOG.info("web listening on http://{}:{}/ with {} storage(s)", config.bind, app.port(), clients.size());
+        LOG.info("web listening on http://{}:{}/ with {} storage(s)", config.bind, app.port(),
+                storages.clients().size());
     }
 
     private void createFirstAdmin(UserRepository users, Secrets secrets, Clock clock) {

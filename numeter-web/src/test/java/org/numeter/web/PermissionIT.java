@@ -24,6 +24,7 @@ class PermissionIT {
     static long bobViewId;
     static long bobDashboardId;
     static long bobEventId;
+    static long storageId;
     static String aliceToken;
 
     /** Routes the walk does not call, and why. */
@@ -44,6 +45,9 @@ class PermissionIT {
         bobEventId = bob.post("/api/events", "{\"at\":1700000000,\"title\":\"bob deploy\",\"hosts\":[\""
                 + WebFixture.HOST_B + "\"]}").json().path("id").asLong();
         assertThat(List.of(bobViewId, bobDashboardId, bobEventId)).allMatch(id -> id > 0);
+        WebClient admin = fx.admin();
+        assertThat(admin.post("/api/storages", "{\"url\":\"http://127.0.0.1:1/\"}").status()).isEqualTo(201);
+        storageId = admin.get("/api/storages").json().get(1).path("id").asLong();
         aliceToken = fx.alice().post("/api/tokens", "{\"name\":\"alice script\"}").json().path("token").asText();
     }
 
@@ -65,6 +69,7 @@ class PermissionIT {
                 case "views" -> bobViewId;
                 case "dashboards" -> bobDashboardId;
                 case "events" -> bobEventId;
+                case "storages" -> storageId;
                 default -> throw new AssertionError("no group-B object for " + route + ": add one to this test");
             };
             path = m.replaceFirst("/" + m.group(1) + "/" + id);
@@ -91,6 +96,7 @@ class PermissionIT {
         bodies.put("POST /api/skeletons", "{\"name\":\"s\",\"hosts\":\"beta*\",\"plugin\":\"*\",\"field\":\"*\"}");
         bodies.put("POST /api/events", "{\"at\":1700000000,\"title\":\"t\",\"hosts\":[\"" + WebFixture.HOST_B
                 + "\"]}");
+        bodies.put("POST /api/storages", "{\"url\":\"http://127.0.0.1:2/\"}");
         bodies.put("PUT /api/session/password", "{\"current\":\"wrong-password\",\"password\":\"new-password-1\"}");
         return bodies.getOrDefault(route, "{}");
     }
@@ -100,7 +106,8 @@ class PermissionIT {
         return admin.get("/api/users").text() + admin.get("/api/groups").text() + admin.get("/api/hosts").text()
                 + admin.get("/api/groups/" + fx.groupB).text() + admin.get("/api/dashboards").text()
                 + admin.get("/api/dashboards/" + bobDashboardId).text() + admin.get("/api/views/" + bobViewId).text()
-                + admin.get("/api/events?from=1600000000&to=1900000000").text();
+                + admin.get("/api/events?from=1600000000&to=1900000000").text()
+                + admin.get("/api/storages").json().findValuesAsText("uri");
     }
 
     List<String> walk(WebClient alice) {

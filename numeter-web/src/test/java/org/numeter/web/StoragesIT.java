@@ -39,6 +39,32 @@ class StoragesIT {
     }
 
     @Test
+    void anAdminAddsAndRemovesAStorageAndItsHostsComeAndGo() throws Exception {
+        Map<String, List<Plugin>> second = Map.of("delta.example", List.of(TestObjects.load()));
+        try (FixtureStorage other = new FixtureStorage(second, System.currentTimeMillis() / 1000).start();
+                WebFixture fx = new WebFixture().withTeams()) {
+            WebClient admin = fx.admin();
+            assertThat(admin.get("/api/hosts").text()).doesNotContain("delta.example");
+            WebClient.Answer added = admin.post("/api/storages", "{\"url\":\"" + other.uri() + "\"}");
+            assertThat(added.status()).isEqualTo(201);
+            assertThat(admin.post("/api/storages", "{\"url\":\"" + other.uri() + "\"}").status()).isEqualTo(409);
+            assertThat(admin.post("/api/storages", "{\"url\":\"file:///etc/passwd\"}").status()).isEqualTo(400);
+            assertThat(admin.post("/api/storages", "{\"url\":\"http://user:pw@x/\"}").status()).isEqualTo(400);
+            JsonNode storages = admin.get("/api/storages").json();
+            assertThat(storages.size()).isEqualTo(2);
+            assertThat(storages.get(0).path("id").isNull()).isTrue();
+            long id = storages.get(1).path("id").asLong();
+            assertThat(storages.get(1).path("uri").asText()).isEqualTo(other.uri().toString());
+            assertThat(admin.get("/api/hosts/delta.example").json().path("available").asBoolean()).isTrue();
+            assertThat(fx.alice().post("/api/storages", "{\"url\":\"http://x/\"}").status()).isEqualTo(403);
+            assertThat(admin.delete("/api/storages/" + id).status()).isEqualTo(204);
+            assertThat(admin.delete("/api/storages/" + id).status()).isEqualTo(404);
+            assertThat(admin.get("/api/storages").json().size()).isEqualTo(1);
+            assertThat(admin.get("/api/hosts/delta.example").json().path("available").asBoolean()).isFalse();
+        }
+    }
+
+    @Test
     void theWebPresentsTheStoragesToken() throws Exception {
         Map<String, List<Plugin>> hosts = Map.of("delta.example", List.of(TestObjects.load()));
         try (FixtureStorage guarded = new FixtureStorage(hosts, System.currentTimeMillis() / 1000)

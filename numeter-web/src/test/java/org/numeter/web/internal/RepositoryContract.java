@@ -20,6 +20,9 @@ abstract class RepositoryContract {
     HostRepository hosts;
     SessionRepository sessions;
     TokenRepository tokens;
+    ViewRepository views;
+    DashboardRepository dashboards;
+    EventRepository events;
 
     /** A fresh, empty database. */
     abstract Database open() throws Exception;
@@ -35,6 +38,9 @@ abstract class RepositoryContract {
         hosts = new HostRepository(database.db());
         sessions = new SessionRepository(database.db());
         tokens = new TokenRepository(database.db());
+        views = new ViewRepository(database.db());
+        dashboards = new DashboardRepository(database.db());
+        events = new EventRepository(database.db());
     }
 
     @AfterEach
@@ -138,5 +144,68 @@ abstract class RepositoryContract {
         assertThat(tokens.revoke(bob, id)).isFalse();
         assertThat(tokens.revoke(alice, id)).isTrue();
         assertThat(tokens.userOf("tok-secret", 30)).isEmpty();
+    }
+
+    @Test
+    void viewsKeepTheirSourcesInOrder() {
+        long alice = users.create("alice", "", "h", true, false, 1);
+        List<ViewRepository.Source> sources = List.of(new ViewRepository.Source("h2", "load", "load"),
+                new ViewRepository.Source("h1", "if_eth0", "up"));
+        long id = views.create(alice, "mixed", 5.5, null, sources, 10);
+        assertThat(views.byId(id)).contains(new ViewRepository.View(id, alice, "mixed", 5.5, null, sources));
+        List<ViewRepository.Source> one = List.of(new ViewRepository.Source("h3", "cpu", "user"));
+        assertThat(views.update(id, "renamed", null, 90.0, one)).isTrue();
+        assertThat(views.byId(id)).contains(new ViewRepository.View(id, alice, "renamed", null, 90.0, one));
+        assertThat(views.ownedBy(alice)).containsExactly(id);
+        assertThat(views.delete(id)).isTrue();
+        assertThat(views.byId(id)).isEmpty();
+    }
+
+    @Test
+    void dashboardsAreReadByOwnerSharedUsersAndSharedGroupsOnly() {
+        long alice = users.create("alice", "", "h", true, false, 1);
+        long bob = users.create("bob", "", "h", true, false, 1);
+        long carol = users.create("carol", "", "h", true, false, 1);
+        long dave = users.create("dave", "", "h", true, false, 1);
+        long team = groups.create("team", 1);
+        users.setGroups(carol, List.of(team));
+        long v1 = views.create(alice, "v1", null, null, List.of(new ViewRepository.Source("h", "p", "f")), 1);
+        long v2 = views.create(alice, "v2", null, null, List.of(new ViewRepository.Source("h", "p", "g")), 1);
+        long board = dashboards.create(alice, "board", List.of(v2, v1), List.of(bob), List.of(team), 1);
+        assertThat(dashboards.byId(board)).contains(new DashboardRepository.Dashboard(board, alice, "board",
+                List.of(v2, v1), List.of(bob), List.of(team)));
+        assertThat(dashboards.readableBy(alice)).containsExactly(board);
+        assertThat(dashboards.readableBy(bob)).containsExactly(board);
+        assertThat(dashboards.readableBy(carol)).containsExactly(board);
+        assertThat(dashboards.readableBy(dave)).isEmpty();
+        assertThat(dashboards.viewReadableBy(carol, v1)).isTrue();
+        assertThat(dashboards.viewReadableBy(dave, v1)).isFalse();
+        assertThat(dashboards.update(board, "b2", List.of(v1), List.of(), List.of())).isTrue();
+        assertThat(dashboards.readableBy(bob)).isEmpty();
+        assertThat(dashboards.viewReadableBy(carol, v2)).isFalse();
+        views.delete(v1);
+        assertThat(dashboards.byId(board).orElseThrow().viewIds()).isEmpty();
+        assertThat(dashboards.all()).containsExactly(board);
+        assertThat(dashboards.delete(board)).isTrue();
+    }
+
+    @Test
+    void eventsAreFoundByTimeAndHost() {
+        long alice = users.create("alice", "", "h", true, false, 1);
+        hosts.addIfAbsent("h1", "s", 1);
+        hosts.addIfAbsent("h2", "s", 1);
+        long e1 = events.create(100, "deploy", "new kernel", alice, List.of("h2", "h1"), 1);
+        long e2 = events.create(200, "cut", "", alice, List.of("h2"), 1);
+        assertThat(events.byId(e1)).contains(new EventRepository.Event(e1, 100, "deploy", "new kernel", alice,
+                List.of("h1", "h2")));
+        assertThat(events.between(0, 1000, List.of("h1"))).extracting(EventRepository.Event::id).containsExactly(e1);
+        assertThat(events.between(0, 1000, List.of("h1", "h2"))).extracting(EventRepository.Event::id)
+                .containsExactly(e1, e2);
+        assertThat(events.between(150, 1000, List.of("h2"))).extracting(EventRepository.Event::id)
+                .containsExactly(e2);
+        assertThat(events.between(0, 1000, List.of())).isEmpty();
+        users.delete(alice);
+        assertThat(events.byId(e2).orElseThrow().createdBy()).isNull();
+        assertThat(events.delete(e2)).isTrue();
     }
 }
