@@ -108,6 +108,7 @@ public final class LoadGenerator {
                     Thread.sleep(200);
                 }
                 double cores = (collector.cpuSeconds() - cpuStart) / ((System.nanoTime() - wallStart) / 1e9);
+                clock.shutdownNow(); // the storage side stops before the collector does
                 return new Report(pollers, series, interval, collectorInterval, parallelism,
                         fleet.batchesProduced(), storage.stored(), storage.duplicates(), fleet.droppedByPollers(),
                         storage.worstLagMillis(), cores, collector.rssMaxMib(), heap);
