@@ -5,17 +5,20 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -404,8 +407,8 @@ public final class RrdStore implements Store {
                 old.copyStateTo(wider);
             }
         }
-        Files.move(tmp, e.rrd, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, e.rrd, StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
         e.columns = null;
         LOG.info("{}: added data sources {}", e.rrd, added.stream().map(DsDef::getDsName).toList());
     }
@@ -494,7 +497,7 @@ public final class RrdStore implements Store {
             plan = QueryPlan.of(e.archives, q, e.lastUpdate);
             double[][] values = new double[fields.size()][plan.rows()];
             for (double[] row : values) {
-                java.util.Arrays.fill(row, Double.NaN);
+                Arrays.fill(row, Double.NaN);
             }
             long gridEnd = plan.timestamp(plan.rows() - 1);
             long start = Math.max(plan.gridStart(), plan.heldFrom());
@@ -613,7 +616,7 @@ public final class RrdStore implements Store {
 
         Map<String, Integer> columns(RrdDb db) throws IOException {
             if (columns == null || columns.size() != ds.size()) {
-                Map<String, Integer> c = new java.util.HashMap<>();
+                Map<String, Integer> c = new HashMap<>();
                 for (var f : ds.entrySet()) {
                     c.put(f.getKey(), db.getDsIndex(f.getValue()));
                 }

@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -143,7 +144,7 @@ public final class StorageServer implements Component {
         j.after(ctx -> {
             Long t0 = ctx.attribute(STARTED);
             if (t0 != null) {
-                ctx.header("Server-Timing", String.format(java.util.Locale.ROOT, "app;dur=%.3f",
+                ctx.header("Server-Timing", String.format(Locale.ROOT, "app;dur=%.3f",
                         (System.nanoTime() - t0) / 1e6));
             }
         });
