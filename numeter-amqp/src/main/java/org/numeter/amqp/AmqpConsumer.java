@@ -97,6 +97,9 @@ public final class AmqpConsumer implements Component {
             try {
                 Channel ch = channel;
                 if (ch == null || !ch.isOpen()) {
+                    if (ch != null) {
+                        LOG.warn("{}: connection lost ({}); reconnecting", this, Broker.message(ch.getCloseReason()));
+                    }
                     ch = openChannel();
                 }
                 Pending first = arrived.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);

@@ -1,9 +1,11 @@
 package org.numeter.amqp;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.numeter.model.Plugin;
@@ -22,9 +24,34 @@ final class RecordingStore implements Store {
     private final List<SampleBatch> stored = new ArrayList<>();
     final AtomicBoolean failing = new AtomicBoolean();
     final AtomicLong failedWrites = new AtomicLong();
+    final AtomicLong heldWrites = new AtomicLong();
+    private volatile CountDownLatch gate = new CountDownLatch(0);
+
+    /** Makes writes wait until {@link #release()}, as a slow disk would. */
+    void hold() {
+        gate = new CountDownLatch(1);
+    }
+
+    void release() {
+        gate.countDown();
+    }
 
     @Override
-    public synchronized WriteResult write(List<SampleBatch> batches) throws IOException {
+    public WriteResult write(List<SampleBatch> batches) throws IOException {
+        CountDownLatch g = gate;
+        if (g.getCount() > 0) {
+            heldWrites.incrementAndGet();
+            try {
+                g.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while held");
+            }
+        }
+        return writeNow(batches);
+    }
+
+    private synchronized WriteResult writeNow(List<SampleBatch> batches) throws IOException {
         if (failing.get()) {
             failedWrites.incrementAndGet();
             throw new IOException("disk full (test)");

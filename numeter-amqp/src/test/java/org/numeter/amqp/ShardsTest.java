@@ -15,7 +15,9 @@ class ShardsTest {
     @Test
     void theShardOfAHostIsStableAndSpreadsSimilarNames() {
         // Fixed values: a change here moves hosts between storages on upgrade, so it must be deliberate.
-        assertThat(Shards.shardOf("web1", 2)).isEqualTo(Shards.shardOf("web1", 2));
+        assertThat(Shards.shardOf("web1", 3)).isEqualTo(2); // CRC32C 0xbc6f9baf
+        assertThat(Shards.shardOf("web2", 3)).isEqualTo(1); // CRC32C 0xaf3f685b
+        assertThat(Shards.shardOf("db1.example.org", 2)).isEqualTo(1); // CRC32C 0x3e9789c9
         assertThat(Shards.shardOf("anything", 1)).isZero();
         Map<Integer, Integer> counts = new HashMap<>();
         for (int i = 0; i < 1000; i++) {

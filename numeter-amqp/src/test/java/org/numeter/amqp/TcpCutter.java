@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * A TCP relay to the broker that the test can cut: every open connection is closed at once, as a broker restart
@@ -19,6 +20,7 @@ final class TcpCutter implements Closeable {
     private final String targetHost;
     private final int targetPort;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private volatile CountDownLatch gate = new CountDownLatch(0);
 
     TcpCutter(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
@@ -31,12 +33,18 @@ final class TcpCutter implements Closeable {
         return server.getLocalPort();
     }
 
-    /** Closes every relayed connection, both sides; new connections are still accepted. */
+    /** Holds every byte in flight, both ways, until {@link #cutAll()}: what was sent is neither lost nor answered. */
+    void pause() {
+        gate = new CountDownLatch(1);
+    }
+
+    /** Closes every relayed connection, both sides; new connections are still accepted and relayed. */
     void cutAll() {
         for (Socket s : open) {
             closeQuietly(s);
         }
         open.clear();
+        gate.countDown();
     }
 
     private void acceptLoop() {
@@ -44,6 +52,9 @@ final class TcpCutter implements Closeable {
             try {
                 Socket client = server.accept();
                 Socket upstream = new Socket(targetHost, targetPort);
+                // as the client and the broker do: without it, each confirm waits out a delayed ACK
+                client.setTcpNoDelay(true);
+                upstream.setTcpNoDelay(true);
                 open.add(client);
                 open.add(upstream);
                 Thread.ofVirtual().start(() -> pump(client, upstream));
@@ -59,10 +70,11 @@ final class TcpCutter implements Closeable {
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int n;
             while ((n = in.read(buffer)) >= 0) {
+                gate.await();
                 out.write(buffer, 0, n);
                 out.flush();
             }
-        } catch (IOException e) {
+        } catch (IOException | InterruptedException e) {
             // one side went away: close both below
         } finally {
             closeQuietly(from);
