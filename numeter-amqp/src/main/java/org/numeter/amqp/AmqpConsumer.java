@@ -56,6 +56,7 @@ public final class AmqpConsumer implements Component {
 
     private volatile Connection connection;
     private volatile Channel channel;
+    private volatile Channel cancelled;
     private volatile boolean running;
     private volatile String connectFailure;
     private volatile String storeFailure;
@@ -96,8 +97,11 @@ public final class AmqpConsumer implements Component {
         while (running) {
             try {
                 Channel ch = channel;
+                if (ch != null && ch == cancelled) {
+                    ch.abort(); // a new channel declares the queue again and consumes it
+                }
                 if (ch == null || !ch.isOpen()) {
-                    if (ch != null) {
+                    if (ch != null && ch != cancelled) {
                         LOG.warn("{}: connection lost ({}); reconnecting", this, Broker.message(ch.getCloseReason()));
                     }
                     ch = openChannel();
@@ -141,7 +145,10 @@ public final class AmqpConsumer implements Component {
             ch.basicConsume(queue, false, "numeter-storage-" + shard,
                     (tag, delivery) -> arrived.add(new Pending(ch, delivery.getEnvelope().getDeliveryTag(),
                             delivery.getBody())),
-                    tag -> LOG.warn("{}: the broker cancelled the subscription (queue deleted?); reconnecting", this));
+                    tag -> {
+                        LOG.warn("{}: the broker cancelled the subscription (queue deleted?); subscribing again", this);
+                        cancelled = ch;
+                    });
         } catch (IOException | RuntimeException e) {
             ch.abort();
             throw e;

@@ -204,6 +204,40 @@ class AmqpLinkIT {
     }
 
     @Test
+    void aDeletedQueueIsDeclaredAgainByBothEnds() throws Exception {
+        RecordingStore store = new RecordingStore();
+        AmqpConsumer consumer = consumer(0, 1, store, BROKER);
+        AmqpPublisher publisher = publisher(BROKER, 1, 500);
+        List<SampleBatch> sent = new ArrayList<>(fill(2, 2));
+        assertThat(publisher.publishNow()).isEqualTo(4);
+        await().atMost(WAIT).until(() -> consumer.stored() == 4);
+
+        // the consumer sees its subscription cancelled and declares its queue again
+        deleteQueue(0);
+        await().atMost(WAIT).until(() -> queueExists(0));
+        sent.addAll(fill(2, 2, 2));
+        assertThat(publisher.publishNow()).isEqualTo(4);
+        await().atMost(WAIT).until(() -> consumer.stored() == 8);
+        assertThat(consumer.connections()).isEqualTo(1);
+
+        // with no consumer, the publisher's messages come back unroutable: the page stays, and its next
+        // connection declares the queue again
+        consumer.close();
+        deleteQueue(0);
+        sent.addAll(fill(2, 1, 4));
+        assertThatThrownBy(publisher::publishNow).isInstanceOf(IOException.class)
+                .hasMessageContaining("2 of 2 messages were returned unroutable by exchange '" + exchange + "'");
+        assertThat(spool.stats().records()).isEqualTo(2);
+        assertThat(publisher.publishNow()).isEqualTo(2);
+        assertThat(publisher.connections()).isEqualTo(2);
+        assertThat(queueDepth(0)).isEqualTo(2);
+
+        AmqpConsumer next = consumer(0, 1, store, BROKER);
+        await().atMost(WAIT).until(() -> next.stored() == 2);
+        assertThat(store.written()).containsExactlyInAnyOrderElementsOf(sent);
+    }
+
+    @Test
     void connectionsCutMidStreamLoseNothing() throws Exception {
         try (TcpCutter cutter = new TcpCutter(BROKER.getHost(), BROKER.getPort())) {
             URI relayed = URI.create("amqp://guest:guest@127.0.0.1:" + cutter.port());
@@ -294,6 +328,23 @@ class AmqpLinkIT {
         c.start();
         await().atMost(WAIT).until(() -> c.check().ok());
         return c;
+    }
+
+    private void deleteQueue(int shard) throws Exception {
+        try (Channel ch = admin.createChannel()) {
+            ch.queueDelete(Shards.queueName(exchange, shard));
+        }
+    }
+
+    private boolean queueExists(int shard) throws Exception {
+        Channel ch = admin.createChannel();
+        try {
+            ch.queueDeclarePassive(Shards.queueName(exchange, shard));
+            ch.close();
+            return true;
+        } catch (IOException e) {
+            return false; // NOT_FOUND closed the channel
+        }
     }
 
     private long queueDepth(int shard) throws Exception {
