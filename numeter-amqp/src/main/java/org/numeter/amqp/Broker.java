@@ -6,6 +6,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.security.GeneralSecurityException;
 import java.util.concurrent.TimeoutException;
 
@@ -39,7 +40,7 @@ final class Broker {
         ConnectionFactory f = new ConnectionFactory();
         try {
             f.setUri(uri);
-        } catch (GeneralSecurityException | java.net.URISyntaxException | IllegalArgumentException e) {
+        } catch (GeneralSecurityException | URISyntaxException | IllegalArgumentException e) {
             throw new IllegalArgumentException("amqp uri '" + redact(uri) + "': " + e.getMessage(), e);
         }
         if ("/".equals(uri.getRawPath())) {
