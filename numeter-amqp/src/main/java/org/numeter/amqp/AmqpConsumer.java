@@ -250,7 +250,10 @@ public final class AmqpConsumer implements Component {
                 + duplicates.get() + ", malformed " + malformed.get() + ", write failures " + writeFailures.get());
     }
 
-    /** Stops consuming; what was delivered and not yet acknowledged goes back to the queue. The store is the caller's. */
+    /**
+     * Stops consuming; what was delivered and not yet acknowledged goes back to the queue. The store is the
+     * caller's.
+     */
     @Override
     public void close() {
         Thread w;

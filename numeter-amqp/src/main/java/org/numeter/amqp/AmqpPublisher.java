@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -138,16 +139,23 @@ public final class AmqpPublisher implements Component {
             if (page.isEmpty()) {
                 return moved;
             }
-            moved += publish(page);
+            List<String> skipped = new ArrayList<>();
+            moved += publish(page, skipped);
             spool.ack(page.get(page.size() - 1).sequence());
+            // counted and logged once the page is released, so that a page retried many times counts once
+            malformed.addAndGet(skipped.size());
+            skipped.forEach(problem -> LOG.warn("{}: {}", this, problem));
             if (page.size() < pageSize) {
                 return moved;
             }
         }
     }
 
-    /** Publishes one page and waits for its confirms; returns how many batches the broker confirmed. */
-    private long publish(List<SpoolRecord> page) throws IOException {
+    /**
+     * Publishes one page and waits for its confirms; returns how many batches the broker confirmed, and adds to
+     * {@code skipped} why each record that is not a batch was left out.
+     */
+    private long publish(List<SpoolRecord> page, List<String> skipped) throws IOException {
         Channel ch = null;
         long sent = 0;
         long returnedBefore = returned.get();
@@ -156,8 +164,7 @@ public final class AmqpPublisher implements Component {
             try {
                 host = BatchCodec.decodeBatch(r.payload()).host();
             } catch (IllegalArgumentException e) {
-                malformed.incrementAndGet();
-                LOG.warn("{}: spool record {} is not a sample batch, skipped: {}", this, r.sequence(), e.getMessage());
+                skipped.add("spool record " + r.sequence() + " is not a sample batch, skipped: " + e.getMessage());
                 continue;
             }
             if (ch == null) {
@@ -239,7 +246,10 @@ public final class AmqpPublisher implements Component {
                 + ", malformed " + malformed.get() + ", failures " + failures.get());
     }
 
-    /** Stops the schedule (interrupting a run: its page stays in the spool) and the connection. The spool is the caller's. */
+    /**
+     * Stops the schedule (interrupting a run: its page stays in the spool) and the connection. The spool is the
+     * caller's.
+     */
     @Override
     public void close() {
         ScheduledExecutorService s;

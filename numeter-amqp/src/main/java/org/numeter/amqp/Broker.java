@@ -87,7 +87,8 @@ final class Broker {
         while (t.getMessage() == null && t.getCause() != null) {
             t = t.getCause();
         }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
+        String type = t.getClass().getSimpleName();
+        return t.getMessage() == null ? type : type + ": " + t.getMessage();
     }
 
     static String redact(URI uri) {

@@ -144,7 +144,8 @@ class AmqpLinkIT {
         AmqpPublisher wrongPassword = publisher(URI.create("amqp://guest:wrong@127.0.0.1:" + BROKER.getPort() + "/"),
                 2, 500);
 
-        assertThatThrownBy(closedPort::publishNow).isInstanceOf(IOException.class).hasMessageContaining("cannot connect");
+        assertThatThrownBy(closedPort::publishNow).isInstanceOf(IOException.class)
+                .hasMessageContaining("cannot connect");
         assertThatThrownBy(wrongPassword::publishNow).isInstanceOf(IOException.class);
         assertThat(spool.stats().records()).isEqualTo(20);
         assertThat(closedPort.failures()).isEqualTo(1);
@@ -214,7 +215,7 @@ class AmqpLinkIT {
 
         // the consumer sees its subscription cancelled and declares its queue again
         deleteQueue(0);
-        await().atMost(WAIT).until(() -> queueExists(0));
+        await().atMost(WAIT).until(() -> consumersOf(0) == 1); // declared, bound, then consumed: in that order
         sent.addAll(fill(2, 2, 2));
         assertThat(publisher.publishNow()).isEqualTo(4);
         await().atMost(WAIT).until(() -> consumer.stored() == 8);
@@ -336,14 +337,14 @@ class AmqpLinkIT {
         }
     }
 
-    private boolean queueExists(int shard) throws Exception {
+    private int consumersOf(int shard) throws Exception {
         Channel ch = admin.createChannel();
         try {
-            ch.queueDeclarePassive(Shards.queueName(exchange, shard));
+            int consumers = ch.queueDeclarePassive(Shards.queueName(exchange, shard)).getConsumerCount();
             ch.close();
-            return true;
+            return consumers;
         } catch (IOException e) {
-            return false; // NOT_FOUND closed the channel
+            return 0; // NOT_FOUND, which closed the channel
         }
     }
 
