@@ -11,7 +11,6 @@ import io.javalin.http.HttpStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.numeter.codec.Json;
@@ -36,17 +35,13 @@ public final class PullRoutes {
     private static final JsonFactory FACTORY = Json.mapper().getFactory();
 
     private final Spool spool;
-    private final byte[] expectedAuthorization;
+    private final BearerToken token;
     private final AtomicLong served = new AtomicLong();
-    private final AtomicLong unauthorized = new AtomicLong();
 
     /** @param token the bearer token requests must carry, or null to serve without one */
     public PullRoutes(Spool spool, String token) {
         this.spool = spool;
-        if (token != null && token.isBlank()) {
-            throw new IllegalArgumentException("pull link token is blank: give a token or none");
-        }
-        this.expectedAuthorization = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        this.token = BearerToken.of(token, "pull link");
     }
 
     /** Adds the three routes to {@code app}. Errors are mapped by {@link HttpErrors}, installed by the caller. */
@@ -58,23 +53,9 @@ public final class PullRoutes {
 
     private Handler guarded(Handler handler) {
         return ctx -> {
-            if (!authorized(ctx.header("Authorization"))) {
-                unauthorized.incrementAndGet();
-                ctx.status(HttpStatus.UNAUTHORIZED).header("WWW-Authenticate", "Bearer")
-                        .contentType("text/plain; charset=utf-8").result("missing or wrong bearer token");
-                return;
-            }
+            token.handle(ctx);
             handler.handle(ctx);
         };
-    }
-
-    private boolean authorized(String header) {
-        if (expectedAuthorization == null) {
-            return true;
-        }
-        // Constant time, so the answer's timing does not tell how much of a guess was right.
-        byte[] given = header == null ? new byte[0] : header.getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(expectedAuthorization, given);
     }
 
     private void records(Context ctx) throws IOException {
@@ -155,11 +136,11 @@ public final class PullRoutes {
 
     /** Requests refused for a missing or wrong token. */
     public long unauthorized() {
-        return unauthorized.get();
+        return token.refused();
     }
 
     @Override
     public String toString() {
-        return "PullRoutes{" + spool + ", token=" + (expectedAuthorization == null ? "none" : "set") + "}";
+        return "PullRoutes{" + spool + ", token=" + (token.required() ? "set" : "none") + "}";
     }
 }

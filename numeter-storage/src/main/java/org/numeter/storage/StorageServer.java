@@ -19,6 +19,8 @@ import org.numeter.codec.BatchCodec;
 import org.numeter.codec.Json;
 import org.numeter.component.CheckResult;
 import org.numeter.component.Component;
+import org.numeter.link.BearerToken;
+import org.numeter.link.HttpErrors;
 import org.numeter.model.Plugin;
 import org.numeter.store.Consolidation;
 import org.numeter.store.HostSummary;
@@ -26,7 +28,6 @@ import org.numeter.store.PluginSummary;
 import org.numeter.store.Series;
 import org.numeter.store.SeriesQuery;
 import org.numeter.store.Store;
-import org.numeter.storage.internal.ApiErrors;
 import org.numeter.storage.internal.Params;
 
 /**
@@ -45,11 +46,11 @@ public final class StorageServer implements Component {
     private final Store store;
     private final String bind;
     private final int port;
-    private final String token;
+    private final BearerToken auth;
     private final Clock clock;
     private final Supplier<Map<String, Object>> status;
     private final Supplier<CheckResult> health;
-    private final ApiErrors errors = new ApiErrors();
+    private final HttpErrors errors = new HttpErrors("storage API");
     private final GraphRenderer graphs;
     private Javalin app;
 
@@ -57,7 +58,7 @@ public final class StorageServer implements Component {
         this.store = Objects.requireNonNull(b.store, "store");
         this.bind = b.bind;
         this.port = b.port;
-        this.token = b.token;
+        this.auth = BearerToken.of(b.token, "storage API");
         this.clock = b.clock;
         this.status = b.status;
         this.health = b.health;
@@ -138,7 +139,7 @@ public final class StorageServer implements Component {
             config.showJavalinBanner = false;
             config.startupWatcherEnabled = false;
         });
-        errors.register(j);
+        errors.install(j);
         // the time spent in the server, for clients and benchmarks that want it without the network's share
         j.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
         j.after(ctx -> {
@@ -148,7 +149,7 @@ public final class StorageServer implements Component {
                         (System.nanoTime() - t0) / 1e6));
             }
         });
-        j.before(PREFIX + "/*", this::authorize);
+        j.before(PREFIX + "/*", auth);
         j.get(PREFIX + "/hosts", ctx -> json(ctx, store.hosts()));
         j.get(PREFIX + "/hosts/{host}", ctx -> json(ctx, host(ctx)));
         j.get(PREFIX + "/hosts/{host}/plugins", ctx -> {
@@ -176,20 +177,6 @@ public final class StorageServer implements Component {
             throw new IllegalStateException("the storage API is not started");
         }
         return app.port();
-    }
-
-    private void authorize(Context ctx) {
-        if (token == null) {
-            return;
-        }
-        String header = ctx.header("Authorization");
-        String given = header != null && header.startsWith("Bearer ") ? header.substring(7).trim() : null;
-        if (given == null) {
-            throw new ApiErrors.Unauthorized("a bearer token is required");
-        }
-        if (!MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
-            throw new ApiErrors.Unauthorized("the bearer token is wrong");
-        }
     }
 
     private HostSummary host(Context ctx) throws IOException {
@@ -285,7 +272,7 @@ public final class StorageServer implements Component {
         out.put("hosts", hosts.size());
         out.put("plugins", plugins);
         out.put("series", series);
-        out.put("errors", errors.internalErrors());
+        out.put("errors", errors.serverErrors());
         out.putAll(status.get());
         return out;
     }
@@ -313,6 +300,6 @@ public final class StorageServer implements Component {
 
     @Override
     public String toString() {
-        return "StorageServer{" + bind + ":" + port + (token == null ? "" : ", token set") + "}";
+        return "StorageServer{" + bind + ":" + port + (auth.required() ? ", token set" : "") + "}";
     }
 }

@@ -201,11 +201,11 @@ class StorageServerIT {
 
         var none = get("/api/v1/hosts");
         assertThat(none.statusCode()).isEqualTo(401);
-        assertThat(none.body()).isEqualTo("a bearer token is required");
+        assertThat(none.body()).isEqualTo("missing or wrong bearer token");
         assertThat(none.headers().firstValue("WWW-Authenticate")).contains("Bearer");
         var wrong = get("/api/v1/hosts", "guess");
         assertThat(wrong.statusCode()).isEqualTo(401);
-        assertThat(wrong.body()).isEqualTo("the bearer token is wrong");
+        assertThat(wrong.body()).isEqualTo("missing or wrong bearer token");
         assertThat(get("/api/v1/hosts", "s3cret").statusCode()).isEqualTo(200);
         assertThat(get("/api/v1/status", "s3cret").statusCode()).isEqualTo(200);
         assertThat(server.toString()).doesNotContain("s3cret");
