@@ -19,6 +19,7 @@ async function start() {
   const user = App.session.user;
   const nav = document.getElementById('nav');
   nav.appendChild(el('a', {href: '/', text: 'Hosts'}));
+  nav.appendChild(el('a', {href: '/dashboards', text: 'Dashboards', 'data-testid': 'nav-dashboards'}));
   if (user.superuser) nav.appendChild(el('a', {href: '/admin', text: 'Admin', 'data-testid': 'nav-admin'}));
   nav.appendChild(el('a', {href: '/account', text: 'Account'}));
   nav.appendChild(el('a', {href: '#', text: 'Log out', 'data-testid': 'logout', onclick: async e => {
@@ -38,6 +39,8 @@ async function start() {
   if (path.startsWith('/hosts/')) await hostPage(decodeURIComponent(path.substring('/hosts/'.length)));
   else if (path === '/admin') await adminPage();
   else if (path === '/account') await accountPage();
+  else if (path === '/dashboards') await dashboardsPage();
+  else if (path.startsWith('/dashboards/')) await dashboardPage(Number(path.substring('/dashboards/'.length)));
   else await overviewPage();
 }
 
@@ -64,6 +67,16 @@ async function renderTree(query) {
   if (!answer.groups.length && !answer.unassigned.length) {
     tree.appendChild(el('p', {className: 'muted', text: query ? 'No host matches.' : 'No host to show yet.'}));
   }
+}
+
+// The tree's fourth level: under the open host, its categories and their plugins, linking to the graphs.
+function treeCategories(host) {
+  const link = document.querySelector('[data-testid="tree-host-' + CSS.escape(host.id) + '"]');
+  if (!link || !host.categories.length) return;
+  link.parentNode.appendChild(el('ul', {className: 'tree-plugins'}, host.categories.map(c => el('li', {},
+    el('span', {className: 'tree-category', text: c.name}),
+    el('ul', {}, c.plugins.map(p => el('li', {}, el('a', {href: '#plugin-' + p.name, text: p.title,
+      title: p.name, 'data-testid': 'tree-plugin-' + p.name}))))))));
 }
 
 // ---- overview ----
@@ -99,7 +112,10 @@ async function hostPage(id) {
     main.appendChild(el('p', {className: 'error', text: e.message}));
     return;
   }
-  App.range = relativeRange('day');
+  // ?range=hour (or day, week, month, year) opens the page on that range; a day otherwise, as munin does.
+  const asked = new URLSearchParams(location.search).get('range');
+  App.range = relativeRange(Object.prototype.hasOwnProperty.call(Ranges, asked) ? asked : 'day');
+  treeCategories(host);
   main.appendChild(el('div', {className: 'page-head'},
     el('h1', {text: host.id}),
     el('span', {className: 'groups'}, host.groups.map(g => el('span', {className: 'badge', text: g})))));
@@ -109,6 +125,9 @@ async function hostPage(id) {
     return;
   }
   main.appendChild(rangeToolbar());
+  App.eventsHost = host.id;
+  App.eventsPanel = el('div', {className: 'events', 'data-testid': 'events'});
+  main.appendChild(eventsSection(host.id));
   const index = el('nav', {className: 'categories'});
   main.appendChild(index);
   const work = [];
@@ -119,13 +138,178 @@ async function hostPage(id) {
       el('h2', {text: category.name}), grid));
     for (const plugin of category.plugins) {
       const graph = new NumeterGraph(host.id, plugin.name, plugin.title);
+      graph.events = () => App.events;
       grid.appendChild(graph.card);
       App.graphs.push(graph);
       work.push(graph);
     }
   }
+  await loadEvents();
   await runLimited(work.map(g => () => g.load(App.range)), 4);
   document.body.dataset.graphsLoaded = String(App.graphs.length);
+}
+
+// ---- events ----
+
+App.events = [];
+
+async function loadEvents() {
+  if (!App.eventsHost) return;
+  App.events = await Api.get('/api/events?host=' + encodeURIComponent(App.eventsHost) + '&from=' + App.range.from
+    + '&to=' + App.range.to);
+  const panel = clear(App.eventsPanel);
+  if (!App.events.length) panel.appendChild(el('p', {className: 'muted', text: 'No event in this range.'}));
+  for (const e of App.events) {
+    panel.appendChild(el('div', {className: 'event', 'data-testid': 'event-' + e.id},
+      el('span', {className: 'when', text: new Date(e.at * 1000).toLocaleString()}),
+      el('strong', {text: e.title}),
+      e.comment ? el('span', {className: 'comment', text: e.comment}) : null,
+      e.deletable ? el('button', {type: 'button', className: 'button small danger', text: 'Delete', onclick: async () => {
+        await Api.del('/api/events/' + e.id);
+        await loadEvents();
+        App.graphs.forEach(g => g.annotate && g.dygraph && (g.annotate(), g.dygraph.updateOptions({})));
+      }}) : null));
+  }
+}
+
+function eventsSection(hostId) {
+  const when = el('input', {type: 'datetime-local', 'aria-label': 'event time', 'data-testid': 'event-when'});
+  const title = el('input', {placeholder: 'what happened', maxlength: 100, 'data-testid': 'event-title'});
+  const comment = el('input', {placeholder: 'comment (optional)', maxlength: 2000, 'data-testid': 'event-comment'});
+  const message = el('span', {className: 'error'});
+  const form = el('form', {className: 'inline-form', onsubmit: async e => {
+    e.preventDefault();
+    message.textContent = '';
+    const at = when.value ? Math.floor(new Date(when.value).getTime() / 1000) : now();
+    try {
+      await Api.post('/api/events', {at, title: title.value, comment: comment.value, hosts: [hostId]});
+      title.value = comment.value = '';
+      await loadEvents();
+      App.graphs.forEach(g => { if (g.dygraph) { g.annotate(); g.dygraph.updateOptions({}); } });
+    } catch (err) { message.textContent = err.message; }
+  }}, when, title, comment, el('button', {type: 'submit', className: 'button', text: 'Add event',
+    'data-testid': 'add-event'}), message);
+  return el('details', {className: 'events-box'}, el('summary', {text: 'Events'}), App.eventsPanel, form);
+}
+
+// ---- dashboards ----
+
+async function dashboardsPage() {
+  const main = clear(document.getElementById('main'));
+  const [boards, groups] = await Promise.all([Api.get('/api/dashboards'), Api.get('/api/groups')]);
+  main.appendChild(el('h1', {text: 'Dashboards'}));
+  const message = el('p', {className: 'message error', role: 'status', 'data-testid': 'dashboards-message'});
+  main.appendChild(message);
+  main.appendChild(boards.length ? el('ul', {className: 'plain boards'}, boards.map(b => el('li', {},
+    el('a', {href: '/dashboards/' + b.id, text: b.name, 'data-testid': 'dashboard-link'}),
+    el('span', {className: 'muted', text: ' by ' + b.owner}))))
+    : el('p', {className: 'muted', text: 'No dashboard yet.'}));
+  const name = el('input', {placeholder: 'dashboard name', maxlength: 100, 'data-testid': 'new-dashboard'});
+  main.appendChild(el('section', {className: 'admin'}, el('h2', {text: 'New dashboard'}),
+    el('form', {className: 'inline-form', onsubmit: async e => {
+      e.preventDefault();
+      try {
+        const made = await Api.post('/api/dashboards', {name: name.value});
+        window.location.assign('/dashboards/' + made.id);
+      } catch (err) { message.textContent = err.message; }
+    }}, name, el('button', {type: 'submit', className: 'button', text: 'Create'}))));
+  const skName = el('input', {placeholder: 'dashboard name', maxlength: 100, 'data-testid': 'skeleton-name'});
+  const skHosts = el('input', {placeholder: 'hosts, e.g. web*', value: '*', maxlength: 200, 'data-testid': 'skeleton-hosts'});
+  const skPlugin = el('input', {placeholder: 'plugin, e.g. load', maxlength: 200, 'data-testid': 'skeleton-plugin'});
+  const skField = el('input', {placeholder: 'field, e.g. *', value: '*', maxlength: 200, 'data-testid': 'skeleton-field'});
+  const share = groupChecks(groups, [], 'skeleton-share');
+  main.appendChild(el('section', {className: 'admin'}, el('h2', {text: 'New dashboard from a skeleton'}),
+    el('p', {className: 'muted', text: 'One view per host you may see whose plugin and field match the patterns'
+      + ' (* and ? work).'}),
+    el('form', {className: 'inline-form', onsubmit: async e => {
+      e.preventDefault();
+      try {
+        const made = await Api.post('/api/skeletons', {name: skName.value, hosts: skHosts.value,
+          plugin: skPlugin.value, field: skField.value, shareGroupIds: checkedIds(share)});
+        window.location.assign('/dashboards/' + made.id);
+      } catch (err) { message.textContent = err.message; }
+    }}, skName, skHosts, skPlugin, skField, el('span', {className: 'muted', text: 'share with'}), share,
+    el('button', {type: 'submit', className: 'button', text: 'Create from skeleton', 'data-testid': 'apply-skeleton'}))));
+}
+
+async function dashboardPage(id) {
+  const main = clear(document.getElementById('main'));
+  let board;
+  try {
+    board = await Api.get('/api/dashboards/' + id);
+  } catch (e) {
+    main.appendChild(el('h1', {text: 'Dashboard not found'}));
+    return;
+  }
+  App.range = relativeRange('day');
+  App.eventsHost = null;
+  main.appendChild(el('div', {className: 'page-head'}, el('h1', {text: board.name}),
+    el('span', {className: 'muted', text: 'by ' + board.owner})));
+  main.appendChild(rangeToolbar());
+  const message = el('p', {className: 'message error', role: 'status'});
+  main.appendChild(message);
+  const grid = el('div', {className: 'grid'});
+  main.appendChild(grid);
+  const viewIds = board.views.map(v => v.id);
+  const save = async changes => {
+    const body = Object.assign({name: board.name, viewIds, shareUsers: board.shareUsers,
+      shareGroupIds: board.shareGroupIds}, changes);
+    await Api.put('/api/dashboards/' + id, body);
+    window.location.reload();
+  };
+  for (const view of board.views) {
+    const graph = NumeterGraph.ofView(view);
+    if (board.editable) {
+      graph.actions.appendChild(el('button', {type: 'button', className: 'button', text: 'Remove',
+        onclick: () => save({viewIds: viewIds.filter(v => v !== view.id)}).catch(e => { message.textContent = e.message; })}));
+    }
+    grid.appendChild(graph.card);
+    App.graphs.push(graph);
+  }
+  if (!board.views.length) main.appendChild(el('p', {className: 'muted', text: 'This dashboard has no view yet.'}));
+  if (board.editable) main.appendChild(await dashboardEditor(board, save, message));
+  await runLimited(App.graphs.map(g => () => g.load(App.range)), 4);
+  document.body.dataset.graphsLoaded = String(App.graphs.length);
+}
+
+async function dashboardEditor(board, save, message) {
+  const groups = await Api.get('/api/groups');
+  const name = el('input', {placeholder: 'view name', maxlength: 100});
+  const sources = el('textarea', {rows: 3, cols: 50, placeholder: 'one source a line: host plugin field'});
+  const warning = el('input', {type: 'number', step: 'any', placeholder: 'warning'});
+  const critical = el('input', {type: 'number', step: 'any', placeholder: 'critical'});
+  const users = el('input', {placeholder: 'share with users (comma-separated)', maxlength: 2000,
+    value: (board.shareUsers || []).join(', ')});
+  const share = groupChecks(groups, board.shareGroupIds || [], 'board-share');
+  const fail = e => { message.textContent = e.message; };
+  return el('section', {className: 'admin'},
+    el('h2', {text: 'Add a view'}),
+    el('form', {className: 'inline-form', onsubmit: async e => {
+      e.preventDefault();
+      try {
+        const list = sources.value.split('\n').map(l => l.trim()).filter(l => l).map(l => {
+          const [host, plugin, field] = l.split(/\s+/);
+          return {host, plugin, field};
+        });
+        const view = await Api.post('/api/views', {name: name.value, sources: list,
+          warning: warning.value === '' ? null : Number(warning.value),
+          critical: critical.value === '' ? null : Number(critical.value)});
+        await save({viewIds: board.views.map(v => v.id).concat([view.id])});
+      } catch (err) { fail(err); }
+    }}, name, sources, warning, critical, el('button', {type: 'submit', className: 'button', text: 'Add view'})),
+    el('h2', {text: 'Sharing'}),
+    el('form', {className: 'inline-form', onsubmit: e => {
+      e.preventDefault();
+      save({shareUsers: users.value.split(',').map(u => u.trim()).filter(u => u), shareGroupIds: checkedIds(share)})
+        .catch(fail);
+    }}, users, share, el('button', {type: 'submit', className: 'button', text: 'Save sharing'})),
+    el('button', {type: 'button', className: 'button danger', text: 'Delete dashboard', onclick: async () => {
+      if (!confirm('Delete dashboard ' + board.name + '?')) return;
+      try {
+        await Api.del('/api/dashboards/' + board.id);
+        window.location.assign('/dashboards');
+      } catch (err) { fail(err); }
+    }}));
 }
 
 async function runLimited(tasks, limit) {
@@ -140,7 +324,8 @@ async function runLimited(tasks, limit) {
 }
 
 function rangeToolbar() {
-  const buttons = Object.keys(Ranges).map(name => el('button', {type: 'button', className: 'button range',
+  const buttons = Object.keys(Ranges).map(name => el('button', {type: 'button',
+    className: App.range && App.range.name === name ? 'button range active' : 'button range',
     text: name, 'data-range': name, onclick: () => setRange(relativeRange(name))}));
   const fromInput = el('input', {type: 'datetime-local', 'aria-label': 'from', 'data-testid': 'range-from'});
   const toInput = el('input', {type: 'datetime-local', 'aria-label': 'to', 'data-testid': 'range-to'});
@@ -156,8 +341,9 @@ function rangeToolbar() {
     toInput, apply, el('label', {className: 'auto'}, auto, ' auto refresh'));
 }
 
-function setRange(range) {
+async function setRange(range) {
   App.range = range;
+  await loadEvents();
   for (const b of document.querySelectorAll('button.range')) {
     b.classList.toggle('active', b.dataset.range === range.name);
   }
@@ -171,7 +357,7 @@ function scheduleRefresh(on) {
   App.timer = setInterval(() => {
     if (!App.range || !App.range.relative) return;
     App.range = relativeRange(App.range.name);
-    runLimited(App.graphs.filter(g => !g.zoomWindow).map(g => () => g.refresh(App.range)), 2);
+    loadEvents().then(() => runLimited(App.graphs.filter(g => !g.zoomWindow).map(g => () => g.refresh(App.range)), 2));
   }, 60000);
 }
 
@@ -189,6 +375,7 @@ async function adminPage() {
       await action();
       message.textContent = done;
       await adminSections(main, message, report);
+      await renderTree(document.getElementById('search').value);
     } catch (e) {
       message.textContent = e.message;
       message.classList.add('error');
@@ -204,12 +391,21 @@ async function adminSections(main, message, report) {
   main.appendChild(usersSection(users, groups, report));
   main.appendChild(groupsSection(groups, report));
   main.appendChild(hostsSection(hosts, groups, report));
+  const url = el('input', {placeholder: 'http://storage2:4952/', maxlength: 2000, size: 40,
+    'data-testid': 'new-storage'});
   main.appendChild(el('section', {className: 'admin'}, el('h2', {text: 'Storages'}),
     el('table', {className: 'table'}, el('thead', {}, el('tr', {}, el('th', {text: 'Address'}),
-      el('th', {text: 'State'}), el('th', {text: 'Hosts'}))),
+      el('th', {text: 'State'}), el('th', {text: 'Hosts'}), el('th', {text: ''}))),
     el('tbody', {}, storages.map(s => el('tr', {}, el('td', {text: s.uri}),
       el('td', {className: s.up ? 'ok' : 'error', text: s.up ? 'up' : 'down: ' + (s.error || '')}),
-      el('td', {text: String(s.hosts)})))))));
+      el('td', {text: String(s.hosts)}),
+      el('td', {}, s.id === null ? el('span', {className: 'muted', text: 'from the configuration'})
+        : el('button', {type: 'button', className: 'button small danger', text: 'Remove',
+          onclick: () => report(() => Api.del('/api/storages/' + s.id), 'Storage removed.')})))))),
+    el('form', {className: 'inline-form', onsubmit: e => {
+      e.preventDefault();
+      report(() => Api.post('/api/storages', {url: url.value}), 'Storage ' + url.value + ' added.');
+    }}, url, el('button', {type: 'submit', className: 'button', text: 'Add storage'}))));
 }
 
 function groupChecks(groups, selected, prefix) {
@@ -248,6 +444,9 @@ function usersSection(users, groups, report) {
           el('td', {text: u.active ? 'active' : 'inactive'}),
           el('td', {}, el('button', {type: 'button', className: 'button small', text: u.active ? 'Deactivate' : 'Activate',
             onclick: () => report(() => Api.put('/api/users/' + u.id, {active: !u.active}), 'Saved.')}),
+          el('button', {type: 'button', className: 'button small',
+            text: u.superuser ? 'Remove superuser' : 'Make superuser',
+            onclick: () => report(() => Api.put('/api/users/' + u.id, {superuser: !u.superuser}), 'Saved.')}),
           el('button', {type: 'button', className: 'button small danger', text: 'Delete',
             onclick: () => confirm('Delete user ' + u.username + '?')
               && report(() => Api.del('/api/users/' + u.id), 'User deleted.')})));

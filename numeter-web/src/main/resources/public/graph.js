@@ -2,49 +2,57 @@
 // from /api/hosts/{host}/plugins/{plugin}/data at as many points as the graph is wide.
 'use strict';
 
-const Ranges = {day: 86400, week: 7 * 86400, month: 31 * 86400, year: 366 * 86400};
+const Ranges = {hour: 3600, day: 86400, week: 7 * 86400, month: 31 * 86400, year: 366 * 86400};
 
 // Every graph on the page by "host/plugin", so that tests (and curious operators) can read dygraphs' own state.
 window.numeterGraphs = {};
 
 class NumeterGraph {
-  constructor(host, plugin, title) {
+  // A plugin's graph: new NumeterGraph(host, plugin, title). A view's: NumeterGraph.ofView(view).
+  constructor(host, plugin, title, source) {
     this.host = host;
     this.plugin = plugin;
     this.key = host + '/' + plugin;
+    const base = '/api/hosts/' + encodeURIComponent(host) + '/plugins/' + encodeURIComponent(plugin);
+    this.source = source || {specUrl: base, dataUrl: base + '/data', pngUrl: base + '/graph.png', testId: plugin,
+      filename: host + '_' + plugin + '.png', caption: host};
+    this.events = () => [];
     this.loads = 0;
     this.zoomWindow = null;
     this.dygraph = null;
-    this.graphDiv = el('div', {className: 'graph', 'data-testid': 'graph-' + plugin});
+    this.graphDiv = el('div', {className: 'graph', 'data-testid': 'graph-' + this.source.testId});
     this.legendDiv = el('div', {className: 'legend'});
     this.toggles = el('div', {className: 'toggles'});
     this.status = el('div', {className: 'graph-status', text: 'loading…'});
     this.titleNode = el('h3', {text: title || plugin});
-    this.pngLink = el('a', {className: 'button', text: 'PNG URL', target: '_blank', rel: 'noopener',
-      title: 'A stable address of this graph as a PNG rendered by the server'});
-    this.card = el('section', {className: 'card', id: 'plugin-' + plugin, 'data-plugin': plugin},
-      el('div', {className: 'card-head'}, this.titleNode,
-        el('span', {className: 'actions'},
-          el('button', {type: 'button', className: 'button', text: 'PNG', 'data-testid': 'png-' + plugin,
-            title: 'Download this graph as you see it', onclick: () => this.downloadPng()}),
-          this.pngLink)),
+    this.pngLink = this.source.pngUrl ? el('a', {className: 'button', text: 'PNG URL', target: '_blank',
+      rel: 'noopener', title: 'A stable address of this graph as a PNG rendered by the server'}) : null;
+    this.actions = el('span', {className: 'actions'},
+      el('button', {type: 'button', className: 'button', text: 'PNG', 'data-testid': 'png-' + this.source.testId,
+        title: 'Download this graph as you see it', onclick: () => this.downloadPng()}),
+      this.pngLink);
+    this.card = el('section', {className: 'card', id: 'plugin-' + this.source.testId, 'data-plugin': plugin},
+      el('div', {className: 'card-head'}, this.titleNode, this.actions),
       this.status, this.graphDiv, this.legendDiv, this.toggles);
     window.numeterGraphs[this.key] = this;
   }
 
-  base() {
-    return '/api/hosts/' + encodeURIComponent(this.host) + '/plugins/' + encodeURIComponent(this.plugin);
+  static ofView(view) {
+    const source = {spec: view.graph, dataUrl: '/api/views/' + view.id + '/data', testId: 'view-' + view.id,
+      filename: 'view_' + view.id + '.png', caption: 'view'};
+    const graph = new NumeterGraph('view', String(view.id), view.name, source);
+    graph.connect = true;
+    return graph;
   }
 
   points() {
-    return Math.max(100, Math.min(5000, Math.round(this.graphDiv.clientWidth || 600)));
+    return Math.max(100, Math.min(5000, Math.round((this.graphDiv.clientWidth || 600) * (this.widen || 1))));
   }
 
   async load(range) {
     this.range = range;
     try {
-      const answer = await Api.get(this.base());
-      this.spec = answer.graph;
+      this.spec = this.source.spec || (await Api.get(this.source.specUrl)).graph;
       this.titleNode.textContent = this.spec.title;
       await this.fetchAndDraw(range.from, range.to, null);
     } catch (e) {
@@ -56,11 +64,13 @@ class NumeterGraph {
   async fetchAndDraw(from, to, dateWindow) {
     const width = this.graphDiv.clientWidth || 600;
     const height = this.graphDiv.clientHeight || 220;
-    this.pngLink.setAttribute('href', this.base() + '/graph.png?from=' + from + '&to=' + to
-      + '&width=' + Math.round(width) + '&height=' + Math.round(height));
-    const data = await Api.get(this.base() + '/data?from=' + from + '&to=' + to + '&points=' + this.points());
+    if (this.pngLink) {
+      this.pngLink.setAttribute('href', this.source.pngUrl + '?from=' + from + '&to=' + to
+        + '&width=' + Math.round(width) + '&height=' + Math.round(height));
+    }
+    const data = await Api.get(this.source.dataUrl + '?from=' + from + '&to=' + to + '&points=' + this.points());
     const rows = data.points.map(r => [new Date(r[0] * 1000)].concat(r.slice(1)));
-    this.lastFetch = {from, to, points: this.points(), rows: rows.length};
+    this.lastFetch = {from, to, points: this.points(), rows: rows.length, step: data.step};
     if (rows.length === 0) {
       this.status.textContent = 'no data in this range';
       if (this.dygraph) this.dygraph.updateOptions({file: [[new Date(from * 1000)].concat(this.spec.series.map(() => null))]});
@@ -74,7 +84,29 @@ class NumeterGraph {
     } else {
       this.dygraph.updateOptions({file: rows, dateWindow: dateWindow});
     }
+    this.annotate();
     this.loads++;
+  }
+
+  // Events of the graph's hosts: a dashed line each, and a marker whose tooltip is the title.
+  annotate() {
+    if (!this.dygraph || !this.spec.series.length) return;
+    const series = this.spec.series[0].label;
+    const rows = this.dygraph.numRows();
+    const first = rows ? this.dygraph.getValue(0, 0) : 0;
+    const last = rows ? this.dygraph.getValue(rows - 1, 0) : 0;
+    const marks = [];
+    for (const e of this.events()) {
+      const x = e.at * 1000;
+      if (x < first || x > last) continue;
+      // dygraphs places an annotation on an existing point: take the nearest row.
+      let best = 0;
+      for (let i = 1; i < rows; i++) {
+        if (Math.abs(this.dygraph.getValue(i, 0) - x) < Math.abs(this.dygraph.getValue(best, 0) - x)) best = i;
+      }
+      marks.push({series, x: this.dygraph.getValue(best, 0), shortText: 'E', text: e.title, cssClass: 'event-mark'});
+    }
+    this.dygraph.setAnnotations(marks);
   }
 
   options() {
@@ -87,6 +119,8 @@ class NumeterGraph {
       series: series,
       stackedGraph: spec.stacked,
       fillAlpha: 0.45,
+      // A lone known point between gaps (a host's first minutes, a poller back from an outage) stays visible.
+      drawGapEdgePoints: true,
       labelsKMG2: spec.base === 1024,
       labelsKMB: spec.base !== 1024,
       logscale: spec.logarithmic,
@@ -97,6 +131,8 @@ class NumeterGraph {
       axes: {y: {axisLabelWidth: 56}},
       underlayCallback: (ctx, area, g) => this.drawLines(ctx, area, g),
       zoomCallback: (minX, maxX) => this.zoomed(minX, maxX),
+      connectSeparatedPoints: !!this.connect,
+      drawCallback: (g, initial) => { if (!initial) this.panned(); },
     };
     if (spec.vlabel) options.ylabel = esc(spec.vlabel);
     if (spec.lower !== null || spec.upper !== null) options.valueRange = [spec.lower, spec.upper];
@@ -104,6 +140,18 @@ class NumeterGraph {
   }
 
   drawLines(ctx, area, g) {
+    for (const e of this.events()) {
+      const x = g.toDomXCoord(e.at * 1000);
+      if (!isFinite(x) || x < area.x || x > area.x + area.w) continue;
+      ctx.save();
+      ctx.strokeStyle = '#7b3fbf';
+      ctx.setLineDash([2, 3]);
+      ctx.beginPath();
+      ctx.moveTo(x, area.y);
+      ctx.lineTo(x, area.y + area.h);
+      ctx.stroke();
+      ctx.restore();
+    }
     for (const line of this.spec.lines) {
       const y = g.toDomYCoord(line.value);
       if (!isFinite(y) || y < area.y || y > area.y + area.h) continue;
@@ -129,18 +177,40 @@ class NumeterGraph {
     });
   }
 
-  // Zooming asks the storage again for the zoomed window, so a week zoomed to an hour shows minute points.
+  // Zooming asks the storage again for the zoomed window, so a week zoomed to an hour shows minute points. Half a
+  // window more is fetched on each side, so that a pan (shift-drag) has data to move into; when a pan ends, the
+  // window it reached is fetched the same way.
   async zoomed(minX, maxX) {
     if (!this.dygraph) return;
     if (this.dygraph.isZoomed('x')) {
-      const from = Math.floor(minX / 1000);
-      const to = Math.max(from + 1, Math.ceil(maxX / 1000));
-      this.zoomWindow = {from, to};
-      await this.fetchAndDraw(from, to, [minX, maxX]);
+      await this.fetchWindow(minX, maxX);
     } else {
       this.zoomWindow = null;
       await this.fetchAndDraw(this.range.from, this.range.to, null);
     }
+  }
+
+  async fetchWindow(minX, maxX) {
+    const from = Math.floor(minX / 1000);
+    const to = Math.max(from + 1, Math.ceil(maxX / 1000));
+    const half = Math.ceil((to - from) / 2);
+    this.zoomWindow = {from, to};
+    this.widen = 2;
+    try {
+      await this.fetchAndDraw(Math.max(1, from - half), to + half, [minX, maxX]);
+    } finally {
+      this.widen = 1;
+    }
+  }
+
+  panned() {
+    clearTimeout(this.panTimer);
+    this.panTimer = setTimeout(() => {
+      if (!this.dygraph || !this.zoomWindow || !this.dygraph.isZoomed('x')) return;
+      const [a, b] = this.dygraph.xAxisRange();
+      if (Math.abs(a / 1000 - this.zoomWindow.from) < 2 && Math.abs(b / 1000 - this.zoomWindow.to) < 2) return;
+      this.fetchWindow(a, b);
+    }, 300);
   }
 
   async refresh(range) {
@@ -175,14 +245,14 @@ class NumeterGraph {
     }
     ctx.font = 'bold 12px sans-serif';
     ctx.fillStyle = '#111111';
-    ctx.fillText(this.host + ' — ' + (this.spec ? this.spec.title : this.plugin), 64, 2);
+    ctx.fillText(this.source.caption + ' — ' + (this.spec ? this.spec.title : this.plugin), 64, 2);
     return canvas;
   }
 
   downloadPng() {
     this.exportCanvas().toBlob(blob => {
       const url = URL.createObjectURL(blob);
-      const a = el('a', {href: url, download: this.host + '_' + this.plugin + '.png'});
+      const a = el('a', {href: url, download: this.source.filename});
       document.body.appendChild(a);
       a.click();
       a.remove();

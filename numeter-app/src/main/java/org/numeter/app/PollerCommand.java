@@ -1,5 +1,6 @@
 package org.numeter.app;
 
+import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.numeter.config.Config;
@@ -23,6 +24,14 @@ final class PollerCommand implements Callable<Integer> {
             Spool spool = running.own(Roles.pollerSpool(config, host));
             PullServer endpoint = running.start(Roles.pollerEndpoint(config, spool));
             Poller poller = running.start(Roles.poller(config, host, spool));
+            config.find(Settings.POLLER_COLLECTOR).ifPresent(collector -> {
+                URI advertised = URI.create(config.find(Settings.POLLER_ADVERTISE)
+                        .orElse("http://" + host + ":" + endpoint.port()));
+                Registration registration = running.own(new Registration(URI.create(collector),
+                        config.find(Settings.POLLER_COLLECTOR_TOKEN).orElse(null), host, advertised,
+                        config.find(Settings.POLLER_TOKEN).orElse(null)));
+                registration.start();
+            });
             System.out.println("numeter poller: " + poller + ", pull endpoint on "
                     + config.get(Settings.POLLER_BIND) + ":" + endpoint.port());
             running.awaitShutdown();

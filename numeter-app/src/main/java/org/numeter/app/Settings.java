@@ -45,12 +45,21 @@ public final class Settings {
             "Directories of munin-compatible plugin executables for the exec source.");
     public static final ConfigKey<List<String>> POLLER_PROMETHEUS_URLS = ConfigKey.of("poller.prometheus.urls", "",
             LIST, "Prometheus text-format endpoints (e.g. http://127.0.0.1:9100/metrics) for the prometheus source.");
+    public static final ConfigKey<String> POLLER_MUNIN_PREFIX = ConfigKey.of("poller.munin.prefix", null, STRING,
+            "Prefix of the munin and exec sources' plugin names; 'munin_' when the system source also runs (both"
+                    + " would report cpu, load, memory...), none otherwise.");
     public static final ConfigKey<String> POLLER_BIND = ConfigKey.of("poller.bind", "127.0.0.1", STRING,
             "Address the poller's pull endpoint listens on; loopback unless a collector elsewhere must reach it.");
     public static final ConfigKey<Integer> POLLER_PORT = ConfigKey.of("poller.port", "4950", PORT,
             "Port of the poller's pull endpoint (0: any free port).");
     public static final ConfigKey<String> POLLER_TOKEN = ConfigKey.secret("poller.token", null, STRING,
             "Bearer token a collector must present; none required when unset.");
+    public static final ConfigKey<String> POLLER_COLLECTOR = ConfigKey.of("poller.collector", null, STRING,
+            "Collector URL to register with at start (http://collector1:4951); none when unset.");
+    public static final ConfigKey<String> POLLER_COLLECTOR_TOKEN = ConfigKey.secret("poller.collector-token", null,
+            STRING, "Bearer token the poller presents to the collector when it registers.");
+    public static final ConfigKey<String> POLLER_ADVERTISE = ConfigKey.of("poller.advertise", null, STRING,
+            "URL the collector should use to reach this poller; http://<host id>:<port> when unset.");
     public static final ConfigKey<String> POLLER_SPOOL = ConfigKey.of("poller.spool", "file",
             oneOf("file", "redis", "memory"), "Where the poller keeps what it collected until acknowledged.");
     public static final ConfigKey<String> POLLER_SPOOL_REDIS = ConfigKey.of("poller.spool.redis",
@@ -90,6 +99,10 @@ public final class Settings {
     public static final ConfigKey<String> STORAGE_ARCHIVES = ConfigKey.of("storage.archives", "default",
             oneOf("default", "munin", "fine"),
             "Round-robin layout of new files: default (60 s step), munin (300 s), fine (10 s).");
+    public static final ConfigKey<Duration> STORAGE_STEP = ConfigKey.of("storage.step", null,
+            wholeSeconds(), "Step of new files when the poller interval is not the archives' own"
+                    + " step (60, 300 or 10 s); whole seconds. The tiers keep their counts of steps and rows, so they"
+                    + " span proportionally less or more time.");
     public static final ConfigKey<Integer> STORAGE_OPEN_FILES = ConfigKey.of("storage.open-files", "2000",
             integer(16, 100_000), "Round-robin files kept open at once (least recently used are closed).");
     public static final ConfigKey<String> STORAGE_BIND = ConfigKey.of("storage.bind", "127.0.0.1", STRING,
@@ -121,6 +134,17 @@ public final class Settings {
     public static final ConfigKey<String> WEB_ADMIN_PASSWORD = ConfigKey.secret("web.admin-password", null, STRING,
             "Password of the first admin, created at first start; a one-time password is printed when unset.");
 
+    private static ValueParser<Duration> wholeSeconds() {
+        ValueParser<Duration> duration = durationAtLeast(ONE_SECOND);
+        return text -> {
+            Duration d = duration.parse(text);
+            if (d.toMillis() % 1000 != 0) {
+                throw new IllegalArgumentException("must be a whole number of seconds");
+            }
+            return d;
+        };
+    }
+
     private static ValueParser<List<String>> hostGroups() {
         return text -> {
             List<String> pairs = LIST.parse(text);
@@ -136,7 +160,8 @@ public final class Settings {
 
     public static List<ConfigKey<?>> poller() {
         return List.of(DATA_DIR, POLLER_HOST, POLLER_SOURCES, POLLER_INTERVAL, POLLER_TIMEOUT, POLLER_MUNIN_NODES,
-                POLLER_EXEC_DIRS, POLLER_PROMETHEUS_URLS, POLLER_BIND, POLLER_PORT, POLLER_TOKEN, POLLER_SPOOL,
+                POLLER_EXEC_DIRS, POLLER_PROMETHEUS_URLS, POLLER_MUNIN_PREFIX, POLLER_BIND, POLLER_PORT, POLLER_TOKEN, POLLER_COLLECTOR, POLLER_COLLECTOR_TOKEN,
+                POLLER_ADVERTISE, POLLER_SPOOL,
                 POLLER_SPOOL_REDIS, POLLER_SPOOL_MAX);
     }
 
@@ -147,8 +172,8 @@ public final class Settings {
     }
 
     public static List<ConfigKey<?>> storage() {
-        return List.of(DATA_DIR, STORAGE_COLLECTORS, STORAGE_INTERVAL, STORAGE_ARCHIVES, STORAGE_OPEN_FILES,
-                STORAGE_BIND, STORAGE_PORT, STORAGE_TOKEN, STORAGE_COLLECTOR_TOKEN);
+        return List.of(DATA_DIR, STORAGE_COLLECTORS, STORAGE_INTERVAL, STORAGE_ARCHIVES, STORAGE_STEP,
+                STORAGE_OPEN_FILES, STORAGE_BIND, STORAGE_PORT, STORAGE_TOKEN, STORAGE_COLLECTOR_TOKEN);
     }
 
     public static List<ConfigKey<?>> web() {

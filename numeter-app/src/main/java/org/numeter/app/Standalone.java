@@ -42,8 +42,8 @@ final class Standalone implements Component {
                     .store(store)
                     .upstream("collector (in-process)", collectorSpool)
                     .interval(config.get(Settings.STORAGE_INTERVAL))
-                    .bind("127.0.0.1")
-                    .port(0)
+                    .bind(config.get(Settings.STORAGE_BIND))
+                    .port(config.get(Settings.STORAGE_PORT))
                     .build());
             running.start(Collector.builder()
                     .host(host)

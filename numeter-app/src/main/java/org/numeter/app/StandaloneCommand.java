@@ -15,7 +15,8 @@ final class StandaloneCommand implements Callable<Integer> {
             Settings.POLLER_INTERVAL.name(), "10s",
             Settings.COLLECTOR_INTERVAL.name(), "2s",
             Settings.STORAGE_INTERVAL.name(), "2s",
-            Settings.STORAGE_ARCHIVES.name(), "fine");
+            Settings.STORAGE_ARCHIVES.name(), "fine",
+            Settings.STORAGE_PORT.name(), "0");
 
     @Mixin
     ConfigOptions options;

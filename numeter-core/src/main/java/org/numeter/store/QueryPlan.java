@@ -22,9 +22,10 @@ public record QueryPlan(
     public static final int MAX_ROWS = 1_000_000;
 
     public static QueryPlan of(Archives archives, SeriesQuery q, long lastUpdate) {
-        long span = q.to() - q.from();
-        long wanted = q.resolution() > 0 ? q.resolution()
-                : q.maxPoints() > 0 ? Math.max(1, (span + q.maxPoints() - 1) / q.maxPoints()) : 0;
+        // Asked for a number of points, read the finest tier that holds the range and join its points here: a
+        // coarser tier's newest point is only written when its whole step has passed, so a graph read from it
+        // would end up to one coarse step (30 minutes for a month) before the data the finest tier already has.
+        long wanted = q.resolution();
         Archives.Tier tier = archives.choose(q.from(), wanted, lastUpdate);
         long s = archives.tierStep(tier);
         long gridStart = Math.floorDiv(q.from(), s) * s;

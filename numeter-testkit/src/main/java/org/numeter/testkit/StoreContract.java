@@ -246,6 +246,19 @@ public abstract class StoreContract {
     }
 
     @Test
+    void answersMinAndMaxAtThePrimaryResolution() throws Exception {
+        writeSeries("web1", plugin("load", gauge("load")), "load", 1, 5, 3);
+
+        Series min = fetch("web1", "load", T0 + 60, T0 + 180, 60, Consolidation.MIN);
+        Series max = fetch("web1", "load", T0 + 60, T0 + 180, 60, Consolidation.MAX);
+
+        assertThat(min.cf()).isEqualTo(Consolidation.MIN);
+        assertThat(min.step()).isEqualTo(60);
+        assertThat(min.values()[0]).containsExactly(1, 5, 3);
+        assertThat(max.values()[0]).containsExactly(1, 5, 3);
+    }
+
+    @Test
     void joinsPointsToReachACoarserResolution() throws Exception {
         writeSeries("web1", plugin("load", gauge("load")), "load", ramp(120));
 
@@ -263,9 +276,30 @@ public abstract class StoreContract {
         Series s = store.fetch(new SeriesQuery("web1", "load", List.of(), T0, T0 + 7200, 0, 10,
                 Consolidation.AVERAGE));
 
-        assertThat(s.step()).isEqualTo(900);
-        assertThat(s.size()).isEqualTo(9);
-        assertThat(s.value("load", T0 + 900)).isEqualTo(8);
+        // The finest tier holding the range is read and joined 13 minutes to a point: 10 points at most.
+        assertThat(s.step()).isEqualTo(780);
+        assertThat(s.size()).isLessThanOrEqualTo(10);
+        assertThat(s.value("load", T0 + 1080)).isEqualTo(12); // minutes 6..18
+    }
+
+    @Test
+    void aGraphAskedByPointsEndsWithTheNewestData() throws Exception {
+        writeSeries("web1", plugin("load", gauge("load")), "load", 1, 2, 3, 4, 5, 6, 7);
+        long now = T0 + 7 * STEP;
+
+        Series day = store.fetch(new SeriesQuery("web1", "load", List.of(), now - 86400, now, 0, 800,
+                Consolidation.AVERAGE));
+
+        assertThat(day.size()).isLessThanOrEqualTo(800);
+        double newest = Double.NaN;
+        for (int i = 0; i < day.size(); i++) {
+            double v = day.values()[0][i];
+            if (!Double.isNaN(v)) {
+                newest = v;
+            }
+        }
+        // Minute 7 opens the last 2-minute point (minute 8 is not there yet); a 5-minute tier would end at 5.
+        assertThat(newest).isEqualTo(7);
     }
 
     @Test

@@ -21,7 +21,10 @@ import org.numeter.web.internal.AccountApi;
 import org.numeter.web.internal.Access;
 import org.numeter.web.internal.AdminApi;
 import org.numeter.web.internal.Auth;
+import org.numeter.web.internal.DashboardRepository;
 import org.numeter.web.internal.Database;
+import org.numeter.web.internal.EventApi;
+import org.numeter.web.internal.EventRepository;
 import org.numeter.web.internal.ErrorMapping;
 import org.numeter.web.internal.GroupRepository;
 import org.numeter.web.internal.HostApi;
@@ -31,10 +34,14 @@ import org.numeter.web.internal.LoginThrottle;
 import org.numeter.web.internal.Pages;
 import org.numeter.web.internal.Secrets;
 import org.numeter.web.internal.SessionRepository;
+import org.numeter.web.internal.StorageCatalog;
 import org.numeter.web.internal.StorageClient;
+import org.numeter.web.internal.StorageRepository;
 import org.numeter.web.internal.Storages;
 import org.numeter.web.internal.TokenRepository;
 import org.numeter.web.internal.UserRepository;
+import org.numeter.web.internal.ViewApi;
+import org.numeter.web.internal.ViewRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +62,7 @@ public final class WebServer implements Component {
     private Database database;
     private Javalin app;
     private Storages storages;
+    private final List<String> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private WebServer(Builder config) {
         this.config = config;
@@ -81,6 +89,7 @@ public final class WebServer implements Component {
     }
 
     private void wire() {
+        routes.clear();
         Clock clock = config.clock;
         UserRepository users = new UserRepository(database.db());
         GroupRepository groups = new GroupRepository(database.db());
@@ -92,17 +101,27 @@ public final class WebServer implements Component {
 
         HostRegistry registry = new HostRegistry(hosts, groups, config.hostPatterns, clock);
         HttpClient http = HttpClient.newBuilder().connectTimeout(config.storageTimeout).build();
-        List<StorageClient> clients = config.storages.stream()
-                .map(u -> new StorageClient(u, http, config.storageTimeout)).toList();
-        storages = new Storages(clients, config.storageRefresh, clock, registry::seen);
-        Access access = new Access(hosts);
+        storages = new Storages(List.of(), config.storageRefresh, clock, registry::seen);
+        StorageCatalog catalog = new StorageCatalog(config.storages, new StorageRepository(database.db()),
+                u -> new StorageClient(u, http, config.storageTimeout, config.storageToken), storages, clock);
+        catalog.load();
+        ViewRepository views = new ViewRepository(database.db());
+        DashboardRepository dashboards = new DashboardRepository(database.db());
+        EventRepository events = new EventRepository(database.db());
+        Access access = new Access(hosts, dashboards);
         Auth auth = new Auth(users, sessions, tokens, secrets, new LoginThrottle(config.loginAttempts,
-                Duration.ofMinutes(5).toMillis(), clock), clock, config.secureCookies, Duration.ofHours(12));
+                config.loginAttempts * 4, Duration.ofMinutes(5).toMillis(), clock), clock, config.secureCookies, Duration.ofHours(12));
 
         app = Javalin.create(c -> {
             c.showJavalinBanner = false;
             c.startupWatcherEnabled = false;
             c.jsonMapper(new JavalinJackson(Json.mapper(), false));
+            c.events(e -> e.handlerAdded(h -> {
+                String method = h.getHttpMethod().name();
+                if (!method.startsWith("BEFORE") && !method.startsWith("AFTER")) {
+                    routes.add(method + " " + h.getPath());
+                }
+            }));
             c.http.maxRequestSize = 64 * 1024;
             c.staticFiles.add(s -> {
                 s.hostedPath = "/static";
@@ -132,11 +151,15 @@ public final class WebServer implements Component {
             ctx.status(r.ok() ? 200 : 503).json(r);
         });
         new AccountApi(users, tokens, secrets, clock).register(app);
-        new HostApi(access, storages, hosts, clock).register(app);
-        new AdminApi(access, users, groups, hosts, sessions, storages, secrets, clock).register(app);
-        new Pages(auth, access).register(app);
+        HostApi hostApi = new HostApi(access, storages, hosts, clock);
+        hostApi.register(app);
+        new ViewApi(access, views, dashboards, users, groups, hostApi, storages, clock).register(app);
+        new EventApi(access, events, hostApi, clock).register(app);
+        new AdminApi(access, users, groups, hosts, sessions, storages, catalog, secrets, clock).register(app);
+        new Pages(auth, access, dashboards).register(app);
         app.start(config.bind, config.port);
-        LOG.info("web listening on http://{}:{}/ with {} storage(s)", config.bind, app.port(), clients.size());
+        LOG.info("web listening on http://{}:{}/ with {} storage(s)", config.bind, app.port(),
+                storages.clients().size());
     }
 
     private void createFirstAdmin(UserRepository users, Secrets secrets, Clock clock) {
@@ -160,6 +183,11 @@ public final class WebServer implements Component {
             throw new IllegalStateException("web not started");
         }
         return app.port();
+    }
+
+    /** Every HTTP route, as {@code "GET /api/hosts"}: the permission tests walk them all. */
+    List<String> routes() {
+        return List.copyOf(routes);
     }
 
     /** Where a browser reaches it, e.g. {@code http://127.0.0.1:8080/}. */
@@ -205,6 +233,7 @@ public final class WebServer implements Component {
         private String dbPassword = "";
         private List<URI> storages = List.of();
         private String adminPassword;
+        private String storageToken;
         private final Map<String, String> hostPatterns = new LinkedHashMap<>();
         private int passwordCost = 12;
         private int loginAttempts = 5;
@@ -251,6 +280,12 @@ public final class WebServer implements Component {
             return this;
         }
 
+        /** The bearer token the storages require, or null when they require none. */
+        public Builder storageToken(String token) {
+            this.storageToken = token == null || token.isEmpty() ? null : token;
+            return this;
+        }
+
         /** The first admin's password, used only when the database has no user; null prints a random one. */
         public Builder adminPassword(String adminPassword) {
             this.adminPassword = adminPassword;
@@ -272,7 +307,7 @@ public final class WebServer implements Component {
             return this;
         }
 
-        /** Failed logins allowed per username or address within 5 minutes; default 5. */
+        /** Failed logins allowed per username within 5 minutes (four times as many per address); default 5. */
         public Builder loginAttempts(int attempts) {
             if (attempts < 1) {
                 throw new IllegalArgumentException("login attempts " + attempts + " must be at least 1");

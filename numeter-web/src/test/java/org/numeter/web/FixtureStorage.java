@@ -30,10 +30,17 @@ final class FixtureStorage implements AutoCloseable {
     private final long lastUpdate;
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private Javalin app;
+    private String token;
 
     FixtureStorage(Map<String, List<Plugin>> hosts, long lastUpdate) {
         this.hosts = new LinkedHashMap<>(hosts);
         this.lastUpdate = lastUpdate;
+    }
+
+    /** Answers 401 to a request without {@code Authorization: Bearer <token>}. */
+    FixtureStorage requireToken(String token) {
+        this.token = token;
+        return this;
     }
 
     FixtureStorage start() {
@@ -42,7 +49,12 @@ final class FixtureStorage implements AutoCloseable {
             c.startupWatcherEnabled = false;
             c.jsonMapper(new JavalinJackson(Json.mapper(), false));
         });
-        app.before(ctx -> requests.add(ctx.path()));
+        app.before(ctx -> {
+            requests.add(ctx.path());
+            if (token != null && !("Bearer " + token).equals(ctx.header("Authorization"))) {
+                throw new io.javalin.http.UnauthorizedResponse("token");
+            }
+        });
         app.get("/api/v1/status", ctx -> ctx.json(Map.of("ok", true, "hosts", hosts.size())));
         app.get("/api/v1/hosts", ctx -> ctx.json(hosts.entrySet().stream()
                 .map(e -> Map.of("id", e.getKey(), "plugins", e.getValue().size(), "lastUpdate", lastUpdate))
@@ -85,8 +97,8 @@ final class FixtureStorage implements AutoCloseable {
         long to = Long.parseLong(ctx.queryParam("to"));
         long from = Long.parseLong(ctx.queryParam("from"));
         int points = Integer.parseInt(ctx.queryParamAsClass("points", String.class).getOrDefault("800"));
-        long step = Math.max(60, (to - from) / points);
-        step = step - step % 60;
+        // "points" is the most wanted: the step is the whole minute that keeps the count at or below it.
+        long step = Math.max(60, ((to - from + points - 1) / points + 59) / 60 * 60);
         List<String> fields = ctx.queryParam("fields") == null ? p.fieldNames()
                 : List.of(ctx.queryParam("fields").split(","));
         List<Object[]> rows = new ArrayList<>();

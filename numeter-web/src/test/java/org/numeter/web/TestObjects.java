@@ -21,7 +21,8 @@ final class TestObjects {
         return Plugin.builder("if_eth0").title("eth0 traffic").category("network").vlabel("bits in (-) / out (+)")
                 .args("--base 1000")
                 .field(Field.builder("down").label("received").type(FieldType.DERIVE).graph(false).min(0.0).build())
-                .field(Field.builder("up").label("bps").type(FieldType.DERIVE).negative("down").min(0.0).build())
+                .field(Field.builder("up").label("bps").type(FieldType.DERIVE).negative("down").min(0.0)
+                        .cdef("up,8,*").build())
                 .build();
     }
 
@@ -32,6 +33,14 @@ final class TestObjects {
                 .field(Field.builder("cache").label("cache").draw("STACK").build())
                 .field(Field.builder("apps").label("apps").draw("AREA").build())
                 .field(Field.builder("swap").label("swap").graph(false).build())
+                .build();
+    }
+
+    /** Markup everywhere a plugin may put text: the pages must show it as text. */
+    static Plugin hostile() {
+        return Plugin.builder("evil").title("<img src=x onerror=\"window.pwned=1\">").category("<b>cat</b>")
+                .vlabel("<script>window.pwned=2</script>")
+                .field(Field.builder("x").label("<img src=y onerror=\"window.pwned=3\">").build())
                 .build();
     }
 

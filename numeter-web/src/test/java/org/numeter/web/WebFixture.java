@@ -25,6 +25,7 @@ final class WebFixture implements AutoCloseable {
     static final String HOST_NONE = "gamma.example";
 
     final FixtureStorage storage;
+    final RealStorage realStorage;
     final WebServer web;
     final URI uri;
     final ByteArrayOutputStream console = new ByteArrayOutputStream();
@@ -36,12 +37,23 @@ final class WebFixture implements AutoCloseable {
     }
 
     WebFixture(List<URI> moreStorages) {
+        this(moreStorages, false);
+    }
+
+    /** The same teams over the real storage server, holding the last 26 hours of the same plugins. */
+    static WebFixture overRealStorage() {
+        return new WebFixture(List.of(), true);
+    }
+
+    private WebFixture(List<URI> moreStorages, boolean real) {
         Map<String, List<Plugin>> hosts = new LinkedHashMap<>();
         hosts.put(HOST_A, TestObjects.all());
         hosts.put(HOST_B, TestObjects.all());
-        hosts.put(HOST_NONE, List.of(TestObjects.load()));
-        storage = new FixtureStorage(hosts, System.currentTimeMillis() / 1000).start();
-        List<URI> storages = new java.util.ArrayList<>(List.of(storage.uri()));
+        hosts.put(HOST_NONE, List.of(TestObjects.load(), TestObjects.hostile()));
+        long now = System.currentTimeMillis() / 1000;
+        storage = real ? null : new FixtureStorage(hosts, now).start();
+        realStorage = real ? new RealStorage(hosts, now, 26 * 3600) : null;
+        List<URI> storages = new java.util.ArrayList<>(List.of(real ? realStorage.uri() : storage.uri()));
         storages.addAll(moreStorages);
         web = WebServer.builder().bind("127.0.0.1").port(0)
                 .database("jdbc:h2:mem:web-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "")
@@ -51,7 +63,7 @@ final class WebFixture implements AutoCloseable {
         try {
             web.start();
         } catch (RuntimeException e) {
-            storage.close();
+            closeStorage();
             throw e;
         }
         uri = web.uri();
@@ -86,9 +98,18 @@ final class WebFixture implements AutoCloseable {
         return WebClient.loggedIn(uri, "bob", PASSWORD);
     }
 
+    private void closeStorage() {
+        if (storage != null) {
+            storage.close();
+        }
+        if (realStorage != null) {
+            realStorage.close();
+        }
+    }
+
     @Override
     public void close() {
         web.close();
-        storage.close();
+        closeStorage();
     }
 }

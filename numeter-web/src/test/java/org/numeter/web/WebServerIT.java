@@ -64,6 +64,13 @@ class WebServerIT {
             assertThat(row.get(1).asDouble()).isPositive();
             assertThat(row.get(2).asDouble()).isNegative();
         }
+        // up's cdef (up,8,*) turns bytes into bits; the fixture's wave for 'up' and 'down' are known.
+        JsonNode first = data.path("points").get(0);
+        long t = first.get(0).asLong();
+        assertThat(first.get(1).asDouble()).isCloseTo(8 * (50 + 40 * Math.sin(t / 3600.0 + 0) * 3 / 3),
+                org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(first.get(2).asDouble()).isCloseTo(-(50 + 40 * Math.sin(t / 3600.0 + 1) * 2 / 3),
+                org.assertj.core.data.Offset.offset(1e-6));
     }
 
     @Test

@@ -3,15 +3,23 @@ package org.numeter.web.internal;
 import java.util.List;
 
 /**
- * Who may see and change what: the one place where the permission rules live. A superuser sees every host; any
- * other user sees the hosts of its groups. A host a user may not see is answered exactly like one that does not
- * exist, so that its name does not leak.
+ * Who may see and change what: the one place where the permission rules live.
+ *
+ * <ul>
+ *   <li>A superuser sees every host; any other user sees the hosts of its groups. A host a user may not see is
+ *       answered exactly like one that does not exist, so that its name does not leak.
+ *   <li>A dashboard is read by its owner and by the users and groups it is shared with; a view by its owner and by
+ *       readers of a dashboard holding it. Only owners (and superusers) change them.
+ *   <li>Whoever reads a view or an event sees only its sources and hosts that it may see anyway.
+ * </ul>
  */
 public final class Access {
     private final HostRepository hosts;
+    private final DashboardRepository dashboards;
 
-    public Access(HostRepository hosts) {
+    public Access(HostRepository hosts, DashboardRepository dashboards) {
         this.hosts = hosts;
+        this.dashboards = dashboards;
     }
 
     public List<String> visibleHosts(User user) {
@@ -35,5 +43,45 @@ public final class Access {
         if (!user.superuser()) {
             throw HttpProblem.forbidden("only a superuser may do this");
         }
+    }
+
+    public DashboardRepository.Dashboard readableDashboard(User user, DashboardRepository.Dashboard d) {
+        if (user.superuser() || d.ownerId() == user.id() || dashboards.readableBy(user.id()).contains(d.id())) {
+            return d;
+        }
+        throw HttpProblem.notFound("dashboard " + d.id() + " is unknown");
+    }
+
+    public DashboardRepository.Dashboard editableDashboard(User user, DashboardRepository.Dashboard d) {
+        readableDashboard(user, d);
+        if (!user.superuser() && d.ownerId() != user.id()) {
+            throw HttpProblem.forbidden("only the owner of dashboard " + d.id() + " may change it");
+        }
+        return d;
+    }
+
+    public ViewRepository.View readableView(User user, ViewRepository.View v) {
+        if (user.superuser() || v.ownerId() == user.id() || dashboards.viewReadableBy(user.id(), v.id())) {
+            return v;
+        }
+        throw HttpProblem.notFound("view " + v.id() + " is unknown");
+    }
+
+    public ViewRepository.View editableView(User user, ViewRepository.View v) {
+        readableView(user, v);
+        if (!user.superuser() && v.ownerId() != user.id()) {
+            throw HttpProblem.forbidden("only the owner of view " + v.id() + " may change it");
+        }
+        return v;
+    }
+
+    /** The sources of a view that the user may see; the others are left out, names and all. */
+    public List<ViewRepository.Source> visibleSources(User user, ViewRepository.View v) {
+        return v.sources().stream().filter(s -> canSee(user, s.host())).toList();
+    }
+
+    /** The hosts of an event that the user may see; none means the event is not the user's to see. */
+    public List<String> visibleHosts(User user, EventRepository.Event e) {
+        return e.hosts().stream().filter(h -> canSee(user, h)).toList();
     }
 }

@@ -19,6 +19,8 @@ public final class AdminApi {
 
     record HostGroups(List<Long> groupIds) {}
 
+    record StorageBody(String url) {}
+
     record UserRow(long id, String username, String email, boolean active, boolean superuser, List<Group> groups) {}
 
     private static final int MAX_IDS = 1000;
@@ -29,17 +31,19 @@ public final class AdminApi {
     private final HostRepository hosts;
     private final SessionRepository sessions;
     private final Storages storages;
+    private final StorageCatalog catalog;
     private final Secrets secrets;
     private final Clock clock;
 
     public AdminApi(Access access, UserRepository users, GroupRepository groups, HostRepository hosts,
-            SessionRepository sessions, Storages storages, Secrets secrets, Clock clock) {
+            SessionRepository sessions, Storages storages, StorageCatalog catalog, Secrets secrets, Clock clock) {
         this.access = access;
         this.users = users;
         this.groups = groups;
         this.hosts = hosts;
         this.sessions = sessions;
         this.storages = storages;
+        this.catalog = catalog;
         this.secrets = secrets;
         this.clock = clock;
     }
@@ -57,6 +61,8 @@ public final class AdminApi {
         app.delete("/api/groups/{id}", this::deleteGroup);
         app.put("/api/hosts/{host}/groups", this::setHostGroups);
         app.get("/api/storages", this::listStorages);
+        app.post("/api/storages", this::addStorage);
+        app.delete("/api/storages/{id}", this::removeStorage);
     }
 
     private UserRow row(User u) {
@@ -197,6 +203,22 @@ public final class AdminApi {
     private void listStorages(Context ctx) {
         access.requireSuperuser(Auth.user(ctx));
         ctx.json(storages.refresh().storages());
+    }
+
+    private void addStorage(Context ctx) {
+        access.requireSuperuser(Auth.user(ctx));
+        String url = Input.body(ctx, StorageBody.class).url();
+        catalog.add(Input.storageUrl(url));
+        ctx.status(201).json(storages.snapshot().storages());
+    }
+
+    private void removeStorage(Context ctx) {
+        access.requireSuperuser(Auth.user(ctx));
+        long id = Input.id(ctx.pathParam("id"), "storage id");
+        if (!catalog.remove(id)) {
+            throw HttpProblem.notFound("storage " + id + " is unknown (storages from the configuration have no id)");
+        }
+        ctx.status(204);
     }
 
     /** Group ids that all exist; a list of unknown or too many ids is a 400 that changes nothing. */

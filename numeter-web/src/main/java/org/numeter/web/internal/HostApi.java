@@ -157,10 +157,11 @@ public final class HostApi {
         int points = (int) Input.longParam(ctx, "points", 800, 1, 5000);
         Plugin meta = meta(host, pluginName);
         GraphSpec spec = GraphSpec.of(meta);
-        StorageClient.Data data = storage(host).data(host, pluginName, range[0], range[1], points, spec.fields())
+        StorageClient.Data data = storage(host).data(host, pluginName, range[0], range[1], points,
+                        SeriesAnswer.fieldsToFetch(meta, spec))
                 .orElseThrow(() -> HttpProblem.notFound("plugin '" + pluginName + "' of host '" + host
                         + "' is unknown"));
-        ctx.json(SeriesAnswer.of(host, pluginName, spec, data));
+        ctx.json(SeriesAnswer.of(host, meta, spec, data));
     }
 
     private void png(Context ctx, User user, String host) throws IOException {

@@ -16,6 +16,8 @@ public final class Input {
     private static final Pattern GROUP = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\- ]{0,63}");
     private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+\\-]{1,64}@[A-Za-z0-9.\\-]{1,189}");
     private static final Pattern LABEL = Pattern.compile("[\\p{L}\\p{N} _.,:()/%+\\-]{1,100}");
+    private static final Pattern STORAGE_URL =
+            Pattern.compile("https?://[A-Za-z0-9.\\-\\[\\]:]+(/[A-Za-z0-9._~/\\-]*)?");
     private static final int MAX_QUOTED = 60;
 
     private Input() {}
@@ -65,6 +67,19 @@ public final class Input {
             throw HttpProblem.badRequest(what + " must have 8 to 200 characters");
         }
         return value;
+    }
+
+    /** An http or https base URL without credentials, query or fragment. */
+    public static java.net.URI storageUrl(String value) {
+        String rule = "an http:// or https:// URL such as http://storage1:4952/";
+        if (value == null || value.length() > 2000 || !STORAGE_URL.matcher(value).matches()) {
+            throw HttpProblem.badRequest("storage url '" + quote(value) + "' is not valid (" + rule + ")");
+        }
+        try {
+            return new java.net.URI(value);
+        } catch (java.net.URISyntaxException e) {
+            throw HttpProblem.badRequest("storage url '" + quote(value) + "' is not valid (" + rule + ")");
+        }
     }
 
     public static String host(String value) {

@@ -7,24 +7,27 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Slows password guessing: after {@code limit} failed logins for one username, or from one address, within the
- * window, further attempts are refused until the oldest failure leaves the window. A success clears the username.
+ * Slows password guessing: after {@code userLimit} failed logins for one username, or {@code addressLimit} from one
+ * address, within the window, further attempts are refused until the oldest failure leaves the window. The address
+ * limit is the larger, since many people may share one address. A success clears the username.
  */
 public final class LoginThrottle {
-    private final int limit;
+    private final int userLimit;
+    private final int addressLimit;
     private final long windowMillis;
     private final Clock clock;
     private final Map<String, Deque<Long>> failures = new ConcurrentHashMap<>();
 
-    public LoginThrottle(int limit, long windowMillis, Clock clock) {
-        this.limit = limit;
+    public LoginThrottle(int userLimit, int addressLimit, long windowMillis, Clock clock) {
+        this.userLimit = userLimit;
+        this.addressLimit = addressLimit;
         this.windowMillis = windowMillis;
         this.clock = clock;
     }
 
     /** Seconds to wait before trying again, or 0 when an attempt is allowed now. */
     public long retryAfter(String username, String address) {
-        return Math.max(wait("u:" + username), wait("a:" + address));
+        return Math.max(wait("u:" + username, userLimit), wait("a:" + address, addressLimit));
     }
 
     public void failed(String username, String address) {
@@ -33,7 +36,7 @@ public final class LoginThrottle {
             Deque<Long> d = failures.computeIfAbsent(key, k -> new ArrayDeque<>());
             synchronized (d) {
                 d.addLast(now);
-                while (d.size() > limit) {
+                while (d.size() > Math.max(userLimit, addressLimit)) {
                     d.removeFirst();
                 }
             }
@@ -44,7 +47,7 @@ public final class LoginThrottle {
         failures.remove("u:" + username);
     }
 
-    private long wait(String key) {
+    private long wait(String key, int limit) {
         Deque<Long> d = failures.get(key);
         if (d == null) {
             return 0;
@@ -57,7 +60,8 @@ public final class LoginThrottle {
             if (d.size() < limit) {
                 return 0;
             }
-            return Math.max(1, (d.peekFirst() + windowMillis - now + 999) / 1000);
+            long oldestThatCounts = d.stream().skip(d.size() - limit).findFirst().orElseThrow();
+            return Math.max(1, (oldestThatCounts + windowMillis - now + 999) / 1000);
         }
     }
 }

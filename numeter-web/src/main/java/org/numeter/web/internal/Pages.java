@@ -15,12 +15,14 @@ import java.nio.charset.StandardCharsets;
 public final class Pages {
     private final Auth auth;
     private final Access access;
+    private final DashboardRepository dashboards;
     private final String shell;
     private final String login;
 
-    public Pages(Auth auth, Access access) {
+    public Pages(Auth auth, Access access, DashboardRepository dashboards) {
         this.auth = auth;
         this.access = access;
+        this.dashboards = dashboards;
         this.shell = resource("/pages/app.html");
         this.login = resource("/pages/login.html");
     }
@@ -28,8 +30,24 @@ public final class Pages {
     public void register(Javalin app) {
         app.get("/login", ctx -> ctx.html(login));
         app.get("/", this::shell);
-        app.get("/admin", this::shell);
+        app.get("/admin", ctx -> {
+            User user = signedIn(ctx);
+            if (user != null) {
+                access.requireSuperuser(user);
+                ctx.html(shell);
+            }
+        });
         app.get("/account", this::shell);
+        app.get("/dashboards", this::shell);
+        app.get("/dashboards/{id}", ctx -> {
+            User user = signedIn(ctx);
+            if (user != null) {
+                long id = Input.id(ctx.pathParam("id"), "dashboard id");
+                access.readableDashboard(user, dashboards.byId(id)
+                        .orElseThrow(() -> HttpProblem.notFound("dashboard " + id + " is unknown")));
+                ctx.html(shell);
+            }
+        });
         app.get("/hosts/{host}", ctx -> {
             User user = signedIn(ctx);
             if (user != null) {

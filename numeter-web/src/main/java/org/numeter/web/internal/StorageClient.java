@@ -40,12 +40,15 @@ public final class StorageClient {
     private final URI base;
     private final HttpClient http;
     private final Duration timeout;
+    private final String token;
 
-    public StorageClient(URI base, HttpClient http, Duration timeout) {
+    /** @param token the bearer token the storage requires, or null */
+    public StorageClient(URI base, HttpClient http, Duration timeout, String token) {
         String text = base.toString();
         this.base = URI.create(text.endsWith("/") ? text : text + "/");
         this.http = http;
         this.timeout = timeout;
+        this.token = token;
     }
 
     public URI uri() {
@@ -132,7 +135,11 @@ public final class StorageClient {
     /** The body of a 200, empty for a 404, else a {@link StorageDownException}. */
     private Optional<byte[]> get(String path) throws IOException {
         URI uri = base.resolve(path);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(timeout).GET();
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        HttpRequest request = builder.build();
         HttpResponse<byte[]> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
@@ -145,6 +152,7 @@ public final class StorageClient {
         return switch (response.statusCode()) {
             case 200 -> Optional.of(response.body());
             case 404 -> Optional.empty();
+            case 401 -> throw down(uri + " refused the web's token (401): check web.storage-token", null);
             case 400 -> throw HttpProblem.badRequest("storage refused the query: "
                     + new String(response.body(), StandardCharsets.UTF_8).lines().findFirst().orElse(""));
             default -> throw down(uri + " answered " + response.statusCode(), null);

@@ -28,13 +28,18 @@ public final class Storages {
     /** Where a host lives. */
     public record Located(StorageClient storage, HostSummary summary) {}
 
-    /** The state of one storage at the last refresh. */
-    public record Status(URI uri, boolean up, int hosts, String error) {}
+    /**
+     * The state of one storage at the last refresh.
+     *
+     * @param id its id when an admin added it through the web, null when the configuration lists it
+     */
+    public record Status(Long id, URI uri, boolean up, int hosts, String error) {}
 
     /** What every storage said at one moment. */
     public record Snapshot(Map<String, Located> hosts, List<Status> storages, long takenAt) {}
 
-    private final List<StorageClient> clients;
+    private volatile List<StorageClient> clients;
+    private volatile Map<URI, Long> ids = Map.of();
     private final Duration ttl;
     private final Clock clock;
     private final Consumer<Map<String, URI>> onHosts;
@@ -55,6 +60,13 @@ public final class Storages {
         return clients;
     }
 
+    /** Replaces the storages asked (the configured ones and those added through the web); the next use asks. */
+    public synchronized void replace(List<StorageClient> all, Map<URI, Long> storedIds) {
+        this.clients = List.copyOf(all);
+        this.ids = Map.copyOf(storedIds);
+        this.last = null;
+    }
+
     public Snapshot snapshot() {
         Snapshot s = last;
         if (s != null && clock.millis() - s.takenAt() < ttl.toMillis()) {
@@ -64,6 +76,7 @@ public final class Storages {
     }
 
     public synchronized Snapshot refresh() {
+        List<StorageClient> clients = this.clients;
         List<Future<List<HostSummary>>> answers = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (StorageClient c : clients) {
@@ -82,15 +95,15 @@ public final class Storages {
                         hosts.put(h.id(), new Located(c, h));
                     }
                 }
-                statuses.add(new Status(c.uri(), true, list.size(), null));
+                statuses.add(new Status(ids.get(c.uri()), c.uri(), true, list.size(), null));
             } catch (java.util.concurrent.ExecutionException e) {
                 Throwable cause = e.getCause();
                 String why = cause instanceof IOException ? cause.getMessage() : String.valueOf(cause);
                 LOG.warn("storage {} is down: {}", c.uri(), why);
-                statuses.add(new Status(c.uri(), false, 0, why));
+                statuses.add(new Status(ids.get(c.uri()), c.uri(), false, 0, why));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                statuses.add(new Status(c.uri(), false, 0, "interrupted"));
+                statuses.add(new Status(ids.get(c.uri()), c.uri(), false, 0, "interrupted"));
             }
         }
         Snapshot s = new Snapshot(Map.copyOf(hosts), List.copyOf(statuses), clock.millis());

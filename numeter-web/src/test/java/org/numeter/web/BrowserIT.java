@@ -1,0 +1,319 @@
+package org.numeter.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Download;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pages in Debian's headless Chromium, driven by Playwright, over the real storage server: what a user does,
+ * checked on dygraphs' own data (the page exposes every graph as {@code window.numeterGraphs}). Screenshots go to
+ * target/screenshots.
+ */
+class BrowserIT {
+    static final Path SCREENSHOTS = Paths.get("target", "screenshots");
+
+    static WebFixture fx;
+    static Playwright playwright;
+    static Browser browser;
+    BrowserContext context;
+    Page page;
+
+    @BeforeAll
+    static void start() throws IOException {
+        Files.createDirectories(SCREENSHOTS);
+        fx = WebFixture.overRealStorage().withTeams();
+        playwright = Playwright.create(new Playwright.CreateOptions()
+                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+                .setExecutablePath(Paths.get("/usr/bin/chromium")).setHeadless(true)
+                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync", "--no-first-run")));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (playwright != null) {
+            playwright.close();
+        }
+        fx.close();
+    }
+
+    @BeforeEach
+    void open() {
+        context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1360, 900)
+                .setAcceptDownloads(true).setTimezoneId("UTC"));
+        page = context.newPage();
+        page.setDefaultTimeout(15_000);
+    }
+
+    @AfterEach
+    void closeContext() {
+        context.close();
+    }
+
+    void logIn(String user, String password) {
+        page.navigate(fx.uri + "login");
+        page.getByLabel("Username").fill(user);
+        page.getByLabel("Password").fill(password);
+        page.getByText("Log in").click();
+        page.waitForURL(fx.uri.toString());
+    }
+
+    /** Polls with evaluate: waitForFunction would need the page to allow eval, which its CSP forbids. */
+    void waitFor(String condition) {
+        page.waitForCondition(() -> Boolean.TRUE.equals(page.evaluate("() => !!(" + condition + ")")));
+    }
+
+    void waitForGraph(String key, int loads) {
+        waitFor("window.numeterGraphs && window.numeterGraphs['" + key + "'] && window.numeterGraphs['" + key
+                + "'].loads >= " + loads);
+    }
+
+    Object js(String expression) {
+        return page.evaluate(expression);
+    }
+
+    @Test
+    void aWrongPasswordIsRefusedAndTheRightOneLogsIn() {
+        page.navigate(fx.uri + "hosts/" + WebFixture.HOST_A);
+        assertThat(page.url()).isEqualTo(fx.uri + "login");
+        page.getByLabel("Username").fill("alice");
+        page.getByLabel("Password").fill("wrong-password");
+        page.getByText("Log in").click();
+        waitFor("document.getElementById('login-error').textContent.length > 0");
+        assertThat(page.locator("#login-error").textContent()).isEqualTo("wrong username or password");
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("login.png")));
+        page.getByLabel("Password").fill(WebFixture.PASSWORD);
+        page.getByText("Log in").click();
+        page.waitForURL(fx.uri.toString());
+        waitFor("document.getElementById('whoami').textContent.length > 0");
+        assertThat(page.locator("#whoami").textContent()).isEqualTo("alice");
+    }
+
+    @Test
+    void theAutomaticDashboardDrawsEveryPluginFromItsMetadata() {
+        logIn("alice", WebFixture.PASSWORD);
+        page.navigate(fx.uri + "hosts/" + WebFixture.HOST_A);
+        String load = WebFixture.HOST_A + "/load";
+        String net = WebFixture.HOST_A + "/if_eth0";
+        String mem = WebFixture.HOST_A + "/memory";
+        waitForGraph(load, 1);
+        waitForGraph(net, 1);
+        waitForGraph(mem, 1);
+        // A day at one point per pixel: the fixture answers whole minutes, so at least the graph's width in rows.
+        int width = ((Number) js("document.querySelector('[data-testid=graph-load]').clientWidth")).intValue();
+        int rows = ((Number) js("numeterGraphs['" + load + "'].dygraph.numRows()")).intValue();
+        assertThat(rows).isGreaterThan(100).isLessThanOrEqualTo(width + 1);
+        assertThat(js("numeterGraphs['" + load + "'].dygraph.getLabels()")).isEqualTo(List.of("time", "load"));
+        // in/out: the received half is below the axis, the sent half above.
+        assertThat(js("numeterGraphs['" + net + "'].dygraph.getLabels()"))
+                .isEqualTo(List.of("time", "bps", "received"));
+        assertThat(((Number) js("numeterGraphs['" + net + "'].dygraph.getValue(3, 1)")).doubleValue()).isPositive();
+        assertThat(((Number) js("numeterGraphs['" + net + "'].dygraph.getValue(3, 2)")).doubleValue()).isNegative();
+        // memory: munin's order, stacked, binary units, swap hidden (graph no).
+        assertThat(js("numeterGraphs['" + mem + "'].dygraph.getLabels()"))
+                .isEqualTo(List.of("time", "apps", "cache", "free"));
+        assertThat(js("numeterGraphs['" + mem + "'].dygraph.getOption('stackedGraph')")).isEqualTo(true);
+        assertThat(js("numeterGraphs['" + mem + "'].dygraph.getOption('labelsKMG2')")).isEqualTo(true);
+        assertThat(js("numeterGraphs['" + mem + "'].dygraph.getColors()[2]")).isEqualTo("#00FF00");
+        assertThat(page.locator("h2").allTextContents()).containsExactly("network", "system");
+        // The tree: group, host, categories, plugins.
+        assertThat(page.locator(".tree-group summary").allTextContents()).containsExactly("A");
+        assertThat(page.locator(".tree-category").allTextContents()).containsExactly("network", "system");
+        assertThat(page.locator(".tree-plugins a").allTextContents())
+                .containsExactly("eth0 traffic", "Load average", "Memory usage");
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("host-dashboard.png"))
+                .setFullPage(true));
+    }
+
+    @Test
+    void zoomingAndPanningFetchFinerData() {
+        logIn("alice", WebFixture.PASSWORD);
+        page.navigate(fx.uri + "hosts/" + WebFixture.HOST_A);
+        String key = WebFixture.HOST_A + "/load";
+        String g = "numeterGraphs['" + key + "']";
+        waitForGraph(key, 1);
+        assertThat(((Number) js(g + ".lastFetch.step")).longValue()).isGreaterThan(60);
+        Locator graph = page.getByTestId("graph-load");
+        graph.scrollIntoViewIfNeeded();
+        var box = graph.boundingBox();
+        double y = box.y + box.height / 2;
+        page.mouse().move(box.x + box.width * 0.80, y);
+        page.mouse().down();
+        page.mouse().move(box.x + box.width * 0.86, y, new com.microsoft.playwright.Mouse.MoveOptions().setSteps(8));
+        page.mouse().up();
+        waitForGraph(key, 2);
+        assertThat(js(g + ".dygraph.isZoomed('x')")).isEqualTo(true);
+        long from = ((Number) js(g + ".zoomWindow.from")).longValue();
+        long to = ((Number) js(g + ".zoomWindow.to")).longValue();
+        assertThat(to - from).isBetween(3000L, 86400L / 8);
+        // The zoomed window comes at the storage's finest step, a point a minute, with half a window on each side.
+        assertThat(((Number) js(g + ".lastFetch.step")).longValue()).isEqualTo(60);
+        assertThat(((Number) js(g + ".lastFetch.from")).longValue()).isLessThan(from);
+        int rows = ((Number) js(g + ".dygraph.numRows()")).intValue();
+        assertThat(rows).isBetween((int) (2 * (to - from) / 60) - 2, (int) (2 * (to - from) / 60) + 4);
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("zoomed.png")));
+
+        // Shift-drag pans; where the pan stops, the window is fetched again.
+        page.keyboard().down("Shift");
+        page.mouse().move(box.x + box.width * 0.30, y);
+        page.mouse().down();
+        page.mouse().move(box.x + box.width * 0.60, y, new com.microsoft.playwright.Mouse.MoveOptions().setSteps(8));
+        page.mouse().up();
+        page.keyboard().up("Shift");
+        waitForGraph(key, 3);
+        long pannedFrom = ((Number) js(g + ".zoomWindow.from")).longValue();
+        assertThat(pannedFrom).isLessThan(from);
+        assertThat(((Number) js(g + ".lastFetch.from")).longValue()).isLessThan(pannedFrom);
+        assertThat(((Number) js(g + ".lastFetch.step")).longValue()).isEqualTo(60);
+    }
+
+    @Test
+    void thePngButtonDownloadsAPngOfTheGraphsSize() throws IOException {
+        logIn("alice", WebFixture.PASSWORD);
+        page.navigate(fx.uri + "hosts/" + WebFixture.HOST_A);
+        waitForGraph(WebFixture.HOST_A + "/memory", 1);
+        Download download = page.waitForDownload(() -> page.getByTestId("png-memory").click());
+        byte[] png = Files.readAllBytes(download.path());
+        int width = ((Number) js("document.querySelector('[data-testid=graph-memory]').clientWidth")).intValue();
+        int height = ((Number) js("document.querySelector('[data-testid=graph-memory]').clientHeight")).intValue();
+        assertThat(Png.size(png)).containsExactly(width, height);
+        assertThat(download.suggestedFilename()).isEqualTo(WebFixture.HOST_A + "_memory.png");
+        Files.write(SCREENSHOTS.resolve("exported-memory.png"), png);
+        // The stable URL: the storage renders it server-side with the user's session. rrd4j takes width and height
+        // as the plot area's, so the image is larger by its axes and legend.
+        String href = page.locator("#plugin-memory a.button").getAttribute("href");
+        assertThat(href).contains("&width=" + width + "&height=" + height);
+        var response = page.request().get(fx.uri.resolve(href).toString());
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.headers().get("content-type")).isEqualTo("image/png");
+        int[] size = Png.size(response.body());
+        assertThat(size[0]).isGreaterThanOrEqualTo(width);
+        assertThat(size[1]).isGreaterThanOrEqualTo(height);
+        Files.write(SCREENSHOTS.resolve("server-memory.png"), response.body());
+    }
+
+    @Test
+    void markupFromPluginsAndEventsIsShownAsText() {
+        String comment = "<img src=z onerror=\"window.pwned=4\">";
+        WebClient admin = fx.admin();
+        assertThat(admin.post("/api/events", "{\"at\":" + (System.currentTimeMillis() / 1000 - 3600)
+                + ",\"title\":\"markup test\",\"comment\":\"" + comment.replace("\"", "\\\"") + "\",\"hosts\":[\""
+                + WebFixture.HOST_NONE + "\"]}").status()).isEqualTo(201);
+        logIn("admin", WebFixture.ADMIN_PASSWORD);
+        page.navigate(fx.uri + "hosts/" + WebFixture.HOST_NONE);
+        waitForGraph(WebFixture.HOST_NONE + "/evil", 1);
+        page.locator("details.events-box summary").click();
+        assertThat(js("window.pwned === undefined")).isEqualTo(true);
+        assertThat(js("document.querySelectorAll('img').length")).isEqualTo(0);
+        assertThat(js("Array.from(document.querySelectorAll('[onerror], main script')).map(e => e.outerHTML)"))
+                .isEqualTo(List.of());
+        assertThat(page.locator("#plugin-evil h3").textContent()).isEqualTo("<img src=x onerror=\"window.pwned=1\">");
+        assertThat(page.locator("h2").allTextContents()).contains("<b>cat</b>");
+        assertThat(page.locator("#plugin-evil .toggles").textContent()).isEqualTo("<img src=y onerror=\"window.pwned=3\">");
+        assertThat(page.locator("#plugin-evil .dygraph-ylabel").textContent())
+                .isEqualTo("<script>window.pwned=2</script>");
+        assertThat(page.locator(".event .comment").textContent()).isEqualTo(comment);
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("markup-as-text.png"))
+                .setFullPage(true));
+    }
+
+    @Test
+    void anEventAddedOnAHostIsDrawnOnItsGraphs() {
+        logIn("alice", WebFixture.PASSWORD);
+        page.navigate(fx.uri + "hosts/" + WebFixture.HOST_A);
+        String key = WebFixture.HOST_A + "/load";
+        waitForGraph(key, 1);
+        page.locator("details.events-box summary").click();
+        String when = java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).minusHours(2)
+                .format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm"));
+        page.getByTestId("event-when").fill(when);
+        page.getByTestId("event-title").fill("deploy 42");
+        page.getByTestId("event-comment").fill("new kernel");
+        page.getByTestId("add-event").click();
+        waitFor("numeterGraphs['" + key + "'].dygraph.annotations().length === 1");
+        assertThat(js("numeterGraphs['" + key + "'].dygraph.annotations()[0].text")).isEqualTo("deploy 42");
+        assertThat(page.locator(".event strong").allTextContents()).containsExactly("deploy 42");
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("event.png")));
+        Number id = (Number) js("Number(document.querySelector('.event').dataset.testid.substring(6))");
+        assertThat(fx.alice().delete("/api/events/" + id.longValue()).status()).isEqualTo(204);
+    }
+
+    @Test
+    void aDashboardIsMadeFromASkeleton() {
+        logIn("admin", WebFixture.ADMIN_PASSWORD);
+        page.navigate(fx.uri + "dashboards");
+        page.getByTestId("skeleton-name").fill("Load everywhere");
+        page.getByTestId("skeleton-hosts").fill("*.example");
+        page.getByTestId("skeleton-plugin").fill("lo?d");
+        page.getByTestId("skeleton-field").fill("*");
+        page.getByTestId("skeleton-share-A").check();
+        page.getByTestId("apply-skeleton").click();
+        page.waitForURL(java.util.regex.Pattern.compile(".*/dashboards/\\d+$"));
+        waitFor("document.body.dataset.graphsLoaded === '3'");
+        @SuppressWarnings("unchecked")
+        List<String> labels = (List<String>) js("Object.values(numeterGraphs).filter(g => g.host === 'view')"
+                + ".map(g => g.dygraph.getLabels()[1]).sort()");
+        assertThat(labels).containsExactly(WebFixture.HOST_A + " load.load", WebFixture.HOST_B + " load.load",
+                WebFixture.HOST_NONE + " load.load");
+        assertThat(js("Object.values(numeterGraphs).filter(g => g.host === 'view')"
+                + ".every(g => g.dygraph.numRows() > 100)")).isEqualTo(true);
+        assertThat(page.locator("h1").textContent()).isEqualTo("Load everywhere");
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("skeleton-dashboard.png"))
+                .setFullPage(true));
+        // Shared with group A: alice reads it, and sees only her host's view.
+        String url = page.url();
+        context.clearCookies();
+        logIn("alice", WebFixture.PASSWORD);
+        page.navigate(url);
+        waitFor("document.body.dataset.graphsLoaded === '1'");
+        assertThat(js("Object.values(numeterGraphs).filter(g => g.host === 'view')"
+                + ".map(g => g.dygraph.getLabels()[1])")).isEqualTo(List.of(WebFixture.HOST_A + " load.load"));
+    }
+
+    @Test
+    void anAdminAssignsAHostToAGroupAndItsUserThenSeesIt() {
+        logIn("alice", WebFixture.PASSWORD);
+        assertThat(page.getByTestId("tree-host-" + WebFixture.HOST_NONE).count()).isZero();
+        page.getByTestId("tree-host-" + WebFixture.HOST_A).waitFor();
+        context.clearCookies();
+
+        logIn("admin", WebFixture.ADMIN_PASSWORD);
+        page.navigate(fx.uri + "admin");
+        page.getByTestId("host-" + WebFixture.HOST_NONE + "-group-A").check();
+        page.getByTestId("save-host-" + WebFixture.HOST_NONE).click();
+        waitFor("document.querySelector('[data-testid=admin-message]').textContent === 'Groups of "
+                + WebFixture.HOST_NONE + " saved.'");
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("admin.png")).setFullPage(true));
+        context.clearCookies();
+
+        try {
+            logIn("alice", WebFixture.PASSWORD);
+            page.getByTestId("tree-host-" + WebFixture.HOST_NONE).click();
+            waitForGraph(WebFixture.HOST_NONE + "/load", 1);
+            assertThat(page.locator("h1").textContent()).isEqualTo(WebFixture.HOST_NONE);
+        } finally {
+            fx.admin().put("/api/hosts/" + WebFixture.HOST_NONE + "/groups", "{\"groupIds\":[]}");
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package org.numeter.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.numeter.model.Plugin;
+
+/** Several storages: their hosts merged, each host's queries sent where it lives, a storage down shown as such. */
+class StoragesIT {
+
+    static URI closedPort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return URI.create("http://127.0.0.1:" + s.getLocalPort() + "/");
+        }
+    }
+
+    @Test
+    void hostsAreMergedAndAHostIsAskedOfTheStorageWithItsNewestData() throws Exception {
+        Map<String, List<Plugin>> second = new LinkedHashMap<>();
+        second.put("delta.example", List.of(TestObjects.load()));
+        second.put(WebFixture.HOST_A, List.of(TestObjects.load()));
+        try (FixtureStorage newer = new FixtureStorage(second, System.currentTimeMillis() / 1000 + 60).start();
+                WebFixture fx = new WebFixture(List.of(newer.uri()))) {
+            WebClient admin = fx.admin();
+            assertThat(admin.get("/api/hosts").json().findValuesAsText("id")).containsExactly(WebFixture.HOST_A,
+                    WebFixture.HOST_B, "delta.example", WebFixture.HOST_NONE);
+            int before = fx.storage.requests().size();
+            assertThat(admin.get("/api/hosts/" + WebFixture.HOST_A + "/plugins/load/data").status()).isEqualTo(200);
+            assertThat(newer.requests()).contains("/api/v1/hosts/" + WebFixture.HOST_A + "/plugins/load/data");
+            assertThat(fx.storage.requests().subList(before, fx.storage.requests().size()))
+                    .noneMatch(p -> p.contains(WebFixture.HOST_A));
+        }
+    }
+
+    @Test
+    void anAdminAddsAndRemovesAStorageAndItsHostsComeAndGo() throws Exception {
+        Map<String, List<Plugin>> second = Map.of("delta.example", List.of(TestObjects.load()));
+        try (FixtureStorage other = new FixtureStorage(second, System.currentTimeMillis() / 1000).start();
+                WebFixture fx = new WebFixture().withTeams()) {
+            WebClient admin = fx.admin();
+            assertThat(admin.get("/api/hosts").text()).doesNotContain("delta.example");
+            WebClient.Answer added = admin.post("/api/storages", "{\"url\":\"" + other.uri() + "\"}");
+            assertThat(added.status()).isEqualTo(201);
+            assertThat(admin.post("/api/storages", "{\"url\":\"" + other.uri() + "\"}").status()).isEqualTo(409);
+            assertThat(admin.post("/api/storages", "{\"url\":\"file:///etc/passwd\"}").status()).isEqualTo(400);
+            assertThat(admin.post("/api/storages", "{\"url\":\"http://user:pw@x/\"}").status()).isEqualTo(400);
+            JsonNode storages = admin.get("/api/storages").json();
+            assertThat(storages.size()).isEqualTo(2);
+            assertThat(storages.get(0).path("id").isNull()).isTrue();
+            long id = storages.get(1).path("id").asLong();
+            assertThat(storages.get(1).path("uri").asText()).isEqualTo(other.uri().toString());
+            assertThat(admin.get("/api/hosts/delta.example").json().path("available").asBoolean()).isTrue();
+            assertThat(fx.alice().post("/api/storages", "{\"url\":\"http://x/\"}").status()).isEqualTo(403);
+            assertThat(admin.delete("/api/storages/" + id).status()).isEqualTo(204);
+            assertThat(admin.delete("/api/storages/" + id).status()).isEqualTo(404);
+            assertThat(admin.get("/api/storages").json().size()).isEqualTo(1);
+            assertThat(admin.get("/api/hosts/delta.example").json().path("available").asBoolean()).isFalse();
+        }
+    }
+
+    @Test
+    void theWebPresentsTheStoragesToken() throws Exception {
+        Map<String, List<Plugin>> hosts = Map.of("delta.example", List.of(TestObjects.load()));
+        try (FixtureStorage guarded = new FixtureStorage(hosts, System.currentTimeMillis() / 1000)
+                .requireToken("s3cret").start()) {
+            for (String token : new String[] {"s3cret", "wrong"}) {
+                WebServer web = WebServer.builder().bind("127.0.0.1").port(0).passwordCost(4)
+                        .database("jdbc:h2:mem:tok-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "")
+                        .storages(List.of(guarded.uri())).storageToken(token).adminPassword("admin-secret-1")
+                        .console(new java.io.PrintStream(java.io.OutputStream.nullOutputStream())).build();
+                web.start();
+                try {
+                    WebClient admin = WebClient.loggedIn(web.uri(), "admin", "admin-secret-1");
+                    JsonNode storages = admin.get("/api/storages").json();
+                    assertThat(storages.get(0).path("up").asBoolean()).isEqualTo(token.equals("s3cret"));
+                    if (!token.equals("s3cret")) {
+                        assertThat(storages.get(0).path("error").asText()).endsWith(
+                                "refused the web's token (401): check web.storage-token");
+                    }
+                    assertThat(web.toString()).doesNotContain(token);
+                } finally {
+                    web.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aStorageThatIsDownMakesItsHostsUnavailableNotAnError() throws Exception {
+        Map<String, List<Plugin>> second = Map.of("delta.example", List.of(TestObjects.load()));
+        FixtureStorage other = new FixtureStorage(second, System.currentTimeMillis() / 1000).start();
+        URI never = closedPort();
+        try (WebFixture fx = new WebFixture(List.of(other.uri(), never))) {
+            WebClient admin = fx.admin();
+            assertThat(admin.get("/api/hosts").json().findValuesAsText("id")).contains("delta.example");
+            other.close();
+
+            JsonNode hosts = admin.get("/api/hosts").json();
+            for (JsonNode h : hosts) {
+                assertThat(h.path("available").asBoolean()).as(h.toString())
+                        .isEqualTo(!h.path("id").asText().equals("delta.example"));
+            }
+            JsonNode delta = admin.get("/api/hosts/delta.example").json();
+            assertThat(delta.path("available").asBoolean()).isFalse();
+            assertThat(delta.path("categories").size()).isZero();
+            WebClient.Answer data = admin.get("/api/hosts/delta.example/plugins/load/data");
+            assertThat(data.status()).isEqualTo(503);
+            assertThat(data.text()).isEqualTo("host 'delta.example' is unavailable: no storage that answers holds it now");
+            assertThat(admin.get("/hosts/delta.example").status()).isEqualTo(200);
+            assertThat(admin.get("/api/hosts/" + WebFixture.HOST_A + "/plugins/load/data").status()).isEqualTo(200);
+
+            JsonNode storages = admin.get("/api/storages").json();
+            assertThat(storages.size()).isEqualTo(3);
+            assertThat(storages.get(0).path("up").asBoolean()).isTrue();
+            assertThat(storages.get(1).path("up").asBoolean()).isFalse();
+            assertThat(storages.get(2).path("up").asBoolean()).isFalse();
+            assertThat(storages.get(2).path("error").asText()).startsWith("storage " + never);
+            assertThat(fx.web.check().ok()).isTrue();
+            assertThat(fx.web.check().detail()).isEqualTo("2 of 3 storage(s) down");
+        }
+    }
+}

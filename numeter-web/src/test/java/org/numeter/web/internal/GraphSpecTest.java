@@ -1,0 +1,97 @@
+package org.numeter.web.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.numeter.model.Field;
+import org.numeter.model.Plugin;
+
+class GraphSpecTest {
+
+    @Test
+    void aNegativeFieldIsDrawnBelowTheAxisRightAfterItsPartnerInItsColour() {
+        Plugin p = Plugin.builder("if_eth0").title("eth0 traffic").vlabel("bits in (-) / out (+)")
+                .field(Field.builder("down").label("received").graph(false).build())
+                .field(Field.builder("up").label("bps").negative("down").colour("0066b3").warning("900").build())
+                .build();
+        GraphSpec spec = GraphSpec.of(p);
+        assertThat(spec.series()).containsExactly(
+                new GraphSpec.Series("up", "bps", "#0066B3", false, 1, false),
+                new GraphSpec.Series("down", "received", "#0066B3", false, 1, true));
+        assertThat(spec.fields()).containsExactly("up", "down");
+        assertThat(spec.lines()).containsExactly(new GraphSpec.Line(900, "warning", "bps"));
+        assertThat(spec.stacked()).isFalse();
+    }
+
+    @Test
+    void aNegativeWithoutItsOwnLabelTakesItsPartnersLabel() {
+        Plugin p = Plugin.builder("if_err_eth0")
+                .field(Field.builder("rcvd").graph(false).build())
+                .field(Field.builder("trans").label("errors").negative("rcvd").build())
+                .build();
+        assertThat(GraphSpec.of(p).labels()).containsExactly("errors", "errors (-)");
+    }
+
+    @Test
+    void orderComesFirstThenTheRestAndGraphNoIsHidden() {
+        Plugin p = Plugin.builder("memory").args("--base 1024 --lower-limit 0 --upper-limit 100")
+                .order(List.of("apps", "missing", "cache"))
+                .field(Field.builder("free").draw("STACK").build())
+                .field(Field.builder("cache").draw("STACK").build())
+                .field(Field.builder("apps").draw("AREA").build())
+                .field(Field.builder("swap").graph(false).build())
+                .build();
+        GraphSpec spec = GraphSpec.of(p);
+        assertThat(spec.fields()).containsExactly("apps", "cache", "free");
+        assertThat(spec.series()).extracting(GraphSpec.Series::fill).containsExactly(true, true, true);
+        assertThat(spec.series()).extracting(GraphSpec.Series::colour)
+                .containsExactly("#00CC00", "#0066B3", "#FF8000");
+        assertThat(spec.stacked()).isTrue();
+        assertThat(spec.base()).isEqualTo(1024);
+        assertThat(spec.lower()).isEqualTo(0.0);
+        assertThat(spec.upper()).isEqualTo(100.0);
+        assertThat(spec.logarithmic()).isFalse();
+    }
+
+    @Test
+    void lineWidthsLogarithmAndDefaults() {
+        Plugin p = Plugin.builder("latency").args("--logarithmic")
+                .field(Field.builder("a").draw("LINE2").build())
+                .field(Field.builder("b").draw("LINE3").build())
+                .field(Field.builder("c").build())
+                .build();
+        GraphSpec spec = GraphSpec.of(p);
+        assertThat(spec.series()).extracting(GraphSpec.Series::width).containsExactly(2, 3, 1);
+        assertThat(spec.logarithmic()).isTrue();
+        assertThat(spec.base()).isEqualTo(1000);
+        assertThat(spec.lower()).isNull();
+        assertThat(spec.title()).isEqualTo("latency");
+        assertThat(spec.vlabel()).isEmpty();
+    }
+
+    @Test
+    void warningAndCriticalRangesBecomeOneLinePerBound() {
+        Field f = Field.builder("temp").label("Temperature").warning("10:60").critical(":80").build();
+        assertThat(GraphSpec.lines(f, "Temperature", false)).containsExactly(
+                new GraphSpec.Line(10, "warning", "Temperature"), new GraphSpec.Line(60, "warning", "Temperature"),
+                new GraphSpec.Line(80, "critical", "Temperature"));
+        Field bad = Field.builder("x").warning("abc").critical("5:").build();
+        assertThat(GraphSpec.lines(bad, "x", true)).containsExactly(new GraphSpec.Line(-5, "critical", "x"));
+    }
+
+    @Test
+    void duplicateLabelsAreMadeUniqueWithTheFieldName() {
+        Plugin p = Plugin.builder("dup")
+                .field(Field.builder("a").label("same").build())
+                .field(Field.builder("b").label("same").build())
+                .build();
+        assertThat(GraphSpec.of(p).labels()).containsExactly("same", "same [b]");
+    }
+
+    @Test
+    void aBadColourFallsBackToThePalette() {
+        Plugin p = Plugin.builder("c").field(Field.builder("a").colour("red\"><script>").build()).build();
+        assertThat(GraphSpec.of(p).series().get(0).colour()).isEqualTo("#00CC00");
+    }
+}
