@@ -161,9 +161,8 @@ class CollectorTest {
                 most.accumulateAndGet(now, Math::max);
                 allStarted.countDown();
                 try {
-                    // Hold the permit long enough that the others pile up behind it.
+                    // The first two hold their permits until both run, so the others queue behind them.
                     allStarted.await(5, TimeUnit.SECONDS);
-                    Thread.sleep(20);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } finally {
