@@ -23,7 +23,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.numeter.codec.BatchCodec;
-import org.numeter.collector.internal.BearerAuth;
+import org.numeter.link.BearerToken;
 import org.numeter.collector.internal.CollectorRoutes;
 import org.numeter.collector.internal.HostCheckSink;
 import org.numeter.collector.internal.PollerEntry;
@@ -157,7 +157,7 @@ public final class Collector implements Component {
      * installs {@link HttpErrors} there once.
      */
     public void mount(Javalin app) {
-        new CollectorRoutes(new BearerAuth(token), this::register, this::statusDocument).mount(app);
+        new CollectorRoutes(BearerToken.of(token, "collector"), this::register, this::statusDocument).mount(app);
         new PullRoutes(spool, token).register(app);
     }
 

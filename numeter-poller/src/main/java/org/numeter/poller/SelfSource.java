@@ -22,6 +22,9 @@ final class SelfSource implements Source {
                     .info("Failed, abandoned or skipped collections, and bad plugins or lines.").build())
             .field(Field.builder("spool_records").label("spool records")
                     .info("Records waiting for the next hop.").build())
+            .field(Field.builder("spool_dropped").label("dropped per second").type(FieldType.DERIVE).min(0.0)
+                    .info("Records the full spool dropped, oldest first, during a long outage: data lost.")
+                    .build())
             .field(Field.builder("spool_oldest_age").label("oldest record age (s)")
                     .info("Seconds since the oldest waiting record was appended.").build())
             .field(Field.builder("cycle_duration").label("slowest cycle (s)")
@@ -54,6 +57,7 @@ final class SelfSource implements Source {
                 "samples", (double) samples,
                 "errors", (double) errors,
                 "spool_records", (double) spool.records(),
+                "spool_dropped", (double) spool.dropped(),
                 "spool_oldest_age", spool.oldestAgeMillis(poller.clock().millis()) / 1000.0,
                 "cycle_duration", slowest / 1000.0);
         return List.of(new SampleBatch(cycle.host(), PLUGIN, cycle.timestamp(), ordered(values), META));

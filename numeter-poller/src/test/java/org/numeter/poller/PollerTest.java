@@ -166,12 +166,33 @@ class PollerTest {
         List<SampleBatch> self = spooled().stream().filter(b -> b.plugin().equals("numeter_poller")).toList();
         assertThat(self).hasSize(2);
         assertThat(self.get(0).meta().fieldNames())
-                .containsExactly("samples", "errors", "spool_records", "spool_oldest_age", "cycle_duration");
+                .containsExactly("samples", "errors", "spool_records", "spool_dropped", "spool_oldest_age",
+                        "cycle_duration");
         assertThat(self.get(0).timestamp()).isEqualTo(1_700_000_030L);
         assertThat(self.get(1).values()).containsEntry("errors", 0.0).containsEntry("spool_oldest_age", 0.0);
-        // The second reading saw the first cycle: one value of "a" and five of its own; two records waited.
-        assertThat(self.get(1).values().get("samples")).isIn(6.0, 7.0);
+        // The second reading saw the first cycle: one value of "a" and six of its own; two records waited.
+        assertThat(self.get(1).values().get("samples")).isIn(7.0, 8.0);
+        assertThat(self.get(1).values()).containsEntry("spool_dropped", 0.0);
         assertThat(self.get(1).values().get("spool_records")).isIn(2.0, 3.0);
+    }
+
+    @Test
+    void itsOwnPluginShowsWhatAFullSpoolDropped() {
+        MemorySpool small = new MemorySpool(600, clock);
+        Poller poller = Poller.builder().host("web1").spool(small).clock(clock)
+                .source(new Fixed("a"), Duration.ofSeconds(10)).build();
+
+        for (int i = 0; i < 5; i++) {
+            poller.collectOnce();
+        }
+
+        List<SpoolRecord> left = small.read(0, 100);
+        SampleBatch newest = BatchCodec.decodeBatch(left.get(left.size() - 1).payload());
+        assertThat(small.stats().dropped()).isPositive();
+        assertThat(newest.plugin()).isEqualTo("numeter_poller");
+        // What it reports is what the spool had dropped when it looked, before its own record went in.
+        assertThat(newest.values().get("spool_dropped")).isPositive()
+                .isLessThanOrEqualTo((double) small.stats().dropped());
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.numeter.codec.Json;
 import org.numeter.collector.PollerAddress;
+import org.numeter.link.BearerToken;
 
 /**
  * The collector's own endpoints: {@code POST /collector/v1/register} and {@code GET /collector/v1/status}, behind
@@ -18,11 +19,11 @@ public final class CollectorRoutes {
     public static final String REGISTER = "/collector/v1/register";
     public static final String STATUS = "/collector/v1/status";
 
-    private final BearerAuth auth;
+    private final BearerToken auth;
     private final Consumer<PollerAddress> register;
     private final Supplier<Object> status;
 
-    public CollectorRoutes(BearerAuth auth, Consumer<PollerAddress> register, Supplier<Object> status) {
+    public CollectorRoutes(BearerToken auth, Consumer<PollerAddress> register, Supplier<Object> status) {
         this.auth = auth;
         this.register = register;
         this.status = status;
