@@ -2,7 +2,7 @@
 // from /api/hosts/{host}/plugins/{plugin}/data at as many points as the graph is wide.
 'use strict';
 
-const Ranges = {day: 86400, week: 7 * 86400, month: 31 * 86400, year: 366 * 86400};
+const Ranges = {hour: 3600, day: 86400, week: 7 * 86400, month: 31 * 86400, year: 366 * 86400};
 
 // Every graph on the page by "host/plugin", so that tests (and curious operators) can read dygraphs' own state.
 window.numeterGraphs = {};
