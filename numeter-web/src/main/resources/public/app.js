@@ -117,9 +117,12 @@ async function hostPage(id) {
     main.appendChild(el('p', {className: 'error', text: e.message}));
     return;
   }
-  // A day, as munin shows; a host seen for the first time in the last six hours (a new standalone) starts on the
-  // last hour, so that its graphs fill at once instead of drawing a dot at the right edge.
-  App.range = relativeRange(host.firstSeen > now() - 6 * 3600 ? 'hour' : 'day');
+  // ?range=hour (or day, week, month, year) opens the page on that range. Otherwise a day, as munin shows; but a
+  // host seen for the first time in the last six hours (a new standalone) starts on the last hour, so that its
+  // graphs fill at once instead of drawing a dot at the right edge.
+  const asked = new URLSearchParams(location.search).get('range');
+  App.range = relativeRange(Object.prototype.hasOwnProperty.call(Ranges, asked) ? asked
+    : host.firstSeen > now() - 6 * 3600 ? 'hour' : 'day');
   treeCategories(host);
   main.appendChild(el('div', {className: 'page-head'},
     el('h1', {text: host.id}),

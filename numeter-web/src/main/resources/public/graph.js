@@ -119,6 +119,8 @@ class NumeterGraph {
       series: series,
       stackedGraph: spec.stacked,
       fillAlpha: 0.45,
+      // A lone known point between gaps (a host's first minutes, a poller back from an outage) stays visible.
+      drawGapEdgePoints: true,
       labelsKMG2: spec.base === 1024,
       labelsKMB: spec.base !== 1024,
       logscale: spec.logarithmic,

@@ -6,7 +6,6 @@ import org.numeter.collector.Collector;
 import org.numeter.collector.PollerAddress;
 import org.numeter.config.Config;
 import org.numeter.config.ConfigException;
-import org.numeter.link.HttpSpoolReader;
 import org.numeter.redis.RedisSpool;
 import org.numeter.spool.SpoolReader;
 import picocli.CommandLine.Command;
@@ -26,15 +25,16 @@ final class CollectorCommand implements Callable<Integer> {
             Collector.Builder collector = Collector.builder()
                     .host(Roles.localHost())
                     .spool(running.own(Roles.collectorSpool(config)))
-                    .readers(address -> reader(address, pollerToken))
+                    .readers(CollectorCommand::redisReader)
+                    .pollerToken(pollerToken)
                     .interval(config.get(Settings.COLLECTOR_INTERVAL))
                     .parallelism(config.get(Settings.COLLECTOR_PARALLELISM))
                     .listen(config.get(Settings.COLLECTOR_BIND), config.get(Settings.COLLECTOR_PORT));
             config.find(Settings.COLLECTOR_TOKEN).ifPresent(collector::token);
             config.find(Settings.COLLECTOR_POLLERS_FILE).ifPresent(collector::pollersFile);
-            String pollers = String.join(",", config.get(Settings.COLLECTOR_POLLERS)).replace('=', ' ');
             try {
-                collector.pollers(PollerAddress.parseList(pollers, Settings.COLLECTOR_POLLERS.name()));
+                collector.pollers(PollerAddress.parseList(config.get(Settings.COLLECTOR_POLLERS),
+                        Settings.COLLECTOR_POLLERS.name()));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(java.util.List.of(config.source(Settings.COLLECTOR_POLLERS) + ": "
                         + e.getMessage()));
@@ -47,15 +47,14 @@ final class CollectorCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** How to reach a poller: its pull endpoint over HTTP, or its Redis spool as the original design did. */
-    static SpoolReader reader(PollerAddress address, String defaultToken) {
-        String scheme = address.url().getScheme();
-        if (scheme.startsWith("redis")) {
-            return RedisSpool.open(address.url(), "numeter:poller:" + address.host(), Long.MAX_VALUE);
+    /**
+     * A poller reached through its Redis spool, as the original design did; null for an HTTP poller, which the
+     * collector drains over the pull link on the one HTTP client all its pollers share.
+     */
+    static SpoolReader redisReader(PollerAddress address) {
+        if (!address.url().getScheme().startsWith("redis")) {
+            return null;
         }
-        return HttpSpoolReader.builder(address.url())
-                .token(address.token() != null ? address.token() : defaultToken)
-                .validator(batch -> batch.host().equals(address.host()))
-                .build();
+        return RedisSpool.open(address.url(), "numeter:poller:" + address.host(), Long.MAX_VALUE);
     }
 }

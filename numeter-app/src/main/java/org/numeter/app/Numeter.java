@@ -1,5 +1,6 @@
 package org.numeter.app;
 
+import java.io.PrintWriter;
 import org.numeter.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,7 +27,12 @@ public final class Numeter {
     }
 
     static int run(String... args) {
+        return run(new PrintWriter(System.err, true), args);
+    }
+
+    static int run(PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Numeter());
+        cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof ConfigException) {
                 commandLine.getErr().println("numeter: " + e.getMessage());

@@ -1,7 +1,9 @@
 package org.numeter.app;
 
+import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.numeter.amqp.AmqpPublisher;
 import org.numeter.config.Config;
 import org.numeter.link.PullServer;
 import org.numeter.poller.Poller;
@@ -21,8 +23,26 @@ final class PollerCommand implements Callable<Integer> {
         String host = Roles.pollerHost(config);
         try (Running running = new Running()) {
             Spool spool = running.own(Roles.pollerSpool(config, host));
+            // The pull endpoint serves the spool's figures even when the spool is published to RabbitMQ.
             PullServer endpoint = running.start(Roles.pollerEndpoint(config, spool));
+            if (config.get(Settings.POLLER_LINK).equals("amqp")) {
+                running.start(AmqpPublisher.builder()
+                        .uri(config.get(Settings.AMQP_URI))
+                        .exchange(config.get(Settings.AMQP_EXCHANGE))
+                        .shards(config.get(Settings.AMQP_SHARDS))
+                        .spool(spool)
+                        .interval(config.get(Settings.POLLER_INTERVAL))
+                        .build());
+            }
             Poller poller = running.start(Roles.poller(config, host, spool));
+            config.find(Settings.POLLER_COLLECTOR).ifPresent(collector -> {
+                URI advertised = URI.create(config.find(Settings.POLLER_ADVERTISE)
+                        .orElse("http://" + host + ":" + endpoint.port()));
+                Registration registration = running.own(new Registration(URI.create(collector),
+                        config.find(Settings.POLLER_COLLECTOR_TOKEN).orElse(null), host, advertised,
+                        config.find(Settings.POLLER_TOKEN).orElse(null)));
+                registration.start();
+            });
             System.out.println("numeter poller: " + poller + ", pull endpoint on "
                     + config.get(Settings.POLLER_BIND) + ":" + endpoint.port());
             running.awaitShutdown();

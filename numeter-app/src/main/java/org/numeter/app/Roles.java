@@ -100,7 +100,9 @@ final class Roles {
         for (String name : config.get(Settings.POLLER_SOURCES)) {
             try {
                 for (Source source : sources(config, name)) {
-                    poller.source(source, interval, timeout);
+                    // exec runs its plugins one after another, each with its own bound: the source as a whole
+                    // may take up to an interval.
+                    poller.source(source, interval, name.equals("exec") ? interval : timeout);
                 }
             } catch (IllegalArgumentException e) {
                 problems.add(config.source(Settings.POLLER_SOURCES) + ": " + e.getMessage());
@@ -113,17 +115,19 @@ final class Roles {
     }
 
     private static List<Source> sources(Config config, String name) {
+        String prefix = config.find(Settings.POLLER_MUNIN_PREFIX)
+                .orElse(config.get(Settings.POLLER_SOURCES).contains("system") ? "munin_" : "");
         return switch (name) {
-            case "munin" -> each(config, Settings.POLLER_MUNIN_NODES, "127.0.0.1:4949", "munin", "address");
-            case "exec" -> each(config, Settings.POLLER_EXEC_DIRS, "/etc/munin/plugins", "exec", "directory");
-            case "prometheus" -> each(config, Settings.POLLER_PROMETHEUS_URLS, null, "prometheus", "url");
+            case "munin" -> each(config, Settings.POLLER_MUNIN_NODES, "127.0.0.1:4949", "munin", "address", prefix);
+            case "exec" -> each(config, Settings.POLLER_EXEC_DIRS, "/etc/munin/plugins", "exec", "dir", prefix);
+            case "prometheus" -> each(config, Settings.POLLER_PROMETHEUS_URLS, null, "prometheus", "url", "");
             default -> List.of(Sources.create(name, Map.of()));
         };
     }
 
     /** One source per configured target (munin node, plugin directory, endpoint). */
     private static List<Source> each(Config config, ConfigKey<List<String>> key, String otherwise, String source,
-            String setting) {
+            String setting, String prefix) {
         List<String> targets = config.get(key);
         if (targets.isEmpty()) {
             if (otherwise == null) {
@@ -131,7 +135,10 @@ final class Roles {
             }
             targets = List.of(otherwise);
         }
-        return targets.stream().map(t -> Sources.create(source, Map.of(setting, t))).toList();
+        return targets.stream()
+                .map(t -> Sources.create(source, prefix.isEmpty() ? Map.of(setting, t)
+                        : Map.of(setting, t, "prefix", prefix)))
+                .toList();
     }
 
     static PullServer pollerEndpoint(Config config, Spool spool) {
@@ -144,9 +151,18 @@ final class Roles {
 
     static RrdStore rrdStore(Config config) throws IOException {
         return RrdStore.builder(config.get(Settings.DATA_DIR).resolve("rrd"))
-                .archives(Archives.named(config.get(Settings.STORAGE_ARCHIVES)))
+                .archives(archives(config))
                 .openFiles(config.get(Settings.STORAGE_OPEN_FILES))
                 .open();
+    }
+
+    /** The configured preset, at {@code storage.step} when one is set. */
+    static Archives archives(Config config) {
+        Archives preset = Archives.named(config.get(Settings.STORAGE_ARCHIVES));
+        return config.find(Settings.STORAGE_STEP)
+                .map(step -> new Archives(preset.name() + " at " + step.toSeconds() + " s", step.toSeconds(),
+                        preset.tiers()))
+                .orElse(preset);
     }
 
     static WebServer.Builder web(Config config) {

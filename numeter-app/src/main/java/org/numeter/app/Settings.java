@@ -9,6 +9,7 @@ import static org.numeter.config.ValueParser.durationAtLeast;
 import static org.numeter.config.ValueParser.integer;
 import static org.numeter.config.ValueParser.oneOf;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,12 +46,23 @@ public final class Settings {
             "Directories of munin-compatible plugin executables for the exec source.");
     public static final ConfigKey<List<String>> POLLER_PROMETHEUS_URLS = ConfigKey.of("poller.prometheus.urls", "",
             LIST, "Prometheus text-format endpoints (e.g. http://127.0.0.1:9100/metrics) for the prometheus source.");
+    public static final ConfigKey<String> POLLER_MUNIN_PREFIX = ConfigKey.of("poller.munin.prefix", null, STRING,
+            "Prefix of the munin and exec sources' plugin names; 'munin_' when the system source also runs (both"
+                    + " would report cpu, load, memory...), none otherwise.");
     public static final ConfigKey<String> POLLER_BIND = ConfigKey.of("poller.bind", "127.0.0.1", STRING,
             "Address the poller's pull endpoint listens on; loopback unless a collector elsewhere must reach it.");
     public static final ConfigKey<Integer> POLLER_PORT = ConfigKey.of("poller.port", "4950", PORT,
             "Port of the poller's pull endpoint (0: any free port).");
     public static final ConfigKey<String> POLLER_TOKEN = ConfigKey.secret("poller.token", null, STRING,
             "Bearer token a collector must present; none required when unset.");
+    public static final ConfigKey<String> POLLER_COLLECTOR = ConfigKey.of("poller.collector", null, STRING,
+            "Collector URL to register with at start (http://collector1:4951); none when unset.");
+    public static final ConfigKey<String> POLLER_COLLECTOR_TOKEN = ConfigKey.secret("poller.collector-token", null,
+            STRING, "Bearer token the poller presents to the collector when it registers.");
+    public static final ConfigKey<String> POLLER_ADVERTISE = ConfigKey.of("poller.advertise", null, STRING,
+            "URL the collector should use to reach this poller; http://<host id>:<port> when unset.");
+    public static final ConfigKey<String> POLLER_LINK = ConfigKey.of("poller.link", "pull", oneOf("pull", "amqp"),
+            "How the spool leaves the poller: pull (collectors fetch it over HTTP) or amqp (published to RabbitMQ).");
     public static final ConfigKey<String> POLLER_SPOOL = ConfigKey.of("poller.spool", "file",
             oneOf("file", "redis", "memory"), "Where the poller keeps what it collected until acknowledged.");
     public static final ConfigKey<String> POLLER_SPOOL_REDIS = ConfigKey.of("poller.spool.redis",
@@ -82,6 +94,15 @@ public final class Settings {
     public static final ConfigKey<Long> COLLECTOR_SPOOL_MAX = ConfigKey.of("collector.spool.max-bytes", "4GB", BYTES,
             "Spool bound; past it the oldest records are dropped and counted.");
 
+    // AMQP link, shared by pollers that publish and storages that consume.
+    public static final ConfigKey<URI> AMQP_URI = ConfigKey.secret("amqp.uri",
+            "amqp://guest:guest@127.0.0.1:5672", ValueParser.URI,
+            "RabbitMQ broker, amqp[s]://user:password@host:port/vhost (the password is never printed).");
+    public static final ConfigKey<String> AMQP_EXCHANGE = ConfigKey.of("amqp.exchange", "numeter", STRING,
+            "Direct exchange of the AMQP link; queues are <exchange>.shard-<n>.");
+    public static final ConfigKey<Integer> AMQP_SHARDS = ConfigKey.of("amqp.shards", "1", integer(1, 1024),
+            "How many storages hosts are spread over; every publisher and storage must agree.");
+
     // Storage.
     public static final ConfigKey<List<String>> STORAGE_COLLECTORS = ConfigKey.of("storage.collectors", "", LIST,
             "Collector URLs to fetch from (http://collector1:4951).");
@@ -90,8 +111,14 @@ public final class Settings {
     public static final ConfigKey<String> STORAGE_ARCHIVES = ConfigKey.of("storage.archives", "default",
             oneOf("default", "munin", "fine"),
             "Round-robin layout of new files: default (60 s step), munin (300 s), fine (10 s).");
+    public static final ConfigKey<Duration> STORAGE_STEP = ConfigKey.of("storage.step", null,
+            wholeSeconds(), "Step of new files when the poller interval is not the archives' own"
+                    + " step (60, 300 or 10 s); whole seconds. The tiers keep their counts of steps and rows, so they"
+                    + " span proportionally less or more time.");
     public static final ConfigKey<Integer> STORAGE_OPEN_FILES = ConfigKey.of("storage.open-files", "2000",
             integer(16, 100_000), "Round-robin files kept open at once (least recently used are closed).");
+    public static final ConfigKey<Integer> STORAGE_AMQP_SHARD = ConfigKey.of("storage.amqp.shard", null,
+            integer(0, 1023), "Shard this storage consumes from RabbitMQ (0 to amqp.shards - 1); none when unset.");
     public static final ConfigKey<String> STORAGE_BIND = ConfigKey.of("storage.bind", "127.0.0.1", STRING,
             "Address the storage API listens on.");
     public static final ConfigKey<Integer> STORAGE_PORT = ConfigKey.of("storage.port", "4952", PORT,
@@ -121,6 +148,17 @@ public final class Settings {
     public static final ConfigKey<String> WEB_ADMIN_PASSWORD = ConfigKey.secret("web.admin-password", null, STRING,
             "Password of the first admin, created at first start; a one-time password is printed when unset.");
 
+    private static ValueParser<Duration> wholeSeconds() {
+        ValueParser<Duration> duration = durationAtLeast(ONE_SECOND);
+        return text -> {
+            Duration d = duration.parse(text);
+            if (d.toMillis() % 1000 != 0) {
+                throw new IllegalArgumentException("must be a whole number of seconds");
+            }
+            return d;
+        };
+    }
+
     private static ValueParser<List<String>> hostGroups() {
         return text -> {
             List<String> pairs = LIST.parse(text);
@@ -136,7 +174,8 @@ public final class Settings {
 
     public static List<ConfigKey<?>> poller() {
         return List.of(DATA_DIR, POLLER_HOST, POLLER_SOURCES, POLLER_INTERVAL, POLLER_TIMEOUT, POLLER_MUNIN_NODES,
-                POLLER_EXEC_DIRS, POLLER_PROMETHEUS_URLS, POLLER_BIND, POLLER_PORT, POLLER_TOKEN, POLLER_SPOOL,
+                POLLER_EXEC_DIRS, POLLER_PROMETHEUS_URLS, POLLER_MUNIN_PREFIX, POLLER_BIND, POLLER_PORT, POLLER_TOKEN, POLLER_COLLECTOR, POLLER_COLLECTOR_TOKEN,
+                POLLER_ADVERTISE, POLLER_LINK, AMQP_URI, AMQP_EXCHANGE, AMQP_SHARDS, POLLER_SPOOL,
                 POLLER_SPOOL_REDIS, POLLER_SPOOL_MAX);
     }
 
@@ -147,8 +186,9 @@ public final class Settings {
     }
 
     public static List<ConfigKey<?>> storage() {
-        return List.of(DATA_DIR, STORAGE_COLLECTORS, STORAGE_INTERVAL, STORAGE_ARCHIVES, STORAGE_OPEN_FILES,
-                STORAGE_BIND, STORAGE_PORT, STORAGE_TOKEN, STORAGE_COLLECTOR_TOKEN);
+        return List.of(DATA_DIR, STORAGE_COLLECTORS, STORAGE_INTERVAL, STORAGE_ARCHIVES, STORAGE_STEP,
+                STORAGE_OPEN_FILES, STORAGE_BIND, STORAGE_PORT, STORAGE_TOKEN, STORAGE_COLLECTOR_TOKEN,
+                STORAGE_AMQP_SHARD, AMQP_URI, AMQP_EXCHANGE, AMQP_SHARDS);
     }
 
     public static List<ConfigKey<?>> web() {

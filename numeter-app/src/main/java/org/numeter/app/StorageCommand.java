@@ -3,8 +3,10 @@ package org.numeter.app;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.numeter.amqp.AmqpConsumer;
 import org.numeter.config.Config;
 import org.numeter.link.HttpSpoolReader;
+import org.numeter.storage.RrdStore;
 import org.numeter.storage.Storage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,8 +21,9 @@ final class StorageCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Config config = options.load(Settings.storage(), Map.of());
         try (Running running = new Running()) {
+            RrdStore store = running.own(Roles.rrdStore(config));
             Storage.Builder storage = Storage.builder()
-                    .store(running.own(Roles.rrdStore(config)))
+                    .store(store)
                     .interval(config.get(Settings.STORAGE_INTERVAL))
                     .bind(config.get(Settings.STORAGE_BIND))
                     .port(config.get(Settings.STORAGE_PORT));
@@ -31,6 +34,15 @@ final class StorageCommand implements Callable<Integer> {
                 storage.upstream(collector.toString(), reader.build());
             }
             Storage started = running.start(storage.build());
+            if (config.find(Settings.STORAGE_AMQP_SHARD).isPresent()) {
+                running.start(AmqpConsumer.builder()
+                        .uri(config.get(Settings.AMQP_URI))
+                        .exchange(config.get(Settings.AMQP_EXCHANGE))
+                        .shards(config.get(Settings.AMQP_SHARDS))
+                        .shard(config.get(Settings.STORAGE_AMQP_SHARD))
+                        .store(store)
+                        .build());
+            }
             System.out.println("numeter storage: API on " + config.get(Settings.STORAGE_BIND) + ":" + started.port());
             running.awaitShutdown();
         }

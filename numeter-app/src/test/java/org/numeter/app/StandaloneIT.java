@@ -66,7 +66,7 @@ class StandaloneIT {
             String cpu = host + "/cpu";
             String load = host + "/load";
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(2)).until(() -> {
-                page.navigate(base + "hosts/" + host);
+                page.navigate(base + "hosts/" + host + "?range=hour");
                 page.waitForCondition(() -> Boolean.TRUE.equals(page.evaluate("() => !!(window.numeterGraphs"
                         + " && numeterGraphs['" + cpu + "'] && numeterGraphs['" + cpu + "'].loads >= 1"
                         + " && numeterGraphs['" + load + "'] && numeterGraphs['" + load + "'].loads >= 1)")));

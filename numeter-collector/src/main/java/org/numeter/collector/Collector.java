@@ -1,8 +1,8 @@
 package org.numeter.collector;
 
 import io.javalin.Javalin;
-import io.javalin.http.UnauthorizedResponse;
 import java.io.IOException;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -32,6 +33,9 @@ import org.numeter.collector.internal.SelfPlugin;
 import org.numeter.component.CheckResult;
 import org.numeter.component.Component;
 import org.numeter.link.Drain;
+import org.numeter.link.HttpErrors;
+import org.numeter.link.HttpSpoolReader;
+import org.numeter.link.PullRoutes;
 import org.numeter.link.RecordSink;
 import org.numeter.model.Names;
 import org.numeter.spool.Spool;
@@ -59,6 +63,8 @@ public final class Collector implements Component {
     private final String host;
     private final Spool spool;
     private final Function<PollerAddress, SpoolReader> readers;
+    private final Duration readTimeout;
+    private final String pollerToken;
     private final List<PollerAddress> staticPollers;
     private final PollersFile pollersFile;
     private final Duration interval;
@@ -79,6 +85,7 @@ public final class Collector implements Component {
     private ScheduledExecutorService scheduler;
     private ExecutorService drains;
     private Javalin server;
+    private HttpClient httpClient;
     private volatile boolean started;
     private volatile boolean metaSent;
     private volatile String fileProblem;
@@ -86,7 +93,9 @@ public final class Collector implements Component {
     private Collector(Builder b) {
         this.host = Names.requireHost(b.host);
         this.spool = Objects.requireNonNull(b.spool, "collector spool");
-        this.readers = Objects.requireNonNull(b.readers, "collector readers (how to reach a poller)");
+        this.readers = b.readers != null ? b.readers : a -> null;
+        this.readTimeout = b.readTimeout;
+        this.pollerToken = b.pollerToken;
         this.staticPollers = List.copyOf(b.pollers.values());
         this.pollersFile = b.pollersFile == null ? null : new PollersFile(b.pollersFile);
         this.interval = b.interval;
@@ -118,6 +127,8 @@ public final class Collector implements Component {
                         + e.getMessage(), e);
             }
         }
+        httpClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
         rebuildPollers();
         drains = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("collector-drain-", 0).factory());
         if (port >= 0) {
@@ -125,6 +136,7 @@ public final class Collector implements Component {
                 config.showJavalinBanner = false;
                 config.useVirtualThreads = true;
             });
+            new HttpErrors("collector").install(server);
             mount(server);
             server.start(bindHost, port);
         }
@@ -138,17 +150,15 @@ public final class Collector implements Component {
     }
 
     /**
-     * Adds the collector's endpoints to a server: register and status under {@code /collector/v1}, with its token
-     * checked and errors mapped (400 for bad input, 409 for a registration that conflicts with the configuration,
-     * 401 without the token). {@link #start()} does it on its own server when a port was configured; the
-     * launcher may instead mount it on a shared one.
+     * Adds the collector's endpoints to a server, all behind its token (401 without it): register and status
+     * under {@code /collector/v1}, and its spool under {@code /spool/v1} for storages to drain. {@link #start()}
+     * does it on its own server when a port was configured, with {@link HttpErrors} installed (400 for bad input,
+     * 409 for a registration that conflicts with the configuration); a launcher mounting it on a shared server
+     * installs {@link HttpErrors} there once.
      */
     public void mount(Javalin app) {
         new CollectorRoutes(new BearerAuth(token), this::register, this::statusDocument).mount(app);
-        app.exception(IllegalArgumentException.class, (e, ctx) -> ctx.status(400).result(e.getMessage()));
-        app.exception(IllegalStateException.class, (e, ctx) -> ctx.status(409).result(e.getMessage()));
-        app.exception(UnauthorizedResponse.class, (e, ctx) -> ctx.status(401).result(e.getMessage()));
-        // TODO(pull link): mount the collector's spool for storages here, behind the same token.
+        new PullRoutes(spool, token).register(app);
     }
 
     /** The port the collector listens on once started, or -1 when it serves no HTTP of its own. */
@@ -214,7 +224,7 @@ public final class Collector implements Component {
             for (Future<?> f : launched) {
                 try {
                     f.get();
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     LOG.error("drain failed", e.getCause());
                 }
             }
@@ -243,10 +253,14 @@ public final class Collector implements Component {
         HostCheckSink sink = new HostCheckSink(entry.address().host(), RecordSink.into(spool), maxBatchBytes,
                 rejections, now);
         try {
-            new Drain("poller " + entry.address().host(), entry.reader(), sink, pageSize).drainOnce();
-            entry.succeeded(clock.millis(), sink.accepted(), sink.rejected(), sink.lagMillis());
+            SpoolReader reader = entry.reader(this::httpReader);
+            new Drain("poller " + entry.address().host(), reader, sink, pageSize).drainOnce();
+            long skipped = entry.skippedByReader(rejections);
+            entry.succeeded(clock.millis(), sink.accepted(), sink.rejected() + skipped, sink.lagMillis());
+            entry.refreshPollerStats();
         } catch (IOException | RuntimeException e) {
-            long inARow = entry.failed(e.toString(), sink.accepted(), sink.rejected());
+            long skipped = entry.skippedByReader(rejections);
+            long inARow = entry.failed(e.toString(), sink.accepted(), sink.rejected() + skipped);
             // One line when a poller starts failing, then one every 10 cycles, so an outage does not flood the log.
             if (inARow == 1 || inARow % 10 == 0) {
                 LOG.warn("poller {} at {}: drain failed ({} in a row): {}", entry.address().host(),
@@ -307,6 +321,17 @@ public final class Collector implements Component {
             return current;
         }
         return new PollerEntry(address, source, readers);
+    }
+
+    /** The pull link to a poller, on the client all pollers share. */
+    private SpoolReader httpReader(PollerAddress a) {
+        String scheme = a.url().getScheme();
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("poller " + a.host() + ": url '" + a.safeUrl()
+                    + "' needs the Redis link; this collector was given no reader for it");
+        }
+        return HttpSpoolReader.builder(a.url()).token(a.token() != null ? a.token() : pollerToken)
+                .httpClient(httpClient).readTimeout(readTimeout).build();
     }
 
     private static void closeQuietly(PollerEntry entry) {
@@ -384,19 +409,25 @@ public final class Collector implements Component {
             server.stop();
         }
         pollers.values().forEach(Collector::closeQuietly);
+        if (httpClient != null) {
+            httpClient.close();
+        }
     }
 
     @Override
     public String toString() {
         return "Collector{" + host + ", pollers=" + pollers.size() + ", interval=" + interval + ", parallelism="
-                + parallelism + (token == null ? "" : ", token=***") + "}";
+                + parallelism + (token == null ? "" : ", token=***") + (pollerToken == null ? "" : ", pollerToken=***")
+                + "}";
     }
 
-    /** Builds a collector; only the host, the spool and the readers are required. */
+    /** Builds a collector; only the host and the spool are required. */
     public static final class Builder {
         private String host;
         private Spool spool;
         private Function<PollerAddress, SpoolReader> readers;
+        private Duration readTimeout = Duration.ofSeconds(30);
+        private String pollerToken;
         private final Map<String, PollerAddress> pollers = new LinkedHashMap<>();
         private Path pollersFile;
         private Duration interval = Duration.ofSeconds(60);
@@ -422,9 +453,30 @@ public final class Collector implements Component {
             return this;
         }
 
-        /** How to reach a poller: the pull link's HTTP client in production, the pollers' spools in tests. */
+        /**
+         * How to reach a poller. For a poller this answers null for (and without a factory, for every poller), the
+         * pull link: {@link HttpSpoolReader} on one HTTP client shared by all pollers, with the poller's token or
+         * {@link #pollerToken}, the host check done by the collector. A launcher answers for {@code redis://}
+         * URLs with a {@code RedisSpool} and null otherwise; tests give the pollers' spools. Readers that are
+         * {@link Spool}s are never closed by the collector (they may be another role's); others are, with it.
+         */
         public Builder readers(Function<PollerAddress, SpoolReader> readers) {
             this.readers = readers;
+            return this;
+        }
+
+        /** The token presented to pollers whose address carries none; null for none. */
+        public Builder pollerToken(String pollerToken) {
+            this.pollerToken = pollerToken == null || pollerToken.isBlank() ? null : pollerToken;
+            return this;
+        }
+
+        /** How long one request to a poller may take, answer included. Default 30 s. */
+        public Builder readTimeout(Duration readTimeout) {
+            if (readTimeout.isNegative() || readTimeout.isZero()) {
+                throw new IllegalArgumentException("collector read timeout " + readTimeout + " must be positive");
+            }
+            this.readTimeout = readTimeout;
             return this;
         }
 

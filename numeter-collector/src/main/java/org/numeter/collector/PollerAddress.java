@@ -1,6 +1,7 @@
 package org.numeter.collector;
 
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -46,11 +47,27 @@ public record PollerAddress(String host, URI url, String token) {
     }
 
     /**
-     * Parses a list of pollers as the configuration writes it: entries {@code host url [token]} separated by
-     * commas or new lines (the pollers file's format). Every bad entry is named in one exception.
+     * Parses pollers as the configuration writes them, one entry each: {@code host=url} (the collector's poller
+     * token then applies) or {@code host url [token]} (the pollers file's format). Every bad entry is named, with
+     * its position, in one exception.
      */
-    public static List<PollerAddress> parseList(String text, String where) {
-        PollersFile.Parsed parsed = PollersFile.parse(text.replace(',', '\n'), where);
+    public static List<PollerAddress> parseList(String entries, String where) {
+        return parseList(List.of(entries.split("[,\\n]", -1)), where);
+    }
+
+    /** As {@link #parseList(String, String)}, with the entries already apart. */
+    public static List<PollerAddress> parseList(List<String> entries, String where) {
+        List<String> lines = new ArrayList<>();
+        for (String entry : entries) {
+            String e = entry.strip();
+            if (e.isEmpty() && entries.size() == 1) {
+                continue;
+            }
+            int eq = e.indexOf('=');
+            boolean pair = eq > 0 && e.chars().noneMatch(Character::isWhitespace);
+            lines.add(pair ? e.substring(0, eq) + " " + e.substring(eq + 1) : e);
+        }
+        PollersFile.Parsed parsed = PollersFile.parse(lines, where + " entry ");
         if (!parsed.problems().isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", parsed.problems()));
         }

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * can cut connections at random points (after a random number of bytes, in either direction, with a reset) or
  * refuse everything while "down". The seed is printed so a failing run can be replayed.
  */
-final class ChaosProxy implements AutoCloseable {
+final class ChaosProxy implements java.io.Closeable {
     private final InetSocketAddress upstream;
     private final Random random;
     private final long seed;

@@ -3,6 +3,7 @@ package org.numeter.collector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PollerAddressTest {
@@ -34,13 +35,13 @@ class PollerAddressTest {
 
     @Test
     void parsesTheConfigurationListAndNamesEveryBadEntry() {
-        assertThat(PollerAddress.parseList("web1 http://10.0.0.1:8081 tok, web2 http://10.0.0.2:8081",
-                "collector.pollers")).extracting(PollerAddress::host, PollerAddress::token)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("web1", "tok"),
-                        org.assertj.core.groups.Tuple.tuple("web2", null));
-        assertThatThrownBy(() -> PollerAddress.parseList("web1, web2 ftp://x", "collector.pollers"))
-                .hasMessage("collector.pollers line 1: 'web1' is not 'host url [token]'; "
-                        + "collector.pollers line 2: poller web2: url 'ftp://x' is not an http, https, redis or"
+        assertThat(PollerAddress.parseList(List.of("web1 http://10.0.0.1:4950 tok", "web2=http://10.0.0.2:4950"),
+                "collector.pollers")).extracting(PollerAddress::host, a -> a.url().toString(), PollerAddress::token)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("web1", "http://10.0.0.1:4950", "tok"),
+                        org.assertj.core.groups.Tuple.tuple("web2", "http://10.0.0.2:4950", null));
+        assertThatThrownBy(() -> PollerAddress.parseList(List.of("web1", "web2=ftp://x"), "collector.pollers"))
+                .hasMessage("collector.pollers entry 1: 'web1' is not 'host url [token]'; "
+                        + "collector.pollers entry 2: poller web2: url 'ftp://x' is not an http, https, redis or"
                         + " rediss URL");
     }
 }

@@ -36,6 +36,19 @@ public interface ValueParser<T> {
 
     ValueParser<Path> PATH = text -> Path.of(text.trim());
 
+    /** An absolute URL with a host ({@code http://collector1:4951}, {@code amqp://user:pw@broker:5672}). */
+    ValueParser<java.net.URI> URI = text -> {
+        try {
+            java.net.URI uri = new java.net.URI(text.trim());
+            if (uri.getScheme() != null && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // reported below, with the form expected
+        }
+        throw new IllegalArgumentException("must be a URL such as scheme://host:port/");
+    };
+
     /** Comma-separated, blanks trimmed, empty items left out. */
     ValueParser<List<String>> LIST = text -> Arrays.stream(text.split(","))
             .map(String::trim)

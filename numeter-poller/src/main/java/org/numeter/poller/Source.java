@@ -8,7 +8,9 @@ import org.numeter.model.SampleBatch;
  * one small interface so that a new one is one class; the {@link Poller} owns the schedule, the timeout, the
  * metadata de-duplication and the spool, so a source only reads and describes.
  *
- * <p>Every batch carries its plugin's metadata in {@code meta}; the poller drops it when it has not changed.
+ * <p>Every batch carries its plugin's metadata in {@code meta}; the poller drops it when it has not changed. A
+ * source that holds a client or a connection may also implement {@link AutoCloseable}: the poller closes it when
+ * it closes.
  */
 public interface Source {
 

@@ -87,7 +87,14 @@ final class SourceRunner {
         } catch (ExecutionException e) {
             lastDurationMillis = (System.nanoTime() - started) / 1_000_000;
             failed(String.valueOf(e.getCause()));
-            LOG.warn("source {}: collection failed", source.name(), e.getCause());
+            // An unreachable munin-node or endpoint fails every cycle: one line each time, the trace only once
+            // asked for (debug), and for what is not I/O (a bug deserves its stack).
+            if (e.getCause() instanceof java.io.IOException) {
+                LOG.warn("source {}: collection failed: {}", source.name(), e.getCause().getMessage());
+                LOG.debug("source {}: collection failed", source.name(), e.getCause());
+            } else {
+                LOG.warn("source {}: collection failed", source.name(), e.getCause());
+            }
             return List.of();
         } catch (InterruptedException e) {
             worker.interrupt();

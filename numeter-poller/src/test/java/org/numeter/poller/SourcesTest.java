@@ -10,7 +10,7 @@ class SourcesTest {
 
     @Test
     void findsSourcesByName() {
-        assertThat(Sources.names()).contains("system");
+        assertThat(Sources.names()).containsExactly("exec", "munin", "prometheus", "system");
         assertThat(Sources.create("system", Map.of()).name()).isEqualTo("system");
     }
 

@@ -1,9 +1,9 @@
 package org.numeter.storage;
 
 import java.io.IOException;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.function.Function;
 import org.rrd4j.core.RrdDb;
@@ -11,10 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The RRD files kept open, least recently used first out. A memory-mapped file costs a mapping and a descriptor,
- * and a machine runs out of those long before it runs out of plugins (about 18,000 was the limit seen), so only
- * {@code capacity} stay open. Every use of a database happens under its key's lock; closing one does too, so a
- * database is never closed while another thread writes to it.
+ * The RRD files kept open, at most {@code capacity}, the least recently used closed first (approximately: a file
+ * used since the last sweep gets a second chance, as in the CLOCK algorithm, so that a write touches no shared
+ * structure when its file is open). Each plugin's database sits in its {@link Handle}; every use and every close
+ * of it happens under the plugin's lock, so a database is never closed while another thread writes to it.
  */
 final class DbCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DbCache.class);
@@ -23,10 +23,22 @@ final class DbCache implements AutoCloseable {
         RrdDb open() throws IOException;
     }
 
+    /** One plugin's place in the cache; its fields are guarded by the plugin's lock. */
+    static final class Handle {
+        final String key;
+        private RrdDb db;
+        private volatile boolean used;
+
+        Handle(String key) {
+            this.key = key;
+        }
+    }
+
     private final int capacity;
     private final Function<String, Lock> locks;
-    private final LinkedHashMap<String, RrdDb> open = new LinkedHashMap<>(64, 0.75f, true);
-    private long opened;
+    private final ConcurrentLinkedQueue<Handle> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicLong opened = new AtomicLong();
 
     DbCache(int capacity, Function<String, Lock> locks) {
         if (capacity <= 0) {
@@ -36,73 +48,84 @@ final class DbCache implements AutoCloseable {
         this.locks = locks;
     }
 
-    /** The open database of {@code key}; the caller holds the key's lock. */
-    RrdDb get(String key, Opener opener) throws IOException {
-        synchronized (this) {
-            RrdDb db = open.get(key);
-            if (db != null) {
-                return db;
+    /** The open database of a plugin; the caller holds the plugin's lock. */
+    RrdDb get(Handle h, Opener opener) throws IOException {
+        RrdDb db = h.db;
+        if (db != null) {
+            if (!h.used) {
+                h.used = true;
             }
+            return db;
         }
-        RrdDb db = opener.open();
-        synchronized (this) {
-            open.put(key, db);
-            opened++;
-        }
+        db = opener.open();
+        h.db = db;
+        h.used = true;
+        open.incrementAndGet();
+        opened.incrementAndGet();
+        queue.add(h);
         return db;
     }
 
-    /** Closes the database of {@code key} if open; the caller holds the key's lock. */
-    void invalidate(String key) throws IOException {
-        RrdDb db;
-        synchronized (this) {
-            db = open.remove(key);
-        }
+    /** Closes a plugin's database if open; the caller holds the plugin's lock. */
+    void invalidate(Handle h) throws IOException {
+        RrdDb db = h.db;
         if (db != null) {
+            h.db = null;
+            open.decrementAndGet();
             db.close();
         }
     }
 
-    /** Closes the least recently used databases beyond the capacity; the caller holds no key lock. */
+    /** Closes databases until at most {@code capacity} are open; the caller holds no plugin lock. */
     void trim() {
-        while (true) {
-            String victim;
-            synchronized (this) {
-                if (open.size() <= capacity) {
-                    return;
-                }
-                victim = open.keySet().iterator().next();
+        if (open.get() <= capacity) {
+            return;
+        }
+        // two passes over the queue close enough: the first clears the marks, the second finds them clear
+        int sweeps = 2 * queue.size() + 16;
+        while (open.get() > capacity && sweeps-- > 0) {
+            Handle h = queue.poll();
+            if (h == null) {
+                return;
             }
-            Lock lock = locks.apply(victim);
+            Lock lock = locks.apply(h.key);
             lock.lock();
             try {
-                invalidate(victim);
+                if (h.db == null) {
+                    continue;
+                }
+                if (h.used) {
+                    h.used = false;
+                    queue.add(h);
+                    continue;
+                }
+                invalidate(h);
             } catch (IOException e) {
-                LOG.warn("closing {} failed: {}", victim, e.toString());
+                LOG.warn("closing {} failed: {}", h.key, e.toString());
             } finally {
                 lock.unlock();
             }
         }
     }
 
-    synchronized int size() {
-        return open.size();
+    int size() {
+        return open.get();
     }
 
-    synchronized long opened() {
-        return opened;
+    long opened() {
+        return opened.get();
     }
 
+    /** Closes every database; the caller holds every plugin lock. */
     @Override
-    public synchronized void close() {
-        for (Iterator<Map.Entry<String, RrdDb>> it = open.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, RrdDb> e = it.next();
+    public void close() {
+        Handle h;
+        while ((h = queue.poll()) != null) {
             try {
-                e.getValue().close();
-            } catch (IOException ex) {
-                LOG.warn("closing {} failed: {}", e.getKey(), ex.toString());
+                invalidate(h);
+            } catch (IOException e) {
+                LOG.warn("closing {} failed: {}", h.key, e.toString());
             }
-            it.remove();
         }
     }
 }

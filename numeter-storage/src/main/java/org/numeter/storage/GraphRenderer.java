@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.TimeZone;
 import java.util.regex.Pattern;
 import org.numeter.model.Field;
 import org.numeter.model.Plugin;
@@ -54,7 +56,7 @@ final class GraphRenderer {
     }
 
     byte[] render(Request r) throws IOException {
-        Plugin p = store.plugin(r.host(), r.plugin()).orElseThrow(() -> new java.util.NoSuchElementException(
+        Plugin p = store.plugin(r.host(), r.plugin()).orElseThrow(() -> new NoSuchElementException(
                 "host " + r.host() + " has no plugin '" + r.plugin() + "'"));
         Series s = store.fetch(new SeriesQuery(r.host(), r.plugin(), List.of(), r.from(), r.to(), 0, r.width(),
                 Consolidation.AVERAGE));
@@ -79,7 +81,7 @@ final class GraphRenderer {
         g.setShowSignature(false);
         g.setForceRulesLegend(true);
         g.setLocale(Locale.ROOT);
-        g.setTimeZone(java.util.TimeZone.getTimeZone("UTC"));
+        g.setTimeZone(TimeZone.getTimeZone("UTC"));
         g.setStep(s.step());
 
         Set<String> names = new HashSet<>(p.fieldNames());

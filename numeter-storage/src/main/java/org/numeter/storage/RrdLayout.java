@@ -28,11 +28,24 @@ final class RrdLayout {
         RrdDef def = new RrdDef(path, firstUpdate - archives.step(), archives.step());
         def.addDatasource(dataSources.toArray(DsDef[]::new));
         for (Archives.Tier tier : archives.tiers()) {
-            for (ConsolFun cf : FUNCTIONS) {
+            for (ConsolFun cf : functions(tier)) {
                 def.addArchive(new ArcDef(cf, Archives.XFF, tier.steps(), tier.rows()));
             }
         }
         return def;
+    }
+
+    /**
+     * AVERAGE, MIN and MAX, except for a tier of primary points, where all three are the same numbers: it keeps
+     * AVERAGE alone, which saves a quarter of the disk and of the update work (see RATIONALE.md).
+     */
+    static ConsolFun[] functions(Archives.Tier tier) {
+        return tier.steps() == 1 ? new ConsolFun[] {ConsolFun.AVERAGE} : FUNCTIONS;
+    }
+
+    /** The archive that holds a consolidation of a tier. */
+    static ConsolFun stored(Archives.Tier tier, ConsolFun wanted) {
+        return tier.steps() == 1 ? ConsolFun.AVERAGE : wanted;
     }
 
     static DsDef dataSource(String dsName, Field field, Archives archives) {

@@ -5,16 +5,20 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -44,7 +48,6 @@ import org.rrd4j.core.FetchRequest;
 import org.rrd4j.core.RrdBackendFactory;
 import org.rrd4j.core.RrdDb;
 import org.rrd4j.core.RrdDef;
-import org.rrd4j.core.RrdNioBackendFactory;
 import org.rrd4j.core.Sample;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +71,9 @@ public final class RrdStore implements Store {
     private final Lock[] locks = new Lock[STRIPES];
     private final DbCache cache;
     private final ExecutorService workers;
-    private final Map<String, Map<String, Entry>> index = new ConcurrentSkipListMap<>();
+    private final Map<String, Map<String, Entry>> index = new ConcurrentHashMap<>();
+    /** The same entries by {@code host/plugin}, so that a write finds its plugin with one lookup. */
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final List<String> layoutWarnings = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
@@ -80,7 +85,7 @@ public final class RrdStore implements Store {
             locks[i] = new ReentrantLock();
         }
         this.cache = new DbCache(b.openFiles, this::lock);
-        this.backend = new RrdNioBackendFactory(RrdNioBackendFactory.DEFAULT_SYNC_PERIOD, 1);
+        this.backend = new MappedBackendFactory();
         AtomicInteger n = new AtomicInteger();
         this.workers = threads <= 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
             Thread t = new Thread(r, "rrd-writer-" + n.incrementAndGet());
@@ -211,7 +216,8 @@ public final class RrdStore implements Store {
             layoutWarnings.add(w);
             LOG.warn(w);
         }
-        index.computeIfAbsent(host, h -> new ConcurrentSkipListMap<>()).put(plugin, e);
+        index.computeIfAbsent(host, h -> new ConcurrentHashMap<>()).put(plugin, e);
+        entries.put(e.key, e);
     }
 
     // ---- writing
@@ -264,11 +270,18 @@ public final class RrdStore implements Store {
     }
 
     private WriteResult writePlugin(List<SampleBatch> group) throws IOException {
-        List<SampleBatch> ordered = new ArrayList<>(group);
-        ordered.sort(Comparator.comparingLong(SampleBatch::timestamp));
+        List<SampleBatch> ordered = group;
+        if (group.size() > 1) {
+            ordered = new ArrayList<>(group);
+            ordered.sort(Comparator.comparingLong(SampleBatch::timestamp));
+        }
         SampleBatch first = ordered.get(0);
-        Entry e = index.computeIfAbsent(first.host(), h -> new ConcurrentSkipListMap<>())
-                .computeIfAbsent(first.plugin(), p -> new Entry(first.host(), p));
+        Entry e = entries.get(first.host() + "/" + first.plugin());
+        if (e == null) {
+            e = index.computeIfAbsent(first.host(), h -> new ConcurrentHashMap<>())
+                    .computeIfAbsent(first.plugin(), p -> new Entry(first.host(), p));
+            entries.putIfAbsent(e.key, e);
+        }
         long stored = 0;
         long points = 0;
         long duplicates = 0;
@@ -282,12 +295,15 @@ public final class RrdStore implements Store {
                     continue;
                 }
                 try {
-                    RrdDb db = prepare(e, b);
-                    Sample s = db.createSample(b.timestamp());
-                    for (var v : b.values().entrySet()) {
-                        s.setValue(e.ds.get(v.getKey()), v.getValue());
+                    if (!updateKnownFields(e, b)) {
+                        RrdDb db = prepare(e, b);
+                        Sample s = db.createSample(b.timestamp());
+                        Map<String, Integer> columns = e.columns(db);
+                        for (var v : b.values().entrySet()) {
+                            s.setValue(columns.get(v.getKey()), v.getValue());
+                        }
+                        s.update();
                     }
-                    s.update();
                     e.lastUpdate = b.timestamp();
                     stored++;
                     points += b.values().size();
@@ -300,6 +316,35 @@ public final class RrdStore implements Store {
             lock.unlock();
         }
         return new WriteResult(stored, points, duplicates, rejected);
+    }
+
+    /**
+     * The common case, with as few lookups as possible: the file exists, the batch brings no metadata and only
+     * fields the file has. Returns false, having written nothing, when the batch needs {@link #prepare}.
+     */
+    private boolean updateKnownFields(Entry e, SampleBatch b) throws IOException {
+        Map<String, Integer> columns = e.columns;
+        if (!e.created || b.meta() != null || columns == null) {
+            return false;
+        }
+        int n = b.values().size();
+        int[] index = new int[n];
+        double[] value = new double[n];
+        int i = 0;
+        for (var v : b.values().entrySet()) {
+            Integer c = columns.get(v.getKey());
+            if (c == null) {
+                return false;
+            }
+            index[i] = c;
+            value[i++] = v.getValue();
+        }
+        Sample s = open(e).createSample(b.timestamp());
+        for (int k = 0; k < n; k++) {
+            s.setValue(index[k], value[k]);
+        }
+        s.update();
+        return true;
     }
 
     /** Brings the file and its side file up to the batch's metadata and returns the open database. */
@@ -320,7 +365,7 @@ public final class RrdStore implements Store {
                 RrdDef def = RrdLayout.definition(e.rrd.toString(), b.timestamp(), e.archives, added);
                 Files.createDirectories(e.rrd.getParent());
                 new SideFile(merged, ds).write(e.json);
-                RrdDb db = cache.get(e.key, () -> RrdDb.getBuilder().setRrdDef(def).setBackendFactory(backend)
+                RrdDb db = cache.get(e.handle, () -> RrdDb.getBuilder().setRrdDef(def).setBackendFactory(backend)
                         .build());
                 e.created = true;
                 e.meta = merged;
@@ -351,7 +396,7 @@ public final class RrdStore implements Store {
 
     /** rrd4j cannot add a data source in place: copy the file into a wider one, history included, and swap. */
     private void addDataSources(Entry e, List<DsDef> added) throws IOException {
-        cache.invalidate(e.key);
+        cache.invalidate(e.handle);
         Path tmp = e.rrd.resolveSibling(e.rrd.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
         try (RrdDb old = RrdDb.getBuilder().setPath(e.rrd.toString()).setBackendFactory(backend).build()) {
@@ -362,8 +407,9 @@ public final class RrdStore implements Store {
                 old.copyStateTo(wider);
             }
         }
-        Files.move(tmp, e.rrd, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, e.rrd, StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+        e.columns = null;
         LOG.info("{}: added data sources {}", e.rrd, added.stream().map(DsDef::getDsName).toList());
     }
 
@@ -383,7 +429,8 @@ public final class RrdStore implements Store {
     }
 
     private RrdDb open(Entry e) throws IOException {
-        return cache.get(e.key, () -> RrdDb.getBuilder().setPath(e.rrd.toString()).setBackendFactory(backend).build());
+        return cache.get(e.handle, () -> RrdDb.getBuilder().setPath(e.rrd.toString()).setBackendFactory(backend)
+                .build());
     }
 
     // ---- reading
@@ -392,7 +439,7 @@ public final class RrdStore implements Store {
     public List<HostSummary> hosts() {
         ensureOpen();
         List<HostSummary> out = new ArrayList<>();
-        for (var h : index.entrySet()) {
+        for (var h : new TreeMap<>(index).entrySet()) {
             out.add(summary(h.getKey(), h.getValue()));
         }
         return out;
@@ -414,7 +461,7 @@ public final class RrdStore implements Store {
     public List<PluginSummary> plugins(String host) {
         ensureOpen();
         List<PluginSummary> out = new ArrayList<>();
-        for (Entry e : index.getOrDefault(host, Map.of()).values()) {
+        for (Entry e : new TreeMap<>(index.getOrDefault(host, Map.of())).values()) {
             Plugin m = e.meta;
             out.add(new PluginSummary(m.name(), m.title(), m.category()));
         }
@@ -450,15 +497,15 @@ public final class RrdStore implements Store {
             plan = QueryPlan.of(e.archives, q, e.lastUpdate);
             double[][] values = new double[fields.size()][plan.rows()];
             for (double[] row : values) {
-                java.util.Arrays.fill(row, Double.NaN);
+                Arrays.fill(row, Double.NaN);
             }
             long gridEnd = plan.timestamp(plan.rows() - 1);
             long start = Math.max(plan.gridStart(), plan.heldFrom());
             long end = Math.min(gridEnd, plan.heldTo());
             if (e.created && plan.heldTo() != 0 && start <= end) {
                 RrdDb db = open(e);
-                FetchRequest request = db.createFetchRequest(ConsolFun.valueOf(q.cf().name()), start, end,
-                        plan.tierStep());
+                ConsolFun cf = RrdLayout.stored(plan.tier(), ConsolFun.valueOf(q.cf().name()));
+                FetchRequest request = db.createFetchRequest(cf, start, end, plan.tierStep());
                 String[] dsNames = fields.stream().map(e.ds::get).toArray(String[]::new);
                 request.setFilter(dsNames);
                 FetchData data = request.fetchData();
@@ -548,6 +595,7 @@ public final class RrdStore implements Store {
     /** One plugin: where its files are, what it holds; guarded by its key's lock. */
     private final class Entry {
         final String key;
+        final DbCache.Handle handle;
         final Path rrd;
         final Path json;
         volatile Plugin meta;
@@ -555,12 +603,26 @@ public final class RrdStore implements Store {
         volatile long lastUpdate;
         volatile Archives archives = RrdStore.this.archives;
         boolean created;
+        /** Field name to data-source index in the file, found once: rrd4j looks names up by a linear scan. */
+        Map<String, Integer> columns;
 
         Entry(String host, String plugin) {
             this.key = host + "/" + plugin;
+            this.handle = new DbCache.Handle(key);
             this.rrd = dataDir.resolve(host).resolve(plugin + ".rrd");
             this.json = dataDir.resolve(host).resolve(plugin + ".json");
             this.meta = Plugin.builder(plugin).build();
+        }
+
+        Map<String, Integer> columns(RrdDb db) throws IOException {
+            if (columns == null || columns.size() != ds.size()) {
+                Map<String, Integer> c = new HashMap<>();
+                for (var f : ds.entrySet()) {
+                    c.put(f.getKey(), db.getDsIndex(f.getValue()));
+                }
+                columns = c;
+            }
+            return columns;
         }
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.numeter.codec.BatchCodec;
@@ -21,7 +22,7 @@ import org.numeter.model.Plugin;
 record SideFile(Plugin plugin, Map<String, String> dataSources) {
 
     SideFile {
-        dataSources = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(dataSources));
+        dataSources = Collections.unmodifiableMap(new LinkedHashMap<>(dataSources));
     }
 
     static SideFile read(Path path) throws IOException {

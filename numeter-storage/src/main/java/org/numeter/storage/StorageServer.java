@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -39,6 +40,7 @@ import org.numeter.storage.internal.Params;
 public final class StorageServer implements Component {
     static final String PREFIX = "/api/v1";
     private static final long DAY = 86_400;
+    private static final String STARTED = "numeter.started";
 
     private final Store store;
     private final String bind;
@@ -137,6 +139,15 @@ public final class StorageServer implements Component {
             config.startupWatcherEnabled = false;
         });
         errors.register(j);
+        // the time spent in the server, for clients and benchmarks that want it without the network's share
+        j.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
+        j.after(ctx -> {
+            Long t0 = ctx.attribute(STARTED);
+            if (t0 != null) {
+                ctx.header("Server-Timing", String.format(Locale.ROOT, "app;dur=%.3f",
+                        (System.nanoTime() - t0) / 1e6));
+            }
+        });
         j.before(PREFIX + "/*", this::authorize);
         j.get(PREFIX + "/hosts", ctx -> json(ctx, store.hosts()));
         j.get(PREFIX + "/hosts/{host}", ctx -> json(ctx, host(ctx)));

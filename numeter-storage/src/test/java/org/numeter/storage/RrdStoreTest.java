@@ -64,6 +64,45 @@ class RrdStoreTest extends DurableStoreContract {
     }
 
     @Test
+    void closesFilesUnderConcurrentWritersWithoutLosingAPoint() throws Exception {
+        store.close();
+        RrdStore small = RrdStore.builder(dir).openFiles(8).threads(2).open();
+        store = small;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<WriteResult>> results = new ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                int thread = t;
+                results.add(pool.submit(() -> {
+                    WriteResult sum = WriteResult.NONE;
+                    for (int i = 1; i <= 5; i++) {
+                        List<SampleBatch> round = new ArrayList<>();
+                        for (int p = 0; p < 30; p++) {
+                            round.add(batch("h" + thread, "p" + p, T0 + 60 * i, "v", p * 10 + i));
+                        }
+                        sum = sum.plus(small.write(round));
+                    }
+                    return sum;
+                }));
+            }
+            WriteResult total = WriteResult.NONE;
+            for (var f : results) {
+                total = total.plus(f.get());
+            }
+            assertThat(total).isEqualTo(new WriteResult(450, 450, 0, 0));
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(small.openFiles()).isLessThanOrEqualTo(8);
+        for (int t = 0; t < 3; t++) {
+            for (int p = 0; p < 30; p++) {
+                assertThat(fetch("h" + t, "p" + p, T0 + 60, T0 + 300, 60, Consolidation.AVERAGE).values()[0])
+                        .containsExactly(p * 10 + 1, p * 10 + 2, p * 10 + 3, p * 10 + 4, p * 10 + 5);
+            }
+        }
+    }
+
+    @Test
     void keepsAtMostTheConfiguredNumberOfFilesOpen() throws Exception {
         store.close();
         RrdStore small = RrdStore.builder(dir).openFiles(5).open();

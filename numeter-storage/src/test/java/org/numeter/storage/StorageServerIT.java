@@ -91,6 +91,8 @@ class StorageServerIT {
         assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v)
                 .startsWith("application/json"));
         assertThat(r.body()).isEqualTo("[{\"id\":\"web1\",\"plugins\":2,\"lastUpdate\":" + (T0 + 180) + "}]");
+        assertThat(r.headers().firstValue("Server-Timing")).hasValueSatisfying(v -> assertThat(v)
+                .matches("app;dur=\\d+\\.\\d{3}"));
     }
 
     @Test

@@ -246,6 +246,19 @@ public abstract class StoreContract {
     }
 
     @Test
+    void answersMinAndMaxAtThePrimaryResolution() throws Exception {
+        writeSeries("web1", plugin("load", gauge("load")), "load", 1, 5, 3);
+
+        Series min = fetch("web1", "load", T0 + 60, T0 + 180, 60, Consolidation.MIN);
+        Series max = fetch("web1", "load", T0 + 60, T0 + 180, 60, Consolidation.MAX);
+
+        assertThat(min.cf()).isEqualTo(Consolidation.MIN);
+        assertThat(min.step()).isEqualTo(60);
+        assertThat(min.values()[0]).containsExactly(1, 5, 3);
+        assertThat(max.values()[0]).containsExactly(1, 5, 3);
+    }
+
+    @Test
     void joinsPointsToReachACoarserResolution() throws Exception {
         writeSeries("web1", plugin("load", gauge("load")), "load", ramp(120));
 

@@ -1,35 +1,35 @@
 package org.numeter.bench.load;
 
-import com.sun.management.OperatingSystemMXBean;
-import java.lang.management.ManagementFactory;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
-import org.numeter.collector.Collector;
-import org.numeter.collector.PollerAddress;
+import java.util.stream.Stream;
 import org.numeter.link.Drain;
-import org.numeter.spool.MemorySpool;
-import org.numeter.spool.Spool;
-import org.numeter.spool.SpoolReader;
+import org.numeter.link.HttpSpoolReader;
 
 /**
- * Many simulated pollers, one collector, one storage side, in one JVM: every poller produces {@code series}
- * values each {@code interval}; the collector drains them; the storage side drains the collector. It reports what
- * was produced, stored, doubled and lost, the worst end-to-end lag (sample time to stored), and the process's CPU
- * and memory.
+ * A load run: many simulated pollers in this JVM (each with its own spool and its own pull endpoint, served by
+ * the real pull link), one collector in a child JVM reaching them over HTTP, and a storage side here draining the
+ * collector over HTTP. Every poller produces {@code series} values each {@code interval}. It reports what was
+ * produced, stored, doubled and lost, the worst end-to-end lag (sample time to stored), and the collector
+ * process's CPU and memory.
  *
  * <pre>
  * java -cp ... org.numeter.bench.load.LoadGenerator --pollers 10000 --series 50 --interval 60 --ticks 3
  * </pre>
  */
 public final class LoadGenerator {
+    private static final String POLLER_TOKEN = "bench-poller-token";
+    private static final String COLLECTOR_TOKEN = "bench-collector-token";
 
     private LoadGenerator() {}
 
@@ -40,15 +40,15 @@ public final class LoadGenerator {
         Duration interval = Duration.ofSeconds(Long.parseLong(o.getOrDefault("interval", "60")));
         int ticks = Integer.parseInt(o.getOrDefault("ticks", "3"));
         Duration collectorInterval = Duration.ofSeconds(Long.parseLong(o.getOrDefault("collector-interval",
-                Long.toString(Math.max(1, interval.toSeconds() / 4)))));
+                Long.toString(interval.toSeconds()))));
         int parallelism = Integer.parseInt(o.getOrDefault("parallelism", "64"));
-        Report r = run(pollers, series, interval, ticks, collectorInterval, parallelism);
-        System.out.println(r);
+        String heap = o.getOrDefault("collector-heap", "512m");
+        System.out.println(run(pollers, series, interval, ticks, collectorInterval, parallelism, heap));
     }
 
     record Report(int pollers, int series, Duration interval, Duration collectorInterval, int parallelism,
             long produced, long stored, long duplicates, long droppedByPollers, long worstLagMillis,
-            double cpuCores, long heapMaxMiB, long rssMiB) {
+            double collectorCores, long collectorRssMaxMib, String collectorHeap) {
         boolean meetsTarget() {
             return stored == produced && droppedByPollers == 0 && worstLagMillis < interval.toMillis();
         }
@@ -57,75 +57,68 @@ public final class LoadGenerator {
         public String toString() {
             return String.format("pollers=%d series=%d interval=%ds collector-interval=%ds parallelism=%d "
                     + "produced=%d stored=%d duplicates=%d lost=%d poller-drops=%d worst-lag=%.1fs "
-                    + "cpu=%.2f cores heap-max=%d MiB rss-max=%d MiB target=%s", pollers, series,
+                    + "collector-cpu=%.2f cores collector-rss-max=%d MiB (-Xmx%s) target=%s", pollers, series,
                     interval.toSeconds(), collectorInterval.toSeconds(), parallelism, produced, stored, duplicates,
-                    produced - stored, droppedByPollers, worstLagMillis / 1000.0, cpuCores, heapMaxMiB, rssMiB,
-                    meetsTarget() ? "met" : "MISSED");
+                    produced - stored, droppedByPollers, worstLagMillis / 1000.0, collectorCores,
+                    collectorRssMaxMib, collectorHeap, meetsTarget() ? "met" : "MISSED");
         }
     }
 
     static Report run(int pollers, int series, Duration interval, int ticks, Duration collectorInterval,
-            int parallelism) throws Exception {
+            int parallelism, String heap) throws Exception {
+        Path dir = Files.createTempDirectory("numeter-load");
         SimulatedFleet fleet = new SimulatedFleet(pollers, series, 8L << 20);
-        Spool own = new MemorySpool();
-        Function<PollerAddress, SpoolReader> readers = a -> fleet.spool(a.host());
         StorageSide storage = new StorageSide("numeter_collector");
-        Collector collector = Collector.builder().host("bench-collector").spool(own).readers(readers)
-                .pollers(fleet.hosts().stream().map(h -> PollerAddress.of(h, "http://" + h + ":8081", null))
-                        .toList())
-                .interval(collectorInterval).parallelism(parallelism).build();
         ScheduledExecutorService clock = Executors.newScheduledThreadPool(2);
-        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        AtomicLong heapMax = new AtomicLong();
-        long cpuStart = os.getProcessCpuTime();
-        long wallStart = System.nanoTime();
-        try {
-            clock.scheduleAtFixedRate(() -> heapMax.accumulateAndGet(
-                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max),
-                    0, 500, TimeUnit.MILLISECONDS);
-            Drain toStorage = new Drain("storage", own, storage, 5000);
-            clock.scheduleWithFixedDelay(() -> {
-                try {
-                    toStorage.drainOnce();
-                } catch (Exception e) {
-                    System.err.println("storage drain: " + e);
-                }
-            }, 1, 1, TimeUnit.SECONDS);
-            collector.start();
-            for (int t = 0; t < ticks; t++) {
-                long second = System.currentTimeMillis() / 1000;
-                fleet.tick(second);
-                System.err.printf("tick %d/%d: %d batches produced, %d stored, worst lag %.1fs%n", t + 1, ticks,
-                        fleet.batchesProduced(), storage.stored(), storage.worstLagMillis() / 1000.0);
-                if (t < ticks - 1) {
-                    Thread.sleep(Math.max(0, second * 1000 + interval.toMillis() - System.currentTimeMillis()));
-                }
+        try (FleetServer endpoints = new FleetServer(fleet, POLLER_TOKEN, Math.max(32, parallelism * 2))) {
+            endpoints.start();
+            List<String> lines = new ArrayList<>();
+            for (String h : fleet.hosts()) {
+                lines.add(h + " " + endpoints.url(h));
             }
-            long deadline = System.currentTimeMillis() + interval.toMillis();
-            while (storage.stored() < fleet.batchesProduced() && System.currentTimeMillis() < deadline) {
-                Thread.sleep(200);
+            Path pollersFile = dir.resolve("pollers");
+            Files.write(pollersFile, lines);
+            try (CollectorProcess collector = new CollectorProcess(pollersFile, dir.resolve("spool"),
+                    collectorInterval.toSeconds(), parallelism, POLLER_TOKEN, COLLECTOR_TOKEN, heap)) {
+                HttpSpoolReader fromCollector = HttpSpoolReader.builder(
+                        URI.create("http://127.0.0.1:" + collector.port())).token(COLLECTOR_TOKEN).build();
+                Drain toStorage = new Drain("storage", fromCollector, storage, 5000);
+                clock.scheduleWithFixedDelay(() -> {
+                    try {
+                        toStorage.drainOnce();
+                        collector.sampleRssMib();
+                    } catch (Exception e) {
+                        System.err.println("storage drain: " + e);
+                    }
+                }, 1, 1, TimeUnit.SECONDS);
+                double cpuStart = collector.cpuSeconds();
+                long wallStart = System.nanoTime();
+                for (int t = 0; t < ticks; t++) {
+                    long second = System.currentTimeMillis() / 1000;
+                    fleet.tick(second);
+                    System.err.printf("tick %d/%d: %d batches produced, %d stored, worst lag %.1fs, collector"
+                            + " RSS %d MiB%n", t + 1, ticks, fleet.batchesProduced(), storage.stored(),
+                            storage.worstLagMillis() / 1000.0, collector.sampleRssMib());
+                    if (t < ticks - 1) {
+                        Thread.sleep(Math.max(0, second * 1000 + interval.toMillis() - System.currentTimeMillis()));
+                    }
+                }
+                long deadline = System.currentTimeMillis() + interval.toMillis();
+                while (storage.stored() < fleet.batchesProduced() && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(200);
+                }
+                double cores = (collector.cpuSeconds() - cpuStart) / ((System.nanoTime() - wallStart) / 1e9);
+                clock.shutdownNow(); // the storage side stops before the collector does
+                return new Report(pollers, series, interval, collectorInterval, parallelism,
+                        fleet.batchesProduced(), storage.stored(), storage.duplicates(), fleet.droppedByPollers(),
+                        storage.worstLagMillis(), cores, collector.rssMaxMib(), heap);
             }
         } finally {
-            collector.close();
             clock.shutdownNow();
-        }
-        double cores = (os.getProcessCpuTime() - cpuStart) / (double) (System.nanoTime() - wallStart);
-        return new Report(pollers, series, interval, collectorInterval, parallelism, fleet.batchesProduced(),
-                storage.stored(), storage.duplicates(), fleet.droppedByPollers(), storage.worstLagMillis(), cores,
-                heapMax.get() >> 20, rssMaxMiB());
-    }
-
-    private static long rssMaxMiB() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) >> 10;
-                }
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
-        } catch (Exception e) {
-            // not Linux: no figure
         }
-        return -1;
     }
 
     private static Map<String, String> options(String[] args) {

@@ -2,6 +2,7 @@ package org.numeter.collector.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
+import io.javalin.http.ConflictResponse;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.function.Consumer;
@@ -45,7 +46,11 @@ public final class CollectorRoutes {
         }
         PollerAddress address = PollerAddress.of(text(body, "host", true), text(body, "url", true),
                 text(body, "token", false));
-        register.accept(address);
+        try {
+            register.accept(address);
+        } catch (IllegalStateException e) {
+            throw new ConflictResponse(e.getMessage());
+        }
         ctx.status(204);
     }
 

@@ -1,9 +1,11 @@
 package org.numeter.collector.internal;
 
+import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.numeter.collector.PollerAddress;
 import org.numeter.collector.PollerStatus;
+import org.numeter.link.HttpSpoolReader;
 import org.numeter.spool.Spool;
 import org.numeter.spool.SpoolReader;
 
@@ -24,6 +26,9 @@ public final class PollerEntry {
     private String lastError;
     private long records;
     private long rejected;
+    private long pollerDropped = -1;
+    private long readerMalformedSeen;
+    private long readerRefusedSeen;
 
     public PollerEntry(PollerAddress address, String source, Function<PollerAddress, SpoolReader> readers) {
         this.address = address;
@@ -48,9 +53,11 @@ public final class PollerEntry {
         busy.set(false);
     }
 
-    public synchronized SpoolReader reader() {
+    /** The reader the factory makes for this poller, made once; a factory answering null gets {@code fallback}'s. */
+    public synchronized SpoolReader reader(Function<PollerAddress, SpoolReader> fallback) {
         if (reader == null) {
-            reader = readers.apply(address);
+            SpoolReader made = readers.apply(address);
+            reader = made != null ? made : fallback.apply(address);
         }
         return reader;
     }
@@ -81,10 +88,52 @@ public final class PollerEntry {
         return consecutiveErrors > 0;
     }
 
+    /**
+     * Records the reader skipped since the last call, counted in {@code into}; returns how many. The pull link
+     * decodes every record before the collector sees it (malformed ones never reach the host check), and a
+     * launcher may give it a validator that checks the host (refused ones count as foreign).
+     */
+    public synchronized long skippedByReader(Rejections into) {
+        if (!(reader instanceof HttpSpoolReader h)) {
+            return 0;
+        }
+        long malformed = h.rejected() - readerMalformedSeen;
+        long refused = h.refused() - readerRefusedSeen;
+        readerMalformedSeen = h.rejected();
+        readerRefusedSeen = h.refused();
+        into.addSkippedByReader(malformed, refused);
+        return malformed + refused;
+    }
+
+    /**
+     * Asks the poller's spool how much it dropped for being full (one more request over the pull link, once per
+     * drain); a failure keeps the last figure.
+     */
+    public void refreshPollerStats() {
+        SpoolReader r;
+        synchronized (this) {
+            r = reader;
+        }
+        long dropped;
+        try {
+            if (r instanceof HttpSpoolReader h) {
+                dropped = h.stats().dropped();
+            } else if (r instanceof Spool s) {
+                dropped = s.stats().dropped();
+            } else {
+                return;
+            }
+        } catch (IOException | RuntimeException e) {
+            return;
+        }
+        synchronized (this) {
+            pollerDropped = dropped;
+        }
+    }
+
     public synchronized PollerStatus status() {
-        long dropped = reader instanceof Spool s ? s.stats().dropped() : -1;
         return new PollerStatus(address.host(), address.safeUrl(), source, lastAttempt, lastSuccess,
-                lagMillis, consecutiveErrors, lastError, records, rejected, dropped);
+                lagMillis, consecutiveErrors, lastError, records, rejected, pollerDropped);
     }
 
     /** Closes the reader when it holds resources (an HTTP client). */

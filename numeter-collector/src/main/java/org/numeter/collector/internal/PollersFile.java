@@ -48,11 +48,15 @@ public final class PollersFile {
 
     /** Parses the text of a pollers file; {@code where} names it in problems. */
     public static Parsed parse(String text, String where) {
+        return parse(List.of(text.split("\\R", -1)), where + " line ");
+    }
+
+    /** Parses {@code host url [token]} lines; problems start with {@code place} and the line's number. */
+    public static Parsed parse(List<String> lines, String place) {
         Map<String, PollerAddress> pollers = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
-        String[] lines = text.split("\\R", -1);
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i];
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
             int hash = line.indexOf('#');
             if (hash >= 0) {
                 line = line.substring(0, hash);
@@ -62,7 +66,7 @@ public final class PollersFile {
                 continue;
             }
             String[] words = line.split("\\s+");
-            String at = where + " line " + (i + 1) + ": ";
+            String at = place + (i + 1) + ": ";
             if (words.length < 2 || words.length > 3) {
                 problems.add(at + "'" + words[0] + (words.length > 1 ? " " + words[1] : "")
                         + "' is not 'host url [token]'");

@@ -8,6 +8,15 @@ public final class Rejections {
     final AtomicLong malformed = new AtomicLong();
     final AtomicLong foreignHost = new AtomicLong();
 
+    /**
+     * Counts records the reader itself skipped: the pull link decodes before handing on (malformed), and may have
+     * been given a validator that checks the host (foreign).
+     */
+    public void addSkippedByReader(long malformedCount, long foreignCount) {
+        malformed.addAndGet(malformedCount);
+        foreignHost.addAndGet(foreignCount);
+    }
+
     public long oversized() {
         return oversized.get();
     }

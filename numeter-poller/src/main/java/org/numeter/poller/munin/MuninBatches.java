@@ -1,6 +1,7 @@
 package org.numeter.poller.munin;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,7 @@ public final class MuninBatches {
                 problems.report(meta.name(), "fetch: no value for any of the fields " + meta.fieldNames());
                 continue;
             }
-            Set<String> seen = new java.util.HashSet<>();
+            Set<String> seen = new HashSet<>();
             times.values().forEach(m -> seen.addAll(m.keySet()));
             List<String> missing = meta.fieldNames().stream().filter(f -> !seen.contains(f)).toList();
             if (!missing.isEmpty()) {
@@ -68,9 +69,39 @@ public final class MuninBatches {
                     missing.forEach(f -> row.put(f, Double.NaN));
                 }
                 row.putAll(t.getValue());
-                out.add(new SampleBatch(host, meta.name(), t.getKey(), order(described, row), described));
+                try {
+                    out.add(new SampleBatch(host, meta.name(), t.getKey(), order(described, row), described));
+                } catch (IllegalArgumentException bad) {
+                    problems.report(meta.name(), "fetch: " + bad.getMessage());
+                }
                 first = false;
             }
+        }
+        return out;
+    }
+
+    /**
+     * The same batches under plugin names starting with {@code prefix}, so that a munin-node on this host and the
+     * {@code system} source do not write the same series ({@code cpu} becomes {@code munin_cpu}).
+     */
+    public static List<SampleBatch> prefixed(List<SampleBatch> batches, String prefix) {
+        if (prefix == null || prefix.isEmpty()) {
+            return batches;
+        }
+        List<SampleBatch> out = new ArrayList<>(batches.size());
+        for (SampleBatch b : batches) {
+            String name = prefix + b.plugin();
+            Plugin m = b.meta();
+            Plugin meta = m == null ? null : Plugin.builder(name).title(m.title()).category(m.category())
+                    .vlabel(m.vlabel()).args(m.args()).order(m.order()).info(m.info()).period(m.period())
+                    .total(m.total()).scale(m.scale()).printf(m.printf()).width(m.width()).height(m.height())
+                    .fields(m.fields()).build();
+            if (meta != null) {
+                Plugin.Builder withExtra = meta.toBuilder();
+                m.extra().forEach(withExtra::extra);
+                meta = withExtra.build();
+            }
+            out.add(new SampleBatch(b.host(), name, b.timestamp(), b.values(), meta));
         }
         return out;
     }

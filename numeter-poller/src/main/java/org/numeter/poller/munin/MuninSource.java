@@ -28,6 +28,7 @@ public final class MuninSource implements Source {
     private final MuninConnection.Connector connector;
     private final String host;
     private final Set<String> only;
+    private final String prefix;
     private final Map<String, Cached> configs = new HashMap<>();
 
     private record Cached(Map<String, Plugin> graphs, long askedAt) {}
@@ -37,16 +38,19 @@ public final class MuninSource implements Source {
      * @param hostId the Numeter host its batches are for, or null for the poller's own
      * @param plugins the plugins to read, or empty for all the node lists
      * @param timeout bound on connecting and on each read
+     * @param prefix put before every plugin name (e.g. {@code munin_}), or empty
      */
-    public MuninSource(String address, String hostId, List<String> plugins, Duration timeout) {
-        this("munin " + address, connector(address, timeout), hostId, plugins);
+    public MuninSource(String address, String hostId, List<String> plugins, Duration timeout, String prefix) {
+        this("munin " + address, connector(address, timeout), hostId, plugins, prefix);
     }
 
-    MuninSource(String name, MuninConnection.Connector connector, String hostId, List<String> plugins) {
+    MuninSource(String name, MuninConnection.Connector connector, String hostId, List<String> plugins,
+            String prefix) {
         this.name = name;
         this.connector = connector;
         this.host = MuninBatches.hostOrDefault(hostId, null);
         this.only = Set.copyOf(plugins);
+        this.prefix = prefix == null ? "" : prefix;
     }
 
     private static MuninConnection.Connector connector(String address, Duration timeout) {
@@ -101,7 +105,7 @@ public final class MuninSource implements Source {
         } finally {
             session.close();
         }
-        return out;
+        return MuninBatches.prefixed(out, prefix);
     }
 
     private List<SampleBatch> read(Session session, String plugin, String batchHost, long timestamp,

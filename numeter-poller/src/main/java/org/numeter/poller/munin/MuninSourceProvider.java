@@ -9,7 +9,8 @@ import org.numeter.poller.SourceProvider;
 /**
  * {@code munin}: one munin-node. Settings: {@code address} ({@code host:port}, default {@code 127.0.0.1:4949}),
  * {@code host} (the Numeter host id of its batches, default the poller's), {@code plugins} (comma-separated,
- * default all the node lists), {@code timeout} (connect and read bound, default 10s).
+ * default all the node lists), {@code timeout} (connect and read bound, default 10s), {@code prefix} (before
+ * every plugin name, default none).
  */
 public final class MuninSourceProvider implements SourceProvider {
     @Override
@@ -19,8 +20,8 @@ public final class MuninSourceProvider implements SourceProvider {
 
     @Override
     public Source create(Map<String, String> settings) {
-        Settings s = Settings.of("munin", settings, "address", "host", "plugins", "timeout");
+        Settings s = Settings.of("munin", settings, "address", "host", "plugins", "timeout", "prefix");
         return new MuninSource(s.text("address", "127.0.0.1:4949"), s.text("host", null), s.list("plugins"),
-                s.duration("timeout", Poller.DEFAULT_TIMEOUT));
+                s.duration("timeout", Poller.DEFAULT_TIMEOUT), s.text("prefix", ""));
     }
 }

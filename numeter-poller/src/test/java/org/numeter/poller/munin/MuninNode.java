@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -17,14 +18,14 @@ import java.util.concurrent.TimeUnit;
  * serving the stock plugins of /etc/munin/plugins. When munin-node is not installed it is installed with apt-get
  * (the tests run as root in CI); when that fails the test fails: it never skips.
  */
-final class MuninNode implements AutoCloseable {
+public final class MuninNode implements AutoCloseable {
     static final Path BINARY = Path.of("/usr/sbin/munin-node");
 
     private final Path dir;
     private final int port;
     private Process process;
 
-    MuninNode(Path dir) throws IOException {
+    public MuninNode(Path dir) throws IOException {
         this.dir = dir;
         try (ServerSocket s = new ServerSocket(0)) {
             this.port = s.getLocalPort();
@@ -35,25 +36,36 @@ final class MuninNode implements AutoCloseable {
         return port;
     }
 
-    String address() {
+    public String address() {
         return "127.0.0.1:" + port;
     }
 
-    static void ensureInstalled() throws IOException, InterruptedException {
+    public static void ensureInstalled() throws IOException, InterruptedException {
         if (Files.isExecutable(BINARY)) {
             return;
         }
-        ProcessBuilder pb = new ProcessBuilder("apt-get", "install", "-y", "-q", "munin-node")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
-        Process apt = pb.start();
-        if (!apt.waitFor(5, TimeUnit.MINUTES) || apt.exitValue() != 0 || !Files.isExecutable(BINARY)) {
+        // A fresh container has no package lists: update them when the first try fails.
+        if (!apt("install", "-y", "-q", "munin-node")) {
+            apt("update", "-q");
+            apt("install", "-y", "-q", "munin-node");
+        }
+        if (!Files.isExecutable(BINARY)) {
             throw new IllegalStateException("munin-node is not installed and 'apt-get install -y munin-node'"
                     + " failed; install it (the integration tests need it, as root)");
         }
     }
 
-    MuninNode start() throws IOException, InterruptedException {
+    private static boolean apt(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("apt-get"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
+        Process apt = pb.start();
+        return apt.waitFor(5, TimeUnit.MINUTES) && apt.exitValue() == 0;
+    }
+
+    public MuninNode start() throws IOException, InterruptedException {
         ensureInstalled();
         Path conf = dir.resolve("munin-node.conf");
         Files.write(conf, List.of(
@@ -95,7 +107,7 @@ final class MuninNode implements AutoCloseable {
         }
     }
 
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process == null) {
             return;
         }

@@ -42,7 +42,7 @@ class MuninNodeIT {
 
     @Test
     void collectsTheStockPlugins() throws Exception {
-        MuninSource source = new MuninSource(node.address(), null, STOCK, Duration.ofSeconds(10));
+        MuninSource source = new MuninSource(node.address(), null, STOCK, Duration.ofSeconds(10), "");
 
         List<SampleBatch> batches = collect(source);
 
@@ -61,7 +61,7 @@ class MuninNodeIT {
 
     @Test
     void collectsEverythingTheNodeLists() throws Exception {
-        MuninSource source = new MuninSource(node.address(), null, List.of(), Duration.ofSeconds(10));
+        MuninSource source = new MuninSource(node.address(), null, List.of(), Duration.ofSeconds(10), "");
 
         List<SampleBatch> batches = collect(source);
 
@@ -71,7 +71,7 @@ class MuninNodeIT {
 
     @Test
     void reconnectsAfterTheNodeRestarts() throws Exception {
-        MuninSource source = new MuninSource(node.address(), null, List.of("load"), Duration.ofSeconds(5));
+        MuninSource source = new MuninSource(node.address(), null, List.of("load"), Duration.ofSeconds(5), "");
         assertThat(collect(source)).extracting(SampleBatch::plugin).containsExactly("load");
 
         node.stop();

@@ -26,7 +26,7 @@ class MuninSourceTest {
         Transcript node = Transcript.load("node-transcript.txt");
         MuninSource source = new MuninSource("munin test", node, null,
                 List.of("cpu", "load", "memory", "df", "if_eth0", "if_err_eth0", "diskstats", "swap", "uptime",
-                        "processes", "open_files", "forks", "interrupts"));
+                        "processes", "open_files", "forks", "interrupts"), "");
 
         List<SampleBatch> batches = collect(source);
 
@@ -54,7 +54,7 @@ class MuninSourceTest {
     @Test
     void asksConfigOnceThenOnlyFetches() throws IOException {
         Transcript node = Transcript.load("node-transcript.txt");
-        MuninSource source = new MuninSource("munin test", node, "other.example.org", List.of("load"));
+        MuninSource source = new MuninSource("munin test", node, "other.example.org", List.of("load"), "");
 
         collect(source);
         List<SampleBatch> second = collect(source);
@@ -67,7 +67,7 @@ class MuninSourceTest {
     @Test
     void reportsEachProblemWithItsPluginAndTheRestStillArrives() throws IOException {
         Transcript node = Transcript.load("node-malformed.txt");
-        MuninSource source = new MuninSource("munin broken", node, null, List.of());
+        MuninSource source = new MuninSource("munin broken", node, null, List.of(), "");
 
         List<SampleBatch> batches = collect(source);
 
@@ -93,6 +93,24 @@ class MuninSourceTest {
     }
 
     @Test
+    void aPrefixKeepsANodesPluginsApartFromTheSystemSource() throws IOException {
+        Transcript node = Transcript.load("node-transcript.txt");
+        MuninSource source = new MuninSource("munin test", node, null, List.of("load", "diskstats"), "munin_");
+
+        List<SampleBatch> batches = collect(source);
+
+        assertThat(batches).extracting(SampleBatch::plugin).containsExactly("munin_diskstats_latency",
+                "munin_diskstats_utilization", "munin_diskstats_throughput", "munin_diskstats_iops",
+                "munin_diskstats_latency.vda", "munin_diskstats_utilization.vda", "munin_diskstats_throughput.vda",
+                "munin_diskstats_iops.vda", "munin_load");
+        SampleBatch load = batches.get(8);
+        assertThat(load.meta().name()).isEqualTo("munin_load");
+        assertThat(load.meta().title()).isEqualTo("Load average");
+        assertThat(load.meta().fieldNames()).containsExactly("load");
+        assertThat(load.values()).containsOnlyKeys("load");
+    }
+
+    @Test
     void aNodeThatIsNotMuninFailsTheCycle() {
         MuninSource source = new MuninSource("munin http", () -> new MuninConnection() {
             @Override
@@ -105,7 +123,7 @@ class MuninSourceTest {
 
             @Override
             public void close() {}
-        }, null, List.of());
+        }, null, List.of(), "");
 
         assertThatThrownBy(() -> collect(source))
                 .hasMessage("munin http: 'HTTP/1.1 400 Bad Request' is not a munin-node banner");

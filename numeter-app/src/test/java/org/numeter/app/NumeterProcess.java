@@ -1,0 +1,191 @@
+package org.numeter.app;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One {@code numeter} role in a JVM of its own, on the test class path (so it finds test-only sources), the way an
+ * operator runs it: {@code numeter <role> --set key=value ...}. Its standard output and error go to one file under
+ * {@code target/} that survives the test, and {@link #kill()} is a real SIGKILL, with no shutdown hook run.
+ *
+ * <p>A process is started by {@link #start()} and is ready when its HTTP port answers the readiness path with 200.
+ * The same object can be started again after a kill or a stop: same role, settings, port and log (appended).
+ */
+final class NumeterProcess implements AutoCloseable {
+    private static final Duration READY_WITHIN = Duration.ofSeconds(40);
+    private static final Duration EXIT_WITHIN = Duration.ofSeconds(30);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    // Children must not outlive a test JVM that is itself stopped (Ctrl-C, a fork timeout): they would hold ports.
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly),
+                "numeter-process-reaper"));
+    }
+
+    private final String name;
+    private final String role;
+    private final Map<String, String> settings;
+    private final List<String> jvmOptions;
+    private final int port;
+    private final String readyPath;
+    private final Path log;
+    private Process process;
+    private int starts;
+
+    private NumeterProcess(String name, String role, Map<String, String> settings, List<String> jvmOptions, int port,
+            String readyPath, Path log) {
+        this.name = name;
+        this.role = role;
+        this.settings = Map.copyOf(settings);
+        this.jvmOptions = List.copyOf(jvmOptions);
+        this.port = port;
+        this.readyPath = readyPath;
+        this.log = log;
+    }
+
+    /**
+     * A role to run; nothing starts yet.
+     *
+     * @param port the HTTP port the role is told to listen on (one of its settings), polled for readiness
+     * @param readyPath a path that answers 200 once the role serves, e.g. {@code /api/v1/status}
+     * @param logDir where {@code <name>.log} is written
+     */
+    static NumeterProcess of(String name, String role, Map<String, String> settings, List<String> jvmOptions,
+            int port, String readyPath, Path logDir) throws IOException {
+        Files.createDirectories(logDir);
+        Path log = logDir.resolve(name + ".log");
+        Files.deleteIfExists(log);
+        return new NumeterProcess(name, role, new LinkedHashMap<>(settings), jvmOptions, port, readyPath, log);
+    }
+
+    /** A port nobody listens on now, on loopback; a role told to use it keeps it across restarts. */
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Starts the JVM and returns at once; {@link #awaitReady()} waits for its port. */
+    synchronized NumeterProcess start() throws IOException {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException(name + " is already running");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElseThrow());
+        // Small, quick-starting JVMs: two cores are shared by three roles, the test and other builds.
+        command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
+                "-Djava.awt.headless=true"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Numeter.class.getName(), role));
+        settings.forEach((k, v) -> command.addAll(List.of("--set", k + "=" + v)));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // Only the settings given here count: an operator's NUMETER_* variables must not leak into the test.
+        builder.environment().keySet().removeIf(k -> k.startsWith("NUMETER_"));
+        starts++;
+        List<String> shown = command.subList(command.indexOf(Numeter.class.getName()), command.size());
+        Files.writeString(log, "---- start " + starts + ": " + String.join(" ", shown) + "\n",
+                StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        process = builder.start();
+        RUNNING.add(process);
+        process.onExit().thenAccept(RUNNING::remove);
+        return this;
+    }
+
+    /** Waits until the role answers on its port; fails at once, with its log, if the JVM exits. */
+    NumeterProcess awaitReady() {
+        URI uri = URI.create("http://127.0.0.1:" + port + readyPath);
+        await(name + " ready at " + uri).atMost(READY_WITHIN).pollInterval(Duration.ofMillis(100)).until(() -> {
+            if (!process.isAlive()) {
+                throw new AssertionError(name + " exited with " + process.exitValue() + " before it was ready; log "
+                        + log.toAbsolutePath() + ":\n" + tail());
+            }
+            try {
+                return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        return this;
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, no goodbye; returns once the process is gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(EXIT_WITHIN.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError(name + " (pid " + process.pid() + ") is still alive after SIGKILL");
+        }
+    }
+
+    /** SIGTERM, then waits for the shutdown hook to close everything; returns the exit code. */
+    int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(EXIT_WITHIN.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError(name + " (pid " + process.pid() + ") did not stop within " + EXIT_WITHIN
+                    + " of SIGTERM; log " + log.toAbsolutePath() + ":\n" + tail());
+        }
+        return process.exitValue();
+    }
+
+    boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    int port() {
+        return port;
+    }
+
+    Path log() {
+        return log;
+    }
+
+    /** The last lines of the log, for failure messages. */
+    String tail() {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    /** Kills the process if it still runs; tests call it from {@code @AfterEach} whatever happened. */
+    @Override
+    public void close() {
+        if (alive()) {
+            try {
+                kill();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + " (numeter " + role + " on port " + port + (alive() ? ", pid " + process.pid() : "") + ")";
+    }
+}

@@ -1,0 +1,48 @@
+package org.numeter.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** What the numbers were measured on, printed with them. */
+final class Machine {
+    private Machine() {}
+
+    static String describe() {
+        String model = "unknown CPU";
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    model = line.substring(line.indexOf(':') + 1).trim();
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            // not Linux: the JVM's figures below still say something
+        }
+        Runtime rt = Runtime.getRuntime();
+        return String.format(Locale.ROOT, "%d cores (%s), %s %s, Java %s, heap max %d MiB", rt.availableProcessors(),
+                model, System.getProperty("os.name"), System.getProperty("os.version"),
+                System.getProperty("java.version"), rt.maxMemory() >> 20);
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    static double percentile(double[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+}

@@ -1,0 +1,85 @@
+package org.numeter.bench.load;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@link BenchCollector} started as a child JVM with the launcher's options for a collector, and measured from
+ * outside through /proc: CPU time used and resident memory.
+ */
+final class CollectorProcess implements AutoCloseable {
+    private static final double TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+    private final Process process;
+    private final int port;
+    private long rssMaxKib;
+
+    CollectorProcess(Path pollersFile, Path spoolDir, long intervalSeconds, int parallelism, String pollerToken,
+            String token, String heap) throws IOException {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        process = new ProcessBuilder(java, "-XX:+UseSerialGC", "-Xmx" + heap, "-cp",
+                System.getProperty("java.class.path"), BenchCollector.class.getName(), pollersFile.toString(),
+                spoolDir.toString(), Long.toString(intervalSeconds), Integer.toString(parallelism), pollerToken,
+                token).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8));
+        String line;
+        int found = -1;
+        while ((line = out.readLine()) != null) {
+            if (line.startsWith("port ")) {
+                found = Integer.parseInt(line.substring(5).trim());
+                break;
+            }
+        }
+        if (found < 0) {
+            throw new IOException("the bench collector ended before listening (exit " + process.exitValue() + ")");
+        }
+        port = found;
+        Thread.ofVirtual().start(() -> out.lines().forEach(l -> { }));
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** CPU seconds (user and system) the process has used. */
+    double cpuSeconds() throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND; // utime, stime
+    }
+
+    /** Samples resident memory; returns the current figure in MiB. */
+    long sampleRssMib() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                long kib = Long.parseLong(line.replaceAll("\\D", ""));
+                rssMaxKib = Math.max(rssMaxKib, kib);
+                return kib >> 10;
+            }
+        }
+        return -1;
+    }
+
+    long rssMaxMib() {
+        return rssMaxKib >> 10;
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package org.numeter.bench.load;
+
+import io.javalin.Javalin;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.servlet.ServletContextHandler;
+import org.eclipse.jetty.servlet.ServletHolder;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.config.JettyWebSocketServletContainerInitializer;
+import org.numeter.link.HttpErrors;
+import org.numeter.link.PullRoutes;
+
+/**
+ * The pull endpoints of a whole simulated fleet on one port: each poller's spool is served by its own
+ * {@link PullRoutes} (the real pull link, token included) in its own Javalin servlet, mounted at {@code /p/<host>}.
+ * One Jetty server for all of them, because ten thousand servers with their own threads would measure the
+ * simulation rather than the collector.
+ */
+final class FleetServer implements AutoCloseable {
+    private final Server server;
+    private final ServerConnector connector;
+
+    FleetServer(SimulatedFleet fleet, String token, int threads) {
+        server = new Server(new QueuedThreadPool(threads, Math.min(threads, 16)));
+        connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        List<Handler> handlers = new ArrayList<>();
+        for (String host : fleet.hosts()) {
+            Javalin app = Javalin.create(config -> {
+                config.showJavalinBanner = false;
+                config.startupWatcherEnabled = false;
+            });
+            new HttpErrors("simulated poller " + host).install(app);
+            new PullRoutes(fleet.spool(host), token).register(app);
+            ServletContextHandler context = new ServletContextHandler();
+            context.setContextPath("/p/" + host);
+            // Javalin's servlet also serves websockets, and wants their components on its context.
+            JettyWebSocketServletContainerInitializer.configure(context, null);
+            context.addServlet(new ServletHolder(app.javalinServlet()), "/*");
+            handlers.add(context);
+        }
+        // All at once: adding them one by one is quadratic.
+        ContextHandlerCollection contexts = new ContextHandlerCollection();
+        contexts.setHandlers(handlers.toArray(Handler[]::new));
+        server.setHandler(contexts);
+    }
+
+    void start() throws Exception {
+        server.start();
+    }
+
+    URI url(String host) {
+        return URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/p/" + host);
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new java.io.IOException("stopping the fleet's server: " + e.getMessage(), e);
+        }
+    }
+}
