@@ -35,6 +35,11 @@ async function start() {
     pending = setTimeout(() => renderTree(search.value), 200);
   });
   const path = window.location.pathname;
+  if (App.session.mustChangePassword) {
+    document.querySelector('.layout').before(el('div', {className: 'notice banner', 'data-testid': 'change-password',
+      role: 'alert'}, 'You logged in with a one-time password: ',
+      el('a', {href: '/account', text: 'choose your own now'}), '.'));
+  }
   await renderTree('');
   if (path.startsWith('/hosts/')) await hostPage(decodeURIComponent(path.substring('/hosts/'.length)));
   else if (path === '/admin') await adminPage();
@@ -112,9 +117,12 @@ async function hostPage(id) {
     main.appendChild(el('p', {className: 'error', text: e.message}));
     return;
   }
-  // ?range=hour (or day, week, month, year) opens the page on that range; a day otherwise, as munin does.
+  // ?range=hour (or day, week, month, year) opens the page on that range. Otherwise a day, as munin shows; but a
+  // host seen for the first time in the last six hours (a new standalone) starts on the last hour, so that its
+  // graphs fill at once instead of drawing a dot at the right edge.
   const asked = new URLSearchParams(location.search).get('range');
-  App.range = relativeRange(Object.prototype.hasOwnProperty.call(Ranges, asked) ? asked : 'day');
+  App.range = relativeRange(Object.prototype.hasOwnProperty.call(Ranges, asked) ? asked
+    : host.firstSeen > now() - 6 * 3600 ? 'hour' : 'day');
   treeCategories(host);
   main.appendChild(el('div', {className: 'page-head'},
     el('h1', {text: host.id}),

@@ -172,6 +172,7 @@ final class Roles {
                 .port(config.get(Settings.WEB_PORT))
                 .dataDir(dataDir.resolve("web"))
                 .storages(uris(config.get(Settings.WEB_STORAGES), Settings.WEB_STORAGES.name()))
+                .storageToken(config.find(Settings.WEB_STORAGE_TOKEN).orElse(null))
                 .adminPassword(config.find(Settings.WEB_ADMIN_PASSWORD).orElse(null));
         config.find(Settings.WEB_DATABASE_URL).ifPresent(url -> web.database(url,
                 config.find(Settings.WEB_DATABASE_USER).orElse(null),

@@ -168,7 +168,11 @@ public final class WebServer implements Component {
         }
         boolean generated = config.adminPassword == null;
         String password = generated ? Secrets.randomPassword() : config.adminPassword;
-        users.create("admin", "", secrets.hashPassword(password), true, true, clock.millis());
+        String hash = secrets.hashPassword(password);
+        long id = users.create("admin", "", hash, true, true, clock.millis());
+        if (generated) {
+            users.setPasswordHash(id, hash, true);
+        }
         if (generated) {
             config.console.println("Numeter web: created user 'admin' with the one-time password " + password
                     + " ; log in and change it under Account.");

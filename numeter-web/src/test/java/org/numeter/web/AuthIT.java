@@ -136,7 +136,11 @@ class AuthIT {
             Matcher m = Pattern.compile("one-time password (\\S+) ").matcher(console.toString());
             assertThat(m.find()).as(console.toString()).isTrue();
             assertThat(m.group(1)).hasSize(16);
-            assertThat(new WebClient(web.uri()).login("admin", m.group(1)).status()).isEqualTo(200);
+            WebClient admin = WebClient.loggedIn(web.uri(), "admin", m.group(1));
+            assertThat(admin.get("/api/session").json().path("mustChangePassword").asBoolean()).isTrue();
+            assertThat(admin.put("/api/session/password", "{\"current\":\"" + m.group(1)
+                    + "\",\"password\":\"my-own-password\"}").status()).isEqualTo(204);
+            assertThat(admin.get("/api/session").json().path("mustChangePassword").asBoolean()).isFalse();
             assertThat(web.check().ok()).isTrue();
             assertThat(web.toString()).doesNotContain(m.group(1));
         } finally {

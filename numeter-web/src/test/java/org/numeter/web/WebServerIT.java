@@ -29,6 +29,7 @@ class WebServerIT {
         JsonNode session = fx.admin().get("/api/session").json();
         assertThat(session.path("user").path("username").asText()).isEqualTo("admin");
         assertThat(session.path("user").path("superuser").asBoolean()).isTrue();
+        assertThat(session.path("mustChangePassword").asBoolean()).isFalse();
     }
 
     @Test

@@ -38,6 +38,7 @@ public final class AccountApi {
         answer.put("user", p.user());
         answer.put("groups", users.groupsOf(p.user().id()));
         answer.put("csrf", p.csrf());
+        answer.put("mustChangePassword", users.mustChangePassword(p.user().id()));
         ctx.json(answer);
     }
 
@@ -49,7 +50,7 @@ public final class AccountApi {
         if (req.current() == null || req.current().length() > 200 || !secrets.verifyPassword(req.current(), hash)) {
             throw HttpProblem.badRequest("the current password is wrong");
         }
-        users.setPasswordHash(me.id(), secrets.hashPassword(password));
+        users.setPasswordHash(me.id(), secrets.hashPassword(password), false);
         ctx.status(204);
     }
 

@@ -118,7 +118,7 @@ public final class AdminApi {
             users.setGroups(id, groupIds);
         }
         if (password != null) {
-            users.setPasswordHash(id, secrets.hashPassword(password));
+            users.setPasswordHash(id, secrets.hashPassword(password), false);
             sessions.deleteOfUser(id);
         }
         if (!active) {

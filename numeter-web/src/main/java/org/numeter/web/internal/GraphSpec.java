@@ -113,7 +113,9 @@ public record GraphSpec(
             lines.addAll(lines(f, f.label(), false));
             if (f.negative() != null && byName.containsKey(f.negative())) {
                 Field neg = byName.get(f.negative());
-                String label = neg.label().equals(neg.name()) ? f.label() + " (-)" : neg.label();
+                // munin often labels both halves alike (diskstats: "vda" and "vda"): then the sign tells them apart.
+                String label = neg.label().equals(neg.name()) || neg.label().equals(f.label()) ? f.label() + " (-)"
+                        : neg.label();
                 series.add(new Series(neg.name(), unique(labels, label, neg.name()), colour, fill, width, true));
                 lines.addAll(lines(neg, label, true));
             }
@@ -122,7 +124,9 @@ public record GraphSpec(
         if (!negatives.isEmpty()) {
             stacked = false;
         }
-        return new GraphSpec(plugin.title(), plugin.vlabel() == null ? "" : plugin.vlabel(), plugin.base(),
+        // munin writes ${graph_period} in labels for the period rates are per ("second" unless the plugin says).
+        String vlabel = plugin.vlabel() == null ? "" : plugin.vlabel().replace("${graph_period}", plugin.period());
+        return new GraphSpec(plugin.title(), vlabel, plugin.base(),
                 plugin.logarithmic(), boxed(plugin.lowerLimit()), boxed(plugin.upperLimit()), stacked,
                 List.copyOf(series), List.copyOf(lines));
     }

@@ -119,6 +119,7 @@ public final class HostApi {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("id", host);
         answer.put("groups", hosts.groupsOf(host).stream().map(Group::name).toList());
+        answer.put("firstSeen", hosts.firstSeen(host).map(ms -> ms / 1000).orElse(0L));
         StorageClient storage = storages.storageOf(host).orElse(null);
         List<Category> categories = new ArrayList<>();
         boolean available = storage != null;

@@ -25,6 +25,11 @@ public final class HostRepository {
         }
     }
 
+    /** When the web first saw the host, epoch milliseconds. */
+    public java.util.Optional<Long> firstSeen(String hostId) {
+        return db.one("SELECT first_seen FROM hosts WHERE id = ?", rs -> rs.getLong(1), hostId);
+    }
+
     public List<String> all() {
         return db.list("SELECT id FROM hosts ORDER BY id", rs -> rs.getString(1));
     }

@@ -16,6 +16,8 @@ public final class LoginThrottle {
     private final int addressLimit;
     private final long windowMillis;
     private final Clock clock;
+    private static final int MAX_KEYS = 10_000;
+
     private final Map<String, Deque<Long>> failures = new ConcurrentHashMap<>();
 
     public LoginThrottle(int userLimit, int addressLimit, long windowMillis, Clock clock) {
@@ -32,6 +34,15 @@ public final class LoginThrottle {
 
     public void failed(String username, String address) {
         long now = clock.millis();
+        if (failures.size() > MAX_KEYS) {
+            // Guessing with ever new usernames must not grow memory without bound: forget what left the window.
+            failures.entrySet().removeIf(e -> {
+                synchronized (e.getValue()) {
+                    Long last = e.getValue().peekLast();
+                    return last == null || now - last >= windowMillis;
+                }
+            });
+        }
         for (String key : new String[] {"u:" + username, "a:" + address}) {
             Deque<Long> d = failures.computeIfAbsent(key, k -> new ArrayDeque<>());
             synchronized (d) {

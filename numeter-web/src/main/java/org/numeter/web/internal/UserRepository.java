@@ -46,8 +46,15 @@ public final class UserRepository {
                 superuser, id) == 1;
     }
 
-    public boolean setPasswordHash(long id, String hash) {
-        return db.update("UPDATE users SET password_hash = ? WHERE id = ?", hash, id) == 1;
+    /** Sets the password; {@code oneTime} makes the pages ask for a new one until the user changes it. */
+    public boolean setPasswordHash(long id, String hash, boolean oneTime) {
+        return db.update("UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ?", hash, oneTime,
+                id) == 1;
+    }
+
+    public boolean mustChangePassword(long id) {
+        return db.one("SELECT must_change_password FROM users WHERE id = ?", rs -> rs.getBoolean(1), id)
+                .orElse(false);
     }
 
     public boolean delete(long id) {

@@ -34,6 +34,17 @@ class GraphSpecTest {
     }
 
     @Test
+    void halvesLabelledAlikeAreToldApartByTheSignAndGraphPeriodIsFilledIn() {
+        Plugin p = Plugin.builder("diskstats_iops").vlabel("IOs per ${graph_period} read (-) / write (+)")
+                .field(Field.builder("vda_rdio").label("vda").graph(false).build())
+                .field(Field.builder("vda_wrio").label("vda").negative("vda_rdio").build())
+                .build();
+        GraphSpec spec = GraphSpec.of(p);
+        assertThat(spec.labels()).containsExactly("vda", "vda (-)");
+        assertThat(spec.vlabel()).isEqualTo("IOs per second read (-) / write (+)");
+    }
+
+    @Test
     void orderComesFirstThenTheRestAndGraphNoIsHidden() {
         Plugin p = Plugin.builder("memory").args("--base 1024 --lower-limit 0 --upper-limit 100")
                 .order(List.of("apps", "missing", "cache"))

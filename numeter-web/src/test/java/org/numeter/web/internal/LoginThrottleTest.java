@@ -59,6 +59,20 @@ class LoginThrottleTest {
     }
 
     @Test
+    void manyUsernamesAreForgottenOnceTheirFailuresLeaveTheWindow() {
+        MutableClock clock = new MutableClock();
+        LoginThrottle t = new LoginThrottle(1, 1000, 60_000, clock);
+        for (int i = 0; i < 10_001; i++) {
+            t.failed("user" + i, "a" + (i % 100));
+        }
+        assertThat(t.retryAfter("user5", "elsewhere")).isEqualTo(60);
+        clock.millis += 60_000;
+        t.failed("late", "z");
+        assertThat(t.retryAfter("user5", "elsewhere")).isZero();
+        assertThat(t.retryAfter("late", "elsewhere")).isEqualTo(60);
+    }
+
+    @Test
     void aSuccessClearsTheUsername() {
         LoginThrottle t = new LoginThrottle(2, 10, 60_000, new MutableClock());
         t.failed("alice", "a");
