@@ -173,6 +173,7 @@ final class Roles {
                 .dataDir(dataDir.resolve("web"))
                 .storages(uris(config.get(Settings.WEB_STORAGES), Settings.WEB_STORAGES.name()))
                 .storageToken(config.find(Settings.WEB_STORAGE_TOKEN).orElse(null))
+                .secureCookies(config.get(Settings.WEB_SECURE_COOKIES))
                 .adminPassword(config.find(Settings.WEB_ADMIN_PASSWORD).orElse(null));
         config.find(Settings.WEB_DATABASE_URL).ifPresent(url -> web.database(url,
                 config.find(Settings.WEB_DATABASE_USER).orElse(null),

@@ -145,6 +145,8 @@ public final class Settings {
             STRING, "Database password.");
     public static final ConfigKey<List<String>> WEB_HOST_GROUPS = ConfigKey.of("web.host-groups", "", hostGroups(),
             "New hosts whose id matches a glob join its group: 'web*=webteam, db?.example.org=dba'.");
+    public static final ConfigKey<Boolean> WEB_SECURE_COOKIES = ConfigKey.of("web.secure-cookies", "false",
+            ValueParser.BOOLEAN, "Marks the session cookie Secure: set it when users reach the web over HTTPS.");
     public static final ConfigKey<String> WEB_ADMIN_PASSWORD = ConfigKey.secret("web.admin-password", null, STRING,
             "Password of the first admin, created at first start; a one-time password is printed when unset.");
 
@@ -193,7 +195,7 @@ public final class Settings {
 
     public static List<ConfigKey<?>> web() {
         return List.of(DATA_DIR, WEB_BIND, WEB_PORT, WEB_STORAGES, WEB_STORAGE_TOKEN, WEB_DATABASE_URL,
-                WEB_DATABASE_USER, WEB_DATABASE_PASSWORD, WEB_HOST_GROUPS, WEB_ADMIN_PASSWORD);
+                WEB_DATABASE_USER, WEB_DATABASE_PASSWORD, WEB_HOST_GROUPS, WEB_SECURE_COOKIES, WEB_ADMIN_PASSWORD);
     }
 
     /** Every key once: what {@code numeter standalone} accepts. */
