@@ -1,5 +1,6 @@
 package org.numeter.bench.jmh;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.numeter.codec.BatchCodec;
 import org.numeter.model.SampleBatch;
@@ -40,8 +41,8 @@ public class CodecBenchmark {
         batch = Workload.cpuBatch(meta);
         json = BatchCodec.encode(batch);
         if (!BatchCodec.decodeBatch(json).equals(batch)) {
-            throw new IllegalStateException("the batch does not survive encoding: " + new String(json,
-                    java.nio.charset.StandardCharsets.UTF_8));
+            throw new IllegalStateException("the batch does not survive encoding: "
+                    + new String(json, StandardCharsets.UTF_8));
         }
     }
 

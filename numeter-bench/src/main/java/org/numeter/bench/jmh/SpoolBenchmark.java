@@ -56,7 +56,7 @@ public class SpoolBenchmark {
     static final int PAGE = 500;
     static final long ACK_EVERY = 100_000;
 
-    /** One spool in a temporary directory, shared by the benchmark's threads. */
+    /** One spool in a temporary directory of its own, and the records appended to it. */
     abstract static class TempSpool {
         Path dir;
         FileSpool spool;
