@@ -72,6 +72,11 @@ class BrowserIT {
     }
 
     void logIn(String user, String password) {
+        // A page left open after its cookies were cleared may be sending itself to the login page on its own
+        // (its next API call answers 401): a new page avoids racing that navigation.
+        page.close();
+        page = context.newPage();
+        page.setDefaultTimeout(15_000);
         page.navigate(fx.uri + "login");
         page.getByLabel("Username").fill(user);
         page.getByLabel("Password").fill(password);
