@@ -38,7 +38,21 @@ public final class Numeter {
                 commandLine.getErr().println("numeter: " + e.getMessage());
                 return 2;
             }
-            throw e;
+            // A role that cannot start (a port taken, a directory not writable, a database refusing) is an
+            // operator's problem, not a bug: its reasons, one line each, say what to fix.
+            StringBuilder why = new StringBuilder("numeter " + commandLine.getCommandName() + " cannot start: ");
+            Throwable t = e;
+            String last = null;
+            while (t != null) {
+                String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+                if (!message.equals(last)) {
+                    why.append(last == null ? "" : "\n  because: ").append(message);
+                    last = message;
+                }
+                t = t.getCause();
+            }
+            commandLine.getErr().println(why);
+            return 1;
         });
         return cli.execute(args);
     }

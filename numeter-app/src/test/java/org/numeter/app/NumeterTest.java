@@ -3,6 +3,8 @@ package org.numeter.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +35,19 @@ class NumeterTest {
                 .contains(file + " line 1: unknown key 'poller.intervall' (did you mean 'poller.interval'?)")
                 .contains(file + ": poller.port was '99999' but must be between 0 and 65535")
                 .contains("option poller.spool was 'tape' but must be one of file, redis, memory");
+    }
+
+    @Test
+    void aRoleThatCannotStartSaysWhyInAFewLines() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            StringWriter err = new StringWriter();
+            int code = Numeter.run(new PrintWriter(err, true), "poller", "--set", "data-dir=" + dir,
+                    "--set", "poller.port=" + taken.getLocalPort());
+            assertThat(code).isEqualTo(1);
+            assertThat(err.toString()).startsWith("numeter poller cannot start: ")
+                    .contains(String.valueOf(taken.getLocalPort()))
+                    .doesNotContain("\tat ");
+        }
     }
 
     @Test
