@@ -17,6 +17,7 @@ import java.util.Objects;
 import org.numeter.codec.Json;
 import org.numeter.component.CheckResult;
 import org.numeter.component.Component;
+import org.numeter.link.HttpErrors;
 import org.numeter.web.internal.AccountApi;
 import org.numeter.web.internal.Access;
 import org.numeter.web.internal.AdminApi;
@@ -25,7 +26,6 @@ import org.numeter.web.internal.DashboardRepository;
 import org.numeter.web.internal.Database;
 import org.numeter.web.internal.EventApi;
 import org.numeter.web.internal.EventRepository;
-import org.numeter.web.internal.ErrorMapping;
 import org.numeter.web.internal.GroupRepository;
 import org.numeter.web.internal.HostApi;
 import org.numeter.web.internal.HostRegistry;
@@ -129,7 +129,7 @@ public final class WebServer implements Component {
                 s.location = Location.CLASSPATH;
             });
         });
-        new ErrorMapping().register(app);
+        new HttpErrors("web").install(app);
         app.before(ctx -> {
             ctx.header("X-Content-Type-Options", "nosniff");
             ctx.header("X-Frame-Options", "DENY");

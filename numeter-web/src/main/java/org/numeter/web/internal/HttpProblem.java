@@ -1,21 +1,22 @@
 package org.numeter.web.internal;
 
+import io.javalin.http.HttpResponseException;
+import java.util.Map;
+
 /**
- * A request that cannot be served, with the status it maps to. {@link ErrorMapping} turns it into a one-line
- * plain-text answer; nothing else in the web decides a status code for a failure.
+ * A request that cannot be served, with the status it maps to. The one mapping of every Numeter server,
+ * {@link org.numeter.link.HttpErrors}, answers it with its status and its one-line message as plain text; nothing
+ * else in the web decides a status code for a failure.
  */
-public class HttpProblem extends RuntimeException {
+public class HttpProblem extends HttpResponseException {
     private static final long serialVersionUID = 1L;
 
-    private final int status;
-
     HttpProblem(int status, String message) {
-        super(message, null, false, false);
-        this.status = status;
+        super(status, message, Map.of());
     }
 
     public int status() {
-        return status;
+        return getStatus();
     }
 
     /** Bad input: the message quotes the value and says where it was. */
