@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             PollerCommand.class,
             CollectorCommand.class,
             StorageCommand.class,
+            ImportMuninCommand.class,
             WebCommand.class,
             ConfigDocCommand.class,
             CommandLine.HelpCommand.class
