@@ -1,8 +1,11 @@
 package org.numeter.storage.munin;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.numeter.storage.FieldHistory;
@@ -19,6 +22,8 @@ import org.rrd4j.core.RrdMemoryBackendFactory;
  * period answers.
  */
 final class MuninHistory implements FieldHistory {
+    private static final byte[] MAGIC = {'R', 'R', 'D', 0};
+
     private final List<Rows> archives;
     private final long lastUpdate;
 
@@ -28,6 +33,12 @@ final class MuninHistory implements FieldHistory {
     }
 
     static MuninHistory read(Path rrdtoolFile) throws IOException {
+        byte[] magic = new byte[4];
+        try (InputStream in = Files.newInputStream(rrdtoolFile)) {
+            if (in.readNBytes(magic, 0, 4) < 4 || !Arrays.equals(magic, MAGIC)) {
+                throw new IOException("not an rrdtool file (it does not start with 'RRD')");
+            }
+        }
         try (RrdDb db = RrdDb.getBuilder().setPath("munin").setBackendFactory(new RrdMemoryBackendFactory())
                 .setRrdToolImporter(rrdtoolFile.toString()).build()) {
             if (db.getDsCount() != 1) {

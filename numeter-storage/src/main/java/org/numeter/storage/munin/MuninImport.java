@@ -157,6 +157,9 @@ public final class MuninImport {
                     + g.rawFields.getOrDefault(f.name(), f.name()) + "-"
                     + f.type().name().substring(0, 1).toLowerCase(Locale.ROOT) + ".rrd");
             try {
+                if (!Files.isRegularFile(file)) {
+                    throw new NoSuchFileException(file.toString());
+                }
                 MuninHistory h = MuninHistory.read(file);
                 history.put(f.name(), h);
                 lastUpdate = Math.max(lastUpdate, h.lastUpdate());
@@ -166,7 +169,8 @@ public final class MuninImport {
             } catch (NoSuchFileException e) {
                 t.fail(progress, file.toString(), "no such file (munin keeps one per field)");
             } catch (IOException | RuntimeException e) {
-                t.fail(progress, file.toString(), "unreadable: " + e.getMessage());
+                t.fail(progress, file.toString(), "unreadable: "
+                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
             }
             t.filesDone++;
         }
