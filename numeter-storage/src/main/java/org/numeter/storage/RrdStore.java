@@ -2,10 +2,14 @@ package org.numeter.storage;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -78,6 +82,7 @@ public final class RrdStore implements Store {
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final List<String> layoutWarnings = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    private FileLock dirLock;
 
     private RrdStore(Builder b) {
         this.dataDir = b.dataDir;
@@ -148,8 +153,28 @@ public final class RrdStore implements Store {
         }
     }
 
+    /**
+     * One store per data directory: a second one (another storage, or {@code numeter import-munin} while a storage
+     * runs) would not see the other's new plugins, and would make their files anew over them.
+     */
+    private void lockDir() throws IOException {
+        Path file = dataDir.resolve(".lock");
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            dirLock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            dirLock = null;
+        }
+        if (dirLock == null) {
+            channel.close();
+            throw new IOException(dataDir + " is in use by another storage (it holds " + file
+                    + "); stop it first");
+        }
+    }
+
     private void scan() throws IOException {
         Files.createDirectories(dataDir);
+        lockDir();
         int files = 0;
         try (DirectoryStream<Path> hosts = Files.newDirectoryStream(dataDir, Files::isDirectory)) {
             for (Path hostDir : hosts) {
@@ -674,6 +699,9 @@ public final class RrdStore implements Store {
             backend.close();
         } catch (IOException | UncheckedIOException e) {
             LOG.warn("closing the rrd4j backend failed: {}", e.toString());
+        }
+        if (dirLock != null) {
+            dirLock.channel().close();
         }
     }
 

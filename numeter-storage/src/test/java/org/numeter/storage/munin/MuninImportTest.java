@@ -1,6 +1,7 @@
 package org.numeter.storage.munin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -123,6 +124,19 @@ class MuninImportTest {
             assertThat(again.failures()).isEqualTo(2);
             assertThat(values(store, "load", "load", Consolidation.AVERAGE, 300, END - 300, END))
                     .containsExactly(5.5, 6.0);
+        }
+    }
+
+    @Test
+    void aStoreOpenOnTheSameDataDirIsRefused() throws IOException {
+        try (RrdStore running = store(Archives.MUNIN)) {
+            assertThatThrownBy(() -> store(Archives.MUNIN)).isInstanceOf(IOException.class)
+                    .hasMessage(dir.resolve("store") + " is in use by another storage (it holds "
+                            + dir.resolve("store/.lock") + "); stop it first");
+            assertThat(running.hosts()).isEmpty();
+        }
+        try (RrdStore afterwards = store(Archives.MUNIN)) {
+            assertThat(importer().build().into(afterwards).hostsDone()).isEqualTo(2);
         }
     }
 
