@@ -1,6 +1,7 @@
 package org.numeter.app;
 
-import java.io.PrintStream;
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -10,8 +11,10 @@ import org.numeter.config.Config;
 import org.numeter.storage.RrdStore;
 import org.numeter.storage.munin.MuninImport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code numeter import-munin}: a munin master's history into the storage's files, one progress line per host.
@@ -24,6 +27,9 @@ import picocli.CommandLine.Option;
 final class ImportMuninCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--munin-dir", paramLabel = "DIR", defaultValue = "/var/lib/munin",
             description = "munin's dbdir, with 'datafile' and one folder per group (default: ${DEFAULT-VALUE}).")
@@ -38,7 +44,7 @@ final class ImportMuninCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintStream out = System.out;
+        PrintWriter out = spec.commandLine().getOut();
         long started = System.nanoTime();
         MuninImport importer = MuninImport.builder(muninDir).hosts(host).progress(new MuninImport.Progress() {
             @Override
@@ -58,7 +64,14 @@ final class ImportMuninCommand implements Callable<Integer> {
             done = importer.dryRun();
         } else {
             Config config = options.load(Settings.storage(), Map.of());
-            try (RrdStore store = Roles.rrdStore(config)) {
+            RrdStore opened;
+            try {
+                opened = Roles.rrdStore(config);
+            } catch (IOException e) {
+                spec.commandLine().getErr().println("numeter import-munin: " + e.getMessage());
+                return 2;
+            }
+            try (RrdStore store = opened) {
                 out.println("numeter import-munin: " + muninDir + " into " + store.dataDir()
                         + " (" + store.archives().name() + ")");
                 done = importer.into(store);
