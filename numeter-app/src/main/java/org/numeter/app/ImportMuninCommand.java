@@ -50,7 +50,7 @@ final class ImportMuninCommand implements Callable<Integer> {
             @Override
             public void update(MuninImport.Counts c, String h, String plugin) {
                 if (plugin == null) {
-                    out.println(line(c, started) + "  " + h);
+                    out.println(line(c, started, dryRun) + "  " + h);
                 }
             }
 
@@ -77,14 +77,16 @@ final class ImportMuninCommand implements Callable<Integer> {
                 done = importer.into(store);
             }
         }
-        out.println((dryRun ? "dry run, nothing written: " : "done: ") + line(done, started)
+        out.println((dryRun ? "dry run, nothing written: " : "done: ") + line(done, started, dryRun)
                 + (done.failures() == 0 ? "" : "; " + done.failures() + " problems, listed above"));
         return done.failures() == 0 ? 0 : 1;
     }
 
-    static String line(MuninImport.Counts c, long startedNanos) {
+    /** A dry run counts the known points of munin's finest archives; an import, the archive rows it wrote. */
+    static String line(MuninImport.Counts c, long startedNanos, boolean dryRun) {
         long seconds = Duration.ofNanos(System.nanoTime() - startedNanos).toSeconds();
-        return String.format(Locale.ROOT, "hosts %d/%d, plugins %d/%d, files %d/%d, %d points, %d s",
-                c.hostsDone(), c.hosts(), c.pluginsDone(), c.plugins(), c.filesDone(), c.files(), c.rows(), seconds);
+        return String.format(Locale.ROOT, "hosts %d/%d, plugins %d/%d, files %d/%d, %d points %s, %d s",
+                c.hostsDone(), c.hosts(), c.pluginsDone(), c.plugins(), c.filesDone(), c.files(), c.rows(),
+                dryRun ? "read" : "written", seconds);
     }
 }

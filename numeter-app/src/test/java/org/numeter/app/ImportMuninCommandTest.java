@@ -49,10 +49,10 @@ class ImportMuninCommandTest {
         assertThat(out.toString())
                 .contains("  problem: " + munin.resolve("datafile") + ":16: 'this line is not munin's' is not")
                 .contains("  problem: " + munin.resolve("grp/db1-load-load-g.rrd") + ": unreadable: not an rrdtool")
-                .containsPattern("hosts 1/2, plugins 4/5, files 4/5, 53 points, \\d+ s  web1.example.com\n")
-                .containsPattern("hosts 2/2, plugins 5/5, files 5/5, 53 points, \\d+ s  db1\n")
-                .containsPattern("done: hosts 2/2, plugins 5/5, files 5/5, 53 points, \\d+ s; 3 problems, listed"
-                        + " above\n$");
+                .containsPattern("hosts 1/2, plugins 4/5, files 4/5, 53 points written, \\d+ s  web1.example.com\n")
+                .containsPattern("hosts 2/2, plugins 5/5, files 5/5, 53 points written, \\d+ s  db1\n")
+                .containsPattern("done: hosts 2/2, plugins 5/5, files 5/5, 53 points written, \\d+ s;"
+                        + " 3 problems, listed above\n$");
         try (RrdStore store = RrdStore.builder(dir.resolve("data/rrd")).open()) {
             assertThat(store.plugins("web1.example.com")).hasSize(3);
         }
@@ -65,18 +65,20 @@ class ImportMuninCommandTest {
 
         assertThat(code).isEqualTo(1);
         assertThat(out.toString()).containsPattern(
-                "dry run, nothing written: hosts 1/1, plugins 4/4, files 4/4, 35 points, \\d+ s; 2 problems");
+                "dry run, nothing written: hosts 1/1, plugins 4/4, files 4/4, 35 points read, \\d+ s; 2 problems");
         assertThat(dir.resolve("data")).doesNotExist();
     }
 
     @Test
     void refusesADataDirThatAStorageHasOpen() throws IOException {
         try (RrdStore running = RrdStore.builder(dir.resolve("data/rrd")).open()) {
-            int code = run("import-munin", "--munin-dir", munin.toString(), "--set", "data-dir=" + dir.resolve("data"));
+            int code = run("import-munin", "--munin-dir", munin.toString(),
+                    "--set", "data-dir=" + dir.resolve("data"));
 
             assertThat(code).isEqualTo(2);
             assertThat(err.toString()).isEqualTo("numeter import-munin: " + dir.resolve("data/rrd")
-                    + " is in use by another storage (it holds " + dir.resolve("data/rrd/.lock") + "); stop it first\n");
+                    + " is in use by another storage (it holds " + dir.resolve("data/rrd/.lock")
+                    + "); stop it first\n");
             assertThat(running.hosts()).isEmpty();
         }
     }

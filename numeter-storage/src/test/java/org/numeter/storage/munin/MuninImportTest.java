@@ -61,8 +61,10 @@ class MuninImportTest {
 
             assertThat(c).isEqualTo(new MuninImport.Counts(2, 2, 5, 5, 5, 5, c.rows(), 3));
             assertThat(problems).containsExactly(
-                    muninDir.resolve("datafile") + ":16: 'this line is not munin's' is not 'group;host:plugin.key value'",
-                    muninDir.resolve("grp/" + WEB + "-missing-gone-g.rrd") + ": no such file (munin keeps one per field)",
+                    muninDir.resolve("datafile")
+                            + ":16: 'this line is not munin's' is not 'group;host:plugin.key value'",
+                    muninDir.resolve("grp/" + WEB + "-missing-gone-g.rrd")
+                            + ": no such file (munin keeps one per field)",
                     muninDir.resolve("grp/db1-load-load-g.rrd") + ": unreadable: not an rrdtool file (it does not start"
                             + " with 'RRD')");
             assertThat(store.hosts()).extracting(h -> h.id()).containsExactly(WEB);

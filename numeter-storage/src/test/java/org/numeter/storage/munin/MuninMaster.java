@@ -96,7 +96,8 @@ final class MuninMaster {
         Process node = new ProcessBuilder(NODE.toString(), "--config", nodeConf.toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("node/out").toFile()).start();
         try {
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> answers(node, port));
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> answers(node, port));
             int rc = run(List.of("su", "munin", "-s", "/bin/sh", "-c",
                     UPDATE + " --config_file " + conf + " --nofork"), 120);
             if (rc != 0 || !Files.exists(db().resolve("datafile"))) {
