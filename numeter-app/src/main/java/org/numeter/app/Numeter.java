@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             PollerCommand.class,
             CollectorCommand.class,
             StorageCommand.class,
+            ImportMuninCommand.class,
             WebCommand.class,
             ConfigDocCommand.class,
             CommandLine.HelpCommand.class
@@ -31,7 +32,12 @@ public final class Numeter {
     }
 
     static int run(PrintWriter err, String... args) {
+        return run(new PrintWriter(System.out, true), err, args);
+    }
+
+    static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Numeter());
+        cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof ConfigException) {
