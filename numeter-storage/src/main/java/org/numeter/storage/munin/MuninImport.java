@@ -16,13 +16,13 @@ import java.util.Objects;
 import org.numeter.model.Field;
 import org.numeter.model.Names;
 import org.numeter.model.Plugin;
-import org.numeter.poller.munin.MuninConfigParser;
+import org.numeter.munin.MuninConfigParser;
 import org.numeter.storage.FieldHistory;
 import org.numeter.storage.RrdStore;
 
 /**
  * Brings a munin master's history into a {@link RrdStore}: the plugins' configuration from munin's {@code datafile}
- * (parsed by the poller's {@link MuninConfigParser}, as if the node had answered {@code config}), and each field's
+ * (parsed by {@link MuninConfigParser}, the poller's own parser, as if the node had answered {@code config}), and each field's
  * past from its RRD file, {@code <munin-dir>/<group>/<host>-<plugin>-<field>-<g|c|d|a>.rrd}. A bad line or an
  * unreadable file is reported to the {@link Progress} and counted; the rest goes on. See docs/decisions.md,
  * "Importing munin".
