@@ -73,12 +73,15 @@ final class GraphRenderer {
                 Consolidation.AVERAGE));
         // rrd4j sizes the plot area, not the image: draw once, take the margins it added (axes, title, legend)
         // off the asked size, draw again. Margins move a little with the plot's size (axis labels, legend
-        // wrapping), hence a few tries, and whatever is left is cut or padded.
+        // wrapping), hence a few tries, and whatever is left is cut or padded. Munin makes the image taller for a
+        // long legend; here the size is fixed, so a legend that would leave the plot under a third of the image
+        // is left out.
         int plotWidth = r.width();
         int plotHeight = r.height();
+        boolean legend = r.legend();
         RrdGraphInfo info = null;
-        for (int attempt = 0; attempt < 3; attempt++) {
-            info = new RrdGraph(definition(r, p, s, plotWidth, plotHeight)).getRrdGraphInfo();
+        for (int attempt = 0; attempt < 4; attempt++) {
+            info = new RrdGraph(definition(r, p, s, plotWidth, plotHeight, legend)).getRrdGraphInfo();
             int dx = r.width() - info.getWidth();
             int dy = r.height() - info.getHeight();
             if (dx == 0 && dy == 0) {
@@ -86,7 +89,11 @@ final class GraphRenderer {
             }
             int nextWidth = Math.max(MIN_PLOT, plotWidth + dx);
             int nextHeight = Math.max(MIN_PLOT, plotHeight + dy);
-            if (nextWidth == plotWidth && nextHeight == plotHeight) {
+            if (legend && plotHeight + dy < r.height() / 3) {
+                legend = false;
+                nextWidth = r.width();
+                nextHeight = r.height();
+            } else if (nextWidth == plotWidth && nextHeight == plotHeight) {
                 break;
             }
             plotWidth = nextWidth;
@@ -112,7 +119,8 @@ final class GraphRenderer {
         return bytes.toByteArray();
     }
 
-    private static RrdGraphDef definition(Request r, Plugin p, Series s, int plotWidth, int plotHeight) {
+    private static RrdGraphDef definition(Request r, Plugin p, Series s, int plotWidth, int plotHeight,
+            boolean legend) {
         RrdGraphDef g = new RrdGraphDef(r.from(), r.to());
         g.setPoolUsed(false);
         g.setImageFormat("png");
@@ -129,7 +137,7 @@ final class GraphRenderer {
             g.setRigid(true);
         }
         g.setLogarithmic(p.logarithmic());
-        g.setNoLegend(!r.legend());
+        g.setNoLegend(!legend);
         g.setShowSignature(false);
         g.setForceRulesLegend(true);
         g.setLocale(Locale.ROOT);

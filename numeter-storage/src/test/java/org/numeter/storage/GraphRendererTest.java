@@ -120,6 +120,32 @@ class GraphRendererTest {
         assertThat(wr[1]).isBetween((int) (axis + 8 * unit) - 3, (int) (axis + 8 * unit) + 3);
     }
 
+    /** A legend taller than a third of the image would leave no graph: it is left out, the size is kept. */
+    @Test
+    void aLegendThatDoesNotFitIsLeftOut() throws Exception {
+        Plugin.Builder many = Plugin.builder("many").args("-l 0");
+        Map<String, Double> values = new java.util.LinkedHashMap<>();
+        for (int f = 0; f < 12; f++) {
+            many.field(Field.builder("f" + f).draw(f == 0 ? "AREA" : "STACK").colour(f == 0 ? "0000FF" : null)
+                    .build());
+            values.put("f" + f, 1.0);
+        }
+        List<SampleBatch> batches = new ArrayList<>();
+        for (int i = 1; i <= 1440; i++) {
+            SampleBatch b = new SampleBatch("web1", "many", T0 + 60L * i, values, null);
+            batches.add(i == 1 ? b.withMeta(many.build()) : b);
+        }
+        store.write(batches);
+        byte[] png = renderer.render(new GraphRenderer.Request("web1", "many", T0, T0 + 86400, 503, 220, null,
+                true));
+        Files.write(Path.of("target", "many-503x220.png"), png);
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
+        assertThat(image.getWidth()).isEqualTo(503);
+        assertThat(image.getHeight()).isEqualTo(220);
+        // f0 is one unit of a plot about 165 px high for 20 units and 430 wide; with the legend, 10 px high
+        assertThat(count(image, 0x0000FF)).isGreaterThan(2000);
+    }
+
     /** The first and last screen row of a colour in a column. */
     static int[] rows(BufferedImage image, int x, int rgb) {
         int first = -1;
