@@ -394,10 +394,10 @@ class NumeterGraph {
   }
 }
 
-// A legend value with munin's unit prefixes (k, M, G… of 1000 or 1024), three significant digits or so.
+// A legend value with the axis' unit prefixes (k, M, G… of 1000; Ki, Mi, Gi… of 1024), three digits or so.
 function formatValue(v, base) {
   if (v === null || v === undefined || !isFinite(v)) return '-nan';
-  const prefixes = ['', 'k', 'M', 'G', 'T', 'P', 'E'];
+  const prefixes = base === 1024 ? ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'] : ['', 'k', 'M', 'G', 'T', 'P', 'E'];
   let x = v;
   let i = 0;
   while (Math.abs(x) >= base && i < prefixes.length - 1) {

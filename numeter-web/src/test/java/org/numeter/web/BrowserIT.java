@@ -166,6 +166,12 @@ class BrowserIT {
         assertThat(((Number) js(m + ".dygraph.getValue(3, 3)")).doubleValue()).isEqualTo(apps + cache + free);
         assertThat(((Number) js(m + ".dygraph.getValue(3, 4)")).doubleValue()).isEqualTo(committed);
         assertThat(js(m + ".dygraph.getOption('stackedGraph')")).isEqualTo(false);
+        // A hidden area holds nothing up: without apps, cache stands on zero.
+        page.locator("#plugin-memory .toggle").first().locator("input").uncheck();
+        assertThat(((Number) js(m + ".dygraph.getValue(3, 2)")).doubleValue()).isEqualTo(cache);
+        assertThat(((Number) js(m + ".dygraph.getValue(3, 3)")).doubleValue()).isEqualTo(cache + free);
+        page.locator("#plugin-memory .toggle").first().locator("input").check();
+        assertThat(((Number) js(m + ".dygraph.getValue(3, 2)")).doubleValue()).isEqualTo(apps + cache);
         assertThat(js("numeterGraphs['" + mem + "'].dygraph.getOption('labelsKMG2')")).isEqualTo(true);
         assertThat(js("numeterGraphs['" + mem + "'].dygraph.getColors()[2]")).isEqualTo("#00FF00");
         assertThat(page.locator("h2").allTextContents()).containsExactly("network", "system");
