@@ -154,7 +154,8 @@ final class GraphRenderer {
         String format = (p.printf() != null ? p.printf() : "%7.2lf") + (p.scale() ? "%s" : "");
         // Above the axis first, in munin's order, each STACK on the one before it; then the negative halves
         // below, stacked among themselves the same way, so that no mirror sits between two stacked fields.
-        List<Field> drawn = ordered(p).stream().filter(Field::graph).filter(f -> !negatives(p).contains(f.name()))
+        Set<String> mirrored = negatives(p);
+        List<Field> drawn = ordered(p).stream().filter(Field::graph).filter(f -> !mirrored.contains(f.name()))
                 .toList();
         List<Runnable> below = new ArrayList<>();
         List<Runnable> rules = new ArrayList<>();
