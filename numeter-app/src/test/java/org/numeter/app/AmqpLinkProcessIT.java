@@ -32,7 +32,7 @@ import org.numeter.codec.Json;
  * real RabbitMQ, {@code numeter storage --set storage.amqp.shard=0} consumes it, no collector between. Every point
  * the poller produced is stored with its own value.
  */
-@Timeout(90)
+@Timeout(180)
 class AmqpLinkProcessIT {
     static final String AMQP = System.getenv().getOrDefault("NUMETER_TEST_AMQP", "amqp://guest:guest@127.0.0.1:5672");
     static final String HOST = "amqp-poller";
@@ -92,11 +92,11 @@ class AmqpLinkProcessIT {
         storage.awaitReady();
         poller.awaitReady();
 
-        await("five points through RabbitMQ").atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(250))
+        await("five points through RabbitMQ").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
                 .until(() -> known(storagePort).size() >= 5);
         poller.stop();
         List<Long> timestamps = Files.readAllLines(produced).stream().map(Long::parseLong).toList();
-        await("every produced point stored").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+        await("every produced point stored").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
                 .until(() -> known(storagePort).keySet().containsAll(timestamps));
 
         Map<Long, Double> stored = known(storagePort);
