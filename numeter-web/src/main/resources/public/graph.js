@@ -70,20 +70,26 @@ class NumeterGraph {
     }
     const data = await Api.get(this.source.dataUrl + '?from=' + from + '&to=' + to + '&points=' + this.points());
     const rows = data.points.map(r => [new Date(r[0] * 1000)].concat(r.slice(1)));
+    // What the storage said, kept for the legend; dygraphs gets the stacked sums (see plot()).
+    this.raw = rows;
     this.lastFetch = {from, to, points: this.points(), rows: rows.length, step: data.step};
     if (rows.length === 0) {
       this.status.textContent = 'no data in this range';
+      this.raw = [];
       if (this.dygraph) this.dygraph.updateOptions({file: [[new Date(from * 1000)].concat(this.spec.series.map(() => null))]});
+      this.showLegend(null);
       this.loads++;
       return;
     }
     this.status.textContent = '';
     if (!this.dygraph) {
-      this.dygraph = new Dygraph(this.graphDiv, rows, this.options());
+      this.visible = this.spec.series.map(() => true);
       this.buildToggles();
+      this.dygraph = new Dygraph(this.graphDiv, this.plot(rows), this.options());
     } else {
-      this.dygraph.updateOptions({file: rows, dateWindow: dateWindow});
+      this.dygraph.updateOptions({file: this.plot(rows), dateWindow: dateWindow});
     }
+    this.showLegend(null);
     this.annotate();
     this.loads++;
   }
@@ -109,25 +115,99 @@ class NumeterGraph {
     this.dygraph.setAnnotations(marks);
   }
 
+  // munin stacks per field: a STACK, AREASTACK or LINESTACK series stands on the previous visible series of its side
+  // of the axis, every other series on zero. dygraphs' stackedGraph would stack them all, so the sums are made here
+  // and each filled series is painted down to what it stands on (bandPlotter). Hidden series hold nothing up.
+  plot(rows) {
+    const series = this.spec.series;
+    this.baseOf = {};
+    let previous = {up: null, down: null};
+    series.forEach((s, i) => {
+      if (!this.visible[i]) return;
+      const side = s.negate ? 'down' : 'up';
+      this.baseOf[s.label] = s.stack ? previous[side] : null;
+      previous[side] = i;
+    });
+    return rows.map(row => {
+      const out = [row[0]];
+      const top = {up: 0, down: 0};
+      series.forEach((s, i) => {
+        const v = row[i + 1];
+        const side = s.negate ? 'down' : 'up';
+        if (!this.visible[i]) {
+          out.push(null);
+          return;
+        }
+        // An unknown value stacks as nothing, so one missing field does not hide those above it.
+        const value = v === null || v === undefined ? null : (s.stack ? top[side] : 0) + v;
+        out.push(value);
+        top[side] = value === null ? (s.stack ? top[side] : 0) : value;
+      });
+      return out;
+    });
+  }
+
+  // Fills a series down to the series it stands on (or to zero), so stacked areas are bands that do not overlap.
+  bandPlotter(e) {
+    const spec = this.spec.series.find(s => s.label === e.setName);
+    if (!spec || !spec.fill || !e.points.length) return;
+    const g = e.dygraph;
+    const area = e.plotArea;
+    const zero = Math.min(area.y + area.h, Math.max(area.y, isFinite(g.toDomYCoord(0)) ? g.toDomYCoord(0)
+      : area.y + area.h));
+    const baseIndex = this.baseOf[e.setName];
+    const base = new Map();
+    if (baseIndex !== null && baseIndex !== undefined) {
+      const names = g.layout_.setNames;
+      const points = g.layout_.points[names.indexOf(this.spec.series[baseIndex].label)] || [];
+      for (const p of points) if (isFinite(p.canvasy)) base.set(p.xval, p.canvasy);
+    }
+    const ctx = e.drawingContext;
+    ctx.save();
+    ctx.fillStyle = e.color;
+    ctx.globalAlpha = 0.75;
+    let run = [];
+    const flush = () => {
+      if (run.length > 0) {
+        ctx.beginPath();
+        ctx.moveTo(run[0].canvasx, run[0].canvasy);
+        for (const p of run) ctx.lineTo(p.canvasx, p.canvasy);
+        for (let k = run.length - 1; k >= 0; k--) {
+          const b = base.get(run[k].xval);
+          ctx.lineTo(run[k].canvasx, b === undefined ? zero : b);
+        }
+        ctx.closePath();
+        ctx.fill();
+      }
+      run = [];
+    };
+    for (const p of e.points) {
+      if (isFinite(p.canvasy)) run.push(p); else flush();
+    }
+    flush();
+    ctx.restore();
+  }
+
   options() {
     const spec = this.spec;
     const series = {};
-    spec.series.forEach(s => { series[s.label] = {fillGraph: s.fill, strokeWidth: s.width}; });
+    spec.series.forEach(s => { series[s.label] = {strokeWidth: s.width}; });
     const options = {
       labels: ['time'].concat(spec.series.map(s => s.label)),
       colors: spec.series.map(s => s.colour),
       series: series,
-      stackedGraph: spec.stacked,
-      fillAlpha: 0.45,
+      stackedGraph: false,
+      plotter: [e => this.bandPlotter(e), Dygraph.Plotters.linePlotter],
       // A lone known point between gaps (a host's first minutes, a poller back from an outage) stays visible.
       drawGapEdgePoints: true,
       labelsKMG2: spec.base === 1024,
       labelsKMB: spec.base !== 1024,
       logscale: spec.logarithmic,
       includeZero: !spec.logarithmic,
-      legend: 'always',
-      labelsDiv: this.legendDiv,
-      labelsSeparateLines: false,
+      // The legend is drawn by showLegend(): one entry per in/out pair, the values as the storage gave them.
+      legend: 'never',
+      highlightCallback: (event, x, points, row) => this.showLegend(row),
+      unhighlightCallback: () => this.showLegend(null),
       axes: {y: {axisLabelWidth: 56}},
       underlayCallback: (ctx, area, g) => this.drawLines(ctx, area, g),
       zoomCallback: (minX, maxX) => this.zoomed(minX, maxX),
@@ -167,14 +247,67 @@ class NumeterGraph {
     }
   }
 
+  // One entry per legend line: a series, or an in/out pair (the negative half comes right after its partner).
+  entries() {
+    const out = [];
+    this.spec.series.forEach((s, i) => {
+      if (s.negate && out.length && out[out.length - 1].up === i - 1) out[out.length - 1].down = i;
+      else if (s.negate) out.push({label: s.label, colour: s.colour, up: null, down: i});
+      else out.push({label: s.label, colour: s.colour, up: i, down: null});
+    });
+    return out;
+  }
+
   buildToggles() {
     clear(this.toggles);
-    this.spec.series.forEach((s, i) => {
-      const box = el('input', {type: 'checkbox', checked: true,
-        onchange: event => this.dygraph.setVisibility(i, event.target.checked)});
+    this.valueNodes = [];
+    for (const entry of this.entries()) {
+      const indices = [entry.up, entry.down].filter(i => i !== null);
+      const box = el('input', {type: 'checkbox', checked: true, onchange: event => {
+        for (const i of indices) this.visible[i] = event.target.checked;
+        this.dygraph.updateOptions({file: this.plot(this.raw), visibility: this.visible.slice()});
+        this.showLegend(null);
+      }});
+      const value = el('span', {className: 'toggle-value'});
+      this.valueNodes.push({entry, node: value});
       this.toggles.appendChild(el('label', {className: 'toggle'}, box,
-        el('span', {className: 'swatch', style: 'background:' + s.colour}), s.label));
-    });
+        el('span', {className: 'swatch', style: 'background:' + entry.colour}),
+        el('span', {className: 'toggle-label', text: entry.label}), value));
+    }
+    this.totalNode = this.spec.total ? el('span', {className: 'toggle total'},
+      el('span', {className: 'toggle-label', text: this.spec.total}), el('span', {className: 'toggle-value'})) : null;
+    if (this.totalNode) this.toggles.appendChild(this.totalNode);
+  }
+
+  // The values of one row (the last known one when the mouse is elsewhere), as munin's legend: "in/out" for a pair.
+  showLegend(row) {
+    if (!this.valueNodes) return;
+    const raw = this.raw || [];
+    let r = row;
+    if (r === null || r === undefined || r >= raw.length) {
+      r = raw.length - 1;
+      while (r > 0 && raw[r].slice(1).every(v => v === null)) r--;
+    }
+    const values = r >= 0 && raw[r] ? raw[r] : null;
+    const at = i => (values && i !== null ? values[i + 1] : null);
+    const base = this.spec.base;
+    for (const {entry, node} of this.valueNodes) {
+      const down = at(entry.down);
+      const text = entry.down === null ? formatValue(at(entry.up), base)
+        : entry.up === null ? formatValue(down === null ? null : -down, base)
+        : formatValue(down === null ? null : -down, base) + '/' + formatValue(at(entry.up), base);
+      node.textContent = ' ' + text;
+    }
+    if (this.totalNode) {
+      let sum = null;
+      this.spec.series.forEach((s, i) => {
+        const v = at(i);
+        if (!s.negate && this.visible[i] && v !== null && v !== undefined) sum = (sum || 0) + v;
+      });
+      this.totalNode.lastChild.textContent = ' ' + formatValue(sum, base);
+    }
+    this.legendDiv.textContent = values ? (row === null || row === undefined ? 'last: ' : '')
+      + values[0].toISOString().replace('T', ' ').substring(0, 16) + ' UTC' : '';
   }
 
   // Zooming asks the storage again for the zoomed window, so a week zoomed to an hour shows minute points. Half a
@@ -259,4 +392,19 @@ class NumeterGraph {
       setTimeout(() => URL.revokeObjectURL(url), 10000);
     }, 'image/png');
   }
+}
+
+// A legend value with the axis' unit prefixes (k, M, G… of 1000; Ki, Mi, Gi… of 1024), three digits or so.
+function formatValue(v, base) {
+  if (v === null || v === undefined || !isFinite(v)) return '-nan';
+  const prefixes = base === 1024 ? ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'] : ['', 'k', 'M', 'G', 'T', 'P', 'E'];
+  let x = v;
+  let i = 0;
+  while (Math.abs(x) >= base && i < prefixes.length - 1) {
+    x /= base;
+    i++;
+  }
+  const a = Math.abs(x);
+  const digits = a === 0 || a >= 100 ? 0 : a >= 10 ? 1 : 2;
+  return x.toFixed(digits) + prefixes[i];
 }

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             PollerCommand.class,
             CollectorCommand.class,
             StorageCommand.class,
+            ImportMuninCommand.class,
             WebCommand.class,
             UserCommand.class,
             GroupCommand.class,
@@ -37,7 +38,11 @@ public final class Numeter {
     }
 
     static int run(PrintWriter err, String... args) {
-        return run(System.in, new PrintWriter(System.out, true), err, args);
+        return run(new PrintWriter(System.out, true), err, args);
+    }
+
+    static int run(PrintWriter out, PrintWriter err, String... args) {
+        return run(System.in, out, err, args);
     }
 
     /** Runs with these streams: what the admin commands read and print goes there. */

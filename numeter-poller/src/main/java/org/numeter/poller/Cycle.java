@@ -1,5 +1,7 @@
 package org.numeter.poller;
 
+import org.numeter.munin.Problems;
+
 /**
  * One collection of one source.
  *

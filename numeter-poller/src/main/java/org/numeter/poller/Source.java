@@ -2,6 +2,7 @@ package org.numeter.poller;
 
 import java.util.List;
 import org.numeter.model.SampleBatch;
+import org.numeter.munin.Problems;
 
 /**
  * Where samples come from: this host's /proc, a munin-node, plugin executables, a Prometheus endpoint. A source is

@@ -1,6 +1,7 @@
 package org.numeter.poller;
 
 import java.util.List;
+import org.numeter.munin.Problems;
 
 /**
  * What one scheduled source has done since the poller started.

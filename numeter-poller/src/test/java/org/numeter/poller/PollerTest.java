@@ -18,6 +18,7 @@ import org.numeter.model.Plugin;
 import org.numeter.model.SampleBatch;
 import org.numeter.spool.MemorySpool;
 import org.numeter.spool.SpoolRecord;
+import org.numeter.munin.Problems;
 
 class PollerTest {
     private static final Instant NOW = Instant.ofEpochSecond(1_700_000_037L);

@@ -1,6 +1,10 @@
 package org.numeter.storage;
 
 import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -10,6 +14,7 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.TimeZone;
 import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
 import org.numeter.model.Field;
 import org.numeter.model.Plugin;
 import org.numeter.store.Consolidation;
@@ -19,11 +24,14 @@ import org.numeter.store.Store;
 import org.rrd4j.data.Variable;
 import org.rrd4j.graph.RrdGraph;
 import org.rrd4j.graph.RrdGraphDef;
+import org.rrd4j.graph.RrdGraphInfo;
 
 /**
- * Draws a plugin as munin does, from its metadata only: title, vertical label, base, limits, each field's draw
- * style and colour (munin's palette when it has none), negatives below the axis, hidden fields, warning and
- * critical lines, and a legend with current, minimum, average and maximum.
+ * Draws a plugin as munin does, from its metadata only: title, vertical label, base, limits, fields in
+ * {@code graph_order}, each field's draw style (only STACK, AREASTACK and LINESTACK stack) and colour (munin's
+ * palette when it has none), negatives below the axis as their partner's mirror, hidden fields, warning and
+ * critical lines, {@code graph_total}, and a legend with current, minimum, average and maximum. The image is
+ * exactly the asked width and height, axes and legend included.
  */
 final class GraphRenderer {
     /** Munin's default colours, in its order. */
@@ -33,6 +41,9 @@ final class GraphRenderer {
             "00FFCC", "CC6699", "999900");
     private static final Color WARNING = new Color(0xFF, 0xA5, 0x00);
     private static final Color CRITICAL = new Color(0xFF, 0x00, 0x00);
+    private static final Color INVISIBLE = new Color(0, 0, 0, 0);
+    /** The smallest plot area drawn; a smaller image is cut from a graph of this plot size. */
+    private static final int MIN_PLOT = 10;
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     static {
@@ -60,12 +71,61 @@ final class GraphRenderer {
                 "host " + r.host() + " has no plugin '" + r.plugin() + "'"));
         Series s = store.fetch(new SeriesQuery(r.host(), r.plugin(), List.of(), r.from(), r.to(), 0, r.width(),
                 Consolidation.AVERAGE));
+        // rrd4j sizes the plot area, not the image: draw once, take the margins it added (axes, title, legend)
+        // off the asked size, draw again. Margins move a little with the plot's size (axis labels, legend
+        // wrapping), hence a few tries, and whatever is left is cut or padded. Munin makes the image taller for a
+        // long legend; here the size is fixed, so a legend that would leave the plot under a third of the image
+        // is left out.
+        int plotWidth = r.width();
+        int plotHeight = r.height();
+        boolean legend = r.legend();
+        RrdGraphInfo info = null;
+        for (int attempt = 0; attempt < 4; attempt++) {
+            info = new RrdGraph(definition(r, p, s, plotWidth, plotHeight, legend)).getRrdGraphInfo();
+            int dx = r.width() - info.getWidth();
+            int dy = r.height() - info.getHeight();
+            if (dx == 0 && dy == 0) {
+                return info.getBytes();
+            }
+            int nextWidth = Math.max(MIN_PLOT, plotWidth + dx);
+            int nextHeight = Math.max(MIN_PLOT, plotHeight + dy);
+            if (legend && plotHeight + dy < r.height() / 3) {
+                legend = false;
+                nextWidth = r.width();
+                nextHeight = r.height();
+            } else if (nextWidth == plotWidth && nextHeight == plotHeight) {
+                break;
+            }
+            plotWidth = nextWidth;
+            plotHeight = nextHeight;
+        }
+        return fit(info.getBytes(), r.width(), r.height());
+    }
 
+    /** The image on a white canvas of exactly the asked size, its top left corner kept. */
+    private static byte[] fit(byte[] png, int width, int height) throws IOException {
+        BufferedImage drawn = ImageIO.read(new ByteArrayInputStream(png));
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, width, height);
+            g.drawImage(drawn, 0, 0, null);
+        } finally {
+            g.dispose();
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ImageIO.write(out, "png", bytes);
+        return bytes.toByteArray();
+    }
+
+    private static RrdGraphDef definition(Request r, Plugin p, Series s, int plotWidth, int plotHeight,
+            boolean legend) {
         RrdGraphDef g = new RrdGraphDef(r.from(), r.to());
         g.setPoolUsed(false);
         g.setImageFormat("png");
-        g.setWidth(r.width());
-        g.setHeight(r.height());
+        g.setWidth(plotWidth);
+        g.setHeight(plotHeight);
         g.setTitle(r.title() != null ? r.title() : p.title());
         if (p.vlabel() != null) {
             g.setVerticalLabel(p.vlabel().replace("${graph_period}", p.period()));
@@ -77,7 +137,7 @@ final class GraphRenderer {
             g.setRigid(true);
         }
         g.setLogarithmic(p.logarithmic());
-        g.setNoLegend(!r.legend());
+        g.setNoLegend(!legend);
         g.setShowSignature(false);
         g.setForceRulesLegend(true);
         g.setLocale(Locale.ROOT);
@@ -92,51 +152,121 @@ final class GraphRenderer {
             g.datasource(f.name(), f.cdef() == null ? "raw_" + f.name() : rpn(f.cdef(), names));
         }
         String format = (p.printf() != null ? p.printf() : "%7.2lf") + (p.scale() ? "%s" : "");
+        // Above the axis first, in munin's order, each STACK on the one before it; then the negative halves
+        // below, stacked among themselves the same way, so that no mirror sits between two stacked fields.
+        Set<String> mirrored = negatives(p);
+        List<Field> drawn = ordered(p).stream().filter(Field::graph).filter(f -> !mirrored.contains(f.name()))
+                .toList();
+        List<Runnable> below = new ArrayList<>();
+        List<Runnable> rules = new ArrayList<>();
+        StringBuilder total = new StringBuilder();
+        DrawStyle previous = null;
         int colour = 0;
-        boolean first = true;
-        for (Field f : p.fields()) {
+        for (Field f : drawn) {
             Color c = colour(f.colour(), colour++);
-            if (!f.graph()) {
-                continue;
-            }
-            String legend = String.format(Locale.ROOT, "%-16s", f.label());
-            draw(g, f.draw(), f.name(), c, legend, first);
-            first = false;
-            legendValues(g, f.name(), format);
-            if (f.negative() != null && names.contains(f.negative())) {
-                String neg = "neg_" + f.negative();
+            DrawStyle style = DrawStyle.of(f.draw(), previous);
+            draw(g, style, f.name(), c, String.format(Locale.ROOT, "%-16s", f.label()), previous == null);
+            String neg = f.negative() != null && names.contains(f.negative()) ? "neg_" + f.negative() : null;
+            if (neg != null) {
                 g.datasource(neg, f.negative() + ",-1,*");
-                draw(g, f.draw(), neg, c, null, false);
+                boolean firstBelow = below.isEmpty();
+                below.add(() -> draw(g, style, neg, c, null, firstBelow));
+                legendValues(g, f.name(), f.negative(), format);
+            } else {
+                legendValues(g, f.name(), null, format);
             }
-            limitLine(g, f.warning(), WARNING, f.label() + " warning");
-            limitLine(g, f.critical(), CRITICAL, f.label() + " critical");
+            previous = style;
+            total.append(total.isEmpty() ? f.name() : "," + f.name() + ",ADDNAN");
+            rules.add(() -> limitLine(g, f.warning(), WARNING, f.label() + " warning"));
+            rules.add(() -> limitLine(g, f.critical(), CRITICAL, f.label() + " critical"));
         }
-        return new RrdGraph(g).getRrdGraphInfo().getBytes();
+        below.forEach(Runnable::run);
+        // munin's graph_total: a legend line with the sum of what is drawn above the axis, and no line of its own.
+        if (p.total() != null && !p.total().isBlank() && !total.isEmpty()) {
+            g.datasource("numeter_total", total.toString());
+            g.line("numeter_total", INVISIBLE, String.format(Locale.ROOT, "%-16s", p.total()), 1f);
+            legendValues(g, "numeter_total", null, format);
+        }
+        rules.forEach(Runnable::run);
+        return g;
     }
 
-    private static void draw(RrdGraphDef g, String draw, String source, Color c, String legend, boolean first) {
-        String d = draw == null ? "LINE1" : draw.toUpperCase(Locale.ROOT);
-        boolean stack = !first && (d.equals("STACK") || d.equals("AREASTACK") || d.startsWith("LINESTACK"));
-        switch (d) {
-            case "AREA", "AREASTACK" -> g.area(source, c, legend, stack);
-            case "STACK" -> g.area(source, c, legend, stack);
-            default -> g.line(source, c, legend, width(d), stack);
+    /** The fields in munin's {@code graph_order}, then the others in their own order. */
+    static List<Field> ordered(Plugin p) {
+        List<Field> out = new ArrayList<>();
+        for (String name : p.order()) {
+            p.field(name).filter(f -> !out.contains(f)).ifPresent(out::add);
+        }
+        p.fields().stream().filter(f -> !out.contains(f)).forEach(out::add);
+        return out;
+    }
+
+    /** Fields some drawn field names as its {@code negative}: they are drawn as its mirror, not on their own. */
+    private static Set<String> negatives(Plugin p) {
+        Set<String> out = new HashSet<>();
+        for (Field f : p.fields()) {
+            if (f.graph() && f.negative() != null && p.field(f.negative()).isPresent()) {
+                out.add(f.negative());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A field's draw style as munin reads it: LINE1..3 and LINESTACK1..3 are lines, AREA and AREASTACK areas;
+     * STACK is drawn like the field before it (rrdtool's rule), an area when it comes first.
+     */
+    record DrawStyle(boolean area, float width, boolean stack) {
+        static DrawStyle of(String draw, DrawStyle previous) {
+            String d = draw == null ? "LINE1" : draw.toUpperCase(Locale.ROOT).trim();
+            float width = d.endsWith("3") ? 3 : d.endsWith("2") ? 2 : 1;
+            if (d.equals("STACK")) {
+                return previous == null ? new DrawStyle(true, 1, false)
+                        : new DrawStyle(previous.area, previous.width, true);
+            }
+            if (d.startsWith("AREA")) {
+                return new DrawStyle(true, 1, d.equals("AREASTACK"));
+            }
+            return new DrawStyle(false, width, d.startsWith("LINESTACK"));
         }
     }
 
-    private static float width(String draw) {
-        char last = draw.charAt(draw.length() - 1);
-        return Character.isDigit(last) ? last - '0' : 1;
+    private static void draw(RrdGraphDef g, DrawStyle style, String source, Color c, String legend, boolean first) {
+        boolean stack = style.stack() && !first;
+        if (style.area()) {
+            g.area(source, c, legend, stack);
+        } else {
+            g.line(source, c, legend, style.width(), stack);
+        }
     }
 
-    private static void legendValues(RrdGraphDef g, String source, String format) {
+    private static void legendValues(RrdGraphDef g, String source, String negative, String format) {
         String[] kinds = {"cur", "min", "avg", "max"};
-        Variable[] vars = {new Variable.LAST(), new Variable.MIN(), new Variable.AVERAGE(), new Variable.MAX()};
         for (int i = 0; i < kinds.length; i++) {
+            String end = i == kinds.length - 1 ? "\\l" : "";
             String v = source + "_" + kinds[i];
-            g.datasource(v, source, vars[i]);
-            g.gprint(v, " " + kinds[i] + ":" + format + (i == kinds.length - 1 ? "\\l" : ""));
+            g.datasource(v, source, variable(i));
+            if (negative == null) {
+                g.gprint(v, " " + kinds[i] + ":" + format + end);
+            } else {
+                // munin's in/out legend: the negative half's value, a slash, the positive half's
+                String n = negative + "_" + kinds[i];
+                g.datasource(n, negative, variable(i));
+                String tight = format.replaceFirst("^%\\d+", "%");
+                g.gprint(n, " " + kinds[i] + ":" + tight + "/\\g");
+                g.gprint(v, tight + end);
+            }
         }
+    }
+
+    /** A new one each time: a variable belongs to one source. */
+    private static Variable variable(int kind) {
+        return switch (kind) {
+            case 0 -> new Variable.LAST();
+            case 1 -> new Variable.MIN();
+            case 2 -> new Variable.AVERAGE();
+            default -> new Variable.MAX();
+        };
     }
 
     /** Munin's {@code min:max} range: a line at each bound given. */

@@ -2,10 +2,14 @@ package org.numeter.storage;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -41,6 +45,7 @@ import org.numeter.store.Store;
 import org.numeter.store.Stores;
 import org.numeter.store.WriteResult;
 import org.rrd4j.ConsolFun;
+import org.rrd4j.core.Archive;
 import org.rrd4j.core.Datasource;
 import org.rrd4j.core.DsDef;
 import org.rrd4j.core.FetchData;
@@ -48,6 +53,7 @@ import org.rrd4j.core.FetchRequest;
 import org.rrd4j.core.RrdBackendFactory;
 import org.rrd4j.core.RrdDb;
 import org.rrd4j.core.RrdDef;
+import org.rrd4j.core.Robin;
 import org.rrd4j.core.Sample;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,6 +82,7 @@ public final class RrdStore implements Store {
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final List<String> layoutWarnings = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    private FileLock dirLock;
 
     private RrdStore(Builder b) {
         this.dataDir = b.dataDir;
@@ -146,8 +153,28 @@ public final class RrdStore implements Store {
         }
     }
 
+    /**
+     * One store per data directory: a second one (another storage, or {@code numeter import-munin} while a storage
+     * runs) would not see the other's new plugins, and would make their files anew over them.
+     */
+    private void lockDir() throws IOException {
+        Path file = dataDir.resolve(".lock");
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            dirLock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            dirLock = null;
+        }
+        if (dirLock == null) {
+            channel.close();
+            throw new IOException(dataDir + " is in use by another storage (it holds " + file
+                    + "); stop it first");
+        }
+    }
+
     private void scan() throws IOException {
         Files.createDirectories(dataDir);
+        lockDir();
         int files = 0;
         try (DirectoryStream<Path> hosts = Files.newDirectoryStream(dataDir, Files::isDirectory)) {
             for (Path hostDir : hosts) {
@@ -433,6 +460,94 @@ public final class RrdStore implements Store {
                 .build());
     }
 
+    /**
+     * Writes a plugin's past into its file ({@code numeter import-munin}). A new plugin gets a file with {@code meta}'s
+     * fields and types, whose archives end at {@code lastUpdate}; then every archive row that holds no value yet is
+     * filled from the field's history, so rows the store already has are kept. Live writes carry on in the same file
+     * after {@code lastUpdate}. Rates go straight into the archives: no counter arithmetic is redone.
+     *
+     * @param history per field name, its past; a field of a stored plugin that its file lacks is not imported
+     * @return the rows filled, and the fields left out
+     */
+    public Imported importHistory(String host, Plugin meta, long lastUpdate, Map<String, FieldHistory> history)
+            throws IOException {
+        ensureOpen();
+        Names.requireHost(host);
+        Entry e = index.computeIfAbsent(host, h -> new ConcurrentHashMap<>())
+                .computeIfAbsent(meta.name(), p -> new Entry(host, p));
+        entries.putIfAbsent(e.key, e);
+        Lock lock = lock(e.key);
+        lock.lock();
+        try {
+            RrdDb db = e.created ? open(e) : create(e, meta, lastUpdate);
+            List<String> left = new ArrayList<>();
+            long rows = 0;
+            for (var h : history.entrySet()) {
+                String ds = e.ds.get(h.getKey());
+                if (ds == null) {
+                    left.add(h.getKey());
+                    continue;
+                }
+                int column = db.getDsIndex(ds);
+                for (int a = 0; a < db.getArcCount(); a++) {
+                    rows += fill(db.getArchive(a), column, h.getValue());
+                }
+            }
+            return new Imported(rows, left);
+        } finally {
+            lock.unlock();
+            cache.trim();
+        }
+    }
+
+    /** What {@link #importHistory} did: rows filled, and the fields the stored file has no data source for. */
+    public record Imported(long rows, List<String> fieldsLeftOut) {
+        public Imported {
+            fieldsLeftOut = List.copyOf(fieldsLeftOut);
+        }
+    }
+
+    private RrdDb create(Entry e, Plugin meta, long lastUpdate) throws IOException {
+        Map<String, String> ds = new LinkedHashMap<>();
+        List<DsDef> defs = new ArrayList<>();
+        for (Field f : meta.fields()) {
+            String name = uniqueDsName(f.name(), ds);
+            ds.put(f.name(), name);
+            defs.add(RrdLayout.dataSource(name, f, e.archives));
+        }
+        RrdDef def = RrdLayout.definition(e.rrd.toString(), lastUpdate + e.archives.step(), e.archives, defs);
+        Files.createDirectories(e.rrd.getParent());
+        new SideFile(meta, ds).write(e.json);
+        RrdDb db = cache.get(e.handle, () -> RrdDb.getBuilder().setRrdDef(def).setBackendFactory(backend).build());
+        e.created = true;
+        e.meta = meta;
+        e.ds = ds;
+        e.lastUpdate = db.getLastUpdateTime();
+        return db;
+    }
+
+    private static long fill(Archive archive, int column, FieldHistory history) throws IOException {
+        Robin robin = archive.getRobin(column);
+        double[] values = robin.getValues();
+        long step = archive.getArcStep();
+        long start = archive.getStartTime();
+        ConsolFun cf = archive.getConsolFun();
+        long filled = 0;
+        for (int i = 0; i < values.length; i++) {
+            if (Double.isNaN(values[i])) {
+                double v = history.value(cf, start + i * step, step);
+                if (!Double.isNaN(v)) {
+                    values[i] = v;
+                    filled++;
+                }
+            }
+        }
+        if (filled > 0) {
+            robin.setValues(values);
+        }
+        return filled;
+    }
+
     // ---- reading
 
     @Override
@@ -584,6 +699,9 @@ public final class RrdStore implements Store {
             backend.close();
         } catch (IOException | UncheckedIOException e) {
             LOG.warn("closing the rrd4j backend failed: {}", e.toString());
+        }
+        if (dirLock != null) {
+            dirLock.channel().close();
         }
     }
 

@@ -52,14 +52,17 @@ class GraphRendererTest {
         return ImageIO.read(new ByteArrayInputStream(png));
     }
 
+    /** The asked size is the image's, axes, title and legend included, as the web's PNG link expects. */
     @Test
-    void drawsAPngOfTheAskedSizePlusAxesAndLegend() throws Exception {
-        BufferedImage big = render(800, 300, true);
-        BufferedImage small = render(400, 150, false);
-
-        assertThat(big.getWidth() - small.getWidth()).isEqualTo(400);
-        assertThat(big.getWidth()).isBetween(800, 900);
-        assertThat(big.getHeight()).isGreaterThan(small.getHeight() + 150);
+    void drawsAPngOfExactlyTheAskedSize() throws Exception {
+        for (int[] size : new int[][] {{503, 220}, {800, 300}, {1200, 500}, {120, 60}}) {
+            BufferedImage withLegend = render(size[0], size[1], true);
+            assertThat(withLegend.getWidth()).isEqualTo(size[0]);
+            assertThat(withLegend.getHeight()).isEqualTo(size[1]);
+            BufferedImage without = render(size[0], size[1], false);
+            assertThat(without.getWidth()).isEqualTo(size[0]);
+            assertThat(without.getHeight()).isEqualTo(size[1]);
+        }
     }
 
     @Test
@@ -68,8 +71,93 @@ class GraphRendererTest {
 
         assertThat(count(image, 0x0000FF)).as("received, above and mirrored below").isGreaterThan(1000);
         assertThat(count(image, 0xFF00FF)).as("up is not graphed itself").isZero();
-        assertThat(count(image, 0xFF8000)).as("errors takes munin's third colour, as the third field").isGreaterThan(100);
+        assertThat(count(image, 0x0066B3)).as("errors takes munin's second colour, as the second drawn field")
+                .isGreaterThan(100);
         assertThat(count(image, 0xFF0000)).as("critical line").isGreaterThan(700);
+    }
+
+    /**
+     * munin's memory: an AREA, a STACK on it, then a LINE2 drawn from zero over them; the negative half of a pair
+     * mirrors its partner below the axis. Values are constant, so where each colour lies tells how it was drawn.
+     */
+    @Test
+    void onlyStackingFieldsStackAndNegativesGoBelowTheAxis() throws Exception {
+        Plugin mem = Plugin.builder("memory").args("--base 1024").total("Total")
+                .order(List.of("apps", "cache", "committed"))
+                .field(Field.builder("committed").draw("LINE2").colour("FF0000").build())
+                .field(Field.builder("cache").draw("STACK").colour("00FF00").build())
+                .field(Field.builder("apps").draw("AREA").colour("0000FF").build())
+                .field(Field.builder("rd").graph(false).build())
+                .field(Field.builder("wr").draw("LINE2").colour("FF00FF").negative("rd").build())
+                .build();
+        List<SampleBatch> batches = new ArrayList<>();
+        for (int i = 1; i <= 1440; i++) {
+            SampleBatch b = new SampleBatch("web1", "memory", T0 + 60L * i,
+                    Map.of("apps", 10.0, "cache", 10.0, "committed", 5.0, "rd", 8.0, "wr", 4.0), null);
+            batches.add(i == 1 ? b.withMeta(mem) : b);
+        }
+        store.write(batches);
+        byte[] png = renderer.render(new GraphRenderer.Request("web1", "memory", T0, T0 + 86400, 600, 400, null,
+                true));
+        Files.write(Path.of("target", "memory-600x400.png"), png);
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
+        assertThat(image.getWidth()).isEqualTo(600);
+        assertThat(image.getHeight()).isEqualTo(400);
+
+        int column = 300;
+        int[] apps = rows(image, column, 0x0000FF);
+        int[] cache = rows(image, column, 0x00FF00);
+        int[] committed = rows(image, column, 0xFF0000);
+        int[] wr = rows(image, column, 0xFF00FF);
+        // screen rows grow downwards: cache (10..20) sits on apps (0..10), committed (5) crosses apps
+        assertThat(cache[1]).as("cache's bottom touches apps' top").isBetween(apps[0] - 2, apps[0] + 2);
+        assertThat(committed[0]).as("committed is not stacked").isGreaterThan(apps[0]);
+        assertThat(committed[1]).isLessThan(apps[1]);
+        // wr (4) above the axis, rd (8) mirrored below it in wr's colour: lines 4 units up and 8 down
+        double unit = (apps[1] - apps[0]) / 10.0;
+        int axis = apps[1];
+        assertThat(wr[0]).isBetween((int) (axis - 4 * unit) - 3, (int) (axis - 4 * unit) + 3);
+        assertThat(wr[1]).isBetween((int) (axis + 8 * unit) - 3, (int) (axis + 8 * unit) + 3);
+    }
+
+    /** A legend taller than a third of the image would leave no graph: it is left out, the size is kept. */
+    @Test
+    void aLegendThatDoesNotFitIsLeftOut() throws Exception {
+        Plugin.Builder many = Plugin.builder("many").args("-l 0");
+        Map<String, Double> values = new java.util.LinkedHashMap<>();
+        for (int f = 0; f < 12; f++) {
+            many.field(Field.builder("f" + f).draw(f == 0 ? "AREA" : "STACK").colour(f == 0 ? "0000FF" : null)
+                    .build());
+            values.put("f" + f, 1.0);
+        }
+        List<SampleBatch> batches = new ArrayList<>();
+        for (int i = 1; i <= 1440; i++) {
+            SampleBatch b = new SampleBatch("web1", "many", T0 + 60L * i, values, null);
+            batches.add(i == 1 ? b.withMeta(many.build()) : b);
+        }
+        store.write(batches);
+        byte[] png = renderer.render(new GraphRenderer.Request("web1", "many", T0, T0 + 86400, 503, 220, null,
+                true));
+        Files.write(Path.of("target", "many-503x220.png"), png);
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
+        assertThat(image.getWidth()).isEqualTo(503);
+        assertThat(image.getHeight()).isEqualTo(220);
+        // f0 is one unit of a plot about 165 px high for 20 units and 430 wide; with the legend, 10 px high
+        assertThat(count(image, 0x0000FF)).isGreaterThan(2000);
+    }
+
+    /** The first and last screen row of a colour in a column. */
+    static int[] rows(BufferedImage image, int x, int rgb) {
+        int first = -1;
+        int last = -1;
+        for (int y = 0; y < image.getHeight(); y++) {
+            if ((image.getRGB(x, y) & 0xFFFFFF) == rgb) {
+                first = first < 0 ? y : first;
+                last = y;
+            }
+        }
+        assertThat(first).as("colour %06X in column %d", rgb, x).isNotNegative();
+        return new int[] {first, last};
     }
 
     @Test

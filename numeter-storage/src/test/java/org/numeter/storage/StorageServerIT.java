@@ -181,8 +181,8 @@ class StorageServerIT {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).contains("image/png");
         BufferedImage image = ImageIO.read(new ByteArrayInputStream(r.body()));
-        assertThat(image.getWidth()).isGreaterThan(400).isLessThan(600);
-        assertThat(image.getHeight()).isGreaterThan(200).isLessThan(320);
+        assertThat(image.getWidth()).isEqualTo(400);
+        assertThat(image.getHeight()).isEqualTo(200);
     }
 
     @Test

@@ -146,13 +146,37 @@ class BrowserIT {
         assertThat(js("numeterGraphs['" + load + "'].dygraph.getLabels()")).isEqualTo(List.of("time", "load"));
         // in/out: the received half is below the axis, the sent half above.
         assertThat(js("numeterGraphs['" + net + "'].dygraph.getLabels()"))
-                .isEqualTo(List.of("time", "bps", "received"));
+                .isEqualTo(List.of("time", "bps", "bps (-)"));
+        // The pair is one legend entry, under the positive field's label, with its "in/out" values.
+        assertThat(page.locator("#plugin-if_eth0 .toggles .toggle-label").allTextContents())
+                .containsExactly("bps");
+        assertThat(page.locator("#plugin-if_eth0 .toggles .toggle-value").textContent())
+                .matches(" -?[0-9.]+[kMG]?/[0-9.]+[kMG]?");
         assertThat(((Number) js("numeterGraphs['" + net + "'].dygraph.getValue(3, 1)")).doubleValue()).isPositive();
         assertThat(((Number) js("numeterGraphs['" + net + "'].dygraph.getValue(3, 2)")).doubleValue()).isNegative();
-        // memory: munin's order, stacked, binary units, swap hidden (graph no).
+        // memory: munin's order, binary units, swap hidden (graph no); the areas stack, the LINE2 does not.
         assertThat(js("numeterGraphs['" + mem + "'].dygraph.getLabels()"))
-                .isEqualTo(List.of("time", "apps", "cache", "free"));
-        assertThat(js("numeterGraphs['" + mem + "'].dygraph.getOption('stackedGraph')")).isEqualTo(true);
+                .isEqualTo(List.of("time", "apps", "cache", "free", "committed"));
+        String m = "numeterGraphs['" + mem + "']";
+        @SuppressWarnings("unchecked")
+        List<Number> raw = (List<Number>) js("fetch('/api/hosts/" + WebFixture.HOST_A + "/plugins/memory/data?from='"
+                + " + " + m + ".lastFetch.from + '&to=' + " + m + ".lastFetch.to + '&points=' + " + m
+                + ".lastFetch.points).then(r => r.json()).then(d => d.points[3])");
+        double apps = raw.get(1).doubleValue();
+        double cache = raw.get(2).doubleValue();
+        double free = raw.get(3).doubleValue();
+        double committed = raw.get(4).doubleValue();
+        assertThat(((Number) js(m + ".dygraph.getValue(3, 1)")).doubleValue()).isEqualTo(apps);
+        assertThat(((Number) js(m + ".dygraph.getValue(3, 2)")).doubleValue()).isEqualTo(apps + cache);
+        assertThat(((Number) js(m + ".dygraph.getValue(3, 3)")).doubleValue()).isEqualTo(apps + cache + free);
+        assertThat(((Number) js(m + ".dygraph.getValue(3, 4)")).doubleValue()).isEqualTo(committed);
+        assertThat(js(m + ".dygraph.getOption('stackedGraph')")).isEqualTo(false);
+        // A hidden area holds nothing up: without apps, cache stands on zero.
+        page.locator("#plugin-memory .toggle").first().locator("input").uncheck();
+        assertThat(((Number) js(m + ".dygraph.getValue(3, 2)")).doubleValue()).isEqualTo(cache);
+        assertThat(((Number) js(m + ".dygraph.getValue(3, 3)")).doubleValue()).isEqualTo(cache + free);
+        page.locator("#plugin-memory .toggle").first().locator("input").check();
+        assertThat(((Number) js(m + ".dygraph.getValue(3, 2)")).doubleValue()).isEqualTo(apps + cache);
         assertThat(js("numeterGraphs['" + mem + "'].dygraph.getOption('labelsKMG2')")).isEqualTo(true);
         assertThat(js("numeterGraphs['" + mem + "'].dygraph.getColors()[2]")).isEqualTo("#00FF00");
         assertThat(page.locator("h2").allTextContents()).containsExactly("network", "system");
@@ -218,16 +242,14 @@ class BrowserIT {
         assertThat(Png.size(png)).containsExactly(width, height);
         assertThat(download.suggestedFilename()).isEqualTo(WebFixture.HOST_A + "_memory.png");
         Files.write(SCREENSHOTS.resolve("exported-memory.png"), png);
-        // The stable URL: the storage renders it server-side with the user's session. rrd4j takes width and height
-        // as the plot area's, so the image is larger by its axes and legend.
+        // The stable URL: the storage renders it server-side with the user's session, at the graph's size exactly.
         String href = page.locator("#plugin-memory a.button").getAttribute("href");
         assertThat(href).contains("&width=" + width + "&height=" + height);
         var response = page.request().get(fx.uri.resolve(href).toString());
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.headers().get("content-type")).isEqualTo("image/png");
         int[] size = Png.size(response.body());
-        assertThat(size[0]).isGreaterThanOrEqualTo(width);
-        assertThat(size[1]).isGreaterThanOrEqualTo(height);
+        assertThat(size).containsExactly(width, height);
         Files.write(SCREENSHOTS.resolve("server-memory.png"), response.body());
     }
 
@@ -248,7 +270,7 @@ class BrowserIT {
                 .isEqualTo(List.of());
         assertThat(page.locator("#plugin-evil h3").textContent()).isEqualTo("<img src=x onerror=\"window.pwned=1\">");
         assertThat(page.locator("h2").allTextContents()).contains("<b>cat</b>");
-        assertThat(page.locator("#plugin-evil .toggles").textContent()).isEqualTo("<img src=y onerror=\"window.pwned=3\">");
+        assertThat(page.locator("#plugin-evil .toggles .toggle-label").textContent()).isEqualTo("<img src=y onerror=\"window.pwned=3\">");
         assertThat(page.locator("#plugin-evil .dygraph-ylabel").textContent())
                 .isEqualTo("<script>window.pwned=2</script>");
         assertThat(page.locator(".event .comment").textContent()).isEqualTo(comment);

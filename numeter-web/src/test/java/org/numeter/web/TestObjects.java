@@ -26,9 +26,11 @@ final class TestObjects {
                 .build();
     }
 
+    /** munin's memory: areas stacked in its order, then LINE2 fields drawn from zero over them. */
     static Plugin memory() {
         return Plugin.builder("memory").title("Memory usage").category("system").vlabel("Bytes")
-                .args("--base 1024 -l 0").order(List.of("apps", "cache", "free"))
+                .args("--base 1024 -l 0").order(List.of("apps", "cache", "free", "committed"))
+                .field(Field.builder("committed").label("committed").draw("LINE2").build())
                 .field(Field.builder("free").label("free").draw("STACK").colour("00ff00").build())
                 .field(Field.builder("cache").label("cache").draw("STACK").build())
                 .field(Field.builder("apps").label("apps").draw("AREA").build())

@@ -59,7 +59,7 @@ class WebServerIT {
         long to = System.currentTimeMillis() / 1000;
         JsonNode data = fx.alice().get("/api/hosts/" + WebFixture.HOST_A + "/plugins/if_eth0/data?from="
                 + (to - 3600) + "&to=" + to + "&points=60").json();
-        assertThat(data.path("labels").toString()).isEqualTo("[\"bps\",\"received\"]");
+        assertThat(data.path("labels").toString()).isEqualTo("[\"bps\",\"bps (-)\"]");
         assertThat(data.path("points").size()).isBetween(59, 60);
         for (JsonNode row : data.path("points")) {
             assertThat(row.get(1).asDouble()).isPositive();

@@ -21,11 +21,11 @@ import org.numeter.model.Names;
 import org.numeter.model.Plugin;
 import org.numeter.model.SampleBatch;
 import org.numeter.poller.Cycle;
-import org.numeter.poller.Problems;
+import org.numeter.munin.Problems;
 import org.numeter.poller.Source;
 import org.numeter.poller.munin.MuninBatches;
-import org.numeter.poller.munin.MuninConfigParser;
-import org.numeter.poller.munin.MuninValueParser;
+import org.numeter.munin.MuninConfigParser;
+import org.numeter.munin.MuninValueParser;
 
 /**
  * Runs munin-compatible plugin executables directly, as munin-node would: {@code <plugin> config}, then

@@ -10,7 +10,9 @@ import org.numeter.model.Field;
 import org.numeter.model.Names;
 import org.numeter.model.Plugin;
 import org.numeter.model.SampleBatch;
-import org.numeter.poller.Problems;
+import org.numeter.munin.Problems;
+import org.numeter.munin.MuninConfigParser;
+import org.numeter.munin.MuninValueParser;
 
 /**
  * Joins what a munin plugin said in {@code config} and in {@code fetch} into sample batches: one per graph and

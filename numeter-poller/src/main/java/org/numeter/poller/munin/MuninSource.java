@@ -11,8 +11,11 @@ import java.util.Set;
 import org.numeter.model.Plugin;
 import org.numeter.model.SampleBatch;
 import org.numeter.poller.Cycle;
-import org.numeter.poller.Problems;
+import org.numeter.munin.Problems;
 import org.numeter.poller.Source;
+import org.numeter.munin.MuninConfigParser;
+import org.numeter.munin.MuninValueParser;
+import org.numeter.munin.MuninNames;
 
 /**
  * A client of one munin-node: every cycle it connects, says {@code cap multigraph}, asks {@code list}, then

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.numeter.poller.Problems;
+import org.numeter.munin.Problems;
 
 /**
  * Reads Prometheus' text exposition format (version 0.0.4): {@code # HELP}, {@code # TYPE}, and samples

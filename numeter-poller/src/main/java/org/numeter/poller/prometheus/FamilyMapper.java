@@ -11,7 +11,7 @@ import org.numeter.model.FieldType;
 import org.numeter.model.Names;
 import org.numeter.model.Plugin;
 import org.numeter.model.SampleBatch;
-import org.numeter.poller.Problems;
+import org.numeter.munin.Problems;
 
 /**
  * Maps one Prometheus metric family to one plugin: counters become DERIVE fields (a rate, as munin draws

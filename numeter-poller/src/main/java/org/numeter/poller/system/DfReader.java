@@ -10,7 +10,7 @@ import org.numeter.model.Field;
 import org.numeter.model.Names;
 import org.numeter.model.Plugin;
 import org.numeter.model.SampleBatch;
-import org.numeter.poller.Problems;
+import org.numeter.munin.Problems;
 
 /**
  * {@code /proc/mounts} and statfs: munin's {@code df}, percent used per mounted block device. Pseudo file systems

@@ -10,7 +10,7 @@ import org.numeter.model.FieldType;
 import org.numeter.model.Names;
 import org.numeter.model.Plugin;
 import org.numeter.model.SampleBatch;
-import org.numeter.poller.Problems;
+import org.numeter.munin.Problems;
 
 /**
  * {@code /proc/diskstats}: operations, bytes and busy time per whole disk, as munin's {@code diskstats} draws

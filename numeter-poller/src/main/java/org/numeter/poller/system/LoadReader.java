@@ -6,7 +6,7 @@ import java.util.Map;
 import org.numeter.model.Field;
 import org.numeter.model.Plugin;
 import org.numeter.model.SampleBatch;
-import org.numeter.poller.Problems;
+import org.numeter.munin.Problems;
 
 /** {@code /proc/loadavg}: munin's {@code load}, the five-minute load average. */
 final class LoadReader implements Reader {

@@ -7,7 +7,7 @@ import java.util.Map;
 import org.numeter.model.Field;
 import org.numeter.model.Plugin;
 import org.numeter.model.SampleBatch;
-import org.numeter.poller.Problems;
+import org.numeter.munin.Problems;
 
 /** {@code /proc/meminfo}: munin's {@code memory} breakdown, stacked to the machine's total, in bytes. */
 final class MemoryReader implements Reader {

@@ -9,7 +9,7 @@ import org.numeter.model.Field;
 import org.numeter.model.FieldType;
 import org.numeter.model.Plugin;
 import org.numeter.model.SampleBatch;
-import org.numeter.poller.Problems;
+import org.numeter.munin.Problems;
 
 /**
  * {@code /proc/net/dev}: munin's {@code if_<iface>} (traffic in bits), {@code if_err_<iface>} (errors and drops)

@@ -7,7 +7,7 @@ import java.util.Map;
 import org.numeter.model.Field;
 import org.numeter.model.Plugin;
 import org.numeter.model.SampleBatch;
-import org.numeter.poller.Problems;
+import org.numeter.munin.Problems;
 
 /** {@code /proc/sys/fs/file-nr}: munin's {@code open_files}, warned at 92% and critical at 98% of the limit. */
 final class OpenFilesReader implements Reader {

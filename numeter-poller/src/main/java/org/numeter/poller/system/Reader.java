@@ -3,7 +3,7 @@ package org.numeter.poller.system;
 import java.io.IOException;
 import java.util.List;
 import org.numeter.model.SampleBatch;
-import org.numeter.poller.Problems;
+import org.numeter.munin.Problems;
 
 /** Reads one /proc file (or a few) into the plugins it feeds; a failure skips only these plugins. */
 interface Reader {

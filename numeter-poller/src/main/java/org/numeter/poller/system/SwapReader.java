@@ -8,7 +8,7 @@ import org.numeter.model.Field;
 import org.numeter.model.FieldType;
 import org.numeter.model.Plugin;
 import org.numeter.model.SampleBatch;
-import org.numeter.poller.Problems;
+import org.numeter.munin.Problems;
 
 /** {@code /proc/vmstat}: munin's {@code swap}, pages swapped in (drawn below) and out (above). */
 final class SwapReader implements Reader {

@@ -6,7 +6,7 @@ import java.util.Map;
 import org.numeter.model.Field;
 import org.numeter.model.Plugin;
 import org.numeter.model.SampleBatch;
-import org.numeter.poller.Problems;
+import org.numeter.munin.Problems;
 
 /** {@code /proc/uptime}: munin's {@code uptime}, in days. */
 final class UptimeReader implements Reader {

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.numeter.model.Field;
 import org.numeter.model.FieldType;
 import org.numeter.model.Plugin;
+import org.numeter.munin.MuninConfigParser;
 
 class MuninConfigParserTest {
     private final Transcript node = Transcript.load("node-transcript.txt");

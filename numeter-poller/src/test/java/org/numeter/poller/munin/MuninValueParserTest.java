@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.numeter.poller.munin.MuninValueParser.Value;
+import org.numeter.munin.MuninValueParser.Value;
+import org.numeter.munin.MuninValueParser;
 
 class MuninValueParserTest {
     private final List<String> problems = new ArrayList<>();

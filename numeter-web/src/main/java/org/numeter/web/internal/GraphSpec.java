@@ -21,7 +21,7 @@ import org.numeter.model.Plugin;
  * @param logarithmic whether the value axis is logarithmic
  * @param lower the lower limit, or null
  * @param upper the upper limit, or null
- * @param stacked whether series add up (munin's STACK and AREASTACK)
+ * @param total the legend label of the sum of the drawn fields (munin's {@code graph_total}), or null
  * @param series what is drawn, in order
  * @param lines horizontal warning and critical lines
  */
@@ -32,7 +32,7 @@ public record GraphSpec(
         boolean logarithmic,
         Double lower,
         Double upper,
-        boolean stacked,
+        String total,
         List<Series> series,
         List<Line> lines) {
 
@@ -43,16 +43,21 @@ public record GraphSpec(
             "00FFCC", "CC6699", "999900");
 
     /**
-     * One drawn series.
+     * One drawn series. Stacking is per series, as in munin: a stacking series is drawn on top of the previous
+     * series on its side of the axis, every other series from zero; a filled one fills down to what it stands on.
      *
      * @param field the field whose values it shows
-     * @param label its legend text, unique within the graph
+     * @param label its series name, unique within the graph; the {@code negative} half of a pair gets its
+     *     partner's label and " (-)", the legend shows the pair as one entry under the partner's label
      * @param colour a {@code #rrggbb} colour
      * @param fill whether the area under it is filled
      * @param width the line width in pixels
-     * @param negate whether values are drawn below the axis (the {@code negative} half of an in/out pair)
+     * @param negate whether values are drawn below the axis (the {@code negative} half of an in/out pair, which
+     *     always comes right after its partner)
+     * @param stack whether it is drawn on top of the previous series of its side (STACK, AREASTACK, LINESTACK)
      */
-    public record Series(String field, String label, String colour, boolean fill, int width, boolean negate) {}
+    public record Series(String field, String label, String colour, boolean fill, int width, boolean negate,
+            boolean stack) {}
 
     /**
      * A horizontal line.
@@ -98,37 +103,50 @@ public record GraphSpec(
         List<Series> series = new ArrayList<>();
         List<Line> lines = new ArrayList<>();
         Set<String> labels = new LinkedHashSet<>();
-        boolean stacked = false;
         int paletteIndex = 0;
+        Style previous = null;
         for (Field f : ordered) {
             if (!f.graph() || negatives.contains(f.name())) {
                 continue;
             }
             String colour = colour(f, paletteIndex++);
-            String draw = f.draw() == null ? "LINE1" : f.draw().toUpperCase(Locale.ROOT);
-            stacked |= draw.equals("STACK") || draw.equals("AREASTACK") || draw.equals("LINESTACK");
-            boolean fill = draw.equals("AREA") || draw.equals("STACK") || draw.equals("AREASTACK");
-            int width = draw.endsWith("3") ? 3 : draw.endsWith("2") ? 2 : 1;
-            series.add(new Series(f.name(), unique(labels, f.label(), f.name()), colour, fill, width, false));
+            Style style = Style.of(f.draw(), previous);
+            previous = style;
+            String label = unique(labels, f.label(), f.name());
+            series.add(new Series(f.name(), label, colour, style.fill, style.width, false, style.stack));
             lines.addAll(lines(f, f.label(), false));
             if (f.negative() != null && byName.containsKey(f.negative())) {
                 Field neg = byName.get(f.negative());
-                // munin often labels both halves alike (diskstats: "vda" and "vda"): then the sign tells them apart.
-                String label = neg.label().equals(neg.name()) || neg.label().equals(f.label()) ? f.label() + " (-)"
-                        : neg.label();
-                series.add(new Series(neg.name(), unique(labels, label, neg.name()), colour, fill, width, true));
-                lines.addAll(lines(neg, label, true));
+                // munin draws the pair under the positive field's label; the negative's own label is not shown.
+                series.add(new Series(neg.name(), unique(labels, label + " (-)", neg.name()), colour, style.fill,
+                        style.width, true, style.stack));
+                lines.addAll(lines(neg, f.label(), true));
             }
-        }
-        // dygraphs stacks every series; mirrored in/out pairs would pile onto each other, so they win.
-        if (!negatives.isEmpty()) {
-            stacked = false;
         }
         // munin writes ${graph_period} in labels for the period rates are per ("second" unless the plugin says).
         String vlabel = plugin.vlabel() == null ? "" : plugin.vlabel().replace("${graph_period}", plugin.period());
+        String total = plugin.total() == null || plugin.total().isBlank() ? null : plugin.total();
         return new GraphSpec(plugin.title(), vlabel, plugin.base(),
-                plugin.logarithmic(), boxed(plugin.lowerLimit()), boxed(plugin.upperLimit()), stacked,
+                plugin.logarithmic(), boxed(plugin.lowerLimit()), boxed(plugin.upperLimit()), total,
                 List.copyOf(series), List.copyOf(lines));
+    }
+
+    /**
+     * A field's draw style as munin reads it: LINE1..3 and LINESTACK1..3 are lines, AREA and AREASTACK areas;
+     * STACK is drawn like the field before it (rrdtool's rule), an area when it comes first; LINE is LINE1.
+     */
+    record Style(boolean fill, int width, boolean stack) {
+        static Style of(String draw, Style previous) {
+            String d = draw == null ? "LINE1" : draw.toUpperCase(Locale.ROOT).trim();
+            int width = d.endsWith("3") ? 3 : d.endsWith("2") ? 2 : 1;
+            if (d.equals("STACK")) {
+                return previous == null ? new Style(true, 1, false) : new Style(previous.fill, previous.width, true);
+            }
+            if (d.startsWith("AREA")) {
+                return new Style(true, 1, d.equals("AREASTACK"));
+            }
+            return new Style(false, width, d.startsWith("LINESTACK"));
+        }
     }
 
     private static String colour(Field f, int index) {

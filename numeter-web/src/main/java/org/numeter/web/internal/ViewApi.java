@@ -95,7 +95,7 @@ public final class ViewApi {
         for (int i = 0; i < sources.size(); i++) {
             ViewRepository.Source s = sources.get(i);
             series.add(new GraphSpec.Series(s.field(), label(s), "#" + GraphSpec.PALETTE.get(i % GraphSpec.PALETTE
-                    .size()), false, 1, false));
+                    .size()), false, 1, false, false));
         }
         List<GraphSpec.Line> lines = new ArrayList<>();
         if (v.warning() != null) {
@@ -104,7 +104,7 @@ public final class ViewApi {
         if (v.critical() != null) {
             lines.add(new GraphSpec.Line(v.critical(), "critical", v.name()));
         }
-        return new GraphSpec(v.name(), "", 1000, false, null, null, false, series, lines);
+        return new GraphSpec(v.name(), "", 1000, false, null, null, null, series, lines);
     }
 
     static String label(ViewRepository.Source s) {

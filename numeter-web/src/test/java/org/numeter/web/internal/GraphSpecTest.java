@@ -17,20 +17,26 @@ class GraphSpecTest {
                 .build();
         GraphSpec spec = GraphSpec.of(p);
         assertThat(spec.series()).containsExactly(
-                new GraphSpec.Series("up", "bps", "#0066B3", false, 1, false),
-                new GraphSpec.Series("down", "received", "#0066B3", false, 1, true));
+                new GraphSpec.Series("up", "bps", "#0066B3", false, 1, false, false),
+                new GraphSpec.Series("down", "bps (-)", "#0066B3", false, 1, true, false));
         assertThat(spec.fields()).containsExactly("up", "down");
         assertThat(spec.lines()).containsExactly(new GraphSpec.Line(900, "warning", "bps"));
-        assertThat(spec.stacked()).isFalse();
     }
 
     @Test
-    void aNegativeWithoutItsOwnLabelTakesItsPartnersLabel() {
+    void theNegativeHalfAlwaysTakesItsPartnersLabel() {
         Plugin p = Plugin.builder("if_err_eth0")
                 .field(Field.builder("rcvd").graph(false).build())
                 .field(Field.builder("trans").label("errors").negative("rcvd").build())
                 .build();
         assertThat(GraphSpec.of(p).labels()).containsExactly("errors", "errors (-)");
+        Plugin labelled = Plugin.builder("if_eth0")
+                .field(Field.builder("down").label("received").graph(false).build())
+                .field(Field.builder("up").label("bps").negative("down").draw("AREA").build())
+                .build();
+        assertThat(GraphSpec.of(labelled).series()).containsExactly(
+                new GraphSpec.Series("up", "bps", "#00CC00", true, 1, false, false),
+                new GraphSpec.Series("down", "bps (-)", "#00CC00", true, 1, true, false));
     }
 
     @Test
@@ -41,6 +47,7 @@ class GraphSpecTest {
                 .build();
         GraphSpec spec = GraphSpec.of(p);
         assertThat(spec.labels()).containsExactly("vda", "vda (-)");
+        assertThat(spec.series()).extracting(GraphSpec.Series::negate).containsExactly(false, true);
         assertThat(spec.vlabel()).isEqualTo("IOs per second read (-) / write (+)");
     }
 
@@ -56,13 +63,48 @@ class GraphSpecTest {
         GraphSpec spec = GraphSpec.of(p);
         assertThat(spec.fields()).containsExactly("apps", "cache", "free");
         assertThat(spec.series()).extracting(GraphSpec.Series::fill).containsExactly(true, true, true);
+        assertThat(spec.series()).extracting(GraphSpec.Series::stack).containsExactly(false, true, true);
         assertThat(spec.series()).extracting(GraphSpec.Series::colour)
                 .containsExactly("#00CC00", "#0066B3", "#FF8000");
-        assertThat(spec.stacked()).isTrue();
         assertThat(spec.base()).isEqualTo(1024);
         assertThat(spec.lower()).isEqualTo(0.0);
         assertThat(spec.upper()).isEqualTo(100.0);
         assertThat(spec.logarithmic()).isFalse();
+    }
+
+    /** munin's memory plugin: areas stack, the LINE2 fields are plain lines over them, from zero. */
+    @Test
+    void onlyStackingFieldsStackAndLinesStayLines() {
+        Plugin p = Plugin.builder("memory").total("Total")
+                .field(Field.builder("apps").draw("AREA").build())
+                .field(Field.builder("cache").draw("STACK").build())
+                .field(Field.builder("committed").draw("LINE2").build())
+                .field(Field.builder("free").draw("AREASTACK").build())
+                .field(Field.builder("mapped").build())
+                .field(Field.builder("sum").draw("LINESTACK3").build())
+                .build();
+        GraphSpec spec = GraphSpec.of(p);
+        assertThat(spec.series()).extracting(GraphSpec.Series::stack)
+                .containsExactly(false, true, false, true, false, true);
+        assertThat(spec.series()).extracting(GraphSpec.Series::fill)
+                .containsExactly(true, true, false, true, false, false);
+        assertThat(spec.series()).extracting(GraphSpec.Series::width).containsExactly(1, 1, 2, 1, 1, 3);
+        assertThat(spec.total()).isEqualTo("Total");
+    }
+
+    /** rrdtool draws STACK like the element before it: after a line, a line; first of all, an area. */
+    @Test
+    void stackTakesThePreviousStyle() {
+        Plugin p = Plugin.builder("s")
+                .field(Field.builder("a").draw("STACK").build())
+                .field(Field.builder("b").draw("LINE2").build())
+                .field(Field.builder("c").draw("STACK").build())
+                .build();
+        assertThat(GraphSpec.of(p).series()).containsExactly(
+                new GraphSpec.Series("a", "a", "#00CC00", true, 1, false, false),
+                new GraphSpec.Series("b", "b", "#0066B3", false, 2, false, false),
+                new GraphSpec.Series("c", "c", "#FF8000", false, 2, false, true));
+        assertThat(GraphSpec.of(p).total()).isNull();
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.numeter.poller;
+package org.numeter.munin;
 
 /** Receives what went wrong with one plugin or one line, while the rest of a cycle carries on. */
 @FunctionalInterface

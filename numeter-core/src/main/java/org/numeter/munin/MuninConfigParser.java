@@ -1,4 +1,4 @@
-package org.numeter.poller.munin;
+package org.numeter.munin;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,7 +9,6 @@ import org.numeter.model.Field;
 import org.numeter.model.FieldType;
 import org.numeter.model.Names;
 import org.numeter.model.Plugin;
-import org.numeter.poller.Problems;
 
 /**
  * Turns the answer to munin's {@code config <plugin>} into Numeter plugin metadata: one {@link Plugin} for the

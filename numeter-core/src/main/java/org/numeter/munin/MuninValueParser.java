@@ -1,8 +1,7 @@
-package org.numeter.poller.munin;
+package org.numeter.munin;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.numeter.poller.Problems;
 
 /**
  * Reads the answer to munin's {@code fetch <plugin>}: {@code <field>.value <number>}, {@code <field>.value

@@ -1,16 +1,16 @@
-package org.numeter.poller.munin;
+package org.numeter.munin;
 
 import org.numeter.model.Names;
 
 /** Munin's plugin and field names made legal Numeter names the way munin cleans them. */
-final class MuninNames {
+public final class MuninNames {
     private MuninNames() {}
 
-    static String field(String raw) {
+    public static String field(String raw) {
         return Names.isField(raw) ? raw : Names.cleanField(raw);
     }
 
-    static String plugin(String raw) {
+    public static String plugin(String raw) {
         StringBuilder out = new StringBuilder(raw.length());
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
