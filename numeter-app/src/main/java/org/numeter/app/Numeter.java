@@ -1,5 +1,6 @@
 package org.numeter.app;
 
+import java.io.InputStream;
 import java.io.PrintWriter;
 import org.numeter.config.ConfigException;
 import picocli.CommandLine;
@@ -18,10 +19,15 @@ import picocli.CommandLine.Command;
             StorageCommand.class,
             ImportMuninCommand.class,
             WebCommand.class,
+            UserCommand.class,
+            GroupCommand.class,
+            HostCommand.class,
             ConfigDocCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Numeter {
+    // Where --password-stdin reads; tests give their own.
+    InputStream in = System.in;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -36,7 +42,14 @@ public final class Numeter {
     }
 
     static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new Numeter());
+        return run(System.in, out, err, args);
+    }
+
+    /** Runs with these streams: what the admin commands read and print goes there. */
+    static int run(InputStream in, PrintWriter out, PrintWriter err, String... args) {
+        Numeter numeter = new Numeter();
+        numeter.in = in;
+        CommandLine cli = new CommandLine(numeter);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

@@ -77,9 +77,7 @@ public final class WebServer implements Component {
         if (app != null) {
             throw new IllegalStateException("web already started");
         }
-        String url = config.jdbcUrl != null ? config.jdbcUrl
-                : "jdbc:h2:file:" + config.dataDir.toAbsolutePath().resolve("web");
-        database = Database.open(url, config.dbUser, config.dbPassword);
+        database = config.openDatabase();
         try {
             wire();
         } catch (RuntimeException e) {
@@ -347,6 +345,28 @@ public final class WebServer implements Component {
         public Builder console(PrintStream console) {
             this.console = Objects.requireNonNull(console, "console");
             return this;
+        }
+
+        /** The database these settings name, opened and migrated: the web's, and {@link WebAdmin}'s. */
+        Database openDatabase() {
+            return Database.open(jdbcUrl(), dbUser, dbPassword);
+        }
+
+        String jdbcUrl() {
+            return jdbcUrl != null ? jdbcUrl : "jdbc:h2:file:" + h2File();
+        }
+
+        /** The embedded database's file name without H2's {@code .mv.db}, or null when a URL is configured. */
+        Path h2File() {
+            return jdbcUrl != null ? null : dataDir.toAbsolutePath().resolve("web");
+        }
+
+        int passwordCost() {
+            return passwordCost;
+        }
+
+        Clock clock() {
+            return clock;
         }
 
         public WebServer build() {
