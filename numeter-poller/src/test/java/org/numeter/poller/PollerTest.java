@@ -17,6 +17,7 @@ import org.numeter.model.Field;
 import org.numeter.model.Plugin;
 import org.numeter.model.SampleBatch;
 import org.numeter.spool.MemorySpool;
+import org.numeter.spool.SpoolRecord;
 import org.numeter.munin.Problems;
 
 class PollerTest {
