@@ -36,6 +36,7 @@ final class NumeterProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     // Children must not outlive a test JVM that is itself stopped (Ctrl-C, a fork timeout): they would hold ports.
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+    private static final Set<Integer> GIVEN_PORTS = ConcurrentHashMap.newKeySet();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly),
@@ -78,10 +79,17 @@ final class NumeterProcess implements AutoCloseable {
         return new NumeterProcess(name, role, new LinkedHashMap<>(settings), jvmOptions, port, readyPath, log);
     }
 
-    /** A port nobody listens on now, on loopback; a role told to use it keeps it across restarts. */
+    /**
+     * A port nobody listens on now, on loopback, and not handed out before by this JVM: the kernel may offer a
+     * just-closed port again, and two roles told the same port would collide. A role keeps it across restarts.
+     */
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        while (true) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                if (GIVEN_PORTS.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            }
         }
     }
 
