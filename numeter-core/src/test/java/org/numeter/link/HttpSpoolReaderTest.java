@@ -29,7 +29,8 @@ class HttpSpoolReaderTest {
         HttpSpoolReader.Builder b = HttpSpoolReader.builder(URI.create("http://web1:4950"));
         assertThatThrownBy(() -> b.token(" ")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> b.token("a b")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> b.readTimeout(Duration.ZERO)).hasMessage("pull link readTimeout PT0S must be positive");
+        assertThatThrownBy(() -> b.readTimeout(Duration.ZERO))
+                .hasMessage("pull link readTimeout PT0S must be positive");
     }
 
     @Test

@@ -138,7 +138,8 @@ class PullLinkIT {
                 v -> assertThat(v).startsWith("application/json"));
         long appended = upstream.read(0, 1).get(0).appendedAtMillis();
         assertThat(answer.body()).isEqualTo("{\"records\":[{\"seq\":1,\"appended\":" + appended
-                + ",\"batch\":{\"host\":\"web1\",\"plugin\":\"load\",\"time\":1700000000,\"values\":{\"load\":0.0}}}]}");
+                + ",\"batch\":{\"host\":\"web1\",\"plugin\":\"load\",\"time\":1700000000,"
+                + "\"values\":{\"load\":0.0}}}]}");
         HttpResponse<String> stats = request("GET", "/spool/v1/stats", TOKEN);
         JsonNode figures = Json.mapper().readTree(stats.body());
         assertThat(figures.fieldNames()).toIterable().containsExactly("records", "bytes", "oldestAppendedAtMillis",
