@@ -81,11 +81,17 @@ public final class HttpSpoolReader implements SpoolReader {
             if (!"http".equals(baseUrl.getScheme()) && !"https".equals(baseUrl.getScheme())) {
                 throw new IllegalArgumentException("pull link URL '" + s + "' is not an http or https URL");
             }
+            if (baseUrl.getRawUserInfo() != null) {
+                throw new IllegalArgumentException("pull link URL must not carry a user or password, give a token");
+            }
             this.baseUrl = s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
         }
 
         /** The bearer token the upstream wants; null (the default) for none. */
         public Builder token(String token) {
+            if (token != null && (token.isBlank() || token.chars().anyMatch(c -> c < 0x21 || c > 0x7e))) {
+                throw new IllegalArgumentException("pull link token is blank or holds spaces or control characters");
+            }
             this.token = token;
             return this;
         }

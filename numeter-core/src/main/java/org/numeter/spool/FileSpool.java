@@ -207,19 +207,18 @@ public final class FileSpool implements Spool {
             // A segment's name alone proves that the sequence before it was used.
             lastSequence = Math.max(lastSequence, Math.max(s.last(), first - 1));
         }
-        // Drop what holds nothing any more; the newest segment stays to be appended to when it fits.
+        // Drop what holds nothing any more. The newest segment stays to be appended to only when the next sequence
+        // follows its last record: sequences in a segment are consecutive, and recovery relies on it.
         Segment newest = segments.isEmpty() ? null : segments.lastEntry().getValue();
         for (Iterator<Segment> it = segments.values().iterator(); it.hasNext(); ) {
             Segment s = it.next();
-            boolean keep = s == newest
-                    ? !s.isEmpty() || s.first == lastSequence + 1
-                    : !s.isEmpty() && s.last() > acked;
+            boolean keep = s == newest ? s.last() == lastSequence : !s.isEmpty() && s.last() > acked;
             if (!keep) {
                 it.remove();
                 discard(s);
             }
         }
-        if (segments.isEmpty()) {
+        if (segments.isEmpty() || segments.lastEntry().getValue().last() != lastSequence) {
             Segment s = Segment.create(dir, lastSequence + 1);
             forceDirectory();
             segments.put(s.first, s);

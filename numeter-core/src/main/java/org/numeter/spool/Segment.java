@@ -107,8 +107,12 @@ final class Segment implements Closeable {
         }
         int pos = SEGMENT_HEADER;
         String problem = null;
-        if (buf.getInt(0) != RecordFormat.MAGIC || buf.getInt(4) != RecordFormat.VERSION) {
-            problem = "not a spool segment (bad magic or version)";
+        if (buf.getInt(0) != RecordFormat.MAGIC) {
+            problem = "not a spool segment (bad magic number)";
+        } else if (buf.getInt(4) != RecordFormat.VERSION) {
+            // Written by another Numeter version: refuse rather than cut what may be good data.
+            throw new IOException(path + " has spool format version " + buf.getInt(4) + ", this Numeter reads "
+                    + RecordFormat.VERSION);
         }
         while (problem == null && pos < b.length) {
             long expected = first + count;

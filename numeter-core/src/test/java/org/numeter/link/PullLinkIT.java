@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,11 +18,13 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.numeter.codec.BatchCodec;
 import org.numeter.codec.Json;
 import org.numeter.model.Field;
 import org.numeter.model.Plugin;
 import org.numeter.model.SampleBatch;
+import org.numeter.spool.FileSpool;
 import org.numeter.spool.MemorySpool;
 import org.numeter.spool.SpoolRecord;
 
@@ -100,6 +103,31 @@ class PullLinkIT {
     }
 
     @Test
+    void fileSpoolsAtBothEndsKeepWhatMovedAndWhatWasAcknowledgedAcrossRestarts(@TempDir Path tmp) throws Exception {
+        Path up = tmp.resolve("poller");
+        Path down = tmp.resolve("collector");
+        List<SampleBatch> sent = new ArrayList<>();
+        try (FileSpool pollerSpool = FileSpool.builder(up).segmentBytes(64 * 1024).open();
+                FileSpool collectorSpool = FileSpool.builder(down).open();
+                PullServer poller = PullServer.builder(pollerSpool).bindAddress("127.0.0.1").build()) {
+            poller.start();
+            for (int i = 0; i < 1000; i++) {
+                sent.add(batch("web1", i));
+            }
+            pollerSpool.appendAll(sent.stream().map(BatchCodec::encode).toList());
+            HttpSpoolReader reader = HttpSpoolReader.builder(URI.create("http://127.0.0.1:" + poller.port())).build();
+
+            assertThat(new Drain("pull", reader, RecordSink.into(collectorSpool), 100).drainOnce()).isEqualTo(1000);
+        }
+        try (FileSpool pollerSpool = FileSpool.builder(up).open();
+                FileSpool collectorSpool = FileSpool.builder(down).open()) {
+            assertThat(pollerSpool.read(0, 10)).isEmpty();
+            assertThat(pollerSpool.stats().lastSequence()).isEqualTo(1000);
+            assertThat(decoded(collectorSpool.read(0, 2000))).containsExactlyElementsOf(sent);
+        }
+    }
+
+    @Test
     void theRecordsAnswerIsTheDocumentedShape() throws Exception {
         upstream.append(encoded(0));
 
@@ -110,7 +138,8 @@ class PullLinkIT {
                 v -> assertThat(v).startsWith("application/json"));
         long appended = upstream.read(0, 1).get(0).appendedAtMillis();
         assertThat(answer.body()).isEqualTo("{\"records\":[{\"seq\":1,\"appended\":" + appended
-                + ",\"batch\":{\"host\":\"web1\",\"plugin\":\"load\",\"time\":1700000000,\"values\":{\"load\":0.0}}}]}");
+                + ",\"batch\":{\"host\":\"web1\",\"plugin\":\"load\",\"time\":1700000000,"
+                + "\"values\":{\"load\":0.0}}}]}");
         HttpResponse<String> stats = request("GET", "/spool/v1/stats", TOKEN);
         JsonNode figures = Json.mapper().readTree(stats.body());
         assertThat(figures.fieldNames()).toIterable().containsExactly("records", "bytes", "oldestAppendedAtMillis",

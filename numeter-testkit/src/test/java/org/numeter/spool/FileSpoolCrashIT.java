@@ -15,6 +15,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,7 @@ class FileSpoolCrashIT {
     Path dir;
 
     @Test
+    @Timeout(60)
     void everyReturnedAppendSurvivesSigkill() throws Exception {
         long seed = System.nanoTime();
         Random random = new Random(seed);

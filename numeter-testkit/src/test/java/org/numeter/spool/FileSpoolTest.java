@@ -220,6 +220,55 @@ class FileSpoolTest extends DurableSpoolContract {
     }
 
     @Test
+    void anAckFileAheadOfTheDataStartsANewSegmentAfterIt() throws Exception {
+        // A power cut can keep the renamed ack file and lose the last records' pages.
+        spool.appendAll(List.of(payload("a"), payload("b"), payload("c")));
+        reopenAfter(() -> Files.writeString(dir.resolve("ack"), "8\n"));
+
+        assertThat(spool.read(0, 10)).isEmpty();
+        assertThat(spool.append(payload("i"))).isEqualTo(9);
+        reopenAfter(() -> {});
+
+        assertThat(spool.stats().corrupt()).isZero();
+        assertThat(fileNames()).containsExactly("00000000000000000009.seg");
+        assertThat(texts(spool.read(0, 10))).containsExactly("i");
+        assertThat(spool.read(0, 10).get(0).sequence()).isEqualTo(9);
+    }
+
+    @Test
+    void aSegmentOfAnotherFormatVersionIsRefusedNotCut() throws Exception {
+        spool.append(payload("a"));
+        spool.close();
+        Path file = dataFiles().get(0);
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[7] = 9;
+        Files.write(file, bytes);
+
+        assertThatThrownBy(this::reopen).isInstanceOf(IOException.class)
+                .hasMessage(file + " has spool format version 9, this Numeter reads 1");
+        assertThat(Files.readAllBytes(file)).isEqualTo(bytes);
+        spool = null;
+        bytes[7] = 1;
+        Files.write(file, bytes);
+        spool = reopen();
+        assertThat(texts(spool.read(0, 10))).as("the lock was released by the failed open").containsExactly("a");
+    }
+
+    @Test
+    void aSegmentWithABadMagicNumberIsCountedAndCut() throws Exception {
+        spool.appendAll(List.of(payload("a"), payload("b")));
+        reopenAfter(() -> {
+            Path file = dataFiles().get(0);
+            byte[] bytes = Files.readAllBytes(file);
+            bytes[0] = 'X';
+            Files.write(file, bytes);
+        });
+        assertThat(spool.stats().corrupt()).isEqualTo(2);
+        assertThat(spool.read(0, 10)).isEmpty();
+        assertThat(spool.append(payload("c"))).isEqualTo(1);
+    }
+
+    @Test
     void aRecordLargerThanASegmentGetsASegmentOfItsOwn() throws Exception {
         byte[] big = new byte[100_000];
         big[99_999] = 7;
