@@ -12,10 +12,8 @@ import java.nio.channels.ClosedByInterruptException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
@@ -25,6 +23,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.numeter.testkit.MutableClock;
 import org.junit.jupiter.api.io.TempDir;
 import org.numeter.testkit.DurableSpoolContract;
 import org.slf4j.LoggerFactory;
@@ -101,7 +100,7 @@ class FileSpoolTest extends DurableSpoolContract {
         MutableClock clock = new MutableClock(t);
         spool = FileSpool.builder(tmp.resolve("clocked")).clock(clock).open();
         spool.append(payload("abc"));
-        clock.now = t.plusSeconds(5);
+        clock.set(t.plusSeconds(5));
         spool.append(payload("defgh"));
 
         assertThat(spool.stats().bytes()).isEqualTo(2 * RecordFormat.RECORD_HEADER + 8);
@@ -316,28 +315,5 @@ class FileSpoolTest extends DurableSpoolContract {
     @Test
     void toStringNamesTheDirectoryAndDurability() {
         assertThat(spool.toString()).contains(dir.toString()).contains("SYNC");
-    }
-
-    private static final class MutableClock extends Clock {
-        volatile Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
