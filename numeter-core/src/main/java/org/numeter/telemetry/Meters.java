@@ -1,0 +1,119 @@
+package org.numeter.telemetry;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.numeter.component.CheckResult;
+
+/**
+ * The figures and checks one component bound into a {@link Telemetry}; {@link #close()} removes them, so a
+ * component that stops (a poller removed from a collector, a role closed) leaves no stale series behind.
+ *
+ * <p>Names are Micrometer's dotted names; the Prometheus registry writes them with underscores, adds
+ * {@code _total} to counters; a unit is part of the name ({@code numeter.spool.oldest.age.seconds}). Every meter of
+ * one name must carry the same tag keys.
+ */
+public final class Meters implements AutoCloseable {
+    private final Telemetry telemetry;
+    private final MeterRegistry registry;
+    private final List<Meter> meters = new ArrayList<>();
+    private final List<Object> held = new ArrayList<>();
+    private final List<String> checks = new ArrayList<>();
+    private final List<Family<?>> families = new ArrayList<>();
+    private final List<Supplier<CheckResult>> checkSuppliers = new ArrayList<>();
+
+    Meters(Telemetry telemetry) {
+        this.telemetry = telemetry;
+        this.registry = telemetry.registry();
+    }
+
+    /** A count that only grows (records moved, points stored), read from {@code value} at each scrape. */
+    public synchronized Meters counter(String name, String help, LongSupplier value, String... tags) {
+        held.add(value); // the registry keeps only a weak reference to what it reads
+        replaced(name, tags);
+        meters.add(FunctionCounter.builder(name, value, v -> v.getAsLong()).description(help).tags(tags)
+                .register(registry));
+        return this;
+    }
+
+    /** A value that goes up and down (records waiting, open files), read at each scrape. */
+    public synchronized Meters gauge(String name, String help, DoubleSupplier value, String... tags) {
+        replaced(name, tags);
+        meters.add(Gauge.builder(name, value, DoubleSupplier::getAsDouble).description(help).tags(tags)
+                .strongReference(true).register(registry));
+        return this;
+    }
+
+    /**
+     * The registry answers a second registration of one name and tags with the first meter, still reading the first
+     * component's figure: the newer component wins instead (a poller re-added under the same host).
+     */
+    private void replaced(String name, String... tags) {
+        Meter existing = registry.find(name).tags(tags).meter();
+        if (existing != null && existing.getId().getTags().size() == tags.length / 2) {
+            registry.remove(existing);
+        }
+    }
+
+    /**
+     * A family of counters, one per item of {@code items} at each scrape (per poller, per plugin), labelled by
+     * {@code labels} with the values {@code labelValues} gives; for sets that change while the process runs.
+     */
+    public <T> Meters counters(String name, String help, List<String> labels, Supplier<? extends Collection<T>> items,
+            Function<T, List<String>> labelValues, ToDoubleFunction<T> value) {
+        return family(new Family<>(name, help, true, labels, items, labelValues, value));
+    }
+
+    /** A family of gauges, as {@link #counters}. */
+    public <T> Meters gauges(String name, String help, List<String> labels, Supplier<? extends Collection<T>> items,
+            Function<T, List<String>> labelValues, ToDoubleFunction<T> value) {
+        return family(new Family<>(name, help, false, labels, items, labelValues, value));
+    }
+
+    private synchronized Meters family(Family<?> family) {
+        telemetry.prometheus().register(family);
+        families.add(family);
+        return this;
+    }
+
+    /** Adds a check to {@code /ready} under {@code name}; its {@code DOWN} makes the process not ready. */
+    public synchronized Meters check(String name, Supplier<CheckResult> check) {
+        telemetry.check(name, check);
+        checks.add(name);
+        checkSuppliers.add(check);
+        return this;
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Removes every meter and check bound through this scope. */
+    @Override
+    public synchronized void close() {
+        for (Meter m : meters) {
+            // only our own: a newer component may have taken the same name and tags since
+            if (registry.find(m.getId().getName()).tags(m.getId().getTags()).meter() == m) {
+                registry.remove(m);
+            }
+        }
+        meters.clear();
+        held.clear();
+        for (int i = 0; i < checks.size(); i++) {
+            telemetry.removeCheck(checks.get(i), checkSuppliers.get(i));
+        }
+        checks.clear();
+        checkSuppliers.clear();
+        families.forEach(telemetry.prometheus()::unregister);
+        families.clear();
+    }
+}
