@@ -42,6 +42,9 @@ import org.numeter.model.Names;
 import org.numeter.spool.Spool;
 import org.numeter.spool.SpoolReader;
 import org.numeter.spool.SpoolStats;
+import org.numeter.telemetry.Meters;
+import org.numeter.telemetry.Telemetry;
+import org.numeter.telemetry.TelemetryRoutes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,6 +93,10 @@ public final class Collector implements Component {
     private volatile boolean started;
     private volatile boolean metaSent;
     private volatile String fileProblem;
+    private volatile String spoolProblem;
+    private Telemetry telemetry;
+    private boolean ownTelemetry;
+    private Meters meters;
 
     private Collector(Builder b) {
         this.host = Names.requireHost(b.host);
@@ -107,6 +114,7 @@ public final class Collector implements Component {
         this.bindHost = b.bindHost;
         this.port = b.port;
         this.clock = b.clock;
+        this.telemetry = b.telemetry;
         this.permits = new Semaphore(parallelism);
     }
 
@@ -132,11 +140,17 @@ public final class Collector implements Component {
                 .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
         rebuildPollers();
         drains = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("collector-drain-", 0).factory());
+        if (telemetry == null) {
+            telemetry = Telemetry.create();
+            ownTelemetry = true;
+        }
+        meters = CollectorFigures.bind(telemetry.meters(), this);
         if (port >= 0) {
+            Telemetry served = telemetry;
             server = Javalin.create(config -> {
                 config.startup.showJavalinBanner = false;
                 config.concurrency.useVirtualThreads = true;
-                new HttpErrors("collector").install(config.routes);
+                TelemetryRoutes.install(config, served, new HttpErrors("collector"));
                 mount(config.routes);
             });
             server.start(bindHost, port);
@@ -256,9 +270,11 @@ public final class Collector implements Component {
                 rejections, now);
         try {
             SpoolReader reader = entry.reader(this::httpReader);
-            new Drain("poller " + entry.address().host(), reader, sink, pageSize).drainOnce();
+            Drain drain = new Drain("poller " + entry.address().host(), reader, sink, pageSize, clock);
+            drain.drainOnce();
             long skipped = entry.skippedByReader(rejections);
             entry.succeeded(clock.millis(), sink.accepted(), sink.rejected() + skipped, sink.lagMillis());
+            entry.pages(drain.pagesMoved());
             entry.refreshPollerStats();
         } catch (IOException | RuntimeException e) {
             long skipped = entry.skippedByReader(rejections);
@@ -277,8 +293,12 @@ public final class Collector implements Component {
             boolean withMeta = !metaSent;
             spool.append(BatchCodec.encode(SelfPlugin.batch(host, second, statuses(), spool.stats(), withMeta)));
             metaSent = true;
+            spoolProblem = null;
         } catch (IOException | RuntimeException e) {
-            LOG.warn("collector {}: its own plugin could not be spooled: {}", host, e.toString());
+            if (spoolProblem == null) {
+                LOG.warn("collector {}: its own plugin could not be spooled: {}", host, e.toString());
+            }
+            spoolProblem = e.toString();
         }
     }
 
@@ -350,16 +370,30 @@ public final class Collector implements Component {
                 .sorted(Comparator.comparing(PollerStatus::host)).toList();
     }
 
+    /** The pollers' entries, for the figures. */
+    Collection<PollerEntry> entries() {
+        return pollers.values();
+    }
+
+    Spool spool() {
+        return spool;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
     /** Records refused since start, by reason. */
     public Rejections rejections() {
         return rejections;
     }
 
-    private Object statusDocument() {
+    private Map<String, Object> statusDocument() {
         Map<String, Object> doc = new LinkedHashMap<>();
         CheckResult check = check();
         SpoolStats s = spool.stats();
         doc.put("ok", check.ok());
+        doc.put("status", check.status());
         doc.put("detail", check.detail());
         doc.put("host", host);
         doc.put("intervalSeconds", interval.toSeconds());
@@ -373,7 +407,10 @@ public final class Collector implements Component {
         return doc;
     }
 
-    /** Healthy when started and its spool answers; the detail counts the pollers failing. */
+    /**
+     * Ready when started, its spool answers and took the last append, and at least one of its pollers drains (or it
+     * has none yet: pollers register themselves); degraded while some pollers fail, each named with why.
+     */
     @Override
     public CheckResult check() {
         if (!started) {
@@ -382,11 +419,29 @@ public final class Collector implements Component {
         try {
             spool.stats();
         } catch (RuntimeException e) {
-            return CheckResult.failed(e);
+            return CheckResult.failed("spool " + spool + " does not answer: " + e.getMessage());
         }
-        long failing = pollers.values().stream().filter(PollerEntry::failing).count();
-        String detail = pollers.size() + " pollers, " + failing + " failing";
-        return new CheckResult(true, fileProblem == null ? detail : detail + "; " + fileProblem);
+        String appendFailed = spoolProblem;
+        if (appendFailed != null) {
+            return CheckResult.failed("the last append to spool " + spool + " failed: " + appendFailed);
+        }
+        List<PollerStatus> all = statuses();
+        List<String> failing = all.stream().filter(p -> p.consecutiveErrors() > 0)
+                .map(p -> p.host() + " at " + p.url() + ": " + p.lastError()).toList();
+        String shown = failing.size() <= 5 ? String.join("; ", failing)
+                : String.join("; ", failing.subList(0, 5)) + "; and " + (failing.size() - 5) + " more";
+        if (!all.isEmpty() && failing.size() == all.size()) {
+            return CheckResult.failed("every poller fails (" + all.size() + "): " + shown);
+        }
+        String file = fileProblem == null ? "" : "; " + fileProblem;
+        if (!failing.isEmpty()) {
+            return CheckResult.degraded(failing.size() + " of " + all.size() + " pollers failing: " + shown + file);
+        }
+        if (fileProblem != null) {
+            return CheckResult.degraded(all.size() + " pollers" + file);
+        }
+        return new CheckResult(true, all.isEmpty() ? "no pollers yet (none configured or registered)"
+                : all.size() + " pollers, 0 failing");
     }
 
     /** Stops the schedule, lets running drains finish (up to 10 s), and stops the HTTP port. The spool is the caller's. */
@@ -414,6 +469,15 @@ public final class Collector implements Component {
         if (httpClient != null) {
             httpClient.close();
         }
+        if (meters != null) {
+            meters.close();
+            meters = null;
+        }
+        if (ownTelemetry) {
+            telemetry.close();
+            telemetry = null;
+            ownTelemetry = false;
+        }
     }
 
     @Override
@@ -440,8 +504,18 @@ public final class Collector implements Component {
         private String bindHost = "0.0.0.0";
         private int port = -1;
         private Clock clock = Clock.systemUTC();
+        private Telemetry telemetry;
 
         private Builder() {}
+
+        /**
+         * The process's telemetry: the collector's figures and check go there, and its server (when it has one)
+         * serves {@code /health}, {@code /ready} and {@code /metrics} from it. By default one of its own.
+         */
+        public Builder telemetry(Telemetry telemetry) {
+            this.telemetry = telemetry;
+            return this;
+        }
 
         /** The collector's own host id, under which its {@code numeter_collector} plugin is stored. */
         public Builder host(String host) {

@@ -28,7 +28,8 @@ public final class Meters implements AutoCloseable {
     private final List<Meter> meters = new ArrayList<>();
     private final List<Object> held = new ArrayList<>();
     private final List<String> checks = new ArrayList<>();
-    private final List<Family<?>> families = new ArrayList<>();
+    private final List<Family> families = new ArrayList<>();
+    private final List<Family.Rows<?>> familyRows = new ArrayList<>();
     private final List<Supplier<CheckResult>> checkSuppliers = new ArrayList<>();
 
     Meters(Telemetry telemetry) {
@@ -70,18 +71,21 @@ public final class Meters implements AutoCloseable {
      */
     public <T> Meters counters(String name, String help, List<String> labels, Supplier<? extends Collection<T>> items,
             Function<T, List<String>> labelValues, ToDoubleFunction<T> value) {
-        return family(new Family<>(name, help, true, labels, items, labelValues, value));
+        return family(name, help, true, labels, new Family.Rows<>(items, labelValues, value));
     }
 
     /** A family of gauges, as {@link #counters}. */
     public <T> Meters gauges(String name, String help, List<String> labels, Supplier<? extends Collection<T>> items,
             Function<T, List<String>> labelValues, ToDoubleFunction<T> value) {
-        return family(new Family<>(name, help, false, labels, items, labelValues, value));
+        return family(name, help, false, labels, new Family.Rows<>(items, labelValues, value));
     }
 
-    private synchronized Meters family(Family<?> family) {
-        telemetry.prometheus().register(family);
-        families.add(family);
+    private synchronized Meters family(String name, String help, boolean counter, List<String> labels,
+            Family.Rows<?> rows) {
+        Family f = telemetry.family(name.replace('.', '_'), help, counter, labels);
+        f.add(rows);
+        families.add(f);
+        familyRows.add(rows);
         return this;
     }
 
@@ -113,7 +117,10 @@ public final class Meters implements AutoCloseable {
         }
         checks.clear();
         checkSuppliers.clear();
-        families.forEach(telemetry.prometheus()::unregister);
+        for (int i = 0; i < families.size(); i++) {
+            families.get(i).remove(familyRows.get(i));
+        }
         families.clear();
+        familyRows.clear();
     }
 }

@@ -6,12 +6,13 @@ import java.util.regex.Pattern;
  * Keeps credentials out of what is served without a token: a check's detail may quote an exception that quotes a
  * URL, and a URL may carry {@code user:password@} (a Redis or AMQP address).
  */
-final class Redact {
+public final class Redact {
     private static final Pattern USER_INFO = Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\\s]+@");
 
     private Redact() {}
 
-    static String text(String detail) {
+    /** The text with every {@code scheme://user:password@} turned into {@code scheme://***@}. */
+    public static String text(String detail) {
         return detail == null ? null : USER_INFO.matcher(detail).replaceAll("$1***@");
     }
 }

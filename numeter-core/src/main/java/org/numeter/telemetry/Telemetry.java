@@ -38,6 +38,7 @@ public final class Telemetry implements AutoCloseable {
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT).throwExceptionOnRegistrationFailure();
     private final List<AutoCloseable> binders = new ArrayList<>();
     private final Map<String, Supplier<CheckResult>> checks = new LinkedHashMap<>();
+    private final Map<String, Family> families = new LinkedHashMap<>();
     private final long startedMillis = System.currentTimeMillis();
 
     private Telemetry() {}
@@ -61,8 +62,18 @@ public final class Telemetry implements AutoCloseable {
         return registry;
     }
 
-    io.prometheus.metrics.model.registry.PrometheusRegistry prometheus() {
-        return registry.getPrometheusRegistry();
+    /** The one family of this name, made and registered the first time; every feeder must agree on its shape. */
+    synchronized Family family(String name, String help, boolean counter, List<String> labels) {
+        Family f = families.get(name);
+        if (f == null) {
+            f = new Family(name, help, counter, labels);
+            registry.getPrometheusRegistry().register(f);
+            families.put(name, f);
+        } else if (!f.sameShape(counter, labels)) {
+            throw new IllegalArgumentException("meter family " + name + " is already bound with other labels or"
+                    + " type than " + labels);
+        }
+        return f;
     }
 
     /** A scope to bind one component's figures and checks; closing it removes them. */

@@ -18,6 +18,8 @@ import org.numeter.link.Drain;
 import org.numeter.spool.SpoolReader;
 import org.numeter.store.Store;
 import org.numeter.store.WriteResult;
+import org.numeter.telemetry.Meters;
+import org.numeter.telemetry.Telemetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,9 +47,13 @@ public final class Storage implements Component {
     private final AtomicLong drainErrors = new AtomicLong();
     private final AtomicLong rounds = new AtomicLong();
     private final Clock clock;
-    private final StorageServer server;
+    private final StorageServer.Builder api;
+    private StorageServer server;
     private volatile long lastRoundMillis;
     private ScheduledExecutorService scheduler;
+    private Telemetry telemetry;
+    private boolean ownTelemetry;
+    private Meters meters;
 
     private Storage(Builder b) {
         this.store = Objects.requireNonNull(b.store, "store");
@@ -57,10 +63,11 @@ public final class Storage implements Component {
         this.clock = b.clock;
         this.sink = new StoreSink(store, b.writeSize);
         for (var e : upstreams.entrySet()) {
-            drains.add(new Drain(e.getKey(), e.getValue(), sink, pageSize));
+            drains.add(new Drain(e.getKey(), e.getValue(), sink, pageSize, clock));
         }
-        this.server = b.api ? StorageServer.builder().store(store).bind(b.bind).port(b.port).token(b.token)
-                .clock(clock).status(this::figures).health(this::check).build() : null;
+        this.telemetry = b.telemetry;
+        this.api = b.api ? StorageServer.builder().store(store).bind(b.bind).port(b.port).token(b.token)
+                .clock(clock).status(this::figures).health(this::check) : null;
     }
 
     public static Builder builder() {
@@ -79,8 +86,18 @@ public final class Storage implements Component {
         private int port = 8082;
         private String token;
         private Clock clock = Clock.systemUTC();
+        private Telemetry telemetry;
 
         private Builder() {}
+
+        /**
+         * The process's telemetry: the storage's figures and check go there, and its API serves {@code /health},
+         * {@code /ready} and {@code /metrics} from it. By default one of its own.
+         */
+        public Builder telemetry(Telemetry telemetry) {
+            this.telemetry = telemetry;
+            return this;
+        }
 
         public Builder store(Store store) {
             this.store = store;
@@ -160,7 +177,13 @@ public final class Storage implements Component {
         if (scheduler != null) {
             return;
         }
-        if (server != null) {
+        if (telemetry == null) {
+            telemetry = Telemetry.create();
+            ownTelemetry = true;
+        }
+        meters = StorageFigures.bind(telemetry.meters(), this);
+        if (api != null) {
+            server = api.telemetry(telemetry).build();
             server.start();
         }
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -233,22 +256,50 @@ public final class Storage implements Component {
     /** The API's port once started (0 was given: a free one). */
     public int port() {
         if (server == null) {
-            throw new IllegalStateException("the API is not served");
+            throw new IllegalStateException(api == null ? "the API is not served" : "the storage is not started");
         }
         return server.port();
     }
 
+    /**
+     * Ready when at least one upstream answers (or it has none: it is fed through RabbitMQ or the API only);
+     * degraded while some upstreams fail, each named with why, or while files keep other archives than configured.
+     */
     @Override
     public CheckResult check() {
-        if (!failures.isEmpty()) {
-            return CheckResult.failed(String.join("; ", failures.entrySet().stream()
-                    .map(e -> e.getKey() + ": " + e.getValue()).toList()));
+        List<String> failing = failures.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList();
+        if (!upstreams.isEmpty() && failing.size() == upstreams.size()) {
+            return CheckResult.failed("every upstream fails: " + String.join("; ", failing));
+        }
+        if (!failing.isEmpty()) {
+            return CheckResult.degraded(failing.size() + " of " + upstreams.size() + " upstreams failing: "
+                    + String.join("; ", failing));
         }
         if (store instanceof RrdStore rrd && !rrd.layoutWarnings().isEmpty()) {
-            return new CheckResult(true, rrd.layoutWarnings().size()
+            return CheckResult.degraded(rrd.layoutWarnings().size()
                     + " files keep archives other than the configured ones, e.g. " + rrd.layoutWarnings().get(0));
         }
-        return CheckResult.OK;
+        return new CheckResult(true, upstreams.size() + " upstreams, " + rounds.get() + " drain rounds");
+    }
+
+    Map<String, SpoolReader> upstreams() {
+        return upstreams;
+    }
+
+    List<Drain> drains() {
+        return drains;
+    }
+
+    long drainRounds() {
+        return rounds.get();
+    }
+
+    long lastRoundMillis() {
+        return lastRoundMillis;
+    }
+
+    Store store() {
+        return store;
     }
 
     @Override
@@ -268,11 +319,20 @@ public final class Storage implements Component {
         if (server != null) {
             server.close();
         }
+        if (meters != null) {
+            meters.close();
+            meters = null;
+        }
+        if (ownTelemetry) {
+            telemetry.close();
+            telemetry = null;
+            ownTelemetry = false;
+        }
     }
 
     @Override
     public String toString() {
         return "Storage{upstreams=" + upstreams.keySet() + ", interval=" + interval + ", api="
-                + (server == null ? "off" : server) + "}";
+                + (api == null ? "off" : server == null ? "not started" : server) + "}";
     }
 }

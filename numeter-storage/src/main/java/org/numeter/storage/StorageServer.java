@@ -30,6 +30,8 @@ import org.numeter.store.Series;
 import org.numeter.store.SeriesQuery;
 import org.numeter.store.Store;
 import org.numeter.storage.internal.Params;
+import org.numeter.telemetry.Telemetry;
+import org.numeter.telemetry.TelemetryRoutes;
 
 /**
  * Serves a {@link Store} over HTTP: the storage API v1 of {@code docs/api.md}, section 2.
@@ -53,6 +55,8 @@ public final class StorageServer implements Component {
     private final Supplier<CheckResult> health;
     private final HttpErrors errors = new HttpErrors("storage API");
     private final GraphRenderer graphs;
+    private Telemetry telemetry;
+    private boolean ownTelemetry;
     private Javalin app;
 
     private StorageServer(Builder b) {
@@ -64,6 +68,7 @@ public final class StorageServer implements Component {
         this.status = b.status;
         this.health = b.health;
         this.graphs = new GraphRenderer(store);
+        this.telemetry = b.telemetry;
     }
 
     public static Builder builder() {
@@ -79,8 +84,15 @@ public final class StorageServer implements Component {
         private Clock clock = Clock.systemUTC();
         private Supplier<Map<String, Object>> status = Map::of;
         private Supplier<CheckResult> health = () -> CheckResult.OK;
+        private Telemetry telemetry;
 
         private Builder() {}
+
+        /** Served on {@code /health}, {@code /ready} and {@code /metrics}; by default one of its own. */
+        public Builder telemetry(Telemetry telemetry) {
+            this.telemetry = telemetry;
+            return this;
+        }
 
         public Builder store(Store store) {
             this.store = store;
@@ -136,10 +148,15 @@ public final class StorageServer implements Component {
         if (app != null) {
             return;
         }
+        if (telemetry == null) {
+            telemetry = Telemetry.create();
+            ownTelemetry = true;
+        }
+        Telemetry served = telemetry;
         Javalin j = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.startupWatcherEnabled = false;
-            errors.install(config.routes);
+            TelemetryRoutes.install(config, served, errors);
             register(config.routes);
         });
         try {
@@ -174,7 +191,12 @@ public final class StorageServer implements Component {
                 .result(BatchCodec.encode(plugin(ctx))));
         routes.get(PREFIX + "/hosts/{host}/plugins/{plugin}/data", this::data);
         routes.get(PREFIX + "/hosts/{host}/plugins/{plugin}/graph.png", this::graph);
-        routes.get(PREFIX + "/status", ctx -> json(ctx, status()));
+        routes.get(PREFIX + "/status", ctx -> {
+            Map<String, Object> status = status();
+            // truthful like GET /ready: a storage that cannot do its job answers 503, its figures still in the body
+            ctx.status(Boolean.TRUE.equals(status.get("ok")) ? 200 : 503);
+            json(ctx, status);
+        });
     }
 
     /** The port listened on, once started. */
@@ -265,6 +287,7 @@ public final class StorageServer implements Component {
         Map<String, Object> out = new LinkedHashMap<>();
         CheckResult check = health.get();
         out.put("ok", check.ok());
+        out.put("status", check.status());
         out.put("detail", check.detail());
         List<HostSummary> hosts = store.hosts();
         long plugins = 0;
@@ -301,6 +324,11 @@ public final class StorageServer implements Component {
         if (app != null) {
             app.stop();
             app = null;
+        }
+        if (ownTelemetry) {
+            telemetry.close();
+            telemetry = null;
+            ownTelemetry = false;
         }
     }
 

@@ -19,6 +19,9 @@ import org.numeter.codec.Json;
 import org.numeter.component.CheckResult;
 import org.numeter.component.Component;
 import org.numeter.link.HttpErrors;
+import org.numeter.telemetry.Meters;
+import org.numeter.telemetry.Telemetry;
+import org.numeter.telemetry.TelemetryRoutes;
 import org.numeter.web.internal.AccountApi;
 import org.numeter.web.internal.Access;
 import org.numeter.web.internal.AdminApi;
@@ -63,6 +66,9 @@ public final class WebServer implements Component {
     private Database database;
     private Javalin app;
     private Storages storages;
+    private Telemetry telemetry;
+    private boolean ownTelemetry;
+    private Meters meters;
     private final List<String> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private WebServer(Builder config) {
@@ -112,6 +118,13 @@ public final class WebServer implements Component {
                 config.loginAttempts * 4, Duration.ofMinutes(5).toMillis(), clock), clock, config.secureCookies, Duration.ofHours(12));
 
         HostApi hostApi = new HostApi(access, storages, hosts, clock);
+        telemetry = config.telemetry;
+        if (telemetry == null) {
+            telemetry = Telemetry.create();
+            ownTelemetry = true;
+        }
+        meters = WebFigures.bind(telemetry.meters(), this, storages, auth);
+        Telemetry served = telemetry;
         app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.startupWatcherEnabled = false;
@@ -129,7 +142,7 @@ public final class WebServer implements Component {
                 s.location = Location.CLASSPATH;
             });
             RoutesConfig r = c.routes;
-            new HttpErrors("web").install(r);
+            TelemetryRoutes.install(c, served, new HttpErrors("web"));
             r.before(ctx -> {
                 ctx.header("X-Content-Type-Options", "nosniff");
                 ctx.header("X-Frame-Options", "DENY");
@@ -200,14 +213,33 @@ public final class WebServer implements Component {
         return URI.create("http://" + host + ":" + port() + "/");
     }
 
+    /**
+     * Ready when its database answers and at least one storage answers; degraded while some storages are down
+     * (named with why) or when none is configured (an admin may add one).
+     */
     @Override
     public CheckResult check() {
-        if (app == null || database == null || !database.isOpen()) {
+        Database db = database;
+        if (app == null || db == null || !db.isOpen()) {
             return CheckResult.failed("web not started");
         }
-        long down = storages.snapshot().storages().stream().filter(s -> !s.up()).count();
-        return down == 0 ? CheckResult.OK
-                : new CheckResult(true, down + " of " + storages.clients().size() + " storage(s) down");
+        String dbProblem = db.problem();
+        if (dbProblem != null) {
+            return CheckResult.failed("the web's database does not answer: " + dbProblem);
+        }
+        List<Storages.Status> all = storages.snapshot().storages();
+        List<String> down = all.stream().filter(s -> !s.up()).map(s -> s.uri() + ": " + s.error()).toList();
+        if (all.isEmpty()) {
+            return CheckResult.degraded("no storage configured: nothing to show until an admin adds one");
+        }
+        if (down.size() == all.size()) {
+            return CheckResult.failed("every storage is down: " + String.join("; ", down));
+        }
+        if (!down.isEmpty()) {
+            return CheckResult.degraded(down.size() + " of " + all.size() + " storages down: "
+                    + String.join("; ", down));
+        }
+        return new CheckResult(true, all.size() + " storages up");
     }
 
     @Override
@@ -220,6 +252,15 @@ public final class WebServer implements Component {
             database.close();
             database = null;
         }
+        if (meters != null) {
+            meters.close();
+            meters = null;
+        }
+        if (ownTelemetry) {
+            telemetry.close();
+            ownTelemetry = false;
+        }
+        telemetry = null;
     }
 
     @Override
@@ -246,8 +287,18 @@ public final class WebServer implements Component {
         private Duration storageTimeout = Duration.ofSeconds(5);
         private Clock clock = Clock.systemUTC();
         private PrintStream console = System.out;
+        private Telemetry telemetry;
 
         private Builder() {}
+
+        /**
+         * The process's telemetry: the web's figures and check go there, and it serves {@code /health},
+         * {@code /ready} and {@code /metrics} from it. By default one of its own.
+         */
+        public Builder telemetry(Telemetry telemetry) {
+            this.telemetry = telemetry;
+            return this;
+        }
 
         /** The address to listen on; default {@code 0.0.0.0}. */
         public Builder bind(String bind) {

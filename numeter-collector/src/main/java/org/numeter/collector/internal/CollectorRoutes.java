@@ -5,6 +5,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.ConflictResponse;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.numeter.codec.Json;
@@ -21,9 +22,9 @@ public final class CollectorRoutes {
 
     private final BearerToken auth;
     private final Consumer<PollerAddress> register;
-    private final Supplier<Object> status;
+    private final Supplier<Map<String, Object>> status;
 
-    public CollectorRoutes(BearerToken auth, Consumer<PollerAddress> register, Supplier<Object> status) {
+    public CollectorRoutes(BearerToken auth, Consumer<PollerAddress> register, Supplier<Map<String, Object>> status) {
         this.auth = auth;
         this.register = register;
         this.status = status;
@@ -71,7 +72,10 @@ public final class CollectorRoutes {
         return v.textValue();
     }
 
+    /** The collector's state; 503 when it is not ready ({@code "ok":false}), like {@code GET /ready}. */
     private void status(Context ctx) throws IOException {
-        ctx.contentType("application/json").result(Json.mapper().writeValueAsBytes(status.get()));
+        Map<String, Object> doc = status.get();
+        ctx.status(Boolean.TRUE.equals(doc.get("ok")) ? 200 : 503);
+        ctx.contentType("application/json").result(Json.mapper().writeValueAsBytes(doc));
     }
 }

@@ -32,6 +32,10 @@ public final class Auth {
     private final Clock clock;
     private final boolean secureCookies;
     private final Duration sessionLength;
+    private final java.util.concurrent.atomic.AtomicLong logins = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong failedLogins = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong throttledLogins =
+            new java.util.concurrent.atomic.AtomicLong();
 
     public Auth(UserRepository users, SessionRepository sessions, TokenRepository tokens, Secrets secrets,
             LoginThrottle throttle, Clock clock, boolean secureCookies, Duration sessionLength) {
@@ -54,6 +58,7 @@ public final class Auth {
         String address = ctx.ip();
         long wait = throttle.retryAfter(username, address);
         if (wait > 0) {
+            throttledLogins.incrementAndGet();
             ctx.header("Retry-After", Long.toString(wait));
             throw HttpProblem.tooManyRequests("too many failed logins; try again in " + wait + " s");
         }
@@ -61,10 +66,12 @@ public final class Auth {
         String hash = user.flatMap(u -> users.passwordHash(u.id())).orElse(null);
         boolean ok = secrets.verifyPassword(req.password(), hash) && user.get().active();
         if (!ok) {
+            failedLogins.incrementAndGet();
             throttle.failed(username, address);
             throw HttpProblem.unauthorized("wrong username or password");
         }
         throttle.succeeded(username);
+        logins.incrementAndGet();
         String id = Secrets.randomToken();
         String csrf = Secrets.randomToken();
         long now = clock.millis();
@@ -113,6 +120,11 @@ public final class Auth {
             throw HttpProblem.forbidden("missing or wrong " + CSRF_HEADER + " header");
         }
         ctx.attribute(PRINCIPAL, p);
+    }
+
+    /** Logins since start, by outcome: success, failure (wrong password), throttled (429). */
+    public Map<String, Long> loginCounts() {
+        return Map.of("success", logins.get(), "failure", failedLogins.get(), "throttled", throttledLogins.get());
     }
 
     public static User user(Context ctx) {
