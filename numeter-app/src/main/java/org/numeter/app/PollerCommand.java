@@ -8,6 +8,7 @@ import org.numeter.config.Config;
 import org.numeter.link.PullServer;
 import org.numeter.poller.Poller;
 import org.numeter.spool.Spool;
+import org.numeter.telemetry.Telemetry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -22,19 +23,21 @@ final class PollerCommand implements Callable<Integer> {
         Config config = options.load(Settings.poller(), Map.of());
         String host = Roles.pollerHost(config);
         try (Running running = new Running()) {
+            Telemetry telemetry = running.own(Telemetry.create());
             Spool spool = running.own(Roles.pollerSpool(config, host));
-            // The pull endpoint serves the spool's figures even when the spool is published to RabbitMQ.
-            PullServer endpoint = running.start(Roles.pollerEndpoint(config, spool));
+            // The pull endpoint serves the spool's figures even when the spool is published to RabbitMQ, and the
+            // process's /health, /ready and /metrics.
+            PullServer endpoint = running.start(Roles.pollerEndpoint(config, spool, telemetry));
             if (config.get(Settings.POLLER_LINK).equals("amqp")) {
-                running.start(AmqpPublisher.builder()
+                Roles.bind(telemetry, running.start(AmqpPublisher.builder()
                         .uri(config.get(Settings.AMQP_URI))
                         .exchange(config.get(Settings.AMQP_EXCHANGE))
                         .shards(config.get(Settings.AMQP_SHARDS))
                         .spool(spool)
                         .interval(config.get(Settings.POLLER_INTERVAL))
-                        .build());
+                        .build()));
             }
-            Poller poller = running.start(Roles.poller(config, host, spool));
+            Poller poller = running.start(Roles.poller(config, host, spool, telemetry));
             config.find(Settings.POLLER_COLLECTOR).ifPresent(collector -> {
                 URI advertised = URI.create(config.find(Settings.POLLER_ADVERTISE)
                         .orElse("http://" + host + ":" + endpoint.port()));

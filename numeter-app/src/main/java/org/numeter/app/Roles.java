@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.numeter.amqp.AmqpConsumer;
+import org.numeter.amqp.AmqpPublisher;
+import org.numeter.component.CheckResult;
 import org.numeter.config.Config;
 import org.numeter.config.ConfigException;
 import org.numeter.config.ConfigKey;
@@ -23,6 +26,7 @@ import org.numeter.spool.FileSpool;
 import org.numeter.spool.MemorySpool;
 import org.numeter.spool.Spool;
 import org.numeter.store.Archives;
+import org.numeter.telemetry.Telemetry;
 import org.numeter.storage.RrdStore;
 import org.numeter.web.WebServer;
 
@@ -92,10 +96,10 @@ final class Roles {
     }
 
     /** The poller with every configured source; an unknown source name stops start-up listing the known ones. */
-    static Poller poller(Config config, String host, Spool spool) {
+    static Poller poller(Config config, String host, Spool spool, Telemetry telemetry) {
         Duration interval = config.get(Settings.POLLER_INTERVAL);
         Duration timeout = config.get(Settings.POLLER_TIMEOUT);
-        Poller.Builder poller = Poller.builder().host(host).spool(spool);
+        Poller.Builder poller = Poller.builder().host(host).spool(spool).telemetry(telemetry);
         List<String> problems = new ArrayList<>();
         for (String name : config.get(Settings.POLLER_SOURCES)) {
             try {
@@ -141,8 +145,8 @@ final class Roles {
                 .toList();
     }
 
-    static PullServer pollerEndpoint(Config config, Spool spool) {
-        PullServer.Builder server = PullServer.builder(spool)
+    static PullServer pollerEndpoint(Config config, Spool spool, Telemetry telemetry) {
+        PullServer.Builder server = PullServer.builder(spool).telemetry(telemetry)
                 .bindAddress(config.get(Settings.POLLER_BIND))
                 .port(config.get(Settings.POLLER_PORT));
         config.find(Settings.POLLER_TOKEN).ifPresent(server::token);
@@ -174,6 +178,7 @@ final class Roles {
                 .storages(uris(config.get(Settings.WEB_STORAGES), Settings.WEB_STORAGES.name()))
                 .storageToken(config.find(Settings.WEB_STORAGE_TOKEN).orElse(null))
                 .secureCookies(config.get(Settings.WEB_SECURE_COOKIES))
+                .trustedProxies(config.get(Settings.WEB_TRUSTED_PROXIES))
                 .adminPassword(config.find(Settings.WEB_ADMIN_PASSWORD).orElse(null));
         config.find(Settings.WEB_DATABASE_URL).ifPresent(url -> web.database(url,
                 config.find(Settings.WEB_DATABASE_USER).orElse(null),
@@ -183,6 +188,34 @@ final class Roles {
             web.hostPattern(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
         }
         return web;
+    }
+
+    /**
+     * A poller's publisher into the process's telemetry. A broker that cannot be reached makes the poller degraded,
+     * not unready: it still collects, and its spool holds what waits (that is what the spool is for).
+     */
+    static AmqpPublisher bind(Telemetry telemetry, AmqpPublisher publisher) {
+        telemetry.meters()
+                .check("amqp publisher", () -> {
+                    CheckResult r = publisher.check();
+                    return r.ok() ? r : CheckResult.degraded(r.detail());
+                })
+                .counter("numeter.amqp.published", "Batches handed to RabbitMQ", publisher::published)
+                .counter("numeter.amqp.confirmed", "Batches RabbitMQ confirmed (then released by the spool)",
+                        publisher::confirmed)
+                .counter("numeter.amqp.publish.failures", "Publishing runs that failed; their pages stay spooled",
+                        publisher::failures);
+        return publisher;
+    }
+
+    /** A storage's consumer into the process's telemetry: a broker it cannot reach makes the storage not ready. */
+    static AmqpConsumer bind(Telemetry telemetry, AmqpConsumer consumer) {
+        telemetry.meters()
+                .check("amqp consumer", consumer::check)
+                .counter("numeter.amqp.received", "Messages taken from the shard's queue (redeliveries again)",
+                        consumer::received)
+                .counter("numeter.amqp.stored", "Batches from the queue the store stored", consumer::stored);
+        return consumer;
     }
 
     static List<URI> uris(List<String> texts, String key) {

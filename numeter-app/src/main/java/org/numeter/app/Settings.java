@@ -147,6 +147,10 @@ public final class Settings {
             "New hosts whose id matches a glob join its group: 'web*=webteam, db?.example.org=dba'.");
     public static final ConfigKey<Boolean> WEB_SECURE_COOKIES = ConfigKey.of("web.secure-cookies", "false",
             ValueParser.BOOLEAN, "Marks the session cookie Secure: set it when users reach the web over HTTPS.");
+    public static final ConfigKey<List<String>> WEB_TRUSTED_PROXIES = ConfigKey.of("web.trusted-proxies", "",
+            trustedProxies(), "Addresses or CIDR ranges of the reverse proxies in front of the web (127.0.0.1,"
+                    + " 10.0.0.0/8): X-Forwarded-For is believed only from them, so that login throttling counts each"
+                    + " real client; ignored when unset.");
     public static final ConfigKey<String> WEB_ADMIN_PASSWORD = ConfigKey.secret("web.admin-password", null, STRING,
             "Password of the first admin, created at first start; a one-time password is printed when unset.");
 
@@ -158,6 +162,14 @@ public final class Settings {
                 throw new IllegalArgumentException("must be a whole number of seconds");
             }
             return d;
+        };
+    }
+
+    private static ValueParser<List<String>> trustedProxies() {
+        return text -> {
+            List<String> proxies = LIST.parse(text);
+            org.numeter.web.internal.ClientAddress.trusting(proxies); // refuses what is not an address or range
+            return proxies;
         };
     }
 
@@ -195,7 +207,8 @@ public final class Settings {
 
     public static List<ConfigKey<?>> web() {
         return List.of(DATA_DIR, WEB_BIND, WEB_PORT, WEB_STORAGES, WEB_STORAGE_TOKEN, WEB_DATABASE_URL,
-                WEB_DATABASE_USER, WEB_DATABASE_PASSWORD, WEB_HOST_GROUPS, WEB_SECURE_COOKIES, WEB_ADMIN_PASSWORD);
+                WEB_DATABASE_USER, WEB_DATABASE_PASSWORD, WEB_HOST_GROUPS, WEB_SECURE_COOKIES, WEB_TRUSTED_PROXIES,
+                WEB_ADMIN_PASSWORD);
     }
 
     /** Every key once: what {@code numeter standalone} accepts. */

@@ -11,6 +11,8 @@ import org.numeter.poller.Poller;
 import org.numeter.spool.Spool;
 import org.numeter.storage.RrdStore;
 import org.numeter.storage.Storage;
+import org.numeter.telemetry.Readiness;
+import org.numeter.telemetry.Telemetry;
 import org.numeter.web.WebServer;
 
 /**
@@ -25,6 +27,7 @@ final class Standalone implements Component {
     private Storage storage;
     private Poller poller;
     private String host;
+    private Telemetry telemetry;
 
     Standalone(Config config) {
         this.config = config;
@@ -34,11 +37,15 @@ final class Standalone implements Component {
     public void start() throws Exception {
         try {
             host = Roles.pollerHost(config);
+            // One process, one telemetry: the storage's and the web's ports both serve every role's figures and
+            // checks, so /ready is down when any role is.
+            telemetry = running.own(Telemetry.create());
             Spool pollerSpool = running.own(Roles.pollerSpool(config, host));
             Spool collectorSpool = running.own(Roles.collectorSpool(config));
             RrdStore store = running.own(Roles.rrdStore(config));
 
             storage = running.start(Storage.builder()
+                    .telemetry(telemetry)
                     .store(store)
                     .upstream("collector (in-process)", collectorSpool)
                     .interval(config.get(Settings.STORAGE_INTERVAL))
@@ -46,14 +53,15 @@ final class Standalone implements Component {
                     .port(config.get(Settings.STORAGE_PORT))
                     .build());
             running.start(Collector.builder()
+                    .telemetry(telemetry)
                     .host(host)
                     .spool(collectorSpool)
                     .readers(address -> pollerSpool)
                     .poller(PollerAddress.of(host, "http://127.0.0.1/in-process", null))
                     .interval(config.get(Settings.COLLECTOR_INTERVAL))
                     .build());
-            poller = running.start(Roles.poller(config, host, pollerSpool));
-            web = running.start(Roles.web(config)
+            poller = running.start(Roles.poller(config, host, pollerSpool, telemetry));
+            web = running.start(Roles.web(config).telemetry(telemetry)
                     .storages(List.of(URI.create("http://127.0.0.1:" + storage.port() + "/")))
                     .build());
         } catch (Exception | Error e) {
@@ -78,15 +86,18 @@ final class Standalone implements Component {
         return poller;
     }
 
+    /** Every role's check, as {@code GET /ready} answers them: down when one role is. */
     @Override
     public CheckResult check() {
-        for (Component c : List.of(poller, storage, web)) {
-            CheckResult r = c.check();
-            if (!r.ok()) {
-                return new CheckResult(false, c + ": " + r.detail());
-            }
+        if (telemetry == null) {
+            return CheckResult.failed("standalone is not started");
         }
-        return CheckResult.OK;
+        Readiness r = telemetry.readiness();
+        if (!r.ready()) {
+            return CheckResult.failed(r.reason());
+        }
+        String detail = String.join("; ", r.checks().stream().map(c -> c.name() + ": " + c.detail()).toList());
+        return new CheckResult(true, detail, r.status().equals("DEGRADED"));
     }
 
     @Override

@@ -8,6 +8,7 @@ import org.numeter.config.Config;
 import org.numeter.link.HttpSpoolReader;
 import org.numeter.storage.RrdStore;
 import org.numeter.storage.Storage;
+import org.numeter.telemetry.Telemetry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -21,8 +22,10 @@ final class StorageCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Config config = options.load(Settings.storage(), Map.of());
         try (Running running = new Running()) {
+            Telemetry telemetry = running.own(Telemetry.create());
             RrdStore store = running.own(Roles.rrdStore(config));
             Storage.Builder storage = Storage.builder()
+                    .telemetry(telemetry)
                     .store(store)
                     .interval(config.get(Settings.STORAGE_INTERVAL))
                     .bind(config.get(Settings.STORAGE_BIND))
@@ -35,13 +38,13 @@ final class StorageCommand implements Callable<Integer> {
             }
             Storage started = running.start(storage.build());
             if (config.find(Settings.STORAGE_AMQP_SHARD).isPresent()) {
-                running.start(AmqpConsumer.builder()
+                Roles.bind(telemetry, running.start(AmqpConsumer.builder()
                         .uri(config.get(Settings.AMQP_URI))
                         .exchange(config.get(Settings.AMQP_EXCHANGE))
                         .shards(config.get(Settings.AMQP_SHARDS))
                         .shard(config.get(Settings.STORAGE_AMQP_SHARD))
                         .store(store)
-                        .build());
+                        .build()));
             }
             System.out.println("numeter storage: API on " + config.get(Settings.STORAGE_BIND) + ":" + started.port());
             running.awaitShutdown();

@@ -23,6 +23,7 @@ import org.numeter.telemetry.Meters;
 import org.numeter.telemetry.Telemetry;
 import org.numeter.telemetry.TelemetryRoutes;
 import org.numeter.web.internal.AccountApi;
+import org.numeter.web.internal.ClientAddress;
 import org.numeter.web.internal.Access;
 import org.numeter.web.internal.AdminApi;
 import org.numeter.web.internal.Auth;
@@ -136,6 +137,8 @@ public final class WebServer implements Component {
                 }
             });
             c.http.maxRequestSize = 64 * 1024;
+            // ctx.ip() is the client behind the trusted proxies, for login throttling and every log line
+            c.contextResolver.ip = config.clientAddress::of;
             c.staticFiles.add(s -> {
                 s.hostedPath = "/static";
                 s.directory = "/public";
@@ -282,6 +285,7 @@ public final class WebServer implements Component {
         private final Map<String, String> hostPatterns = new LinkedHashMap<>();
         private int passwordCost = 12;
         private int loginAttempts = 5;
+        private ClientAddress clientAddress = ClientAddress.trusting(List.of());
         private boolean secureCookies;
         private Duration storageRefresh = Duration.ofSeconds(10);
         private Duration storageTimeout = Duration.ofSeconds(5);
@@ -362,12 +366,25 @@ public final class WebServer implements Component {
             return this;
         }
 
-        /** Failed logins allowed per username within 5 minutes (four times as many per address); default 5. */
+        /**
+         * Failed logins allowed per username within 5 minutes (four times as many per client address, behind the
+         * {@link #trustedProxies trusted proxies}); default 5.
+         */
         public Builder loginAttempts(int attempts) {
             if (attempts < 1) {
                 throw new IllegalArgumentException("login attempts " + attempts + " must be at least 1");
             }
             this.loginAttempts = attempts;
+            return this;
+        }
+
+        /**
+         * The reverse proxies in front of the web (addresses or CIDR ranges): {@code X-Forwarded-For} is believed
+         * only from them, so that login throttling counts each real client, not the proxy everyone comes through.
+         * None by default (the header is ignored).
+         */
+        public Builder trustedProxies(List<String> proxies) {
+            this.clientAddress = ClientAddress.trusting(proxies);
             return this;
         }
 
