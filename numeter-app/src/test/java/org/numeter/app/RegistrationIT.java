@@ -56,7 +56,7 @@ class RegistrationIT {
                 Settings.POLLER_COLLECTOR.name(), "http://127.0.0.1:" + collectorPort,
                 Settings.POLLER_COLLECTOR_TOKEN.name(), TOKEN,
                 Settings.POLLER_ADVERTISE.name(), "http://127.0.0.1:" + pollerPort),
-                List.of(), pollerPort, "/spool/v1/stats", logs).start();
+                List.of(), pollerPort, "/health", logs).start();
         poller.awaitReady();
 
         collector = NumeterProcess.of("collector", "collector", Map.of(
@@ -64,7 +64,7 @@ class RegistrationIT {
                 Settings.COLLECTOR_PORT.name(), String.valueOf(collectorPort),
                 Settings.COLLECTOR_INTERVAL.name(), "1s",
                 Settings.COLLECTOR_TOKEN.name(), TOKEN),
-                List.of(), collectorPort, "/api/none", logs).start();
+                List.of(), collectorPort, "/health", logs).start();
 
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest status = HttpRequest.newBuilder(

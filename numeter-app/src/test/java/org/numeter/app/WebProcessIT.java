@@ -55,7 +55,7 @@ class WebProcessIT {
                 Settings.WEB_BIND.name(), "127.0.0.1",
                 Settings.WEB_PORT.name(), String.valueOf(webPort),
                 Settings.WEB_STORAGES.name(), "http://127.0.0.1:" + chain.storage().port(),
-                Settings.WEB_ADMIN_PASSWORD.name(), PASSWORD), List.of(), webPort, "/api/health", logs).start();
+                Settings.WEB_ADMIN_PASSWORD.name(), PASSWORD), List.of(), webPort, "/health", logs).start();
         web.awaitReady();
 
         HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();

@@ -15,7 +15,7 @@ public final class SpoolFigures {
     private final Clock clock;
     private volatile SpoolStats last = new SpoolStats(0, 0, 0, 0, 0, 0);
     private volatile boolean answered;
-    private volatile long askedAt = Long.MIN_VALUE;
+    private volatile long askedAt = -1;
 
     private SpoolFigures(Spool spool, Clock clock) {
         this.spool = spool;
@@ -42,7 +42,7 @@ public final class SpoolFigures {
     /** The spool's stats, asked at most once per 250 ms (one scrape reads six figures). */
     private SpoolStats stats() {
         long now = clock.millis();
-        if (now - askedAt >= 250 || now < askedAt) {
+        if (askedAt < 0 || now - askedAt >= 250 || now < askedAt) {
             askedAt = now;
             try {
                 last = spool.stats();

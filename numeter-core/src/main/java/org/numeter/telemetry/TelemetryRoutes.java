@@ -2,6 +2,8 @@ package org.numeter.telemetry;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
 import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
@@ -48,6 +50,15 @@ public final class TelemetryRoutes {
         // Registering one (empty) before-matched handler makes Javalin resolve the route of every request before
         // anything runs, so that a request refused by a before handler (401) is still timed under its route.
         config.routes.beforeMatched(ctx -> {});
+        // A declared length over the cap is refused before a byte of it is read; a chunked body is cut by Javalin
+        // where it passes the cap, when a handler reads it (a handler that takes no body never reads it).
+        config.routes.before(ctx -> {
+            long declared = ctx.req().getContentLengthLong();
+            if (declared > config.http.maxRequestSize) {
+                throw new HttpResponseException(HttpStatus.CONTENT_TOO_LARGE.getCode(), "request body of " + declared
+                        + " bytes is over the limit of " + config.http.maxRequestSize);
+            }
+        });
         config.requestLogger.http((ctx, millis) -> time(telemetry, server, ctx, millis));
         config.routes.get(HEALTH, ctx -> health(ctx, telemetry));
         config.routes.get(READY, ctx -> ready(ctx, telemetry));

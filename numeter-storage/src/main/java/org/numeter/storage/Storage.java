@@ -279,7 +279,7 @@ public final class Storage implements Component {
             return CheckResult.degraded(rrd.layoutWarnings().size()
                     + " files keep archives other than the configured ones, e.g. " + rrd.layoutWarnings().get(0));
         }
-        return new CheckResult(true, upstreams.size() + " upstreams, " + rounds.get() + " drain rounds");
+        return new CheckResult(true, upstreams.size() + " upstreams answering");
     }
 
     Map<String, SpoolReader> upstreams() {

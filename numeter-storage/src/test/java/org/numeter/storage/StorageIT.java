@@ -40,7 +40,8 @@ class StorageIT {
                         .header("Authorization", "Bearer t0ken").build(), HttpResponse.BodyHandlers.ofString());
 
                 assertThat(r.statusCode()).isEqualTo(200);
-                assertThat(r.body()).startsWith("{\"ok\":true,\"detail\":\"ok\",\"hosts\":1,\"plugins\":1,\"series\":1,"
+                assertThat(r.body()).startsWith("{\"ok\":true,\"status\":\"UP\",\"detail\":\"1 upstreams answering\","
+                        + "\"hosts\":1,\"plugins\":1,\"series\":1,"
                         + "\"errors\":0,\"records\":3,\"malformed\":1,\"batches\":1,\"points\":1,\"duplicates\":1,"
                         + "\"rejected\":0,\"upstreams\":1,\"drainErrors\":0,");
                 assertThat(r.body()).endsWith(",\"openFiles\":1,\"layoutWarnings\":0}");
