@@ -8,6 +8,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -39,10 +41,12 @@ import org.junit.jupiter.api.TestMethodOrder;
  *
  * <p>A package left by an earlier run that failed half-way is purged first. One installed by someone else is never
  * touched: the test fails and says so. A marker file written before the first {@code dpkg -i} tells them apart.
+ * Builds running at once on one machine take turns: the whole class holds a lock file.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DebianPackageIT {
     private static final Path MARKER = Path.of("/var/tmp/numeter-debian-package-it");
+    private static final Path LOCK = Path.of("/var/tmp/numeter-debian-package-it.lock");
     private static final Path LOGS = Path.of("target", "e2e", "debian-package").toAbsolutePath();
     private static final Path DATA = Path.of("/var/lib/numeter");
     private static final Path UNITS = Path.of("/lib/systemd/system");
@@ -54,6 +58,8 @@ class DebianPackageIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private static Path deb;
+    private static FileChannel lockFile;
+    private static FileLock lock;
     // Set once this test may purge what it finds: the package and user are its own (or there were none).
     private static boolean ours;
     private static Path plugins;
@@ -82,6 +88,10 @@ class DebianPackageIT {
         }
         Files.createDirectories(LOGS);
         Files.deleteIfExists(LOGS.resolve("commands.log"));
+        // Another build's DebianPackageIT on this machine would find our package and purge it, or dpkg's lock busy.
+        lockFile = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        await("the other DebianPackageIT on this machine to finish (" + LOCK + ")").atMost(Duration.ofMinutes(10))
+                .pollInterval(Duration.ofSeconds(1)).until(() -> (lock = lockFile.tryLock()) != null);
 
         Run status = run("dpkg-query", "-W", "-f=${Status}", "numeter");
         boolean present = status.code() == 0 && !status.out().contains("not-installed");
@@ -103,9 +113,18 @@ class DebianPackageIT {
     @AfterAll
     static void purge() throws Exception {
         running.forEach(NumeterProcess::close);
-        if (!ours) {
-            return;
+        try {
+            if (ours) {
+                purgeWhatThisTestInstalled();
+            }
+        } finally {
+            if (lockFile != null) {
+                lockFile.close(); // releases the lock
+            }
         }
+    }
+
+    private static void purgeWhatThisTestInstalled() throws Exception {
         try {
             removeWhatTheServicesLeftInTmp();
             if (run("dpkg-query", "-W", "numeter").code() == 0) {
