@@ -46,7 +46,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DebianPackageIT {
     private static final Path MARKER = Path.of("/var/tmp/numeter-debian-package-it");
-    private static final Path LOCK = Path.of("/var/tmp/numeter-debian-package-it.lock");
+    // Where Debian keeps lock files (/var/lock links to it); emptied at boot.
+    private static final Path LOCK = Path.of("/run/lock/numeter-debian-package-it.lock");
     private static final Path LOGS = Path.of("target", "e2e", "debian-package").toAbsolutePath();
     private static final Path DATA = Path.of("/var/lib/numeter");
     private static final Path UNITS = Path.of("/lib/systemd/system");
