@@ -32,15 +32,15 @@ public final class ConfigOptions {
         return Config.load(withDefaults, file, System.getenv(), overrides, OTHER_VARIABLES);
     }
 
+    /** Read by the {@code numeter} script (bin/run-jar), never by the JVM. */
+    static final List<String> LAUNCHER_VARIABLES = List.of("NUMETER_JAVA_OPTS");
+
     /**
      * {@code NUMETER_*} variables that are not a key of the role being started but are not mistakes either: the
      * launcher's own ({@code NUMETER_JAVA_OPTS}, read by the {@code numeter} script) and every other role's keys,
      * since one environment (a container's, an {@code EnvironmentFile}) may serve several roles.
      */
     static final Set<String> OTHER_VARIABLES = otherVariables();
-
-    /** Read by the {@code numeter} script, never by the JVM. */
-    static final List<String> LAUNCHER_VARIABLES = List.of("NUMETER_JAVA_OPTS");
 
     private static Set<String> otherVariables() {
         Set<String> out = new TreeSet<>(LAUNCHER_VARIABLES);
