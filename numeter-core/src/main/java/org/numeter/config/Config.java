@@ -44,8 +44,9 @@ public final class Config {
 
     /**
      * Loads as {@link #load(Collection, Path, Map, Map)}; a {@code NUMETER_*} environment variable that is neither
-     * one of {@code keys}' nor in {@code otherVariables} (the launcher's own, other roles' keys) stops start-up like
-     * an unknown key in the file: a misspelt variable would otherwise be ignored in silence.
+     * one of {@code keys}' nor in {@code otherVariables} (the launcher's own, other roles' keys; an entry ending in
+     * {@code *} is a prefix) stops start-up like an unknown key in the file: a misspelt variable would otherwise be
+     * ignored in silence.
      */
     public static Config load(Collection<? extends ConfigKey<?>> keys, Path file, Map<String, String> env,
             Map<String, String> overrides, Set<String> otherVariables) {
@@ -60,7 +61,7 @@ public final class Config {
         Set<String> variables = new TreeSet<>();
         byName.values().forEach(k -> variables.add(k.env()));
         for (String name : new TreeSet<>(env.keySet())) {
-            if (name.startsWith(ENV_PREFIX) && !variables.contains(name) && !otherVariables.contains(name)) {
+            if (name.startsWith(ENV_PREFIX) && !variables.contains(name) && !known(name, otherVariables)) {
                 problems.add("environment variable " + name + " is not a known key"
                         + suggestion(name, variables).replace("did you mean '", "did you mean ").replace("'?", "?"));
             }
@@ -103,6 +104,16 @@ public final class Config {
             throw new ConfigException(problems);
         }
         return new Config(values, sources);
+    }
+
+    /** Whether {@code name} is one of {@code others}, where {@code NUMETER_TEST_*} stands for every name so begun. */
+    private static boolean known(String name, Set<String> others) {
+        for (String o : others) {
+            if (o.endsWith("*") ? name.startsWith(o.substring(0, o.length() - 1)) : name.equals(o)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Map<String, String> readFile(Path file, Map<String, ConfigKey<?>> known, List<String> problems) {

@@ -70,7 +70,8 @@ class ConfigTest {
     void variablesKnownElsewhereAreLeftAlone() {
         // the launcher's own (NUMETER_JAVA_OPTS) and other roles' keys, when one environment serves several roles
         Config config = Config.load(KEYS, null, Map.of("NUMETER_JAVA_OPTS", "-Xmx1g", "NUMETER_WEB_PORT", "9090",
-                "NUMETER_POLLER_PORT", "2"), Map.of(), java.util.Set.of("NUMETER_JAVA_OPTS", "NUMETER_WEB_PORT"));
+                "NUMETER_TEST_REDIS", "redis://127.0.0.1:6390", "NUMETER_POLLER_PORT", "2"), Map.of(),
+                java.util.Set.of("NUMETER_JAVA_OPTS", "NUMETER_WEB_PORT", "NUMETER_TEST_*"));
         assertThat(config.get(PORT)).isEqualTo(2);
     }
 
