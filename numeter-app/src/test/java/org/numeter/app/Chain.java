@@ -91,6 +91,20 @@ final class Chain implements AutoCloseable {
         return new Chain(logDir, produced, poller, collector, storage);
     }
 
+    /**
+     * A web over this chain's storage, on loopback and a port of its own, with {@code password} for its admin; not
+     * started.
+     */
+    NumeterProcess web(Path dataDir, String password) throws IOException {
+        int port = NumeterProcess.freePort();
+        return NumeterProcess.of("web", "web", Map.of(
+                Settings.DATA_DIR.name(), dataDir.resolve("web").toString(),
+                Settings.WEB_BIND.name(), "127.0.0.1",
+                Settings.WEB_PORT.name(), String.valueOf(port),
+                Settings.WEB_STORAGES.name(), "http://127.0.0.1:" + storage.port(),
+                Settings.WEB_ADMIN_PASSWORD.name(), password), List.of(), port, "/health", logDir);
+    }
+
     /** Starts the three JVMs side by side, then waits for each to serve. */
     Chain start() throws IOException {
         storage.start();

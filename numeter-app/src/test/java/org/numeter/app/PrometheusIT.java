@@ -45,20 +45,13 @@ class PrometheusIT {
     static void start() throws Exception {
         Path logs = Paths.get("target", "e2e", "prometheus");
         chain = Chain.create(data, logs).start();
-        int webPort = NumeterProcess.freePort();
-        web = NumeterProcess.of("web", "web", Map.of(
-                Settings.DATA_DIR.name(), data.resolve("web").toString(),
-                Settings.WEB_BIND.name(), "127.0.0.1",
-                Settings.WEB_PORT.name(), String.valueOf(webPort),
-                Settings.WEB_STORAGES.name(), "http://127.0.0.1:" + chain.storage().port(),
-                Settings.WEB_ADMIN_PASSWORD.name(), "prometheus-it-password"), List.of(), webPort, "/health", logs)
-                .start();
+        web = chain.web(data, "prometheus-it-password").start();
         web.awaitReady();
         Map<String, String> jobs = new LinkedHashMap<>();
         jobs.put("poller", "127.0.0.1:" + chain.poller().port());
         jobs.put("collector", "127.0.0.1:" + chain.collector().port());
         jobs.put("storage", "127.0.0.1:" + chain.storage().port());
-        jobs.put("web", "127.0.0.1:" + webPort);
+        jobs.put("web", "127.0.0.1:" + web.port());
         prometheus = PrometheusServer.start(data.resolve("prometheus"), jobs, logs);
     }
 

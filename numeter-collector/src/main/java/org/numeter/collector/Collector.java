@@ -42,7 +42,6 @@ import org.numeter.model.Names;
 import org.numeter.spool.Spool;
 import org.numeter.spool.SpoolReader;
 import org.numeter.spool.SpoolStats;
-import org.numeter.telemetry.Meters;
 import org.numeter.telemetry.Telemetry;
 import org.numeter.telemetry.TelemetryRoutes;
 import org.slf4j.Logger;
@@ -94,9 +93,8 @@ public final class Collector implements Component {
     private volatile boolean metaSent;
     private volatile String fileProblem;
     private volatile String spoolProblem;
-    private Telemetry telemetry;
-    private boolean ownTelemetry;
-    private Meters meters;
+    private final Telemetry given;
+    private Telemetry.Lease telemetry;
 
     private Collector(Builder b) {
         this.host = Names.requireHost(b.host);
@@ -114,7 +112,7 @@ public final class Collector implements Component {
         this.bindHost = b.bindHost;
         this.port = b.port;
         this.clock = b.clock;
-        this.telemetry = b.telemetry;
+        this.given = b.telemetry;
         this.permits = new Semaphore(parallelism);
     }
 
@@ -140,13 +138,10 @@ public final class Collector implements Component {
                 .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
         rebuildPollers();
         drains = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("collector-drain-", 0).factory());
-        if (telemetry == null) {
-            telemetry = Telemetry.create();
-            ownTelemetry = true;
-        }
-        meters = CollectorFigures.bind(telemetry.meters(), this);
+        telemetry = Telemetry.lease(given);
+        Telemetry served = telemetry.telemetry();
+        CollectorFigures.bind(telemetry.meters(), this);
         if (port >= 0) {
-            Telemetry served = telemetry;
             server = Javalin.create(config -> {
                 config.startup.showJavalinBanner = false;
                 config.concurrency.useVirtualThreads = true;
@@ -469,14 +464,9 @@ public final class Collector implements Component {
         if (httpClient != null) {
             httpClient.close();
         }
-        if (meters != null) {
-            meters.close();
-            meters = null;
-        }
-        if (ownTelemetry) {
+        if (telemetry != null) {
             telemetry.close();
             telemetry = null;
-            ownTelemetry = false;
         }
     }
 

@@ -19,8 +19,8 @@ public final class PullServer implements Component {
     private final int port;
     private final PullRoutes routes;
     private final HttpErrors errors = new HttpErrors("pull link");
-    private Telemetry telemetry;
-    private boolean ownTelemetry;
+    private final Telemetry given;
+    private Telemetry.Lease telemetry;
     private Javalin app;
     private volatile boolean running;
 
@@ -29,7 +29,7 @@ public final class PullServer implements Component {
         this.bindAddress = b.bindAddress;
         this.port = b.port;
         this.routes = new PullRoutes(b.spool, b.token);
-        this.telemetry = b.telemetry;
+        this.given = b.telemetry;
     }
 
     public static Builder builder(Spool spool) {
@@ -87,14 +87,12 @@ public final class PullServer implements Component {
         if (app != null) {
             throw new IllegalStateException(this + " was already started");
         }
-        if (telemetry == null) {
-            telemetry = Telemetry.create();
-            ownTelemetry = true;
-        }
+        Telemetry.Lease lease = Telemetry.lease(given);
+        telemetry = lease;
         Javalin created = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.startupWatcherEnabled = false;
-            TelemetryRoutes.install(config, telemetry, errors);
+            TelemetryRoutes.install(config, lease.telemetry(), errors);
             routes.register(config.routes);
         });
         try {
@@ -140,10 +138,9 @@ public final class PullServer implements Component {
         if (app != null) {
             app.stop();
         }
-        if (ownTelemetry) {
+        if (telemetry != null) {
             telemetry.close();
             telemetry = null;
-            ownTelemetry = false;
         }
     }
 

@@ -57,6 +57,45 @@ public final class Telemetry implements AutoCloseable {
         return t;
     }
 
+    /**
+     * The telemetry a component uses from its start to its close: {@code given} when it was given one (the
+     * process's, left open), else one of its own, closed with the lease.
+     */
+    public static Lease lease(Telemetry given) {
+        return given != null ? new Lease(given, false) : new Lease(create(), true);
+    }
+
+    /** A component's telemetry and its scope of figures and checks, both let go by {@link #close()}. */
+    public static final class Lease implements AutoCloseable {
+        private final Telemetry telemetry;
+        private final boolean owned;
+        private final Meters meters;
+
+        private Lease(Telemetry telemetry, boolean owned) {
+            this.telemetry = telemetry;
+            this.owned = owned;
+            this.meters = telemetry.meters();
+        }
+
+        public Telemetry telemetry() {
+            return telemetry;
+        }
+
+        /** Where the component binds its figures and checks. */
+        public Meters meters() {
+            return meters;
+        }
+
+        /** Removes the component's figures and checks, and closes the telemetry when it was its own. */
+        @Override
+        public void close() {
+            meters.close();
+            if (owned) {
+                telemetry.close();
+            }
+        }
+    }
+
     /** The Micrometer registry, for meters that are not one figure (timers, histograms). */
     public MeterRegistry registry() {
         return registry;

@@ -18,7 +18,6 @@ import org.numeter.link.Drain;
 import org.numeter.spool.SpoolReader;
 import org.numeter.store.Store;
 import org.numeter.store.WriteResult;
-import org.numeter.telemetry.Meters;
 import org.numeter.telemetry.Telemetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,9 +50,9 @@ public final class Storage implements Component {
     private StorageServer server;
     private volatile long lastRoundMillis;
     private ScheduledExecutorService scheduler;
-    private Telemetry telemetry;
-    private boolean ownTelemetry;
-    private Meters meters;
+    private final Telemetry given;
+    private Telemetry.Lease telemetry;
+
 
     private Storage(Builder b) {
         this.store = Objects.requireNonNull(b.store, "store");
@@ -65,7 +64,7 @@ public final class Storage implements Component {
         for (var e : upstreams.entrySet()) {
             drains.add(new Drain(e.getKey(), e.getValue(), sink, pageSize, clock));
         }
-        this.telemetry = b.telemetry;
+        this.given = b.telemetry;
         this.api = b.api ? StorageServer.builder().store(store).bind(b.bind).port(b.port).token(b.token)
                 .clock(clock).status(this::figures).health(this::check) : null;
     }
@@ -177,13 +176,10 @@ public final class Storage implements Component {
         if (scheduler != null) {
             return;
         }
-        if (telemetry == null) {
-            telemetry = Telemetry.create();
-            ownTelemetry = true;
-        }
-        meters = StorageFigures.bind(telemetry.meters(), this);
+        telemetry = Telemetry.lease(given);
+        StorageFigures.bind(telemetry.meters(), this);
         if (api != null) {
-            server = api.telemetry(telemetry).build();
+            server = api.telemetry(telemetry.telemetry()).build();
             server.start();
         }
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -319,14 +315,9 @@ public final class Storage implements Component {
         if (server != null) {
             server.close();
         }
-        if (meters != null) {
-            meters.close();
-            meters = null;
-        }
-        if (ownTelemetry) {
+        if (telemetry != null) {
             telemetry.close();
             telemetry = null;
-            ownTelemetry = false;
         }
     }
 

@@ -55,8 +55,8 @@ public final class StorageServer implements Component {
     private final Supplier<CheckResult> health;
     private final HttpErrors errors = new HttpErrors("storage API");
     private final GraphRenderer graphs;
-    private Telemetry telemetry;
-    private boolean ownTelemetry;
+    private final Telemetry given;
+    private Telemetry.Lease telemetry;
     private Javalin app;
 
     private StorageServer(Builder b) {
@@ -68,7 +68,7 @@ public final class StorageServer implements Component {
         this.status = b.status;
         this.health = b.health;
         this.graphs = new GraphRenderer(store);
-        this.telemetry = b.telemetry;
+        this.given = b.telemetry;
     }
 
     public static Builder builder() {
@@ -148,11 +148,8 @@ public final class StorageServer implements Component {
         if (app != null) {
             return;
         }
-        if (telemetry == null) {
-            telemetry = Telemetry.create();
-            ownTelemetry = true;
-        }
-        Telemetry served = telemetry;
+        telemetry = Telemetry.lease(given);
+        Telemetry served = telemetry.telemetry();
         Javalin j = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.startupWatcherEnabled = false;
@@ -325,10 +322,9 @@ public final class StorageServer implements Component {
             app.stop();
             app = null;
         }
-        if (ownTelemetry) {
+        if (telemetry != null) {
             telemetry.close();
             telemetry = null;
-            ownTelemetry = false;
         }
     }
 

@@ -19,7 +19,6 @@ import org.numeter.codec.Json;
 import org.numeter.component.CheckResult;
 import org.numeter.component.Component;
 import org.numeter.link.HttpErrors;
-import org.numeter.telemetry.Meters;
 import org.numeter.telemetry.Telemetry;
 import org.numeter.telemetry.TelemetryRoutes;
 import org.numeter.web.internal.AccountApi;
@@ -67,9 +66,7 @@ public final class WebServer implements Component {
     private Database database;
     private Javalin app;
     private Storages storages;
-    private Telemetry telemetry;
-    private boolean ownTelemetry;
-    private Meters meters;
+    private Telemetry.Lease telemetry;
     private final List<String> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private WebServer(Builder config) {
@@ -119,13 +116,9 @@ public final class WebServer implements Component {
                 config.loginAttempts * 4, Duration.ofMinutes(5).toMillis(), clock), clock, config.secureCookies, Duration.ofHours(12));
 
         HostApi hostApi = new HostApi(access, storages, hosts, clock);
-        telemetry = config.telemetry;
-        if (telemetry == null) {
-            telemetry = Telemetry.create();
-            ownTelemetry = true;
-        }
-        meters = WebFigures.bind(telemetry.meters(), this, storages, auth);
-        Telemetry served = telemetry;
+        telemetry = Telemetry.lease(config.telemetry);
+        Telemetry served = telemetry.telemetry();
+        WebFigures.bind(telemetry.meters(), this, storages, auth);
         app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.startupWatcherEnabled = false;
@@ -255,15 +248,10 @@ public final class WebServer implements Component {
             database.close();
             database = null;
         }
-        if (meters != null) {
-            meters.close();
-            meters = null;
-        }
-        if (ownTelemetry) {
+        if (telemetry != null) {
             telemetry.close();
-            ownTelemetry = false;
+            telemetry = null;
         }
-        telemetry = null;
     }
 
     @Override
