@@ -194,7 +194,7 @@ class PrometheusIT {
 
         // the storage stops: the web (its only storage is down) is not ready
         chain.storage().stop();
-        awaitStatus(webReady, 503, "every storage is down: http://127.0.0.1:" + chain.storage().port());
+        awaitStatus(webReady, 503, "every storage is down: storage http://127.0.0.1:" + chain.storage().port());
         chain.storage().start().awaitReady();
         awaitStatus(webReady, 200, null);
         awaitStatus(storageReady, 200, null);

@@ -224,7 +224,8 @@ public final class WebServer implements Component {
             return CheckResult.failed("the web's database does not answer: " + dbProblem);
         }
         List<Storages.Status> all = storages.snapshot().storages();
-        List<String> down = all.stream().filter(s -> !s.up()).map(s -> s.uri() + ": " + s.error()).toList();
+        // a storage's error names it ("storage http://...: ConnectException")
+        List<String> down = all.stream().filter(s -> !s.up()).map(Storages.Status::error).toList();
         if (all.isEmpty()) {
             return CheckResult.degraded("no storage configured: nothing to show until an admin adds one");
         }

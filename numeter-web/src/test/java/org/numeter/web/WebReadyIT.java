@@ -84,7 +84,7 @@ class WebReadyIT {
         JsonNode degraded = ready(200);
         assertThat(degraded.path("status").asText()).isEqualTo("DEGRADED");
         assertThat(degraded.path("checks").get(0).path("detail").asText())
-                .startsWith("1 of 2 storages down: http://127.0.0.1:" + ports[1] + "/: ");
+                .startsWith("1 of 2 storages down: storage http://127.0.0.1:" + ports[1] + "/api/v1/hosts: ");
 
         down(0);
         assertThat(ready(503).path("reason").asText()).startsWith("web: every storage is down: ");
