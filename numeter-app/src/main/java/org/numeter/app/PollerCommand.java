@@ -1,10 +1,12 @@
 package org.numeter.app;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.numeter.amqp.AmqpPublisher;
 import org.numeter.config.Config;
+import org.numeter.config.ConfigException;
 import org.numeter.link.PullServer;
 import org.numeter.poller.Poller;
 import org.numeter.spool.Spool;
@@ -20,33 +22,50 @@ final class PollerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Config config = options.load(Settings.poller(), Map.of());
-        String host = Roles.pollerHost(config);
         try (Running running = new Running()) {
-            Spool spool = running.own(Roles.pollerSpool(config, host));
-            // The pull endpoint serves the spool's figures even when the spool is published to RabbitMQ.
-            PullServer endpoint = running.start(Roles.pollerEndpoint(config, spool));
-            if (config.get(Settings.POLLER_LINK).equals("amqp")) {
-                running.start(AmqpPublisher.builder()
-                        .uri(config.get(Settings.AMQP_URI))
-                        .exchange(config.get(Settings.AMQP_EXCHANGE))
-                        .shards(config.get(Settings.AMQP_SHARDS))
-                        .spool(spool)
-                        .interval(config.get(Settings.POLLER_INTERVAL))
-                        .build());
-            }
-            Poller poller = running.start(Roles.poller(config, host, spool));
-            config.find(Settings.POLLER_COLLECTOR).ifPresent(collector -> {
-                URI advertised = URI.create(config.find(Settings.POLLER_ADVERTISE)
-                        .orElse("http://" + host + ":" + endpoint.port()));
-                Registration registration = running.own(new Registration(URI.create(collector),
-                        config.find(Settings.POLLER_COLLECTOR_TOKEN).orElse(null), host, advertised,
-                        config.find(Settings.POLLER_TOKEN).orElse(null)));
-                registration.start();
-            });
-            System.out.println("numeter poller: " + poller + ", pull endpoint on "
-                    + config.get(Settings.POLLER_BIND) + ":" + endpoint.port());
+            start(config, running);
             running.awaitShutdown();
         }
         return 0;
+    }
+
+    /**
+     * Starts one poller as configured: its spool, pull endpoint, sources, and (with {@code poller.collector}) its
+     * registration and heartbeat. What it starts is closed with {@code running}.
+     */
+    static Poller start(Config config, Running running) throws Exception {
+        String host = Roles.pollerHost(config);
+        String collector = config.find(Settings.POLLER_COLLECTOR).orElse(null);
+        String registrationToken = config.find(Settings.POLLER_REGISTRATION_TOKEN).orElse(null);
+        if (collector != null && registrationToken == null) {
+            throw new ConfigException(List.of(config.source(Settings.POLLER_COLLECTOR) + ": "
+                    + Settings.POLLER_COLLECTOR.name() + " is set but " + Settings.POLLER_REGISTRATION_TOKEN.name()
+                    + " is not: print this host's token on the collector with 'numeter collector token " + host
+                    + "'"));
+        }
+        Spool spool = running.own(Roles.pollerSpool(config, host));
+        // The pull endpoint serves the spool's figures even when the spool is published to RabbitMQ.
+        PullServer endpoint = running.start(Roles.pollerEndpoint(config, spool));
+        if (config.get(Settings.POLLER_LINK).equals("amqp")) {
+            running.start(AmqpPublisher.builder()
+                    .uri(config.get(Settings.AMQP_URI))
+                    .exchange(config.get(Settings.AMQP_EXCHANGE))
+                    .shards(config.get(Settings.AMQP_SHARDS))
+                    .spool(spool)
+                    .interval(config.get(Settings.POLLER_INTERVAL))
+                    .build());
+        }
+        Poller poller = running.start(Roles.poller(config, host, spool));
+        if (collector != null) {
+            URI advertised = URI.create(config.find(Settings.POLLER_ADVERTISE)
+                    .orElse("http://" + host + ":" + endpoint.port()));
+            Registration registration = running.own(new Registration(URI.create(collector), registrationToken, host,
+                    advertised, config.find(Settings.POLLER_TOKEN).orElse(null),
+                    config.get(Settings.POLLER_HEARTBEAT), endpoint.routes()::lastReadMillis));
+            registration.start();
+        }
+        System.out.println("numeter poller: " + poller + ", pull endpoint on " + config.get(Settings.POLLER_BIND)
+                + ":" + endpoint.port());
+        return poller;
     }
 }

@@ -45,6 +45,7 @@ final class NumeterProcess implements AutoCloseable {
 
     private final String name;
     private final String role;
+    private final List<String> program;
     private final Map<String, String> settings;
     private final List<String> jvmOptions;
     private final int port;
@@ -52,11 +53,13 @@ final class NumeterProcess implements AutoCloseable {
     private final Path log;
     private Process process;
     private int starts;
+    private String readyToken;
 
-    private NumeterProcess(String name, String role, Map<String, String> settings, List<String> jvmOptions, int port,
-            String readyPath, Path log) {
+    private NumeterProcess(String name, String role, List<String> program, Map<String, String> settings,
+            List<String> jvmOptions, int port, String readyPath, Path log) {
         this.name = name;
         this.role = role;
+        this.program = List.copyOf(program);
         this.settings = Map.copyOf(settings);
         this.jvmOptions = List.copyOf(jvmOptions);
         this.port = port;
@@ -76,7 +79,25 @@ final class NumeterProcess implements AutoCloseable {
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");
         Files.deleteIfExists(log);
-        return new NumeterProcess(name, role, new LinkedHashMap<>(settings), jvmOptions, port, readyPath, log);
+        return new NumeterProcess(name, role, List.of(Numeter.class.getName(), role), new LinkedHashMap<>(settings),
+                jvmOptions, port, readyPath, log);
+    }
+
+    /**
+     * Several pollers in one JVM ({@link PollerGroup}), each started as {@code numeter poller} starts one, with its
+     * own settings; ready when the first one's port answers.
+     */
+    static NumeterProcess pollerGroup(String name, List<Map<String, String>> pollers, List<String> jvmOptions,
+            int port, String readyPath, Path logDir) throws IOException {
+        Files.createDirectories(logDir);
+        Path log = logDir.resolve(name + ".log");
+        Files.deleteIfExists(log);
+        List<String> program = new ArrayList<>(List.of(PollerGroup.class.getName()));
+        for (Map<String, String> poller : pollers) {
+            poller.forEach((k, v) -> program.addAll(List.of("--set", k + "=" + v)));
+            program.add(PollerGroup.NEXT);
+        }
+        return new NumeterProcess(name, "poller", program, Map.of(), jvmOptions, port, readyPath, log);
     }
 
     /**
@@ -93,6 +114,12 @@ final class NumeterProcess implements AutoCloseable {
         }
     }
 
+    /** A bearer token to present to the readiness path, for roles whose paths all want one. */
+    NumeterProcess readyToken(String token) {
+        this.readyToken = token;
+        return this;
+    }
+
     /** Starts the JVM and returns at once; {@link #awaitReady()} waits for its port. */
     synchronized NumeterProcess start() throws IOException {
         if (process != null && process.isAlive()) {
@@ -104,7 +131,8 @@ final class NumeterProcess implements AutoCloseable {
         command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
                 "-Djava.awt.headless=true"));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Numeter.class.getName(), role));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path")));
+        command.addAll(program);
         settings.forEach((k, v) -> command.addAll(List.of("--set", k + "=" + v)));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -112,7 +140,7 @@ final class NumeterProcess implements AutoCloseable {
         // Only the settings given here count: an operator's NUMETER_* variables must not leak into the test.
         builder.environment().keySet().removeIf(k -> k.startsWith("NUMETER_"));
         starts++;
-        List<String> shown = command.subList(command.indexOf(Numeter.class.getName()), command.size());
+        List<String> shown = command.subList(command.indexOf(program.get(0)), command.size());
         Files.writeString(log, "---- start " + starts + ": " + String.join(" ", shown) + "\n",
                 StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         process = builder.start();
@@ -130,8 +158,11 @@ final class NumeterProcess implements AutoCloseable {
                         + log.toAbsolutePath() + ":\n" + tail());
             }
             try {
-                return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2));
+                if (readyToken != null) {
+                    request.header("Authorization", "Bearer " + readyToken);
+                }
+                return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
             } catch (IOException e) {
                 return false;
             }

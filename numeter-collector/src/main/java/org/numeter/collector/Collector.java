@@ -102,6 +102,9 @@ public final class Collector implements Component {
     private volatile boolean metaSent;
     private volatile String fileProblem;
     private volatile String registrationsProblem;
+    private final Object saving = new Object();
+    private long changedGeneration; // under membership: bumped by every change of the registrations
+    private long savedGeneration; // under saving: the generation the file holds
 
     private Collector(Builder b) {
         this.host = Names.requireHost(b.host);
@@ -208,6 +211,7 @@ public final class Collector implements Component {
      */
     public boolean register(PollerAddress address) {
         PollerAddress before;
+        long generation;
         synchronized (membership) {
             PollerAddress configured = configured().get(address.host());
             if (configured != null) {
@@ -223,8 +227,10 @@ public final class Collector implements Component {
                 return false;
             }
             rebuildPollers();
-            saveRegistrations();
+            generation = ++changedGeneration;
         }
+        saveRegistrations(generation);
+        drainSoon(address.host());
         if (before == null) {
             LOG.info("poller {} registered at {}", address.host(), address.safeUrl());
         } else {
@@ -234,17 +240,54 @@ public final class Collector implements Component {
         return true;
     }
 
-    /** Called under {@code membership}, so that two registrations never write the file at once. */
-    private void saveRegistrations() {
-        if (registrationsFile == null) {
+    /**
+     * Drains a poller that just registered now rather than at the next cycle, so that one the collector had
+     * forgotten loses no more than a heartbeat. Only on a schedule: {@link #runOnce()} callers drain themselves.
+     */
+    private void drainSoon(String host) {
+        PollerEntry entry = pollers.get(host);
+        if (!started || scheduler == null || entry == null || !entry.tryBegin()) {
             return;
         }
         try {
-            registrationsFile.save(registered.values());
+            drains.submit(() -> drainGuarded(entry));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            entry.end(); // closing
+        }
+    }
+
+    /**
+     * Writes the registrations file unless a write since {@code generation} did. Registrations arriving together
+     * (pollers after a collector restart) wait for one write that holds them all, rather than one fsync each.
+     */
+    private void saveRegistrations(long generation) {
+        if (registrationsFile == null) {
+            return;
+        }
+        synchronized (saving) {
+            if (savedGeneration >= generation) {
+                return;
+            }
+            long writing;
+            List<PollerAddress> snapshot;
+            synchronized (membership) {
+                writing = changedGeneration;
+                snapshot = List.copyOf(registered.values());
+            }
+            if (write(snapshot)) {
+                savedGeneration = writing;
+            }
+        }
+    }
+
+    private boolean write(List<PollerAddress> snapshot) {
+        try {
+            registrationsFile.save(snapshot);
             if (registrationsProblem != null) {
                 LOG.info("registrations file {} written again", registrationsFile.path());
             }
             registrationsProblem = null;
+            return true;
         } catch (IOException | RuntimeException e) {
             // The registration holds in memory; after a restart the poller's next heartbeat registers it again.
             if (registrationsProblem == null) {
@@ -253,6 +296,7 @@ public final class Collector implements Component {
             }
             registrationsProblem = "registrations file '" + registrationsFile.path() + "' cannot be written: "
                     + e.getMessage();
+            return false;
         }
     }
 
@@ -287,6 +331,13 @@ public final class Collector implements Component {
                 }
                 fileProblem = "pollers file '" + pollersFile.path() + "' cannot be read: " + e.getMessage();
             }
+        }
+        if (registrationsProblem != null) {
+            long generation;
+            synchronized (membership) {
+                generation = changedGeneration;
+            }
+            saveRegistrations(generation); // tried again each cycle until the disk takes it
         }
         reportSilence();
         List<Future<?>> launched = new ArrayList<>();

@@ -312,6 +312,23 @@ class CollectorTest {
     }
 
     @Test
+    void aRegistrationsFileThatCannotBeWrittenIsReportedAndWrittenOnceItCan(@TempDir Path dir) throws Exception {
+        Path blocked = dir.resolve("blocked");
+        Files.writeString(blocked, "a file where the directory should be");
+        Path file = blocked.resolve("registrations.json");
+        collector = builder().registrationsFile(file).build();
+        collector.start();
+        assertThat(collector.register(at("web9"))).as("the registration holds in memory").isTrue();
+        assertThat(collector.statuses()).extracting(PollerStatus::host).containsExactly("web9");
+        assertThat(collector.check().detail()).contains("registrations file '" + file + "' cannot be written");
+
+        Files.delete(blocked);
+        collector.runOnce();
+        assertThat(file).exists();
+        assertThat(collector.check().detail()).isEqualTo("1 pollers, 0 failing, 0 silent");
+    }
+
+    @Test
     void aPollerThatSendsNothingForTheThresholdIsSilentUntilItSpeaksAgain() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2024-05-01T00:00:00Z"));
         collector = builder().clock(clock).silentAfter(Duration.ofMinutes(3)).poller(at("web1")).poller(at("web2"))
