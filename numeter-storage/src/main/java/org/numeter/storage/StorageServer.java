@@ -314,12 +314,12 @@ public final class StorageServer implements Component {
             }
         }
         out.put("hosts", hosts.size());
-        out.put("staleHosts", hosts.stream().filter(h -> stale(h, now)).count());
-        out.put("staleAfterSeconds", staleAfter.toSeconds());
         out.put("plugins", plugins);
         out.put("series", series);
         out.put("errors", errors.serverErrors());
         out.putAll(status.get());
+        out.put("staleHosts", hosts.stream().filter(h -> stale(h, now)).count());
+        out.put("staleAfterSeconds", staleAfter.toSeconds());
         return out;
     }
 
