@@ -1,7 +1,7 @@
 package org.numeter.collector.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.ConflictResponse;
 import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
@@ -51,10 +51,11 @@ public final class CollectorRoutes {
         this.status = status;
     }
 
-    public void mount(Javalin app) {
-        app.before(STATUS, auth);
-        app.post(REGISTER, this::register);
-        app.get(STATUS, this::status);
+    /** Adds the endpoints to a server's routes, inside {@code Javalin.create(config -> ...)}. */
+    public void register(RoutesConfig routes) {
+        routes.before(STATUS, auth);
+        routes.post(REGISTER, this::registerPoller);
+        routes.get(STATUS, this::status);
     }
 
     /** Registrations refused for a missing or wrong token, or because registration is off. */
@@ -62,7 +63,7 @@ public final class CollectorRoutes {
         return refused.get();
     }
 
-    private void register(Context ctx) throws IOException {
+    private void registerPoller(Context ctx) throws IOException {
         if (secret == null) {
             refused.incrementAndGet();
             throw new ForbiddenResponse("registration is off on this collector: its operator sets"
