@@ -164,19 +164,26 @@ public final class Collector implements Component {
                 .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
         rebuildPollers();
         drains = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("collector-drain-", 0).factory());
-        if (port >= 0) {
-            server = Javalin.create(config -> {
-                config.startup.showJavalinBanner = false;
-                config.concurrency.useVirtualThreads = true;
-                new HttpErrors("collector").install(config.routes);
-                mount(config.routes);
-            });
-            server.start(bindHost, port);
-        }
+        // The schedule first: the pollers it already knows (configured, or kept from their registrations) are
+        // drained while the HTTP server is still starting.
         if (!interval.isZero()) {
             scheduler = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("collector-schedule").daemon().factory());
             scheduler.scheduleAtFixedRate(this::scheduledCycle, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        if (port >= 0) {
+            try {
+                server = Javalin.create(config -> {
+                    config.startup.showJavalinBanner = false;
+                    config.concurrency.useVirtualThreads = true;
+                    new HttpErrors("collector").install(config.routes);
+                    mount(config.routes);
+                });
+                server.start(bindHost, port);
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
         }
         started = true;
         LOG.info("{} started", this);
