@@ -24,6 +24,8 @@ import picocli.CommandLine.Spec;
 final class CollectorCommand implements Callable<Integer> {
     /** Beside the collector's spool in its data dir. */
     static final String REGISTRATIONS_FILE = "collector-registrations.json";
+    /** The registration secret the collector makes when none is configured, in its data dir. */
+    static final String REGISTRATION_SECRET_FILE = "collector-registration-secret";
 
     @Mixin
     ConfigOptions options;
@@ -43,6 +45,7 @@ final class CollectorCommand implements Callable<Integer> {
                             .multipliedBy(config.get(Settings.COLLECTOR_SILENT_AFTER)))
                     .parallelism(config.get(Settings.COLLECTOR_PARALLELISM))
                     .registrationsFile(config.get(Settings.DATA_DIR).resolve(REGISTRATIONS_FILE))
+                    .registrationSecretFile(config.get(Settings.DATA_DIR).resolve(REGISTRATION_SECRET_FILE))
                     .listen(config.get(Settings.COLLECTOR_BIND), config.get(Settings.COLLECTOR_PORT));
             config.find(Settings.COLLECTOR_TOKEN).ifPresent(collector::token);
             config.find(Settings.COLLECTOR_REGISTRATION_SECRET).ifPresent(collector::registrationSecret);
@@ -75,7 +78,8 @@ final class CollectorCommand implements Callable<Integer> {
 
     /** {@code numeter collector token <host>}: the registration token of one host, for its poller. */
     @Command(name = "token", mixinStandardHelpOptions = true,
-            description = {"Prints the registration token of a host, derived from collector.registration-secret.",
+            description = {"Prints the registration token of a host, derived from collector.registration-secret (or the"
+                    + " secret the collector made in its data-dir).",
                 "Give it to that host's poller only (poller.registration-token): it registers that host and no other."})
     static final class TokenCommand implements Callable<Integer> {
         @Spec
@@ -88,19 +92,31 @@ final class CollectorCommand implements Callable<Integer> {
         ConfigOptions options;
 
         @Override
-        public Integer call() {
+        public Integer call() throws java.io.IOException {
             Config config = options.load(Settings.collector(), Map.of());
             try {
                 Names.requireHost(host);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
-            String secret = config.find(Settings.COLLECTOR_REGISTRATION_SECRET).orElseThrow(() ->
-                    new ConfigException(List.of(Settings.COLLECTOR_REGISTRATION_SECRET.name() + " is not set: give"
-                            + " the collector's configuration (--config, " + Settings.COLLECTOR_REGISTRATION_SECRET.env()
-                            + " or --set)")));
-            spec.commandLine().getOut().println(RegistrationSecret.of(secret).tokenFor(host));
+            java.nio.file.Path made = config.get(Settings.DATA_DIR).resolve(REGISTRATION_SECRET_FILE);
+            RegistrationSecret secret = config.find(Settings.COLLECTOR_REGISTRATION_SECRET)
+                    .map(RegistrationSecret::of)
+                    .or(() -> readQuietly(made))
+                    .orElseThrow(() -> new ConfigException(List.of(Settings.COLLECTOR_REGISTRATION_SECRET.name()
+                            + " is not set and " + made + " does not exist (or cannot be read): give the collector's"
+                            + " configuration (--config, " + Settings.COLLECTOR_REGISTRATION_SECRET.env() + " or"
+                            + " --set), or start the collector once so that it makes its secret")));
+            spec.commandLine().getOut().println(secret.tokenFor(host));
             return 0;
+        }
+
+        private static java.util.Optional<RegistrationSecret> readQuietly(java.nio.file.Path file) {
+            try {
+                return RegistrationSecret.read(file);
+            } catch (java.io.IOException e) {
+                return java.util.Optional.empty();
+            }
         }
     }
 }

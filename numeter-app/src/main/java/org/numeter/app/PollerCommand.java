@@ -1,12 +1,14 @@
 package org.numeter.app;
 
+import java.io.IOException;
 import java.net.URI;
-import java.util.List;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.numeter.amqp.AmqpPublisher;
+import org.numeter.collector.RegistrationSecret;
 import org.numeter.config.Config;
-import org.numeter.config.ConfigException;
 import org.numeter.link.PullServer;
 import org.numeter.poller.Poller;
 import org.numeter.spool.Spool;
@@ -36,13 +38,6 @@ final class PollerCommand implements Callable<Integer> {
     static Poller start(Config config, Running running) throws Exception {
         String host = Roles.pollerHost(config);
         String collector = config.find(Settings.POLLER_COLLECTOR).orElse(null);
-        String registrationToken = config.find(Settings.POLLER_REGISTRATION_TOKEN).orElse(null);
-        if (collector != null && registrationToken == null) {
-            throw new ConfigException(List.of(config.source(Settings.POLLER_COLLECTOR) + ": "
-                    + Settings.POLLER_COLLECTOR.name() + " is set but " + Settings.POLLER_REGISTRATION_TOKEN.name()
-                    + " is not: print this host's token on the collector with 'numeter collector token " + host
-                    + "'"));
-        }
         Spool spool = running.own(Roles.pollerSpool(config, host));
         // The pull endpoint serves the spool's figures even when the spool is published to RabbitMQ.
         PullServer endpoint = running.start(Roles.pollerEndpoint(config, spool));
@@ -59,13 +54,33 @@ final class PollerCommand implements Callable<Integer> {
         if (collector != null) {
             URI advertised = URI.create(config.find(Settings.POLLER_ADVERTISE)
                     .orElse("http://" + host + ":" + endpoint.port()));
-            Registration registration = running.own(new Registration(URI.create(collector), registrationToken, host,
-                    advertised, config.find(Settings.POLLER_TOKEN).orElse(null),
+            Registration registration = running.own(new Registration(URI.create(collector),
+                    registrationToken(config, host), host, advertised, config.find(Settings.POLLER_TOKEN).orElse(null),
                     config.get(Settings.POLLER_HEARTBEAT), endpoint.routes()::lastReadMillis));
             registration.start();
         }
         System.out.println("numeter poller: " + poller + ", pull endpoint on " + config.get(Settings.POLLER_BIND)
                 + ":" + endpoint.port());
         return poller;
+    }
+
+    /**
+     * This host's registration token: {@code poller.registration-token}, or, on the collector's own machine (the
+     * same data dir), the one derived from the secret the collector made there, read at each attempt since the
+     * collector may start after the poller. Null while there is neither.
+     */
+    static Supplier<String> registrationToken(Config config, String host) {
+        String configured = config.find(Settings.POLLER_REGISTRATION_TOKEN).orElse(null);
+        if (configured != null) {
+            return () -> configured;
+        }
+        Path secretFile = config.get(Settings.DATA_DIR).resolve(CollectorCommand.REGISTRATION_SECRET_FILE);
+        return () -> {
+            try {
+                return RegistrationSecret.read(secretFile).map(s -> s.tokenFor(host)).orElse(null);
+            } catch (IOException e) {
+                return null;
+            }
+        };
     }
 }

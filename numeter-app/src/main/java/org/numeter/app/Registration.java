@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.numeter.codec.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +32,7 @@ final class Registration implements AutoCloseable {
     private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
 
     private final URI collector;
-    private final String registrationToken;
+    private final Supplier<String> registrationToken;
     private final URI advertised;
     private final byte[] body;
     private final Duration heartbeat;
@@ -44,11 +45,12 @@ final class Registration implements AutoCloseable {
     private long failuresInARow;
     private String lastRefusal;
     private boolean warnedUndrained;
+    private boolean warnedNoToken;
 
     /**
      * @param lastDrainedMillis when the collector last read this poller's spool (epoch ms, 0 for never)
      */
-    Registration(URI collector, String registrationToken, String host, URI advertised, String pollerToken,
+    Registration(URI collector, Supplier<String> registrationToken, String host, URI advertised, String pollerToken,
             Duration heartbeat, LongSupplier lastDrainedMillis) {
         this.collector = collector.resolve("/collector/v1/register");
         this.registrationToken = registrationToken;
@@ -98,15 +100,26 @@ final class Registration implements AutoCloseable {
 
     /** Returns true when the collector took the registration, false when it should be tried again soon. */
     private boolean register() throws InterruptedException {
+        String token = registrationToken.get();
+        if (token == null) {
+            if (!warnedNoToken) {
+                LOG.error("no registration token for the collector at {}: set poller.registration-token (printed on"
+                        + " the collector by 'numeter collector token <host id>'); trying again", collector);
+                warnedNoToken = true;
+            }
+            return false;
+        }
+        if (warnedNoToken) {
+            LOG.info("registration token found");
+            warnedNoToken = false;
+        }
         String outcome;
         int status;
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(collector).timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-            if (registrationToken != null) {
-                request.header("Authorization", "Bearer " + registrationToken);
-            }
+            request.header("Authorization", "Bearer " + token);
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             status = response.statusCode();
             outcome = "HTTP " + status + ": " + response.body().lines().findFirst().orElse("");

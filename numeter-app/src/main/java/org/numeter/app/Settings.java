@@ -61,7 +61,8 @@ public final class Settings {
                     + " when unset.");
     public static final ConfigKey<String> POLLER_REGISTRATION_TOKEN = ConfigKey.secret("poller.registration-token",
             null, STRING, "This host's registration token, printed on the collector by 'numeter collector token"
-                    + " <host id>'; it registers this host and no other. Needed with poller.collector.");
+                    + " <host id>'; it registers this host and no other. Unset, a poller on the collector's machine"
+                    + " (same data-dir) derives it from the secret the collector made there.");
     public static final ConfigKey<Duration> POLLER_HEARTBEAT = ConfigKey.of("poller.heartbeat", "60s",
             durationAtLeast(ONE_SECOND), "How often the poller registers again with its collector, so that a"
                     + " collector that lost its registrations drains it again.");
@@ -97,8 +98,9 @@ public final class Settings {
                     + " that name none; never sent to a registered poller, which is read with its own.");
     public static final ConfigKey<String> COLLECTOR_REGISTRATION_SECRET = ConfigKey.secret(
             "collector.registration-secret", null, secretAtLeast(20), "Secret each host's registration token is"
-                    + " derived from ('numeter collector token <host id>' prints it); at least 20 characters."
-                    + " Registration is off when unset.");
+                    + " derived from ('numeter collector token <host id>' prints it); at least 20 characters. Unset,"
+                    + " the collector makes one at first start and keeps it in"
+                    + " <data-dir>/collector-registration-secret.");
     public static final ConfigKey<String> COLLECTOR_ID = ConfigKey.of("collector.id", null, hostId(),
             "Host id the collector's own plugin (numeter_collector) is stored under; '<this machine's name>_collector'"
                     + " when unset, which no poller's default id can be (a machine's name has no '_').");
@@ -214,8 +216,8 @@ public final class Settings {
     public static List<ConfigKey<?>> poller() {
         return List.of(DATA_DIR, POLLER_HOST, POLLER_SOURCES, POLLER_INTERVAL, POLLER_TIMEOUT, POLLER_MUNIN_NODES,
                 POLLER_EXEC_DIRS, POLLER_PROMETHEUS_URLS, POLLER_MUNIN_PREFIX, POLLER_BIND, POLLER_PORT, POLLER_TOKEN,
-                POLLER_COLLECTOR, POLLER_REGISTRATION_TOKEN, POLLER_HEARTBEAT, POLLER_ADVERTISE, POLLER_LINK, AMQP_URI, AMQP_EXCHANGE, AMQP_SHARDS, POLLER_SPOOL,
-                POLLER_SPOOL_REDIS, POLLER_SPOOL_MAX);
+                POLLER_COLLECTOR, POLLER_REGISTRATION_TOKEN, POLLER_HEARTBEAT, POLLER_ADVERTISE, POLLER_LINK, AMQP_URI,
+                AMQP_EXCHANGE, AMQP_SHARDS, POLLER_SPOOL, POLLER_SPOOL_REDIS, POLLER_SPOOL_MAX);
     }
 
     public static List<ConfigKey<?>> collector() {

@@ -87,11 +87,21 @@ class NumeterTest {
     }
 
     @Test
-    void aPollerThatRegistersNeedsItsRegistrationToken() {
-        String err = runFailing("poller", "--set", "data-dir=" + dir, "--set", "poller.host=web1",
-                "--set", "poller.collector=http://127.0.0.1:1");
-        assertThat(err).contains("poller.collector is set but poller.registration-token is not")
-                .contains("numeter collector token web1");
+    void withoutAConfiguredSecretTheTokenComesFromTheOneTheCollectorMade() throws Exception {
+        assertThat(runFailing("collector", "token", "web1", "--set", "data-dir=" + dir))
+                .contains("collector.registration-secret is not set and " + dir.resolve("collector-registration-secret")
+                        + " does not exist");
+        RegistrationSecret made = RegistrationSecret.loadOrCreate(dir.resolve("collector-registration-secret"));
+        StringWriter out = new StringWriter();
+        int code = Numeter.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "collector",
+                "token", "web1", "--set", "data-dir=" + dir);
+        assertThat(code).isZero();
+        assertThat(out.toString().strip()).isEqualTo(made.tokenFor("web1"));
+        assertThat(RegistrationSecret.loadOrCreate(dir.resolve("collector-registration-secret")).tokenFor("web1"))
+                .as("made once, then kept").isEqualTo(made.tokenFor("web1"));
+        assertThat(Files.getPosixFilePermissions(dir.resolve("collector-registration-secret")))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
     }
 
     @Test

@@ -83,7 +83,8 @@ public final class Collector implements Component {
     private final String bindHost;
     private final int port;
     private final Clock clock;
-    private final RegistrationSecret registrationSecret;
+    private final Path registrationSecretFile;
+    private volatile RegistrationSecret registrationSecret;
     private final RegistrationsFile registrationsFile;
     private final Duration silentAfter;
 
@@ -124,6 +125,7 @@ public final class Collector implements Component {
         this.port = b.port;
         this.clock = b.clock;
         this.registrationSecret = b.registrationSecret == null ? null : RegistrationSecret.of(b.registrationSecret);
+        this.registrationSecretFile = b.registrationSecretFile;
         this.registrationsFile = b.registrationsFile == null ? null : new RegistrationsFile(b.registrationsFile);
         this.silentAfter = b.silentAfter != null ? b.silentAfter
                 : interval.isZero() ? Duration.ofMillis(Long.MAX_VALUE) : interval.multipliedBy(3);
@@ -142,6 +144,14 @@ public final class Collector implements Component {
     @Override
     public void start() throws IOException {
         startedAt = clock.millis();
+        if (registrationSecret == null && registrationSecretFile != null) {
+            try {
+                registrationSecret = RegistrationSecret.loadOrCreate(registrationSecretFile);
+            } catch (IOException e) {
+                throw new IOException("collector: registration secret file '" + registrationSecretFile + "': "
+                        + e.getMessage(), e);
+            }
+        }
         if (pollersFile != null) {
             try {
                 reloadPollersFile();
@@ -613,6 +623,7 @@ public final class Collector implements Component {
         private Clock clock = Clock.systemUTC();
         private String registrationSecret;
         private Path registrationsFile;
+        private Path registrationSecretFile;
         private Duration silentAfter;
 
         private Builder() {}
@@ -710,11 +721,20 @@ public final class Collector implements Component {
         }
 
         /**
-         * The secret each host's registration token is derived from ({@link RegistrationSecret}); null (the
-         * default) turns registration off, so that only configured pollers are drained.
+         * The secret each host's registration token is derived from ({@link RegistrationSecret}); with none here
+         * nor in a {@link #registrationSecretFile}, registration is off, so that only configured pollers are drained.
          */
         public Builder registrationSecret(String secret) {
             this.registrationSecret = secret == null || secret.isBlank() ? null : secret;
+            return this;
+        }
+
+        /**
+         * Where the registration secret is kept when {@link #registrationSecret} gives none: read at start, or made
+         * and written there (readable by its owner only). Without either, registration is off.
+         */
+        public Builder registrationSecretFile(Path file) {
+            this.registrationSecretFile = file;
             return this;
         }
 

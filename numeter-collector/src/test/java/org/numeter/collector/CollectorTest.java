@@ -202,8 +202,8 @@ class CollectorTest {
         assertThat(self).hasSize(2);
         assertThat(self.get(0).host()).isEqualTo("collector1");
         assertThat(self.get(0).meta()).isNotNull();
-        assertThat(self.get(0).meta().fieldNames()).containsExactly("pollers", "failing", "silent", "records", "rejected",
-                "lag", "spool_records", "spool_dropped", "poller_dropped");
+        assertThat(self.get(0).meta().fieldNames()).containsExactly("pollers", "failing", "silent", "records",
+                "rejected", "lag", "spool_records", "spool_dropped", "poller_dropped");
         assertThat(self.get(1).meta()).isNull();
         assertThat(self.get(1).values()).containsEntry("pollers", 1.0).containsEntry("failing", 0.0)
                 .containsEntry("records", (double) (100 - dropped)).containsEntry("poller_dropped", (double) dropped);
