@@ -312,6 +312,27 @@ class CollectorTest {
     }
 
     @Test
+    void aCollectorGivenNoSecretMakesOneOnceAndKeepsIt(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("collector-registration-secret");
+        collector = builder().registrationSecretFile(file).build();
+        collector.start();
+        String token = RegistrationSecret.read(file).orElseThrow().tokenFor("web1");
+        assertThat(Files.getPosixFilePermissions(file))
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        collector.close();
+        collector = builder().registrationSecretFile(file).build();
+        collector.start();
+        assertThat(RegistrationSecret.read(file).orElseThrow().tokenFor("web1")).as("kept, not made again")
+                .isEqualTo(token);
+        assertThat(collector.toString()).contains("registrationSecret=***");
+        // A configured secret wins over the file.
+        collector.close();
+        collector = builder().registrationSecret("a-configured-secret-of-20+").registrationSecretFile(file).build();
+        collector.start();
+        assertThat(RegistrationSecret.read(file).orElseThrow().tokenFor("web1")).isEqualTo(token);
+    }
+
+    @Test
     void aRegistrationsFileThatCannotBeWrittenIsReportedAndWrittenOnceItCan(@TempDir Path dir) throws Exception {
         Path blocked = dir.resolve("blocked");
         Files.writeString(blocked, "a file where the directory should be");
