@@ -90,14 +90,18 @@ class PrometheusIT {
                     "numeter_drain_lag_seconds{role=\"collector\",upstream=\"" + Chain.HOST + "\"}",
                     "numeter_drain_up{role=\"collector\"}", "numeter_drain_errors_total{role=\"collector\"}",
                     "numeter_collector_pollers", "numeter_collector_pollers_failing",
+                    "numeter_collector_pollers_silent", "numeter_collector_registered",
+                    "numeter_collector_registrations_refused_total",
+                    "numeter_collector_poller_silent{poller=\"" + Chain.HOST + "\"}",
                     "numeter_collector_rejected_total{reason=\"foreign_host\"}",
                     "numeter_collector_poller_dropped{poller=\"" + Chain.HOST + "\"}"),
             "storage", List.of("numeter_ingest_records_total", "numeter_ingest_duplicates_total",
                     "numeter_ingest_rejected_total", "numeter_ingest_malformed_total",
                     "numeter_drain_lag_seconds{role=\"storage\"}", "numeter_drain_up{role=\"storage\"}",
-                    "numeter_storage_open_files", "numeter_storage_layout_warnings",
+                    "numeter_storage_open_files", "numeter_storage_layout_warnings", "numeter_storage_stale_hosts",
                     "numeter_storage_last_drain_timestamp_seconds"),
             "web", List.of("numeter_web_storage_up", "numeter_web_storage_hosts", "numeter_web_logins_total",
+                    "numeter_web_stale_hosts", "numeter_web_merged_hosts",
                     "numeter_http_server_requests_seconds_max{server=\"web\"}"));
 
     /** Counters that must move while the chain runs, by job. */

@@ -23,6 +23,12 @@ final class CollectorFigures {
                         () -> c.entries().size())
                 .gauge("numeter.collector.pollers.failing", "Pollers whose last drain failed",
                         () -> c.entries().stream().filter(PollerEntry::failing).count())
+                .gauge("numeter.collector.pollers.silent", "Pollers from which nothing came for collector.silent-after"
+                        + " intervals", () -> c.entries().stream().filter(PollerEntry::silent).count())
+                .gauge("numeter.collector.registered", "Pollers known from their own registrations (kept on disk)",
+                        c::registeredCount)
+                .counter("numeter.collector.registrations.refused",
+                        "Registrations refused: no token, or a token that is not the host's", c::registrationsRefused)
                 .counter("numeter.collector.rejected", REJECTED, () -> c.rejections().oversized(), "reason", "oversized")
                 .counter("numeter.collector.rejected", REJECTED, () -> c.rejections().malformed(), "reason", "malformed")
                 .counter("numeter.collector.rejected", REJECTED, () -> c.rejections().foreignHost(),
@@ -39,6 +45,9 @@ final class CollectorFigures {
                         c::entries, CollectorFigures::labels, e -> e.failing() ? 0 : 1)
                 .counters("numeter.collector.poller.rejected", "Batches of this poller refused (any reason)",
                         List.of("poller"), c::entries, e -> List.of(e.address().host()), e -> e.status().rejected())
+                .gauges("numeter.collector.poller.silent", "1 while nothing came from the poller for collector.silent-after"
+                        + " intervals, else 0", List.of("poller"), c::entries, e -> List.of(e.address().host()),
+                        e -> e.silent() ? 1 : 0)
                 .gauges("numeter.collector.poller.dropped",
                         "Records the poller's own spool dropped for being full (-1 until known)", List.of("poller"),
                         c::entries, e -> List.of(e.address().host()), e -> e.status().pollerDropped());

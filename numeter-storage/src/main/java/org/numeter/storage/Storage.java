@@ -66,7 +66,7 @@ public final class Storage implements Component {
         }
         this.given = b.telemetry;
         this.api = b.api ? StorageServer.builder().store(store).bind(b.bind).port(b.port).token(b.token)
-                .clock(clock).status(this::figures).health(this::check) : null;
+                .clock(clock).status(this::figures).health(this::check).staleAfter(b.staleAfter) : null;
     }
 
     public static Builder builder() {
@@ -86,6 +86,7 @@ public final class Storage implements Component {
         private String token;
         private Clock clock = Clock.systemUTC();
         private Telemetry telemetry;
+        private Duration staleAfter = Duration.ofMinutes(5);
 
         private Builder() {}
 
@@ -152,6 +153,12 @@ public final class Storage implements Component {
 
         public Builder port(int port) {
             this.port = port;
+            return this;
+        }
+
+        /** A host whose last update is older than this is reported stale by the API (default 5 minutes). */
+        public Builder staleAfter(Duration staleAfter) {
+            this.staleAfter = Objects.requireNonNull(staleAfter, "staleAfter");
             return this;
         }
 
@@ -243,6 +250,11 @@ public final class Storage implements Component {
             out.put("layoutWarnings", rrd.layoutWarnings().size());
         }
         return out;
+    }
+
+    /** Hosts whose last update is older than the stale threshold (0 when the API is not served). */
+    public long staleHosts() throws java.io.IOException {
+        return server == null ? 0 : server.staleHosts();
     }
 
     public StoreSink sink() {

@@ -35,6 +35,8 @@ final class StorageFigures {
                         () -> sink.written().rejected())
                 .counter("numeter.storage.drain.rounds", "Rounds in which every upstream was drained once",
                         s::drainRounds)
+                .gauge("numeter.storage.stale.hosts", "Hosts whose last update is older than storage.stale-after steps",
+                        () -> staleHosts(s))
                 .gauge("numeter.storage.last.drain.timestamp.seconds", "When the last drain round ended (epoch s)",
                         () -> s.lastRoundMillis() / 1000.0)
                 .counters("numeter.drain.records", "Records (sample batches) moved from the upstream", DRAIN,
@@ -56,6 +58,14 @@ final class StorageFigures {
                             () -> rrd.layoutWarnings().size());
         }
         return m;
+    }
+
+    private static double staleHosts(Storage s) {
+        try {
+            return s.staleHosts();
+        } catch (java.io.IOException e) {
+            return Double.NaN;
+        }
     }
 
     private static List<Upstream> upstreams(Storage s) {

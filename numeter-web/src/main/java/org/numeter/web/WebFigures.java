@@ -12,6 +12,10 @@ final class WebFigures {
 
     static Meters bind(Meters m, WebServer web, Storages storages, Auth auth) {
         return m.check("web", web::check)
+                .gauge("numeter.web.stale.hosts", "Hosts whose storage reports no recent update, at the last refresh",
+                        web::staleHosts)
+                .gauge("numeter.web.merged.hosts", "Hosts several storages hold (merged), at the last refresh",
+                        web::mergedHosts)
                 .gauges("numeter.web.storage.up", "1 when the storage answered the web's last refresh, else 0",
                         List.of("storage"), () -> storages.snapshot().storages(), s -> List.of(Redact.text(s.uri().toString())),
                         s -> s.up() ? 1 : 0)

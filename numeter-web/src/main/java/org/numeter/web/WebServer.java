@@ -210,6 +210,18 @@ public final class WebServer implements Component {
     }
 
     /**
+     * Hosts whose storage reports no recent update, and hosts several storages hold (merged), at the last refresh:
+     * figures for the status and metrics.
+     */
+    public long staleHosts() {
+        return storages.snapshot().staleHosts();
+    }
+
+    public long mergedHosts() {
+        return storages.snapshot().hosts().values().stream().filter(Storages.Located::merged).count();
+    }
+
+    /**
      * Ready when its database answers and at least one storage answers; degraded while some storages are down
      * (named with why) or when none is configured (an admin may add one).
      */
