@@ -613,20 +613,21 @@ public final class Collector implements Component {
             return CheckResult.failed("every poller fails (" + all.size() + "): " + shown);
         }
         long silent = pollers.values().stream().filter(PollerEntry::silent).count();
-        StringBuilder more = new StringBuilder(silent == 0 ? "" : "; " + silent + " silent");
+        StringBuilder problems = new StringBuilder();
         for (String problem : new String[] {fileProblem, registrationsProblem}) {
             if (problem != null) {
-                more.append("; ").append(problem);
+                problems.append("; ").append(problem);
             }
         }
         if (!failing.isEmpty()) {
-            return CheckResult.degraded(failing.size() + " of " + all.size() + " pollers failing: " + shown + more);
+            return CheckResult.degraded(failing.size() + " of " + all.size() + " pollers failing: " + shown
+                    + (silent == 0 ? "" : "; " + silent + " silent") + problems);
         }
-        if (!more.isEmpty()) {
-            return CheckResult.degraded(all.size() + " pollers, 0 failing" + more);
+        if (all.isEmpty() && problems.isEmpty()) {
+            return new CheckResult(true, "no pollers yet (none configured or registered)");
         }
-        return new CheckResult(true, all.isEmpty() ? "no pollers yet (none configured or registered)"
-                : all.size() + " pollers, 0 failing");
+        String detail = all.size() + " pollers, 0 failing, " + silent + " silent" + problems;
+        return silent > 0 || !problems.isEmpty() ? CheckResult.degraded(detail) : new CheckResult(true, detail);
     }
 
     /** Stops the schedule, lets running drains finish (up to 10 s), and stops the HTTP port. The spool is the caller's. */

@@ -97,6 +97,27 @@ public final class Meters implements AutoCloseable {
         return this;
     }
 
+    /**
+     * What {@code snapshot} answers, asked once per scrape of {@code /metrics} however many figures read it: for a
+     * figure whose source costs a round trip (a Redis spool's stats).
+     */
+    public <T> Supplier<T> oncePerScrape(Supplier<T> snapshot) {
+        return new Supplier<>() {
+            private long scrape = -1;
+            private T last;
+
+            @Override
+            public synchronized T get() {
+                long now = telemetry.scrapes();
+                if (now != scrape || last == null) {
+                    last = snapshot.get();
+                    scrape = now;
+                }
+                return last;
+            }
+        };
+    }
+
     public MeterRegistry registry() {
         return registry;
     }

@@ -40,6 +40,7 @@ public final class Telemetry implements AutoCloseable {
     private final Map<String, Supplier<CheckResult>> checks = new LinkedHashMap<>();
     private final Map<String, Family> families = new LinkedHashMap<>();
     private final long startedMillis = System.currentTimeMillis();
+    private final java.util.concurrent.atomic.AtomicLong scrapes = new java.util.concurrent.atomic.AtomicLong();
 
     private Telemetry() {}
 
@@ -151,7 +152,13 @@ public final class Telemetry implements AutoCloseable {
 
     /** The meters in Prometheus' text format (version 0.0.4). */
     public String scrape() {
+        scrapes.incrementAndGet();
         return registry.scrape();
+    }
+
+    /** Scrapes so far: a figure read from one costly snapshot asks for it once per scrape. */
+    long scrapes() {
+        return scrapes.get();
     }
 
     /** Milliseconds since this telemetry was made (the process's start, for a role's own). */
