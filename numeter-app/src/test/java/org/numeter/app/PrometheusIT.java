@@ -191,7 +191,8 @@ class PrometheusIT {
         awaitStatus(storageReady, 503, "every upstream fails: http://127.0.0.1:" + chain.collector().port());
         await("prometheus sees the collector down").atMost(WITHIN).pollInterval(Duration.ofMillis(500))
                 .until(() -> prometheus.sum("up{job=\"collector\"}").orElse(1) == 0.0);
-        assertThat(prometheus.sum("numeter_drain_up{job=\"storage\"}")).hasValue(0.0);
+        await("prometheus sees the storage's drain down").atMost(WITHIN).pollInterval(Duration.ofMillis(500))
+                .until(() -> prometheus.sum("numeter_drain_up{job=\"storage\"}").orElse(1) == 0.0);
         chain.collector().start().awaitReady();
         awaitStatus(storageReady, 200, null);
         awaitStatus(collectorReady, 200, null);
