@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.numeter.alert.AlertEngine;
 import org.numeter.config.Config;
 import org.numeter.config.ConfigException;
 import org.numeter.config.ConfigKey;
@@ -154,6 +155,19 @@ final class Roles {
                 .archives(archives(config))
                 .openFiles(config.get(Settings.STORAGE_OPEN_FILES))
                 .open();
+    }
+
+    /** The storage's alert engine, not started, or null when {@code storage.alerts} is off. */
+    static AlertEngine alertEngine(Config config, RrdStore store) {
+        if (!config.get(Settings.STORAGE_ALERTS)) {
+            return null;
+        }
+        return AlertEngine.builder(config.get(Settings.DATA_DIR).resolve("alerts"))
+                .store(store)
+                .silenceIntervals(config.get(Settings.STORAGE_ALERT_SILENCE))
+                .retention(config.get(Settings.STORAGE_ALERT_RETENTION))
+                .defaultInterval(java.time.Duration.ofSeconds(archives(config).step()))
+                .build();
     }
 
     /** The configured preset, at {@code storage.step} when one is set. */

@@ -128,6 +128,15 @@ public final class Settings {
     public static final ConfigKey<String> STORAGE_COLLECTOR_TOKEN = ConfigKey.secret("storage.collector-token", null,
             STRING, "Bearer token the storage presents to collectors.");
 
+    public static final ConfigKey<Boolean> STORAGE_ALERTS = ConfigKey.of("storage.alerts", "true",
+            ValueParser.BOOLEAN, "Judge every point against its limits (the plugin's warning and critical, views'"
+                    + " thresholds, the web's rules) and keep alert states and history under data-dir/alerts.");
+    public static final ConfigKey<Integer> STORAGE_ALERT_SILENCE = ConfigKey.of("storage.alert.silence-intervals",
+            "5", integer(1, 10_000), "A host (or a plugin with limits) with no new point for this many of its"
+                    + " intervals is UNKNOWN.");
+    public static final ConfigKey<Duration> STORAGE_ALERT_RETENTION = ConfigKey.of("storage.alert.retention", "30d",
+            durationAtLeast(Duration.ofMinutes(1)), "How long the history of state changes is kept.");
+
     // Web.
     public static final ConfigKey<String> WEB_BIND = ConfigKey.of("web.bind", "0.0.0.0", STRING,
             "Address the web UI listens on.");
@@ -190,7 +199,8 @@ public final class Settings {
     public static List<ConfigKey<?>> storage() {
         return List.of(DATA_DIR, STORAGE_COLLECTORS, STORAGE_INTERVAL, STORAGE_ARCHIVES, STORAGE_STEP,
                 STORAGE_OPEN_FILES, STORAGE_BIND, STORAGE_PORT, STORAGE_TOKEN, STORAGE_COLLECTOR_TOKEN,
-                STORAGE_AMQP_SHARD, AMQP_URI, AMQP_EXCHANGE, AMQP_SHARDS);
+                STORAGE_AMQP_SHARD, AMQP_URI, AMQP_EXCHANGE, AMQP_SHARDS, STORAGE_ALERTS, STORAGE_ALERT_SILENCE,
+                STORAGE_ALERT_RETENTION);
     }
 
     public static List<ConfigKey<?>> web() {

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.numeter.alert.AlertEngine;
 import org.numeter.codec.BatchCodec;
 import org.numeter.codec.Json;
 import org.numeter.component.CheckResult;
@@ -52,6 +53,7 @@ public final class StorageServer implements Component {
     private final Supplier<CheckResult> health;
     private final HttpErrors errors = new HttpErrors("storage API");
     private final GraphRenderer graphs;
+    private final AlertEngine alerts;
     private Javalin app;
 
     private StorageServer(Builder b) {
@@ -63,6 +65,7 @@ public final class StorageServer implements Component {
         this.status = b.status;
         this.health = b.health;
         this.graphs = new GraphRenderer(store);
+        this.alerts = b.alerts;
     }
 
     public static Builder builder() {
@@ -78,8 +81,15 @@ public final class StorageServer implements Component {
         private Clock clock = Clock.systemUTC();
         private Supplier<Map<String, Object>> status = Map::of;
         private Supplier<CheckResult> health = () -> CheckResult.OK;
+        private AlertEngine alerts;
 
         private Builder() {}
+
+        /** The alert engine whose states, history, change feed and rules {@code /api/v1/alerts} serves; or null. */
+        public Builder alerts(AlertEngine alerts) {
+            this.alerts = alerts;
+            return this;
+        }
 
         public Builder store(Store store) {
             this.store = store;
@@ -161,6 +171,9 @@ public final class StorageServer implements Component {
         j.get(PREFIX + "/hosts/{host}/plugins/{plugin}/data", this::data);
         j.get(PREFIX + "/hosts/{host}/plugins/{plugin}/graph.png", this::graph);
         j.get(PREFIX + "/status", ctx -> json(ctx, status()));
+        if (alerts != null) {
+            new AlertRoutes(alerts, clock).register(j, PREFIX);
+        }
         try {
             j.start(bind, port);
         } catch (RuntimeException e) {
