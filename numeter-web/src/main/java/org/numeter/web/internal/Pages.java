@@ -38,6 +38,7 @@ public final class Pages {
             }
         });
         app.get("/account", this::shell);
+        app.get("/problems", this::shell);
         app.get("/dashboards", this::shell);
         app.get("/dashboards/{id}", ctx -> {
             User user = signedIn(ctx);
