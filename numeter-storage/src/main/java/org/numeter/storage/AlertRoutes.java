@@ -1,7 +1,7 @@
 package org.numeter.storage;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.time.Clock;
@@ -26,7 +26,7 @@ final class AlertRoutes {
         this.clock = clock;
     }
 
-    void register(Javalin j, String prefix) {
+    void register(RoutesConfig j, String prefix) {
         j.get(prefix + "/alerts", ctx -> json(ctx, engine.problems()));
         j.get(prefix + "/alerts/history", this::history);
         j.get(prefix + "/alerts/changes", ctx -> json(ctx, engine.changes(

@@ -1,6 +1,6 @@
 package org.numeter.web.internal;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -50,7 +50,7 @@ public final class AlertApi {
         this.clock = clock;
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.get("/api/alerts", this::problems);
         app.get("/api/alerts/summary", this::summary);
         app.get("/api/alerts/history", this::history);
