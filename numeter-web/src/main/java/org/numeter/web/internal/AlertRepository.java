@@ -41,7 +41,7 @@ public final class AlertRepository {
                         rs.getObject(9, Long.class), rs.getLong(10)));
     }
 
-    public long addRule(Rule r, long by, long now) {
+    public long addRule(Rule r, Long by, long now) {
         return db.insert("INSERT INTO alert_rules (host_glob, plugin_glob, field_glob, warning, critical, for_points,"
                 + " hysteresis, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", r.hosts(), r.plugins(),
                 r.fields(), r.warning(), r.critical(), r.forPoints(), r.hysteresis(), by, now);
