@@ -34,7 +34,7 @@ Alerts.refreshBadge = async function () {
   try {
     const c = await Api.get('/api/alerts/summary');
     Alerts.badge.textContent = String(c.open);
-    Alerts.badge.className = 'count' + (c.open === 0 ? ' none' : c.critical > 0 ? ' critical' : ' warning');
+    Alerts.badge.className = 'count' + (c.open === 0 ? ' none' : c.openCritical > 0 ? ' critical' : ' warning');
     Alerts.badge.title = c.total + ' problems: ' + c.critical + ' critical, ' + c.warning + ' warning, '
       + c.unknown + ' unknown; ' + c.acknowledged + ' acknowledged, ' + c.silenced + ' silenced';
   } catch (e) {

@@ -139,6 +139,8 @@ public final class AlertApi {
         counts.put("acknowledged", (int) list.stream().filter(p -> p.ack() != null).count());
         counts.put("silenced", (int) list.stream().filter(p -> p.silence() != null).count());
         counts.put("open", (int) list.stream().filter(p -> p.ack() == null && p.silence() == null).count());
+        counts.put("openCritical", (int) list.stream().filter(p -> p.ack() == null && p.silence() == null
+                && p.state().to() == AlertState.CRITICAL).count());
         return counts;
     }
 
