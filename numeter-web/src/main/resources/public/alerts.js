@@ -208,3 +208,45 @@ Alerts.contactsSection = function () {
       } catch (err) { message.textContent = err.message; }
     }}, name, channel, target, secret, states, el('button', {type: 'submit', className: 'button', text: 'Add contact'})));
 };
+
+// ---- on the Admin page: rules and the notification queue
+
+Alerts.adminSection = async function (report) {
+  const [rules, outbox] = await Promise.all([Api.get('/api/alerts/rules'), Api.get('/api/alerts/outbox')]);
+  const input = (placeholder, testid, value) => el('input', {placeholder, maxlength: 200, 'data-testid': testid,
+    value: value || ''});
+  const hosts = input('hosts, e.g. web*', 'rule-hosts', '*');
+  const plugins = input('plugins, e.g. load', 'rule-plugins', '*');
+  const fields = input('fields', 'rule-fields', '*');
+  const warning = input('warning, e.g. 5 or 10:90, none', 'rule-warning');
+  const critical = input('critical', 'rule-critical');
+  const forPoints = el('input', {type: 'number', min: 1, max: 1000, placeholder: 'for N points'});
+  const hysteresis = input('hysteresis, e.g. 2 or 5%', 'rule-hysteresis');
+  const q = outbox.queue || {};
+  return el('section', {className: 'admin'}, el('h2', {text: 'Alert rules'}),
+    el('p', {className: 'muted', text: 'Over the plugins\' own warning and critical and views\' lines, in this order;'
+      + ' each sets only what it says ("none" removes a limit).'}),
+    el('table', {className: 'table'}, el('thead', {}, el('tr', {},
+      ['Hosts', 'Plugins', 'Fields', 'Warning', 'Critical', 'For', 'Hysteresis', ''].map(t => el('th', {text: t})))),
+    el('tbody', {}, rules.rules.map(r => el('tr', {}, [r.rule.hosts, r.rule.plugins, r.rule.fields, r.rule.warning,
+      r.rule.critical, r.rule.forPoints, r.rule.hysteresis].map(v => el('td', {text: v === null ? '' : String(v)})),
+    el('td', {}, el('button', {type: 'button', className: 'button small danger', text: 'Delete',
+      onclick: () => report(() => Api.del('/api/alerts/rules/' + r.id), 'Rule deleted.')})))))),
+    el('form', {className: 'inline-form', onsubmit: e => {
+      e.preventDefault();
+      report(() => Api.post('/api/alerts/rules', {hosts: hosts.value, plugins: plugins.value, fields: fields.value,
+        warning: warning.value || null, critical: critical.value || null,
+        forPoints: forPoints.value ? Number(forPoints.value) : null, hysteresis: hysteresis.value || null}),
+      'Rule added; the storages apply it now.');
+    }}, hosts, plugins, fields, warning, critical, forPoints, hysteresis,
+    el('button', {type: 'submit', className: 'button', text: 'Add rule'})),
+    el('h2', {text: 'Notifications'}),
+    el('p', {'data-testid': 'outbox-figures', text: 'sent ' + outbox.sent + ', failed attempts ' + outbox.failedAttempts
+      + ', given up ' + outbox.gaveUp + ', held by rate limits ' + outbox.held + ', dropped (acknowledged, silenced) '
+      + outbox.dropped + '; waiting ' + (q.pending || 0) + ', being sent ' + (q.sending || 0)
+      + (outbox.unreachableContacts ? '; ' + outbox.unreachableContacts + ' contact(s) cannot be reached now' : '')}),
+    el('table', {className: 'table'}, el('thead', {}, el('tr', {},
+      ['#', 'Contact', 'Host', 'Changes', 'Status', 'Attempts', 'Error'].map(t => el('th', {text: t})))),
+    el('tbody', {}, outbox.recent.map(n => el('tr', {}, [n.id, n.contactId, n.host || 'summary', n.changes.length,
+      n.status.toLowerCase(), n.attempts, n.error || ''].map(v => el('td', {text: String(v)})))))));
+};

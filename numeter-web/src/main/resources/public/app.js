@@ -405,6 +405,7 @@ async function adminSections(main, message, report) {
   main.appendChild(usersSection(users, groups, report));
   main.appendChild(groupsSection(groups, report));
   main.appendChild(hostsSection(hosts, groups, report));
+  main.appendChild(await Alerts.adminSection(report));
   const url = el('input', {placeholder: 'http://storage2:4952/', maxlength: 2000, size: 40,
     'data-testid': 'new-storage'});
   main.appendChild(el('section', {className: 'admin'}, el('h2', {text: 'Storages'}),

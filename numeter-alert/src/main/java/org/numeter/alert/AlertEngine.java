@@ -28,6 +28,7 @@ import org.numeter.codec.Json;
 import org.numeter.component.CheckResult;
 import org.numeter.component.Component;
 import org.numeter.model.Field;
+import org.numeter.model.FieldType;
 import org.numeter.model.Plugin;
 import org.numeter.model.SampleBatch;
 import org.numeter.store.HostSummary;
@@ -184,10 +185,15 @@ public final class AlertEngine implements WriteListener, Component {
         boolean silent;
     }
 
-    /** One plugin's fields, by position in its metadata (a batch's values usually come in the same order). */
+    /**
+     * One plugin's fields, by position in its metadata (a batch's values usually come in the same order). Names are
+     * canonical strings of the engine, shared by every plugin that has them, so that comparing one with a batch's
+     * reads memory that is already in the cache: at a hundred thousand series, cache misses are the cost.
+     */
     private static final class PluginWatch {
         final String host;
         final String plugin;
+        final HostWatch hostWatch;
         Plugin meta;
         long lastTs;
         long interval;
@@ -196,18 +202,114 @@ public final class AlertEngine implements WriteListener, Component {
         Map<String, Integer> index = Map.of();
         boolean watched;
         int version = -1;
+        /**
+         * Per field, by position, what the common point needs, in one array (one object to read, not seven): low and
+         * high of its quiet band, previous reading and its time (for rates), flags, type. See {@link Judge}.
+         */
+        double[] slots = new double[0];
 
-        PluginWatch(String host, String plugin) {
+        PluginWatch(String host, String plugin, HostWatch hostWatch) {
             this.host = host;
             this.plugin = plugin;
+            this.hostWatch = hostWatch;
         }
 
-        FieldWatch field(int position, String name) {
-            if (position < names.length && names[position].equals(name)) {
-                return fields[position];
+        /** The position of a batch's field, or -1 when it is not watched. */
+        int position(int guess, String name) {
+            int i;
+            if (guess < names.length && names[guess].equals(name)) {
+                i = guess;
+            } else {
+                Integer at = index.get(name);
+                if (at == null) {
+                    return -1;
+                }
+                i = at;
             }
-            Integer i = index.get(name);
-            return i == null ? null : fields[i];
+            return ((int) slots[i * SLOTS + FLAGS] & WATCHED) == 0 ? -1 : i;
+        }
+
+        /** After a field's state machine ran: whether its next points can skip it. */
+        void settle(int i) {
+            FieldWatch w = fields[i];
+            int flags = (int) slots[i * SLOTS + FLAGS];
+            flags = w != null && w.quiet() ? flags | QUIET : flags & ~QUIET;
+            slots[i * SLOTS + FLAGS] = flags;
+        }
+    }
+
+    private static final int SLOTS = 6;
+    private static final int LOW = 0;
+    private static final int HIGH = 1;
+    private static final int PREVIOUS = 2;
+    private static final int PREVIOUS_TIME = 3;
+    private static final int FLAGS = 4;
+    private static final int TYPE = 5;
+    private static final int WATCHED = 1;
+    private static final int QUIET = 2;
+    private static final int PRIMED = 4;
+    private static final FieldType[] TYPES = FieldType.values();
+
+    /** The one instance of each host, plugin and field name the engine keeps (cold path only). */
+    private final Map<String, String> canonical = new HashMap<>();
+
+    private String canon(String name) {
+        return canonical.computeIfAbsent(name, n -> n);
+    }
+
+    /** One array of field names (and one index) per distinct list: the same plugin on every host shares them. */
+    private final Map<List<String>, String[]> nameArrays = new HashMap<>();
+    private final Map<List<String>, Map<String, Integer>> indexes = new HashMap<>();
+
+    /**
+     * Judges one batch's values in their order: reused for every batch of a write, so nothing is allocated. A point
+     * of an OK field that stays within its limits (the common case) reads the plugin's arrays only; the field's
+     * state machine runs when the value is outside them or the field is not plainly OK.
+     */
+    private final class Judge implements java.util.function.BiConsumer<String, Double> {
+        PluginWatch pw;
+        long ts;
+        List<Change> found;
+        int position;
+        String lastHost;
+        Map<String, PluginWatch> lastPlugins;
+
+        @Override
+        public void accept(String field, Double raw) {
+            PluginWatch p = pw;
+            int i = p.position(position++, field);
+            if (i < 0) {
+                return;
+            }
+            double[] slot = p.slots;
+            int b = i * SLOTS;
+            double r = raw;
+            double value;
+            FieldType type = TYPES[(int) slot[b + TYPE]];
+            if (type == FieldType.GAUGE) {
+                value = r;
+            } else {
+                int flags = (int) slot[b + FLAGS];
+                if (FieldWatch.primes(type, (flags & PRIMED) != 0, slot[b + PREVIOUS], r)) {
+                    slot[b + PREVIOUS] = r;
+                    slot[b + PREVIOUS_TIME] = ts;
+                    slot[b + FLAGS] = flags | PRIMED;
+                    return;
+                }
+                value = FieldWatch.judged(type, slot[b + PREVIOUS], r, ts - (long) slot[b + PREVIOUS_TIME]);
+                slot[b + PREVIOUS] = r;
+                slot[b + PREVIOUS_TIME] = ts;
+            }
+            if (((int) slot[b + FLAGS] & QUIET) != 0 && value >= slot[b + LOW] && value <= slot[b + HIGH]) {
+                return;
+            }
+            FieldWatch w = p.fields[i];
+            AlertState before = w.state;
+            AlertState now = w.judge(ts, value);
+            p.settle(i);
+            if (now != null) {
+                found.add(fieldChange(p, w, before, now, ts, ts));
+            }
         }
     }
 
@@ -304,8 +406,9 @@ public final class AlertEngine implements WriteListener, Component {
         try {
             ensureStarted();
             RuleBook book = rules;
+            Judge judge = new Judge();
             for (SampleBatch b : batches) {
-                observe(b, book, found);
+                observe(b, book, found, judge);
             }
             commit(found);
         } finally {
@@ -313,13 +416,26 @@ public final class AlertEngine implements WriteListener, Component {
         }
     }
 
-    private void observe(SampleBatch b, RuleBook book, List<Change> found) {
+    private void observe(SampleBatch b, RuleBook book, List<Change> found, Judge judge) {
         String host = b.host();
         long ts = b.timestamp();
-        HostWatch hw = hosts.get(host);
-        if (hw == null) {
-            hw = host(host);
+        // a page holds one poller's batches one after another: its host's plugins are usually the last ones looked up
+        Map<String, PluginWatch> byPlugin;
+        if (host.equals(judge.lastHost)) {
+            byPlugin = judge.lastPlugins;
+        } else {
+            byPlugin = plugins.get(host);
+            judge.lastHost = byPlugin == null ? null : host;
+            judge.lastPlugins = byPlugin;
         }
+        PluginWatch pw = byPlugin == null ? null : byPlugin.get(b.plugin());
+        if (pw == null) {
+            String h = canon(host);
+            HostWatch w = host(h);
+            pw = plugins.computeIfAbsent(h, k -> new HashMap<>()).computeIfAbsent(canon(b.plugin()),
+                    p -> new PluginWatch(h, p, w));
+        }
+        HostWatch hw = pw.hostWatch;
         if (ts > hw.lastTs) {
             if (hw.lastTs > 0) {
                 hw.interval = ts - hw.lastTs;
@@ -330,12 +446,6 @@ public final class AlertEngine implements WriteListener, Component {
                 found.add(change(ts, ts, host, null, null, AlertState.UNKNOWN, AlertState.OK, null, null,
                         "data again, at " + Instant.ofEpochSecond(ts)));
             }
-        }
-        Map<String, PluginWatch> byPlugin = plugins.get(host);
-        PluginWatch pw = byPlugin == null ? null : byPlugin.get(b.plugin());
-        if (pw == null) {
-            pw = plugins.computeIfAbsent(host, h -> new HashMap<>()).computeIfAbsent(b.plugin(),
-                    p -> new PluginWatch(host, p));
         }
         if (b.meta() != null && !b.meta().equals(pw.meta)) {
             pw.meta = b.meta();
@@ -356,18 +466,11 @@ public final class AlertEngine implements WriteListener, Component {
         if (!pw.watched) {
             return;
         }
-        int k = 0;
-        for (var e : b.values().entrySet()) {
-            FieldWatch w = pw.field(k++, e.getKey());
-            if (w == null) {
-                continue;
-            }
-            AlertState before = w.state;
-            AlertState now = w.observe(ts, e.getValue());
-            if (now != null) {
-                found.add(fieldChange(pw, w, before, now, ts, ts));
-            }
-        }
+        judge.pw = pw;
+        judge.ts = ts;
+        judge.found = found;
+        judge.position = 0;
+        b.values().forEach(judge);
     }
 
     private Plugin storedMeta(String host, String plugin) {
@@ -392,25 +495,26 @@ public final class AlertEngine implements WriteListener, Component {
         List<Field> fields = pw.meta == null ? List.of() : pw.meta.fields();
         String[] names = new String[fields.size()];
         FieldWatch[] watches = new FieldWatch[fields.size()];
+        double[] slots = new double[fields.size() * SLOTS];
         Map<String, Integer> index = new HashMap<>();
         boolean watched = false;
         for (int i = 0; i < fields.size(); i++) {
             Field f = fields.get(i);
-            names[i] = f.name();
-            index.put(f.name(), i);
+            names[i] = canon(f.name());
+            index.put(names[i], i);
             Thresholds t = book.resolve(pw.host, pw.plugin, f, this::badLimit);
             FieldWatch w = old.remove(f.name());
             if (t == null) {
                 if (w != null && w.state != AlertState.OK) {
                     AlertState before = w.state;
                     w.thresholds = null;
-                    w.become(AlertState.OK, w.lastTime());
-                    found.add(fieldChange(pw, w, before, AlertState.OK, now, w.lastTime()));
+                    w.become(AlertState.OK, pw.lastTs);
+                    found.add(fieldChange(pw, w, before, AlertState.OK, now, pw.lastTs));
                 }
                 continue;
             }
             if (w == null) {
-                w = new FieldWatch(f, t);
+                w = new FieldWatch(names[i], f, t);
                 Change c = last.get(Change.key(pw.host, pw.plugin, f.name()));
                 if (c != null) {
                     w.state = c.to();
@@ -421,18 +525,34 @@ public final class AlertEngine implements WriteListener, Component {
             }
             watches[i] = w;
             watched = true;
+            int b = i * SLOTS;
+            slots[b + TYPE] = f.type().ordinal();
+            slots[b + LOW] = w.quietLow();
+            slots[b + HIGH] = w.quietHigh();
+            int flags = WATCHED | (w.quiet() ? QUIET : 0);
+            Integer was = pw.index.get(names[i]);
+            if (was != null && (was + 1) * SLOTS <= pw.slots.length && pw.slots[was * SLOTS + TYPE] == f.type().ordinal()
+                    && ((int) pw.slots[was * SLOTS + FLAGS] & WATCHED) != 0) {
+                slots[b + PREVIOUS] = pw.slots[was * SLOTS + PREVIOUS];
+                slots[b + PREVIOUS_TIME] = pw.slots[was * SLOTS + PREVIOUS_TIME];
+                flags |= (int) pw.slots[was * SLOTS + FLAGS] & PRIMED;
+            }
+            slots[b + FLAGS] = flags;
         }
         for (FieldWatch gone : old.values()) {
             if (gone.state != AlertState.OK) {
                 AlertState before = gone.state;
-                gone.become(AlertState.OK, gone.lastTime());
-                found.add(change(now, gone.lastTime(), pw.host, pw.plugin, gone.name, before, AlertState.OK, null,
+                gone.become(AlertState.OK, pw.lastTs);
+                found.add(change(now, pw.lastTs, pw.host, pw.plugin, gone.name, before, AlertState.OK, null,
                         null, "the field is no longer in the plugin"));
             }
         }
-        pw.names = names;
+        List<String> list = List.of(names);
+        pw.names = nameArrays.computeIfAbsent(list, k -> names);
         pw.fields = watches;
-        pw.index = index;
+        pw.slots = slots;
+        Map<String, Integer> built = index;
+        pw.index = indexes.computeIfAbsent(list, k -> built);
         pw.watched = watched;
     }
 
@@ -557,10 +677,12 @@ public final class AlertEngine implements WriteListener, Component {
                     if (now - pw.lastTs <= silenceIntervals * interval) {
                         continue;
                     }
-                    for (FieldWatch w : pw.fields) {
+                    for (int i = 0; i < pw.fields.length; i++) {
+                        FieldWatch w = pw.fields[i];
                         if (w != null && w.state != AlertState.UNKNOWN) {
                             AlertState before = w.state;
                             w.become(AlertState.UNKNOWN, pw.lastTs);
+                            pw.settle(i);
                             found.add(change(now, pw.lastTs, pw.host, pw.plugin, w.name, before, AlertState.UNKNOWN,
                                     null, null, silence(pw.lastTs, interval)));
                         }

@@ -14,18 +14,6 @@ package org.numeter.alert;
 public record Thresholds(Range warning, Range critical, int forPoints, double hysteresis, boolean percent,
         int unknownLimit, String origin) {
 
-    /** The worst state a value earns, with the plain limits ({@code margin} 0) or narrowed ones. */
-    AlertState level(double value, boolean narrowed) {
-        double m = narrowed ? hysteresis : 0;
-        if (critical != null && !critical.containsWithin(value, m, percent)) {
-            return AlertState.CRITICAL;
-        }
-        if (warning != null && !warning.containsWithin(value, m, percent)) {
-            return AlertState.WARNING;
-        }
-        return AlertState.OK;
-    }
-
     /** The limit a state is about, as text: {@code "critical 90"}. */
     String describe(AlertState state, double value) {
         Range r = state == AlertState.CRITICAL ? critical : state == AlertState.WARNING ? warning : null;

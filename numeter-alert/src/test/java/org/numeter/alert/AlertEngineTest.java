@@ -155,6 +155,23 @@ class AlertEngineTest {
     }
 
     @Test
+    void aCounterIsJudgedOnItsRateAndAQuietValueStaysQuiet() throws IOException {
+        start();
+        Plugin net = Plugin.builder("if_eth0").field(Field.builder("rx").type(org.numeter.model.FieldType.DERIVE)
+                .min(0.0).warning("100").build()).field(Field.builder("tx").warning("1:2").build()).build();
+        double[] rx = {0, 600, 1200, 60_000, 66_000, 66_060};
+        for (int i = 0; i < rx.length; i++) {
+            SampleBatch b = new SampleBatch("web1", "if_eth0", T0 + 60L * i, Map.of("rx", rx[i], "tx", 1.5),
+                    i == 0 ? net : null);
+            engine.written(List.of(b));
+        }
+        // 10/s, 10/s, 980/s (warning), 100/s (on the line: fine), 1/s
+        assertThat(engine.history("web1", 0, Long.MAX_VALUE, 10)).extracting(c -> c.to() + "@" + (c.at() - T0))
+                .containsExactly("WARNING@180", "OK@240");
+        assertThat(engine.history("web1", 0, Long.MAX_VALUE, 10).get(0).value()).isEqualTo(980.0);
+    }
+
+    @Test
     void aSnapshotThenTheJournalRestoreTheStates() throws IOException {
         start();
         point("web1", T0, 7, LOAD);

@@ -247,8 +247,12 @@ public final class WebServer implements Component {
             return CheckResult.failed("web not started");
         }
         long down = storages.snapshot().storages().stream().filter(s -> !s.up()).count();
-        return down == 0 ? CheckResult.OK
-                : new CheckResult(true, down + " of " + storages.clients().size() + " storage(s) down");
+        CheckResult notices = sender == null ? CheckResult.OK : sender.check();
+        if (down == 0) {
+            return notices;
+        }
+        return new CheckResult(true, down + " of " + storages.clients().size() + " storage(s) down"
+                + (notices == CheckResult.OK ? "" : "; " + notices.detail()));
     }
 
     @Override

@@ -216,15 +216,17 @@ public final class AlertService {
             AlertRepository r = new AlertRepository(tx);
             JdbcOutbox outbox = new JdbcOutbox(tx);
             Map<String, Boolean> seen = new HashMap<>();
+            List<AlertRepository.Ack> acks = new ArrayList<>(r.acks(now / 1000));
+            List<AlertRepository.Silence> silences = r.silences(now / 1000);
             for (Change ch : changes) {
                 if (fresh && ch.at() < catchUp) {
                     continue;
                 }
-                if (ch.to() == AlertState.OK) {
-                    r.endAcks(ch.host(), ch.plugin(), ch.field());
+                if (ch.to() == AlertState.OK && r.endAcks(ch.host(), ch.plugin(), ch.field()) > 0) {
+                    acks.removeIf(a -> Change.key(a.host(), a.plugin(), a.field()).equals(ch.key()));
                 }
                 for (Contact ct : contacts) {
-                    if (!ct.wants(ch.to()) || !mayTell(ct, ch.host(), seen) || suppressed(r, ct, ch, now)) {
+                    if (!ct.wants(ch.to()) || !mayTell(ct, ch.host(), seen) || suppressed(acks, silences, ch)) {
                         continue;
                     }
                     outbox.add(ct.id(), ch, now, groupWindow.toMillis());
@@ -254,15 +256,19 @@ public final class AlertService {
     /** Acknowledged (a recovery is still told) or silenced (by someone who may see the host). */
     boolean suppressed(AlertRepository r, Contact ct, Change ch, long nowMillis) {
         long now = nowMillis / 1000;
+        return suppressed(r.acks(now), r.silences(now), ch);
+    }
+
+    private boolean suppressed(List<AlertRepository.Ack> acks, List<AlertRepository.Silence> silences, Change ch) {
         if (ch.to() != AlertState.OK) {
-            for (AlertRepository.Ack a : r.acks(now)) {
+            for (AlertRepository.Ack a : acks) {
                 if (a.host().equals(ch.host()) && java.util.Objects.equals(a.plugin(), ch.plugin())
                         && java.util.Objects.equals(a.field(), ch.field())) {
                     return true;
                 }
             }
         }
-        return silenceOf(r.silences(now), ch.host(), ch.plugin()) != null;
+        return silenceOf(silences, ch.host(), ch.plugin()) != null;
     }
 
     /** The silence covering a host and plugin, made by someone who may see the host; or null. */
