@@ -94,15 +94,21 @@ public final class ProblemsBench {
         }
         double[] ms = new double[requests];
         long bytes = 0;
+        var os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
         for (int i = 0; i < requests; i++) {
             long t0 = System.nanoTime();
             bytes = get(http, url).length;
             ms[i] = (System.nanoTime() - t0) / 1e6;
         }
+        double cpuMs = (os.getProcessCpuTime() - cpu0) / 1e6 / requests;
         Arrays.sort(ms);
         System.out.printf(Locale.ROOT, "GET %s: median %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms over %d"
-                + " requests (%,d bytes)%n", URI.create(url).getPath(), Machine.percentile(ms, 50),
-                Machine.percentile(ms, 90), Machine.percentile(ms, 99), ms[ms.length - 1], requests, bytes);
+                + " requests (%,d bytes); %.1f ms of CPU per request (storage, web and client, every thread);"
+                + " load average %.1f on %d cores%n", URI.create(url).getPath(), Machine.percentile(ms, 50),
+                Machine.percentile(ms, 90), Machine.percentile(ms, 99), ms[ms.length - 1], requests, bytes, cpuMs,
+                os.getSystemLoadAverage(), os.getAvailableProcessors());
     }
 
     private static String login(HttpClient http, String base, String user, String password) throws Exception {

@@ -202,6 +202,9 @@ public final class AlertService {
                     after + 1, feed.first() - 1);
         }
         List<Change> changes = feed.changes();
+        if (!changes.isEmpty()) {
+            current.remove(c.uri());
+        }
         long last = changes.isEmpty() ? Math.max(after, fresh ? feed.last() : after)
                 : changes.get(changes.size() - 1).seq();
         if (changes.isEmpty() && !fresh) {
@@ -303,7 +306,7 @@ public final class AlertService {
         List<Future<List<Change>>> answers = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (StorageClient c : clients) {
-                answers.add(pool.submit(c::alerts));
+                answers.add(pool.submit(() -> currentOf(c)));
             }
         }
         Set<String> visible = new HashSet<>(access.visibleHosts(user));
@@ -341,6 +344,28 @@ public final class AlertService {
             }
         }
         return out;
+    }
+
+    /** A storage's problems as last read, and the feed position they include. */
+    private record Current(List<Change> problems, long takenAt) {}
+
+    private final Map<URI, Current> current = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final long CURRENT_MAX_AGE_MILLIS = 5000;
+
+    /**
+     * A storage's problems, read again only when its feed brought a change since (the feed is read every
+     * {@code poll}) or after a few seconds: with thousands of problems, reading and parsing them is most of the
+     * Problems page's time.
+     */
+    private List<Change> currentOf(StorageClient c) throws IOException {
+        Current cached = current.get(c.uri());
+        long now = clock.millis();
+        if (cached != null && now - cached.takenAt() < CURRENT_MAX_AGE_MILLIS) {
+            return cached.problems();
+        }
+        List<Change> fresh = c.alerts();
+        current.put(c.uri(), new Current(fresh, now));
+        return fresh;
     }
 
     private static final AlertRepository.Silence NO_SILENCE = new AlertRepository.Silence(0, "", "", "", 0, null,
