@@ -254,7 +254,8 @@ public final class AlertEngine implements WriteListener, Component {
     private final Map<String, String> canonical = new HashMap<>();
 
     private String canon(String name) {
-        return canonical.computeIfAbsent(name, n -> n);
+        // the JVM's own instance: the JSON parser interns field names, so a decoded batch's names are these very objects
+        return canonical.computeIfAbsent(name, String::intern);
     }
 
     /** One array of field names (and one index) per distinct list: the same plugin on every host shares them. */
