@@ -175,8 +175,16 @@ Alerts.contactsSection = function () {
   const message = el('p', {className: 'message', role: 'status'});
   const list = el('tbody');
   const name = el('input', {placeholder: 'name', maxlength: 100, 'data-testid': 'contact-name'});
-  const channel = el('select', {'data-testid': 'contact-channel'}, ['email', 'webhook'].map(c =>
-    el('option', {value: c, text: c})));
+  const superuser = App.session.user.superuser;
+  // a command runs on the web's machine, and a group's contact speaks for the group: superusers only
+  const channel = el('select', {'data-testid': 'contact-channel'}, (superuser ? ['email', 'webhook', 'command']
+    : ['email', 'webhook']).map(c => el('option', {value: c, text: c})));
+  const owner = el('select', {'data-testid': 'contact-owner', 'aria-label': 'whose contact'},
+    el('option', {value: '', text: 'mine'}));
+  if (superuser) {
+    Api.get('/api/groups').then(groups => groups.forEach(g =>
+      owner.appendChild(el('option', {value: g.id, text: 'group ' + g.name}))));
+  }
   const target = el('input', {placeholder: 'address or URL', maxlength: 2000, size: 36, 'data-testid': 'contact-target'});
   const secret = el('input', {placeholder: 'webhook secret (optional)', maxlength: 200});
   const states = ['CRITICAL', 'WARNING', 'UNKNOWN', 'OK'].map(s => el('label', {},
@@ -201,12 +209,14 @@ Alerts.contactsSection = function () {
       e.preventDefault();
       try {
         await Api.post('/api/alerts/contacts', {name: name.value, channel: channel.value, target: target.value,
-          secret: secret.value, states: states.map(l => l.firstChild).filter(c => c.checked).map(c => c.value)});
+          secret: secret.value, states: states.map(l => l.firstChild).filter(c => c.checked).map(c => c.value),
+          groupId: owner.value ? Number(owner.value) : null});
         name.value = target.value = secret.value = '';
         message.textContent = 'Contact added.';
         await load();
       } catch (err) { message.textContent = err.message; }
-    }}, name, channel, target, secret, states, el('button', {type: 'submit', className: 'button', text: 'Add contact'})));
+    }}, name, channel, target, secret, states, superuser ? owner : null,
+    el('button', {type: 'submit', className: 'button', text: 'Add contact'})));
 };
 
 // ---- on the Admin page: rules and the notification queue

@@ -157,6 +157,21 @@ class AlertBrowserIT {
     }
 
     @Test
+    void aUserAddsAWebhookContactOnTheAccountPage() {
+        logIn("alice");
+        page.navigate(fx.uri + "account");
+        page.locator("[data-testid=contact-name]").fill("team chat");
+        page.locator("[data-testid=contact-channel]").selectOption("webhook");
+        page.locator("[data-testid=contact-target]").fill("https://chat.example.org/hooks/abc");
+        page.getByText("Add contact").click();
+        page.locator("td:text('https://chat.example.org/hooks/abc')").waitFor();
+        assertThat(fx.alice().get("/api/alerts/contacts").json().get(0).get("channel").asText()).isEqualTo("webhook");
+        // a command contact is the superusers': alice is not offered one
+        assertThat(page.locator("[data-testid=contact-channel] option").allTextContents())
+                .containsExactly("email", "webhook");
+    }
+
+    @Test
     void aUserOfAnotherGroupSeesNoProblem() {
         logIn("bob");
         page.locator("[data-testid=problems-count]:text('0')").waitFor();
