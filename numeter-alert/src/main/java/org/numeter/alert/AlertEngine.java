@@ -60,6 +60,7 @@ public final class AlertEngine implements WriteListener, Component {
     private final Store store;
     private final Clock clock;
     private final int silenceIntervals;
+    private final long hostSilence;
     private final long defaultInterval;
     private final long retention;
     private final long snapshotEvery;
@@ -90,6 +91,7 @@ public final class AlertEngine implements WriteListener, Component {
         this.store = b.store;
         this.clock = b.clock;
         this.silenceIntervals = b.silenceIntervals;
+        this.hostSilence = b.hostSilence == null ? 0 : b.hostSilence.toSeconds();
         this.defaultInterval = b.defaultInterval.toSeconds();
         this.retention = b.retention.toSeconds();
         this.snapshotEvery = b.snapshotEvery.toMillis();
@@ -109,6 +111,7 @@ public final class AlertEngine implements WriteListener, Component {
         private Store store;
         private Clock clock = Clock.systemUTC();
         private int silenceIntervals = 5;
+        private Duration hostSilence;
         private Duration defaultInterval = Duration.ofSeconds(60);
         private Duration retention = Duration.ofDays(30);
         private Duration snapshotEvery = Duration.ofSeconds(60);
@@ -137,6 +140,15 @@ public final class AlertEngine implements WriteListener, Component {
                 throw new IllegalArgumentException("silence intervals " + n + " must be at least 1");
             }
             this.silenceIntervals = n;
+            return this;
+        }
+
+        /**
+         * A host with no new point for this long is UNKNOWN, whatever its interval: the storage's stale-host notion
+         * ({@code storage.stale-after}). Unset: {@link #silenceIntervals} of the host's own interval.
+         */
+        public Builder hostSilence(Duration silence) {
+            this.hostSilence = silence;
             return this;
         }
 
@@ -658,10 +670,12 @@ public final class AlertEngine implements WriteListener, Component {
             for (var e : hosts.entrySet()) {
                 HostWatch hw = e.getValue();
                 long interval = hw.interval > 0 ? hw.interval : defaultInterval;
-                if (!hw.silent && hw.lastTs > 0 && now - hw.lastTs > silenceIntervals * interval) {
+                long limit = hostSilence > 0 ? hostSilence : silenceIntervals * interval;
+                if (!hw.silent && hw.lastTs > 0 && now - hw.lastTs > limit) {
                     hw.silent = true;
                     found.add(change(now, hw.lastTs, e.getKey(), null, null, AlertState.OK, AlertState.UNKNOWN,
-                            null, null, silence(hw.lastTs, interval)));
+                            null, null, hostSilence > 0 ? "no data since " + Instant.ofEpochSecond(hw.lastTs)
+                                    + " (stale after " + hostSilence + " s)" : silence(hw.lastTs, interval)));
                 }
             }
             for (Map<String, PluginWatch> byPlugin : plugins.values()) {

@@ -125,7 +125,8 @@ class AlertingIT {
         s.put(Settings.STORAGE_INTERVAL.name(), "1s");
         s.put(Settings.STORAGE_ARCHIVES.name(), "fine");
         s.put(Settings.STORAGE_STEP.name(), "1s");
-        s.put(Settings.STORAGE_ALERT_SILENCE.name(), "30");
+        // a restarted storage is not a silent host: stale only after 2 minutes of 1 s steps
+        s.put(Settings.STORAGE_STALE_AFTER.name(), "120");
         Map<String, String> w = new LinkedHashMap<>();
         w.put(Settings.DATA_DIR.name(), data.resolve("web").toString());
         w.put(Settings.WEB_BIND.name(), "127.0.0.1");

@@ -578,7 +578,7 @@ public final class RrdStore implements Store {
         List<PluginSummary> out = new ArrayList<>();
         for (Entry e : new TreeMap<>(index.getOrDefault(host, Map.of())).values()) {
             Plugin m = e.meta;
-            out.add(new PluginSummary(m.name(), m.title(), m.category()));
+            out.add(new PluginSummary(m.name(), m.title(), m.category(), e.lastUpdate));
         }
         return out;
     }

@@ -29,7 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The web's side of alerting: merges the storages' problems (a host's from the storage that holds it), follows
+ * The web's side of alerting: merges the storages' problems (a host's plugins each from the storage with their newest data), follows
  * every storage's change feed and queues notifications, and keeps the storages' rules in step with the web's (views'
  * thresholds, then the administrator's rules).
  *
@@ -333,8 +333,11 @@ public final class AlertService {
                 if (!visible.contains(c.host())) {
                     continue;
                 }
+                // a host several storages hold: each plugin's state from the one with its newest data, the host's
+                // silence from the one with the host's newest data
                 Storages.Located l = snap.hosts().get(c.host());
-                if (l != null && !l.storage().uri().equals(uri)) {
+                if (l != null && !(c.plugin() == null ? l.storages().get(0) : l.storageOf(c.plugin())).uri()
+                        .equals(uri)) {
                     continue;
                 }
                 AlertRepository.Silence s = silences.isEmpty() ? null : silenceCache.computeIfAbsent(
