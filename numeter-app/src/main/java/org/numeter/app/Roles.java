@@ -14,6 +14,7 @@ import java.util.Map;
 import org.numeter.amqp.AmqpConsumer;
 import org.numeter.amqp.AmqpPublisher;
 import org.numeter.component.CheckResult;
+import org.numeter.alert.AlertEngine;
 import org.numeter.config.Config;
 import org.numeter.config.ConfigException;
 import org.numeter.config.ConfigKey;
@@ -29,6 +30,8 @@ import org.numeter.spool.Spool;
 import org.numeter.store.Archives;
 import org.numeter.telemetry.Telemetry;
 import org.numeter.storage.RrdStore;
+import org.numeter.alert.notify.EmailChannel;
+import org.numeter.web.AlertSettings;
 import org.numeter.web.WebServer;
 
 /**
@@ -180,6 +183,20 @@ final class Roles {
                 .open();
     }
 
+    /** The storage's alert engine, not started, or null when {@code storage.alerts} is off. */
+    static AlertEngine alertEngine(Config config, RrdStore store) {
+        if (!config.get(Settings.STORAGE_ALERTS)) {
+            return null;
+        }
+        return AlertEngine.builder(config.get(Settings.DATA_DIR).resolve("alerts"))
+                .store(store)
+                .silenceIntervals(config.get(Settings.STORAGE_STALE_AFTER))
+                .hostSilence(staleAfter(config))
+                .retention(config.get(Settings.STORAGE_ALERT_RETENTION))
+                .defaultInterval(java.time.Duration.ofSeconds(archives(config).step()))
+                .build();
+    }
+
     /** The configured preset, at {@code storage.step} when one is set. */
     static Archives archives(Config config) {
         Archives preset = Archives.named(config.get(Settings.STORAGE_ARCHIVES));
@@ -204,7 +221,8 @@ final class Roles {
                 .storageToken(config.find(Settings.WEB_STORAGE_TOKEN).orElse(null))
                 .secureCookies(config.get(Settings.WEB_SECURE_COOKIES))
                 .trustedProxies(config.get(Settings.WEB_TRUSTED_PROXIES))
-                .adminPassword(config.find(Settings.WEB_ADMIN_PASSWORD).orElse(null));
+                .adminPassword(config.find(Settings.WEB_ADMIN_PASSWORD).orElse(null))
+                .alerts(alertSettings(config));
         config.find(Settings.WEB_DATABASE_URL).ifPresent(url -> web.database(url,
                 config.find(Settings.WEB_DATABASE_USER).orElse(null),
                 config.find(Settings.WEB_DATABASE_PASSWORD).orElse(null)));
@@ -233,6 +251,33 @@ final class Roles {
         return publisher;
     }
 
+    /**
+     * A storage's alert engine into the process's telemetry. An engine that cannot keep its journal degrades the
+     * storage (it still stores every point), and its problems and changes become series.
+     */
+    static AlertEngine bind(Telemetry telemetry, AlertEngine alerts) {
+        if (alerts == null) {
+            return null;
+        }
+        telemetry.meters()
+                .check("alerts", () -> {
+                    CheckResult r = alerts.check();
+                    return r.ok() ? r : CheckResult.degraded(r.detail());
+                })
+                .gaugeOf("numeter.alert.problems", "Fields in warning or critical state now", alerts::figures,
+                        "problems")
+                .gaugeOf("numeter.alert.watched.fields", "Fields with warning or critical limits, watched",
+                        alerts::figures, "watchedFields")
+                .gaugeOf("numeter.alert.rules", "Alert rules configured", alerts::figures, "rules")
+                .counterOf("numeter.alert.changes", "State changes (ok, warning, critical, unknown) since start",
+                        alerts::figures, "changes")
+                .counterOf("numeter.alert.bad.limits", "Limits that could not be read (logged with the plugin)",
+                        alerts::figures, "badLimits")
+                .counterOf("numeter.alert.journal.failures", "Changes that could not be written to the journal",
+                        alerts::figures, "journalFailures");
+        return alerts;
+    }
+
     /** A storage's consumer into the process's telemetry: a broker it cannot reach makes the storage not ready. */
     static AmqpConsumer bind(Telemetry telemetry, AmqpConsumer consumer) {
         telemetry.meters()
@@ -241,6 +286,18 @@ final class Roles {
                         consumer::received)
                 .counter("numeter.amqp.stored", "Batches from the queue the store stored", consumer::stored);
         return consumer;
+    }
+
+    static AlertSettings alertSettings(Config config) {
+        EmailChannel.Smtp smtp = config.find(Settings.WEB_SMTP_HOST).map(host -> new EmailChannel.Smtp(host,
+                config.get(Settings.WEB_SMTP_PORT), EmailChannel.StartTls.parse(config.get(Settings.WEB_SMTP_STARTTLS)),
+                config.find(Settings.WEB_SMTP_USER).orElse(null), config.find(Settings.WEB_SMTP_PASSWORD).orElse(null),
+                config.get(Settings.WEB_SMTP_FROM), config.get(Settings.WEB_ALERT_CHANNEL_TIMEOUT))).orElse(null);
+        return new AlertSettings(smtp, config.get(Settings.WEB_ALERT_POLL), config.get(Settings.WEB_ALERT_GROUP_WINDOW),
+                config.get(Settings.WEB_ALERT_RETRY_MIN), config.get(Settings.WEB_ALERT_RETRY_MAX),
+                config.get(Settings.WEB_ALERT_GIVE_UP), config.get(Settings.WEB_ALERT_MAX_MESSAGES),
+                config.get(Settings.WEB_ALERT_RATE_WINDOW), java.time.Duration.ofMinutes(2),
+                config.get(Settings.WEB_ALERT_CHANNEL_TIMEOUT), config.find(Settings.WEB_PUBLIC_URL).orElse(null));
     }
 
     static List<URI> uris(List<String> texts, String key) {

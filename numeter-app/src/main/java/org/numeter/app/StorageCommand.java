@@ -3,6 +3,8 @@ package org.numeter.app;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.numeter.alert.AlertEngine;
+import org.numeter.alert.ListeningStore;
 import org.numeter.amqp.AmqpConsumer;
 import org.numeter.config.Config;
 import org.numeter.link.HttpSpoolReader;
@@ -24,9 +26,14 @@ final class StorageCommand implements Callable<Integer> {
         try (Running running = new Running()) {
             Telemetry telemetry = running.own(Telemetry.create());
             RrdStore store = running.own(Roles.rrdStore(config));
+            AlertEngine alerts = Roles.bind(telemetry, Roles.alertEngine(config, store));
+            if (alerts != null) {
+                running.start(alerts);
+            }
             Storage.Builder storage = Storage.builder()
                     .telemetry(telemetry)
                     .store(store)
+                    .alerts(alerts)
                     .interval(config.get(Settings.STORAGE_INTERVAL))
                     .bind(config.get(Settings.STORAGE_BIND))
                     .port(config.get(Settings.STORAGE_PORT))
@@ -44,7 +51,7 @@ final class StorageCommand implements Callable<Integer> {
                         .exchange(config.get(Settings.AMQP_EXCHANGE))
                         .shards(config.get(Settings.AMQP_SHARDS))
                         .shard(config.get(Settings.STORAGE_AMQP_SHARD))
-                        .store(store)
+                        .store(alerts == null ? store : new ListeningStore(store, alerts))
                         .build()));
             }
             System.out.println("numeter storage: API on " + config.get(Settings.STORAGE_BIND) + ":" + started.port());

@@ -99,9 +99,11 @@ class PrometheusIT {
                     "numeter_ingest_rejected_total", "numeter_ingest_malformed_total",
                     "numeter_drain_lag_seconds{role=\"storage\"}", "numeter_drain_up{role=\"storage\"}",
                     "numeter_storage_open_files", "numeter_storage_layout_warnings", "numeter_storage_stale_hosts",
+                    "numeter_alert_problems", "numeter_alert_changes_total",
                     "numeter_storage_last_drain_timestamp_seconds"),
             "web", List.of("numeter_web_storage_up", "numeter_web_storage_hosts", "numeter_web_logins_total",
-                    "numeter_web_stale_hosts", "numeter_web_merged_hosts",
+                    "numeter_web_stale_hosts", "numeter_web_merged_hosts", "numeter_notices_sent_total",
+                    "numeter_notices_unreachable_contacts",
                     "numeter_http_server_requests_seconds_max{server=\"web\"}"));
 
     /** Counters that must move while the chain runs, by job. */

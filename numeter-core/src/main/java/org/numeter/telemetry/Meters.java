@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import java.util.function.DoubleSupplier;
@@ -62,6 +63,29 @@ public final class Meters implements AutoCloseable {
         Meter existing = registry.find(name).tags(tags).meter();
         if (existing != null && existing.getId().getTags().size() == tags.length / 2) {
             registry.remove(existing);
+        }
+    }
+
+    /**
+     * A count read from a component's figures map (its status document) under {@code key}: the figures a role
+     * already shows in its status become a series in one line. A missing or non-numeric entry reads as 0.
+     */
+    public Meters counterOf(String name, String help, Supplier<? extends Map<String, ?>> figures, String key,
+            String... tags) {
+        return counter(name, help, () -> (long) number(figures, key, 0), tags);
+    }
+
+    /** A value read from a component's figures map under {@code key}, as {@link #counterOf}; NaN when absent. */
+    public Meters gaugeOf(String name, String help, Supplier<? extends Map<String, ?>> figures, String key,
+            String... tags) {
+        return gauge(name, help, () -> number(figures, key, Double.NaN), tags);
+    }
+
+    private static double number(Supplier<? extends Map<String, ?>> figures, String key, double otherwise) {
+        try {
+            return figures.get().get(key) instanceof Number n ? n.doubleValue() : otherwise;
+        } catch (RuntimeException e) {
+            return otherwise;
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.numeter.alert.AlertEngine;
 import org.numeter.component.CheckResult;
 import org.numeter.component.Component;
 import org.numeter.link.Drain;
@@ -48,11 +49,11 @@ public final class Storage implements Component {
     private final Clock clock;
     private final StorageServer.Builder api;
     private StorageServer server;
+    private final AlertEngine alerts;
     private volatile long lastRoundMillis;
     private ScheduledExecutorService scheduler;
     private final Telemetry given;
     private Telemetry.Lease telemetry;
-
 
     private Storage(Builder b) {
         this.store = Objects.requireNonNull(b.store, "store");
@@ -60,13 +61,15 @@ public final class Storage implements Component {
         this.interval = b.interval;
         this.pageSize = b.pageSize;
         this.clock = b.clock;
-        this.sink = new StoreSink(store, b.writeSize);
+        this.alerts = b.alerts;
+        this.sink = new StoreSink(store, b.writeSize, alerts == null ? org.numeter.store.WriteListener.NONE : alerts);
         for (var e : upstreams.entrySet()) {
             drains.add(new Drain(e.getKey(), e.getValue(), sink, pageSize, clock));
         }
         this.given = b.telemetry;
         this.api = b.api ? StorageServer.builder().store(store).bind(b.bind).port(b.port).token(b.token)
-                .clock(clock).status(this::figures).health(this::check).staleAfter(b.staleAfter) : null;
+                .clock(clock).status(this::figures).health(this::check).staleAfter(b.staleAfter)
+                .alerts(alerts) : null;
     }
 
     public static Builder builder() {
@@ -86,6 +89,7 @@ public final class Storage implements Component {
         private String token;
         private Clock clock = Clock.systemUTC();
         private Telemetry telemetry;
+        private AlertEngine alerts;
         private Duration staleAfter = Duration.ofMinutes(5);
 
         private Builder() {}
@@ -96,6 +100,15 @@ public final class Storage implements Component {
          */
         public Builder telemetry(Telemetry telemetry) {
             this.telemetry = telemetry;
+            return this;
+        }
+
+        /**
+         * The alert engine (started and closed by the caller): told of every point written, and served on the API
+         * under {@code /api/v1/alerts}. None by default.
+         */
+        public Builder alerts(AlertEngine alerts) {
+            this.alerts = alerts;
             return this;
         }
 
@@ -245,6 +258,9 @@ public final class Storage implements Component {
         out.put("drainErrors", drainErrors.get());
         out.put("drainRounds", rounds.get());
         out.put("lastDrain", lastRoundMillis / 1000);
+        if (alerts != null) {
+            out.put("alerts", alerts.figures());
+        }
         if (store instanceof RrdStore rrd) {
             out.put("openFiles", rrd.openFiles());
             out.put("layoutWarnings", rrd.layoutWarnings().size());
@@ -282,6 +298,9 @@ public final class Storage implements Component {
         if (!failing.isEmpty()) {
             return CheckResult.degraded(failing.size() + " of " + upstreams.size() + " upstreams failing: "
                     + String.join("; ", failing));
+        }
+        if (alerts != null && !alerts.check().ok()) {
+            return alerts.check();
         }
         if (store instanceof RrdStore rrd && !rrd.layoutWarnings().isEmpty()) {
             return CheckResult.degraded(rrd.layoutWarnings().size()

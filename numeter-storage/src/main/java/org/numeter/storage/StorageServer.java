@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.numeter.alert.AlertEngine;
 import org.numeter.codec.BatchCodec;
 import org.numeter.codec.Json;
 import org.numeter.component.CheckResult;
@@ -59,6 +60,7 @@ public final class StorageServer implements Component {
     private final GraphRenderer graphs;
     private final Telemetry given;
     private Telemetry.Lease telemetry;
+    private final AlertEngine alerts;
     private final Duration staleAfter;
     private Javalin app;
 
@@ -72,6 +74,7 @@ public final class StorageServer implements Component {
         this.health = b.health;
         this.graphs = new GraphRenderer(store);
         this.given = b.telemetry;
+        this.alerts = b.alerts;
         this.staleAfter = b.staleAfter;
     }
 
@@ -89,6 +92,7 @@ public final class StorageServer implements Component {
         private Supplier<Map<String, Object>> status = Map::of;
         private Supplier<CheckResult> health = () -> CheckResult.OK;
         private Telemetry telemetry;
+        private AlertEngine alerts;
         private Duration staleAfter = Duration.ofMinutes(5);
 
         private Builder() {}
@@ -96,6 +100,12 @@ public final class StorageServer implements Component {
         /** Served on {@code /health}, {@code /ready} and {@code /metrics}; by default one of its own. */
         public Builder telemetry(Telemetry telemetry) {
             this.telemetry = telemetry;
+            return this;
+        }
+
+        /** The alert engine whose states, history, change feed and rules {@code /api/v1/alerts} serves; or null. */
+        public Builder alerts(AlertEngine alerts) {
+            this.alerts = alerts;
             return this;
         }
 
@@ -219,6 +229,9 @@ public final class StorageServer implements Component {
             ctx.status(Boolean.TRUE.equals(status.get("ok")) ? 200 : 503);
             json(ctx, status);
         });
+        if (alerts != null) {
+            new AlertRoutes(alerts, clock).register(routes, PREFIX);
+        }
     }
 
     /** The port listened on, once started. */

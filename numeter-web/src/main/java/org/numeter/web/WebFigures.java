@@ -22,6 +22,16 @@ final class WebFigures {
                 .gauges("numeter.web.storage.hosts", "Hosts the storage holds, as of the web's last refresh",
                         List.of("storage"), () -> storages.snapshot().storages(), s -> List.of(Redact.text(s.uri().toString())),
                         s -> s.hosts())
+                .counterOf("numeter.notices.sent", "Alert notices delivered", web::noticeFigures, "sent")
+                .counterOf("numeter.notices.failed.attempts", "Notice deliveries that failed (tried again later)",
+                        web::noticeFigures, "failedAttempts")
+                .counterOf("numeter.notices.gave.up", "Notices given up after web.alert.give-up of failures",
+                        web::noticeFigures, "gaveUp")
+                .counterOf("numeter.notices.dropped", "Notices dropped by the rate limit", web::noticeFigures, "dropped")
+                .gaugeOf("numeter.notices.held", "Notices held back (suppressed or waiting for their window)",
+                        web::noticeFigures, "held")
+                .gaugeOf("numeter.notices.unreachable.contacts", "Contacts whose channel fails now",
+                        web::noticeFigures, "unreachableContacts")
                 .counters("numeter.web.logins", "Logins by outcome: success, failure (wrong username or password),"
                         + " throttled (refused with 429)", List.of("outcome"), () -> auth.loginCounts().entrySet(),
                         e -> List.of(e.getKey()), e -> e.getValue());

@@ -24,7 +24,14 @@ import org.numeter.telemetry.TelemetryRoutes;
 import org.numeter.web.internal.AccountApi;
 import org.numeter.web.internal.ClientAddress;
 import org.numeter.web.internal.Access;
+import org.numeter.alert.notify.Channel;
+import org.numeter.alert.notify.CommandChannel;
+import org.numeter.alert.notify.EmailChannel;
+import org.numeter.alert.notify.Sender;
+import org.numeter.alert.notify.WebhookChannel;
 import org.numeter.web.internal.AdminApi;
+import org.numeter.web.internal.AlertApi;
+import org.numeter.web.internal.AlertService;
 import org.numeter.web.internal.Auth;
 import org.numeter.web.internal.DashboardRepository;
 import org.numeter.web.internal.Database;
@@ -67,6 +74,8 @@ public final class WebServer implements Component {
     private Javalin app;
     private Storages storages;
     private Telemetry.Lease telemetry;
+    private AlertService alerts;
+    private Sender sender;
     private final List<String> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private WebServer(Builder config) {
@@ -164,11 +173,49 @@ public final class WebServer implements Component {
             new ViewApi(access, views, dashboards, users, groups, hostApi, storages, clock).register(r);
             new EventApi(access, events, hostApi, clock).register(r);
             new AdminApi(access, users, groups, hosts, sessions, storages, catalog, secrets, clock).register(r);
+            wireAlerts(r, access, views, users, clock);
             new Pages(auth, access, dashboards).register(r);
         });
         app.start(config.bind, config.port);
+        alerts.start();
+        sender.start();
         LOG.info("web listening on http://{}:{}/ with {} storage(s)", config.bind, app.port(),
                 storages.clients().size());
+    }
+
+    /** The notice sender's counters (sent, failed attempts, given up, held, dropped, unreachable contacts). */
+    Map<String, Object> noticeFigures() {
+        Sender s = sender;
+        return s == null ? Map.of() : s.figures();
+    }
+
+    /** The alert feed follower, the notice sender and the alert API (docs/api.md, "Alerts"). */
+    private void wireAlerts(RoutesConfig routes, Access access, ViewRepository views, UserRepository users,
+            Clock clock) {
+        AlertSettings a = config.alertSettings;
+        Map<String, Channel> channels = new LinkedHashMap<>();
+        if (a.smtp() != null) {
+            channels.put("email", new EmailChannel(a.smtp()));
+        }
+        channels.put("webhook", new WebhookChannel(a.channelTimeout()));
+        channels.put("command", new CommandChannel(a.channelTimeout()));
+        alerts = new AlertService(storages, database.db(), views, access, users, clock, a.poll(), a.groupWindow());
+        Sender.Builder s = Sender.builder().outbox(alerts.outbox()).contacts(alerts.repository()::contact)
+                .suppression(alerts.suppression()).clock(clock).retry(a.retryMin(), a.retryMax())
+                .giveUp(a.giveUp()).rateLimit(a.maxMessages(), a.rateWindow()).lease(a.lease())
+                .link(host -> publicUrl() + (host == null ? "problems" : "problems?host=" + host));
+        channels.values().forEach(s::channel);
+        sender = s.build();
+        alerts.sender(sender);
+        new AlertApi(access, alerts, channels, users, clock).register(routes);
+    }
+
+    private String publicUrl() {
+        String u = config.alertSettings.publicUrl();
+        if (u == null || u.isEmpty()) {
+            return uri().toString();
+        }
+        return u.endsWith("/") ? u : u + "/";
     }
 
     private void createFirstAdmin(UserRepository users, Secrets secrets, Clock clock) {
@@ -244,15 +291,29 @@ public final class WebServer implements Component {
         if (down.size() == all.size()) {
             return CheckResult.failed("every storage is down: " + String.join("; ", down));
         }
+        // notifications that cannot be sent leave the web able to show everything: degraded, not down
+        CheckResult notices = sender == null ? CheckResult.OK : sender.check();
+        String failingNotices = notices.ok() && !notices.degraded() ? "" : "; " + notices.detail();
         if (!down.isEmpty()) {
             return CheckResult.degraded(down.size() + " of " + all.size() + " storages down: "
-                    + String.join("; ", down));
+                    + String.join("; ", down) + failingNotices);
+        }
+        if (!failingNotices.isEmpty()) {
+            return CheckResult.degraded(all.size() + " storages up" + failingNotices);
         }
         return new CheckResult(true, all.size() + " storages up");
     }
 
     @Override
     public synchronized void close() {
+        if (sender != null) {
+            sender.close();
+            sender = null;
+        }
+        if (alerts != null) {
+            alerts.close();
+            alerts = null;
+        }
         if (app != null) {
             app.stop();
             app = null;
@@ -293,6 +354,7 @@ public final class WebServer implements Component {
         private Clock clock = Clock.systemUTC();
         private PrintStream console = System.out;
         private Telemetry telemetry;
+        private AlertSettings alertSettings = AlertSettings.DEFAULTS;
 
         private Builder() {}
 
@@ -302,6 +364,12 @@ public final class WebServer implements Component {
          */
         public Builder telemetry(Telemetry telemetry) {
             this.telemetry = telemetry;
+            return this;
+        }
+
+        /** How alerts are followed and notified (SMTP server, windows, retries, rate limit). */
+        public Builder alerts(AlertSettings settings) {
+            this.alertSettings = Objects.requireNonNull(settings, "alerts");
             return this;
         }
 
