@@ -86,7 +86,7 @@ class StandaloneIT {
                         .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
                 assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
                 assertThat(org.numeter.codec.Json.mapper().readTree(ready.body()).path("checks")
-                        .findValuesAsText("name")).containsExactly("storage", "collector", "poller", "web");
+                        .findValuesAsText("name")).containsExactly("alerts", "storage", "collector", "poller", "web");
                 var metrics = org.numeter.testkit.Scrape.parse(http.send(java.net.http.HttpRequest.newBuilder(
                         java.net.URI.create(base + "metrics")).build(),
                         java.net.http.HttpResponse.BodyHandlers.ofString()).body());
