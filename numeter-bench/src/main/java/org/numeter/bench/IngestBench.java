@@ -71,7 +71,7 @@ public final class IngestBench {
                 if (viaSink) {
                     long before = sink.written().points();
                     sink.accept(records);
-                    w = new WriteResult(0, sink.written().points() - before, 0, 0);
+                    w = new WriteResult(0, sink.written().points() - before, 0, 0, 0, 0);
                 } else {
                     for (int i = 0; i < batches.size(); i += writeSize) {
                         w = w.plus(store.write(batches.subList(i, Math.min(batches.size(), i + writeSize))));

@@ -41,6 +41,7 @@ import org.numeter.model.Names;
 import org.numeter.spool.Spool;
 import org.numeter.spool.SpoolReader;
 import org.numeter.spool.SpoolStats;
+import org.numeter.time.TimePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +80,7 @@ public final class Collector implements Component {
     private final Map<String, PollerEntry> pollers = new ConcurrentHashMap<>();
     private final Map<String, PollerAddress> filePollers = new LinkedHashMap<>();
     private final Map<String, PollerAddress> registered = new ConcurrentHashMap<>();
-    private final Rejections rejections = new Rejections();
+    private final Rejections rejections;
     private final Semaphore permits;
     private final Object membership = new Object();
     private ScheduledExecutorService scheduler;
@@ -106,6 +107,7 @@ public final class Collector implements Component {
         this.bindHost = b.bindHost;
         this.port = b.port;
         this.clock = b.clock;
+        this.rejections = new Rejections(new TimePolicy(clock, b.maxClockSkew));
         this.permits = new Semaphore(parallelism);
     }
 
@@ -366,7 +368,9 @@ public final class Collector implements Component {
                 "oldestAgeMillis", s.oldestAgeMillis(clock.millis()), "lastSequence", s.lastSequence(),
                 "dropped", s.dropped()));
         doc.put("rejected", Map.of("oversized", rejections.oversized(), "malformed", rejections.malformed(),
-                "foreignHost", rejections.foreignHost()));
+                "foreignHost", rejections.foreignHost(), "future", rejections.future()));
+        doc.put("futureByHost", rejections.timeFaults().byHost().entrySet().stream()
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().future())));
         doc.put("pollers", statuses());
         return doc;
     }
@@ -438,6 +442,7 @@ public final class Collector implements Component {
         private String bindHost = "0.0.0.0";
         private int port = -1;
         private Clock clock = Clock.systemUTC();
+        private Duration maxClockSkew = TimePolicy.DEFAULT_MAX_SKEW;
 
         private Builder() {}
 
@@ -551,6 +556,16 @@ public final class Collector implements Component {
 
         public Builder clock(Clock clock) {
             this.clock = clock;
+            return this;
+        }
+
+        /** Batches further ahead of the clock than this are refused and counted as future (default 5 minutes). */
+        public Builder maxClockSkew(Duration maxClockSkew) {
+            if (maxClockSkew.isNegative()) {
+                throw new IllegalArgumentException("collector max clock skew " + maxClockSkew
+                        + " must not be negative");
+            }
+            this.maxClockSkew = maxClockSkew;
             return this;
         }
 

@@ -19,9 +19,13 @@ public record QueryPlan(
         int maxPoints) {
 
     /** At most this many tier points are read for one query, whatever the range. */
-    public static final int MAX_ROWS = 1_000_000;
+    public static final int MAX_ROWS = QueryLimits.MAX_ROWS;
 
-    public static QueryPlan of(Archives archives, SeriesQuery q, long lastUpdate) {
+    /**
+     * Plans a query of {@code fields} fields; throws {@link QueryTooLargeException} when it would read more than
+     * {@link QueryLimits#MAX_ROWS} rows or answer more than {@link QueryLimits#MAX_CELLS} values.
+     */
+    public static QueryPlan of(Archives archives, SeriesQuery q, long lastUpdate, int fields) {
         // Asked for a number of points, read the finest tier that holds the range and join its points here: a
         // coarser tier's newest point is only written when its whole step has passed, so a graph read from it
         // would end up to one coarse step (30 minutes for a month) before the data the finest tier already has.
@@ -35,14 +39,21 @@ public record QueryPlan(
         }
         long rows = (gridEnd - gridStart) / s + 1;
         if (rows > MAX_ROWS) {
-            throw new IllegalArgumentException("from " + q.from() + " to " + q.to() + " at " + s
-                    + " s per point is " + rows + " points, more than " + MAX_ROWS);
+            throw new QueryTooLargeException("from " + q.from() + " to " + q.to() + " at " + s
+                    + " s per point is " + rows + " points, more than " + MAX_ROWS + ": ask for a shorter range"
+                    + " or a coarser resolution");
+        }
+        if (rows * Math.max(1, fields) > QueryLimits.MAX_CELLS) {
+            throw new QueryTooLargeException("from " + q.from() + " to " + q.to() + " at " + s + " s per point is "
+                    + rows + " points of " + fields + " fields, more than " + QueryLimits.MAX_CELLS
+                    + " values: ask for fewer fields, a shorter range or a coarser resolution");
         }
         long heldFrom = lastUpdate == 0 ? 0 : archives.tierStart(tier, lastUpdate) + s;
         long heldTo = lastUpdate == 0 ? 0 : archives.tierEnd(tier, lastUpdate);
         int factor = 1;
         if (q.resolution() > s) {
-            factor = (int) Math.min(Integer.MAX_VALUE, q.resolution() / s);
+            // more than the rows would join everything into one point anyway
+            factor = (int) Math.min(rows, q.resolution() / s);
         }
         if (q.maxPoints() > 0 && (rows + factor - 1) / factor > q.maxPoints()) {
             factor = (int) ((rows + q.maxPoints() - 1) / q.maxPoints());

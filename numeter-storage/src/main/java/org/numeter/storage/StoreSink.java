@@ -29,6 +29,8 @@ public final class StoreSink implements RecordSink {
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong points = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong late = new AtomicLong();
+    private final AtomicLong future = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
 
     public StoreSink(Store store) {
@@ -70,12 +72,15 @@ public final class StoreSink implements RecordSink {
         batches.addAndGet(r.batches());
         points.addAndGet(r.points());
         duplicates.addAndGet(r.duplicates());
+        late.addAndGet(r.late());
+        future.addAndGet(r.future());
         rejected.addAndGet(r.rejected());
     }
 
     /** What was written since this sink was made. */
     public WriteResult written() {
-        return new WriteResult(batches.get(), points.get(), duplicates.get(), rejected.get());
+        return new WriteResult(batches.get(), points.get(), duplicates.get(), late.get(), future.get(),
+                rejected.get());
     }
 
     /** Records received, malformed ones included. */

@@ -51,7 +51,7 @@ class StorageTest {
 
         assertThat(storage.sink().records()).isEqualTo(5);
         assertThat(storage.sink().malformed()).isEqualTo(2);
-        assertThat(storage.sink().written()).isEqualTo(new WriteResult(3, 3, 0, 0));
+        assertThat(storage.sink().written()).isEqualTo(new WriteResult(3, 3, 0, 0, 0, 0));
         assertThat(upstream.stats().records()).isZero();
         assertThat(store.plugins("web1")).hasSize(2);
         assertThat(storage.figures()).containsEntry("records", 5L).containsEntry("malformed", 2L)
@@ -73,7 +73,7 @@ class StorageTest {
         assertThat(storage.check().detail()).isEqualTo("flaky: IOException: connection reset during ack");
         storage.drainNow();
 
-        assertThat(storage.sink().written()).isEqualTo(new WriteResult(2, 2, 2, 0));
+        assertThat(storage.sink().written()).isEqualTo(new WriteResult(2, 2, 2, 0, 0, 0));
         assertThat(storage.figures()).containsEntry("drainErrors", 1L);
         assertThat(storage.check().ok()).isTrue();
         assertThat(spool.stats().records()).isZero();
