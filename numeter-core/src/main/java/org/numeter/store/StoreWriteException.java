@@ -32,6 +32,7 @@ public final class StoreWriteException extends IOException {
 
     private final Kind kind;
     private final String path;
+    private transient volatile WriteResult partial = WriteResult.NONE;
 
     private StoreWriteException(Kind kind, String path, IOException cause) {
         super(kind.label + " at " + path + ": " + cause.getMessage(), cause);
@@ -67,6 +68,17 @@ public final class StoreWriteException extends IOException {
 
     public Kind kind() {
         return kind;
+    }
+
+    /** What the failed write did store (the other plugins' batches), which a replay will find as duplicates. */
+    public WriteResult partial() {
+        WriteResult p = partial;
+        return p == null ? WriteResult.NONE : p;
+    }
+
+    public StoreWriteException partial(WriteResult done) {
+        this.partial = done;
+        return this;
     }
 
     /** The file or directory the failure was about. */

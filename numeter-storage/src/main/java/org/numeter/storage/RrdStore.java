@@ -228,6 +228,10 @@ public final class RrdStore implements Store {
         if (loaded.problem() == null) {
             LOG.info("{}: {} hosts, {} plugins from its index in {} ms; their files are opened when used",
                     dataDir, index.size(), entries.size(), (System.nanoTime() - t0) / 1_000_000);
+        } else if (loaded.missing()) {
+            indexProblem = loaded.problem();
+            LOG.info("{}: {}; the plugins are read from their files in the background, and the index made",
+                    dataDir, loaded.problem());
         } else {
             indexProblem = loaded.problem();
             LOG.warn("{}: {}; the plugins are read from their files in the background, and the index made again",
@@ -306,8 +310,8 @@ public final class RrdStore implements Store {
         quarantine.count();
         checked = true;
         LOG.info("{}: checked against its files in {} ms: {} plugins, {} read from their files, {} gone, {} files"
-                + " in quarantine", dataDir, (System.nanoTime() - t0) / 1_000_000, entries.size(), adopted, gone,
-                quarantine.files());
+                + " in quarantine", dataDir, (System.nanoTime() - t0) / 1_000_000,
+                entries.values().stream().filter(e -> e.created).count(), adopted, gone, quarantine.files());
         indexDirty.set(true);
         writeIndexIfChanged();
     }
@@ -476,9 +480,18 @@ public final class RrdStore implements Store {
      */
     private void verify(Entry e) throws IOException {
         RrdDb db;
+        boolean temporary = false;
         try {
-            db = open(e);
-            checkSize(e, db);
+            try {
+                db = open(e);
+            } catch (FileSystemException ex) {
+                if (StoreWriteException.of(ex, e.rrd).kind() != StoreWriteException.Kind.READ_ONLY) {
+                    throw ex;
+                }
+                // a read-only file system: what the file holds can still be read, and served
+                db = openChecked(e.rrd, true);
+                temporary = true;
+            }
         } catch (InvalidFileException ex) {
             quarantineEntry(e, ex.getMessage());
             return;
@@ -488,20 +501,33 @@ public final class RrdStore implements Store {
             reset(e);
             return;
         }
-        e.lastUpdate = db.getLastUpdateTime();
-        BasicFileAttributes side = sideAttributes(e);
-        long size = side == null ? -1 : side.size();
-        long modified = side == null ? 0 : side.lastModifiedTime().toMillis();
-        if (size != e.sideSize || modified != e.sideModified || db.getDsCount() != e.ds.size()) {
-            readMeta(e, db);
+        try {
+            validate(db);
+            e.lastUpdate = db.getLastUpdateTime();
+            BasicFileAttributes side = sideAttributes(e);
+            long size = side == null ? -1 : side.size();
+            long modified = side == null ? 0 : side.lastModifiedTime().toMillis();
+            if (size != e.sideSize || modified != e.sideModified || db.getDsCount() != e.ds.size()) {
+                readMeta(e, db);
+            }
+            e.verified = true;
+        } catch (InvalidFileException ex) {
+            if (temporary) {
+                db.close();
+                temporary = false;
+            }
+            quarantineEntry(e, ex.getMessage());
+        } finally {
+            if (temporary) {
+                db.close();
+            }
         }
-        e.verified = true;
     }
 
     /** Reads a plugin the index does not know from its files; false when they could not be used. */
     private boolean adopt(Entry e) throws IOException {
         try (RrdDb db = openChecked(e.rrd, true)) {
-            checkSize(e, db);
+            validate(db);
             e.archives = RrdLayout.archivesOf(db.getRrdDef(), archives);
             e.lastUpdate = db.getLastUpdateTime();
             readMeta(e, db);
@@ -518,8 +544,19 @@ public final class RrdStore implements Store {
         return true;
     }
 
-    private static void checkSize(Entry e, RrdDb db) throws IOException {
-        long needed = db.getRrdDef().getEstimatedSize();
+    /**
+     * Reads a file's whole layout (rrd4j reads it lazily, so that a broken one would fail only later, on some
+     * update or query) and checks that the file is as long as it says.
+     */
+    private static void validate(RrdDb db) throws IOException {
+        long needed;
+        try {
+            needed = db.getRrdDef().getEstimatedSize();
+        } catch (FileSystemException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidFileException("not a usable RRD file (its layout: " + e + ")");
+        }
         long size = db.getRrdBackend().getLength();
         if (size < needed) {
             throw new InvalidFileException("an RRD file of " + size + " bytes, but its layout needs " + needed
@@ -654,7 +691,7 @@ public final class RrdStore implements Store {
         if (call.failure != null) {
             writeFailures.incrementAndGet();
             lastWriteFailure = call.failure;
-            throw call.failure;
+            throw call.failure.partial(sum);
         }
         return sum;
     }
@@ -684,17 +721,16 @@ public final class RrdStore implements Store {
     private WriteResult writeGroups(List<List<SampleBatch>> groups, int part, int parts, WriteCall call) {
         WriteResult sum = WriteResult.NONE;
         for (int i = part; i < groups.size(); i += parts) {
-            try {
-                sum = sum.plus(writePlugin(groups.get(i), call));
-            } catch (StoreWriteException e) {
-                // the other plugins go on: a full disk stops new files, not the files that exist
-                call.failed(e);
-            }
+            sum = sum.plus(writePlugin(groups.get(i), call));
         }
         return sum;
     }
 
-    private WriteResult writePlugin(List<SampleBatch> group, WriteCall call) throws StoreWriteException {
+    /**
+     * Writes one plugin's batches, in time order. A failure of the machine (disk full...) ends this plugin's share
+     * and is kept in {@code call}; the other plugins go on, since a full disk stops new files, not those that exist.
+     */
+    private WriteResult writePlugin(List<SampleBatch> group, WriteCall call) {
         List<SampleBatch> ordered = group;
         if (group.size() > 1) {
             ordered = new ArrayList<>(group);
@@ -737,7 +773,7 @@ public final class RrdStore implements Store {
                 }
             }
         } catch (IOException ex) {
-            throw StoreWriteException.of(ex, e.rrd);
+            call.failed(StoreWriteException.of(ex, e.rrd));
         } finally {
             unlock(e);
         }

@@ -220,9 +220,10 @@ public final class Storage implements Component {
             Long last = storeProblemLogged.get(w.kind());
             if (previous == null || last == null || now - last >= STORE_PROBLEM_LOG_MILLIS) {
                 storeProblemLogged.put(w.kind(), now);
-                LOG.warn("{}: {}; the page stays with the upstream and is tried again every {} s, and ingestion"
+                LOG.warn("{}: {}; the page stays with the upstream and is tried again every {}, and ingestion"
                         + " resumes by itself when this is fixed (logged again each minute while it lasts)",
-                        upstream, w.getMessage(), interval.toSeconds());
+                        upstream, w.getMessage(), interval.toMillis() < 1000 ? interval.toMillis() + " ms"
+                                : interval.toSeconds() + " s");
             }
             return;
         }

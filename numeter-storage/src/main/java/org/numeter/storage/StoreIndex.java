@@ -42,8 +42,12 @@ final class StoreIndex {
     record Item(String host, String plugin, Archives archives, long lastUpdate, SideFile side, long sideSize,
             long sideModified) {}
 
-    /** What a read found: the items, or why there are none to trust. */
-    record Loaded(List<Item> items, String problem) {}
+    /** What a read found: the items, or why there are none to trust (and whether it is just not there). */
+    record Loaded(List<Item> items, String problem, boolean missing) {
+        Loaded(List<Item> items, String problem) {
+            this(items, problem, false);
+        }
+    }
 
     private StoreIndex() {}
 
@@ -83,7 +87,8 @@ final class StoreIndex {
             expect(count == items.size(), "it lists " + items.size() + " plugins but says " + count);
             return new Loaded(items, null);
         } catch (NoSuchFileException e) {
-            return new Loaded(List.of(), file + " does not exist (a first start, or a store made by an older version)");
+            return new Loaded(List.of(), file + " does not exist (a first start, or a store made by an older version)",
+                    true);
         } catch (IOException | RuntimeException e) {
             return new Loaded(List.of(), file + " cannot be read (" + e.getMessage() + ")");
         }

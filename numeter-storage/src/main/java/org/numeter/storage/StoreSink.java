@@ -10,6 +10,7 @@ import org.numeter.link.RecordSink;
 import org.numeter.model.SampleBatch;
 import org.numeter.spool.SpoolRecord;
 import org.numeter.store.Store;
+import org.numeter.store.StoreWriteException;
 import org.numeter.store.WriteResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +69,18 @@ public final class StoreSink implements RecordSink {
     }
 
     private void write(List<SampleBatch> pending) throws IOException {
-        WriteResult r = store.write(pending);
+        WriteResult r;
+        try {
+            r = store.write(pending);
+        } catch (StoreWriteException e) {
+            // what it stored is counted now: the page comes again, and those batches then count as duplicates
+            count(e.partial());
+            throw e;
+        }
+        count(r);
+    }
+
+    private void count(WriteResult r) {
         batches.addAndGet(r.batches());
         points.addAndGet(r.points());
         duplicates.addAndGet(r.duplicates());
