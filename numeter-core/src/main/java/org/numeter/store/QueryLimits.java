@@ -8,8 +8,8 @@ package org.numeter.store;
  * {@link #MAX_WIDTH} by {@link #MAX_HEIGHT}.
  */
 public final class QueryLimits {
-    /** The earliest moment a query may name: the epoch. */
-    public static final long MIN_TIME = 0;
+    /** The earliest moment a query may name: the second after the epoch (rrd4j draws no graph from 0). */
+    public static final long MIN_TIME = 1;
     /** The latest moment a query may name: 1 January 3000. */
     public static final long MAX_TIME = 32_503_680_000L;
     /** The longest range, 20 years: longer than any archive keeps (the coarsest keeps 450 days by default). */

@@ -33,11 +33,16 @@ public record QueryPlan(
         Archives.Tier tier = archives.choose(q.from(), wanted, lastUpdate);
         long s = archives.tierStep(tier);
         long gridStart = Math.floorDiv(q.from(), s) * s;
-        long gridEnd = Math.floorDiv(q.to(), s) * s;
-        if (gridEnd < q.to()) {
-            gridEnd += s;
+        long rows = rows(q, s, gridStart);
+        // a range too long for that tier (a graph of years ending in the future) is read from a coarser one when
+        // the answer is to be joined anyway: the rows read stay bounded, the points returned are the same number
+        int next = archives.tiers().indexOf(tier) + 1;
+        while (rows > MAX_ROWS && (q.maxPoints() > 0 || q.resolution() > s) && next < archives.tiers().size()) {
+            tier = archives.tiers().get(next++);
+            s = archives.tierStep(tier);
+            gridStart = Math.floorDiv(q.from(), s) * s;
+            rows = rows(q, s, gridStart);
         }
-        long rows = (gridEnd - gridStart) / s + 1;
         if (rows > MAX_ROWS) {
             throw new QueryTooLargeException("from " + q.from() + " to " + q.to() + " at " + s
                     + " s per point is " + rows + " points, more than " + MAX_ROWS + ": ask for a shorter range"
@@ -59,6 +64,14 @@ public record QueryPlan(
             factor = (int) ((rows + q.maxPoints() - 1) / q.maxPoints());
         }
         return new QueryPlan(tier, s, gridStart, (int) rows, heldFrom, heldTo, factor, q.maxPoints());
+    }
+
+    private static long rows(SeriesQuery q, long s, long gridStart) {
+        long gridEnd = Math.floorDiv(q.to(), s) * s;
+        if (gridEnd < q.to()) {
+            gridEnd += s;
+        }
+        return (gridEnd - gridStart) / s + 1;
     }
 
     /** Joins the tier's points as planned, and further while there are more than {@code maxPoints}. */
