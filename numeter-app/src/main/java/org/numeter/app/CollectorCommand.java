@@ -29,6 +29,7 @@ final class CollectorCommand implements Callable<Integer> {
                     .pollerToken(pollerToken)
                     .interval(config.get(Settings.COLLECTOR_INTERVAL))
                     .parallelism(config.get(Settings.COLLECTOR_PARALLELISM))
+                    .maxClockSkew(config.get(Settings.COLLECTOR_MAX_CLOCK_SKEW))
                     .listen(config.get(Settings.COLLECTOR_BIND), config.get(Settings.COLLECTOR_PORT));
             config.find(Settings.COLLECTOR_TOKEN).ifPresent(collector::token);
             config.find(Settings.COLLECTOR_POLLERS_FILE).ifPresent(collector::pollersFile);
