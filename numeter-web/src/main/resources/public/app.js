@@ -127,6 +127,11 @@ async function hostPage(id) {
   main.appendChild(el('div', {className: 'page-head'},
     el('h1', {text: host.id}),
     el('span', {className: 'groups'}, host.groups.map(g => el('span', {className: 'badge', text: g})))));
+  if (host.future || host.late) {
+    main.appendChild(el('p', {className: 'notice', 'data-testid': 'clock',
+      text: 'Since the storage started, it refused ' + host.future + ' points of this host stamped too far in the'
+        + ' future and dropped ' + host.late + ' points older than what it held: is this host\'s clock right?'}));
+  }
   if (!host.available) {
     main.appendChild(el('p', {className: 'notice', 'data-testid': 'unavailable',
       text: 'This host is unavailable: the storage that holds it does not answer. Its graphs will return with it.'}));

@@ -66,7 +66,8 @@ public final class StorageClient {
                 // A name the web could not route safely: leave it out rather than drop the whole storage.
                 continue;
             }
-            out.add(new HostSummary(id, h.path("plugins").asInt(), h.path("lastUpdate").asLong()));
+            out.add(new HostSummary(id, h.path("plugins").asInt(), h.path("lastUpdate").asLong(),
+                    h.path("late").asLong(), h.path("future").asLong()));
         }
         return out;
     }
