@@ -1,6 +1,7 @@
 package org.numeter.collector;
 
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -135,11 +136,11 @@ public final class Collector implements Component {
         drains = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("collector-drain-", 0).factory());
         if (port >= 0) {
             server = Javalin.create(config -> {
-                config.showJavalinBanner = false;
-                config.useVirtualThreads = true;
+                config.startup.showJavalinBanner = false;
+                config.concurrency.useVirtualThreads = true;
+                new HttpErrors("collector").install(config.routes);
+                mount(config.routes);
             });
-            new HttpErrors("collector").install(server);
-            mount(server);
             server.start(bindHost, port);
         }
         if (!interval.isZero()) {
@@ -152,15 +153,16 @@ public final class Collector implements Component {
     }
 
     /**
-     * Adds the collector's endpoints to a server, all behind its token (401 without it): register and status
-     * under {@code /collector/v1}, and its spool under {@code /spool/v1} for storages to drain. {@link #start()}
+     * Adds the collector's endpoints to a server's routes, inside {@code Javalin.create(config -> ...)}, all behind
+     * its token (401 without it): register and status under {@code /collector/v1}, and its spool under
+     * {@code /spool/v1} for storages to drain. {@link #start()}
      * does it on its own server when a port was configured, with {@link HttpErrors} installed (400 for bad input,
      * 409 for a registration that conflicts with the configuration); a launcher mounting it on a shared server
      * installs {@link HttpErrors} there once.
      */
-    public void mount(Javalin app) {
-        new CollectorRoutes(BearerToken.of(token, "collector"), this::register, this::statusDocument).mount(app);
-        new PullRoutes(spool, token).register(app);
+    public void mount(RoutesConfig routes) {
+        new CollectorRoutes(BearerToken.of(token, "collector"), this::register, this::statusDocument).register(routes);
+        new PullRoutes(spool, token).register(routes);
     }
 
     /** The port the collector listens on once started, or -1 when it serves no HTTP of its own. */

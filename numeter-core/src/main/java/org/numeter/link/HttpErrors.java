@@ -1,6 +1,6 @@
 package org.numeter.link;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
@@ -29,25 +29,28 @@ public final class HttpErrors {
         this.server = server;
     }
 
-    /** Registers the mapping on {@code app}; call once per Javalin instance. */
-    public HttpErrors install(Javalin app) {
-        app.exception(QueryTooLargeException.class, (e, ctx) -> {
+    /**
+     * Registers the mapping on a server's routes, inside {@code Javalin.create(config -> ...)}:
+     * {@code errors.install(config.routes)}; once per Javalin instance.
+     */
+    public HttpErrors install(RoutesConfig routes) {
+        routes.exception(QueryTooLargeException.class, (e, ctx) -> {
             badRequests.incrementAndGet();
             text(ctx, HttpStatus.CONTENT_TOO_LARGE, e.getMessage());
         });
-        app.exception(IllegalArgumentException.class, (e, ctx) -> {
+        routes.exception(IllegalArgumentException.class, (e, ctx) -> {
             badRequests.incrementAndGet();
             text(ctx, HttpStatus.BAD_REQUEST, e.getMessage());
         });
-        app.exception(NoSuchElementException.class, (e, ctx) -> {
+        routes.exception(NoSuchElementException.class, (e, ctx) -> {
             notFound.incrementAndGet();
             text(ctx, HttpStatus.NOT_FOUND, e.getMessage());
         });
-        app.exception(HttpResponseException.class, (e, ctx) -> {
+        routes.exception(HttpResponseException.class, (e, ctx) -> {
             ctx.status(e.getStatus());
             ctx.contentType("text/plain; charset=utf-8").result(oneLine(e.getMessage()));
         });
-        app.exception(Exception.class, (e, ctx) -> {
+        routes.exception(Exception.class, (e, ctx) -> {
             serverErrors.incrementAndGet();
             LOG.error("{}: {} {} failed", server, ctx.method(), ctx.path(), e);
             text(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "internal error (" + e.getClass().getSimpleName()

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpStatus;
@@ -19,7 +19,7 @@ import org.numeter.spool.SpoolRecord;
 
 /**
  * The upstream side of the pull link (docs/api.md, section 1): serves one spool's records, acknowledgements and
- * figures on a Javalin instance. With a token, every request must carry {@code Authorization: Bearer <token>};
+ * figures on a Javalin server. With a token, every request must carry {@code Authorization: Bearer <token>};
  * without it or with a wrong one the answer is {@code 401} and nothing is read or acknowledged.
  *
  * <p>Records go out as they are held. A payload that is not one JSON value is sent as a JSON string, so the page
@@ -44,11 +44,14 @@ public final class PullRoutes {
         this.token = BearerToken.of(token, "pull link");
     }
 
-    /** Adds the three routes to {@code app}. Errors are mapped by {@link HttpErrors}, installed by the caller. */
-    public void register(Javalin app) {
-        app.get(RECORDS, guarded(this::records));
-        app.post(ACK, guarded(this::ack));
-        app.get(STATS, guarded(this::stats));
+    /**
+     * Adds the three routes to a server's routes, inside {@code Javalin.create(config -> ...)}:
+     * {@code pullRoutes.register(config.routes)}. Errors are mapped by {@link HttpErrors}, installed by the caller.
+     */
+    public void register(RoutesConfig routes) {
+        routes.get(RECORDS, guarded(this::records));
+        routes.post(ACK, guarded(this::ack));
+        routes.get(STATS, guarded(this::stats));
     }
 
     private Handler guarded(Handler handler) {

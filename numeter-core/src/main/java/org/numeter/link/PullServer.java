@@ -8,7 +8,7 @@ import org.numeter.spool.Spool;
 
 /**
  * A small HTTP server serving one spool with {@link PullRoutes}: what a poller runs so that collectors can drain
- * it. Roles that already run a Javalin server register {@link PullRoutes} on it instead.
+ * it. Roles that already run a Javalin server register {@link PullRoutes} in its configuration instead.
  */
 public final class PullServer implements Component {
     private final Spool spool;
@@ -72,11 +72,11 @@ public final class PullServer implements Component {
             throw new IllegalStateException(this + " was already started");
         }
         Javalin created = Javalin.create(config -> {
-            config.showJavalinBanner = false;
-            config.startupWatcherEnabled = false;
+            config.startup.showJavalinBanner = false;
+            config.startup.startupWatcherEnabled = false;
+            errors.install(config.routes);
+            routes.register(config.routes);
         });
-        errors.install(created);
-        routes.register(created);
         try {
             created.start(bindAddress, port);
         } catch (RuntimeException e) {

@@ -23,21 +23,23 @@ class HttpErrorsIT {
 
     @BeforeEach
     void start() {
-        app = Javalin.create(config -> config.showJavalinBanner = false);
-        errors.install(app);
-        app.get("/bad", ctx -> {
-            throw new IllegalArgumentException("from 'abc' is not an epoch second");
-        });
-        app.get("/codec", ctx -> BatchCodec.decodeBatch("{\"host\":\"web1\",\"plugin\":\"cpu\",\"time\":\"x\"}"
-                .getBytes(StandardCharsets.UTF_8)));
-        app.get("/missing", ctx -> {
-            throw new NoSuchElementException("host 'web9' is unknown");
-        });
-        app.get("/javalin", ctx -> {
-            throw new UnauthorizedResponse("log in first");
-        });
-        app.get("/broken", ctx -> {
-            throw new IOException("disk on fire: /var/lib/secret");
+        app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            errors.install(config.routes);
+            config.routes.get("/bad", ctx -> {
+                throw new IllegalArgumentException("from 'abc' is not an epoch second");
+            });
+            config.routes.get("/codec", ctx -> BatchCodec.decodeBatch(
+                    "{\"host\":\"web1\",\"plugin\":\"cpu\",\"time\":\"x\"}".getBytes(StandardCharsets.UTF_8)));
+            config.routes.get("/missing", ctx -> {
+                throw new NoSuchElementException("host 'web9' is unknown");
+            });
+            config.routes.get("/javalin", ctx -> {
+                throw new UnauthorizedResponse("log in first");
+            });
+            config.routes.get("/broken", ctx -> {
+                throw new IOException("disk on fire: /var/lib/secret");
+            });
         });
         app.start("127.0.0.1", 0);
     }

@@ -2,6 +2,7 @@ package org.numeter.storage;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -137,31 +138,11 @@ public final class StorageServer implements Component {
             return;
         }
         Javalin j = Javalin.create(config -> {
-            config.showJavalinBanner = false;
-            config.startupWatcherEnabled = false;
+            config.startup.showJavalinBanner = false;
+            config.startup.startupWatcherEnabled = false;
+            errors.install(config.routes);
+            register(config.routes);
         });
-        errors.install(j);
-        // the time spent in the server, for clients and benchmarks that want it without the network's share
-        j.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
-        j.after(ctx -> {
-            Long t0 = ctx.attribute(STARTED);
-            if (t0 != null) {
-                ctx.header("Server-Timing", String.format(Locale.ROOT, "app;dur=%.3f",
-                        (System.nanoTime() - t0) / 1e6));
-            }
-        });
-        j.before(PREFIX + "/*", auth);
-        j.get(PREFIX + "/hosts", ctx -> json(ctx, store.hosts()));
-        j.get(PREFIX + "/hosts/{host}", ctx -> json(ctx, host(ctx)));
-        j.get(PREFIX + "/hosts/{host}/plugins", ctx -> {
-            host(ctx);
-            json(ctx, store.plugins(ctx.pathParam("host")));
-        });
-        j.get(PREFIX + "/hosts/{host}/plugins/{plugin}", ctx -> ctx.contentType("application/json")
-                .result(BatchCodec.encode(plugin(ctx))));
-        j.get(PREFIX + "/hosts/{host}/plugins/{plugin}/data", this::data);
-        j.get(PREFIX + "/hosts/{host}/plugins/{plugin}/graph.png", this::graph);
-        j.get(PREFIX + "/status", ctx -> json(ctx, status()));
         try {
             j.start(bind, port);
         } catch (RuntimeException e) {
@@ -170,6 +151,31 @@ public final class StorageServer implements Component {
                     + e.getMessage(), e);
         }
         app = j;
+    }
+
+    /** The storage API's routes, added inside {@code Javalin.create(config -> ...)}. */
+    private void register(RoutesConfig routes) {
+        // the time spent in the server, for clients and benchmarks that want it without the network's share
+        routes.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
+        routes.after(ctx -> {
+            Long t0 = ctx.attribute(STARTED);
+            if (t0 != null) {
+                ctx.header("Server-Timing", String.format(Locale.ROOT, "app;dur=%.3f",
+                        (System.nanoTime() - t0) / 1e6));
+            }
+        });
+        routes.before(PREFIX + "/*", auth);
+        routes.get(PREFIX + "/hosts", ctx -> json(ctx, store.hosts()));
+        routes.get(PREFIX + "/hosts/{host}", ctx -> json(ctx, host(ctx)));
+        routes.get(PREFIX + "/hosts/{host}/plugins", ctx -> {
+            host(ctx);
+            json(ctx, store.plugins(ctx.pathParam("host")));
+        });
+        routes.get(PREFIX + "/hosts/{host}/plugins/{plugin}", ctx -> ctx.contentType("application/json")
+                .result(BatchCodec.encode(plugin(ctx))));
+        routes.get(PREFIX + "/hosts/{host}/plugins/{plugin}/data", this::data);
+        routes.get(PREFIX + "/hosts/{host}/plugins/{plugin}/graph.png", this::graph);
+        routes.get(PREFIX + "/status", ctx -> json(ctx, status()));
     }
 
     /** The port listened on, once started. */

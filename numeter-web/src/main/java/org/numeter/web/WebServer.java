@@ -1,6 +1,7 @@
 package org.numeter.web;
 
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import java.io.PrintStream;
@@ -110,51 +111,52 @@ public final class WebServer implements Component {
         Auth auth = new Auth(users, sessions, tokens, secrets, new LoginThrottle(config.loginAttempts,
                 config.loginAttempts * 4, Duration.ofMinutes(5).toMillis(), clock), clock, config.secureCookies, Duration.ofHours(12));
 
+        HostApi hostApi = new HostApi(access, storages, hosts, clock);
         app = Javalin.create(c -> {
-            c.showJavalinBanner = false;
-            c.startupWatcherEnabled = false;
+            c.startup.showJavalinBanner = false;
+            c.startup.startupWatcherEnabled = false;
             c.jsonMapper(new JavalinJackson(Json.mapper(), false));
-            c.events(e -> e.handlerAdded(h -> {
-                String method = h.getHttpMethod().name();
-                if (!method.startsWith("BEFORE") && !method.startsWith("AFTER")) {
-                    routes.add(method + " " + h.getPath());
+            // before any route is added, so that every one is listed
+            c.events.handlerAdded(h -> {
+                if (h.getHttpMethod().isHttpMethod()) {
+                    routes.add(h.getHttpMethod().name() + " " + h.getPath());
                 }
-            }));
+            });
             c.http.maxRequestSize = 64 * 1024;
             c.staticFiles.add(s -> {
                 s.hostedPath = "/static";
                 s.directory = "/public";
                 s.location = Location.CLASSPATH;
             });
+            RoutesConfig r = c.routes;
+            new HttpErrors("web").install(r);
+            r.before(ctx -> {
+                ctx.header("X-Content-Type-Options", "nosniff");
+                ctx.header("X-Frame-Options", "DENY");
+                ctx.header("Referrer-Policy", "same-origin");
+                ctx.header("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:;"
+                        + " style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'");
+            });
+            r.before("/api/*", ctx -> {
+                ctx.header("Cache-Control", "no-store");
+                String path = ctx.path();
+                if (!path.equals("/api/login") && !path.equals("/api/logout") && !path.equals("/api/health")) {
+                    auth.guardApi(ctx);
+                }
+            });
+            r.post("/api/login", auth::login);
+            r.post("/api/logout", auth::logout);
+            r.get("/api/health", ctx -> {
+                CheckResult result = check();
+                ctx.status(result.ok() ? 200 : 503).json(result);
+            });
+            new AccountApi(users, tokens, secrets, clock).register(r);
+            hostApi.register(r);
+            new ViewApi(access, views, dashboards, users, groups, hostApi, storages, clock).register(r);
+            new EventApi(access, events, hostApi, clock).register(r);
+            new AdminApi(access, users, groups, hosts, sessions, storages, catalog, secrets, clock).register(r);
+            new Pages(auth, access, dashboards).register(r);
         });
-        new HttpErrors("web").install(app);
-        app.before(ctx -> {
-            ctx.header("X-Content-Type-Options", "nosniff");
-            ctx.header("X-Frame-Options", "DENY");
-            ctx.header("Referrer-Policy", "same-origin");
-            ctx.header("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:;"
-                    + " style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'");
-        });
-        app.before("/api/*", ctx -> {
-            ctx.header("Cache-Control", "no-store");
-            String path = ctx.path();
-            if (!path.equals("/api/login") && !path.equals("/api/logout") && !path.equals("/api/health")) {
-                auth.guardApi(ctx);
-            }
-        });
-        app.post("/api/login", auth::login);
-        app.post("/api/logout", auth::logout);
-        app.get("/api/health", ctx -> {
-            CheckResult r = check();
-            ctx.status(r.ok() ? 200 : 503).json(r);
-        });
-        new AccountApi(users, tokens, secrets, clock).register(app);
-        HostApi hostApi = new HostApi(access, storages, hosts, clock);
-        hostApi.register(app);
-        new ViewApi(access, views, dashboards, users, groups, hostApi, storages, clock).register(app);
-        new EventApi(access, events, hostApi, clock).register(app);
-        new AdminApi(access, users, groups, hosts, sessions, storages, catalog, secrets, clock).register(app);
-        new Pages(auth, access, dashboards).register(app);
         app.start(config.bind, config.port);
         LOG.info("web listening on http://{}:{}/ with {} storage(s)", config.bind, app.port(),
                 storages.clients().size());

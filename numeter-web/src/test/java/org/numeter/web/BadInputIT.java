@@ -2,7 +2,11 @@ package org.numeter.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -117,6 +121,19 @@ class BadInputIT {
         String huge = "{\"name\":\"" + "x".repeat(70_000) + "\"}";
         assertThat(admin.post("/api/groups", huge).status()).isIn(400, 413);
         assertThat(state()).isEqualTo(before);
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitIsA413WithoutLoggingIn() throws Exception {
+        // no length announced: the limit must hold while the body is read, not only on Content-Length
+        byte[] body = ("{\"username\":\"" + "x".repeat(200_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(fx.uri.resolve("/api/login"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(413);
+        }
     }
 
     @Test

@@ -45,26 +45,26 @@ final class FixtureStorage implements AutoCloseable {
 
     FixtureStorage start() {
         app = Javalin.create(c -> {
-            c.showJavalinBanner = false;
-            c.startupWatcherEnabled = false;
+            c.startup.showJavalinBanner = false;
+            c.startup.startupWatcherEnabled = false;
             c.jsonMapper(new JavalinJackson(Json.mapper(), false));
+            c.routes.before(ctx -> {
+                requests.add(ctx.path());
+                if (token != null && !("Bearer " + token).equals(ctx.header("Authorization"))) {
+                    throw new io.javalin.http.UnauthorizedResponse("token");
+                }
+            });
+            c.routes.get("/api/v1/status", ctx -> ctx.json(Map.of("ok", true, "hosts", hosts.size())));
+            c.routes.get("/api/v1/hosts", ctx -> ctx.json(hosts.entrySet().stream()
+                    .map(e -> Map.of("id", e.getKey(), "plugins", e.getValue().size(), "lastUpdate", lastUpdate))
+                    .toList()));
+            c.routes.get("/api/v1/hosts/{host}/plugins", ctx -> ctx.json(plugins(ctx).stream()
+                    .map(p -> Map.of("name", p.name(), "title", p.title(), "category", p.category())).toList()));
+            c.routes.get("/api/v1/hosts/{host}/plugins/{plugin}", ctx -> ctx.contentType("application/json")
+                    .result(BatchCodec.encode(plugin(ctx))));
+            c.routes.get("/api/v1/hosts/{host}/plugins/{plugin}/data", this::data);
+            c.routes.get("/api/v1/hosts/{host}/plugins/{plugin}/graph.png", this::png);
         });
-        app.before(ctx -> {
-            requests.add(ctx.path());
-            if (token != null && !("Bearer " + token).equals(ctx.header("Authorization"))) {
-                throw new io.javalin.http.UnauthorizedResponse("token");
-            }
-        });
-        app.get("/api/v1/status", ctx -> ctx.json(Map.of("ok", true, "hosts", hosts.size())));
-        app.get("/api/v1/hosts", ctx -> ctx.json(hosts.entrySet().stream()
-                .map(e -> Map.of("id", e.getKey(), "plugins", e.getValue().size(), "lastUpdate", lastUpdate))
-                .toList()));
-        app.get("/api/v1/hosts/{host}/plugins", ctx -> ctx.json(plugins(ctx).stream()
-                .map(p -> Map.of("name", p.name(), "title", p.title(), "category", p.category())).toList()));
-        app.get("/api/v1/hosts/{host}/plugins/{plugin}", ctx -> ctx.contentType("application/json")
-                .result(BatchCodec.encode(plugin(ctx))));
-        app.get("/api/v1/hosts/{host}/plugins/{plugin}/data", this::data);
-        app.get("/api/v1/hosts/{host}/plugins/{plugin}/graph.png", this::png);
         app.start("127.0.0.1", 0);
         return this;
     }

@@ -4,14 +4,13 @@ import io.javalin.Javalin;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
-import org.eclipse.jetty.servlet.ServletContextHandler;
-import org.eclipse.jetty.servlet.ServletHolder;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.websocket.server.config.JettyWebSocketServletContainerInitializer;
 import org.numeter.link.HttpErrors;
 import org.numeter.link.PullRoutes;
 
@@ -34,15 +33,13 @@ final class FleetServer implements AutoCloseable {
         List<Handler> handlers = new ArrayList<>();
         for (String host : fleet.hosts()) {
             Javalin app = Javalin.create(config -> {
-                config.showJavalinBanner = false;
-                config.startupWatcherEnabled = false;
+                config.startup.showJavalinBanner = false;
+                config.startup.startupWatcherEnabled = false;
+                new HttpErrors("simulated poller " + host).install(config.routes);
+                new PullRoutes(fleet.spool(host), token).register(config.routes);
             });
-            new HttpErrors("simulated poller " + host).install(app);
-            new PullRoutes(fleet.spool(host), token).register(app);
             ServletContextHandler context = new ServletContextHandler();
             context.setContextPath("/p/" + host);
-            // Javalin's servlet also serves websockets, and wants their components on its context.
-            JettyWebSocketServletContainerInitializer.configure(context, null);
             context.addServlet(new ServletHolder(app.javalinServlet()), "/*");
             handlers.add(context);
         }

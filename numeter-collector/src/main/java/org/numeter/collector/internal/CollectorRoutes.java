@@ -1,7 +1,7 @@
 package org.numeter.collector.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.ConflictResponse;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -29,10 +29,11 @@ public final class CollectorRoutes {
         this.status = status;
     }
 
-    public void mount(Javalin app) {
-        app.before("/collector/*", auth);
-        app.post(REGISTER, this::register);
-        app.get(STATUS, this::status);
+    /** Adds the endpoints to a server's routes, inside {@code Javalin.create(config -> ...)}. */
+    public void register(RoutesConfig routes) {
+        routes.before("/collector/*", auth);
+        routes.post(REGISTER, this::register);
+        routes.get(STATUS, this::status);
     }
 
     private void register(Context ctx) {

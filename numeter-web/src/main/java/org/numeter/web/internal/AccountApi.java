@@ -1,6 +1,6 @@
 package org.numeter.web.internal;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -24,12 +24,12 @@ public final class AccountApi {
         this.clock = clock;
     }
 
-    public void register(Javalin app) {
-        app.get("/api/session", this::session);
-        app.put("/api/session/password", this::changePassword);
-        app.get("/api/tokens", this::listTokens);
-        app.post("/api/tokens", this::createToken);
-        app.delete("/api/tokens/{id}", this::revokeToken);
+    public void register(RoutesConfig routes) {
+        routes.get("/api/session", this::session);
+        routes.put("/api/session/password", this::changePassword);
+        routes.get("/api/tokens", this::listTokens);
+        routes.post("/api/tokens", this::createToken);
+        routes.delete("/api/tokens/{id}", this::revokeToken);
     }
 
     private void session(Context ctx) {

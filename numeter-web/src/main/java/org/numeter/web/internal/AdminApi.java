@@ -1,6 +1,6 @@
 package org.numeter.web.internal;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -48,21 +48,21 @@ public final class AdminApi {
         this.clock = clock;
     }
 
-    public void register(Javalin app) {
-        app.get("/api/users", this::listUsers);
-        app.post("/api/users", this::createUser);
-        app.get("/api/users/{id}", this::getUser);
-        app.put("/api/users/{id}", this::updateUser);
-        app.delete("/api/users/{id}", this::deleteUser);
-        app.get("/api/groups", this::listGroups);
-        app.post("/api/groups", this::createGroup);
-        app.get("/api/groups/{id}", this::getGroup);
-        app.put("/api/groups/{id}", this::renameGroup);
-        app.delete("/api/groups/{id}", this::deleteGroup);
-        app.put("/api/hosts/{host}/groups", this::setHostGroups);
-        app.get("/api/storages", this::listStorages);
-        app.post("/api/storages", this::addStorage);
-        app.delete("/api/storages/{id}", this::removeStorage);
+    public void register(RoutesConfig routes) {
+        routes.get("/api/users", this::listUsers);
+        routes.post("/api/users", this::createUser);
+        routes.get("/api/users/{id}", this::getUser);
+        routes.put("/api/users/{id}", this::updateUser);
+        routes.delete("/api/users/{id}", this::deleteUser);
+        routes.get("/api/groups", this::listGroups);
+        routes.post("/api/groups", this::createGroup);
+        routes.get("/api/groups/{id}", this::getGroup);
+        routes.put("/api/groups/{id}", this::renameGroup);
+        routes.delete("/api/groups/{id}", this::deleteGroup);
+        routes.put("/api/hosts/{host}/groups", this::setHostGroups);
+        routes.get("/api/storages", this::listStorages);
+        routes.post("/api/storages", this::addStorage);
+        routes.delete("/api/storages/{id}", this::removeStorage);
     }
 
     private UserRow row(User u) {

@@ -70,7 +70,7 @@ public final class Auth {
         long now = clock.millis();
         sessions.deleteExpired(now);
         sessions.create(id, user.get().id(), csrf, now, now + sessionLength.toMillis());
-        ctx.cookie(new Cookie(COOKIE, id, "/", -1, secureCookies, 0, true, null, null, SameSite.STRICT));
+        ctx.cookie(new Cookie(COOKIE, id, "/", -1, secureCookies, true, null, SameSite.STRICT));
         ctx.json(Map.of("user", user.get(), "csrf", csrf));
     }
 
@@ -79,7 +79,7 @@ public final class Auth {
         if (id != null) {
             sessions.delete(id);
         }
-        ctx.cookie(new Cookie(COOKIE, "", "/", 0, secureCookies, 0, true, null, null, SameSite.STRICT));
+        ctx.cookie(new Cookie(COOKIE, "", "/", 0, secureCookies, true, null, SameSite.STRICT));
         ctx.status(204);
     }
 
@@ -106,8 +106,9 @@ public final class Auth {
     public void guardApi(Context ctx) {
         Principal p = authenticate(ctx).orElseThrow(() -> HttpProblem.unauthorized("log in first"));
         HandlerType m = ctx.method();
-        boolean change = m == HandlerType.POST || m == HandlerType.PUT || m == HandlerType.PATCH
-                || m == HandlerType.DELETE;
+        // a record since Javalin 7: compared by value
+        boolean change = m.equals(HandlerType.POST) || m.equals(HandlerType.PUT) || m.equals(HandlerType.PATCH)
+                || m.equals(HandlerType.DELETE);
         if (change && p.csrf() != null && !Secrets.sameSecret(p.csrf(), ctx.header(CSRF_HEADER))) {
             throw HttpProblem.forbidden("missing or wrong " + CSRF_HEADER + " header");
         }

@@ -1,6 +1,6 @@
 package org.numeter.web.internal;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -27,11 +27,11 @@ public final class EventApi {
         this.clock = clock;
     }
 
-    public void register(Javalin app) {
-        app.get("/api/events", this::list);
-        app.post("/api/events", this::create);
-        app.get("/api/events/{id}", this::get);
-        app.delete("/api/events/{id}", this::delete);
+    public void register(RoutesConfig routes) {
+        routes.get("/api/events", this::list);
+        routes.post("/api/events", this::create);
+        routes.get("/api/events/{id}", this::get);
+        routes.delete("/api/events/{id}", this::delete);
     }
 
     Map<String, Object> json(User me, EventRepository.Event e, List<String> hosts) {

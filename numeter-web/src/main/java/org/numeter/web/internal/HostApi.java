@@ -1,6 +1,6 @@
 package org.numeter.web.internal;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.time.Clock;
@@ -39,13 +39,13 @@ public final class HostApi {
         this.clock = clock;
     }
 
-    public void register(Javalin app) {
-        app.get("/api/hosts", this::list);
-        app.get("/api/tree", this::tree);
-        app.get("/api/hosts/{host}", host(this::hostDetail));
-        app.get("/api/hosts/{host}/plugins/{plugin}", host(this::plugin));
-        app.get("/api/hosts/{host}/plugins/{plugin}/data", host(this::data));
-        app.get("/api/hosts/{host}/plugins/{plugin}/graph.png", host(this::png));
+    public void register(RoutesConfig routes) {
+        routes.get("/api/hosts", this::list);
+        routes.get("/api/tree", this::tree);
+        routes.get("/api/hosts/{host}", host(this::hostDetail));
+        routes.get("/api/hosts/{host}/plugins/{plugin}", host(this::plugin));
+        routes.get("/api/hosts/{host}/plugins/{plugin}/data", host(this::data));
+        routes.get("/api/hosts/{host}/plugins/{plugin}/graph.png", host(this::png));
     }
 
     /** The one gate of every host route. */

@@ -1,6 +1,6 @@
 package org.numeter.web.internal;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,19 +27,19 @@ public final class Pages {
         this.login = resource("/pages/login.html");
     }
 
-    public void register(Javalin app) {
-        app.get("/login", ctx -> ctx.html(login));
-        app.get("/", this::shell);
-        app.get("/admin", ctx -> {
+    public void register(RoutesConfig routes) {
+        routes.get("/login", ctx -> ctx.html(login));
+        routes.get("/", this::shell);
+        routes.get("/admin", ctx -> {
             User user = signedIn(ctx);
             if (user != null) {
                 access.requireSuperuser(user);
                 ctx.html(shell);
             }
         });
-        app.get("/account", this::shell);
-        app.get("/dashboards", this::shell);
-        app.get("/dashboards/{id}", ctx -> {
+        routes.get("/account", this::shell);
+        routes.get("/dashboards", this::shell);
+        routes.get("/dashboards/{id}", ctx -> {
             User user = signedIn(ctx);
             if (user != null) {
                 long id = Input.id(ctx.pathParam("id"), "dashboard id");
@@ -48,7 +48,7 @@ public final class Pages {
                 ctx.html(shell);
             }
         });
-        app.get("/hosts/{host}", ctx -> {
+        routes.get("/hosts/{host}", ctx -> {
             User user = signedIn(ctx);
             if (user != null) {
                 access.requireHost(user, ctx.pathParam("host"));

@@ -1,6 +1,6 @@
 package org.numeter.web.internal;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.time.Clock;
@@ -54,19 +54,19 @@ public final class ViewApi {
         this.clock = clock;
     }
 
-    public void register(Javalin app) {
-        app.get("/api/views", this::listViews);
-        app.post("/api/views", this::createView);
-        app.get("/api/views/{id}", this::getView);
-        app.put("/api/views/{id}", this::updateView);
-        app.delete("/api/views/{id}", this::deleteView);
-        app.get("/api/views/{id}/data", this::viewData);
-        app.get("/api/dashboards", this::listDashboards);
-        app.post("/api/dashboards", this::createDashboard);
-        app.get("/api/dashboards/{id}", this::getDashboard);
-        app.put("/api/dashboards/{id}", this::updateDashboard);
-        app.delete("/api/dashboards/{id}", this::deleteDashboard);
-        app.post("/api/skeletons", this::applySkeleton);
+    public void register(RoutesConfig routes) {
+        routes.get("/api/views", this::listViews);
+        routes.post("/api/views", this::createView);
+        routes.get("/api/views/{id}", this::getView);
+        routes.put("/api/views/{id}", this::updateView);
+        routes.delete("/api/views/{id}", this::deleteView);
+        routes.get("/api/views/{id}/data", this::viewData);
+        routes.get("/api/dashboards", this::listDashboards);
+        routes.post("/api/dashboards", this::createDashboard);
+        routes.get("/api/dashboards/{id}", this::getDashboard);
+        routes.put("/api/dashboards/{id}", this::updateDashboard);
+        routes.delete("/api/dashboards/{id}", this::deleteDashboard);
+        routes.post("/api/skeletons", this::applySkeleton);
     }
 
     // ---- views ----
