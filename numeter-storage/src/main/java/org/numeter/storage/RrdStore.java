@@ -118,6 +118,7 @@ public final class RrdStore implements Store {
     private volatile String indexWriteProblem;
     private volatile StoreWriteException lastWriteFailure;
     private FileLock dirLock;
+    private volatile UndoLog undo;
 
     private RrdStore(Builder b) {
         this.dataDir = b.dataDir;
@@ -211,6 +212,20 @@ public final class RrdStore implements Store {
     private void start() throws IOException {
         Files.createDirectories(dataDir);
         lockDir();
+        if (!readOnlyAtStart) {
+            UndoLog log = new UndoLog(dataDir, STRIPES);
+            try {
+                log.open(key -> {
+                    int slash = key.indexOf('/');
+                    return dataDir.resolve(key.substring(0, slash)).resolve(key.substring(slash + 1) + ".rrd");
+                });
+                undo = log;
+            } catch (IOException | RuntimeException e) {
+                log.close();
+                LOG.warn("{}: its undo log cannot be used ({}); an update a crash cuts may then count twice",
+                        dataDir, e.toString());
+            }
+        }
         long t0 = System.nanoTime();
         StoreIndex.Loaded loaded = StoreIndex.read(dataDir, archives);
         for (StoreIndex.Item item : loaded.items()) {
@@ -638,6 +653,7 @@ public final class RrdStore implements Store {
         e.lastUpdate = 0;
         e.ds = Map.of();
         e.columns = null;
+        e.regions = null;
         e.recent = new RecentTimes();
         e.archives = archives;
         indexDirty.set(true);
@@ -791,7 +807,7 @@ public final class RrdStore implements Store {
                     for (var v : b.values().entrySet()) {
                         s.setValue(columns.get(v.getKey()), v.getValue());
                     }
-                    s.update();
+                    update(e, db, s);
                 }
                 e.lastUpdate = b.timestamp();
                 e.recent.add(b.timestamp(), b.values().hashCode());
@@ -826,12 +842,42 @@ public final class RrdStore implements Store {
             index[i] = c;
             value[i++] = v.getValue();
         }
-        Sample s = open(e).createSample(b.timestamp());
+        RrdDb db = open(e);
+        Sample s = db.createSample(b.timestamp());
         for (int k = 0; k < n; k++) {
             s.setValue(index[k], value[k]);
         }
-        s.update();
+        update(e, db, s);
         return true;
+    }
+
+    /**
+     * Applies an update, all or nothing across a crash of the process: the bytes it changes are saved in the undo
+     * log first ({@link UndoLog}), and a start rolls back an update a crash cut.
+     */
+    private void update(Entry e, RrdDb db, Sample s) throws IOException {
+        UndoLog log = undo;
+        java.nio.ByteBuffer mapped = log == null ? null : MappedBackendFactory.mapping(db);
+        boolean guarded = false;
+        int slot = Math.floorMod(e.key.hashCode(), STRIPES);
+        if (mapped != null) {
+            if (e.regions == null) {
+                e.regions = UpdateRegions.of(db, mapped.capacity());
+                if (e.regions == null) {
+                    LOG.warn("{}: a layout the undo log does not know; a crash during an update may count it twice",
+                            e.rrd);
+                    e.regions = UpdateRegions.NONE;
+                }
+            }
+            guarded = e.regions != UpdateRegions.NONE && log.begin(slot, e.key, mapped, e.regions);
+        }
+        try {
+            s.update();
+        } finally {
+            if (guarded) {
+                log.end(slot);
+            }
+        }
     }
 
     /**
@@ -910,6 +956,7 @@ public final class RrdStore implements Store {
         call.directories.add(hostDir);
         e.ds = side.dataSources();
         e.columns = null;
+        e.regions = null;
         e.created = true;
         e.verified = true;
         e.lastUpdate = 0;
@@ -935,6 +982,7 @@ public final class RrdStore implements Store {
         RrdFiles.writeAtomically(e.rrd, wider);
         call.directories.add(e.rrd.getParent());
         e.columns = null;
+        e.regions = null;
         LOG.info("{}: added data sources {}", e.rrd, added.stream().map(DsDef::getDsName).toList());
     }
 
@@ -1346,6 +1394,11 @@ public final class RrdStore implements Store {
         } catch (IOException | UncheckedIOException e) {
             LOG.warn("closing the rrd4j backend failed: {}", e.toString());
         }
+        UndoLog log = undo;
+        undo = null;
+        if (log != null) {
+            log.close();
+        }
         if (dirLock != null) {
             dirLock.channel().close();
             dirLock = null;
@@ -1380,6 +1433,8 @@ public final class RrdStore implements Store {
         RecentTimes recent = new RecentTimes();
         /** Field name to data-source index in the file, found once: rrd4j looks names up by a linear scan. */
         Map<String, Integer> columns;
+        /** What an update of its file changes, for the undo log; found at the first update. */
+        UpdateRegions regions;
 
         Entry(String host, String plugin) {
             this.host = host;

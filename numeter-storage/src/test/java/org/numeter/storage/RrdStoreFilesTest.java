@@ -265,6 +265,37 @@ class RrdStoreFilesTest {
         assertThat(s.values()[0]).containsExactly(30, 40);
     }
 
+    @Test
+    void rollsBackAnUpdateACrashCutSoThatItsReplayCountsOnce() throws Exception {
+        open();
+        writeSeries("web1", 1, 3);
+        store.close();
+        store = null;
+        Path rrd = dir.resolve("web1/p0.rrd");
+        // an update under way when the process dies: saved in the undo log, applied (wholly or in part), never
+        // marked done; here it is applied whole, the worst case for a replay
+        MappedBackendFactory backend = new MappedBackendFactory();
+        try (UndoLog log = new UndoLog(dir, 256);
+                org.rrd4j.core.RrdDb db = org.rrd4j.core.RrdDb.getBuilder().setPath(rrd.toString())
+                        .setBackendFactory(backend).build()) {
+            log.open(key -> dir.resolve(key + ".rrd"));
+            java.nio.ByteBuffer mapped = MappedBackendFactory.mapping(db);
+            UpdateRegions regions = UpdateRegions.of(db, mapped.capacity());
+            assertThat(regions).isNotNull();
+            assertThat(log.begin(7, "web1/p0", mapped, regions)).isTrue();
+            org.rrd4j.core.Sample s = db.createSample(T0 + 240);
+            s.setValue(0, 4);
+            s.update();
+        }
+        backend.close();
+
+        open();
+        assertThat(store.write(List.of(batch("web1", "p0", T0 + 240, 4), batch("web1", "p0", T0 + 300, 5))))
+                .isEqualTo(new WriteResult(2, 2, 0, 0, 0, 0));
+
+        assertThat(values("web1", "p0", 5)).containsExactly(Double.NaN, R, R, R, R);
+    }
+
     private static List<String> list(Path folder) throws IOException {
         try (Stream<Path> files = Files.list(folder)) {
             return files.map(p -> p.getFileName().toString()).toList();
