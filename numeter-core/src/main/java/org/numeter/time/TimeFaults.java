@@ -58,10 +58,12 @@ public final class TimeFaults {
         Host h = host(host);
         long n = h.late.incrementAndGet();
         if (h.lateLog.due(policy.clock().millis())) {
-            LOG.warn("{}: host {}, plugin {}: point at {} ({}) is {} s older than the plugin's last stored point"
-                    + " ({}); a round-robin file cannot take the past, so it is dropped and counted as late"
-                    + " ({} so far for this host); did the host's clock go back?", where, host, plugin, timestamp,
-                    instant(timestamp), lastStored - timestamp, instant(lastStored), n);
+            String when = timestamp == lastStored ? "has the time of the plugin's last stored point, with other values"
+                    : "is " + (lastStored - timestamp) + " s older than the plugin's last stored point ("
+                            + instant(lastStored) + ")";
+            LOG.warn("{}: host {}, plugin {}: point at {} ({}) {}; a round-robin file cannot take the past, so it is"
+                    + " dropped and counted as late ({} so far for this host); did the host's clock go back?", where,
+                    host, plugin, timestamp, instant(timestamp), when, n);
         }
     }
 
