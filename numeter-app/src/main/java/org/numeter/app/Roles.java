@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -116,20 +117,25 @@ final class Roles {
         return poller.build();
     }
 
-    private static List<Source> sources(Config config, String name) {
+    static List<Source> sources(Config config, String name) {
         String prefix = config.find(Settings.POLLER_MUNIN_PREFIX)
                 .orElse(config.get(Settings.POLLER_SOURCES).contains("system") ? "munin_" : "");
         return switch (name) {
-            case "munin" -> each(config, Settings.POLLER_MUNIN_NODES, "127.0.0.1:4949", "munin", "address", prefix);
-            case "exec" -> each(config, Settings.POLLER_EXEC_DIRS, "/etc/munin/plugins", "exec", "dir", prefix);
-            case "prometheus" -> each(config, Settings.POLLER_PROMETHEUS_URLS, null, "prometheus", "url", "");
+            case "munin" -> each(config, Settings.POLLER_MUNIN_NODES, "127.0.0.1:4949", "munin", "address", prefix,
+                    Map.of());
+            // Plugins' state (MUNIN_PLUGSTATE) lives with the spool: it survives restarts, and a service's /tmp
+            // is private and emptied at every stop.
+            case "exec" -> each(config, Settings.POLLER_EXEC_DIRS, "/etc/munin/plugins", "exec", "dir", prefix,
+                    Map.of("state.dir", config.get(Settings.DATA_DIR).resolve("plugin-state").toString()));
+            case "prometheus" -> each(config, Settings.POLLER_PROMETHEUS_URLS, null, "prometheus", "url", "",
+                    Map.of());
             default -> List.of(Sources.create(name, Map.of()));
         };
     }
 
     /** One source per configured target (munin node, plugin directory, endpoint). */
     private static List<Source> each(Config config, ConfigKey<List<String>> key, String otherwise, String source,
-            String setting, String prefix) {
+            String setting, String prefix, Map<String, String> common) {
         List<String> targets = config.get(key);
         if (targets.isEmpty()) {
             if (otherwise == null) {
@@ -138,8 +144,14 @@ final class Roles {
             targets = List.of(otherwise);
         }
         return targets.stream()
-                .map(t -> Sources.create(source, prefix.isEmpty() ? Map.of(setting, t)
-                        : Map.of(setting, t, "prefix", prefix)))
+                .map(t -> {
+                    Map<String, String> settings = new LinkedHashMap<>(common);
+                    settings.put(setting, t);
+                    if (!prefix.isEmpty()) {
+                        settings.put("prefix", prefix);
+                    }
+                    return Sources.create(source, settings);
+                })
                 .toList();
     }
 

@@ -45,20 +45,25 @@ final class NumeterProcess implements AutoCloseable {
 
     private final String name;
     private final String role;
-    private final Map<String, String> settings;
-    private final List<String> jvmOptions;
+    private final List<String> command;
+    private final List<String> shown;
+    // null: this JVM's environment without NUMETER_* variables; otherwise exactly these variables.
+    private final Map<String, String> environment;
+    private final Path directory;
     private final int port;
     private final String readyPath;
     private final Path log;
     private Process process;
     private int starts;
 
-    private NumeterProcess(String name, String role, Map<String, String> settings, List<String> jvmOptions, int port,
-            String readyPath, Path log) {
+    private NumeterProcess(String name, String role, List<String> command, List<String> shown,
+            Map<String, String> environment, Path directory, int port, String readyPath, Path log) {
         this.name = name;
         this.role = role;
-        this.settings = Map.copyOf(settings);
-        this.jvmOptions = List.copyOf(jvmOptions);
+        this.command = List.copyOf(command);
+        this.shown = List.copyOf(shown);
+        this.environment = environment == null ? null : Map.copyOf(environment);
+        this.directory = directory;
         this.port = port;
         this.readyPath = readyPath;
         this.log = log;
@@ -73,10 +78,34 @@ final class NumeterProcess implements AutoCloseable {
      */
     static NumeterProcess of(String name, String role, Map<String, String> settings, List<String> jvmOptions,
             int port, String readyPath, Path logDir) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElseThrow());
+        // Small, quick-starting JVMs: two cores are shared by three roles, the test and other builds.
+        command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
+                "-Djava.awt.headless=true"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Numeter.class.getName(), role));
+        new LinkedHashMap<>(settings).forEach((k, v) -> command.addAll(List.of("--set", k + "=" + v)));
+        List<String> shown = command.subList(command.indexOf(Numeter.class.getName()), command.size());
+        return new NumeterProcess(name, role, command, shown, null, null, port, readyPath, freshLog(logDir, name));
+    }
+
+    /**
+     * A role started by a command of its own, e.g. an installed unit's {@code ExecStart} under {@code setpriv}, run
+     * in {@code directory} with exactly {@code environment} (nothing inherited from this JVM); ready as for
+     * {@link #of}.
+     */
+    static NumeterProcess command(String name, String role, List<String> command, Map<String, String> environment,
+            Path directory, int port, String readyPath, Path logDir) throws IOException {
+        return new NumeterProcess(name, role, command, command, environment, directory, port, readyPath,
+                freshLog(logDir, name));
+    }
+
+    private static Path freshLog(Path logDir, String name) throws IOException {
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");
         Files.deleteIfExists(log);
-        return new NumeterProcess(name, role, new LinkedHashMap<>(settings), jvmOptions, port, readyPath, log);
+        return log;
     }
 
     /**
@@ -98,21 +127,20 @@ final class NumeterProcess implements AutoCloseable {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException(name + " is already running");
         }
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElseThrow());
-        // Small, quick-starting JVMs: two cores are shared by three roles, the test and other builds.
-        command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
-                "-Djava.awt.headless=true"));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Numeter.class.getName(), role));
-        settings.forEach((k, v) -> command.addAll(List.of("--set", k + "=" + v)));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        // Only the settings given here count: an operator's NUMETER_* variables must not leak into the test.
-        builder.environment().keySet().removeIf(k -> k.startsWith("NUMETER_"));
+        if (environment == null) {
+            // Only the settings given here count: an operator's NUMETER_* variables must not leak into the test.
+            builder.environment().keySet().removeIf(k -> k.startsWith("NUMETER_"));
+        } else {
+            builder.environment().clear();
+            builder.environment().putAll(environment);
+        }
+        if (directory != null) {
+            builder.directory(directory.toFile());
+        }
         starts++;
-        List<String> shown = command.subList(command.indexOf(Numeter.class.getName()), command.size());
         Files.writeString(log, "---- start " + starts + ": " + String.join(" ", shown) + "\n",
                 StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         process = builder.start();
