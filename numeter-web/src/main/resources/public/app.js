@@ -410,7 +410,8 @@ async function adminSections(main, message, report) {
     el('table', {className: 'table'}, el('thead', {}, el('tr', {}, el('th', {text: 'Address'}),
       el('th', {text: 'State'}), el('th', {text: 'Hosts'}), el('th', {text: ''}))),
     el('tbody', {}, storages.map(s => el('tr', {}, el('td', {text: s.uri}),
-      el('td', {className: s.up ? 'ok' : 'error', text: s.up ? 'up' : 'down: ' + (s.error || '')}),
+      el('td', {className: s.up && !s.error ? 'ok' : 'error',
+        text: s.up ? (s.error ? 'up, but: ' + s.error : 'up') : 'down: ' + (s.error || '')}),
       el('td', {text: String(s.hosts)}),
       el('td', {}, s.id === null ? el('span', {className: 'muted', text: 'from the configuration'})
         : el('button', {type: 'button', className: 'button small danger', text: 'Remove',

@@ -35,6 +35,17 @@ public interface Store extends Closeable {
 
     Optional<Plugin> plugin(String host, String plugin) throws IOException;
 
+    /** How many series (fields of plugins) the store holds. */
+    default long series() throws IOException {
+        long n = 0;
+        for (HostSummary h : hosts()) {
+            for (PluginSummary p : plugins(h.id())) {
+                n += plugin(h.id(), p.name()).map(x -> x.fields().size()).orElse(0);
+            }
+        }
+        return n;
+    }
+
     /**
      * The series of a plugin's fields, planned with {@link QueryPlan}; throws
      * {@link java.util.NoSuchElementException} for an unknown plugin and {@link IllegalArgumentException} for a

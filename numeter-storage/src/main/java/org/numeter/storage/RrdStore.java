@@ -231,8 +231,7 @@ public final class RrdStore implements Store {
         for (StoreIndex.Item item : loaded.items()) {
             Entry e = new Entry(item.host(), item.plugin());
             e.archives = item.archives();
-            e.meta = item.side().plugin();
-            e.ds = item.side().dataSources();
+            e.pending(item.side(), item.title(), item.category(), item.fields());
             e.lastUpdate = item.lastUpdate();
             e.sideSize = item.sideSize();
             e.sideModified = item.sideModified();
@@ -522,7 +521,7 @@ public final class RrdStore implements Store {
             BasicFileAttributes side = sideAttributes(e);
             long size = side == null ? -1 : side.size();
             long modified = side == null ? 0 : side.lastModifiedTime().toMillis();
-            if (size != e.sideSize || modified != e.sideModified || db.getDsCount() != e.ds.size()) {
+            if (size != e.sideSize || modified != e.sideModified || db.getDsCount() != e.ds().size()) {
                 readMeta(e, db);
             }
             e.verified = true;
@@ -608,8 +607,7 @@ public final class RrdStore implements Store {
             }
             meta = b.build();
         }
-        e.meta = meta;
-        e.ds = ds;
+        e.set(meta, ds);
         e.columns = null;
         e.sideSize = attrs == null ? -1 : attrs.size();
         e.sideModified = attrs == null ? 0 : attrs.lastModifiedTime().toMillis();
@@ -651,7 +649,7 @@ public final class RrdStore implements Store {
         e.verified = true;
         e.probed = true;
         e.lastUpdate = 0;
-        e.ds = Map.of();
+        e.setDs(Map.of());
         e.columns = null;
         e.regions = null;
         e.recent = new RecentTimes();
@@ -885,7 +883,7 @@ public final class RrdStore implements Store {
      * only once the files did, so a failure (a full disk) leaves it as it was for the next attempt.
      */
     private RrdDb prepare(Entry e, SampleBatch b, WriteCall call) throws IOException {
-        Plugin merged = Stores.merge(e.meta, b);
+        Plugin merged = Stores.merge(e.meta(), b);
         if (!e.created) {
             Map<String, String> ds = new LinkedHashMap<>();
             List<DsDef> defs = new ArrayList<>();
@@ -896,15 +894,14 @@ public final class RrdStore implements Store {
             }
             createFile(e, RrdLayout.definition(e.rrd.toString(), b.timestamp(), e.archives, defs),
                     new SideFile(merged, ds), call);
-            e.meta = merged;
             return open(e);
         }
-        if (merged.equals(e.meta)) {
+        if (merged.equals(e.meta())) {
             return open(e);
         }
         RrdDb db = open(e);
         Set<String> inFile = new HashSet<>(Arrays.asList(db.getDsNames()));
-        Map<String, String> ds = new LinkedHashMap<>(e.ds);
+        Map<String, String> ds = new LinkedHashMap<>(e.ds());
         List<DsDef> added = new ArrayList<>();
         for (Field f : merged.fields()) {
             if (!ds.containsKey(f.name())) {
@@ -922,10 +919,10 @@ public final class RrdStore implements Store {
         if (!added.isEmpty()) {
             addDataSources(e, added, call);
         }
-        e.ds = ds;
+        e.setDs(ds);
         e.columns = null;
         writeSide(e, new SideFile(merged, ds), call);
-        e.meta = merged;
+        e.set(merged, ds);
         indexDirty.set(true);
         db = open(e);
         updateLimits(db, e);
@@ -954,7 +951,7 @@ public final class RrdStore implements Store {
         writeSide(e, side, call);
         RrdFiles.writeAtomically(e.rrd, heap.build(def));
         call.directories.add(hostDir);
-        e.ds = side.dataSources();
+        e.set(side.plugin(), side.dataSources());
         e.columns = null;
         e.regions = null;
         e.created = true;
@@ -987,8 +984,9 @@ public final class RrdStore implements Store {
     }
 
     private static void updateLimits(RrdDb db, Entry e) throws IOException {
-        for (Field f : e.meta.fields()) {
-            Datasource ds = db.getDatasource(e.ds.get(f.name()));
+        Map<String, String> names = e.ds();
+        for (Field f : e.meta().fields()) {
+            Datasource ds = db.getDatasource(names.get(f.name()));
             double min = RrdLayout.limit(f.min());
             double max = RrdLayout.limit(f.max());
             if (!same(ds.getMinValue(), min) || !same(ds.getMaxValue(), max)) {
@@ -1066,14 +1064,13 @@ public final class RrdStore implements Store {
                 }
                 createFile(e, RrdLayout.definition(e.rrd.toString(), lastUpdate + e.archives.step(), e.archives,
                         defs), new SideFile(meta, ds), call);
-                e.meta = meta;
                 e.lastUpdate = open(e).getLastUpdateTime();
             }
             RrdDb db = open(e);
             List<String> left = new ArrayList<>();
             long rows = 0;
             for (var h : history.entrySet()) {
-                String ds = e.ds.get(h.getKey());
+                String ds = e.ds().get(h.getKey());
                 if (ds == null) {
                     left.add(h.getKey());
                     continue;
@@ -1165,8 +1162,7 @@ public final class RrdStore implements Store {
         List<PluginSummary> out = new ArrayList<>();
         for (Entry e : new TreeMap<>(index.getOrDefault(host, Map.of())).values()) {
             if (e.created) {
-                Plugin m = e.meta;
-                out.add(new PluginSummary(m.name(), m.title(), m.category()));
+                out.add(new PluginSummary(e.plugin, e.title, e.category));
             }
         }
         return out;
@@ -1176,7 +1172,20 @@ public final class RrdStore implements Store {
     public Optional<Plugin> plugin(String host, String plugin) {
         ensureOpen();
         Entry e = index.getOrDefault(host, Map.of()).get(plugin);
-        return e == null || !e.created ? Optional.empty() : Optional.of(e.meta);
+        return e == null || !e.created ? Optional.empty() : Optional.of(e.meta());
+    }
+
+    /** Counted without reading any plugin's metadata: a status page must not cost a start's savings. */
+    @Override
+    public long series() {
+        ensureOpen();
+        long n = 0;
+        for (Entry e : entries.values()) {
+            if (e.created) {
+                n += e.fieldCount;
+            }
+        }
+        return n;
     }
 
     /** The last update of a plugin, 0 when it has none, or empty when unknown. */
@@ -1197,7 +1206,7 @@ public final class RrdStore implements Store {
         QueryPlan plan;
         try {
             ensureReady(e);
-            List<String> fields = Stores.fieldsWanted(e.meta, q);
+            List<String> fields = Stores.fieldsWanted(e.meta(), q);
             plan = QueryPlan.of(e.archives, q, e.lastUpdate, fields.size());
             double[][] values = new double[fields.size()][plan.rows()];
             for (double[] row : values) {
@@ -1219,7 +1228,8 @@ public final class RrdStore implements Store {
                 try {
                     ConsolFun cf = RrdLayout.stored(plan.tier(), ConsolFun.valueOf(q.cf().name()));
                     FetchRequest request = db.createFetchRequest(cf, start, end, plan.tierStep());
-                    String[] dsNames = fields.stream().map(e.ds::get).toArray(String[]::new);
+                    Map<String, String> names = e.ds();
+                    String[] dsNames = fields.stream().map(names::get).toArray(String[]::new);
                     request.setFilter(dsNames);
                     FetchData data = request.fetchData();
                     long[] times = data.getTimestamps();
@@ -1261,6 +1271,9 @@ public final class RrdStore implements Store {
             }
         } catch (IOException | RuntimeException e) {
             indexDirty.set(true);
+            if (closed) {
+                return; // interrupted by close(), which writes it itself
+            }
             String problem = StoreWriteException.of(e instanceof IOException io ? io : new IOException(e),
                     StoreIndex.path(dataDir)).getMessage();
             if (!problem.equals(indexWriteProblem)) {
@@ -1275,8 +1288,8 @@ public final class RrdStore implements Store {
         List<StoreIndex.Item> items = new ArrayList<>(entries.size());
         for (Entry e : entries.values()) {
             if (e.created) {
-                items.add(new StoreIndex.Item(e.host, e.plugin, e.archives, e.lastUpdate,
-                        new SideFile(e.meta, e.ds), e.sideSize, e.sideModified));
+                items.add(new StoreIndex.Item(e.host, e.plugin, e.archives, e.lastUpdate, e.sideJson(), e.title,
+                        e.category, e.fieldCount, e.sideSize, e.sideModified));
             }
         }
         StoreIndex.write(dataDir, items);
@@ -1418,8 +1431,14 @@ public final class RrdStore implements Store {
         final DbCache.Handle handle;
         final Path rrd;
         final Path json;
-        volatile Plugin meta;
-        volatile Map<String, String> ds = Map.of();
+        private volatile Plugin meta;
+        private volatile Map<String, String> ds = Map.of();
+        /** The side file's JSON from the index, read into {@code meta} and {@code ds} when first needed. */
+        private volatile String pendingSide;
+        /** What a plugin list shows, known without reading the metadata. */
+        volatile String title;
+        volatile String category;
+        volatile int fieldCount;
         volatile long lastUpdate;
         volatile Archives archives = RrdStore.this.archives;
         /** Its RRD file exists. */
@@ -1443,7 +1462,66 @@ public final class RrdStore implements Store {
             this.handle = new DbCache.Handle(key);
             this.rrd = dataDir.resolve(host).resolve(plugin + ".rrd");
             this.json = dataDir.resolve(host).resolve(plugin + ".json");
-            this.meta = Plugin.builder(plugin).build();
+            set(Plugin.builder(plugin).build(), Map.of());
+        }
+
+        /** Metadata from the index, read when the plugin is first used. */
+        void pending(String side, String title, String category, int fields) {
+            this.pendingSide = side;
+            this.title = title;
+            this.category = category;
+            this.fieldCount = fields;
+        }
+
+        Plugin meta() {
+            parse();
+            return meta;
+        }
+
+        Map<String, String> ds() {
+            parse();
+            return ds;
+        }
+
+        void set(Plugin meta, Map<String, String> ds) {
+            this.ds = ds;
+            this.meta = meta;
+            this.pendingSide = null;
+            this.title = meta.title();
+            this.category = meta.category();
+            this.fieldCount = meta.fields().size();
+        }
+
+        void setDs(Map<String, String> ds) {
+            parse();
+            this.ds = ds;
+        }
+
+        /** The side file's JSON, as the index keeps it. */
+        String sideJson() {
+            String side = pendingSide;
+            return side != null ? side : new SideFile(meta, ds).json();
+        }
+
+        private void parse() {
+            if (pendingSide == null) {
+                return;
+            }
+            synchronized (this) {
+                String side = pendingSide;
+                if (side == null) {
+                    return;
+                }
+                SideFile f;
+                try {
+                    f = SideFile.parse(side, key + " in " + StoreIndex.FILE);
+                } catch (IllegalArgumentException ex) {
+                    // checked against the files when first used: the data sources then come from the file
+                    LOG.warn("{}; its metadata is read from its files", ex.getMessage());
+                    f = new SideFile(Plugin.builder(plugin).build(), Map.of());
+                }
+                set(f.plugin(), f.dataSources());
+            }
         }
 
         Map<String, Integer> columns(RrdDb db) throws IOException {

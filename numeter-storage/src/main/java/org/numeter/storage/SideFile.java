@@ -56,6 +56,26 @@ record SideFile(Plugin plugin, Map<String, String> dataSources) {
         }
     }
 
+    /** Reads the JSON text of a side file (as the index keeps it); {@code where} names it in an error. */
+    static SideFile parse(String json, String where) {
+        try {
+            return of(Json.mapper().readTree(json), where);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new CodecException(where + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** The JSON text of this side file. */
+    String json() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator g = Json.mapper().getFactory().createGenerator(out)) {
+            writeTo(g);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     void writeTo(JsonGenerator g) throws IOException {
         g.writeStartObject();
         g.writeFieldName("plugin");

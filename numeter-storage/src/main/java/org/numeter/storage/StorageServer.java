@@ -25,7 +25,6 @@ import org.numeter.link.HttpErrors;
 import org.numeter.model.Plugin;
 import org.numeter.store.Consolidation;
 import org.numeter.store.HostSummary;
-import org.numeter.store.PluginSummary;
 import org.numeter.store.QueryLimits;
 import org.numeter.store.Series;
 import org.numeter.store.SeriesQuery;
@@ -274,16 +273,12 @@ public final class StorageServer implements Component {
         out.put("detail", check.detail());
         List<HostSummary> hosts = store.hosts();
         long plugins = 0;
-        long series = 0;
         for (HostSummary h : hosts) {
-            for (PluginSummary p : store.plugins(h.id())) {
-                plugins++;
-                series += store.plugin(h.id(), p.name()).map(x -> x.fields().size()).orElse(0);
-            }
+            plugins += h.plugins();
         }
         out.put("hosts", hosts.size());
         out.put("plugins", plugins);
-        out.put("series", series);
+        out.put("series", store.series());
         out.put("errors", errors.serverErrors());
         out.putAll(status.get());
         return out;

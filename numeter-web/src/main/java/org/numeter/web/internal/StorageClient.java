@@ -124,6 +124,19 @@ public final class StorageClient {
                 + "&width=" + width + "&height=" + height);
     }
 
+    /**
+     * What the storage says is wrong with it (its status's {@code detail} when {@code ok} is false: a full disk, an
+     * upstream that fails), or null when it is fine.
+     */
+    public String problem() throws IOException {
+        Optional<byte[]> body = get("api/v1/status");
+        if (body.isEmpty()) {
+            return null;
+        }
+        JsonNode status = json(body.get());
+        return status.path("ok").asBoolean(true) ? null : status.path("detail").asText("not ok");
+    }
+
     /** Whether the storage answers its status endpoint. */
     public boolean ping() {
         try {

@@ -32,6 +32,7 @@ public final class Storages {
      * The state of one storage at the last refresh.
      *
      * @param id its id when an admin added it through the web, null when the configuration lists it
+     * @param error why it is down, or what it says is wrong while it answers (a full disk), or null
      */
     public record Status(Long id, URI uri, boolean up, int hosts, String error) {}
 
@@ -78,9 +79,11 @@ public final class Storages {
     public synchronized Snapshot refresh() {
         List<StorageClient> clients = this.clients;
         List<Future<List<HostSummary>>> answers = new ArrayList<>();
+        List<Future<String>> problems = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (StorageClient c : clients) {
                 answers.add(pool.submit(c::hosts));
+                problems.add(pool.submit(c::problem));
             }
         }
         Map<String, Located> hosts = new LinkedHashMap<>();
@@ -95,7 +98,13 @@ public final class Storages {
                         hosts.put(h.id(), new Located(c, h));
                     }
                 }
-                statuses.add(new Status(ids.get(c.uri()), c.uri(), true, list.size(), null));
+                String problem;
+                try {
+                    problem = problems.get(i).get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    problem = null;
+                }
+                statuses.add(new Status(ids.get(c.uri()), c.uri(), true, list.size(), problem));
             } catch (java.util.concurrent.ExecutionException e) {
                 Throwable cause = e.getCause();
                 String why = cause instanceof IOException ? cause.getMessage() : String.valueOf(cause);
