@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.numeter.codec.BatchCodec;
-import org.numeter.codec.Json;
 import org.numeter.link.PullServer;
 import org.numeter.model.Field;
 import org.numeter.model.Plugin;
@@ -46,7 +41,6 @@ class ClockSkewProcessIT {
     private static final String DIRECT = "direct-host";
     private static final long STEP = Archives.DEFAULT.step();
     private static final Duration WITHIN = Duration.ofSeconds(60);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final Plugin META = Plugin.builder("clock").title("Clock test").category("test")
             .field(Field.builder("v").build()).build();
 
@@ -121,29 +115,30 @@ class ClockSkewProcessIT {
 
         await("every page drained").atMost(WITHIN).pollInterval(Duration.ofMillis(200))
                 .until(() -> poller.stats().records() == 0 && direct.stats().records() == 0
-                        && get(collectorPort, "/collector/v1/status").get("spool").get("records").asLong() == 0
-                        && get(storagePort, "/api/v1/hosts").toString().contains(DIRECT)
-                        && get(storagePort, "/api/v1/hosts/" + HOST).get("lastUpdate").asLong() == now);
+                        && RoleApi.get(collectorPort, "/collector/v1/status").get("spool").get("records")
+                                .asLong() == 0
+                        && RoleApi.get(storagePort, "/api/v1/hosts").toString().contains(DIRECT)
+                        && RoleApi.get(storagePort, "/api/v1/hosts/" + HOST).get("lastUpdate").asLong() == now);
 
-        JsonNode collected = get(collectorPort, "/collector/v1/status");
+        JsonNode collected = RoleApi.get(collectorPort, "/collector/v1/status");
         assertThat(collected.get("rejected").get("future").asLong()).isEqualTo(3);
         assertThat(collected.get("futureByHost").get(HOST).asLong()).isEqualTo(3);
-        JsonNode host = get(storagePort, "/api/v1/hosts/" + HOST);
+        JsonNode host = RoleApi.get(storagePort, "/api/v1/hosts/" + HOST);
         assertThat(host.get("late").asLong()).as("points from the clock ten minutes behind").isEqualTo(3);
         assertThat(host.get("future").asLong()).as("refused by the collector already").isZero();
         assertThat(host.get("lastUpdate").asLong()).isEqualTo(now);
-        JsonNode directHost = get(storagePort, "/api/v1/hosts/" + DIRECT);
+        JsonNode directHost = RoleApi.get(storagePort, "/api/v1/hosts/" + DIRECT);
         assertThat(directHost.get("future").asLong()).isEqualTo(2);
         assertThat(directHost.get("lastUpdate").asLong()).isEqualTo(now - 60);
-        JsonNode status = get(storagePort, "/api/v1/status");
+        JsonNode status = RoleApi.get(storagePort, "/api/v1/status");
         assertThat(status.get("future").asLong()).isEqualTo(2);
         assertThat(status.get("timeFaultsByHost").get(HOST).get("late").asLong()).isEqualTo(3);
 
         SortedMap<Long, Double> expected = ExpectedPoints.of(trueTimes, STEP, Archives.DEFAULT.heartbeat(),
                 now - 1200, now);
-        assertThat(stored(storagePort, HOST, now - 1200, now)).isEqualTo(expected);
-        assertThat(stored(storagePort, DIRECT, now - 120, now)).isEqualTo(new TreeMap<>(Map.of(now - 120,
-                (double) (now - 120), now - 60, (double) (now - 60))));
+        assertThat(RoleApi.stored(storagePort, HOST, "clock", now - 1200, now, STEP)).isEqualTo(expected);
+        assertThat(RoleApi.stored(storagePort, DIRECT, "clock", now - 120, now, STEP))
+                .isEqualTo(new TreeMap<>(Map.of(now - 120, (double) (now - 120), now - 60, (double) (now - 60))));
 
         String collectorLog = Files.readString(collector.log(), StandardCharsets.UTF_8);
         String storageLog = Files.readString(storage.log(), StandardCharsets.UTF_8);
@@ -169,27 +164,5 @@ class ClockSkewProcessIT {
             n++;
         }
         return n;
-    }
-
-    private static SortedMap<Long, Double> stored(int port, String host, long from, long to) throws Exception {
-        JsonNode d = get(port, "/api/v1/hosts/" + host + "/plugins/clock/data?from=" + from + "&to=" + to
-                + "&resolution=" + STEP);
-        SortedMap<Long, Double> out = new TreeMap<>();
-        for (JsonNode row : d.get("points")) {
-            if (!row.get(1).isNull()) {
-                out.put(row.get(0).asLong(), row.get(1).asDouble());
-            }
-        }
-        return out;
-    }
-
-    private static JsonNode get(int port, String path) throws Exception {
-        HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
-        if (r.statusCode() != 200) {
-            throw new AssertionError("GET " + path + " answered " + r.statusCode() + ": "
-                    + new String(r.body(), StandardCharsets.UTF_8));
-        }
-        return Json.mapper().readTree(r.body());
     }
 }

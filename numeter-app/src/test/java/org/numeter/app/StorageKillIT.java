@@ -5,10 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -28,7 +24,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.numeter.codec.BatchCodec;
-import org.numeter.codec.Json;
 import org.numeter.link.PullServer;
 import org.numeter.model.Field;
 import org.numeter.model.Plugin;
@@ -39,9 +34,9 @@ import org.numeter.store.Archives;
 /**
  * Issue 10, with a real process: {@code numeter storage} drains a backlog of new plugins from a collector (here the
  * pull link of the test's own spool, topped up so that it always has plugins to make) and is SIGKILLed again and
- * again, at random moments while it makes their files, then started again. Every start must succeed (the files a crash left half-made go to quarantine), and at
- * the end every point of the backlog is stored once, with its value, compared point by point
- * ({@link ExpectedPoints}).
+ * again, at random moments while it makes their files, then started again. Every start must succeed (the files a
+ * crash left half-made go to quarantine), and at the end every point of the backlog is stored once, with its value,
+ * compared point by point ({@link ExpectedPoints}).
  *
  * <p>The storage's output is kept in {@code target/e2e/storage-kills/storage.log}.
  */
@@ -54,7 +49,6 @@ class StorageKillIT {
     private static final int KILLS = 20;
     private static final long STEP = Archives.DEFAULT.step();
     private static final Duration WITHIN = Duration.ofSeconds(60);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @TempDir
     Path data;
@@ -132,13 +126,13 @@ class StorageKillIT {
             SortedMap<Long, Double> expected = new TreeMap<>();
             int plugin = p;
             times.forEach((t, v) -> expected.put(t, value(plugin, v.longValue())));
-            SortedMap<Long, Double> stored = stored(port, "backlog_" + p, t0, t0 + POINTS * STEP);
+            SortedMap<Long, Double> stored = RoleApi.stored(port, HOST, "backlog_" + p, t0, t0 + POINTS * STEP, STEP);
             if (!stored.equals(expected)) {
                 wrong.add("backlog_" + p + ": stored " + stored + ", expected " + expected);
             }
         }
         List<String> quarantined = quarantined(dataDir.resolve("rrd").resolve("quarantine"));
-        JsonNode status = get(port, "/api/v1/status");
+        JsonNode status = RoleApi.get(port, "/api/v1/status");
         System.out.printf("storage SIGKILLed %d times while making %d files (seed %d; files made at each kill: %s);"
                 + " %d half-made files quarantined; every start succeeded; plugins wrong at the end: %d%n", kills,
                 plugins, seed, filesAtKill, quarantined.size(), wrong.size());
@@ -183,26 +177,5 @@ class StorageKillIT {
         try (Stream<Path> files = Files.walk(dir)) {
             return files.filter(Files::isRegularFile).map(f -> f.getFileName().toString()).toList();
         }
-    }
-
-    private static SortedMap<Long, Double> stored(int port, String plugin, long from, long to) throws Exception {
-        JsonNode d = get(port, "/api/v1/hosts/" + HOST + "/plugins/" + plugin + "/data?from=" + from + "&to=" + to
-                + "&resolution=" + STEP);
-        SortedMap<Long, Double> out = new TreeMap<>();
-        for (JsonNode row : d.get("points")) {
-            if (!row.get(1).isNull()) {
-                out.put(row.get(0).asLong(), row.get(1).asDouble());
-            }
-        }
-        return out;
-    }
-
-    private static JsonNode get(int port, String path) throws Exception {
-        HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
-        if (r.statusCode() != 200) {
-            throw new AssertionError("GET " + path + " answered " + r.statusCode() + ": " + new String(r.body(), java.nio.charset.StandardCharsets.UTF_8));
-        }
-        return Json.mapper().readTree(r.body());
     }
 }

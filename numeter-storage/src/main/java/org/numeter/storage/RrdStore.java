@@ -885,15 +885,7 @@ public final class RrdStore implements Store {
     private RrdDb prepare(Entry e, SampleBatch b, WriteCall call) throws IOException {
         Plugin merged = Stores.merge(e.meta(), b);
         if (!e.created) {
-            Map<String, String> ds = new LinkedHashMap<>();
-            List<DsDef> defs = new ArrayList<>();
-            for (Field f : merged.fields()) {
-                String name = uniqueDsName(f.name(), ds, Set.of());
-                ds.put(f.name(), name);
-                defs.add(RrdLayout.dataSource(name, f, e.archives));
-            }
-            createFile(e, RrdLayout.definition(e.rrd.toString(), b.timestamp(), e.archives, defs),
-                    new SideFile(merged, ds), call);
+            createFile(e, merged, b.timestamp(), call);
             return open(e);
         }
         if (merged.equals(e.meta())) {
@@ -936,6 +928,19 @@ public final class RrdStore implements Store {
                 return name;
             }
         }
+    }
+
+    /** A new plugin's files, a data source for each field, whose first update may come at {@code firstUpdate}. */
+    private void createFile(Entry e, Plugin meta, long firstUpdate, WriteCall call) throws IOException {
+        Map<String, String> ds = new LinkedHashMap<>();
+        List<DsDef> defs = new ArrayList<>();
+        for (Field f : meta.fields()) {
+            String name = uniqueDsName(f.name(), ds, Set.of());
+            ds.put(f.name(), name);
+            defs.add(RrdLayout.dataSource(name, f, e.archives));
+        }
+        createFile(e, RrdLayout.definition(e.rrd.toString(), firstUpdate, e.archives, defs), new SideFile(meta, ds),
+                call);
     }
 
     /**
@@ -1055,15 +1060,7 @@ public final class RrdStore implements Store {
         try {
             ensureReady(e);
             if (!e.created) {
-                Map<String, String> ds = new LinkedHashMap<>();
-                List<DsDef> defs = new ArrayList<>();
-                for (Field f : meta.fields()) {
-                    String name = uniqueDsName(f.name(), ds, Set.of());
-                    ds.put(f.name(), name);
-                    defs.add(RrdLayout.dataSource(name, f, e.archives));
-                }
-                createFile(e, RrdLayout.definition(e.rrd.toString(), lastUpdate + e.archives.step(), e.archives,
-                        defs), new SideFile(meta, ds), call);
+                createFile(e, meta, lastUpdate + e.archives.step(), call);
                 e.lastUpdate = open(e).getLastUpdateTime();
             }
             RrdDb db = open(e);
@@ -1460,9 +1457,9 @@ public final class RrdStore implements Store {
             this.plugin = plugin;
             this.key = host + "/" + plugin;
             this.handle = new DbCache.Handle(key);
-            this.rrd = dataDir.resolve(host).resolve(plugin + ".rrd");
-            this.json = dataDir.resolve(host).resolve(plugin + ".json");
-            set(Plugin.builder(plugin).build(), Map.of());
+            Path hostDir = dataDir.resolve(host);
+            this.rrd = hostDir.resolve(plugin + ".rrd");
+            this.json = hostDir.resolve(plugin + ".json");
         }
 
         /** Metadata from the index, read when the plugin is first used. */
@@ -1505,6 +1502,14 @@ public final class RrdStore implements Store {
 
         private void parse() {
             if (pendingSide == null) {
+                if (meta == null) {
+                    // a new plugin, before its first batch: no metadata yet
+                    synchronized (this) {
+                        if (meta == null && pendingSide == null) {
+                            set(Plugin.builder(plugin).build(), Map.of());
+                        }
+                    }
+                }
                 return;
             }
             synchronized (this) {
