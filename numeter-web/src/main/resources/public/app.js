@@ -60,7 +60,11 @@ async function renderTree(query) {
   const hostItem = h => el('li', {className: h.available ? 'host' : 'host unavailable'},
     el('a', {href: hostPath(h.id), text: h.id, className: h.id === current ? 'current' : null,
       'data-testid': 'tree-host-' + h.id}),
-    h.available ? null : el('span', {className: 'badge', text: 'unavailable'}));
+    h.available ? null : el('span', {className: 'badge', text: 'unavailable'}),
+    h.stale ? el('span', {className: 'badge stale', text: 'stale', 'data-testid': 'stale-' + h.id,
+      title: 'No data since ' + when(h.lastUpdate)}) : null,
+    h.storages ? el('span', {className: 'badge clash', text: h.storages.length + ' storages',
+      title: 'Held by ' + h.storages.join(', ') + '; each plugin is read from the one with its newest data'}) : null);
   for (const group of answer.groups) {
     tree.appendChild(el('details', {open: true, className: 'tree-group'},
       el('summary', {text: group.name}), el('ul', {}, group.hosts.map(hostItem))));
@@ -102,7 +106,11 @@ async function overviewPage() {
       el('td', {}, el('a', {href: hostPath(h.id), text: h.id})),
       el('td', {text: h.groups.join(', ')}),
       el('td', {text: h.available ? String(h.plugins) : 'unavailable'}),
-      el('td', {text: h.lastUpdate ? new Date(h.lastUpdate * 1000).toLocaleString() : '—'}))))));
+      el('td', {text: when(h.lastUpdate)}, h.stale ? el('span', {className: 'badge stale', text: 'stale'}) : null))))));
+}
+
+function when(epochSecond) {
+  return epochSecond ? new Date(epochSecond * 1000).toLocaleString() : '—';
 }
 
 // ---- the automatic dashboard of a host ----
@@ -136,6 +144,15 @@ async function hostPage(id) {
     main.appendChild(el('p', {className: 'notice', 'data-testid': 'unavailable',
       text: 'This host is unavailable: the storage that holds it does not answer. Its graphs will return with it.'}));
     return;
+  }
+  if (host.stale) {
+    main.appendChild(el('p', {className: 'notice', 'data-testid': 'stale',
+      text: 'No data since ' + when(host.lastUpdate) + ': its poller, collector or storage has stopped sending.'}));
+  }
+  if (host.storages) {
+    main.appendChild(el('p', {className: 'notice', 'data-testid': 'clash',
+      text: 'Held by ' + host.storages.length + ' storages (' + host.storages.join(', ') + '): its plugins are'
+        + ' merged, each read from the storage with its newest data. Give each host one storage.'}));
   }
   main.appendChild(rangeToolbar());
   App.eventsHost = host.id;

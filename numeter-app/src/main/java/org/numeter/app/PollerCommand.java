@@ -1,9 +1,13 @@
 package org.numeter.app;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.numeter.amqp.AmqpPublisher;
+import org.numeter.collector.RegistrationSecret;
 import org.numeter.config.Config;
 import org.numeter.link.PullServer;
 import org.numeter.poller.Poller;
@@ -20,33 +24,63 @@ final class PollerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Config config = options.load(Settings.poller(), Map.of());
-        String host = Roles.pollerHost(config);
         try (Running running = new Running()) {
-            Spool spool = running.own(Roles.pollerSpool(config, host));
-            // The pull endpoint serves the spool's figures even when the spool is published to RabbitMQ.
-            PullServer endpoint = running.start(Roles.pollerEndpoint(config, spool));
-            if (config.get(Settings.POLLER_LINK).equals("amqp")) {
-                running.start(AmqpPublisher.builder()
-                        .uri(config.get(Settings.AMQP_URI))
-                        .exchange(config.get(Settings.AMQP_EXCHANGE))
-                        .shards(config.get(Settings.AMQP_SHARDS))
-                        .spool(spool)
-                        .interval(config.get(Settings.POLLER_INTERVAL))
-                        .build());
-            }
-            Poller poller = running.start(Roles.poller(config, host, spool));
-            config.find(Settings.POLLER_COLLECTOR).ifPresent(collector -> {
-                URI advertised = URI.create(config.find(Settings.POLLER_ADVERTISE)
-                        .orElse("http://" + host + ":" + endpoint.port()));
-                Registration registration = running.own(new Registration(URI.create(collector),
-                        config.find(Settings.POLLER_COLLECTOR_TOKEN).orElse(null), host, advertised,
-                        config.find(Settings.POLLER_TOKEN).orElse(null)));
-                registration.start();
-            });
-            System.out.println("numeter poller: " + poller + ", pull endpoint on "
-                    + config.get(Settings.POLLER_BIND) + ":" + endpoint.port());
+            start(config, running);
             running.awaitShutdown();
         }
         return 0;
+    }
+
+    /**
+     * Starts one poller as configured: its spool, pull endpoint, sources, and (with {@code poller.collector}) its
+     * registration and heartbeat. What it starts is closed with {@code running}.
+     */
+    static Poller start(Config config, Running running) throws Exception {
+        String host = Roles.pollerHost(config);
+        String collector = config.find(Settings.POLLER_COLLECTOR).orElse(null);
+        Spool spool = running.own(Roles.pollerSpool(config, host));
+        // The pull endpoint serves the spool's figures even when the spool is published to RabbitMQ.
+        PullServer endpoint = running.start(Roles.pollerEndpoint(config, spool));
+        if (config.get(Settings.POLLER_LINK).equals("amqp")) {
+            running.start(AmqpPublisher.builder()
+                    .uri(config.get(Settings.AMQP_URI))
+                    .exchange(config.get(Settings.AMQP_EXCHANGE))
+                    .shards(config.get(Settings.AMQP_SHARDS))
+                    .spool(spool)
+                    .interval(config.get(Settings.POLLER_INTERVAL))
+                    .build());
+        }
+        Poller poller = running.start(Roles.poller(config, host, spool));
+        if (collector != null) {
+            URI advertised = URI.create(config.find(Settings.POLLER_ADVERTISE)
+                    .orElse("http://" + host + ":" + endpoint.port()));
+            Registration registration = running.own(new Registration(URI.create(collector),
+                    registrationToken(config, host), host, advertised, config.find(Settings.POLLER_TOKEN).orElse(null),
+                    config.get(Settings.POLLER_HEARTBEAT), endpoint.routes()::lastReadMillis));
+            registration.start();
+        }
+        System.out.println("numeter poller: " + poller + ", pull endpoint on " + config.get(Settings.POLLER_BIND)
+                + ":" + endpoint.port());
+        return poller;
+    }
+
+    /**
+     * This host's registration token: {@code poller.registration-token}, or, on the collector's own machine (the
+     * same data dir), the one derived from the secret the collector made there, read at each attempt since the
+     * collector may start after the poller. Null while there is neither.
+     */
+    static Supplier<String> registrationToken(Config config, String host) {
+        String configured = config.find(Settings.POLLER_REGISTRATION_TOKEN).orElse(null);
+        if (configured != null) {
+            return () -> configured;
+        }
+        Path secretFile = config.get(Settings.DATA_DIR).resolve(CollectorCommand.REGISTRATION_SECRET_FILE);
+        return () -> {
+            try {
+                return RegistrationSecret.read(secretFile).map(s -> s.tokenFor(host)).orElse(null);
+            } catch (IOException e) {
+                return null;
+            }
+        };
     }
 }

@@ -73,6 +73,14 @@ final class Roles {
         }
     }
 
+    /**
+     * The host id of the collector's own plugin: {@code collector.id}, else this machine's name with
+     * {@code _collector}, which no poller's default id (a machine's name, where '_' is not allowed) can be.
+     */
+    static String collectorId(Config config) {
+        return config.find(Settings.COLLECTOR_ID).orElseGet(() -> localHost() + "_collector");
+    }
+
     /** A spool of the kind configured: a directory under data-dir, a Redis list, or memory. */
     static Spool spool(String kind, Path dir, String redisUrl, String redisPrefix, long maxBytes) throws IOException {
         return switch (kind) {
@@ -178,6 +186,11 @@ final class Roles {
                 .map(step -> new Archives(preset.name() + " at " + step.toSeconds() + " s", step.toSeconds(),
                         preset.tiers()))
                 .orElse(preset);
+    }
+
+    /** {@code storage.stale-after} steps of the archives new files get. */
+    static Duration staleAfter(Config config) {
+        return Duration.ofSeconds(archives(config).step()).multipliedBy(config.get(Settings.STORAGE_STALE_AFTER));
     }
 
     static WebServer.Builder web(Config config) {

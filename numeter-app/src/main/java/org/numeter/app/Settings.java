@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.numeter.config.ConfigKey;
 import org.numeter.config.ValueParser;
+import org.numeter.model.Names;
 
 /**
  * The configuration catalogue: every key the launcher reads, with its environment variable, default and meaning.
@@ -56,9 +57,15 @@ public final class Settings {
     public static final ConfigKey<String> POLLER_TOKEN = ConfigKey.secret("poller.token", null, STRING,
             "Bearer token a collector must present; none required when unset.");
     public static final ConfigKey<String> POLLER_COLLECTOR = ConfigKey.of("poller.collector", null, STRING,
-            "Collector URL to register with at start (http://collector1:4951); none when unset.");
-    public static final ConfigKey<String> POLLER_COLLECTOR_TOKEN = ConfigKey.secret("poller.collector-token", null,
-            STRING, "Bearer token the poller presents to the collector when it registers.");
+            "Collector URL to register with (http://collector1:4951), at start and then every poller.heartbeat; none"
+                    + " when unset.");
+    public static final ConfigKey<String> POLLER_REGISTRATION_TOKEN = ConfigKey.secret("poller.registration-token",
+            null, STRING, "This host's registration token, printed on the collector by 'numeter collector token"
+                    + " <host id>'; it registers this host and no other. Unset, a poller on the collector's machine"
+                    + " (same data-dir) derives it from the secret the collector made there.");
+    public static final ConfigKey<Duration> POLLER_HEARTBEAT = ConfigKey.of("poller.heartbeat", "60s",
+            durationAtLeast(ONE_SECOND), "How often the poller registers again with its collector, so that a"
+                    + " collector that lost its registrations drains it again.");
     public static final ConfigKey<String> POLLER_ADVERTISE = ConfigKey.of("poller.advertise", null, STRING,
             "URL the collector should use to reach this poller; http://<host id>:<port> when unset.");
     public static final ConfigKey<String> POLLER_LINK = ConfigKey.of("poller.link", "pull", oneOf("pull", "amqp"),
@@ -84,9 +91,22 @@ public final class Settings {
     public static final ConfigKey<Integer> COLLECTOR_PORT = ConfigKey.of("collector.port", "4951", PORT,
             "Port of the collector's pull and registration endpoints (0: any free port).");
     public static final ConfigKey<String> COLLECTOR_TOKEN = ConfigKey.secret("collector.token", null, STRING,
-            "Bearer token a storage must present to the collector; none required when unset.");
+            "Bearer token storages (and operators reading the status) must present to drain the collector; none"
+                    + " required when unset. It does not register pollers.");
     public static final ConfigKey<String> COLLECTOR_POLLER_TOKEN = ConfigKey.secret("collector.poller-token", null,
-            STRING, "Bearer token the collector presents to pollers.");
+            STRING, "Bearer token the collector presents to configured pollers (collector.pollers, pollers-file)"
+                    + " that name none; never sent to a registered poller, which is read with its own.");
+    public static final ConfigKey<String> COLLECTOR_REGISTRATION_SECRET = ConfigKey.secret(
+            "collector.registration-secret", null, secretAtLeast(20), "Secret each host's registration token is"
+                    + " derived from ('numeter collector token <host id>' prints it); at least 20 characters. Unset,"
+                    + " the collector makes one at first start and keeps it in"
+                    + " <data-dir>/collector-registration-secret.");
+    public static final ConfigKey<String> COLLECTOR_ID = ConfigKey.of("collector.id", null, hostId(),
+            "Host id the collector's own plugin (numeter_collector) is stored under; '<this machine's name>_collector'"
+                    + " when unset, which no poller's default id can be (a machine's name has no '_').");
+    public static final ConfigKey<Integer> COLLECTOR_SILENT_AFTER = ConfigKey.of("collector.silent-after", "3",
+            integer(1, 10_000), "A poller that sent nothing for this many intervals is reported silent (status,"
+                    + " the numeter_collector plugin, one log line).");
     public static final ConfigKey<String> COLLECTOR_SPOOL = ConfigKey.of("collector.spool", "file",
             oneOf("file", "redis", "memory"), "Where the collector keeps what it fetched until a storage has it.");
     public static final ConfigKey<String> COLLECTOR_SPOOL_REDIS = ConfigKey.of("collector.spool.redis",
@@ -131,6 +151,9 @@ public final class Settings {
             "Port of the storage API (0: any free port).");
     public static final ConfigKey<String> STORAGE_TOKEN = ConfigKey.secret("storage.token", null, STRING,
             "Bearer token required by the storage API; none required when unset.");
+    public static final ConfigKey<Integer> STORAGE_STALE_AFTER = ConfigKey.of("storage.stale-after", "5",
+            integer(1, 100_000), "A host whose last update is older than this many steps is reported stale (storage"
+                    + " API, the web's host tree and page).");
     public static final ConfigKey<String> STORAGE_COLLECTOR_TOKEN = ConfigKey.secret("storage.collector-token", null,
             STRING, "Bearer token the storage presents to collectors.");
 
@@ -155,6 +178,22 @@ public final class Settings {
             ValueParser.BOOLEAN, "Marks the session cookie Secure: set it when users reach the web over HTTPS.");
     public static final ConfigKey<String> WEB_ADMIN_PASSWORD = ConfigKey.secret("web.admin-password", null, STRING,
             "Password of the first admin, created at first start; a one-time password is printed when unset.");
+
+    private static ValueParser<String> secretAtLeast(int characters) {
+        return text -> {
+            if (text.strip().length() < characters) {
+                throw new IllegalArgumentException("must have at least " + characters + " characters");
+            }
+            return text;
+        };
+    }
+
+    private static ValueParser<String> hostId() {
+        return text -> {
+            Names.requireHost(text);
+            return text;
+        };
+    }
 
     private static ValueParser<Duration> wholeSeconds() {
         ValueParser<Duration> duration = durationAtLeast(ONE_SECOND);
@@ -182,22 +221,22 @@ public final class Settings {
 
     public static List<ConfigKey<?>> poller() {
         return List.of(DATA_DIR, POLLER_HOST, POLLER_SOURCES, POLLER_INTERVAL, POLLER_TIMEOUT, POLLER_MUNIN_NODES,
-                POLLER_EXEC_DIRS, POLLER_PROMETHEUS_URLS, POLLER_MUNIN_PREFIX, POLLER_BIND, POLLER_PORT, POLLER_TOKEN, POLLER_COLLECTOR, POLLER_COLLECTOR_TOKEN,
-                POLLER_ADVERTISE, POLLER_LINK, AMQP_URI, AMQP_EXCHANGE, AMQP_SHARDS, POLLER_SPOOL,
-                POLLER_SPOOL_REDIS, POLLER_SPOOL_MAX);
+                POLLER_EXEC_DIRS, POLLER_PROMETHEUS_URLS, POLLER_MUNIN_PREFIX, POLLER_BIND, POLLER_PORT, POLLER_TOKEN,
+                POLLER_COLLECTOR, POLLER_REGISTRATION_TOKEN, POLLER_HEARTBEAT, POLLER_ADVERTISE, POLLER_LINK, AMQP_URI,
+                AMQP_EXCHANGE, AMQP_SHARDS, POLLER_SPOOL, POLLER_SPOOL_REDIS, POLLER_SPOOL_MAX);
     }
 
     public static List<ConfigKey<?>> collector() {
-        return List.of(DATA_DIR, COLLECTOR_POLLERS, COLLECTOR_POLLERS_FILE, COLLECTOR_INTERVAL,
+        return List.of(DATA_DIR, COLLECTOR_ID, COLLECTOR_POLLERS, COLLECTOR_POLLERS_FILE, COLLECTOR_INTERVAL,
                 COLLECTOR_PARALLELISM, COLLECTOR_BIND, COLLECTOR_PORT, COLLECTOR_TOKEN, COLLECTOR_POLLER_TOKEN,
-                COLLECTOR_SPOOL, COLLECTOR_SPOOL_REDIS, COLLECTOR_SPOOL_MAX, COLLECTOR_MAX_CLOCK_SKEW);
+                COLLECTOR_REGISTRATION_SECRET, COLLECTOR_SILENT_AFTER, COLLECTOR_SPOOL, COLLECTOR_SPOOL_REDIS,
+                COLLECTOR_SPOOL_MAX, COLLECTOR_MAX_CLOCK_SKEW);
     }
 
     public static List<ConfigKey<?>> storage() {
         return List.of(DATA_DIR, STORAGE_COLLECTORS, STORAGE_INTERVAL, STORAGE_ARCHIVES, STORAGE_STEP,
-                STORAGE_OPEN_FILES, STORAGE_MAX_CLOCK_SKEW, STORAGE_BIND, STORAGE_PORT, STORAGE_TOKEN,
-                STORAGE_COLLECTOR_TOKEN,
-                STORAGE_AMQP_SHARD, AMQP_URI, AMQP_EXCHANGE, AMQP_SHARDS);
+                STORAGE_OPEN_FILES, STORAGE_MAX_CLOCK_SKEW, STORAGE_STALE_AFTER, STORAGE_BIND, STORAGE_PORT,
+                STORAGE_TOKEN, STORAGE_COLLECTOR_TOKEN, STORAGE_AMQP_SHARD, AMQP_URI, AMQP_EXCHANGE, AMQP_SHARDS);
     }
 
     public static List<ConfigKey<?>> web() {

@@ -44,9 +44,10 @@ final class Standalone implements Component {
                     .interval(config.get(Settings.STORAGE_INTERVAL))
                     .bind(config.get(Settings.STORAGE_BIND))
                     .port(config.get(Settings.STORAGE_PORT))
+                    .staleAfter(Roles.staleAfter(config))
                     .build());
             running.start(Collector.builder()
-                    .host(host)
+                    .host(Roles.collectorId(config))
                     .spool(collectorSpool)
                     .readers(address -> pollerSpool)
                     .poller(PollerAddress.of(host, "http://127.0.0.1/in-process", null))

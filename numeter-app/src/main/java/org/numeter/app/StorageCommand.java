@@ -26,7 +26,8 @@ final class StorageCommand implements Callable<Integer> {
                     .store(store)
                     .interval(config.get(Settings.STORAGE_INTERVAL))
                     .bind(config.get(Settings.STORAGE_BIND))
-                    .port(config.get(Settings.STORAGE_PORT));
+                    .port(config.get(Settings.STORAGE_PORT))
+                    .staleAfter(Roles.staleAfter(config));
             config.find(Settings.STORAGE_TOKEN).ifPresent(storage::token);
             for (URI collector : Roles.uris(config.get(Settings.STORAGE_COLLECTORS), "storage.collectors")) {
                 HttpSpoolReader.Builder reader = HttpSpoolReader.builder(collector);

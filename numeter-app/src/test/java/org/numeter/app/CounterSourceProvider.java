@@ -22,6 +22,7 @@ import org.numeter.poller.SourceProvider;
  *
  * <p>With the system property {@value #LOG_PROPERTY} set to a file, every timestamp is appended to it as a line
  * when the collection returns, before the poller appends the batch to its spool: the file is what was produced.
+ * A {@code {host}} in the file's name is replaced by the poller's host, for JVMs that run several pollers.
  */
 public final class CounterSourceProvider implements SourceProvider {
     static final String NAME = "counter";
@@ -57,8 +58,9 @@ public final class CounterSourceProvider implements SourceProvider {
         public List<SampleBatch> collect(Cycle cycle) throws IOException {
             long t = cycle.timestamp();
             if (log != null) {
+                Path file = Path.of(log.toString().replace("{host}", cycle.host()));
                 // One small write per line: a kill cannot leave half a line behind.
-                Files.write(log, (t + "\n").getBytes(StandardCharsets.US_ASCII), StandardOpenOption.CREATE,
+                Files.write(file, (t + "\n").getBytes(StandardCharsets.US_ASCII), StandardOpenOption.CREATE,
                         StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             }
             return List.of(new SampleBatch(cycle.host(), PLUGIN, t, Map.of(FIELD, (double) t), META));

@@ -55,6 +55,7 @@ final class NumeterProcess implements AutoCloseable {
     private final Path log;
     private Process process;
     private int starts;
+    private String readyToken;
 
     private NumeterProcess(String name, String role, List<String> command, List<String> shown,
             Map<String, String> environment, Path directory, int port, String readyPath, Path log) {
@@ -78,16 +79,38 @@ final class NumeterProcess implements AutoCloseable {
      */
     static NumeterProcess of(String name, String role, Map<String, String> settings, List<String> jvmOptions,
             int port, String readyPath, Path logDir) throws IOException {
+        List<String> program = new ArrayList<>(List.of(Numeter.class.getName(), role));
+        new LinkedHashMap<>(settings).forEach((k, v) -> program.addAll(List.of("--set", k + "=" + v)));
+        return java(name, role, program, jvmOptions, port, readyPath, logDir);
+    }
+
+    /**
+     * Several pollers in one JVM ({@link PollerGroup}), each started as {@code numeter poller} starts one, with its
+     * own settings; ready when the first one's port answers.
+     */
+    static NumeterProcess pollerGroup(String name, List<Map<String, String>> pollers, List<String> jvmOptions,
+            int port, String readyPath, Path logDir) throws IOException {
+        List<String> program = new ArrayList<>(List.of(PollerGroup.class.getName()));
+        for (Map<String, String> poller : pollers) {
+            poller.forEach((k, v) -> program.addAll(List.of("--set", k + "=" + v)));
+            program.add(PollerGroup.NEXT);
+        }
+        return java(name, "poller", program, jvmOptions, port, readyPath, logDir);
+    }
+
+    /** A JVM on the test class path running {@code program} (a main class and its arguments). */
+    private static NumeterProcess java(String name, String role, List<String> program, List<String> jvmOptions,
+            int port, String readyPath, Path logDir) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElseThrow());
         // Small, quick-starting JVMs: two cores are shared by three roles, the test and other builds.
         command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
                 "-Djava.awt.headless=true"));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Numeter.class.getName(), role));
-        new LinkedHashMap<>(settings).forEach((k, v) -> command.addAll(List.of("--set", k + "=" + v)));
-        List<String> shown = command.subList(command.indexOf(Numeter.class.getName()), command.size());
-        return new NumeterProcess(name, role, command, shown, null, null, port, readyPath, freshLog(logDir, name));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path")));
+        command.addAll(program);
+        return new NumeterProcess(name, role, command, program, null, null, port, readyPath,
+                freshLog(logDir, name));
     }
 
     /**
@@ -120,6 +143,12 @@ final class NumeterProcess implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** A bearer token to present to the readiness path, for roles whose paths all want one. */
+    NumeterProcess readyToken(String token) {
+        this.readyToken = token;
+        return this;
     }
 
     /** Starts the JVM and returns at once; {@link #awaitReady()} waits for its port. */
@@ -158,8 +187,11 @@ final class NumeterProcess implements AutoCloseable {
                         + log.toAbsolutePath() + ":\n" + tail());
             }
             try {
-                return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2));
+                if (readyToken != null) {
+                    request.header("Authorization", "Bearer " + readyToken);
+                }
+                return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
             } catch (IOException e) {
                 return false;
             }

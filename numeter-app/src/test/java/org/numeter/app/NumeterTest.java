@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.numeter.collector.RegistrationSecret;
 import org.numeter.config.ConfigKey;
 
 class NumeterTest {
@@ -62,6 +63,45 @@ class NumeterTest {
     void aStorageStepIsWholeSeconds() {
         String err = runFailing("storage", "--set", "storage.step=1500ms", "--set", "data-dir=" + dir);
         assertThat(err).contains("option storage.step was '1500ms' but must be a whole number of seconds");
+    }
+
+    @Test
+    void theCollectorMintsARegistrationTokenPerHostFromItsSecret() {
+        String secret = "a-registration-secret-long-enough";
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Numeter.run(new PrintWriter(out, true), new PrintWriter(err, true), "collector", "token",
+                "web1.example.org", "--set", "collector.registration-secret=" + secret);
+        assertThat(code).as(err.toString()).isZero();
+        String token = out.toString().strip();
+        assertThat(token).startsWith("nrt1.").doesNotContain(secret)
+                .isEqualTo(RegistrationSecret.of(secret).tokenFor("web1.example.org"))
+                .isNotEqualTo(RegistrationSecret.of(secret).tokenFor("web2.example.org"))
+                .isNotEqualTo(RegistrationSecret.of(secret + "x").tokenFor("web1.example.org"));
+
+        assertThat(runFailing("collector", "token", "web1")).contains("collector.registration-secret is not set");
+        assertThat(runFailing("collector", "token", "../etc", "--set", "collector.registration-secret=" + secret))
+                .contains("host '../etc' is not a valid host name");
+        assertThat(runFailing("collector", "--set", "collector.registration-secret=short"))
+                .contains("collector.registration-secret was (secret) but must have at least 20 characters");
+    }
+
+    @Test
+    void withoutAConfiguredSecretTheTokenComesFromTheOneTheCollectorMade() throws Exception {
+        assertThat(runFailing("collector", "token", "web1", "--set", "data-dir=" + dir))
+                .contains("collector.registration-secret is not set and " + dir.resolve("collector-registration-secret")
+                        + " does not exist");
+        RegistrationSecret made = RegistrationSecret.loadOrCreate(dir.resolve("collector-registration-secret"));
+        StringWriter out = new StringWriter();
+        int code = Numeter.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "collector",
+                "token", "web1", "--set", "data-dir=" + dir);
+        assertThat(code).isZero();
+        assertThat(out.toString().strip()).isEqualTo(made.tokenFor("web1"));
+        assertThat(RegistrationSecret.loadOrCreate(dir.resolve("collector-registration-secret")).tokenFor("web1"))
+                .as("made once, then kept").isEqualTo(made.tokenFor("web1"));
+        assertThat(Files.getPosixFilePermissions(dir.resolve("collector-registration-secret")))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
     }
 
     @Test

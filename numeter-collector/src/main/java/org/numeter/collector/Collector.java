@@ -29,6 +29,7 @@ import org.numeter.collector.internal.CollectorRoutes;
 import org.numeter.collector.internal.HostCheckSink;
 import org.numeter.collector.internal.PollerEntry;
 import org.numeter.collector.internal.PollersFile;
+import org.numeter.collector.internal.RegistrationsFile;
 import org.numeter.collector.internal.Rejections;
 import org.numeter.collector.internal.SelfPlugin;
 import org.numeter.component.CheckResult;
@@ -52,8 +53,14 @@ import org.slf4j.LoggerFactory;
  * the collector's spool the same way.
  *
  * <p>Its pollers come from three places, merged by host: a static list, a pollers file ({@code host url [token]}
- * per line, read again when it changes), and registrations ({@code POST /collector/v1/register}) of pollers at
- * start-up. A host listed in the configuration keeps its configured address; a registration cannot move it.
+ * per line, read again when it changes), and registrations ({@code POST /collector/v1/register}), which pollers
+ * repeat as a heartbeat. A registration needs the registering host's own token ({@link RegistrationSecret}); what
+ * was registered is kept in a file, so a restarted collector drains its pollers again at once. A host listed in
+ * the configuration keeps its configured address; a registration cannot move it. A registered poller is read with
+ * the token it registered, never with the collector's {@code pollerToken}, which goes only to configured URLs.
+ *
+ * <p>A poller from which no record came for {@code silentAfter} is reported silent (status, its own plugin, a WARN
+ * when it falls silent and an INFO when it speaks again).
  *
  * <p>What a poller sends is checked before it is spooled: a batch must be well formed, no larger than
  * {@code maxBatchBytes}, and about the poller's own host. Anything else is refused, counted and logged, and the
@@ -77,6 +84,10 @@ public final class Collector implements Component {
     private final String bindHost;
     private final int port;
     private final Clock clock;
+    private final Path registrationSecretFile;
+    private volatile RegistrationSecret registrationSecret;
+    private final RegistrationsFile registrationsFile;
+    private final Duration silentAfter;
 
     private final Map<String, PollerEntry> pollers = new ConcurrentHashMap<>();
     private final Map<String, PollerAddress> filePollers = new LinkedHashMap<>();
@@ -87,10 +98,16 @@ public final class Collector implements Component {
     private ScheduledExecutorService scheduler;
     private ExecutorService drains;
     private Javalin server;
+    private volatile CollectorRoutes routes;
     private HttpClient httpClient;
     private volatile boolean started;
+    private volatile long startedAt;
     private volatile boolean metaSent;
     private volatile String fileProblem;
+    private volatile String registrationsProblem;
+    private final Object saving = new Object();
+    private long changedGeneration; // under membership: bumped by every change of the registrations
+    private long savedGeneration; // under saving: the generation the file holds
 
     private Collector(Builder b) {
         this.host = Names.requireHost(b.host);
@@ -109,6 +126,11 @@ public final class Collector implements Component {
         this.port = b.port;
         this.clock = b.clock;
         this.rejections = new Rejections(new TimePolicy(clock, b.maxClockSkew));
+        this.registrationSecret = b.registrationSecret == null ? null : RegistrationSecret.of(b.registrationSecret);
+        this.registrationSecretFile = b.registrationSecretFile;
+        this.registrationsFile = b.registrationsFile == null ? null : new RegistrationsFile(b.registrationsFile);
+        this.silentAfter = b.silentAfter != null ? b.silentAfter
+                : interval.isZero() ? Duration.ofMillis(Long.MAX_VALUE) : interval.multipliedBy(3);
         this.permits = new Semaphore(parallelism);
     }
 
@@ -117,11 +139,21 @@ public final class Collector implements Component {
     }
 
     /**
-     * Reads the pollers file (failing when it cannot be read), opens the HTTP port when one was configured, and
-     * starts the schedule: the first cycle runs at once.
+     * Reads the pollers file (failing when it cannot be read) and the registrations kept (an unreadable file is
+     * moved aside and the collector starts without it), opens the HTTP port when one was configured, and starts
+     * the schedule: the first cycle runs at once.
      */
     @Override
     public void start() throws IOException {
+        startedAt = clock.millis();
+        if (registrationSecret == null && registrationSecretFile != null) {
+            try {
+                registrationSecret = RegistrationSecret.loadOrCreate(registrationSecretFile);
+            } catch (IOException e) {
+                throw new IOException("collector: registration secret file '" + registrationSecretFile + "': "
+                        + e.getMessage(), e);
+            }
+        }
         if (pollersFile != null) {
             try {
                 reloadPollersFile();
@@ -130,38 +162,58 @@ public final class Collector implements Component {
                         + e.getMessage(), e);
             }
         }
+        if (registrationsFile != null) {
+            synchronized (membership) {
+                Map<String, PollerAddress> configured = configured();
+                for (PollerAddress a : registrationsFile.load(clock.instant())) {
+                    if (!configured.containsKey(a.host())) {
+                        registered.put(a.host(), a);
+                    }
+                }
+            }
+        }
         httpClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
                 .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
         rebuildPollers();
         drains = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("collector-drain-", 0).factory());
-        if (port >= 0) {
-            server = Javalin.create(config -> {
-                config.startup.showJavalinBanner = false;
-                config.concurrency.useVirtualThreads = true;
-                new HttpErrors("collector").install(config.routes);
-                mount(config.routes);
-            });
-            server.start(bindHost, port);
-        }
+        // The schedule first: the pollers it already knows (configured, or kept from their registrations) are
+        // drained while the HTTP server is still starting.
         if (!interval.isZero()) {
             scheduler = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("collector-schedule").daemon().factory());
             scheduler.scheduleAtFixedRate(this::scheduledCycle, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        if (port >= 0) {
+            try {
+                server = Javalin.create(config -> {
+                    config.startup.showJavalinBanner = false;
+                    config.concurrency.useVirtualThreads = true;
+                    new HttpErrors("collector").install(config.routes);
+                    mount(config.routes);
+                });
+                server.start(bindHost, port);
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
         }
         started = true;
         LOG.info("{} started", this);
     }
 
     /**
-     * Adds the collector's endpoints to a server's routes, inside {@code Javalin.create(config -> ...)}, all behind
-     * its token (401 without it): register and status under {@code /collector/v1}, and its spool under
-     * {@code /spool/v1} for storages to drain. {@link #start()}
-     * does it on its own server when a port was configured, with {@link HttpErrors} installed (400 for bad input,
-     * 409 for a registration that conflicts with the configuration); a launcher mounting it on a shared server
-     * installs {@link HttpErrors} there once.
+     * Adds the collector's endpoints to a server's routes, inside {@code Javalin.create(config -> ...)}: its spool
+     * under {@code /spool/v1} for storages to drain and its status, behind its token (401 without it), and the
+     * registration, behind each host's own registration token. {@link #start()} does it on its own server when a
+     * port was configured, with {@link HttpErrors} installed (400 for bad input, 403 for another host's token, 409
+     * for a registration that conflicts with the configuration); a launcher mounting it on a shared server installs
+     * {@link HttpErrors} there once.
      */
     public void mount(RoutesConfig routes) {
-        new CollectorRoutes(BearerToken.of(token, "collector"), this::register, this::statusDocument).register(routes);
+        CollectorRoutes r = new CollectorRoutes(BearerToken.of(token, "collector"), registrationSecret,
+                this::register, this::statusDocument);
+        r.register(routes);
+        this.routes = r;
         new PullRoutes(spool, token).register(routes);
     }
 
@@ -170,20 +222,103 @@ public final class Collector implements Component {
         return server == null ? -1 : server.port();
     }
 
-    /** Adds or updates a poller that announced itself. A host the configuration lists cannot be moved. */
-    public void register(PollerAddress address) {
+    /**
+     * Adds or updates a poller that announced itself, whose credential the caller checked, and keeps it in the
+     * registrations file. A host the configuration lists cannot be moved ({@link IllegalStateException}); one it
+     * lists at the same URL keeps its configured entry.
+     *
+     * @return true when the collector did not know the poller at this address (new, moved or forgotten), false
+     *     for a heartbeat that changes nothing
+     */
+    public boolean register(PollerAddress address) {
+        PollerAddress before;
+        long generation;
         synchronized (membership) {
             PollerAddress configured = configured().get(address.host());
-            if (configured != null && !configured.url().equals(address.url())) {
-                throw new IllegalStateException("poller " + address.host() + " is configured at "
-                        + configured.safeUrl() + "; a registration from " + address.safeUrl() + " cannot replace it");
+            if (configured != null) {
+                if (!configured.url().equals(address.url())) {
+                    throw new IllegalStateException("poller " + address.host() + " is configured at "
+                            + configured.safeUrl() + "; a registration from " + address.safeUrl()
+                            + " cannot replace it");
+                }
+                return false;
             }
-            if (configured == null) {
-                registered.put(address.host(), address);
+            before = registered.put(address.host(), address);
+            if (address.equals(before)) {
+                return false;
             }
             rebuildPollers();
+            generation = ++changedGeneration;
         }
-        LOG.info("poller {} registered at {}", address.host(), address.safeUrl());
+        saveRegistrations(generation);
+        drainSoon(address.host());
+        if (before == null) {
+            LOG.info("poller {} registered at {}", address.host(), address.safeUrl());
+        } else {
+            LOG.info("poller {} registered again at {} (was {}{})", address.host(), address.safeUrl(),
+                    before.safeUrl(), before.url().equals(address.url()) ? ", with another token" : "");
+        }
+        return true;
+    }
+
+    /**
+     * Drains a poller that just registered now rather than at the next cycle, so that one the collector had
+     * forgotten loses no more than a heartbeat. Only on a schedule: {@link #runOnce()} callers drain themselves.
+     */
+    private void drainSoon(String host) {
+        PollerEntry entry = pollers.get(host);
+        if (!started || scheduler == null || entry == null || !entry.tryBegin()) {
+            return;
+        }
+        try {
+            drains.submit(() -> drainGuarded(entry));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            entry.end(); // closing
+        }
+    }
+
+    /**
+     * Writes the registrations file unless a write since {@code generation} did. Registrations arriving together
+     * (pollers after a collector restart) wait for one write that holds them all, rather than one fsync each.
+     */
+    private void saveRegistrations(long generation) {
+        if (registrationsFile == null) {
+            return;
+        }
+        synchronized (saving) {
+            if (savedGeneration >= generation) {
+                return;
+            }
+            long writing;
+            List<PollerAddress> snapshot;
+            synchronized (membership) {
+                writing = changedGeneration;
+                snapshot = List.copyOf(registered.values());
+            }
+            if (write(snapshot)) {
+                savedGeneration = writing;
+            }
+        }
+    }
+
+    private boolean write(List<PollerAddress> snapshot) {
+        try {
+            registrationsFile.save(snapshot);
+            if (registrationsProblem != null) {
+                LOG.info("registrations file {} written again", registrationsFile.path());
+            }
+            registrationsProblem = null;
+            return true;
+        } catch (IOException | RuntimeException e) {
+            // The registration holds in memory; after a restart the poller's next heartbeat registers it again.
+            if (registrationsProblem == null) {
+                LOG.warn("registrations file {} cannot be written ({}); registrations hold until the collector"
+                        + " stops", registrationsFile.path(), e.toString());
+            }
+            registrationsProblem = "registrations file '" + registrationsFile.path() + "' cannot be written: "
+                    + e.getMessage();
+            return false;
+        }
     }
 
     /**
@@ -218,6 +353,14 @@ public final class Collector implements Component {
                 fileProblem = "pollers file '" + pollersFile.path() + "' cannot be read: " + e.getMessage();
             }
         }
+        if (registrationsProblem != null) {
+            long generation;
+            synchronized (membership) {
+                generation = changedGeneration;
+            }
+            saveRegistrations(generation); // tried again each cycle until the disk takes it
+        }
+        reportSilence();
         List<Future<?>> launched = new ArrayList<>();
         for (PollerEntry entry : pollers.values()) {
             if (entry.tryBegin()) {
@@ -234,6 +377,22 @@ public final class Collector implements Component {
             }
         }
         appendSelfPlugin();
+    }
+
+    /** A WARN when a poller falls silent, an INFO when it speaks again: once each, never once a cycle. */
+    private void reportSilence() {
+        long now = clock.millis();
+        for (PollerEntry entry : pollers.values()) {
+            Boolean changed = entry.updateSilence(now, silentAfter.toMillis());
+            if (Boolean.TRUE.equals(changed)) {
+                LOG.warn("poller {} at {} is silent: no record since {} ({} s){}", entry.address().host(),
+                        entry.address().safeUrl(), java.time.Instant.ofEpochMilli(entry.lastHeard()),
+                        (now - entry.lastHeard()) / 1000, entry.status().lastError() == null ? ""
+                                : "; last error: " + entry.status().lastError());
+            } else if (Boolean.FALSE.equals(changed)) {
+                LOG.info("poller {} speaks again", entry.address().host());
+            }
+        }
     }
 
     private void drainGuarded(PollerEntry entry) {
@@ -257,14 +416,14 @@ public final class Collector implements Component {
         HostCheckSink sink = new HostCheckSink(entry.address().host(), RecordSink.into(spool), maxBatchBytes,
                 rejections, now);
         try {
-            SpoolReader reader = entry.reader(this::httpReader);
+            SpoolReader reader = entry.reader(a -> httpReader(a, entry.source()));
             new Drain("poller " + entry.address().host(), reader, sink, pageSize).drainOnce();
             long skipped = entry.skippedByReader(rejections);
             entry.succeeded(clock.millis(), sink.accepted(), sink.rejected() + skipped, sink.lagMillis());
             entry.refreshPollerStats();
         } catch (IOException | RuntimeException e) {
             long skipped = entry.skippedByReader(rejections);
-            long inARow = entry.failed(e.toString(), sink.accepted(), sink.rejected() + skipped);
+            long inARow = entry.failed(clock.millis(), e.toString(), sink.accepted(), sink.rejected() + skipped);
             // One line when a poller starts failing, then one every 10 cycles, so an outage does not flood the log.
             if (inARow == 1 || inARow % 10 == 0) {
                 LOG.warn("poller {} at {}: drain failed ({} in a row): {}", entry.address().host(),
@@ -324,17 +483,21 @@ public final class Collector implements Component {
         if (current != null && current.address().equals(address) && current.source().equals(source)) {
             return current;
         }
-        return new PollerEntry(address, source, readers);
+        return new PollerEntry(address, source, readers, clock.millis());
     }
 
-    /** The pull link to a poller, on the client all pollers share. */
-    private SpoolReader httpReader(PollerAddress a) {
+    /**
+     * The pull link to a poller, on the client all pollers share. A registered poller gets only the token it
+     * registered: the collector's own poller token goes to configured URLs and nowhere else.
+     */
+    private SpoolReader httpReader(PollerAddress a, String source) {
         String scheme = a.url().getScheme();
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new IllegalArgumentException("poller " + a.host() + ": url '" + a.safeUrl()
                     + "' needs the Redis link; this collector was given no reader for it");
         }
-        return HttpSpoolReader.builder(a.url()).token(a.token() != null ? a.token() : pollerToken)
+        String presented = a.token() != null || source.equals("registered") ? a.token() : pollerToken;
+        return HttpSpoolReader.builder(a.url()).token(presented)
                 .httpClient(httpClient).readTimeout(readTimeout).build();
     }
 
@@ -364,8 +527,19 @@ public final class Collector implements Component {
         doc.put("ok", check.ok());
         doc.put("detail", check.detail());
         doc.put("host", host);
+        doc.put("startedAt", startedAt);
         doc.put("intervalSeconds", interval.toSeconds());
         doc.put("parallelism", parallelism);
+        List<PollerStatus> statuses = statuses();
+        doc.put("silent", statuses.stream().filter(PollerStatus::silent).count());
+        doc.put("silentAfterSeconds", silentAfter.toSeconds());
+        Map<String, Object> registration = new LinkedHashMap<>();
+        registration.put("open", registrationSecret != null);
+        registration.put("registered", registered.size());
+        CollectorRoutes r = routes;
+        registration.put("refused", r == null ? 0 : r.refused());
+        registration.put("problem", registrationsProblem);
+        doc.put("registration", registration);
         doc.put("spool", Map.of("records", s.records(), "bytes", s.bytes(),
                 "oldestAgeMillis", s.oldestAgeMillis(clock.millis()), "lastSequence", s.lastSequence(),
                 "dropped", s.dropped()));
@@ -373,7 +547,7 @@ public final class Collector implements Component {
                 "foreignHost", rejections.foreignHost(), "future", rejections.future()));
         doc.put("futureByHost", rejections.timeFaults().byHost().entrySet().stream()
                 .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().future())));
-        doc.put("pollers", statuses());
+        doc.put("pollers", statuses);
         return doc;
     }
 
@@ -389,8 +563,15 @@ public final class Collector implements Component {
             return CheckResult.failed(e);
         }
         long failing = pollers.values().stream().filter(PollerEntry::failing).count();
-        String detail = pollers.size() + " pollers, " + failing + " failing";
-        return new CheckResult(true, fileProblem == null ? detail : detail + "; " + fileProblem);
+        long silent = pollers.values().stream().filter(PollerEntry::silent).count();
+        StringBuilder detail = new StringBuilder(pollers.size() + " pollers, " + failing + " failing, " + silent
+                + " silent");
+        for (String problem : new String[] {fileProblem, registrationsProblem}) {
+            if (problem != null) {
+                detail.append("; ").append(problem);
+            }
+        }
+        return new CheckResult(true, detail.toString());
     }
 
     /** Stops the schedule, lets running drains finish (up to 10 s), and stops the HTTP port. The spool is the caller's. */
@@ -424,7 +605,7 @@ public final class Collector implements Component {
     public String toString() {
         return "Collector{" + host + ", pollers=" + pollers.size() + ", interval=" + interval + ", parallelism="
                 + parallelism + (token == null ? "" : ", token=***") + (pollerToken == null ? "" : ", pollerToken=***")
-                + "}";
+                + (registrationSecret == null ? "" : ", registrationSecret=***") + "}";
     }
 
     /** Builds a collector; only the host and the spool are required. */
@@ -445,6 +626,10 @@ public final class Collector implements Component {
         private int port = -1;
         private Clock clock = Clock.systemUTC();
         private Duration maxClockSkew = TimePolicy.DEFAULT_MAX_SKEW;
+        private String registrationSecret;
+        private Path registrationsFile;
+        private Path registrationSecretFile;
+        private Duration silentAfter;
 
         private Builder() {}
 
@@ -540,7 +725,46 @@ public final class Collector implements Component {
             return this;
         }
 
-        /** The token callers of the collector's endpoints must present; null for none. */
+        /**
+         * The secret each host's registration token is derived from ({@link RegistrationSecret}); with none here
+         * nor in a {@link #registrationSecretFile}, registration is off, so that only configured pollers are drained.
+         */
+        public Builder registrationSecret(String secret) {
+            this.registrationSecret = secret == null || secret.isBlank() ? null : secret;
+            return this;
+        }
+
+        /**
+         * Where the registration secret is kept when {@link #registrationSecret} gives none: read at start, or made
+         * and written there (readable by its owner only). Without either, registration is off.
+         */
+        public Builder registrationSecretFile(Path file) {
+            this.registrationSecretFile = file;
+            return this;
+        }
+
+        /** Where registrations are kept across restarts; none by default (they then live in memory only). */
+        public Builder registrationsFile(Path file) {
+            this.registrationsFile = file;
+            return this;
+        }
+
+        /**
+         * How long a poller may send nothing before it is reported silent. Default three intervals (never with no
+         * interval).
+         */
+        public Builder silentAfter(Duration silentAfter) {
+            if (silentAfter.isNegative() || silentAfter.isZero()) {
+                throw new IllegalArgumentException("collector silent-after " + silentAfter + " must be positive");
+            }
+            this.silentAfter = silentAfter;
+            return this;
+        }
+
+        /**
+         * The token storages and operators must present to drain the collector's spool and read its status; null
+         * for none. Registration has its own credentials ({@link #registrationSecret}).
+         */
         public Builder token(String token) {
             this.token = token == null || token.isBlank() ? null : token;
             return this;

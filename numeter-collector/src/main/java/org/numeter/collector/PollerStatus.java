@@ -16,6 +16,8 @@ package org.numeter.collector;
  * @param records records moved from this poller since the collector started
  * @param rejected records refused (oversized, malformed, or carrying another host) since the collector started
  * @param pollerDropped records the poller's own spool dropped because it was full, or -1 when not known
+ * @param lastRecord when a drain last moved at least one record from it
+ * @param silent whether no record came from it for the collector's silence threshold (a number of intervals)
  */
 public record PollerStatus(
         String host,
@@ -28,4 +30,6 @@ public record PollerStatus(
         String lastError,
         long records,
         long rejected,
-        long pollerDropped) {}
+        long pollerDropped,
+        long lastRecord,
+        boolean silent) {}

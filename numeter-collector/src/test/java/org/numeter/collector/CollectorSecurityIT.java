@@ -21,10 +21,16 @@ import org.numeter.spool.MemorySpool;
 
 /**
  * Who may talk to whom, over real HTTP: the collector's spool answers only with its token; the collector reaches a
- * poller only with the poller's; and what a poller sends about another host, malformed or oversized, is refused
- * and counted while the rest of the transfer goes on.
+ * poller only with the poller's; a registration only with the registering host's own token; and what a poller
+ * sends about another host, malformed or oversized, is refused and counted while the rest of the transfer goes on.
+ * The credentials in the wrong hands (the collector's drain token, which every storage holds, and one host's
+ * registration token) try every attack of issue 11: each is refused, and nothing is read or acknowledged.
  */
 class CollectorSecurityIT {
+    static final String DRAIN_TOKEN = "collector-secret";
+    static final String POLLER_TOKEN = "poller-secret";
+    static final String SECRET_TEXT = "registration-secret-of-the-security-test";
+    static final RegistrationSecret SECRET = RegistrationSecret.of(SECRET_TEXT);
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
@@ -43,11 +49,23 @@ class CollectorSecurityIT {
     }
 
     private Collector collector(MemorySpool own, Collector.Builder b) throws Exception {
-        Collector c = b.host("collector1").spool(own).interval(Duration.ZERO).token("collector-secret")
+        Collector c = b.host("collector1").spool(own).interval(Duration.ZERO).token(DRAIN_TOKEN)
                 .listen("127.0.0.1", 0).build();
         c.start();
         toClose.add(c);
         return c;
+    }
+
+    private int register(URI collector, String host, String url, String pollerToken, String bearer)
+            throws Exception {
+        String body = "{\"host\":\"" + host + "\",\"url\":\"" + url + "\""
+                + (pollerToken == null ? "" : ",\"token\":\"" + pollerToken + "\"") + "}";
+        HttpRequest.Builder b = HttpRequest.newBuilder(collector.resolve("/collector/v1/register"))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private int status(String method, URI uri, String token) throws Exception {
@@ -71,7 +89,77 @@ class CollectorSecurityIT {
         assertThat(status("GET", base.resolve("/spool/v1/stats"), null)).isEqualTo(401);
         assertThat(own.stats().records()).as("nothing acknowledged").isEqualTo(1);
 
-        assertThat(status("GET", base.resolve("/spool/v1/records"), "collector-secret")).isEqualTo(200);
+        assertThat(status("GET", base.resolve("/spool/v1/records"), DRAIN_TOKEN)).isEqualTo(200);
+    }
+
+    @Test
+    void theWrongCredentialsCannotMoveAHostInjectDataStealATokenOrDrainASpool() throws Exception {
+        // web1 is configured (the collector's own poller token), web2 registered itself with its own token.
+        MemorySpool web1 = new MemorySpool();
+        web1.append(Batches.load("web1", 1));
+        PullServer web1Server = pollerServer(web1, POLLER_TOKEN);
+        MemorySpool web2 = new MemorySpool();
+        web2.append(Batches.load("web2", 1));
+        PullServer web2Server = pollerServer(web2, "web2-own");
+        String web1Url = "http://127.0.0.1:" + web1Server.port();
+        String web2Url = "http://127.0.0.1:" + web2Server.port();
+        // The attacker's poller: it serves batches about web1 and web2, and keeps every Authorization it is sent.
+        TokenTrap trap = new TokenTrap(List.of(Batches.load("web1", 2), Batches.load("web2", 2),
+                Batches.load("web3", 2)));
+        toClose.add(trap);
+        MemorySpool own = new MemorySpool();
+        own.append(Batches.load("web0", 1));
+        Collector c = collector(own, Collector.builder().registrationSecret(SECRET_TEXT).pollerToken(POLLER_TOKEN)
+                .poller(PollerAddress.of("web1", web1Url, null)));
+        URI base = URI.create("http://127.0.0.1:" + c.port());
+        assertThat(register(base, "web2", web2Url, "web2-own", SECRET.tokenFor("web2"))).isEqualTo(201);
+
+        // The drain token (every storage has it) registers nothing: not another host at its URL, not a new one.
+        assertThat(register(base, "web2", trap.url(), null, DRAIN_TOKEN)).isEqualTo(403);
+        assertThat(register(base, "web1", trap.url(), null, DRAIN_TOKEN)).isEqualTo(403);
+        assertThat(register(base, "web4", trap.url(), null, DRAIN_TOKEN)).isEqualTo(403);
+        assertThat(register(base, "web2", trap.url(), null, null)).isEqualTo(401);
+        // It does not open a poller's spool either (drain or acknowledge another poller's data).
+        assertThat(status("GET", URI.create(web1Url + "/spool/v1/records"), DRAIN_TOKEN)).isEqualTo(401);
+        assertThat(status("POST", URI.create(web1Url + "/spool/v1/ack?upTo=100"), DRAIN_TOKEN)).isEqualTo(401);
+
+        // web3's registration token speaks for web3 only: it moves neither web2 nor web1, and it reads or
+        // acknowledges nothing of the collector's.
+        String web3 = SECRET.tokenFor("web3");
+        assertThat(register(base, "web2", trap.url(), null, web3)).isEqualTo(403);
+        assertThat(register(base, "web1", trap.url(), null, web3)).isEqualTo(403);
+        assertThat(status("GET", base.resolve("/spool/v1/records"), web3)).isEqualTo(401);
+        assertThat(status("POST", base.resolve("/spool/v1/ack?upTo=100"), web3)).isEqualTo(401);
+        assertThat(status("GET", base.resolve("/collector/v1/status"), web3)).isEqualTo(401);
+        // Even web1's own token cannot move a configured host.
+        assertThat(register(base, "web1", trap.url(), null, SECRET.tokenFor("web1"))).isEqualTo(409);
+        // What it may do, register web3 at a URL of its own, brings the collector no token and no other host's data.
+        assertThat(register(base, "web3", trap.url(), null, web3)).isEqualTo(201);
+
+        assertThat(c.statuses()).extracting(PollerStatus::host, PollerStatus::url).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("web1", web1Url),
+                org.assertj.core.groups.Tuple.tuple("web2", web2Url),
+                org.assertj.core.groups.Tuple.tuple("web3", trap.url()));
+        assertThat(own.stats().records()).as("nothing of the collector's acknowledged").isEqualTo(1);
+        assertThat(web1.stats().records()).as("nothing of web1's acknowledged by an attacker").isEqualTo(1);
+
+        c.runOnce();
+        assertThat(Batches.ofPlugin(Batches.all(own), "load")).extracting(b -> b.host() + " " + b.values())
+                .containsExactlyInAnyOrder("web0 {load=1.0}", "web1 {load=1.0}", "web2 {load=1.0}",
+                        "web3 {load=2.0}");
+        assertThat(c.rejections().foreignHost()).as("web1's and web2's batches from web3's URL").isEqualTo(2);
+        assertThat(trap.authorizations()).as("what the collector sent to the URL web3 registered").isNotEmpty()
+                .allSatisfy(a -> assertThat(a).isEqualTo("(none)"));
+        assertThat(c.statuses()).allSatisfy(s -> assertThat(s.consecutiveErrors()).isZero());
+    }
+
+    @Test
+    void withoutARegistrationSecretRegistrationIsOff() throws Exception {
+        Collector c = collector(new MemorySpool(), Collector.builder());
+        URI base = URI.create("http://127.0.0.1:" + c.port());
+        assertThat(register(base, "web9", "http://127.0.0.1:1", null, DRAIN_TOKEN)).isEqualTo(403);
+        assertThat(register(base, "web9", "http://127.0.0.1:1", null, SECRET.tokenFor("web9"))).isEqualTo(403);
+        assertThat(c.statuses()).isEmpty();
     }
 
     @Test
@@ -92,7 +180,7 @@ class CollectorSecurityIT {
         assertThat(server.routes().unauthorized()).isPositive();
 
         MemorySpool own2 = new MemorySpool();
-        Collector right = collector(own2, Collector.builder().pollerToken("poller-secret")
+        Collector right = collector(own2, Collector.builder().pollerToken(POLLER_TOKEN)
                 .poller(new PollerAddress("web1", url, null)));
         right.runOnce();
         assertThat(Batches.ofPlugin(Batches.all(own2), "load")).hasSize(1);

@@ -11,8 +11,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,6 +32,7 @@ import org.numeter.model.SampleBatch;
 import org.numeter.spool.MemorySpool;
 import org.numeter.spool.SpoolReader;
 import org.numeter.spool.SpoolRecord;
+import org.numeter.testkit.MutableClock;
 
 class CollectorTest {
     private final MemorySpool own = new MemorySpool();
@@ -157,7 +160,7 @@ class CollectorTest {
         assertThat(web2.consecutiveErrors()).isEqualTo(2);
         assertThat(web2.lastError()).contains("connection refused");
         assertThat(web2.lastSuccess()).isZero();
-        assertThat(collector.check().detail()).isEqualTo("2 pollers, 1 failing");
+        assertThat(collector.check().detail()).isEqualTo("2 pollers, 1 failing, 0 silent");
         assertThat(ofPlugin(all(own), "load")).extracting(SampleBatch::host).containsExactly("web1");
 
         down.set(false);
@@ -223,8 +226,8 @@ class CollectorTest {
         assertThat(self).hasSize(2);
         assertThat(self.get(0).host()).isEqualTo("collector1");
         assertThat(self.get(0).meta()).isNotNull();
-        assertThat(self.get(0).meta().fieldNames()).containsExactly("pollers", "failing", "records", "rejected",
-                "lag", "spool_records", "spool_dropped", "poller_dropped");
+        assertThat(self.get(0).meta().fieldNames()).containsExactly("pollers", "failing", "silent", "records",
+                "rejected", "lag", "spool_records", "spool_dropped", "poller_dropped");
         assertThat(self.get(1).meta()).isNull();
         assertThat(self.get(1).values()).containsEntry("pollers", 1.0).containsEntry("failing", 0.0)
                 .containsEntry("records", (double) (100 - dropped)).containsEntry("poller_dropped", (double) dropped);
@@ -277,6 +280,123 @@ class CollectorTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("web1", "static"),
                         org.assertj.core.groups.Tuple.tuple("web9", "registered"));
         assertThat(ofPlugin(all(own), "load")).extracting(SampleBatch::host).containsExactly("web9");
+    }
+
+    @Test
+    void registrationsSurviveARestartAndAHeartbeatChangesNothing(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("registrations.json");
+        pollerSpool("web9").append(load("web9", 1));
+        collector = builder().registrationsFile(file).build();
+        collector.start();
+        assertThat(collector.register(at("web9"))).as("new").isTrue();
+        assertThat(collector.register(at("web9"))).as("a heartbeat").isFalse();
+        byte[] written = Files.readAllBytes(file);
+        collector.close();
+
+        // A collector killed after the answer finds the file as it was: the rename made it whole.
+        collector = builder().registrationsFile(file).build();
+        collector.start();
+        assertThat(collector.statuses()).extracting(PollerStatus::host, PollerStatus::source)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("web9", "registered"));
+        assertThat(collector.register(at("web9"))).as("known after the restart").isFalse();
+        assertThat(Files.readAllBytes(file)).as("a heartbeat does not write").isEqualTo(written);
+        collector.runOnce();
+        assertThat(ofPlugin(all(own), "load")).extracting(SampleBatch::host).containsExactly("web9");
+
+        assertThat(collector.register(PollerAddress.of("web9", "http://10.9.9.9:1", "t2"))).as("moved").isTrue();
+        collector.close();
+        collector = builder().registrationsFile(file).build();
+        collector.start();
+        assertThat(collector.statuses()).extracting(PollerStatus::url).containsExactly("http://10.9.9.9:1");
+        assertThat(Files.getPosixFilePermissions(file)).as("it holds tokens")
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    }
+
+    @Test
+    void anUnreadableRegistrationsFileIsMovedAsideAndTheCollectorStartsWithoutIt(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("registrations.json");
+        // cut short, as a file written in place would be by a crash
+        Files.writeString(file, "{\"version\":1,\"pollers\":[{\"host\":\"web9\",\"url\":\"http://web9:1\"",
+                StandardCharsets.UTF_8);
+        collector = builder().registrationsFile(file).build();
+        collector.start();
+        assertThat(collector.statuses()).isEmpty();
+        List<Path> aside;
+        try (var files = Files.list(dir)) {
+            aside = files.filter(f -> f.getFileName().toString().startsWith("registrations.json.corrupt-")).toList();
+        }
+        assertThat(aside).hasSize(1);
+        assertThat(Files.readString(aside.get(0))).startsWith("{\"version\":1");
+        assertThat(file).doesNotExist();
+
+        assertThat(collector.register(at("web9"))).isTrue();
+        assertThat(file).exists();
+        assertThat(collector.check().detail()).isEqualTo("1 pollers, 0 failing, 0 silent");
+    }
+
+    @Test
+    void aCollectorGivenNoSecretMakesOneOnceAndKeepsIt(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("collector-registration-secret");
+        collector = builder().registrationSecretFile(file).build();
+        collector.start();
+        String token = RegistrationSecret.read(file).orElseThrow().tokenFor("web1");
+        assertThat(Files.getPosixFilePermissions(file))
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        collector.close();
+        collector = builder().registrationSecretFile(file).build();
+        collector.start();
+        assertThat(RegistrationSecret.read(file).orElseThrow().tokenFor("web1")).as("kept, not made again")
+                .isEqualTo(token);
+        assertThat(collector.toString()).contains("registrationSecret=***");
+        // A configured secret wins over the file.
+        collector.close();
+        collector = builder().registrationSecret("a-configured-secret-of-20+").registrationSecretFile(file).build();
+        collector.start();
+        assertThat(RegistrationSecret.read(file).orElseThrow().tokenFor("web1")).isEqualTo(token);
+    }
+
+    @Test
+    void aRegistrationsFileThatCannotBeWrittenIsReportedAndWrittenOnceItCan(@TempDir Path dir) throws Exception {
+        Path blocked = dir.resolve("blocked");
+        Files.writeString(blocked, "a file where the directory should be");
+        Path file = blocked.resolve("registrations.json");
+        collector = builder().registrationsFile(file).build();
+        collector.start();
+        assertThat(collector.register(at("web9"))).as("the registration holds in memory").isTrue();
+        assertThat(collector.statuses()).extracting(PollerStatus::host).containsExactly("web9");
+        assertThat(collector.check().detail()).contains("registrations file '" + file + "' cannot be written");
+
+        Files.delete(blocked);
+        collector.runOnce();
+        assertThat(file).exists();
+        assertThat(collector.check().detail()).isEqualTo("1 pollers, 0 failing, 0 silent");
+    }
+
+    @Test
+    void aPollerThatSendsNothingForTheThresholdIsSilentUntilItSpeaksAgain() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2024-05-01T00:00:00Z"));
+        collector = builder().clock(clock).silentAfter(Duration.ofMinutes(3)).poller(at("web1")).poller(at("web2"))
+                .build();
+        collector.start();
+        for (int minute = 0; minute < 4; minute++) {
+            pollerSpool("web1").append(load("web1", minute));
+            collector.runOnce();
+            clock.advance(Duration.ofMinutes(1));
+        }
+        collector.runOnce();
+        assertThat(collector.statuses()).extracting(PollerStatus::host, PollerStatus::silent)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("web1", false),
+                        org.assertj.core.groups.Tuple.tuple("web2", true));
+        assertThat(collector.check().detail()).isEqualTo("2 pollers, 0 failing, 1 silent");
+        SampleBatch self = ofPlugin(all(own), SelfPlugin.NAME).getLast();
+        assertThat(self.values()).containsEntry("silent", 1.0);
+
+        pollerSpool("web2").append(load("web2", 9));
+        collector.runOnce();
+        collector.runOnce();
+        assertThat(collector.statuses()).extracting(PollerStatus::silent).containsExactly(false, false);
+        assertThat(collector.statuses().get(1).lastRecord()).isEqualTo(clock.millis());
     }
 
     @Test

@@ -37,6 +37,7 @@ public final class PullRoutes {
     private final Spool spool;
     private final BearerToken token;
     private final AtomicLong served = new AtomicLong();
+    private volatile long lastReadMillis;
 
     /** @param token the bearer token requests must carry, or null to serve without one */
     public PullRoutes(Spool spool, String token) {
@@ -89,6 +90,7 @@ public final class PullRoutes {
             g.writeEndObject();
         }
         served.addAndGet(records.size());
+        lastReadMillis = System.currentTimeMillis();
         ctx.contentType("application/json").result(out.toByteArray());
     }
 
@@ -135,6 +137,14 @@ public final class PullRoutes {
     /** Records sent since start (a record sent twice counts twice). */
     public long recordsServed() {
         return served.get();
+    }
+
+    /**
+     * When a downstream last read records (with the right token), epoch milliseconds, 0 before the first read: a
+     * poller watches it to tell that its collector stopped draining it.
+     */
+    public long lastReadMillis() {
+        return lastReadMillis;
     }
 
     /** Requests refused for a missing or wrong token. */

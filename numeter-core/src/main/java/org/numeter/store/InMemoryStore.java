@@ -109,7 +109,7 @@ public final class InMemoryStore implements Store {
         ensureOpen();
         List<PluginSummary> out = new ArrayList<>();
         for (MemoryPlugin p : hosts.getOrDefault(host, Map.of()).values()) {
-            out.add(new PluginSummary(p.meta.name(), p.meta.title(), p.meta.category()));
+            out.add(new PluginSummary(p.meta.name(), p.meta.title(), p.meta.category(), p.lastUpdate));
         }
         return out;
     }

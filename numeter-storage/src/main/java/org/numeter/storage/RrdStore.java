@@ -1159,7 +1159,7 @@ public final class RrdStore implements Store {
         List<PluginSummary> out = new ArrayList<>();
         for (Entry e : new TreeMap<>(index.getOrDefault(host, Map.of())).values()) {
             if (e.created) {
-                out.add(new PluginSummary(e.plugin, e.title, e.category));
+                out.add(new PluginSummary(e.plugin, e.title, e.category, e.lastUpdate));
             }
         }
         return out;

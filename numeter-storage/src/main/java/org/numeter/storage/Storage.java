@@ -65,7 +65,7 @@ public final class Storage implements Component {
             drains.add(new Drain(e.getKey(), e.getValue(), sink, pageSize));
         }
         this.server = b.api ? StorageServer.builder().store(store).bind(b.bind).port(b.port).token(b.token)
-                .clock(clock).status(this::figures).health(this::check).build() : null;
+                .clock(clock).status(this::figures).health(this::check).staleAfter(b.staleAfter).build() : null;
     }
 
     public static Builder builder() {
@@ -84,6 +84,7 @@ public final class Storage implements Component {
         private int port = 8082;
         private String token;
         private Clock clock = Clock.systemUTC();
+        private Duration staleAfter = Duration.ofMinutes(5);
 
         private Builder() {}
 
@@ -141,6 +142,12 @@ public final class Storage implements Component {
 
         public Builder port(int port) {
             this.port = port;
+            return this;
+        }
+
+        /** A host whose last update is older than this is reported stale by the API (default 5 minutes). */
+        public Builder staleAfter(Duration staleAfter) {
+            this.staleAfter = Objects.requireNonNull(staleAfter, "staleAfter");
             return this;
         }
 
@@ -270,6 +277,11 @@ public final class Storage implements Component {
             }
         }
         return out;
+    }
+
+    /** Hosts whose last update is older than the stale threshold (0 when the API is not served). */
+    public long staleHosts() throws java.io.IOException {
+        return server == null ? 0 : server.staleHosts();
     }
 
     public StoreSink sink() {

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -53,6 +55,7 @@ public final class StorageServer implements Component {
     private final Supplier<CheckResult> health;
     private final HttpErrors errors = new HttpErrors("storage API");
     private final GraphRenderer graphs;
+    private final Duration staleAfter;
     private Javalin app;
 
     private StorageServer(Builder b) {
@@ -64,6 +67,7 @@ public final class StorageServer implements Component {
         this.status = b.status;
         this.health = b.health;
         this.graphs = new GraphRenderer(store);
+        this.staleAfter = b.staleAfter;
     }
 
     public static Builder builder() {
@@ -79,6 +83,7 @@ public final class StorageServer implements Component {
         private Clock clock = Clock.systemUTC();
         private Supplier<Map<String, Object>> status = Map::of;
         private Supplier<CheckResult> health = () -> CheckResult.OK;
+        private Duration staleAfter = Duration.ofMinutes(5);
 
         private Builder() {}
 
@@ -126,6 +131,18 @@ public final class StorageServer implements Component {
             return this;
         }
 
+        /**
+         * A host whose last update is older than this is reported {@code stale} (default 5 minutes: five steps of
+         * the default archives; the launcher gives {@code storage.stale-after} steps).
+         */
+        public Builder staleAfter(Duration staleAfter) {
+            if (staleAfter.isNegative() || staleAfter.isZero()) {
+                throw new IllegalArgumentException("stale-after " + staleAfter + " must be positive");
+            }
+            this.staleAfter = staleAfter;
+            return this;
+        }
+
         public StorageServer build() {
             return new StorageServer(this);
         }
@@ -164,8 +181,16 @@ public final class StorageServer implements Component {
             }
         });
         routes.before(PREFIX + "/*", auth);
-        routes.get(PREFIX + "/hosts", ctx -> json(ctx, store.hosts()));
-        routes.get(PREFIX + "/hosts/{host}", ctx -> json(ctx, host(ctx)));
+        routes.get(PREFIX + "/hosts", ctx -> {
+            long now = clock.instant().getEpochSecond();
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (HostSummary h : store.hosts()) {
+                out.add(hostJson(h, now));
+            }
+            json(ctx, out);
+        });
+        routes.get(PREFIX + "/hosts/{host}", ctx -> json(ctx, hostJson(host(ctx),
+                clock.instant().getEpochSecond())));
         routes.get(PREFIX + "/hosts/{host}/plugins", ctx -> {
             host(ctx);
             json(ctx, store.plugins(ctx.pathParam("host")));
@@ -183,6 +208,27 @@ public final class StorageServer implements Component {
             throw new IllegalStateException("the storage API is not started");
         }
         return app.port();
+    }
+
+    private Map<String, Object> hostJson(HostSummary h, long now) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", h.id());
+        out.put("plugins", h.plugins());
+        out.put("lastUpdate", h.lastUpdate());
+        out.put("stale", stale(h, now));
+        out.put("late", h.late());
+        out.put("future", h.future());
+        return out;
+    }
+
+    private boolean stale(HostSummary h, long now) {
+        return now - h.lastUpdate() > staleAfter.toSeconds();
+    }
+
+    /** Hosts whose last update is older than the stale threshold, now. */
+    public long staleHosts() throws IOException {
+        long now = clock.instant().getEpochSecond();
+        return store.hosts().stream().filter(h -> stale(h, now)).count();
     }
 
     private HostSummary host(Context ctx) throws IOException {
@@ -272,6 +318,7 @@ public final class StorageServer implements Component {
         out.put("ok", check.ok());
         out.put("detail", check.detail());
         List<HostSummary> hosts = store.hosts();
+        long now = clock.instant().getEpochSecond();
         long plugins = 0;
         for (HostSummary h : hosts) {
             plugins += h.plugins();
@@ -281,6 +328,8 @@ public final class StorageServer implements Component {
         out.put("series", store.series());
         out.put("errors", errors.serverErrors());
         out.putAll(status.get());
+        out.put("staleHosts", hosts.stream().filter(h -> stale(h, now)).count());
+        out.put("staleAfterSeconds", staleAfter.toSeconds());
         return out;
     }
 

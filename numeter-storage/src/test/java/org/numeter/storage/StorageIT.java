@@ -43,7 +43,8 @@ class StorageIT {
                 assertThat(r.body()).startsWith("{\"ok\":true,\"detail\":\"ok\",\"hosts\":1,\"plugins\":1,\"series\":1,"
                         + "\"errors\":0,\"records\":3,\"malformed\":1,\"batches\":1,\"points\":1,\"duplicates\":1,"
                         + "\"rejected\":0,\"upstreams\":1,\"drainErrors\":0,");
-                assertThat(r.body()).endsWith(",\"openFiles\":1,\"layoutWarnings\":0}");
+                assertThat(r.body()).endsWith(",\"openFiles\":1,\"layoutWarnings\":0,\"staleHosts\":1,"
+                        + "\"staleAfterSeconds\":300}");
                 assertThat(upstream.stats().records()).isZero();
                 assertThat(storage.toString()).doesNotContain("t0ken");
             } finally {

@@ -93,7 +93,7 @@ class StorageServerIT {
         assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v)
                 .startsWith("application/json"));
         assertThat(r.body()).isEqualTo("[{\"id\":\"web1\",\"plugins\":2,\"lastUpdate\":" + (T0 + 180)
-                + ",\"late\":0,\"future\":0}]");
+                + ",\"stale\":true,\"late\":0,\"future\":0}]");
         assertThat(r.headers().firstValue("Server-Timing")).hasValueSatisfying(v -> assertThat(v)
                 .matches("app;dur=\\d+\\.\\d{3}"));
     }
@@ -102,7 +102,7 @@ class StorageServerIT {
     void showsOneHostOr404() throws Exception {
         assertThat(get("/api/v1/hosts/web1").body())
                 .isEqualTo("{\"id\":\"web1\",\"plugins\":2,\"lastUpdate\":" + (T0 + 180)
-                        + ",\"late\":0,\"future\":0}");
+                        + ",\"stale\":true,\"late\":0,\"future\":0}");
         var missing = get("/api/v1/hosts/nope");
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.body()).isEqualTo("host 'nope' is not known");
@@ -113,8 +113,9 @@ class StorageServerIT {
     void listsPluginsWithTitleAndCategory() throws Exception {
         var r = get("/api/v1/hosts/web1/plugins");
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).isEqualTo("[{\"name\":\"if_eth0\",\"title\":\"eth0 traffic\",\"category\":\"network\"},"
-                + "{\"name\":\"load\",\"title\":\"Load average\",\"category\":\"system\"}]");
+        assertThat(r.body()).isEqualTo("[{\"name\":\"if_eth0\",\"title\":\"eth0 traffic\",\"category\":\"network\","
+                + "\"lastUpdate\":" + (T0 + 60) + "},{\"name\":\"load\",\"title\":\"Load average\",\"category\":"
+                + "\"system\",\"lastUpdate\":" + (T0 + 180) + "}]");
     }
 
     @Test
@@ -282,7 +283,27 @@ class StorageServerIT {
         var r = get("/api/v1/status");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("{\"ok\":true,\"detail\":\"ok\",\"hosts\":1,\"plugins\":2,\"series\":3,"
-                + "\"errors\":0,\"batches\":4}");
+                + "\"errors\":0,\"batches\":4,\"staleHosts\":1,\"staleAfterSeconds\":300}");
+    }
+
+    @Test
+    void aHostIsStaleOnceItsLastUpdateIsOlderThanTheThreshold() throws Exception {
+        server.close();
+        // 3,420 s after web1's last update: within an hour's threshold, past 3,419 s.
+        for (long threshold : new long[] {3420, 3419}) {
+            server = StorageServer.builder().store(store).bind("127.0.0.1").port(0)
+                    .clock(Clock.fixed(Instant.ofEpochSecond(T0 + 3600), ZoneOffset.UTC))
+                    .staleAfter(java.time.Duration.ofSeconds(threshold)).build();
+            server.start();
+            boolean stale = threshold == 3419;
+            assertThat(get("/api/v1/hosts").body()).endsWith(",\"stale\":" + stale + "}]");
+            assertThat(get("/api/v1/hosts/web1").body()).endsWith(",\"stale\":" + stale + "}");
+            assertThat(get("/api/v1/status").body()).contains("\"staleHosts\":" + (stale ? 1 : 0));
+            assertThat(server.staleHosts()).isEqualTo(stale ? 1 : 0);
+            server.close();
+        }
+        server = StorageServer.builder().store(store).bind("127.0.0.1").port(0).build();
+        server.start();
     }
 
     @Test

@@ -164,8 +164,9 @@ public abstract class StoreContract {
         assertThat(store.host("web1")).contains(new HostSummary("web1", 2, T0 + 120));
         assertThat(store.host("nope")).isEmpty();
         assertThat(store.plugins("web1")).containsExactly(
-                new PluginSummary("cpu", "CPU usage", "system"), new PluginSummary("load", "load title", "system"));
-        assertThat(store.plugins("db1")).containsExactly(new PluginSummary("load", "load", "other"));
+                new PluginSummary("cpu", "CPU usage", "system", T0 + 120),
+                new PluginSummary("load", "load title", "system", T0 + 60));
+        assertThat(store.plugins("db1")).containsExactly(new PluginSummary("load", "load", "other", T0 + 180));
         assertThat(store.plugins("nope")).isEmpty();
     }
 

@@ -200,6 +200,18 @@ public final class WebServer implements Component {
         return URI.create("http://" + host + ":" + port() + "/");
     }
 
+    /**
+     * Hosts whose storage reports no recent update, and hosts several storages hold (merged), at the last refresh:
+     * figures for the status and metrics.
+     */
+    public long staleHosts() {
+        return storages.snapshot().staleHosts();
+    }
+
+    public long mergedHosts() {
+        return storages.snapshot().hosts().values().stream().filter(Storages.Located::merged).count();
+    }
+
     @Override
     public CheckResult check() {
         if (app == null || database == null || !database.isOpen()) {

@@ -73,16 +73,20 @@ class BrowserIT {
     }
 
     void logIn(String user, String password) {
+        logInTo(fx.uri, user, password);
+    }
+
+    void logInTo(java.net.URI web, String user, String password) {
         // A page left open after its cookies were cleared may be sending itself to the login page on its own
         // (its next API call answers 401): a new page avoids racing that navigation.
         page.close();
         page = context.newPage();
         page.setDefaultTimeout(15_000);
-        page.navigate(fx.uri + "login");
+        page.navigate(web + "login");
         page.getByLabel("Username").fill(user);
         page.getByLabel("Password").fill(password);
         page.getByText("Log in").click();
-        page.waitForURL(fx.uri.toString());
+        page.waitForURL(web.toString());
     }
 
     /** Polls with evaluate: waitForFunction would need the page to allow eval, which its CSP forbids. */
@@ -349,6 +353,33 @@ class BrowserIT {
         waitFor("document.body.dataset.graphsLoaded === '1'");
         assertThat(js("Object.values(numeterGraphs).filter(g => g.host === 'view')"
                 + ".map(g => g.dygraph.getLabels()[1])")).isEqualTo(List.of(WebFixture.HOST_A + " load.load"));
+    }
+
+    @Test
+    void aHostWithNoRecentDataIsMarkedStaleInTheTreeAndSaysSinceWhenOnItsPage() {
+        long now = System.currentTimeMillis() / 1000;
+        String quiet = "quiet.example";
+        // Its own web: the quiet host's storage, whose data stops two hours ago, beside the fixture's fresh one.
+        try (RealStorage quietStorage = new RealStorage(Map.of(quiet, List.of(TestObjects.load())), now - 7200,
+                        3600);
+                WebFixture own = WebFixture.overRealStorage(List.of(quietStorage.uri()))) {
+            logInTo(own.uri, "admin", WebFixture.ADMIN_PASSWORD);
+            page.getByTestId("tree-host-" + quiet).waitFor();
+            Locator badge = page.getByTestId("stale-" + quiet);
+            assertThat(badge.isVisible()).isTrue();
+            assertThat(badge.textContent()).isEqualTo("stale");
+            assertThat(badge.getAttribute("title")).startsWith("No data since ");
+            assertThat(page.getByTestId("stale-" + WebFixture.HOST_A).count()).as("a host with fresh data").isZero();
+
+            page.getByTestId("tree-host-" + quiet).click();
+            page.getByTestId("stale").waitFor();
+            assertThat(page.getByTestId("stale").textContent()).startsWith("No data since ")
+                    .contains(": its poller, collector or storage has stopped sending.");
+            page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("stale-host.png")));
+            page.getByTestId("tree-host-" + WebFixture.HOST_A).click();
+            waitForGraph(WebFixture.HOST_A + "/load", 1);
+            assertThat(page.getByTestId("stale").count()).isZero();
+        }
     }
 
     @Test

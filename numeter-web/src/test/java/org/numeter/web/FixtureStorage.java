@@ -59,7 +59,8 @@ final class FixtureStorage implements AutoCloseable {
                     .map(e -> Map.of("id", e.getKey(), "plugins", e.getValue().size(), "lastUpdate", lastUpdate))
                     .toList()));
             c.routes.get("/api/v1/hosts/{host}/plugins", ctx -> ctx.json(plugins(ctx).stream()
-                    .map(p -> Map.of("name", p.name(), "title", p.title(), "category", p.category())).toList()));
+                    .map(p -> Map.of("name", p.name(), "title", p.title(), "category", p.category(),
+                        "lastUpdate", lastUpdate)).toList()));
             c.routes.get("/api/v1/hosts/{host}/plugins/{plugin}", ctx -> ctx.contentType("application/json")
                     .result(BatchCodec.encode(plugin(ctx))));
             c.routes.get("/api/v1/hosts/{host}/plugins/{plugin}/data", this::data);

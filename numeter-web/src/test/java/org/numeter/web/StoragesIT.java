@@ -2,6 +2,10 @@ package org.numeter.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -10,8 +14,13 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.numeter.model.Plugin;
+import org.numeter.web.internal.Storages;
+import org.slf4j.LoggerFactory;
 
-/** Several storages: their hosts merged, each host's queries sent where it lives, a storage down shown as such. */
+/**
+ * Several storages: their hosts merged, each host's queries sent where it lives (each plugin where its newest data
+ * is, for a host two storages hold), a storage down shown as such.
+ */
 class StoragesIT {
 
     static URI closedPort() throws Exception {
@@ -33,9 +42,78 @@ class StoragesIT {
             int before = fx.storage.requests().size();
             assertThat(admin.get("/api/hosts/" + WebFixture.HOST_A + "/plugins/load/data").status()).isEqualTo(200);
             assertThat(newer.requests()).contains("/api/v1/hosts/" + WebFixture.HOST_A + "/plugins/load/data");
+            // The older storage is asked for the host's plugin list (to merge it), never for the plugin's data.
             assertThat(fx.storage.requests().subList(before, fx.storage.requests().size()))
-                    .noneMatch(p -> p.contains(WebFixture.HOST_A));
+                    .noneMatch(p -> p.startsWith("/api/v1/hosts/" + WebFixture.HOST_A + "/plugins/"));
         }
+    }
+
+    @Test
+    void aHostHeldByTwoRealStoragesIsTheirUnionEachPluginFromTheNewerAndTheClashIsLoggedOnceForSuperusers()
+            throws Exception {
+        String shared = "shared.example";
+        long now = System.currentTimeMillis() / 1000;
+        Logger logger = (Logger) LoggerFactory.getLogger(Storages.class);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        // The older storage has load and memory up to an hour ago; the newer has load and if_eth0 up to now.
+        try (RealStorage older = new RealStorage(Map.of(shared, List.of(TestObjects.load(), TestObjects.memory())),
+                        now - 3600, 7200);
+                RealStorage newer = new RealStorage(Map.of(shared, List.of(TestObjects.load(),
+                        TestObjects.network())), now, 7200);
+                WebFixture fx = new WebFixture(List.of(older.uri(), newer.uri())).withTeams()) {
+            WebClient admin = fx.admin();
+            for (int i = 0; i < 5; i++) { // the web asks the storages again for each request: nothing flips
+                JsonNode host = admin.get("/api/hosts/" + shared).json();
+                assertThat(pluginNames(host)).containsExactlyInAnyOrder("if_eth0", "load", "memory");
+                assertThat(host.path("lastUpdate").asLong()).isGreaterThan(now - 120);
+                assertThat(host.path("stale").asBoolean()).as("the newer storage's word").isFalse();
+                assertThat(host.path("storages")).extracting(JsonNode::asText)
+                        .containsExactlyInAnyOrder(older.uri().toString(), newer.uri().toString());
+            }
+            // load is in both: read from the newer, which has the last hour; memory only the older has.
+            JsonNode load = admin.get("/api/hosts/" + shared + "/plugins/load/data?from=" + (now - 1800) + "&to="
+                    + now).json();
+            assertThat(knownPoints(load)).isGreaterThan(20);
+            JsonNode memory = admin.get("/api/hosts/" + shared + "/plugins/memory/data?from=" + (now - 7200)
+                    + "&to=" + now).json();
+            assertThat(knownPoints(memory)).isGreaterThan(20);
+            assertThat(admin.get("/api/hosts/" + shared + "/plugins/if_eth0").status()).isEqualTo(200);
+            JsonNode row = admin.get("/api/hosts?q=shared").json().get(0);
+            assertThat(row.path("plugins").asInt()).isEqualTo(3);
+            assertThat(row.path("storages").size()).isEqualTo(2);
+
+            // Shown to superusers only: alice sees the host, merged, without the storages.
+            assertThat(admin.put("/api/hosts/" + shared + "/groups", "{\"groupIds\":[" + fx.groupA + "]}")
+                    .status()).isEqualTo(200);
+            JsonNode aliceHost = fx.alice().get("/api/hosts/" + shared).json();
+            assertThat(pluginNames(aliceHost)).containsExactlyInAnyOrder("if_eth0", "load", "memory");
+            assertThat(aliceHost.has("storages")).isFalse();
+            assertThat(fx.alice().get("/api/hosts?q=shared").json().get(0).path("storages").isNull()).isTrue();
+        } finally {
+            logger.detachAppender(logs);
+        }
+        assertThat(logs.list.stream().filter(e -> e.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("host " + shared + " is held by 2"))
+                .toList()).as("the clash, logged once").hasSize(1).allSatisfy(m -> assertThat(m)
+                        .contains("its 3 plugins are merged"));
+    }
+
+    private static List<String> pluginNames(JsonNode host) {
+        List<String> names = new java.util.ArrayList<>();
+        host.path("categories").forEach(c -> c.path("plugins").forEach(p -> names.add(p.path("name").asText())));
+        return names;
+    }
+
+    private static long knownPoints(JsonNode series) {
+        long known = 0;
+        for (JsonNode row : series.path("points")) {
+            for (int i = 1; i < row.size(); i++) {
+                known += row.get(i).isNull() ? 0 : 1;
+            }
+        }
+        return known;
     }
 
     @Test

@@ -45,6 +45,11 @@ final class WebFixture implements AutoCloseable {
         return new WebFixture(List.of(), true);
     }
 
+    /** The same over the real storage, with more storages asked after it. */
+    static WebFixture overRealStorage(List<URI> moreStorages) {
+        return new WebFixture(moreStorages, true);
+    }
+
     private WebFixture(List<URI> moreStorages, boolean real) {
         Map<String, List<Plugin>> hosts = new LinkedHashMap<>();
         hosts.put(HOST_A, TestObjects.all());

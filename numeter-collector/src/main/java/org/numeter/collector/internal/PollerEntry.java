@@ -18,7 +18,10 @@ public final class PollerEntry {
     private final String source;
     private final Function<PollerAddress, SpoolReader> readers;
     private final AtomicBoolean busy = new AtomicBoolean();
+    private final long since;
     private SpoolReader reader;
+    private long lastRecord;
+    private boolean silent;
     private long lastAttempt;
     private long lastSuccess;
     private long lagMillis;
@@ -30,10 +33,13 @@ public final class PollerEntry {
     private long readerMalformedSeen;
     private long readerRefusedSeen;
 
-    public PollerEntry(PollerAddress address, String source, Function<PollerAddress, SpoolReader> readers) {
+    /** @param since when the collector started to drain it (epoch ms): silence is counted from then */
+    public PollerEntry(PollerAddress address, String source, Function<PollerAddress, SpoolReader> readers,
+            long since) {
         this.address = address;
         this.source = source;
         this.readers = readers;
+        this.since = since;
     }
 
     public PollerAddress address() {
@@ -73,15 +79,41 @@ public final class PollerEntry {
         lastError = null;
         records += moved;
         rejected += refused;
+        if (moved > 0) {
+            lastRecord = now;
+        }
     }
 
     /** Records that a drain failed; returns the failures in a row, this one included. */
-    public synchronized long failed(String error, long moved, long refused) {
+    public synchronized long failed(long now, String error, long moved, long refused) {
         consecutiveErrors++;
         lastError = error;
         records += moved;
         rejected += refused;
+        if (moved > 0) {
+            lastRecord = now;
+        }
         return consecutiveErrors;
+    }
+
+    /**
+     * Whether no record came from this poller for {@code afterMillis} (counted from when the collector started to
+     * drain it), and whether that changed since the last call: {@code TRUE} when it just fell silent,
+     * {@code FALSE} when it just spoke again, null when nothing changed.
+     */
+    public synchronized Boolean updateSilence(long now, long afterMillis) {
+        boolean was = silent;
+        silent = now - Math.max(lastRecord, since) >= afterMillis;
+        return was == silent ? null : silent;
+    }
+
+    public synchronized boolean silent() {
+        return silent;
+    }
+
+    /** When the last record came, or when the collector started to drain it if none came since. */
+    public synchronized long lastHeard() {
+        return Math.max(lastRecord, since);
     }
 
     public synchronized boolean failing() {
@@ -133,7 +165,7 @@ public final class PollerEntry {
 
     public synchronized PollerStatus status() {
         return new PollerStatus(address.host(), address.safeUrl(), source, lastAttempt, lastSuccess,
-                lagMillis, consecutiveErrors, lastError, records, rejected, pollerDropped);
+                lagMillis, consecutiveErrors, lastError, records, rejected, pollerDropped, lastRecord, silent);
     }
 
     /** Closes the reader when it holds resources (an HTTP client). */

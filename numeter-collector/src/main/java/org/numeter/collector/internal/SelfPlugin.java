@@ -11,9 +11,9 @@ import org.numeter.model.SampleBatch;
 import org.numeter.spool.SpoolStats;
 
 /**
- * The collector's own plugin, {@code numeter_collector}: how many pollers it drains and how many fail, the rate
- * of records moved and refused, the worst lag, and its spool. It travels in the collector's spool like any other
- * batch, so the web draws the collector with no special code.
+ * The collector's own plugin, {@code numeter_collector}: how many pollers it drains, how many fail and how many
+ * are silent, the rate of records moved and refused, the worst lag, and its spool. It travels in the collector's
+ * spool like any other batch, so the web draws the collector with no special code.
  */
 public final class SelfPlugin {
     public static final String NAME = "numeter_collector";
@@ -27,6 +27,9 @@ public final class SelfPlugin {
                     Field.builder("pollers").label("pollers").type(FieldType.GAUGE).min(0.0).build(),
                     Field.builder("failing").label("pollers failing").type(FieldType.GAUGE).min(0.0)
                             .warning("0:0").build(),
+                    Field.builder("silent").label("pollers silent").type(FieldType.GAUGE).min(0.0)
+                            .warning("0:0").info("pollers from which nothing came for the collector's silence"
+                                    + " threshold (collector.silent-after intervals)").build(),
                     Field.builder("records").label("records moved /s").type(FieldType.DERIVE).min(0.0).build(),
                     Field.builder("rejected").label("records rejected /s").type(FieldType.DERIVE).min(0.0)
                             .info("oversized, malformed, or about another host than the poller's").build(),
@@ -46,12 +49,14 @@ public final class SelfPlugin {
     public static SampleBatch batch(String host, long epochSecond, List<PollerStatus> pollers, SpoolStats spool,
             boolean withMeta) {
         long failing = 0;
+        long silent = 0;
         long records = 0;
         long rejected = 0;
         long lag = 0;
         long pollerDropped = 0;
         for (PollerStatus p : pollers) {
             failing += p.consecutiveErrors() > 0 ? 1 : 0;
+            silent += p.silent() ? 1 : 0;
             records += p.records();
             rejected += p.rejected();
             lag = Math.max(lag, p.lagMillis());
@@ -60,6 +65,7 @@ public final class SelfPlugin {
         Map<String, Double> values = new LinkedHashMap<>();
         values.put("pollers", (double) pollers.size());
         values.put("failing", (double) failing);
+        values.put("silent", (double) silent);
         values.put("records", (double) records);
         values.put("rejected", (double) rejected);
         values.put("lag", lag / 1000.0);

@@ -57,7 +57,24 @@ public final class HostApi {
         };
     }
 
-    record HostRow(String id, boolean available, int plugins, long lastUpdate, List<String> groups) {}
+    /**
+     * A host in the list and the tree.
+     *
+     * @param stale whether its storage reports no update for its threshold
+     * @param storages the storages holding it, shown to superusers when there are several (null otherwise)
+     */
+    record HostRow(String id, boolean available, int plugins, long lastUpdate, boolean stale, List<String> groups,
+            List<String> storages) {
+        static HostRow of(String id, Storages.Located l, List<String> groups, User user) {
+            return new HostRow(id, l != null, l == null ? 0 : l.summary().plugins(),
+                    l == null ? 0 : l.summary().lastUpdate(), l != null && l.stale(), groups,
+                    l != null && l.merged() && user.superuser() ? uris(l) : null);
+        }
+    }
+
+    private static List<String> uris(Storages.Located l) {
+        return l.storageUris().stream().map(Object::toString).toList();
+    }
 
     private void list(Context ctx) {
         User user = Auth.user(ctx);
@@ -69,9 +86,7 @@ public final class HostApi {
             if (!q.isEmpty() && !id.toLowerCase(Locale.ROOT).contains(q)) {
                 continue;
             }
-            Storages.Located l = snap.hosts().get(id);
-            rows.add(new HostRow(id, l != null, l == null ? 0 : l.summary().plugins(),
-                    l == null ? 0 : l.summary().lastUpdate(), assigned.getOrDefault(id, List.of())));
+            rows.add(HostRow.of(id, snap.hosts().get(id), assigned.getOrDefault(id, List.of()), user));
         }
         ctx.json(rows);
     }
@@ -92,10 +107,8 @@ public final class HostApi {
             if (!q.isEmpty() && !id.toLowerCase(Locale.ROOT).contains(q)) {
                 continue;
             }
-            Storages.Located l = snap.hosts().get(id);
             List<String> groups = assigned.getOrDefault(id, List.of());
-            HostRow row = new HostRow(id, l != null, l == null ? 0 : l.summary().plugins(),
-                    l == null ? 0 : l.summary().lastUpdate(), groups);
+            HostRow row = HostRow.of(id, snap.hosts().get(id), groups, user);
             if (groups.isEmpty()) {
                 unassigned.add(row);
             }
@@ -120,13 +133,18 @@ public final class HostApi {
         answer.put("id", host);
         answer.put("groups", hosts.groupsOf(host).stream().map(Group::name).toList());
         answer.put("firstSeen", hosts.firstSeen(host).map(ms -> ms / 1000).orElse(0L));
-        StorageClient storage = storages.storageOf(host).orElse(null);
+        Storages.Located located = storages.located(host).orElse(null);
         List<Category> categories = new ArrayList<>();
-        boolean available = storage != null;
-        if (storage != null) {
+        boolean available = located != null;
+        answer.put("lastUpdate", located == null ? 0 : located.summary().lastUpdate());
+        answer.put("stale", located != null && located.stale());
+        if (located != null && located.merged() && user.superuser()) {
+            answer.put("storages", uris(located));
+        }
+        if (located != null) {
             try {
                 Map<String, List<PluginSummary>> byCategory = new TreeMap<>();
-                for (PluginSummary p : storage.plugins(host)) {
+                for (PluginSummary p : storages.plugins(host).orElse(List.of())) {
                     byCategory.computeIfAbsent(p.category(), k -> new ArrayList<>()).add(p);
                 }
                 byCategory.forEach((c, list) -> {
@@ -139,7 +157,6 @@ public final class HostApi {
         }
         answer.put("available", available);
         // points the storage refused (a clock ahead) or dropped (older than what it holds), since it started
-        Storages.Located located = storages.snapshot().hosts().get(host);
         answer.put("future", located == null ? 0 : located.summary().future());
         answer.put("late", located == null ? 0 : located.summary().late());
         answer.put("categories", categories);
@@ -162,7 +179,7 @@ public final class HostApi {
         int points = (int) Input.longParam(ctx, "points", 800, 1, 5000);
         Plugin meta = meta(host, pluginName);
         GraphSpec spec = GraphSpec.of(meta);
-        StorageClient.Data data = storage(host).data(host, pluginName, range[0], range[1], points,
+        StorageClient.Data data = storage(host, pluginName).data(host, pluginName, range[0], range[1], points,
                         SeriesAnswer.fieldsToFetch(meta, spec))
                 .orElseThrow(() -> HttpProblem.notFound("plugin '" + pluginName + "' of host '" + host
                         + "' is unknown"));
@@ -174,7 +191,7 @@ public final class HostApi {
         long[] range = range(ctx);
         int width = (int) Input.longParam(ctx, "width", 800, QueryLimits.MIN_WIDTH, QueryLimits.MAX_WIDTH);
         int height = (int) Input.longParam(ctx, "height", 300, QueryLimits.MIN_HEIGHT, 2000);
-        byte[] png = storage(host).graphPng(host, pluginName, range[0], range[1], width, height)
+        byte[] png = storage(host, pluginName).graphPng(host, pluginName, range[0], range[1], width, height)
                 .orElseThrow(() -> HttpProblem.notFound("plugin '" + pluginName + "' of host '" + host
                         + "' is unknown"));
         ctx.contentType("image/png");
@@ -183,12 +200,13 @@ public final class HostApi {
     }
 
     Plugin meta(String host, String plugin) throws IOException {
-        return storage(host).plugin(host, plugin).orElseThrow(() -> HttpProblem.notFound("plugin '" + plugin
+        return storage(host, plugin).plugin(host, plugin).orElseThrow(() -> HttpProblem.notFound("plugin '" + plugin
                 + "' of host '" + host + "' is unknown"));
     }
 
-    StorageClient storage(String host) {
-        return storages.storageOf(host).orElseThrow(() -> HttpProblem.unavailable("host '" + host
+    /** The storage to ask for one plugin of a host: where its newest data is. */
+    StorageClient storage(String host, String plugin) {
+        return storages.storageOf(host, plugin).orElseThrow(() -> HttpProblem.unavailable("host '" + host
                 + "' is unavailable: no storage that answers holds it now"));
     }
 

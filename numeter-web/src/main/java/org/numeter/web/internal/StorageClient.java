@@ -17,7 +17,6 @@ import org.numeter.codec.CodecException;
 import org.numeter.codec.Json;
 import org.numeter.model.Names;
 import org.numeter.model.Plugin;
-import org.numeter.store.HostSummary;
 import org.numeter.store.PluginSummary;
 
 /** A client of one storage's API v1 (docs/api.md, section 2). */
@@ -37,6 +36,15 @@ public final class StorageClient {
      */
     public record Data(long step, List<String> fields, long[] times, double[][] rows) {}
 
+    /**
+     * A host as a storage lists it.
+     *
+     * @param stale whether the storage reports no update for its threshold (false from a storage too old to say)
+     * @param late points the storage dropped as older than what it held (a clock gone back), since it started
+     * @param future points it refused as too far ahead of its clock, since it started
+     */
+    public record RemoteHost(String id, int plugins, long lastUpdate, boolean stale, long late, long future) {}
+
     private final URI base;
     private final HttpClient http;
     private final Duration timeout;
@@ -55,9 +63,9 @@ public final class StorageClient {
         return base;
     }
 
-    public List<HostSummary> hosts() throws IOException {
+    public List<RemoteHost> hosts() throws IOException {
         JsonNode root = json(get("api/v1/hosts").orElseThrow(() -> down("api/v1/hosts answered 404", null)));
-        List<HostSummary> out = new ArrayList<>();
+        List<RemoteHost> out = new ArrayList<>();
         for (JsonNode h : root) {
             String id = h.path("id").asText();
             try {
@@ -66,8 +74,8 @@ public final class StorageClient {
                 // A name the web could not route safely: leave it out rather than drop the whole storage.
                 continue;
             }
-            out.add(new HostSummary(id, h.path("plugins").asInt(), h.path("lastUpdate").asLong(),
-                    h.path("late").asLong(), h.path("future").asLong()));
+            out.add(new RemoteHost(id, h.path("plugins").asInt(), h.path("lastUpdate").asLong(),
+                    h.path("stale").asBoolean(false), h.path("late").asLong(), h.path("future").asLong()));
         }
         return out;
     }
@@ -79,7 +87,8 @@ public final class StorageClient {
             return out;
         }
         for (JsonNode p : json(body.get())) {
-            out.add(new PluginSummary(p.path("name").asText(), p.path("title").asText(), p.path("category").asText()));
+            out.add(new PluginSummary(p.path("name").asText(), p.path("title").asText(), p.path("category").asText(),
+                    p.path("lastUpdate").asLong()));
         }
         return out;
     }

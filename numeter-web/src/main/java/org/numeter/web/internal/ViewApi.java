@@ -173,7 +173,7 @@ public final class ViewApi {
         List<String> unavailable = new ArrayList<>();
         for (List<ViewRepository.Source> group : byPlugin.values()) {
             ViewRepository.Source first = group.get(0);
-            StorageClient storage = storages.storageOf(first.host()).orElse(null);
+            StorageClient storage = storages.storageOf(first.host(), first.plugin()).orElse(null);
             if (storage == null) {
                 unavailable.add(first.host());
                 continue;
@@ -396,17 +396,14 @@ public final class ViewApi {
             if (!hostGlob.matcher(host).matches()) {
                 continue;
             }
-            StorageClient storage = storages.storageOf(host).orElse(null);
-            if (storage == null) {
-                continue;
-            }
             List<ViewRepository.Source> sources = new ArrayList<>();
             try {
-                for (PluginSummary p : storage.plugins(host)) {
+                for (PluginSummary p : storages.plugins(host).orElse(List.of())) {
                     if (!pluginGlob.matcher(p.name()).matches()) {
                         continue;
                     }
-                    Plugin meta = storage.plugin(host, p.name()).orElse(null);
+                    StorageClient storage = storages.storageOf(host, p.name()).orElse(null);
+                    Plugin meta = storage == null ? null : storage.plugin(host, p.name()).orElse(null);
                     for (Field f : meta == null ? List.<Field>of() : meta.fields()) {
                         if (fieldGlob.matcher(f.name()).matches() && sources.size() < MAX_SOURCES) {
                             sources.add(new ViewRepository.Source(host, p.name(), f.name()));
