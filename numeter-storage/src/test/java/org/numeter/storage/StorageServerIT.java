@@ -296,8 +296,8 @@ class StorageServerIT {
                     .staleAfter(java.time.Duration.ofSeconds(threshold)).build();
             server.start();
             boolean stale = threshold == 3419;
-            assertThat(get("/api/v1/hosts").body()).endsWith(",\"stale\":" + stale + "}]");
-            assertThat(get("/api/v1/hosts/web1").body()).endsWith(",\"stale\":" + stale + "}");
+            assertThat(get("/api/v1/hosts").body()).endsWith(",\"stale\":" + stale + ",\"late\":0,\"future\":0}]");
+            assertThat(get("/api/v1/hosts/web1").body()).endsWith(",\"stale\":" + stale + ",\"late\":0,\"future\":0}");
             assertThat(get("/api/v1/status").body()).contains("\"staleHosts\":" + (stale ? 1 : 0));
             assertThat(server.staleHosts()).isEqualTo(stale ? 1 : 0);
             server.close();
