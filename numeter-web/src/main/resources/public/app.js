@@ -20,6 +20,7 @@ async function start() {
   const nav = document.getElementById('nav');
   nav.appendChild(el('a', {href: '/', text: 'Hosts'}));
   nav.appendChild(el('a', {href: '/dashboards', text: 'Dashboards', 'data-testid': 'nav-dashboards'}));
+  Alerts.nav(nav);
   if (user.superuser) nav.appendChild(el('a', {href: '/admin', text: 'Admin', 'data-testid': 'nav-admin'}));
   nav.appendChild(el('a', {href: '/account', text: 'Account'}));
   nav.appendChild(el('a', {href: '#', text: 'Log out', 'data-testid': 'logout', onclick: async e => {
@@ -44,6 +45,7 @@ async function start() {
   if (path.startsWith('/hosts/')) await hostPage(decodeURIComponent(path.substring('/hosts/'.length)));
   else if (path === '/admin') await adminPage();
   else if (path === '/account') await accountPage();
+  else if (path === '/problems') await Alerts.page();
   else if (path === '/dashboards') await dashboardsPage();
   else if (path.startsWith('/dashboards/')) await dashboardPage(Number(path.substring('/dashboards/'.length)));
   else await overviewPage();
@@ -128,9 +130,13 @@ async function hostPage(id) {
   // ?range=hour (or day, week, month, year) opens the page on that range. Otherwise a day, as munin shows; but a
   // host seen for the first time in the last six hours (a new standalone) starts on the last hour, so that its
   // graphs fill at once instead of drawing a dot at the right edge.
-  const asked = new URLSearchParams(location.search).get('range');
+  const params = new URLSearchParams(location.search);
+  const asked = params.get('range');
   App.range = relativeRange(Object.prototype.hasOwnProperty.call(Ranges, asked) ? asked
     : host.firstSeen > now() - 6 * 3600 ? 'hour' : 'day');
+  // ?from=&to= (epoch seconds): a fixed range, as the Problems page links to the moment of a change
+  const from = Number(params.get('from')), to = Number(params.get('to'));
+  if (from > 0 && to > from) App.range = {name: 'custom', from, to, relative: false};
   treeCategories(host);
   main.appendChild(el('div', {className: 'page-head'},
     el('h1', {text: host.id}),
@@ -168,7 +174,7 @@ async function hostPage(id) {
       el('h2', {text: category.name}), grid));
     for (const plugin of category.plugins) {
       const graph = new NumeterGraph(host.id, plugin.name, plugin.title);
-      graph.events = () => App.events;
+      graph.events = () => App.events.concat(Alerts.marksOf(plugin.name));
       grid.appendChild(graph.card);
       App.graphs.push(graph);
       work.push(graph);
@@ -185,8 +191,8 @@ App.events = [];
 
 async function loadEvents() {
   if (!App.eventsHost) return;
-  App.events = await Api.get('/api/events?host=' + encodeURIComponent(App.eventsHost) + '&from=' + App.range.from
-    + '&to=' + App.range.to);
+  [App.events] = await Promise.all([Api.get('/api/events?host=' + encodeURIComponent(App.eventsHost) + '&from='
+    + App.range.from + '&to=' + App.range.to), Alerts.loadMarks(App.eventsHost, App.range)]);
   const panel = clear(App.eventsPanel);
   if (!App.events.length) panel.appendChild(el('p', {className: 'muted', text: 'No event in this range.'}));
   for (const e of App.events) {
@@ -421,6 +427,7 @@ async function adminSections(main, message, report) {
   main.appendChild(usersSection(users, groups, report));
   main.appendChild(groupsSection(groups, report));
   main.appendChild(hostsSection(hosts, groups, report));
+  main.appendChild(await Alerts.adminSection(report));
   const url = el('input', {placeholder: 'http://storage2:4952/', maxlength: 2000, size: 40,
     'data-testid': 'new-storage'});
   main.appendChild(el('section', {className: 'admin'}, el('h2', {text: 'Storages'}),
@@ -564,6 +571,7 @@ async function accountPage() {
       } catch (err) { say(err.message, true); }
     }}, tokenName, el('button', {type: 'submit', className: 'button', text: 'Create token'})), shown));
   await loadTokens();
+  main.appendChild(Alerts.contactsSection());
 }
 
 document.addEventListener('DOMContentLoaded', () => start().catch(e => {

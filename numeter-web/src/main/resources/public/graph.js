@@ -2,6 +2,8 @@
 // from /api/hosts/{host}/plugins/{plugin}/data at as many points as the graph is wide.
 'use strict';
 
+const AlertColours = {CRITICAL: '#d62728', WARNING: '#ff9f1a', UNKNOWN: '#7f7f7f', OK: '#2e7d32'};
+
 const Ranges = {hour: 3600, day: 86400, week: 7 * 86400, month: 31 * 86400, year: 366 * 86400};
 
 // Every graph on the page by "host/plugin", so that tests (and curious operators) can read dygraphs' own state.
@@ -110,7 +112,9 @@ class NumeterGraph {
       for (let i = 1; i < rows; i++) {
         if (Math.abs(this.dygraph.getValue(i, 0) - x) < Math.abs(this.dygraph.getValue(best, 0) - x)) best = i;
       }
-      marks.push({series, x: this.dygraph.getValue(best, 0), shortText: 'E', text: e.title, cssClass: 'event-mark'});
+      // alert state changes are told apart from user events by their letter and colour
+      marks.push({series, x: this.dygraph.getValue(best, 0), shortText: e.kind === 'alert' ? e.state[0] : 'E',
+        text: e.title, cssClass: e.kind === 'alert' ? 'alert-mark alert-' + e.state.toLowerCase() : 'event-mark'});
     }
     this.dygraph.setAnnotations(marks);
   }
@@ -224,7 +228,7 @@ class NumeterGraph {
       const x = g.toDomXCoord(e.at * 1000);
       if (!isFinite(x) || x < area.x || x > area.x + area.w) continue;
       ctx.save();
-      ctx.strokeStyle = '#7b3fbf';
+      ctx.strokeStyle = e.kind === 'alert' ? AlertColours[e.state] || '#7b3fbf' : '#7b3fbf';
       ctx.setLineDash([2, 3]);
       ctx.beginPath();
       ctx.moveTo(x, area.y);

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.numeter.alert.AlertEngine;
 import org.numeter.config.Config;
 import org.numeter.config.ConfigException;
 import org.numeter.config.ConfigKey;
@@ -27,6 +28,8 @@ import org.numeter.spool.Spool;
 import org.numeter.store.Archives;
 import org.numeter.storage.RrdStore;
 import org.numeter.time.TimePolicy;
+import org.numeter.alert.notify.EmailChannel;
+import org.numeter.web.AlertSettings;
 import org.numeter.web.WebServer;
 
 /**
@@ -179,6 +182,20 @@ final class Roles {
                 .open();
     }
 
+    /** The storage's alert engine, not started, or null when {@code storage.alerts} is off. */
+    static AlertEngine alertEngine(Config config, RrdStore store) {
+        if (!config.get(Settings.STORAGE_ALERTS)) {
+            return null;
+        }
+        return AlertEngine.builder(config.get(Settings.DATA_DIR).resolve("alerts"))
+                .store(store)
+                .silenceIntervals(config.get(Settings.STORAGE_STALE_AFTER))
+                .hostSilence(staleAfter(config))
+                .retention(config.get(Settings.STORAGE_ALERT_RETENTION))
+                .defaultInterval(java.time.Duration.ofSeconds(archives(config).step()))
+                .build();
+    }
+
     /** The configured preset, at {@code storage.step} when one is set. */
     static Archives archives(Config config) {
         Archives preset = Archives.named(config.get(Settings.STORAGE_ARCHIVES));
@@ -202,7 +219,8 @@ final class Roles {
                 .storages(uris(config.get(Settings.WEB_STORAGES), Settings.WEB_STORAGES.name()))
                 .storageToken(config.find(Settings.WEB_STORAGE_TOKEN).orElse(null))
                 .secureCookies(config.get(Settings.WEB_SECURE_COOKIES))
-                .adminPassword(config.find(Settings.WEB_ADMIN_PASSWORD).orElse(null));
+                .adminPassword(config.find(Settings.WEB_ADMIN_PASSWORD).orElse(null))
+                .alerts(alertSettings(config));
         config.find(Settings.WEB_DATABASE_URL).ifPresent(url -> web.database(url,
                 config.find(Settings.WEB_DATABASE_USER).orElse(null),
                 config.find(Settings.WEB_DATABASE_PASSWORD).orElse(null)));
@@ -211,6 +229,18 @@ final class Roles {
             web.hostPattern(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
         }
         return web;
+    }
+
+    static AlertSettings alertSettings(Config config) {
+        EmailChannel.Smtp smtp = config.find(Settings.WEB_SMTP_HOST).map(host -> new EmailChannel.Smtp(host,
+                config.get(Settings.WEB_SMTP_PORT), EmailChannel.StartTls.parse(config.get(Settings.WEB_SMTP_STARTTLS)),
+                config.find(Settings.WEB_SMTP_USER).orElse(null), config.find(Settings.WEB_SMTP_PASSWORD).orElse(null),
+                config.get(Settings.WEB_SMTP_FROM), config.get(Settings.WEB_ALERT_CHANNEL_TIMEOUT))).orElse(null);
+        return new AlertSettings(smtp, config.get(Settings.WEB_ALERT_POLL), config.get(Settings.WEB_ALERT_GROUP_WINDOW),
+                config.get(Settings.WEB_ALERT_RETRY_MIN), config.get(Settings.WEB_ALERT_RETRY_MAX),
+                config.get(Settings.WEB_ALERT_GIVE_UP), config.get(Settings.WEB_ALERT_MAX_MESSAGES),
+                config.get(Settings.WEB_ALERT_RATE_WINDOW), java.time.Duration.ofMinutes(2),
+                config.get(Settings.WEB_ALERT_CHANNEL_TIMEOUT), config.find(Settings.WEB_PUBLIC_URL).orElse(null));
     }
 
     static List<URI> uris(List<String> texts, String key) {

@@ -157,6 +157,14 @@ public final class Settings {
     public static final ConfigKey<String> STORAGE_COLLECTOR_TOKEN = ConfigKey.secret("storage.collector-token", null,
             STRING, "Bearer token the storage presents to collectors.");
 
+    public static final ConfigKey<Boolean> STORAGE_ALERTS = ConfigKey.of("storage.alerts", "true",
+            ValueParser.BOOLEAN, "Judge every point against its limits (the plugin's warning and critical, views'"
+                    + " thresholds, the web's rules) and keep alert states and history under data-dir/alerts; a stale"
+                    + " host (storage.stale-after) is UNKNOWN, and so is a plugin with limits silent for as many of"
+                    + " its own intervals.");
+    public static final ConfigKey<Duration> STORAGE_ALERT_RETENTION = ConfigKey.of("storage.alert.retention", "30d",
+            durationAtLeast(Duration.ofMinutes(1)), "How long the history of state changes is kept.");
+
     // Web.
     public static final ConfigKey<String> WEB_BIND = ConfigKey.of("web.bind", "0.0.0.0", STRING,
             "Address the web UI listens on.");
@@ -179,6 +187,39 @@ public final class Settings {
     public static final ConfigKey<String> WEB_ADMIN_PASSWORD = ConfigKey.secret("web.admin-password", null, STRING,
             "Password of the first admin, created at first start; a one-time password is printed when unset.");
 
+    // Web: alert notifications.
+    public static final ConfigKey<String> WEB_PUBLIC_URL = ConfigKey.of("web.public-url", null, STRING,
+            "The web's address as users reach it (https://numeter.example.org/), for links in notifications; the"
+                    + " listening address when unset.");
+    public static final ConfigKey<String> WEB_SMTP_HOST = ConfigKey.of("web.smtp.host", null, STRING,
+            "SMTP server for e-mail contacts; no e-mail channel when unset.");
+    public static final ConfigKey<Integer> WEB_SMTP_PORT = ConfigKey.of("web.smtp.port", "25", PORT,
+            "SMTP port (587 for submission with STARTTLS).");
+    public static final ConfigKey<String> WEB_SMTP_STARTTLS = ConfigKey.of("web.smtp.starttls", "optional",
+            oneOf("off", "optional", "required"), "STARTTLS: off, optional (when offered) or required.");
+    public static final ConfigKey<String> WEB_SMTP_USER = ConfigKey.of("web.smtp.user", null, STRING,
+            "SMTP user; no authentication when unset.");
+    public static final ConfigKey<String> WEB_SMTP_PASSWORD = ConfigKey.secret("web.smtp.password", null, STRING,
+            "SMTP password.");
+    public static final ConfigKey<String> WEB_SMTP_FROM = ConfigKey.of("web.smtp.from", "numeter@localhost", STRING,
+            "Sender address of notification e-mails.");
+    public static final ConfigKey<Duration> WEB_ALERT_POLL = ConfigKey.of("web.alert.poll", "2s",
+            durationAtLeast(Duration.ofMillis(100)), "How often each storage's alert change feed is read.");
+    public static final ConfigKey<Duration> WEB_ALERT_GROUP_WINDOW = ConfigKey.of("web.alert.group-window", "30s",
+            durationAtLeast(Duration.ZERO), "Changes of one host within this window make one notification.");
+    public static final ConfigKey<Duration> WEB_ALERT_RETRY_MIN = ConfigKey.of("web.alert.retry-min", "10s",
+            durationAtLeast(Duration.ofMillis(100)), "First wait after a failed delivery; it doubles each time.");
+    public static final ConfigKey<Duration> WEB_ALERT_RETRY_MAX = ConfigKey.of("web.alert.retry-max", "5m",
+            durationAtLeast(Duration.ofMillis(100)), "Longest wait between two delivery attempts.");
+    public static final ConfigKey<Duration> WEB_ALERT_GIVE_UP = ConfigKey.of("web.alert.give-up", "24h",
+            durationAtLeast(ONE_SECOND), "How long a notification is tried before it is given up (and counted).");
+    public static final ConfigKey<Integer> WEB_ALERT_MAX_MESSAGES = ConfigKey.of("web.alert.max-messages", "20",
+            integer(1, 100_000), "Notifications per contact within web.alert.rate-window; the next ones are held"
+                    + " and sent as one summary when the window has room.");
+    public static final ConfigKey<Duration> WEB_ALERT_RATE_WINDOW = ConfigKey.of("web.alert.rate-window", "1h",
+            durationAtLeast(ONE_SECOND), "Window of the per-contact rate limit.");
+    public static final ConfigKey<Duration> WEB_ALERT_CHANNEL_TIMEOUT = ConfigKey.of("web.alert.channel-timeout",
+            "10s", durationAtLeast(Duration.ofMillis(100)), "How long an SMTP server, a webhook or a command may take.");
     private static ValueParser<String> secretAtLeast(int characters) {
         return text -> {
             if (text.strip().length() < characters) {
@@ -236,12 +277,16 @@ public final class Settings {
     public static List<ConfigKey<?>> storage() {
         return List.of(DATA_DIR, STORAGE_COLLECTORS, STORAGE_INTERVAL, STORAGE_ARCHIVES, STORAGE_STEP,
                 STORAGE_OPEN_FILES, STORAGE_MAX_CLOCK_SKEW, STORAGE_STALE_AFTER, STORAGE_BIND, STORAGE_PORT,
-                STORAGE_TOKEN, STORAGE_COLLECTOR_TOKEN, STORAGE_AMQP_SHARD, AMQP_URI, AMQP_EXCHANGE, AMQP_SHARDS);
+                STORAGE_TOKEN, STORAGE_COLLECTOR_TOKEN, STORAGE_AMQP_SHARD, AMQP_URI, AMQP_EXCHANGE, AMQP_SHARDS,
+                STORAGE_ALERTS, STORAGE_ALERT_RETENTION);
     }
 
     public static List<ConfigKey<?>> web() {
         return List.of(DATA_DIR, WEB_BIND, WEB_PORT, WEB_STORAGES, WEB_STORAGE_TOKEN, WEB_DATABASE_URL,
-                WEB_DATABASE_USER, WEB_DATABASE_PASSWORD, WEB_HOST_GROUPS, WEB_SECURE_COOKIES, WEB_ADMIN_PASSWORD);
+                WEB_DATABASE_USER, WEB_DATABASE_PASSWORD, WEB_HOST_GROUPS, WEB_SECURE_COOKIES, WEB_ADMIN_PASSWORD,
+                WEB_PUBLIC_URL, WEB_SMTP_HOST, WEB_SMTP_PORT, WEB_SMTP_STARTTLS, WEB_SMTP_USER, WEB_SMTP_PASSWORD,
+                WEB_SMTP_FROM, WEB_ALERT_POLL, WEB_ALERT_GROUP_WINDOW, WEB_ALERT_RETRY_MIN, WEB_ALERT_RETRY_MAX,
+                WEB_ALERT_GIVE_UP, WEB_ALERT_MAX_MESSAGES, WEB_ALERT_RATE_WINDOW, WEB_ALERT_CHANNEL_TIMEOUT);
     }
 
     /** Every key once: what {@code numeter standalone} accepts. */

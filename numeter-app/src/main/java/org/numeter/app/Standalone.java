@@ -2,6 +2,7 @@ package org.numeter.app;
 
 import java.net.URI;
 import java.util.List;
+import org.numeter.alert.AlertEngine;
 import org.numeter.collector.Collector;
 import org.numeter.collector.PollerAddress;
 import org.numeter.component.CheckResult;
@@ -37,9 +38,14 @@ final class Standalone implements Component {
             Spool pollerSpool = running.own(Roles.pollerSpool(config, host));
             Spool collectorSpool = running.own(Roles.collectorSpool(config));
             RrdStore store = running.own(Roles.rrdStore(config));
+            AlertEngine alerts = Roles.alertEngine(config, store);
+            if (alerts != null) {
+                running.start(alerts);
+            }
 
             storage = running.start(Storage.builder()
                     .store(store)
+                    .alerts(alerts)
                     .upstream("collector (in-process)", collectorSpool)
                     .interval(config.get(Settings.STORAGE_INTERVAL))
                     .bind(config.get(Settings.STORAGE_BIND))

@@ -3,6 +3,8 @@ package org.numeter.app;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.numeter.alert.AlertEngine;
+import org.numeter.alert.ListeningStore;
 import org.numeter.amqp.AmqpConsumer;
 import org.numeter.config.Config;
 import org.numeter.link.HttpSpoolReader;
@@ -22,8 +24,13 @@ final class StorageCommand implements Callable<Integer> {
         Config config = options.load(Settings.storage(), Map.of());
         try (Running running = new Running()) {
             RrdStore store = running.own(Roles.rrdStore(config));
+            AlertEngine alerts = Roles.alertEngine(config, store);
+            if (alerts != null) {
+                running.start(alerts);
+            }
             Storage.Builder storage = Storage.builder()
                     .store(store)
+                    .alerts(alerts)
                     .interval(config.get(Settings.STORAGE_INTERVAL))
                     .bind(config.get(Settings.STORAGE_BIND))
                     .port(config.get(Settings.STORAGE_PORT))
@@ -41,7 +48,7 @@ final class StorageCommand implements Callable<Integer> {
                         .exchange(config.get(Settings.AMQP_EXCHANGE))
                         .shards(config.get(Settings.AMQP_SHARDS))
                         .shard(config.get(Settings.STORAGE_AMQP_SHARD))
-                        .store(store)
+                        .store(alerts == null ? store : new ListeningStore(store, alerts))
                         .build());
             }
             System.out.println("numeter storage: API on " + config.get(Settings.STORAGE_BIND) + ":" + started.port());

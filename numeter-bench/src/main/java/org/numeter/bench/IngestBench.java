@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.numeter.alert.AlertEngine;
 import org.numeter.codec.BatchCodec;
 import org.numeter.model.Field;
 import org.numeter.model.FieldType;
@@ -23,6 +24,11 @@ import org.numeter.store.WriteResult;
  * round per step, as fast as the store takes them. The first round creates the files and is timed apart; the
  * rounds after the warm-up ones are the sustained figure. {@code --via sink} hands the store JSON records through
  * {@link StoreSink}, as the pull link does; {@code --via store} hands it decoded batches.
+ *
+ * <p>{@code --alerts both} judges every point with the storage's alert engine (every field has a warning and a
+ * critical range, never crossed, so that each point costs its full compare and nothing is journaled) in every
+ * other measured round, and reports the CPU per point with and without it from the same run; {@code on} and
+ * {@code off} do one or the other in every round.
  */
 public final class IngestBench {
     private static final long T0 = 1_699_920_000L;
@@ -33,13 +39,17 @@ public final class IngestBench {
         BenchArgs args = new BenchArgs(argv,
                 "dir", "/tmp/numeter-bench-ingest", "plugins", "20000", "fields", "5", "rounds", "20",
                 "warmup", "5", "open-files", "25000", "threads", "" + Runtime.getRuntime().availableProcessors(),
-                "archives", "default", "via", "store", "write-size", "5000", "keep", "false");
+                "archives", "default", "via", "store", "write-size", "5000", "keep", "false", "alerts", "off");
         int plugins = args.integer("plugins");
         int fields = args.integer("fields");
         int rounds = args.integer("rounds");
         int warmup = args.integer("warmup");
         int writeSize = args.integer("write-size");
         boolean viaSink = args.text("via").equals("sink");
+        String alertMode = args.text("alerts");
+        if (!List.of("on", "off", "both").contains(alertMode)) {
+            throw new IllegalArgumentException("--alerts '" + alertMode + "' is not one of on, off, both");
+        }
         Archives archives = Archives.named(args.text("archives"));
         Path dir = Path.of(args.text("dir"));
 
@@ -54,6 +64,23 @@ public final class IngestBench {
         try (RrdStore store = RrdStore.builder(dir).archives(archives).openFiles(args.integer("open-files"))
                 .threads(args.integer("threads")).open()) {
             StoreSink sink = new StoreSink(store, writeSize);
+            Path alertDir = dir.resolveSibling(dir.getFileName() + "-alerts");
+            Machine.deleteTree(alertDir);
+            AlertEngine engine = AlertEngine.builder(alertDir).store(store).tick(java.time.Duration.ofHours(1))
+                    .snapshotEvery(java.time.Duration.ofHours(1)).build();
+            engine.start();
+            // the engine's own CPU, read from the thread's clock (nanoseconds), beside the process's (10 ms ticks)
+            var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            long[] engineCpu = new long[1];
+            org.numeter.store.WriteListener timed = part -> {
+                long t0 = threads.getCurrentThreadCpuTime();
+                engine.written(part);
+                engineCpu[0] += threads.getCurrentThreadCpuTime() - t0;
+            };
+            StoreSink judged = new StoreSink(store, writeSize, timed);
+            long[] points = new long[2];
+            long judgedCpu = 0;
+            long[] cpus = new long[2];
             // with --keep true the files of an earlier run are written on from where it stopped: round 0 is then
             // an ordinary round, and the figures are those of files that are already in the page cache
             long start = keep ? store.lastUpdate("host0", "plugin0").orElse(T0) : T0;
@@ -65,28 +92,41 @@ public final class IngestBench {
             for (int r = 0; r <= warmup + rounds; r++) {
                 List<SampleBatch> batches = round(start, r, plugins, fields, archives.step(), random, state);
                 List<SpoolRecord> records = viaSink ? encode(batches) : null;
+                boolean alerts = alertMode.equals("on") || (alertMode.equals("both") && r % 2 == 0);
+                StoreSink into = alerts ? judged : sink;
                 long cpu0 = os.getProcessCpuTime();
+                long engine0 = engineCpu[0];
                 long t0 = System.nanoTime();
                 WriteResult w = WriteResult.NONE;
                 if (viaSink) {
-                    long before = sink.written().points();
-                    sink.accept(records);
-                    w = new WriteResult(0, sink.written().points() - before, 0, 0, 0, 0);
+                    long before = into.written().points();
+                    into.accept(records);
+                    w = new WriteResult(0, into.written().points() - before, 0, 0, 0, 0);
                 } else {
                     for (int i = 0; i < batches.size(); i += writeSize) {
-                        w = w.plus(store.write(batches.subList(i, Math.min(batches.size(), i + writeSize))));
+                        List<SampleBatch> part = batches.subList(i, Math.min(batches.size(), i + writeSize));
+                        w = w.plus(store.write(part));
+                        if (alerts) {
+                            timed.written(part);
+                        }
                     }
                 }
                 long nanos = System.nanoTime() - t0;
                 long cpu = os.getProcessCpuTime() - cpu0;
                 String kind = r == 0 ? (keep ? "first" : "create") : r <= warmup ? "warm-up" : "measured";
                 System.out.printf(Locale.ROOT, "round %3d %-8s %,10d points in %8.1f ms = %,12.0f points/s"
-                        + ", %.2f CPU-us per point (open files %d)%n", r, kind, w.points(), nanos / 1e6,
-                        w.points() / (nanos / 1e9), cpu / 1e3 / w.points(), store.openFiles());
+                        + ", %.2f CPU-us per point (open files %d)%s%n", r, kind, w.points(), nanos / 1e6,
+                        w.points() / (nanos / 1e9), cpu / 1e3 / w.points(), store.openFiles(),
+                        alertMode.equals("off") ? "" : alerts ? ", alerts on" : ", alerts off");
                 if (r > warmup) {
                     totalPoints += w.points();
                     totalNanos += nanos;
                     totalCpu += cpu;
+                    points[alerts ? 1 : 0] += w.points();
+                    cpus[alerts ? 1 : 0] += cpu;
+                    if (alerts) {
+                        judgedCpu += engineCpu[0] - engine0;
+                    }
                 }
             }
             System.out.printf(Locale.ROOT, "sustained: %,.0f points/s over %d rounds of %,d series (%s, via %s,"
@@ -96,6 +136,17 @@ public final class IngestBench {
             System.out.printf(Locale.ROOT, "CPU: %.2f us per point (process CPU time, all threads), so %,.0f points/s"
                     + " per core fully used; load average now %.1f on %d cores%n", cpuPerPoint * 1e6,
                     1 / cpuPerPoint, os.getSystemLoadAverage(), os.getAvailableProcessors());
+            if (points[0] > 0 && points[1] > 0) {
+                double off = cpus[0] / 1e3 / points[0];
+                double on = cpus[1] / 1e3 / points[1];
+                double judging = judgedCpu / 1e3 / points[1];
+                System.out.printf(Locale.ROOT, "alerts: %.3f CPU-us per point with rules on, %.3f off: %+.1f %%"
+                        + " (process CPU, 10 ms ticks); the engine's own thread CPU: %.3f us per point = %.1f %% of"
+                        + " the ingest without it (%s watched fields, %s changes)%n", on, off, (on - off) / off * 100,
+                        judging, judging / off * 100, engine.figures().get("watchedFields"),
+                        engine.figures().get("changes"));
+            }
+            engine.close();
         }
     }
 
@@ -119,8 +170,9 @@ public final class IngestBench {
     private static Plugin meta(String name, int fields) {
         Plugin.Builder b = Plugin.builder(name).title(name).category("bench");
         for (int f = 0; f < fields; f++) {
+            // limits that are never crossed: the alert engine judges every point, and nothing changes state
             b.field(Field.builder("f" + f).type(f == 0 ? FieldType.COUNTER : FieldType.GAUGE).min(f == 0 ? 0.0 : null)
-                    .build());
+                    .warning("-1000000:1000000").critical("-10000000:10000000").build());
         }
         return b.build();
     }

@@ -3,13 +3,13 @@ package org.numeter.store;
 import org.numeter.model.FieldType;
 
 /** How a raw reading becomes a rate, with rrdtool's rules (and rrd4j's). */
-final class Rates {
+public final class Rates {
     private static final double WRAP_32 = Math.pow(2, 32);
     private static final double WRAP_64 = Math.pow(2, 64);
 
     private Rates() {}
 
-    static double rate(FieldType type, double previous, double value, long seconds) {
+    public static double rate(FieldType type, double previous, double value, long seconds) {
         return switch (type) {
             case GAUGE -> value;
             case ABSOLUTE -> Double.isNaN(value) ? Double.NaN : value / seconds;

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.numeter.alert.AlertEngine;
 import org.numeter.component.CheckResult;
 import org.numeter.component.Component;
 import org.numeter.link.Drain;
@@ -51,6 +52,7 @@ public final class Storage implements Component {
     private final AtomicLong rounds = new AtomicLong();
     private final Clock clock;
     private final StorageServer server;
+    private final AlertEngine alerts;
     private volatile long lastRoundMillis;
     private ScheduledExecutorService scheduler;
 
@@ -60,12 +62,14 @@ public final class Storage implements Component {
         this.interval = b.interval;
         this.pageSize = b.pageSize;
         this.clock = b.clock;
-        this.sink = new StoreSink(store, b.writeSize);
+        this.alerts = b.alerts;
+        this.sink = new StoreSink(store, b.writeSize, alerts == null ? org.numeter.store.WriteListener.NONE : alerts);
         for (var e : upstreams.entrySet()) {
             drains.add(new Drain(e.getKey(), e.getValue(), sink, pageSize));
         }
         this.server = b.api ? StorageServer.builder().store(store).bind(b.bind).port(b.port).token(b.token)
-                .clock(clock).status(this::figures).health(this::check).staleAfter(b.staleAfter).build() : null;
+                .clock(clock).status(this::figures).health(this::check).staleAfter(b.staleAfter)
+                .alerts(alerts).build() : null;
     }
 
     public static Builder builder() {
@@ -84,9 +88,19 @@ public final class Storage implements Component {
         private int port = 8082;
         private String token;
         private Clock clock = Clock.systemUTC();
+        private AlertEngine alerts;
         private Duration staleAfter = Duration.ofMinutes(5);
 
         private Builder() {}
+
+        /**
+         * The alert engine (started and closed by the caller): told of every point written, and served on the API
+         * under {@code /api/v1/alerts}. None by default.
+         */
+        public Builder alerts(AlertEngine alerts) {
+            this.alerts = alerts;
+            return this;
+        }
 
         public Builder store(Store store) {
             this.store = store;
@@ -261,6 +275,9 @@ public final class Storage implements Component {
         out.put("drainRounds", rounds.get());
         out.put("lastDrain", lastRoundMillis / 1000);
         out.put("failing", new TreeMap<>(failures));
+        if (alerts != null) {
+            out.put("alerts", alerts.figures());
+        }
         if (store instanceof RrdStore rrd) {
             out.put("openFiles", rrd.openFiles());
             out.put("layoutWarnings", rrd.layoutWarnings().size());
@@ -301,6 +318,9 @@ public final class Storage implements Component {
         if (!failures.isEmpty()) {
             return CheckResult.failed(String.join("; ", failures.entrySet().stream()
                     .map(e -> e.getKey() + ": " + e.getValue()).toList()));
+        }
+        if (alerts != null && !alerts.check().ok()) {
+            return alerts.check();
         }
         List<String> notes = new ArrayList<>();
         if (store instanceof RrdStore rrd) {

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.numeter.alert.AlertEngine;
 import org.numeter.codec.BatchCodec;
 import org.numeter.codec.Json;
 import org.numeter.component.CheckResult;
@@ -55,6 +56,7 @@ public final class StorageServer implements Component {
     private final Supplier<CheckResult> health;
     private final HttpErrors errors = new HttpErrors("storage API");
     private final GraphRenderer graphs;
+    private final AlertEngine alerts;
     private final Duration staleAfter;
     private Javalin app;
 
@@ -67,6 +69,7 @@ public final class StorageServer implements Component {
         this.status = b.status;
         this.health = b.health;
         this.graphs = new GraphRenderer(store);
+        this.alerts = b.alerts;
         this.staleAfter = b.staleAfter;
     }
 
@@ -83,9 +86,16 @@ public final class StorageServer implements Component {
         private Clock clock = Clock.systemUTC();
         private Supplier<Map<String, Object>> status = Map::of;
         private Supplier<CheckResult> health = () -> CheckResult.OK;
+        private AlertEngine alerts;
         private Duration staleAfter = Duration.ofMinutes(5);
 
         private Builder() {}
+
+        /** The alert engine whose states, history, change feed and rules {@code /api/v1/alerts} serves; or null. */
+        public Builder alerts(AlertEngine alerts) {
+            this.alerts = alerts;
+            return this;
+        }
 
         public Builder store(Store store) {
             this.store = store;
@@ -200,6 +210,9 @@ public final class StorageServer implements Component {
         routes.get(PREFIX + "/hosts/{host}/plugins/{plugin}/data", this::data);
         routes.get(PREFIX + "/hosts/{host}/plugins/{plugin}/graph.png", this::graph);
         routes.get(PREFIX + "/status", ctx -> json(ctx, status()));
+        if (alerts != null) {
+            new AlertRoutes(alerts, clock).register(routes, PREFIX);
+        }
     }
 
     /** The port listened on, once started. */

@@ -11,6 +11,7 @@ import org.numeter.model.SampleBatch;
 import org.numeter.spool.SpoolRecord;
 import org.numeter.store.Store;
 import org.numeter.store.StoreWriteException;
+import org.numeter.store.WriteListener;
 import org.numeter.store.WriteResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,7 @@ public final class StoreSink implements RecordSink {
 
     private final Store store;
     private final int writeSize;
+    private final WriteListener listener;
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
@@ -40,11 +42,20 @@ public final class StoreSink implements RecordSink {
 
     /** @param writeSize the most batches handed to the store in one write */
     public StoreSink(Store store, int writeSize) {
+        this(store, writeSize, WriteListener.NONE);
+    }
+
+    /**
+     * @param writeSize the most batches handed to the store in one write
+     * @param listener told of each write's batches once the store has them (the alert engine)
+     */
+    public StoreSink(Store store, int writeSize, WriteListener listener) {
         if (writeSize <= 0) {
             throw new IllegalArgumentException("write size " + writeSize + " must be positive");
         }
         this.store = store;
         this.writeSize = writeSize;
+        this.listener = listener;
     }
 
     @Override
@@ -78,6 +89,7 @@ public final class StoreSink implements RecordSink {
             throw e;
         }
         count(r);
+        listener.written(pending);
     }
 
     private void count(WriteResult r) {

@@ -21,7 +21,14 @@ import org.numeter.component.Component;
 import org.numeter.link.HttpErrors;
 import org.numeter.web.internal.AccountApi;
 import org.numeter.web.internal.Access;
+import org.numeter.alert.notify.Channel;
+import org.numeter.alert.notify.CommandChannel;
+import org.numeter.alert.notify.EmailChannel;
+import org.numeter.alert.notify.Sender;
+import org.numeter.alert.notify.WebhookChannel;
 import org.numeter.web.internal.AdminApi;
+import org.numeter.web.internal.AlertApi;
+import org.numeter.web.internal.AlertService;
 import org.numeter.web.internal.Auth;
 import org.numeter.web.internal.DashboardRepository;
 import org.numeter.web.internal.Database;
@@ -63,6 +70,8 @@ public final class WebServer implements Component {
     private Database database;
     private Javalin app;
     private Storages storages;
+    private AlertService alerts;
+    private Sender sender;
     private final List<String> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private WebServer(Builder config) {
@@ -155,11 +164,43 @@ public final class WebServer implements Component {
             new ViewApi(access, views, dashboards, users, groups, hostApi, storages, clock).register(r);
             new EventApi(access, events, hostApi, clock).register(r);
             new AdminApi(access, users, groups, hosts, sessions, storages, catalog, secrets, clock).register(r);
+            wireAlerts(r, access, views, users, clock);
             new Pages(auth, access, dashboards).register(r);
         });
         app.start(config.bind, config.port);
+        alerts.start();
+        sender.start();
         LOG.info("web listening on http://{}:{}/ with {} storage(s)", config.bind, app.port(),
                 storages.clients().size());
+    }
+
+    /** The alert feed follower, the notice sender and the alert API (docs/api.md, "Alerts"). */
+    private void wireAlerts(RoutesConfig routes, Access access, ViewRepository views, UserRepository users,
+            Clock clock) {
+        AlertSettings a = config.alertSettings;
+        Map<String, Channel> channels = new LinkedHashMap<>();
+        if (a.smtp() != null) {
+            channels.put("email", new EmailChannel(a.smtp()));
+        }
+        channels.put("webhook", new WebhookChannel(a.channelTimeout()));
+        channels.put("command", new CommandChannel(a.channelTimeout()));
+        alerts = new AlertService(storages, database.db(), views, access, users, clock, a.poll(), a.groupWindow());
+        Sender.Builder s = Sender.builder().outbox(alerts.outbox()).contacts(alerts.repository()::contact)
+                .suppression(alerts.suppression()).clock(clock).retry(a.retryMin(), a.retryMax())
+                .giveUp(a.giveUp()).rateLimit(a.maxMessages(), a.rateWindow()).lease(a.lease())
+                .link(host -> publicUrl() + (host == null ? "problems" : "problems?host=" + host));
+        channels.values().forEach(s::channel);
+        sender = s.build();
+        alerts.sender(sender);
+        new AlertApi(access, alerts, channels, users, clock).register(routes);
+    }
+
+    private String publicUrl() {
+        String u = config.alertSettings.publicUrl();
+        if (u == null || u.isEmpty()) {
+            return uri().toString();
+        }
+        return u.endsWith("/") ? u : u + "/";
     }
 
     private void createFirstAdmin(UserRepository users, Secrets secrets, Clock clock) {
@@ -218,12 +259,24 @@ public final class WebServer implements Component {
             return CheckResult.failed("web not started");
         }
         long down = storages.snapshot().storages().stream().filter(s -> !s.up()).count();
-        return down == 0 ? CheckResult.OK
-                : new CheckResult(true, down + " of " + storages.clients().size() + " storage(s) down");
+        CheckResult notices = sender == null ? CheckResult.OK : sender.check();
+        if (down == 0) {
+            return notices;
+        }
+        return new CheckResult(true, down + " of " + storages.clients().size() + " storage(s) down"
+                + (notices == CheckResult.OK ? "" : "; " + notices.detail()));
     }
 
     @Override
     public synchronized void close() {
+        if (sender != null) {
+            sender.close();
+            sender = null;
+        }
+        if (alerts != null) {
+            alerts.close();
+            alerts = null;
+        }
         if (app != null) {
             app.stop();
             app = null;
@@ -258,8 +311,15 @@ public final class WebServer implements Component {
         private Duration storageTimeout = Duration.ofSeconds(5);
         private Clock clock = Clock.systemUTC();
         private PrintStream console = System.out;
+        private AlertSettings alertSettings = AlertSettings.DEFAULTS;
 
         private Builder() {}
+
+        /** How alerts are followed and notified (SMTP server, windows, retries, rate limit). */
+        public Builder alerts(AlertSettings settings) {
+            this.alertSettings = Objects.requireNonNull(settings, "alerts");
+            return this;
+        }
 
         /** The address to listen on; default {@code 0.0.0.0}. */
         public Builder bind(String bind) {

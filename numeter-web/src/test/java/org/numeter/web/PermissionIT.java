@@ -26,6 +26,10 @@ class PermissionIT {
     static long bobEventId;
     static long storageId;
     static String aliceToken;
+    static long bobAckId;
+    static long bobSilenceId;
+    static long bobContactId;
+    static long ruleId;
 
     /** Routes the walk does not call, and why. */
     static final Map<String, String> NOT_WALKED = Map.of(
@@ -49,6 +53,16 @@ class PermissionIT {
         assertThat(admin.post("/api/storages", "{\"url\":\"http://127.0.0.1:1/\"}").status()).isEqualTo(201);
         storageId = admin.get("/api/storages").json().get(1).path("id").asLong();
         aliceToken = fx.alice().post("/api/tokens", "{\"name\":\"alice script\"}").json().path("token").asText();
+        long until = System.currentTimeMillis() / 1000 + 3600;
+        bobAckId = bob.post("/api/alerts/acks", "{\"host\":\"" + WebFixture.HOST_B + "\",\"plugin\":\"load\","
+                + "\"field\":\"load\",\"comment\":\"bob looks\",\"until\":" + until + "}").json().path("id").asLong();
+        bobSilenceId = bob.post("/api/alerts/silences", "{\"hosts\":\"" + WebFixture.HOST_B + "\",\"plugins\":\"*\","
+                + "\"until\":" + until + "}").json().path("id").asLong();
+        bobContactId = bob.post("/api/alerts/contacts", "{\"name\":\"bob hook\",\"channel\":\"webhook\","
+                + "\"target\":\"http://127.0.0.1:9/bob\"}").json().path("id").asLong();
+        ruleId = admin.post("/api/alerts/rules", "{\"hosts\":\"beta*\",\"warning\":\"5\"}").json().path("id")
+                .asLong();
+        assertThat(List.of(bobAckId, bobSilenceId, bobContactId, ruleId)).allMatch(id -> id > 0);
     }
 
     @AfterAll
@@ -70,6 +84,10 @@ class PermissionIT {
                 case "dashboards" -> bobDashboardId;
                 case "events" -> bobEventId;
                 case "storages" -> storageId;
+                case "acks" -> bobAckId;
+                case "silences" -> bobSilenceId;
+                case "contacts" -> bobContactId;
+                case "rules" -> ruleId;
                 default -> throw new AssertionError("no group-B object for " + route + ": add one to this test");
             };
             path = m.replaceFirst("/" + m.group(1) + "/" + id);
@@ -97,6 +115,10 @@ class PermissionIT {
         bodies.put("POST /api/events", "{\"at\":1700000000,\"title\":\"t\",\"hosts\":[\"" + WebFixture.HOST_B
                 + "\"]}");
         bodies.put("POST /api/storages", "{\"url\":\"http://127.0.0.1:2/\"}");
+        long until = System.currentTimeMillis() / 1000 + 3600;
+        bodies.put("POST /api/alerts/acks", "{\"host\":\"" + WebFixture.HOST_B + "\",\"plugin\":\"load\",\"until\":"
+                + until + "}");
+        bodies.put("POST /api/alerts/rules", "{\"hosts\":\"*\",\"warning\":\"1\"}");
         bodies.put("PUT /api/session/password", "{\"current\":\"wrong-password\",\"password\":\"new-password-1\"}");
         return bodies.getOrDefault(route, "{}");
     }

@@ -30,6 +30,11 @@ public final class Access {
         return user.superuser() ? hosts.exists(host) : hosts.visibleTo(user.id(), host);
     }
 
+    /** Whether a group holds a host: a group's alert contacts are told of its hosts only. */
+    public boolean groupHolds(long groupId, String host) {
+        return hosts.groupsOf(host).stream().anyMatch(g -> g.id() == groupId);
+    }
+
     /** The host id, checked; a 404 when the user may not see it. */
     public String requireHost(User user, String host) {
         Input.host(host);

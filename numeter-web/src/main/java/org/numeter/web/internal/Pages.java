@@ -38,6 +38,7 @@ public final class Pages {
             }
         });
         routes.get("/account", this::shell);
+        routes.get("/problems", this::shell);
         routes.get("/dashboards", this::shell);
         routes.get("/dashboards/{id}", ctx -> {
             User user = signedIn(ctx);

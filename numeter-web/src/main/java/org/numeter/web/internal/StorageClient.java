@@ -146,6 +146,82 @@ public final class StorageClient {
         return status.path("ok").asBoolean(true) ? null : status.path("detail").asText("not ok");
     }
 
+    // ---- alerts (docs/api.md, section 2: /api/v1/alerts)
+
+    /** The storage's current problems; empty when it runs without alerts (404). */
+    public List<org.numeter.alert.Change> alerts() throws IOException {
+        return changesOf(get("api/v1/alerts"), "api/v1/alerts");
+    }
+
+    /** State changes in a range, of one host or all (null). */
+    public List<org.numeter.alert.Change> alertHistory(String host, long from, long to) throws IOException {
+        return changesOf(get("api/v1/alerts/history?from=" + from + "&to=" + to
+                + (host == null ? "" : "&host=" + enc(host))), "api/v1/alerts/history");
+    }
+
+    /** A page of the change feed after a sequence, or empty when the storage runs without alerts. */
+    public Optional<org.numeter.alert.AlertEngine.Feed> alertChanges(long after, int max) throws IOException {
+        Optional<byte[]> body = get("api/v1/alerts/changes?after=" + after + "&max=" + max);
+        if (body.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Json.mapper().readValue(body.get(), org.numeter.alert.AlertEngine.Feed.class));
+        } catch (IOException e) {
+            throw down(base + "api/v1/alerts/changes answered something that is not a feed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The rules the storage applies, or empty when it runs without alerts. */
+    public Optional<List<org.numeter.alert.Rule>> alertRules() throws IOException {
+        Optional<byte[]> body = get("api/v1/alerts/rules");
+        if (body.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Json.mapper().readValue(body.get(),
+                    new com.fasterxml.jackson.core.type.TypeReference<List<org.numeter.alert.Rule>>() {}));
+        } catch (IOException e) {
+            throw down(base + "api/v1/alerts/rules answered something that is not rules: " + e.getMessage(), e);
+        }
+    }
+
+    /** Replaces the rules the storage applies. */
+    public void putAlertRules(List<org.numeter.alert.Rule> rules) throws IOException {
+        URI uri = base.resolve("api/v1/alerts/rules");
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(timeout)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(Json.mapper().writeValueAsBytes(rules)));
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw down(uri + ": " + e.getClass().getSimpleName() + " " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw down(uri + ": interrupted", e);
+        }
+        if (response.statusCode() / 100 != 2) {
+            throw down(uri + " answered " + response.statusCode() + ": "
+                    + new String(response.body(), StandardCharsets.UTF_8).lines().findFirst().orElse(""), null);
+        }
+    }
+
+    private List<org.numeter.alert.Change> changesOf(Optional<byte[]> body, String path) throws IOException {
+        if (body.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return Json.mapper().readValue(body.get(),
+                    new com.fasterxml.jackson.core.type.TypeReference<List<org.numeter.alert.Change>>() {});
+        } catch (IOException e) {
+            throw down(base + path + " answered something that is not a list of changes: " + e.getMessage(), e);
+        }
+    }
+
     /** Whether the storage answers its status endpoint. */
     public boolean ping() {
         try {

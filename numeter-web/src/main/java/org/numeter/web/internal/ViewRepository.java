@@ -53,6 +53,12 @@ public final class ViewRepository {
                 .map(v -> new View(v.id(), v.ownerId(), v.name(), v.warning(), v.critical(), sources(v.id())));
     }
 
+    /** Every view with a warning or a critical line, with its sources: the alert rules views make. */
+    public List<View> withThresholds() {
+        return db.list("SELECT id FROM views WHERE warning IS NOT NULL OR critical IS NOT NULL ORDER BY id",
+                rs -> rs.getLong(1)).stream().map(this::byId).flatMap(Optional::stream).toList();
+    }
+
     public List<Long> ownedBy(long ownerId) {
         return db.list("SELECT id FROM views WHERE owner_id = ? ORDER BY id", rs -> rs.getLong(1), ownerId);
     }

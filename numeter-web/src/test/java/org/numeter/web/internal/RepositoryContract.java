@@ -208,4 +208,99 @@ abstract class RepositoryContract {
         assertThat(events.byId(e2).orElseThrow().createdBy()).isNull();
         assertThat(events.delete(e2)).isTrue();
     }
+
+    // ---- alerts
+
+    private static org.numeter.alert.Change change(String host, String field, org.numeter.alert.AlertState to) {
+        return new org.numeter.alert.Change(1, 1_700_000_000L, 1_700_000_000L, host, "load", field,
+                org.numeter.alert.AlertState.OK, to, 7.0, "5", "value 7 above 5");
+    }
+
+    @Test
+    void theOutboxGathersAHostsChangesAndMovesEachNoticeOnce() {
+        JdbcOutbox outbox = new JdbcOutbox(database.db());
+        outbox.add(1, change("web1", "a", org.numeter.alert.AlertState.WARNING), 1000, 5000);
+        outbox.add(1, change("web1", "b", org.numeter.alert.AlertState.CRITICAL), 2000, 5000);
+        outbox.add(1, change("db1", "a", org.numeter.alert.AlertState.WARNING), 2000, 5000);
+        outbox.add(2, change("web1", "a", org.numeter.alert.AlertState.WARNING), 2000, 5000);
+        assertThat(outbox.due(5999, 10)).isEmpty();
+        List<org.numeter.alert.notify.Outbox.Entry> due = outbox.due(7000, 10);
+        assertThat(due).hasSize(3);
+        org.numeter.alert.notify.Outbox.Entry web1 = due.get(0);
+        assertThat(web1.host()).isEqualTo("web1");
+        assertThat(web1.changes()).extracting(org.numeter.alert.Change::field).containsExactly("a", "b");
+        // past its window, a change opens a new notice
+        outbox.add(1, change("web1", "c", org.numeter.alert.AlertState.OK), 6500, 5000);
+        assertThat(outbox.claim(web1.id(), 7000)).isTrue();
+        assertThat(outbox.claim(web1.id(), 7000)).isFalse();
+        outbox.retry(web1.id(), 9000, "receiver down");
+        assertThat(outbox.due(8000, 10)).extracting(org.numeter.alert.notify.Outbox.Entry::id)
+                .doesNotContain(web1.id());
+        assertThat(outbox.claim(web1.id(), 9000)).isTrue();
+        assertThat(outbox.requeueStale(9000)).isZero();
+        assertThat(outbox.requeueStale(9001)).isEqualTo(1);
+        assertThat(outbox.claim(web1.id(), 9500)).isTrue();
+        outbox.sent(web1.id(), 10_000);
+        assertThat(outbox.sentSince(1, 10_000)).isEqualTo(1);
+        assertThat(outbox.sentSince(1, 10_001)).isZero();
+        assertThat(outbox.recent(10).stream().filter(e -> e.id() == web1.id()).findFirst().orElseThrow().attempts())
+                .isEqualTo(3);
+        long db1 = due.get(1).id();
+        outbox.hold(db1, 10_000);
+        assertThat(outbox.contactsHolding()).containsExactly(1L);
+        long summary = outbox.summarize(1, 11_000, 100).orElseThrow();
+        assertThat(outbox.summarize(1, 11_000, 100)).isEmpty();
+        org.numeter.alert.notify.Outbox.Entry s = outbox.due(11_000, 10).stream().filter(e -> e.id() == summary)
+                .findFirst().orElseThrow();
+        assertThat(s.held()).isEqualTo(1);
+        assertThat(s.host()).isNull();
+        outbox.drop(due.get(2).id(), "contact deleted", 11_000);
+        assertThat(outbox.counts()).containsEntry(org.numeter.alert.notify.Outbox.Status.SENT, 1L)
+                .containsEntry(org.numeter.alert.notify.Outbox.Status.SUMMARIZED, 1L)
+                .containsEntry(org.numeter.alert.notify.Outbox.Status.DROPPED, 1L)
+                .containsEntry(org.numeter.alert.notify.Outbox.Status.PENDING, 2L);
+    }
+
+    @Test
+    void aFeedCursorMovesOnlyFromWhereItWasRead() {
+        AlertRepository alerts = new AlertRepository(database.db());
+        AlertRepository.Cursor c1 = new AlertRepository.Cursor("e1", 5);
+        assertThat(alerts.moveCursor("http://s1/", null, c1)).isTrue();
+        assertThat(alerts.moveCursor("http://s1/", null, c1)).isFalse();
+        assertThat(alerts.moveCursor("http://s1/", c1, new AlertRepository.Cursor("e1", 9))).isTrue();
+        assertThat(alerts.moveCursor("http://s1/", c1, new AlertRepository.Cursor("e1", 12))).isFalse();
+        assertThat(alerts.cursor("http://s1/")).contains(new AlertRepository.Cursor("e1", 9));
+        assertThat(alerts.cursor("http://s2/")).isEmpty();
+    }
+
+    @Test
+    void acknowledgementsSilencesContactsAndRulesAreKeptUntilTheyEnd() {
+        AlertRepository alerts = new AlertRepository(database.db());
+        long alice = users.create("alice", "", "h", true, false, 1);
+        long ack = alerts.addAck("web1", "load", "load", "looking", 2000, alice, 1);
+        long hostAck = alerts.addAck("web1", null, null, "rebooting", 3000, alice, 1);
+        assertThat(alerts.acks(1500)).extracting(AlertRepository.Ack::id).containsExactly(ack, hostAck);
+        assertThat(alerts.acks(2500)).extracting(AlertRepository.Ack::id).containsExactly(hostAck);
+        assertThat(alerts.ack(hostAck).orElseThrow().plugin()).isNull();
+        assertThat(alerts.ack(ack).orElseThrow().by()).isEqualTo("alice");
+        assertThat(alerts.endAcks("web1", "load", "load")).isEqualTo(1);
+        long silence = alerts.addSilence("web*", "df*", "maintenance", 2000, alice, 1);
+        assertThat(alerts.silences(1999)).extracting(AlertRepository.Silence::id).containsExactly(silence);
+        assertThat(alerts.silences(2000)).isEmpty();
+        long contact = alerts.addContact("mail", "email", "a@example.org", null,
+                java.util.EnumSet.of(org.numeter.alert.AlertState.CRITICAL), alice, null, 1);
+        assertThat(alerts.contact(contact).orElseThrow().states())
+                .containsExactly(org.numeter.alert.AlertState.CRITICAL);
+        users.delete(alice);
+        assertThat(alerts.contact(contact)).isEmpty();
+        assertThat(alerts.silences(1)).isEmpty();
+        long rule = alerts.addRule(new org.numeter.alert.Rule("web*", "load", "*", "4", "none", 3, "5%", null),
+                null, 1);
+        assertThat(alerts.rules()).singleElement().satisfies(r -> {
+            assertThat(r.rule().origin()).isEqualTo("rule " + rule);
+            assertThat(r.rule().forPoints()).isEqualTo(3);
+            assertThat(r.rule().hysteresis()).isEqualTo("5%");
+        });
+        assertThat(alerts.deleteRule(rule)).isTrue();
+    }
 }
