@@ -136,6 +136,11 @@ async function hostPage(id) {
   main.appendChild(el('div', {className: 'page-head'},
     el('h1', {text: host.id}),
     el('span', {className: 'groups'}, host.groups.map(g => el('span', {className: 'badge', text: g})))));
+  if (host.future || host.late) {
+    main.appendChild(el('p', {className: 'notice', 'data-testid': 'clock',
+      text: 'Since the storage started, it refused ' + host.future + ' points of this host stamped too far in the'
+        + ' future and dropped ' + host.late + ' points older than what it held: is this host\'s clock right?'}));
+  }
   if (!host.available) {
     main.appendChild(el('p', {className: 'notice', 'data-testid': 'unavailable',
       text: 'This host is unavailable: the storage that holds it does not answer. Its graphs will return with it.'}));
@@ -424,7 +429,8 @@ async function adminSections(main, message, report) {
     el('table', {className: 'table'}, el('thead', {}, el('tr', {}, el('th', {text: 'Address'}),
       el('th', {text: 'State'}), el('th', {text: 'Hosts'}), el('th', {text: ''}))),
     el('tbody', {}, storages.map(s => el('tr', {}, el('td', {text: s.uri}),
-      el('td', {className: s.up ? 'ok' : 'error', text: s.up ? 'up' : 'down: ' + (s.error || '')}),
+      el('td', {className: s.up && !s.error ? 'ok' : 'error',
+        text: s.up ? (s.error ? 'up, but: ' + s.error : 'up') : 'down: ' + (s.error || '')}),
       el('td', {text: String(s.hosts)}),
       el('td', {}, s.id === null ? el('span', {className: 'muted', text: 'from the configuration'})
         : el('button', {type: 'button', className: 'button small danger', text: 'Remove',

@@ -47,6 +47,7 @@ final class CollectorCommand implements Callable<Integer> {
                     .silentAfter(config.get(Settings.COLLECTOR_INTERVAL)
                             .multipliedBy(config.get(Settings.COLLECTOR_SILENT_AFTER)))
                     .parallelism(config.get(Settings.COLLECTOR_PARALLELISM))
+                    .maxClockSkew(config.get(Settings.COLLECTOR_MAX_CLOCK_SKEW))
                     .registrationsFile(config.get(Settings.DATA_DIR).resolve(REGISTRATIONS_FILE))
                     .registrationSecretFile(config.get(Settings.DATA_DIR).resolve(REGISTRATION_SECRET_FILE))
                     .listen(config.get(Settings.COLLECTOR_BIND), config.get(Settings.COLLECTOR_PORT));

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,6 +31,7 @@ import org.numeter.spool.Spool;
 import org.numeter.store.Archives;
 import org.numeter.telemetry.Telemetry;
 import org.numeter.storage.RrdStore;
+import org.numeter.time.TimePolicy;
 import org.numeter.alert.notify.EmailChannel;
 import org.numeter.web.AlertSettings;
 import org.numeter.web.WebServer;
@@ -180,6 +182,7 @@ final class Roles {
         return RrdStore.builder(config.get(Settings.DATA_DIR).resolve("rrd"))
                 .archives(archives(config))
                 .openFiles(config.get(Settings.STORAGE_OPEN_FILES))
+                .time(new TimePolicy(Clock.systemUTC(), config.get(Settings.STORAGE_MAX_CLOCK_SKEW)))
                 .open();
     }
 

@@ -113,6 +113,9 @@ public final class Settings {
             "redis://127.0.0.1:6379", STRING, "Redis server of the redis spool (redis://[:password@]host:port[/db]).");
     public static final ConfigKey<Long> COLLECTOR_SPOOL_MAX = ConfigKey.of("collector.spool.max-bytes", "4GB", BYTES,
             "Spool bound; past it the oldest records are dropped and counted.");
+    public static final ConfigKey<Duration> COLLECTOR_MAX_CLOCK_SKEW = ConfigKey.of("collector.max-clock-skew", "5m",
+            durationAtLeast(ONE_SECOND), "Batches stamped further ahead of the collector's clock are refused and"
+                    + " counted per host as future (a poller's clock that jumped ahead).");
 
     // AMQP link, shared by pollers that publish and storages that consume.
     public static final ConfigKey<URI> AMQP_URI = ConfigKey.secret("amqp.uri",
@@ -137,6 +140,9 @@ public final class Settings {
                     + " span proportionally less or more time.");
     public static final ConfigKey<Integer> STORAGE_OPEN_FILES = ConfigKey.of("storage.open-files", "2000",
             integer(16, 100_000), "Round-robin files kept open at once (least recently used are closed).");
+    public static final ConfigKey<Duration> STORAGE_MAX_CLOCK_SKEW = ConfigKey.of("storage.max-clock-skew", "5m",
+            durationAtLeast(ONE_SECOND), "Points stamped further ahead of the storage's clock are refused and counted"
+                    + " per host as future, so that no clock that jumped ahead blocks a plugin.");
     public static final ConfigKey<Integer> STORAGE_AMQP_SHARD = ConfigKey.of("storage.amqp.shard", null,
             integer(0, 1023), "Shard this storage consumes from RabbitMQ (0 to amqp.shards - 1); none when unset.");
     public static final ConfigKey<String> STORAGE_BIND = ConfigKey.of("storage.bind", "127.0.0.1", STRING,
@@ -277,15 +283,14 @@ public final class Settings {
         return List.of(DATA_DIR, COLLECTOR_ID, COLLECTOR_POLLERS, COLLECTOR_POLLERS_FILE, COLLECTOR_INTERVAL,
                 COLLECTOR_PARALLELISM, COLLECTOR_BIND, COLLECTOR_PORT, COLLECTOR_TOKEN, COLLECTOR_POLLER_TOKEN,
                 COLLECTOR_REGISTRATION_SECRET, COLLECTOR_SILENT_AFTER, COLLECTOR_SPOOL, COLLECTOR_SPOOL_REDIS,
-                COLLECTOR_SPOOL_MAX);
+                COLLECTOR_SPOOL_MAX, COLLECTOR_MAX_CLOCK_SKEW);
     }
 
     public static List<ConfigKey<?>> storage() {
         return List.of(DATA_DIR, STORAGE_COLLECTORS, STORAGE_INTERVAL, STORAGE_ARCHIVES, STORAGE_STEP,
-                STORAGE_OPEN_FILES, STORAGE_STALE_AFTER, STORAGE_BIND, STORAGE_PORT, STORAGE_TOKEN,
-                STORAGE_COLLECTOR_TOKEN,
-                STORAGE_AMQP_SHARD, AMQP_URI, AMQP_EXCHANGE, AMQP_SHARDS, STORAGE_ALERTS,
-                STORAGE_ALERT_RETENTION);
+                STORAGE_OPEN_FILES, STORAGE_MAX_CLOCK_SKEW, STORAGE_STALE_AFTER, STORAGE_BIND, STORAGE_PORT,
+                STORAGE_TOKEN, STORAGE_COLLECTOR_TOKEN, STORAGE_AMQP_SHARD, AMQP_URI, AMQP_EXCHANGE, AMQP_SHARDS,
+                STORAGE_ALERTS, STORAGE_ALERT_RETENTION);
     }
 
     public static List<ConfigKey<?>> web() {

@@ -66,6 +66,7 @@ final class Standalone implements Component {
                     .readers(address -> pollerSpool)
                     .poller(PollerAddress.of(host, "http://127.0.0.1/in-process", null))
                     .interval(config.get(Settings.COLLECTOR_INTERVAL))
+                    .maxClockSkew(config.get(Settings.COLLECTOR_MAX_CLOCK_SKEW))
                     .build());
             poller = running.start(Roles.poller(config, host, pollerSpool, telemetry));
             web = running.start(Roles.web(config).telemetry(telemetry)

@@ -29,7 +29,9 @@ import org.numeter.codec.Json;
 final class Chain implements AutoCloseable {
     static final String HOST = "e2e-poller";
     static final long STEP = 1;
-    static final long HEARTBEAT = 2 * STEP;
+    /** The heartbeat of the storage's files, as {@link org.numeter.store.Archives#heartbeat()} sets it. */
+    static final long HEARTBEAT = new org.numeter.store.Archives("fine", STEP,
+            org.numeter.store.Archives.FINE.tiers()).heartbeat();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Path producedLog;

@@ -33,9 +33,10 @@ class ExpectedPointsTest {
         Archives archives = Roles.archives(Config.of(Settings.storage(),
                 Map.of(Settings.STORAGE_ARCHIVES.name(), "fine", Settings.STORAGE_STEP.name(), "1s")));
         assertThat(archives.step()).isEqualTo(1);
-        assertThat(archives.heartbeat()).isEqualTo(2);
+        assertThat(archives.heartbeat()).isEqualTo(4);
         long t0 = 1_700_000_000L;
-        // 3 is skipped (its second holds 4's value), 5..9 are a restart (9 is unknown too), 12 comes twice.
+        // 3 is skipped (its second holds 4's value), 5..9 are a restart longer than the heartbeat (10 is unknown
+        // too), 12 comes twice.
         List<Long> updates = List.of(t0, t0 + 1, t0 + 2, t0 + 4, t0 + 10, t0 + 11, t0 + 12, t0 + 12, t0 + 13);
 
         SortedMap<Long, Double> stored;
@@ -58,7 +59,7 @@ class ExpectedPointsTest {
             }
         }
 
-        SortedMap<Long, Double> expected = ExpectedPoints.of(updates, 1, 2, t0 - 5, t0 + 20);
+        SortedMap<Long, Double> expected = ExpectedPoints.of(updates, 1, archives.heartbeat(), t0 - 5, t0 + 20);
         assertThat(expected).containsExactlyEntriesOf(new TreeMap<>(Map.of(
                 t0, (double) t0, t0 + 1, (double) t0 + 1, t0 + 2, (double) t0 + 2, t0 + 3, (double) t0 + 4,
                 t0 + 4, (double) t0 + 4, t0 + 11, (double) t0 + 11, t0 + 12, (double) t0 + 12,

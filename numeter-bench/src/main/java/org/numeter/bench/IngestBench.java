@@ -101,7 +101,7 @@ public final class IngestBench {
                 if (viaSink) {
                     long before = into.written().points();
                     into.accept(records);
-                    w = new WriteResult(0, into.written().points() - before, 0, 0);
+                    w = new WriteResult(0, into.written().points() - before, 0, 0, 0, 0);
                 } else {
                     for (int i = 0; i < batches.size(); i += writeSize) {
                         List<SampleBatch> part = batches.subList(i, Math.min(batches.size(), i + writeSize));

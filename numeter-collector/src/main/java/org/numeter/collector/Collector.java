@@ -45,6 +45,7 @@ import org.numeter.spool.SpoolReader;
 import org.numeter.spool.SpoolStats;
 import org.numeter.telemetry.Telemetry;
 import org.numeter.telemetry.TelemetryRoutes;
+import org.numeter.time.TimePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,7 +94,7 @@ public final class Collector implements Component {
     private final Map<String, PollerEntry> pollers = new ConcurrentHashMap<>();
     private final Map<String, PollerAddress> filePollers = new LinkedHashMap<>();
     private final Map<String, PollerAddress> registered = new ConcurrentHashMap<>();
-    private final Rejections rejections = new Rejections();
+    private final Rejections rejections;
     private final Semaphore permits;
     private final Object membership = new Object();
     private ScheduledExecutorService scheduler;
@@ -130,6 +131,7 @@ public final class Collector implements Component {
         this.port = b.port;
         this.clock = b.clock;
         this.given = b.telemetry;
+        this.rejections = new Rejections(new TimePolicy(clock, b.maxClockSkew));
         this.registrationSecret = b.registrationSecret == null ? null : RegistrationSecret.of(b.registrationSecret);
         this.registrationSecretFile = b.registrationSecretFile;
         this.registrationsFile = b.registrationsFile == null ? null : new RegistrationsFile(b.registrationsFile);
@@ -581,7 +583,9 @@ public final class Collector implements Component {
                 "oldestAgeMillis", s.oldestAgeMillis(clock.millis()), "lastSequence", s.lastSequence(),
                 "dropped", s.dropped()));
         doc.put("rejected", Map.of("oversized", rejections.oversized(), "malformed", rejections.malformed(),
-                "foreignHost", rejections.foreignHost()));
+                "foreignHost", rejections.foreignHost(), "future", rejections.future()));
+        doc.put("futureByHost", rejections.timeFaults().byHost().entrySet().stream()
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().future())));
         doc.put("pollers", statuses);
         return doc;
     }
@@ -686,6 +690,7 @@ public final class Collector implements Component {
         private int port = -1;
         private Clock clock = Clock.systemUTC();
         private Telemetry telemetry;
+        private Duration maxClockSkew = TimePolicy.DEFAULT_MAX_SKEW;
         private String registrationSecret;
         private Path registrationsFile;
         private Path registrationSecretFile;
@@ -851,6 +856,16 @@ public final class Collector implements Component {
 
         public Builder clock(Clock clock) {
             this.clock = clock;
+            return this;
+        }
+
+        /** Batches further ahead of the clock than this are refused and counted as future (default 5 minutes). */
+        public Builder maxClockSkew(Duration maxClockSkew) {
+            if (maxClockSkew.isNegative()) {
+                throw new IllegalArgumentException("collector max clock skew " + maxClockSkew
+                        + " must not be negative");
+            }
+            this.maxClockSkew = maxClockSkew;
             return this;
         }
 

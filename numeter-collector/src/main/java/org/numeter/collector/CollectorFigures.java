@@ -12,7 +12,7 @@ import org.numeter.telemetry.SpoolFigures;
 final class CollectorFigures {
     private static final List<String> DRAIN = List.of("role", "upstream");
     private static final String REJECTED = "Batches refused, by reason: oversized (over the limit), malformed (not a"
-            + " sample batch), foreign_host (about another host than the poller's)";
+            + " sample batch), foreign_host (about another host than the poller's), future (too far ahead of the collector's clock)";
 
     private CollectorFigures() {}
 
@@ -33,6 +33,7 @@ final class CollectorFigures {
                 .counter("numeter.collector.rejected", REJECTED, () -> c.rejections().malformed(), "reason", "malformed")
                 .counter("numeter.collector.rejected", REJECTED, () -> c.rejections().foreignHost(),
                         "reason", "foreign_host")
+                .counter("numeter.collector.rejected", REJECTED, () -> c.rejections().future(), "reason", "future")
                 .counters("numeter.drain.records", "Records (sample batches) moved from the upstream", DRAIN,
                         c::entries, CollectorFigures::labels, e -> e.status().records())
                 .counters("numeter.drain.pages", "Pages moved from the upstream", DRAIN,

@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.numeter.codec.BatchCodec;
 import org.numeter.collector.internal.SelfPlugin;
 import org.numeter.model.SampleBatch;
 import org.numeter.spool.MemorySpool;
@@ -105,6 +106,29 @@ class CollectorTest {
         PollerStatus s = collector.statuses().get(0);
         assertThat(s.records()).isEqualTo(2);
         assertThat(s.rejected()).isEqualTo(3);
+    }
+
+    @Test
+    void refusesBatchesStampedTooFarAheadOfItsClockAndCountsThemForTheirHost() throws Exception {
+        long now = Batches.T0 + 3600;
+        MemorySpool web1 = pollerSpool("web1");
+        web1.append(load("web1", 1));
+        // a poller whose clock jumped an hour ahead, then ten years, then came back
+        web1.append(BatchCodec.encode(new SampleBatch("web1", "load", now + 3600, Map.of("load", 66.0), null)));
+        web1.append(BatchCodec.encode(new SampleBatch("web1", "load", now + 10L * 365 * 86400,
+                Map.of("load", 66.0), null)));
+        web1.append(BatchCodec.encode(new SampleBatch("web1", "load", now + 240, Map.of("load", 2.0), null)));
+        collector = builder().poller(at("web1"))
+                .clock(Clock.fixed(java.time.Instant.ofEpochSecond(now), java.time.ZoneOffset.UTC))
+                .maxClockSkew(Duration.ofMinutes(5)).build();
+        collector.start();
+        collector.runOnce();
+
+        assertThat(ofPlugin(all(own), "load")).extracting(b -> b.values().get("load")).containsExactly(1.0, 2.0);
+        assertThat(web1.stats().records()).isZero();
+        assertThat(collector.rejections().future()).isEqualTo(2);
+        assertThat(collector.rejections().timeFaults().of("web1").future()).isEqualTo(2);
+        assertThat(collector.statuses().get(0).rejected()).isEqualTo(2);
     }
 
     @Test

@@ -215,6 +215,11 @@ public final class BatchCodec {
         }
     }
 
+    /** Reads plugin metadata from an already parsed tree (a storage's side file or index). */
+    public static Plugin readPlugin(JsonNode node) {
+        return readPlugin(node, "");
+    }
+
     private static Plugin readPlugin(JsonNode node, String prefix) {
         if (!node.isObject()) {
             throw new CodecException(prefix + "plugin metadata is not a JSON object");

@@ -6,13 +6,14 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.numeter.store.QueryTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one mapping from exceptions to HTTP answers, for every Numeter server: bad input
  * ({@link IllegalArgumentException}, so also {@code CodecException}) is {@code 400} with its message as a one-line
- * plain-text body, {@link NoSuchElementException} is {@code 404}, Javalin's own responses keep their status, and
+ * plain-text body, a query whose answer would be too large ({@link QueryTooLargeException}) is {@code 413}, {@link NoSuchElementException} is {@code 404}, Javalin's own responses keep their status, and
  * anything else is {@code 500} with a log line and a counter, its details kept out of the answer.
  */
 public final class HttpErrors {
@@ -33,6 +34,10 @@ public final class HttpErrors {
      * {@code errors.install(config.routes)}; once per Javalin instance.
      */
     public HttpErrors install(RoutesConfig routes) {
+        routes.exception(QueryTooLargeException.class, (e, ctx) -> {
+            badRequests.incrementAndGet();
+            text(ctx, HttpStatus.CONTENT_TOO_LARGE, e.getMessage());
+        });
         routes.exception(IllegalArgumentException.class, (e, ctx) -> {
             badRequests.incrementAndGet();
             text(ctx, HttpStatus.BAD_REQUEST, e.getMessage());

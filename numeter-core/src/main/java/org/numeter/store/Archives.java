@@ -63,9 +63,13 @@ public record Archives(String name, long step, List<Tier> tiers) {
         throw new IllegalArgumentException("archives '" + name + "' is not one of default, munin, fine");
     }
 
-    /** Seconds without an update after which the values are unknown: two steps, as munin sets it. */
+    /**
+     * Seconds without an update after which the values are unknown: four steps, so that a poll or two missed, and
+     * the next one late, still leave every point known, as munin's rrdtool files do for munin's own polls
+     * ({@code docs/decisions.md}, "Gaps"). An outage longer than this is a gap, the first point after it included.
+     */
     public long heartbeat() {
-        return 2 * step;
+        return 4 * step;
     }
 
     public long tierStep(Tier tier) {

@@ -12,6 +12,8 @@ import org.numeter.model.Field;
 import org.numeter.model.FieldType;
 import org.numeter.model.Plugin;
 import org.numeter.model.SampleBatch;
+import org.numeter.time.TimeFaults;
+import org.numeter.time.TimePolicy;
 
 /**
  * A {@link Store} in memory, for tests and demonstrations. It computes rates and primary points exactly as rrd4j
@@ -20,6 +22,7 @@ import org.numeter.model.SampleBatch;
  */
 public final class InMemoryStore implements Store {
     private final Archives archives;
+    private final TimeFaults timeFaults;
     private final Map<String, Map<String, MemoryPlugin>> hosts = new TreeMap<>();
     private boolean closed;
 
@@ -28,7 +31,12 @@ public final class InMemoryStore implements Store {
     }
 
     public InMemoryStore(Archives archives) {
+        this(archives, TimePolicy.system());
+    }
+
+    public InMemoryStore(Archives archives, TimePolicy time) {
         this.archives = archives;
+        this.timeFaults = new TimeFaults("memory store", time);
     }
 
     @Override
@@ -37,21 +45,35 @@ public final class InMemoryStore implements Store {
         long stored = 0;
         long points = 0;
         long duplicates = 0;
+        long late = 0;
+        long future = 0;
         List<SampleBatch> ordered = new ArrayList<>(batches);
         ordered.sort(Comparator.comparingLong(SampleBatch::timestamp));
         for (SampleBatch b : ordered) {
+            long ahead = timeFaults.policy().refusedAhead(b.timestamp());
+            if (ahead > 0) {
+                future++;
+                timeFaults.future(b.host(), b.plugin(), b.timestamp(), ahead);
+                continue;
+            }
             MemoryPlugin p = hosts.computeIfAbsent(b.host(), h -> new TreeMap<>())
                     .computeIfAbsent(b.plugin(), n -> new MemoryPlugin(Plugin.builder(n).build()));
             if (p.lastUpdate != 0 && b.timestamp() <= p.lastUpdate) {
-                duplicates++;
+                if (p.recent.isReplay(b.timestamp(), b.values().hashCode())) {
+                    duplicates++;
+                } else {
+                    late++;
+                    timeFaults.late(b.host(), b.plugin(), b.timestamp(), p.lastUpdate);
+                }
                 continue;
             }
             p.learn(b);
             p.update(b);
+            p.recent.add(b.timestamp(), b.values().hashCode());
             stored++;
             points += b.values().size();
         }
-        return new WriteResult(stored, points, duplicates, 0);
+        return new WriteResult(stored, points, duplicates, late, future, 0);
     }
 
     @Override
@@ -71,9 +93,15 @@ public final class InMemoryStore implements Store {
         return plugins == null ? Optional.empty() : Optional.of(summary(host, plugins));
     }
 
-    private static HostSummary summary(String host, Map<String, MemoryPlugin> plugins) {
+    private HostSummary summary(String host, Map<String, MemoryPlugin> plugins) {
         long last = plugins.values().stream().mapToLong(p -> p.lastUpdate).max().orElse(0);
-        return new HostSummary(host, plugins.size(), last);
+        TimeFaults.Counts faults = timeFaults.of(host);
+        return new HostSummary(host, plugins.size(), last, faults.late(), faults.future());
+    }
+
+    /** Points refused or dropped for their time, per host. */
+    public TimeFaults timeFaults() {
+        return timeFaults;
     }
 
     @Override
@@ -101,7 +129,7 @@ public final class InMemoryStore implements Store {
             throw new NoSuchElementException("host " + q.host() + ", plugin " + q.plugin() + " is not stored here");
         }
         List<String> fields = Stores.fieldsWanted(p.meta, q);
-        QueryPlan plan = QueryPlan.of(archives, q, p.lastUpdate);
+        QueryPlan plan = QueryPlan.of(archives, q, p.lastUpdate, fields.size());
         double[][] values = new double[fields.size()][plan.rows()];
         for (int f = 0; f < fields.size(); f++) {
             TreeMap<Long, Double> pdps = p.fields.get(fields.get(f)).pdps;
@@ -142,6 +170,7 @@ public final class InMemoryStore implements Store {
     private final class MemoryPlugin {
         private Plugin meta;
         private final Map<String, MemoryField> fields = new LinkedHashMap<>();
+        private final RecentTimes recent = new RecentTimes();
         private long lastUpdate;
 
         MemoryPlugin(Plugin meta) {

@@ -19,9 +19,13 @@ public record QueryPlan(
         int maxPoints) {
 
     /** At most this many tier points are read for one query, whatever the range. */
-    public static final int MAX_ROWS = 1_000_000;
+    public static final int MAX_ROWS = QueryLimits.MAX_ROWS;
 
-    public static QueryPlan of(Archives archives, SeriesQuery q, long lastUpdate) {
+    /**
+     * Plans a query of {@code fields} fields; throws {@link QueryTooLargeException} when it would read more than
+     * {@link QueryLimits#MAX_ROWS} rows or answer more than {@link QueryLimits#MAX_CELLS} values.
+     */
+    public static QueryPlan of(Archives archives, SeriesQuery q, long lastUpdate, int fields) {
         // Asked for a number of points, read the finest tier that holds the range and join its points here: a
         // coarser tier's newest point is only written when its whole step has passed, so a graph read from it
         // would end up to one coarse step (30 minutes for a month) before the data the finest tier already has.
@@ -29,25 +33,45 @@ public record QueryPlan(
         Archives.Tier tier = archives.choose(q.from(), wanted, lastUpdate);
         long s = archives.tierStep(tier);
         long gridStart = Math.floorDiv(q.from(), s) * s;
-        long gridEnd = Math.floorDiv(q.to(), s) * s;
-        if (gridEnd < q.to()) {
-            gridEnd += s;
+        long rows = rows(q, s, gridStart);
+        // a range too long for that tier (a graph of years ending in the future) is read from a coarser one when
+        // the answer is to be joined anyway: the rows read stay bounded, the points returned are the same number
+        int next = archives.tiers().indexOf(tier) + 1;
+        while (rows > MAX_ROWS && (q.maxPoints() > 0 || q.resolution() > s) && next < archives.tiers().size()) {
+            tier = archives.tiers().get(next++);
+            s = archives.tierStep(tier);
+            gridStart = Math.floorDiv(q.from(), s) * s;
+            rows = rows(q, s, gridStart);
         }
-        long rows = (gridEnd - gridStart) / s + 1;
         if (rows > MAX_ROWS) {
-            throw new IllegalArgumentException("from " + q.from() + " to " + q.to() + " at " + s
-                    + " s per point is " + rows + " points, more than " + MAX_ROWS);
+            throw new QueryTooLargeException("from " + q.from() + " to " + q.to() + " at " + s
+                    + " s per point is " + rows + " points, more than " + MAX_ROWS + ": ask for a shorter range"
+                    + " or a coarser resolution");
+        }
+        if (rows * Math.max(1, fields) > QueryLimits.MAX_CELLS) {
+            throw new QueryTooLargeException("from " + q.from() + " to " + q.to() + " at " + s + " s per point is "
+                    + rows + " points of " + fields + " fields, more than " + QueryLimits.MAX_CELLS
+                    + " values: ask for fewer fields, a shorter range or a coarser resolution");
         }
         long heldFrom = lastUpdate == 0 ? 0 : archives.tierStart(tier, lastUpdate) + s;
         long heldTo = lastUpdate == 0 ? 0 : archives.tierEnd(tier, lastUpdate);
         int factor = 1;
         if (q.resolution() > s) {
-            factor = (int) Math.min(Integer.MAX_VALUE, q.resolution() / s);
+            // more than the rows would join everything into one point anyway
+            factor = (int) Math.min(rows, q.resolution() / s);
         }
         if (q.maxPoints() > 0 && (rows + factor - 1) / factor > q.maxPoints()) {
             factor = (int) ((rows + q.maxPoints() - 1) / q.maxPoints());
         }
         return new QueryPlan(tier, s, gridStart, (int) rows, heldFrom, heldTo, factor, q.maxPoints());
+    }
+
+    private static long rows(SeriesQuery q, long s, long gridStart) {
+        long gridEnd = Math.floorDiv(q.to(), s) * s;
+        if (gridEnd < q.to()) {
+            gridEnd += s;
+        }
+        return (gridEnd - gridStart) / s + 1;
     }
 
     /** Joins the tier's points as planned, and further while there are more than {@code maxPoints}. */

@@ -48,13 +48,13 @@ public record Series(
         double[][] out = new double[values.length][n];
         for (int f = 0; f < values.length; f++) {
             for (int j = 0; j < n; j++) {
+                // the points in (end - newStep, end], by index, so that the work is the points and not the span
                 long end = first + j * newStep;
+                long lo = Math.max(0, Math.floorDiv(end - newStep - start, step) + 1);
+                long hi = Math.min(size() - 1L, Math.floorDiv(end - start, step));
                 Consolidator c = new Consolidator(cf);
-                for (long t = end - newStep + step; t <= end; t += step) {
-                    long i = (t - start) / step;
-                    if (t >= start && i < size()) {
-                        c.add(values[f][(int) i]);
-                    }
+                for (long i = lo; i <= hi; i++) {
+                    c.add(values[f][(int) i]);
                 }
                 out[f][j] = c.result();
             }

@@ -3,7 +3,8 @@ package org.numeter.store;
 import java.util.List;
 
 /**
- * A request for data.
+ * A request for data, within {@link QueryLimits} (a single moment, {@code from == to}, is allowed here; the
+ * HTTP API asks for a range).
  *
  * @param host the host id
  * @param plugin the plugin name
@@ -19,11 +20,18 @@ public record SeriesQuery(
         Consolidation cf) {
     public SeriesQuery {
         fields = List.copyOf(fields == null ? List.of() : fields);
+        QueryLimits.requireTime("from", from);
+        QueryLimits.requireTime("to", to);
         if (to < from) {
             throw new IllegalArgumentException("to " + to + " is before from " + from);
         }
-        if (resolution < 0 || maxPoints < 0) {
-            throw new IllegalArgumentException("resolution and points must not be negative");
+        if (resolution < 0 || resolution > QueryLimits.MAX_RESOLUTION) {
+            throw new IllegalArgumentException("resolution '" + resolution + "' is not between 0 and "
+                    + QueryLimits.MAX_RESOLUTION);
+        }
+        if (maxPoints < 0 || maxPoints > QueryLimits.MAX_POINTS) {
+            throw new IllegalArgumentException("points '" + maxPoints + "' is not between 0 and "
+                    + QueryLimits.MAX_POINTS);
         }
         if (cf == null) {
             cf = Consolidation.AVERAGE;

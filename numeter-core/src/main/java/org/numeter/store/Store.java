@@ -12,8 +12,12 @@ import org.numeter.model.SampleBatch;
  * serves one over HTTP; {@link InMemoryStore} and the rrd4j store pass the same contract suite
  * ({@code numeter-testkit}).
  *
- * <p>Writes are idempotent per point: a batch at or before the last stored timestamp of its plugin is dropped and
- * counted as a duplicate, which is what makes at-least-once delivery store each point once.
+ * <p>Writes are idempotent per point: a batch at or before the last stored timestamp of its plugin is dropped, which
+ * is what makes at-least-once delivery store each point once. It is counted as a duplicate when it is a replay (a
+ * moment stored already) and as late when that moment was never stored ({@link RecentTimes}). A batch further in
+ * the future than the store's {@link org.numeter.time.TimePolicy} allows is refused and counted as future, so that
+ * no clock that jumped ahead blocks its plugin. Late and future points are counted per host
+ * ({@link HostSummary}) and logged once per host.
  */
 public interface Store extends Closeable {
 
@@ -30,6 +34,17 @@ public interface Store extends Closeable {
     List<PluginSummary> plugins(String host) throws IOException;
 
     Optional<Plugin> plugin(String host, String plugin) throws IOException;
+
+    /** How many series (fields of plugins) the store holds. */
+    default long series() throws IOException {
+        long n = 0;
+        for (HostSummary h : hosts()) {
+            for (PluginSummary p : plugins(h.id())) {
+                n += plugin(h.id(), p.name()).map(x -> x.fields().size()).orElse(0);
+            }
+        }
+        return n;
+    }
 
     /**
      * The series of a plugin's fields, planned with {@link QueryPlan}; throws

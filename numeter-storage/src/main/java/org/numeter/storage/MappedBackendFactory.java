@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import org.rrd4j.core.ByteBufferBackend;
 import org.rrd4j.core.RrdBackend;
 import org.rrd4j.core.RrdBackendAnnotation;
+import org.rrd4j.core.RrdDb;
 import org.rrd4j.core.RrdFileBackendFactory;
 
 /**
@@ -29,6 +30,16 @@ final class MappedBackendFactory extends RrdFileBackendFactory {
     @Override
     protected RrdBackend open(String path, boolean readOnly) throws IOException {
         return new MappedBackend(path, readOnly);
+    }
+
+    /** The mapping under a database opened with this factory for writing, or null. */
+    static ByteBuffer mapping(RrdDb db) {
+        return db.getRrdBackend() instanceof MappedBackend m && !m.readOnly ? m.buffer : null;
+    }
+
+    /** Releases a mapping now (see {@link Unmapper}). */
+    static void unmap(MappedByteBuffer buffer) {
+        UNMAPPER.unmap(buffer);
     }
 
     private static final class MappedBackend extends ByteBufferBackend {

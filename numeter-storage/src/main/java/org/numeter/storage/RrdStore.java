@@ -1,26 +1,31 @@
 package org.numeter.storage;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,10 +33,16 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
+import org.numeter.codec.CodecException;
 import org.numeter.model.Field;
+import org.numeter.model.FieldType;
 import org.numeter.model.Names;
 import org.numeter.model.Plugin;
 import org.numeter.model.SampleBatch;
@@ -39,18 +50,21 @@ import org.numeter.store.Archives;
 import org.numeter.store.HostSummary;
 import org.numeter.store.PluginSummary;
 import org.numeter.store.QueryPlan;
+import org.numeter.store.RecentTimes;
 import org.numeter.store.Series;
 import org.numeter.store.SeriesQuery;
 import org.numeter.store.Store;
+import org.numeter.store.StoreWriteException;
 import org.numeter.store.Stores;
 import org.numeter.store.WriteResult;
+import org.numeter.time.TimeFaults;
+import org.numeter.time.TimePolicy;
 import org.rrd4j.ConsolFun;
 import org.rrd4j.core.Archive;
 import org.rrd4j.core.Datasource;
 import org.rrd4j.core.DsDef;
 import org.rrd4j.core.FetchData;
 import org.rrd4j.core.FetchRequest;
-import org.rrd4j.core.RrdBackendFactory;
 import org.rrd4j.core.RrdDb;
 import org.rrd4j.core.RrdDef;
 import org.rrd4j.core.Robin;
@@ -60,29 +74,51 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The rrd4j {@link Store}: one RRD file per plugin, {@code <dataDir>/<host>/<plugin>.rrd}, with its metadata beside
- * it in {@code <plugin>.json}. Hosts and plugins are found in the directory when the store opens.
+ * it in {@code <plugin>.json}.
+ *
+ * <p>Opening reads the store's index ({@link StoreIndex}) and opens no RRD file: each is opened, and checked against
+ * what the index said, when first used. A background pass then compares the index with the folders: it adopts
+ * files the index missed, forgets files that are gone, and moves half-made files (a crash's {@code .tmp} files, or
+ * an older version's broken RRD files) into {@link Quarantine}. A file is created whole under a temporary name and
+ * renamed into place ({@link RrdFiles}), so no crash leaves half of one under a plugin's name.
  *
  * <p>Writes spread over {@code threads} threads by plugin; each plugin is guarded by one of a fixed set of locks,
- * and at most {@code openFiles} databases stay open. Files keep the archives they were made with: a configuration
- * change applies to new files, and {@link #layoutWarnings()} names the old ones.
+ * and at most {@code openFiles} databases stay open. A write that fails for the machine's reasons (disk full,
+ * read-only, I/O) goes on with the other plugins and then throws {@link StoreWriteException}, so that the caller
+ * keeps the batches upstream. Files keep the archives they were made with: a configuration change applies to new
+ * files, and {@link #layoutWarnings()} names the old ones.
  */
 public final class RrdStore implements Store {
     private static final Logger LOG = LoggerFactory.getLogger(RrdStore.class);
     private static final int STRIPES = 256;
+    private static final long INDEX_EVERY_SECONDS = 15;
 
     private final Path dataDir;
     private final Archives archives;
     private final int threads;
-    private final RrdBackendFactory backend;
+    private final MappedBackendFactory backend;
+    private final HeapBackendFactory heap = new HeapBackendFactory();
     private final Lock[] locks = new Lock[STRIPES];
     private final DbCache cache;
     private final ExecutorService workers;
+    private final ScheduledExecutorService background;
     private final Map<String, Map<String, Entry>> index = new ConcurrentHashMap<>();
     /** The same entries by {@code host/plugin}, so that a write finds its plugin with one lookup. */
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final List<String> layoutWarnings = new CopyOnWriteArrayList<>();
+    private final Quarantine quarantine;
+    private final TimeFaults timeFaults;
+    private final AtomicBoolean indexDirty = new AtomicBoolean();
+    private final AtomicLong writeFailures = new AtomicLong();
+    private final AtomicInteger filesChecked = new AtomicInteger();
     private volatile boolean closed;
+    private volatile boolean checked;
+    private volatile boolean readOnlyAtStart;
+    private volatile String indexProblem;
+    private volatile String indexWriteProblem;
+    private volatile StoreWriteException lastWriteFailure;
     private FileLock dirLock;
+    private volatile UndoLog undo;
 
     private RrdStore(Builder b) {
         this.dataDir = b.dataDir;
@@ -93,10 +129,18 @@ public final class RrdStore implements Store {
         }
         this.cache = new DbCache(b.openFiles, this::lock);
         this.backend = new MappedBackendFactory();
+        this.quarantine = new Quarantine(dataDir);
+        this.timeFaults = new TimeFaults("storage", b.time);
         AtomicInteger n = new AtomicInteger();
         this.workers = threads <= 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
             Thread t = new Thread(r, "rrd-writer-" + n.incrementAndGet());
             t.setDaemon(true);
+            return t;
+        });
+        this.background = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "rrd-store-background");
+            t.setDaemon(true);
+            t.setPriority(Thread.MIN_PRIORITY);
             return t;
         });
     }
@@ -111,6 +155,7 @@ public final class RrdStore implements Store {
         private Archives archives = Archives.DEFAULT;
         private int openFiles = 2000;
         private int threads = Runtime.getRuntime().availableProcessors();
+        private TimePolicy time = TimePolicy.system();
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -140,11 +185,20 @@ public final class RrdStore implements Store {
             return this;
         }
 
-        /** Creates the directory if needed and reads what it holds. */
+        /** The clock and the skew beyond which points are refused as future (default: 5 minutes). */
+        public Builder time(TimePolicy time) {
+            this.time = Objects.requireNonNull(time, "time");
+            return this;
+        }
+
+        /**
+         * Creates the directory if needed, reads the index and starts checking it against the files in the
+         * background. Only a directory that cannot be made or that another store holds stops it.
+         */
         public RrdStore open() throws IOException {
             RrdStore store = new RrdStore(this);
             try {
-                store.scan();
+                store.start();
             } catch (IOException | RuntimeException e) {
                 store.close();
                 throw e;
@@ -153,15 +207,78 @@ public final class RrdStore implements Store {
         }
     }
 
+    // ---- opening
+
+    private void start() throws IOException {
+        Files.createDirectories(dataDir);
+        lockDir();
+        if (!readOnlyAtStart) {
+            UndoLog log = new UndoLog(dataDir, STRIPES);
+            try {
+                log.open(key -> {
+                    int slash = key.indexOf('/');
+                    return dataDir.resolve(key.substring(0, slash)).resolve(key.substring(slash + 1) + ".rrd");
+                });
+                undo = log;
+            } catch (IOException | RuntimeException e) {
+                log.close();
+                LOG.warn("{}: its undo log cannot be used ({}); an update a crash cuts may then count twice",
+                        dataDir, e.toString());
+            }
+        }
+        long t0 = System.nanoTime();
+        StoreIndex.Loaded loaded = StoreIndex.read(dataDir, archives);
+        for (StoreIndex.Item item : loaded.items()) {
+            Entry e = new Entry(item.host(), item.plugin());
+            e.archives = item.archives();
+            e.pending(item.side(), item.title(), item.category(), item.fields());
+            e.lastUpdate = item.lastUpdate();
+            e.sideSize = item.sideSize();
+            e.sideModified = item.sideModified();
+            e.created = true;
+            put(e);
+            noteLayout(e);
+        }
+        if (loaded.problem() == null) {
+            LOG.info("{}: {} hosts, {} plugins from its index in {} ms; their files are opened when used",
+                    dataDir, index.size(), entries.size(), (System.nanoTime() - t0) / 1_000_000);
+        } else if (loaded.missing()) {
+            indexProblem = loaded.problem();
+            LOG.info("{}: {}; the plugins are read from their files in the background, and the index made",
+                    dataDir, loaded.problem());
+        } else {
+            indexProblem = loaded.problem();
+            LOG.warn("{}: {}; the plugins are read from their files in the background, and the index made again",
+                    dataDir, loaded.problem());
+        }
+        background.execute(this::checkAgainstFiles);
+        background.scheduleWithFixedDelay(this::writeIndexIfChanged, INDEX_EVERY_SECONDS, INDEX_EVERY_SECONDS,
+                TimeUnit.SECONDS);
+    }
+
     /**
      * One store per data directory: a second one (another storage, or {@code numeter import-munin} while a storage
-     * runs) would not see the other's new plugins, and would make their files anew over them.
+     * runs) would not see the other's new plugins, and would make their files anew over them. On a read-only file
+     * system a shared lock is taken instead: nothing can be written there, by anyone.
      */
     private void lockDir() throws IOException {
         Path file = dataDir.resolve(".lock");
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel channel;
+        boolean shared = false;
         try {
-            dirLock = channel.tryLock();
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (FileSystemException e) {
+            if (StoreWriteException.of(e, file).kind() != StoreWriteException.Kind.READ_ONLY) {
+                throw e;
+            }
+            channel = FileChannel.open(file, StandardOpenOption.READ);
+            shared = true;
+            readOnlyAtStart = true;
+            LOG.warn("{} is on a read-only file system: the storage serves what it holds, and every write fails"
+                    + " (and is kept upstream) until it is writable", dataDir);
+        }
+        try {
+            dirLock = channel.tryLock(0, Long.MAX_VALUE, shared);
         } catch (OverlappingFileLockException e) {
             dirLock = null;
         }
@@ -172,10 +289,16 @@ public final class RrdStore implements Store {
         }
     }
 
-    private void scan() throws IOException {
-        Files.createDirectories(dataDir);
-        lockDir();
-        int files = 0;
+    /**
+     * The background pass of a start: every file in the folders is compared with the index. Temporary files (a
+     * crash during a creation, by any version) go to quarantine; RRD files the index does not list are read (all
+     * of them when there was no index); listed plugins whose file is gone are forgotten. Then the index is written.
+     */
+    private void checkAgainstFiles() {
+        long t0 = System.nanoTime();
+        int adopted = 0;
+        int gone = 0;
+        Set<String> seen = new HashSet<>();
         try (DirectoryStream<Path> hosts = Files.newDirectoryStream(dataDir, Files::isDirectory)) {
             for (Path hostDir : hosts) {
                 String host = hostDir.getFileName().toString();
@@ -183,21 +306,106 @@ public final class RrdStore implements Store {
                     LOG.warn("{}: not a host name, ignored", hostDir);
                     continue;
                 }
-                try (DirectoryStream<Path> rrds = Files.newDirectoryStream(hostDir, "*.rrd")) {
-                    for (Path rrd : rrds) {
-                        String name = rrd.getFileName().toString();
-                        String plugin = name.substring(0, name.length() - ".rrd".length());
-                        if (!isName(plugin, false)) {
-                            LOG.warn("{}: not a plugin name, ignored", rrd);
-                            continue;
-                        }
-                        load(host, plugin);
-                        files++;
-                    }
+                adopted += checkHost(host, hostDir, seen);
+                if (closed || Thread.currentThread().isInterrupted()) {
+                    return;
                 }
             }
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("{}: cannot list its files ({}); the index is kept as it is", dataDir, e.toString());
+            checked = true;
+            return;
         }
-        LOG.info("{}: {} hosts, {} plugins", dataDir, index.size(), files);
+        for (Entry e : List.copyOf(entries.values())) {
+            if (!seen.contains(e.key)) {
+                gone += forgetIfGone(e) ? 1 : 0;
+            }
+        }
+        quarantine.count();
+        checked = true;
+        LOG.info("{}: checked against its files in {} ms: {} plugins, {} read from their files, {} gone, {} files"
+                + " in quarantine", dataDir, (System.nanoTime() - t0) / 1_000_000,
+                entries.values().stream().filter(e -> e.created).count(), adopted, gone, quarantine.files());
+        indexDirty.set(true);
+        writeIndexIfChanged();
+    }
+
+    private int checkHost(String host, Path hostDir, Set<String> seen) {
+        int adopted = 0;
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> list = Files.newDirectoryStream(hostDir)) {
+            list.forEach(files::add);
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("{}: cannot list it ({}); its plugins are read when used", hostDir, e.toString());
+            return 0;
+        }
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            if (name.endsWith(RrdFiles.TMP)) {
+                quarantineLeftover(host, file, name);
+                continue;
+            }
+            if (!name.endsWith(".rrd") || !Files.isRegularFile(file)) {
+                continue;
+            }
+            String plugin = name.substring(0, name.length() - ".rrd".length());
+            if (!isName(plugin, false)) {
+                LOG.warn("{}: not a plugin name, ignored", file);
+                continue;
+            }
+            Entry e = lockEntry(host, plugin);
+            try {
+                seen.add(e.key);
+                if (!e.created) {
+                    e.probed = true;
+                    if (adopt(e)) {
+                        adopted++;
+                    }
+                }
+            } catch (IOException | RuntimeException ex) {
+                LOG.warn("{}: cannot be read now ({}); it is read again when used", file, ex.toString());
+                e.probed = false;
+            } finally {
+                unlock(e);
+            }
+            filesChecked.incrementAndGet();
+        }
+        return adopted;
+    }
+
+    /** A {@code .tmp} file exists only while its plugin's lock is held, or after a crash: then it is quarantined. */
+    private void quarantineLeftover(String host, Path file, String name) {
+        String base = name.substring(0, name.length() - RrdFiles.TMP.length());
+        String plugin = base.endsWith(".rrd") ? base.substring(0, base.length() - 4)
+                : base.endsWith(".json") ? base.substring(0, base.length() - 5) : null;
+        Lock lock = plugin == null ? null : lock(host + "/" + plugin);
+        if (lock != null) {
+            lock.lock();
+        }
+        try {
+            if (Files.exists(file)) {
+                quarantine.move(file, host, "a half-made file (a crash while it was written)");
+            }
+        } finally {
+            if (lock != null) {
+                lock.unlock();
+            }
+        }
+    }
+
+    private boolean forgetIfGone(Entry e) {
+        Lock lock = lock(e.key);
+        lock.lock();
+        try {
+            if (entries.get(e.key) != e || !e.created || Files.exists(e.rrd)) {
+                return false;
+            }
+            LOG.warn("{}: listed in the index, but gone; host {}, plugin {} is forgotten", e.rrd, e.host, e.plugin);
+            remove(e);
+            return true;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private static boolean isName(String name, boolean host) {
@@ -213,38 +421,240 @@ public final class RrdStore implements Store {
         }
     }
 
-    private void load(String host, String plugin) throws IOException {
-        Entry e = new Entry(host, plugin);
-        try (RrdDb db = RrdDb.getBuilder().setPath(e.rrd.toString()).setBackendFactory(backend).readOnly().build()) {
-            RrdDef def = db.getRrdDef();
-            e.archives = RrdLayout.archivesOf(def, archives);
-            e.lastUpdate = db.getLastUpdateTime();
-            e.created = true;
-            Map<String, String> ds = new LinkedHashMap<>();
-            if (Files.exists(e.json)) {
-                SideFile side = SideFile.read(e.json);
-                e.meta = side.plugin();
-                ds.putAll(side.dataSources());
-            } else {
-                LOG.warn("{}: no metadata beside it; its data sources become GAUGE fields", e.rrd);
-                Plugin.Builder b = Plugin.builder(plugin);
-                for (int i = 0; i < db.getDsCount(); i++) {
-                    String name = db.getDatasource(i).getName();
-                    b.field(Field.builder(name).build());
-                    ds.put(name, name);
-                }
-                e.meta = b.build();
-            }
-            e.ds = ds;
-        }
-        if (e.archives != archives) {
-            String w = host + "/" + plugin + ".rrd keeps its archives (" + RrdLayout.describe(e.archives)
-                    + "); new files get " + archives.name() + " (" + RrdLayout.describe(archives) + ")";
-            layoutWarnings.add(w);
-            LOG.warn(w);
-        }
-        index.computeIfAbsent(host, h -> new ConcurrentHashMap<>()).put(plugin, e);
+    // ---- the plugins' entries
+
+    private void put(Entry e) {
+        index.computeIfAbsent(e.host, h -> new ConcurrentHashMap<>()).put(e.plugin, e);
         entries.put(e.key, e);
+    }
+
+    /** Under the entry's lock. */
+    private void remove(Entry e) {
+        try {
+            cache.invalidate(e.handle);
+        } catch (IOException ex) {
+            LOG.warn("closing {} failed: {}", e.rrd, ex.toString());
+        }
+        entries.remove(e.key, e);
+        Map<String, Entry> plugins = index.get(e.host);
+        if (plugins != null) {
+            plugins.remove(e.plugin, e);
+            if (plugins.isEmpty()) {
+                index.remove(e.host, plugins);
+            }
+        }
+        indexDirty.set(true);
+    }
+
+    /** The entry of a plugin, made when new, locked; the caller unlocks it with {@link #unlock}. */
+    private Entry lockEntry(String host, String plugin) {
+        String key = host + "/" + plugin;
+        while (true) {
+            Entry e = entries.get(key);
+            if (e == null) {
+                Entry made = new Entry(host, plugin);
+                e = entries.putIfAbsent(key, made);
+                if (e == null) {
+                    e = made;
+                    index.computeIfAbsent(host, h -> new ConcurrentHashMap<>()).putIfAbsent(plugin, made);
+                }
+            }
+            Lock lock = lock(key);
+            lock.lock();
+            if (entries.get(key) == e) {
+                // a host emptied by a removal may have lost its map between the two lines above
+                index.computeIfAbsent(host, h -> new ConcurrentHashMap<>()).putIfAbsent(plugin, e);
+                return e;
+            }
+            lock.unlock();
+        }
+    }
+
+    private void unlock(Entry e) {
+        lock(e.key).unlock();
+    }
+
+    /** Makes an entry match its files before use; under its lock. */
+    private void ensureReady(Entry e) throws IOException {
+        if (e.created && !e.verified) {
+            verify(e);
+        }
+        if (!e.created && !e.probed) {
+            e.probed = true;
+            if (Files.exists(e.rrd)) {
+                // made after the index was last written, and not yet seen by the background pass
+                adopt(e);
+            }
+        }
+    }
+
+    /**
+     * The first use of a plugin the index listed: its file is opened, and the index's hints are replaced by the
+     * file's truth (the last update; the metadata when the side file changed since).
+     */
+    private void verify(Entry e) throws IOException {
+        RrdDb db;
+        boolean temporary = false;
+        try {
+            try {
+                db = open(e);
+            } catch (FileSystemException ex) {
+                if (StoreWriteException.of(ex, e.rrd).kind() != StoreWriteException.Kind.READ_ONLY) {
+                    throw ex;
+                }
+                // a read-only file system: what the file holds can still be read, and served
+                db = openChecked(e.rrd, true);
+                temporary = true;
+            }
+        } catch (InvalidFileException ex) {
+            quarantineEntry(e, ex.getMessage());
+            return;
+        } catch (FileNotFoundException | NoSuchFileException ex) {
+            LOG.warn("{}: listed in the index, but gone; host {}, plugin {} starts a new file", e.rrd, e.host,
+                    e.plugin);
+            reset(e);
+            return;
+        }
+        try {
+            validate(db);
+            e.lastUpdate = db.getLastUpdateTime();
+            BasicFileAttributes side = sideAttributes(e);
+            long size = side == null ? -1 : side.size();
+            long modified = side == null ? 0 : side.lastModifiedTime().toMillis();
+            if (size != e.sideSize || modified != e.sideModified || db.getDsCount() != e.ds().size()) {
+                readMeta(e, db);
+            }
+            e.verified = true;
+        } catch (InvalidFileException ex) {
+            if (temporary) {
+                db.close();
+                temporary = false;
+            }
+            quarantineEntry(e, ex.getMessage());
+        } finally {
+            if (temporary) {
+                db.close();
+            }
+        }
+    }
+
+    /** Reads a plugin the index does not know from its files; false when they could not be used. */
+    private boolean adopt(Entry e) throws IOException {
+        try (RrdDb db = openChecked(e.rrd, true)) {
+            validate(db);
+            e.archives = RrdLayout.archivesOf(db.getRrdDef(), archives);
+            e.lastUpdate = db.getLastUpdateTime();
+            readMeta(e, db);
+        } catch (InvalidFileException ex) {
+            quarantineEntry(e, ex.getMessage());
+            return false;
+        } catch (FileNotFoundException | NoSuchFileException ex) {
+            return false;
+        }
+        e.created = true;
+        e.verified = true;
+        noteLayout(e);
+        indexDirty.set(true);
+        return true;
+    }
+
+    /**
+     * Reads a file's whole layout (rrd4j reads it lazily, so that a broken one would fail only later, on some
+     * update or query) and checks that the file is as long as it says.
+     */
+    private static void validate(RrdDb db) throws IOException {
+        long needed;
+        try {
+            needed = db.getRrdDef().getEstimatedSize();
+        } catch (FileSystemException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidFileException("not a usable RRD file (its layout: " + e + ")");
+        }
+        long size = db.getRrdBackend().getLength();
+        if (size < needed) {
+            throw new InvalidFileException("an RRD file of " + size + " bytes, but its layout needs " + needed
+                    + " (cut short by a crash?)");
+        }
+    }
+
+    /** The metadata from the side file, or from the RRD file's data sources when the side file is missing or bad. */
+    private void readMeta(Entry e, RrdDb db) throws IOException {
+        BasicFileAttributes attrs = sideAttributes(e);
+        SideFile side = null;
+        if (attrs != null) {
+            try {
+                side = SideFile.read(e.json);
+            } catch (CodecException ex) {
+                quarantine.move(e.json, e.host, "not a valid side file (" + ex.getMessage() + ")");
+                attrs = null;
+            }
+        }
+        Set<String> inFile = new HashSet<>(Arrays.asList(db.getDsNames()));
+        Map<String, String> ds = new LinkedHashMap<>();
+        Plugin meta;
+        if (side != null && inFile.containsAll(side.dataSources().values())) {
+            meta = side.plugin();
+            ds.putAll(side.dataSources());
+        } else {
+            LOG.warn("{}: no usable metadata beside it; its data sources become fields of their own type",
+                    e.rrd);
+            Plugin.Builder b = Plugin.builder(e.plugin);
+            for (int i = 0; i < db.getDsCount(); i++) {
+                Datasource d = db.getDatasource(i);
+                b.field(Field.builder(d.getName()).type(FieldType.valueOf(d.getType().name())).build());
+                ds.put(d.getName(), d.getName());
+            }
+            meta = b.build();
+        }
+        e.set(meta, ds);
+        e.columns = null;
+        e.sideSize = attrs == null ? -1 : attrs.size();
+        e.sideModified = attrs == null ? 0 : attrs.lastModifiedTime().toMillis();
+        indexDirty.set(true);
+    }
+
+    private static BasicFileAttributes sideAttributes(Entry e) throws IOException {
+        try {
+            return Files.readAttributes(e.json, BasicFileAttributes.class);
+        } catch (NoSuchFileException ex) {
+            return null;
+        }
+    }
+
+    private void noteLayout(Entry e) {
+        if (e.archives != archives) {
+            String w = e.host + "/" + e.plugin + ".rrd keeps its archives (" + RrdLayout.describe(e.archives)
+                    + "); new files get " + archives.name() + " (" + RrdLayout.describe(archives) + ")";
+            if (!layoutWarnings.contains(w)) {
+                layoutWarnings.add(w);
+                LOG.warn(w);
+            }
+        }
+    }
+
+    /** A file that cannot be used goes to quarantine; the plugin starts again with a new file. */
+    private void quarantineEntry(Entry e, String why) {
+        try {
+            cache.invalidate(e.handle);
+        } catch (IOException | RuntimeException ex) {
+            LOG.debug("closing {} failed: {}", e.rrd, ex.toString());
+        }
+        quarantine.move(e.rrd, e.host, why);
+        reset(e);
+    }
+
+    private void reset(Entry e) {
+        e.created = false;
+        e.verified = true;
+        e.probed = true;
+        e.lastUpdate = 0;
+        e.setDs(Map.of());
+        e.columns = null;
+        e.regions = null;
+        e.recent = new RecentTimes();
+        e.archives = archives;
+        indexDirty.set(true);
     }
 
     // ---- writing
@@ -257,27 +667,33 @@ public final class RrdStore implements Store {
             byPlugin.computeIfAbsent(b.host() + "/" + b.plugin(), k -> new ArrayList<>()).add(b);
         }
         List<List<SampleBatch>> groups = new ArrayList<>(byPlugin.values());
+        WriteCall call = new WriteCall();
+        WriteResult sum;
         try {
             if (workers == null || groups.size() < 2) {
-                return writeGroups(groups, 0, 1);
+                sum = writeGroups(groups, 0, 1, call);
+            } else {
+                int parts = Math.min(threads, groups.size());
+                List<Future<WriteResult>> futures = new ArrayList<>();
+                for (int p = 1; p < parts; p++) {
+                    int part = p;
+                    futures.add(workers.submit(() -> writeGroups(groups, part, parts, call)));
+                }
+                sum = writeGroups(groups, 0, parts, call);
+                for (Future<WriteResult> f : futures) {
+                    sum = sum.plus(f.get());
+                }
             }
-            int parts = Math.min(threads, groups.size());
-            List<Future<WriteResult>> futures = new ArrayList<>();
-            for (int p = 1; p < parts; p++) {
-                int part = p;
-                futures.add(workers.submit(() -> writeGroups(groups, part, parts)));
-            }
-            WriteResult sum = writeGroups(groups, 0, parts);
-            for (Future<WriteResult> f : futures) {
-                sum = sum.plus(f.get());
-            }
-            return sum;
+            call.syncDirectories();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException io) {
                 throw io;
             }
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
             }
             throw new IOException(e.getCause());
         } catch (InterruptedException e) {
@@ -286,52 +702,83 @@ public final class RrdStore implements Store {
         } finally {
             cache.trim();
         }
-    }
-
-    private WriteResult writeGroups(List<List<SampleBatch>> groups, int part, int parts) throws IOException {
-        WriteResult sum = WriteResult.NONE;
-        for (int i = part; i < groups.size(); i += parts) {
-            sum = sum.plus(writePlugin(groups.get(i)));
+        if (call.failure != null) {
+            writeFailures.incrementAndGet();
+            lastWriteFailure = call.failure;
+            throw call.failure.partial(sum);
         }
         return sum;
     }
 
-    private WriteResult writePlugin(List<SampleBatch> group) throws IOException {
+    /** One write's shared state: the directories to sync before it returns, and its first failure. */
+    private static final class WriteCall {
+        final Set<Path> directories = ConcurrentHashMap.newKeySet();
+        volatile StoreWriteException failure;
+
+        synchronized void failed(StoreWriteException e) {
+            if (failure == null) {
+                failure = e;
+            }
+        }
+
+        void syncDirectories() {
+            for (Path dir : directories) {
+                try {
+                    RrdFiles.syncDirectory(dir);
+                } catch (IOException e) {
+                    failed(StoreWriteException.of(e, dir));
+                }
+            }
+        }
+    }
+
+    private WriteResult writeGroups(List<List<SampleBatch>> groups, int part, int parts, WriteCall call) {
+        WriteResult sum = WriteResult.NONE;
+        for (int i = part; i < groups.size(); i += parts) {
+            sum = sum.plus(writePlugin(groups.get(i), call));
+        }
+        return sum;
+    }
+
+    /**
+     * Writes one plugin's batches, in time order. A failure of the machine (disk full...) ends this plugin's share
+     * and is kept in {@code call}; the other plugins go on, since a full disk stops new files, not those that exist.
+     */
+    private WriteResult writePlugin(List<SampleBatch> group, WriteCall call) {
         List<SampleBatch> ordered = group;
         if (group.size() > 1) {
             ordered = new ArrayList<>(group);
             ordered.sort(Comparator.comparingLong(SampleBatch::timestamp));
         }
         SampleBatch first = ordered.get(0);
-        Entry e = entries.get(first.host() + "/" + first.plugin());
-        if (e == null) {
-            e = index.computeIfAbsent(first.host(), h -> new ConcurrentHashMap<>())
-                    .computeIfAbsent(first.plugin(), p -> new Entry(first.host(), p));
-            entries.putIfAbsent(e.key, e);
-        }
         long stored = 0;
         long points = 0;
         long duplicates = 0;
+        long late = 0;
+        long future = 0;
         long rejected = 0;
-        Lock lock = lock(e.key);
-        lock.lock();
+        TimePolicy time = timeFaults.policy();
+        Entry e = lockEntry(first.host(), first.plugin());
         try {
+            ensureReady(e);
             for (SampleBatch b : ordered) {
+                long ahead = time.refusedAhead(b.timestamp());
+                if (ahead > 0) {
+                    future++;
+                    timeFaults.future(b.host(), b.plugin(), b.timestamp(), ahead);
+                    continue;
+                }
                 if (e.lastUpdate != 0 && b.timestamp() <= e.lastUpdate) {
-                    duplicates++;
+                    if (e.recent.isReplay(b.timestamp(), b.values().hashCode())) {
+                        duplicates++;
+                    } else {
+                        late++;
+                        timeFaults.late(b.host(), b.plugin(), b.timestamp(), e.lastUpdate);
+                    }
                     continue;
                 }
                 try {
-                    if (!updateKnownFields(e, b)) {
-                        RrdDb db = prepare(e, b);
-                        Sample s = db.createSample(b.timestamp());
-                        Map<String, Integer> columns = e.columns(db);
-                        for (var v : b.values().entrySet()) {
-                            s.setValue(columns.get(v.getKey()), v.getValue());
-                        }
-                        s.update();
-                    }
-                    e.lastUpdate = b.timestamp();
+                    store(e, b, call);
                     stored++;
                     points += b.values().size();
                 } catch (IllegalArgumentException ex) {
@@ -339,10 +786,37 @@ public final class RrdStore implements Store {
                     LOG.warn("host {}, plugin {}, time {}: {}", b.host(), b.plugin(), b.timestamp(), ex.getMessage());
                 }
             }
+        } catch (IOException ex) {
+            call.failed(StoreWriteException.of(ex, e.rrd));
         } finally {
-            lock.unlock();
+            unlock(e);
         }
-        return new WriteResult(stored, points, duplicates, rejected);
+        return new WriteResult(stored, points, duplicates, late, future, rejected);
+    }
+
+    /** Writes one batch; a file found unusable on the way is quarantined and the batch starts a new one. */
+    private void store(Entry e, SampleBatch b, WriteCall call) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                if (!updateKnownFields(e, b)) {
+                    RrdDb db = prepare(e, b, call);
+                    Sample s = db.createSample(b.timestamp());
+                    Map<String, Integer> columns = e.columns(db);
+                    for (var v : b.values().entrySet()) {
+                        s.setValue(columns.get(v.getKey()), v.getValue());
+                    }
+                    update(e, db, s);
+                }
+                e.lastUpdate = b.timestamp();
+                e.recent.add(b.timestamp(), b.values().hashCode());
+                return;
+            } catch (InvalidFileException ex) {
+                if (attempt > 0) {
+                    throw ex;
+                }
+                quarantineEntry(e, ex.getMessage());
+            }
+        }
     }
 
     /**
@@ -366,83 +840,158 @@ public final class RrdStore implements Store {
             index[i] = c;
             value[i++] = v.getValue();
         }
-        Sample s = open(e).createSample(b.timestamp());
+        RrdDb db = open(e);
+        Sample s = db.createSample(b.timestamp());
         for (int k = 0; k < n; k++) {
             s.setValue(index[k], value[k]);
         }
-        s.update();
+        update(e, db, s);
         return true;
     }
 
-    /** Brings the file and its side file up to the batch's metadata and returns the open database. */
-    private RrdDb prepare(Entry e, SampleBatch b) throws IOException {
-        Plugin merged = Stores.merge(e.meta, b);
-        boolean changed = !merged.equals(e.meta);
-        if (changed) {
-            Map<String, String> ds = new LinkedHashMap<>(e.ds);
-            List<DsDef> added = new ArrayList<>();
-            for (Field f : merged.fields()) {
-                if (!ds.containsKey(f.name())) {
-                    String name = uniqueDsName(f.name(), ds);
-                    ds.put(f.name(), name);
-                    added.add(RrdLayout.dataSource(name, f, e.archives));
+    /**
+     * Applies an update, all or nothing across a crash of the process: the bytes it changes are saved in the undo
+     * log first ({@link UndoLog}), and a start rolls back an update a crash cut.
+     */
+    private void update(Entry e, RrdDb db, Sample s) throws IOException {
+        UndoLog log = undo;
+        java.nio.ByteBuffer mapped = log == null ? null : MappedBackendFactory.mapping(db);
+        boolean guarded = false;
+        int slot = Math.floorMod(e.key.hashCode(), STRIPES);
+        if (mapped != null) {
+            if (e.regions == null) {
+                e.regions = UpdateRegions.of(db, mapped.capacity());
+                if (e.regions == null) {
+                    LOG.warn("{}: a layout the undo log does not know; a crash during an update may count it twice",
+                            e.rrd);
+                    e.regions = UpdateRegions.NONE;
                 }
             }
-            if (!e.created) {
-                RrdDef def = RrdLayout.definition(e.rrd.toString(), b.timestamp(), e.archives, added);
-                Files.createDirectories(e.rrd.getParent());
-                new SideFile(merged, ds).write(e.json);
-                RrdDb db = cache.get(e.handle, () -> RrdDb.getBuilder().setRrdDef(def).setBackendFactory(backend)
-                        .build());
-                e.created = true;
-                e.meta = merged;
-                e.ds = ds;
-                return db;
-            }
-            if (!added.isEmpty()) {
-                addDataSources(e, added);
-            }
-            new SideFile(merged, ds).write(e.json);
-            e.meta = merged;
-            e.ds = ds;
-            RrdDb db = open(e);
-            updateLimits(db, e);
-            return db;
+            guarded = e.regions != UpdateRegions.NONE && log.begin(slot, e.key, mapped, e.regions);
         }
-        return open(e);
+        try {
+            s.update();
+        } finally {
+            if (guarded) {
+                log.end(slot);
+            }
+        }
     }
 
-    private static String uniqueDsName(String field, Map<String, String> taken) {
+    /**
+     * Brings the file and its side file up to the batch's metadata and returns the open database. The entry changes
+     * only once the files did, so a failure (a full disk) leaves it as it was for the next attempt.
+     */
+    private RrdDb prepare(Entry e, SampleBatch b, WriteCall call) throws IOException {
+        Plugin merged = Stores.merge(e.meta(), b);
+        if (!e.created) {
+            createFile(e, merged, b.timestamp(), call);
+            return open(e);
+        }
+        if (merged.equals(e.meta())) {
+            return open(e);
+        }
+        RrdDb db = open(e);
+        Set<String> inFile = new HashSet<>(Arrays.asList(db.getDsNames()));
+        Map<String, String> ds = new LinkedHashMap<>(e.ds());
+        List<DsDef> added = new ArrayList<>();
+        for (Field f : merged.fields()) {
+            if (!ds.containsKey(f.name())) {
+                String own = RrdLayout.dsName(f.name(), 0);
+                if (inFile.contains(own) && !ds.containsValue(own)) {
+                    // added to the file by an attempt whose side file did not follow (a full disk, a crash)
+                    ds.put(f.name(), own);
+                    continue;
+                }
+                String name = uniqueDsName(f.name(), ds, inFile);
+                ds.put(f.name(), name);
+                added.add(RrdLayout.dataSource(name, f, e.archives));
+            }
+        }
+        if (!added.isEmpty()) {
+            addDataSources(e, added, call);
+        }
+        e.setDs(ds);
+        e.columns = null;
+        writeSide(e, new SideFile(merged, ds), call);
+        e.set(merged, ds);
+        indexDirty.set(true);
+        db = open(e);
+        updateLimits(db, e);
+        return db;
+    }
+
+    private static String uniqueDsName(String field, Map<String, String> taken, Set<String> inFile) {
         for (int attempt = 0; ; attempt++) {
             String name = RrdLayout.dsName(field, attempt);
-            if (!taken.containsValue(name)) {
+            if (!taken.containsValue(name) && !inFile.contains(name)) {
                 return name;
             }
         }
     }
 
-    /** rrd4j cannot add a data source in place: copy the file into a wider one, history included, and swap. */
-    private void addDataSources(Entry e, List<DsDef> added) throws IOException {
-        cache.invalidate(e.handle);
-        Path tmp = e.rrd.resolveSibling(e.rrd.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        try (RrdDb old = RrdDb.getBuilder().setPath(e.rrd.toString()).setBackendFactory(backend).build()) {
-            RrdDef def = old.getRrdDef();
-            def.setPath(tmp.toString());
-            def.addDatasource(added.toArray(DsDef[]::new));
-            try (RrdDb wider = RrdDb.getBuilder().setRrdDef(def).setBackendFactory(backend).build()) {
-                old.copyStateTo(wider);
-            }
+    /** A new plugin's files, a data source for each field, whose first update may come at {@code firstUpdate}. */
+    private void createFile(Entry e, Plugin meta, long firstUpdate, WriteCall call) throws IOException {
+        Map<String, String> ds = new LinkedHashMap<>();
+        List<DsDef> defs = new ArrayList<>();
+        for (Field f : meta.fields()) {
+            String name = uniqueDsName(f.name(), ds, Set.of());
+            ds.put(f.name(), name);
+            defs.add(RrdLayout.dataSource(name, f, e.archives));
         }
-        Files.move(tmp, e.rrd, StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
+        createFile(e, RrdLayout.definition(e.rrd.toString(), firstUpdate, e.archives, defs), new SideFile(meta, ds),
+                call);
+    }
+
+    /**
+     * A new plugin's files: the side file first, then the RRD file, laid out in memory, written under a temporary
+     * name, forced to the disk and renamed into place. Its directory is synced before the write returns.
+     */
+    private void createFile(Entry e, RrdDef def, SideFile side, WriteCall call) throws IOException {
+        Path hostDir = e.rrd.getParent();
+        if (!Files.isDirectory(hostDir)) {
+            Files.createDirectories(hostDir);
+            call.directories.add(dataDir);
+        }
+        writeSide(e, side, call);
+        RrdFiles.writeAtomically(e.rrd, heap.build(def));
+        call.directories.add(hostDir);
+        e.set(side.plugin(), side.dataSources());
         e.columns = null;
+        e.regions = null;
+        e.created = true;
+        e.verified = true;
+        e.lastUpdate = 0;
+        e.recent = new RecentTimes();
+        indexDirty.set(true);
+    }
+
+    private void writeSide(Entry e, SideFile side, WriteCall call) throws IOException {
+        side.write(e.json);
+        call.directories.add(e.json.getParent());
+        BasicFileAttributes attrs = sideAttributes(e);
+        e.sideSize = attrs == null ? -1 : attrs.size();
+        e.sideModified = attrs == null ? 0 : attrs.lastModifiedTime().toMillis();
+    }
+
+    /** rrd4j cannot add a data source in place: copy the file into a wider one, history included, and swap. */
+    private void addDataSources(Entry e, List<DsDef> added, WriteCall call) throws IOException {
+        RrdDb old = open(e);
+        RrdDef def = old.getRrdDef();
+        def.addDatasource(added.toArray(DsDef[]::new));
+        var wider = heap.copy(old, def);
+        cache.invalidate(e.handle);
+        RrdFiles.writeAtomically(e.rrd, wider);
+        call.directories.add(e.rrd.getParent());
+        e.columns = null;
+        e.regions = null;
         LOG.info("{}: added data sources {}", e.rrd, added.stream().map(DsDef::getDsName).toList());
     }
 
     private static void updateLimits(RrdDb db, Entry e) throws IOException {
-        for (Field f : e.meta.fields()) {
-            Datasource ds = db.getDatasource(e.ds.get(f.name()));
+        Map<String, String> names = e.ds();
+        for (Field f : e.meta().fields()) {
+            Datasource ds = db.getDatasource(names.get(f.name()));
             double min = RrdLayout.limit(f.min());
             double max = RrdLayout.limit(f.max());
             if (!same(ds.getMinValue(), min) || !same(ds.getMaxValue(), max)) {
@@ -455,9 +1004,42 @@ public final class RrdStore implements Store {
         return Double.compare(a, b) == 0;
     }
 
+    /** The open database of a plugin whose file exists; under its lock. */
     private RrdDb open(Entry e) throws IOException {
-        return cache.get(e.handle, () -> RrdDb.getBuilder().setPath(e.rrd.toString()).setBackendFactory(backend)
-                .build());
+        return cache.get(e.handle, () -> openChecked(e.rrd, false));
+    }
+
+    /**
+     * Opens an RRD file, telling a file that cannot be used ({@link InvalidFileException}: not an RRD file, cut
+     * short, its layout unreadable) from a machine that cannot open it now (any other {@link IOException}: it is
+     * tried again later, never quarantined).
+     */
+    private RrdDb openChecked(Path rrd, boolean readOnly) throws IOException {
+        if (Files.size(rrd) == 0) {
+            throw new InvalidFileException("an empty RRD file (a crash while it was made)");
+        }
+        try {
+            var builder = RrdDb.getBuilder().setPath(rrd.toString()).setBackendFactory(backend);
+            return readOnly ? builder.readOnly().build() : builder.build();
+        } catch (FileSystemException e) {
+            throw e;
+        } catch (IOException e) {
+            if ("Map failed".equals(e.getMessage())) {
+                throw e;
+            }
+            throw new InvalidFileException("not a usable RRD file (" + e.getMessage() + ")");
+        } catch (RuntimeException e) {
+            throw new InvalidFileException("not a usable RRD file (" + e + ")");
+        }
+    }
+
+    /** A file whose content cannot be used, as opposed to a file that cannot be read now. */
+    private static final class InvalidFileException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        InvalidFileException(String message) {
+            super(message);
+        }
     }
 
     /**
@@ -473,17 +1055,19 @@ public final class RrdStore implements Store {
             throws IOException {
         ensureOpen();
         Names.requireHost(host);
-        Entry e = index.computeIfAbsent(host, h -> new ConcurrentHashMap<>())
-                .computeIfAbsent(meta.name(), p -> new Entry(host, p));
-        entries.putIfAbsent(e.key, e);
-        Lock lock = lock(e.key);
-        lock.lock();
+        Entry e = lockEntry(host, meta.name());
+        WriteCall call = new WriteCall();
         try {
-            RrdDb db = e.created ? open(e) : create(e, meta, lastUpdate);
+            ensureReady(e);
+            if (!e.created) {
+                createFile(e, meta, lastUpdate + e.archives.step(), call);
+                e.lastUpdate = open(e).getLastUpdateTime();
+            }
+            RrdDb db = open(e);
             List<String> left = new ArrayList<>();
             long rows = 0;
             for (var h : history.entrySet()) {
-                String ds = e.ds.get(h.getKey());
+                String ds = e.ds().get(h.getKey());
                 if (ds == null) {
                     left.add(h.getKey());
                     continue;
@@ -493,9 +1077,13 @@ public final class RrdStore implements Store {
                     rows += fill(db.getArchive(a), column, h.getValue());
                 }
             }
+            call.syncDirectories();
+            if (call.failure != null) {
+                throw call.failure;
+            }
             return new Imported(rows, left);
         } finally {
-            lock.unlock();
+            unlock(e);
             cache.trim();
         }
     }
@@ -505,25 +1093,6 @@ public final class RrdStore implements Store {
         public Imported {
             fieldsLeftOut = List.copyOf(fieldsLeftOut);
         }
-    }
-
-    private RrdDb create(Entry e, Plugin meta, long lastUpdate) throws IOException {
-        Map<String, String> ds = new LinkedHashMap<>();
-        List<DsDef> defs = new ArrayList<>();
-        for (Field f : meta.fields()) {
-            String name = uniqueDsName(f.name(), ds);
-            ds.put(f.name(), name);
-            defs.add(RrdLayout.dataSource(name, f, e.archives));
-        }
-        RrdDef def = RrdLayout.definition(e.rrd.toString(), lastUpdate + e.archives.step(), e.archives, defs);
-        Files.createDirectories(e.rrd.getParent());
-        new SideFile(meta, ds).write(e.json);
-        RrdDb db = cache.get(e.handle, () -> RrdDb.getBuilder().setRrdDef(def).setBackendFactory(backend).build());
-        e.created = true;
-        e.meta = meta;
-        e.ds = ds;
-        e.lastUpdate = db.getLastUpdateTime();
-        return db;
     }
 
     private static long fill(Archive archive, int column, FieldHistory history) throws IOException {
@@ -555,7 +1124,10 @@ public final class RrdStore implements Store {
         ensureOpen();
         List<HostSummary> out = new ArrayList<>();
         for (var h : new TreeMap<>(index).entrySet()) {
-            out.add(summary(h.getKey(), h.getValue()));
+            HostSummary s = summary(h.getKey(), h.getValue());
+            if (s.plugins() > 0) {
+                out.add(s);
+            }
         }
         return out;
     }
@@ -564,12 +1136,21 @@ public final class RrdStore implements Store {
     public Optional<HostSummary> host(String host) {
         ensureOpen();
         Map<String, Entry> plugins = index.get(host);
-        return plugins == null ? Optional.empty() : Optional.of(summary(host, plugins));
+        HostSummary s = plugins == null ? null : summary(host, plugins);
+        return s == null || s.plugins() == 0 ? Optional.empty() : Optional.of(s);
     }
 
-    private static HostSummary summary(String host, Map<String, Entry> plugins) {
-        long last = plugins.values().stream().mapToLong(e -> e.lastUpdate).max().orElse(0);
-        return new HostSummary(host, plugins.size(), last);
+    private HostSummary summary(String host, Map<String, Entry> plugins) {
+        long last = 0;
+        int n = 0;
+        for (Entry e : plugins.values()) {
+            if (e.created) {
+                n++;
+                last = Math.max(last, e.lastUpdate);
+            }
+        }
+        TimeFaults.Counts faults = timeFaults.of(host);
+        return new HostSummary(host, n, last, faults.late(), faults.future());
     }
 
     @Override
@@ -577,8 +1158,9 @@ public final class RrdStore implements Store {
         ensureOpen();
         List<PluginSummary> out = new ArrayList<>();
         for (Entry e : new TreeMap<>(index.getOrDefault(host, Map.of())).values()) {
-            Plugin m = e.meta;
-            out.add(new PluginSummary(m.name(), m.title(), m.category(), e.lastUpdate));
+            if (e.created) {
+                out.add(new PluginSummary(e.plugin, e.title, e.category, e.lastUpdate));
+            }
         }
         return out;
     }
@@ -587,29 +1169,42 @@ public final class RrdStore implements Store {
     public Optional<Plugin> plugin(String host, String plugin) {
         ensureOpen();
         Entry e = index.getOrDefault(host, Map.of()).get(plugin);
-        return e == null ? Optional.empty() : Optional.of(e.meta);
+        return e == null || !e.created ? Optional.empty() : Optional.of(e.meta());
+    }
+
+    /** Counted without reading any plugin's metadata: a status page must not cost a start's savings. */
+    @Override
+    public long series() {
+        ensureOpen();
+        long n = 0;
+        for (Entry e : entries.values()) {
+            if (e.created) {
+                n += e.fieldCount;
+            }
+        }
+        return n;
     }
 
     /** The last update of a plugin, 0 when it has none, or empty when unknown. */
     public Optional<Long> lastUpdate(String host, String plugin) {
         Entry e = index.getOrDefault(host, Map.of()).get(plugin);
-        return e == null ? Optional.empty() : Optional.of(e.lastUpdate);
+        return e == null || !e.created ? Optional.empty() : Optional.of(e.lastUpdate);
     }
 
     @Override
     public Series fetch(SeriesQuery q) throws IOException {
         ensureOpen();
-        Entry e = index.getOrDefault(q.host(), Map.of()).get(q.plugin());
-        if (e == null) {
+        Entry known = index.getOrDefault(q.host(), Map.of()).get(q.plugin());
+        if (known == null || !known.created) {
             throw new NoSuchElementException("host " + q.host() + ", plugin " + q.plugin() + " is not stored here");
         }
-        Lock lock = lock(e.key);
+        Entry e = lockEntry(q.host(), q.plugin());
         Series tierSeries;
         QueryPlan plan;
-        lock.lock();
         try {
-            List<String> fields = Stores.fieldsWanted(e.meta, q);
-            plan = QueryPlan.of(e.archives, q, e.lastUpdate);
+            ensureReady(e);
+            List<String> fields = Stores.fieldsWanted(e.meta(), q);
+            plan = QueryPlan.of(e.archives, q, e.lastUpdate, fields.size());
             double[][] values = new double[fields.size()][plan.rows()];
             for (double[] row : values) {
                 Arrays.fill(row, Double.NaN);
@@ -618,30 +1213,84 @@ public final class RrdStore implements Store {
             long start = Math.max(plan.gridStart(), plan.heldFrom());
             long end = Math.min(gridEnd, plan.heldTo());
             if (e.created && plan.heldTo() != 0 && start <= end) {
-                RrdDb db = open(e);
-                ConsolFun cf = RrdLayout.stored(plan.tier(), ConsolFun.valueOf(q.cf().name()));
-                FetchRequest request = db.createFetchRequest(cf, start, end, plan.tierStep());
-                String[] dsNames = fields.stream().map(e.ds::get).toArray(String[]::new);
-                request.setFilter(dsNames);
-                FetchData data = request.fetchData();
-                long[] times = data.getTimestamps();
-                for (int f = 0; f < fields.size(); f++) {
-                    double[] got = data.getValues(dsNames[f]);
-                    for (int i = 0; i < times.length; i++) {
-                        long t = times[i];
-                        if (t >= plan.gridStart() && t <= gridEnd && (t - plan.gridStart()) % plan.tierStep() == 0
-                                && plan.held(t)) {
-                            values[f][(int) ((t - plan.gridStart()) / plan.tierStep())] = got[i];
+                RrdDb db;
+                boolean temporary = false;
+                try {
+                    db = open(e);
+                } catch (FileSystemException ex) {
+                    // a read-only file system cannot be mapped for writing: read what it holds all the same
+                    db = openChecked(e.rrd, true);
+                    temporary = true;
+                }
+                try {
+                    ConsolFun cf = RrdLayout.stored(plan.tier(), ConsolFun.valueOf(q.cf().name()));
+                    FetchRequest request = db.createFetchRequest(cf, start, end, plan.tierStep());
+                    Map<String, String> names = e.ds();
+                    String[] dsNames = fields.stream().map(names::get).toArray(String[]::new);
+                    request.setFilter(dsNames);
+                    FetchData data = request.fetchData();
+                    long[] times = data.getTimestamps();
+                    for (int f = 0; f < fields.size(); f++) {
+                        double[] got = data.getValues(dsNames[f]);
+                        for (int i = 0; i < times.length; i++) {
+                            long t = times[i];
+                            if (t >= plan.gridStart() && t <= gridEnd
+                                    && (t - plan.gridStart()) % plan.tierStep() == 0 && plan.held(t)) {
+                                values[f][(int) ((t - plan.gridStart()) / plan.tierStep())] = got[i];
+                            }
                         }
+                    }
+                } finally {
+                    if (temporary) {
+                        db.close();
                     }
                 }
             }
             tierSeries = new Series(q.host(), q.plugin(), q.cf(), plan.gridStart(), plan.tierStep(), fields, values);
         } finally {
-            lock.unlock();
+            unlock(e);
             cache.trim();
         }
         return plan.finish(tierSeries);
+    }
+
+    // ---- the index
+
+    private void writeIndexIfChanged() {
+        if (closed || !indexDirty.getAndSet(false)) {
+            return;
+        }
+        try {
+            writeIndex();
+            if (indexWriteProblem != null) {
+                LOG.info("{}: its index is written again", dataDir);
+                indexWriteProblem = null;
+            }
+        } catch (IOException | RuntimeException e) {
+            indexDirty.set(true);
+            if (closed) {
+                return; // interrupted by close(), which writes it itself
+            }
+            String problem = StoreWriteException.of(e instanceof IOException io ? io : new IOException(e),
+                    StoreIndex.path(dataDir)).getMessage();
+            if (!problem.equals(indexWriteProblem)) {
+                LOG.warn("{}: its index cannot be written ({}); it is tried again, and a start without it reads"
+                        + " every file", dataDir, problem);
+            }
+            indexWriteProblem = problem;
+        }
+    }
+
+    private void writeIndex() throws IOException {
+        List<StoreIndex.Item> items = new ArrayList<>(entries.size());
+        for (Entry e : entries.values()) {
+            if (e.created) {
+                items.add(new StoreIndex.Item(e.host, e.plugin, e.archives, e.lastUpdate, e.sideJson(), e.title,
+                        e.category, e.fieldCount, e.sideSize, e.sideModified));
+            }
+        }
+        StoreIndex.write(dataDir, items);
+        indexProblem = null;
     }
 
     // ---- figures and life cycle
@@ -659,6 +1308,45 @@ public final class RrdStore implements Store {
     /** Databases opened since the store opened (a measure of cache misses). */
     public long filesOpened() {
         return cache.opened();
+    }
+
+    /** Files in {@code quarantine/}, those of earlier runs included once the background pass counted them. */
+    public long quarantinedFiles() {
+        return quarantine.files();
+    }
+
+    public Path quarantineDir() {
+        return quarantine.root();
+    }
+
+    /** Whether the background pass of the start has compared the index with every file. */
+    public boolean checkedAgainstFiles() {
+        return checked;
+    }
+
+    /** RRD files the background pass has looked at so far. */
+    public int filesChecked() {
+        return filesChecked.get();
+    }
+
+    /** Why the index could not be used at the start, or null. */
+    public String indexProblem() {
+        return indexProblem;
+    }
+
+    /** Writes that failed for the machine's reasons (disk full, read-only, I/O) since the store opened. */
+    public long writeFailures() {
+        return writeFailures.get();
+    }
+
+    /** The last write that failed for the machine's reasons, or null. */
+    public StoreWriteException lastWriteFailure() {
+        return lastWriteFailure;
+    }
+
+    /** Points refused or dropped for their time, per host. */
+    public TimeFaults timeFaults() {
+        return timeFaults;
     }
 
     public Path dataDir() {
@@ -685,11 +1373,27 @@ public final class RrdStore implements Store {
         if (workers != null) {
             workers.shutdownNow();
         }
+        background.shutdownNow();
+        try {
+            if (!background.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("{}: its background pass did not stop within 10 s", dataDir);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         for (Lock l : locks) {
             l.lock();
         }
         try {
             cache.close();
+            if (dirLock != null && !readOnlyAtStart) {
+                try {
+                    writeIndex();
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("{}: its index cannot be written at close ({}); the next start reads every file",
+                            dataDir, e.toString());
+                }
+            }
         } finally {
             for (Lock l : locks) {
                 l.unlock();
@@ -700,8 +1404,14 @@ public final class RrdStore implements Store {
         } catch (IOException | UncheckedIOException e) {
             LOG.warn("closing the rrd4j backend failed: {}", e.toString());
         }
+        UndoLog log = undo;
+        undo = null;
+        if (log != null) {
+            log.close();
+        }
         if (dirLock != null) {
             dirLock.channel().close();
+            dirLock = null;
         }
     }
 
@@ -712,24 +1422,111 @@ public final class RrdStore implements Store {
 
     /** One plugin: where its files are, what it holds; guarded by its key's lock. */
     private final class Entry {
+        final String host;
+        final String plugin;
         final String key;
         final DbCache.Handle handle;
         final Path rrd;
         final Path json;
-        volatile Plugin meta;
-        volatile Map<String, String> ds = Map.of();
+        private volatile Plugin meta;
+        private volatile Map<String, String> ds = Map.of();
+        /** The side file's JSON from the index, read into {@code meta} and {@code ds} when first needed. */
+        private volatile String pendingSide;
+        /** What a plugin list shows, known without reading the metadata. */
+        volatile String title;
+        volatile String category;
+        volatile int fieldCount;
         volatile long lastUpdate;
         volatile Archives archives = RrdStore.this.archives;
-        boolean created;
+        /** Its RRD file exists. */
+        volatile boolean created;
+        /** Checked against its files since the store opened (an entry read from the index is not, at first). */
+        boolean verified;
+        /** Looked for on disk since the store opened, when not known to exist. */
+        boolean probed;
+        long sideSize = -1;
+        long sideModified;
+        RecentTimes recent = new RecentTimes();
         /** Field name to data-source index in the file, found once: rrd4j looks names up by a linear scan. */
         Map<String, Integer> columns;
+        /** What an update of its file changes, for the undo log; found at the first update. */
+        UpdateRegions regions;
 
         Entry(String host, String plugin) {
+            this.host = host;
+            this.plugin = plugin;
             this.key = host + "/" + plugin;
             this.handle = new DbCache.Handle(key);
-            this.rrd = dataDir.resolve(host).resolve(plugin + ".rrd");
-            this.json = dataDir.resolve(host).resolve(plugin + ".json");
-            this.meta = Plugin.builder(plugin).build();
+            Path hostDir = dataDir.resolve(host);
+            this.rrd = hostDir.resolve(plugin + ".rrd");
+            this.json = hostDir.resolve(plugin + ".json");
+        }
+
+        /** Metadata from the index, read when the plugin is first used. */
+        void pending(String side, String title, String category, int fields) {
+            this.pendingSide = side;
+            this.title = title;
+            this.category = category;
+            this.fieldCount = fields;
+        }
+
+        Plugin meta() {
+            parse();
+            return meta;
+        }
+
+        Map<String, String> ds() {
+            parse();
+            return ds;
+        }
+
+        void set(Plugin meta, Map<String, String> ds) {
+            this.ds = ds;
+            this.meta = meta;
+            this.pendingSide = null;
+            this.title = meta.title();
+            this.category = meta.category();
+            this.fieldCount = meta.fields().size();
+        }
+
+        void setDs(Map<String, String> ds) {
+            parse();
+            this.ds = ds;
+        }
+
+        /** The side file's JSON, as the index keeps it. */
+        String sideJson() {
+            String side = pendingSide;
+            return side != null ? side : new SideFile(meta, ds).json();
+        }
+
+        private void parse() {
+            if (pendingSide == null) {
+                if (meta == null) {
+                    // a new plugin, before its first batch: no metadata yet
+                    synchronized (this) {
+                        if (meta == null && pendingSide == null) {
+                            set(Plugin.builder(plugin).build(), Map.of());
+                        }
+                    }
+                }
+                return;
+            }
+            synchronized (this) {
+                String side = pendingSide;
+                if (side == null) {
+                    return;
+                }
+                SideFile f;
+                try {
+                    f = SideFile.parse(side, key + " in " + StoreIndex.FILE);
+                } catch (IllegalArgumentException ex) {
+                    // checked against the files when first used: the data sources then come from the file
+                    LOG.warn("{}; its metadata is read from its files", ex.getMessage());
+                    f = new SideFile(Plugin.builder(plugin).build(), Map.of());
+                }
+                set(f.plugin(), f.dataSources());
+            }
         }
 
         Map<String, Integer> columns(RrdDb db) throws IOException {

@@ -1,12 +1,12 @@
 package org.numeter.storage;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,7 +17,8 @@ import org.numeter.model.Plugin;
 
 /**
  * A plugin's {@code <plugin>.json} beside its RRD file: the metadata as the codec writes it, and which data source
- * holds which field ({@code {"plugin":{...},"ds":{"field":"dsName"}}}).
+ * holds which field ({@code {"plugin":{...},"ds":{"field":"dsName"}}}). The store's index keeps the same object for
+ * every plugin.
  */
 record SideFile(Plugin plugin, Map<String, String> dataSources) {
 
@@ -25,35 +26,77 @@ record SideFile(Plugin plugin, Map<String, String> dataSources) {
         dataSources = Collections.unmodifiableMap(new LinkedHashMap<>(dataSources));
     }
 
+    /** Reads a side file; a file that is not one throws {@link CodecException} naming it. */
     static SideFile read(Path path) throws IOException {
         JsonNode root;
         try {
             root = Json.mapper().readTree(Files.readAllBytes(path));
         } catch (IOException e) {
-            throw new IOException(path + ": " + e.getMessage(), e);
+            if (e instanceof com.fasterxml.jackson.core.JsonProcessingException) {
+                throw new CodecException(path + ": " + e.getMessage(), e);
+            }
+            throw e;
         }
-        JsonNode plugin = root.get("plugin");
-        JsonNode ds = root.get("ds");
+        return of(root, path.toString());
+    }
+
+    /** The side file in a parsed tree; {@code where} names it in the message of a {@link CodecException}. */
+    static SideFile of(JsonNode root, String where) {
+        JsonNode plugin = root == null ? null : root.get("plugin");
+        JsonNode ds = root == null ? null : root.get("ds");
         if (plugin == null || ds == null || !ds.isObject()) {
-            throw new CodecException(path + ": 'plugin' and 'ds' are both needed");
+            throw new CodecException(where + ": 'plugin' and 'ds' are both needed");
         }
         Map<String, String> names = new LinkedHashMap<>();
         ds.properties().forEach(e -> names.put(e.getKey(), e.getValue().asText()));
-        return new SideFile(BatchCodec.decodePlugin(Json.mapper().writeValueAsBytes(plugin)), names);
+        try {
+            return new SideFile(BatchCodec.readPlugin(plugin), names);
+        } catch (IllegalArgumentException e) {
+            throw new CodecException(where + ": " + e.getMessage(), e);
+        }
     }
 
-    /** Replaces the file whole, so a crash leaves the old version or the new one, never half of one. */
-    void write(Path path) throws IOException {
-        ObjectNode root = Json.mapper().createObjectNode();
-        root.set("plugin", BatchCodec.tree(plugin));
-        ObjectNode ds = root.putObject("ds");
-        dataSources.forEach(ds::put);
-        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
-        Files.write(tmp, Json.mapper().writeValueAsBytes(root));
+    /** Reads the JSON text of a side file (as the index keeps it); {@code where} names it in an error. */
+    static SideFile parse(String json, String where) {
         try {
-            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
+            return of(Json.mapper().readTree(json), where);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new CodecException(where + ": " + e.getOriginalMessage(), e);
         }
+    }
+
+    /** The JSON text of this side file. */
+    String json() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator g = Json.mapper().getFactory().createGenerator(out)) {
+            writeTo(g);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    void writeTo(JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeFieldName("plugin");
+        BatchCodec.write(plugin, g);
+        g.writeObjectFieldStart("ds");
+        for (var e : dataSources.entrySet()) {
+            g.writeStringField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    /**
+     * Replaces the file whole ({@link RrdFiles#writeAtomically}): a crash leaves the old version or the new one,
+     * never half of one. The caller syncs the directory.
+     */
+    void write(Path path) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator g = Json.mapper().getFactory().createGenerator(out)) {
+            writeTo(g);
+        }
+        RrdFiles.writeAtomically(path, ByteBuffer.wrap(out.toByteArray()));
     }
 }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,6 +19,7 @@ import org.numeter.component.Component;
 import org.numeter.link.Drain;
 import org.numeter.spool.SpoolReader;
 import org.numeter.store.Store;
+import org.numeter.store.StoreWriteException;
 import org.numeter.store.WriteResult;
 import org.numeter.telemetry.Telemetry;
 import org.slf4j.Logger;
@@ -43,7 +45,10 @@ public final class Storage implements Component {
     private final int pageSize;
     private final StoreSink sink;
     private final List<Drain> drains = new ArrayList<>();
+    private static final long STORE_PROBLEM_LOG_MILLIS = 60_000;
+
     private final Map<String, String> failures = new ConcurrentHashMap<>();
+    private final Map<StoreWriteException.Kind, Long> storeProblemLogged = new ConcurrentHashMap<>();
     private final AtomicLong drainErrors = new AtomicLong();
     private final AtomicLong rounds = new AtomicLong();
     private final Clock clock;
@@ -210,15 +215,20 @@ public final class Storage implements Component {
         scheduler.scheduleWithFixedDelay(this::drainQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** The schedule's task: nothing it meets may end the schedule, which would stop ingestion for good. */
     private void drainQuietly() {
         try {
             drainNow();
-        } catch (RuntimeException e) {
-            LOG.error("draining failed", e);
+        } catch (Throwable e) {
+            LOG.error("draining failed; the next round is in {}", interval, e);
         }
     }
 
-    /** Drains every upstream once, now; an upstream that fails is logged and left for the next round. */
+    /**
+     * Drains every upstream once, now; an upstream that fails is logged and left for the next round. A failure of
+     * the store itself ({@link StoreWriteException}: disk full, read-only, I/O) leaves the page with the upstream,
+     * shows in the status with its path, and is logged once a minute while it lasts.
+     */
     public long drainNow() {
         long moved = 0;
         synchronized (drains) {
@@ -227,21 +237,43 @@ public final class Storage implements Component {
                 Drain d = drains.get(i++);
                 try {
                     moved += d.drainOnce();
-                    if (failures.remove(name) != null) {
-                        LOG.info("{} answers again", name);
+                    String was = failures.remove(name);
+                    if (was != null) {
+                        LOG.info("{} drains again (it failed: {})", name, was);
                     }
-                } catch (Exception e) {
+                } catch (Throwable e) {
                     drainErrors.incrementAndGet();
-                    String why = e.getClass().getSimpleName() + ": " + e.getMessage();
-                    if (!why.equals(failures.put(name, why))) {
-                        LOG.warn("{} failed: {}", name, why);
-                    }
+                    failed(name, e);
                 }
             }
             rounds.incrementAndGet();
             lastRoundMillis = clock.millis();
         }
         return moved;
+    }
+
+    private void failed(String upstream, Throwable e) {
+        if (e instanceof StoreWriteException w) {
+            String previous = failures.put(upstream, w.getMessage());
+            long now = clock.millis();
+            Long last = storeProblemLogged.get(w.kind());
+            if (previous == null || last == null || now - last >= STORE_PROBLEM_LOG_MILLIS) {
+                storeProblemLogged.put(w.kind(), now);
+                LOG.warn("{}: {}; the page stays with the upstream and is tried again every {}, and ingestion"
+                        + " resumes by itself when this is fixed (logged again each minute while it lasts)",
+                        upstream, w.getMessage(), interval.toMillis() < 1000 ? interval.toMillis() + " ms"
+                                : interval.toSeconds() + " s");
+            }
+            return;
+        }
+        String why = e.getClass().getSimpleName() + ": " + e.getMessage();
+        if (!why.equals(failures.put(upstream, why))) {
+            if (e instanceof Error) {
+                LOG.error("{} failed: {}", upstream, why, e);
+            } else {
+                LOG.warn("{} failed: {}", upstream, why);
+            }
+        }
     }
 
     /** The ingest counters, as the status endpoint shows them. */
@@ -253,17 +285,31 @@ public final class Storage implements Component {
         out.put("batches", w.batches());
         out.put("points", w.points());
         out.put("duplicates", w.duplicates());
+        out.put("late", w.late());
+        out.put("future", w.future());
         out.put("rejected", w.rejected());
         out.put("upstreams", upstreams.size());
         out.put("drainErrors", drainErrors.get());
         out.put("drainRounds", rounds.get());
         out.put("lastDrain", lastRoundMillis / 1000);
+        out.put("failing", new TreeMap<>(failures));
         if (alerts != null) {
             out.put("alerts", alerts.figures());
         }
         if (store instanceof RrdStore rrd) {
             out.put("openFiles", rrd.openFiles());
             out.put("layoutWarnings", rrd.layoutWarnings().size());
+            out.put("quarantined", rrd.quarantinedFiles());
+            out.put("quarantineDir", rrd.quarantineDir().toString());
+            out.put("filesChecked", rrd.checkedAgainstFiles() ? "done" : rrd.filesChecked() + " so far");
+            out.put("writeFailures", rrd.writeFailures());
+            StoreWriteException last = rrd.lastWriteFailure();
+            out.put("lastWriteFailure", last == null ? null : Map.of("kind", last.kind().label(), "path",
+                    last.path(), "message", last.getMessage()));
+            out.put("timeFaultsByHost", rrd.timeFaults().byHost());
+            if (rrd.indexProblem() != null) {
+                out.put("indexProblem", rrd.indexProblem());
+            }
         }
         return out;
     }
@@ -299,14 +345,23 @@ public final class Storage implements Component {
             return CheckResult.degraded(failing.size() + " of " + upstreams.size() + " upstreams failing: "
                     + String.join("; ", failing));
         }
+        List<String> notes = new ArrayList<>();
         if (alerts != null && !alerts.check().ok()) {
-            return alerts.check();
+            // the alert engine's trouble (its journal) does not stop a point from being stored
+            notes.add("alerts: " + alerts.check().detail());
         }
-        if (store instanceof RrdStore rrd && !rrd.layoutWarnings().isEmpty()) {
-            return CheckResult.degraded(rrd.layoutWarnings().size()
-                    + " files keep archives other than the configured ones, e.g. " + rrd.layoutWarnings().get(0));
+        if (store instanceof RrdStore rrd) {
+            if (!rrd.layoutWarnings().isEmpty()) {
+                notes.add(rrd.layoutWarnings().size() + " files keep archives other than the configured ones, e.g. "
+                        + rrd.layoutWarnings().get(0));
+            }
+            if (rrd.quarantinedFiles() > 0) {
+                notes.add(rrd.quarantinedFiles() + " files in " + rrd.quarantineDir()
+                        + " (the log says why each went there)");
+            }
         }
-        return new CheckResult(true, upstreams.size() + " upstreams answering");
+        return notes.isEmpty() ? new CheckResult(true, upstreams.size() + " upstreams answering")
+                : CheckResult.degraded(String.join("; ", notes));
     }
 
     Map<String, SpoolReader> upstreams() {

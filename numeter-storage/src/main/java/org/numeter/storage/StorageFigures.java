@@ -28,9 +28,12 @@ final class StorageFigures {
                         sink::malformed)
                 .counter("numeter.ingest.batches", "Sample batches stored", () -> sink.written().batches())
                 .counter("numeter.ingest.points", "Values stored (unknowns included)", () -> sink.written().points())
-                .counter("numeter.ingest.duplicates",
-                        "Batches dropped as replays: their plugin already had that moment or a later one",
+                .counter("numeter.ingest.duplicates", "Batches dropped as replays: their plugin already had that moment",
                         () -> sink.written().duplicates())
+                .counter("numeter.ingest.late", "Batches dropped as late: their plugin already stored a later moment"
+                        + " and never had this one (a clock that went back)", () -> sink.written().late())
+                .counter("numeter.ingest.future", "Batches refused as too far ahead of the storage's clock",
+                        () -> sink.written().future())
                 .counter("numeter.ingest.rejected", "Batches the store refused as invalid (the log says why)",
                         () -> sink.written().rejected())
                 .counter("numeter.storage.drain.rounds", "Rounds in which every upstream was drained once",
@@ -55,7 +58,11 @@ final class StorageFigures {
                     .counter("numeter.storage.files.opened", "Round-robin files opened since start (cache misses)",
                             rrd::filesOpened)
                     .gauge("numeter.storage.layout.warnings", "Files that keep archives other than the configured",
-                            () -> rrd.layoutWarnings().size());
+                            () -> rrd.layoutWarnings().size())
+                    .gauge("numeter.storage.quarantined.files", "Files moved to the quarantine folder (the log says why)",
+                            rrd::quarantinedFiles)
+                    .counter("numeter.storage.write.failures",
+                            "Writes that failed for the machine's reasons (disk full, read-only, I/O)", rrd::writeFailures);
         }
         return m;
     }

@@ -28,7 +28,7 @@ import org.numeter.link.HttpErrors;
 import org.numeter.model.Plugin;
 import org.numeter.store.Consolidation;
 import org.numeter.store.HostSummary;
-import org.numeter.store.PluginSummary;
+import org.numeter.store.QueryLimits;
 import org.numeter.store.Series;
 import org.numeter.store.SeriesQuery;
 import org.numeter.store.Store;
@@ -248,6 +248,8 @@ public final class StorageServer implements Component {
         out.put("plugins", h.plugins());
         out.put("lastUpdate", h.lastUpdate());
         out.put("stale", stale(h, now));
+        out.put("late", h.late());
+        out.put("future", h.future());
         return out;
     }
 
@@ -274,14 +276,16 @@ public final class StorageServer implements Component {
     }
 
     private void data(Context ctx) throws IOException {
-        Plugin p = plugin(ctx);
+        // every parameter is checked before any work, and the query plan bounds the rest (QueryLimits)
         long[] range = range(ctx);
-        long resolution = Params.number(ctx, "resolution", 1, 10L * 365 * DAY, 0);
-        int points = (int) Params.number(ctx, "points", 1, 100_000, 0);
+        long resolution = Params.number(ctx, "resolution", 1, QueryLimits.MAX_RESOLUTION, 0);
+        int points = (int) Params.number(ctx, "points", 1, QueryLimits.MAX_POINTS, 0);
         String cfText = ctx.queryParam("cf");
         Consolidation cf = cfText == null || cfText.isEmpty() ? Consolidation.AVERAGE : Consolidation.parse(cfText);
-        Series s = store.fetch(new SeriesQuery(ctx.pathParam("host"), p.name(), Params.list(ctx, "fields"),
-                range[0], range[1], resolution, points, cf));
+        List<String> fields = Params.list(ctx, "fields");
+        Plugin p = plugin(ctx);
+        Series s = store.fetch(new SeriesQuery(ctx.pathParam("host"), p.name(), fields, range[0], range[1],
+                resolution, points, cf));
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 + s.size() * (12 + 10 * s.fields().size()));
         try (JsonGenerator g = Json.mapper().getFactory().createGenerator(out)) {
             g.writeStartObject();
@@ -315,25 +319,28 @@ public final class StorageServer implements Component {
     }
 
     private void graph(Context ctx) throws IOException {
-        Plugin p = plugin(ctx);
         long[] range = range(ctx);
-        int width = (int) Params.number(ctx, "width", 100, 4000, 800);
-        int height = (int) Params.number(ctx, "height", 50, 3000, 300);
+        int width = (int) Params.number(ctx, "width", QueryLimits.MIN_WIDTH, QueryLimits.MAX_WIDTH, 800);
+        int height = (int) Params.number(ctx, "height", QueryLimits.MIN_HEIGHT, QueryLimits.MAX_HEIGHT, 300);
         String title = ctx.queryParam("title");
+        if (title != null && title.length() > 200) {
+            throw new IllegalArgumentException("title '" + title.substring(0, 40) + "...' is longer than 200"
+                    + " characters");
+        }
         boolean legend = Params.bool(ctx, "legend", true);
+        Plugin p = plugin(ctx);
         byte[] png = graphs.render(new GraphRenderer.Request(ctx.pathParam("host"), p.name(), range[0], range[1],
                 width, height, title == null || title.isEmpty() ? null : title, legend));
         ctx.contentType("image/png").result(png);
     }
 
-    /** from and to, by default the 24 hours up to now. */
+    /** from and to, by default the 24 hours up to now, within {@link QueryLimits}. */
     private long[] range(Context ctx) {
         long now = clock.instant().getEpochSecond();
         long to = Params.epochSecond(ctx, "to", now);
-        long from = Params.epochSecond(ctx, "from", to - DAY);
-        if (to <= from) {
-            throw new IllegalArgumentException("to '" + to + "' is not after from '" + from + "'");
-        }
+        QueryLimits.requireTime("to", to);
+        long from = Params.epochSecond(ctx, "from", Math.max(QueryLimits.MIN_TIME, to - DAY));
+        QueryLimits.requireRange(from, to);
         return new long[] {from, to};
     }
 
@@ -346,16 +353,12 @@ public final class StorageServer implements Component {
         List<HostSummary> hosts = store.hosts();
         long now = clock.instant().getEpochSecond();
         long plugins = 0;
-        long series = 0;
         for (HostSummary h : hosts) {
-            for (PluginSummary p : store.plugins(h.id())) {
-                plugins++;
-                series += store.plugin(h.id(), p.name()).map(x -> x.fields().size()).orElse(0);
-            }
+            plugins += h.plugins();
         }
         out.put("hosts", hosts.size());
         out.put("plugins", plugins);
-        out.put("series", series);
+        out.put("series", store.series());
         out.put("errors", errors.serverErrors());
         out.putAll(status.get());
         out.put("staleHosts", hosts.stream().filter(h -> stale(h, now)).count());

@@ -10,6 +10,7 @@ import org.numeter.link.RecordSink;
 import org.numeter.model.SampleBatch;
 import org.numeter.spool.SpoolRecord;
 import org.numeter.store.Store;
+import org.numeter.store.StoreWriteException;
 import org.numeter.store.WriteListener;
 import org.numeter.store.WriteResult;
 import org.slf4j.Logger;
@@ -31,6 +32,8 @@ public final class StoreSink implements RecordSink {
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong points = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong late = new AtomicLong();
+    private final AtomicLong future = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
 
     public StoreSink(Store store) {
@@ -77,17 +80,31 @@ public final class StoreSink implements RecordSink {
     }
 
     private void write(List<SampleBatch> pending) throws IOException {
-        WriteResult r = store.write(pending);
+        WriteResult r;
+        try {
+            r = store.write(pending);
+        } catch (StoreWriteException e) {
+            // what it stored is counted now: the page comes again, and those batches then count as duplicates
+            count(e.partial());
+            throw e;
+        }
+        count(r);
+        listener.written(pending);
+    }
+
+    private void count(WriteResult r) {
         batches.addAndGet(r.batches());
         points.addAndGet(r.points());
         duplicates.addAndGet(r.duplicates());
+        late.addAndGet(r.late());
+        future.addAndGet(r.future());
         rejected.addAndGet(r.rejected());
-        listener.written(pending);
     }
 
     /** What was written since this sink was made. */
     public WriteResult written() {
-        return new WriteResult(batches.get(), points.get(), duplicates.get(), rejected.get());
+        return new WriteResult(batches.get(), points.get(), duplicates.get(), late.get(), future.get(),
+                rejected.get());
     }
 
     /** Records received, malformed ones included. */

@@ -15,19 +15,20 @@ import org.numeter.store.Consolidation;
 import org.numeter.store.Store;
 import org.numeter.store.WriteResult;
 import org.numeter.testkit.DurableStoreContract;
+import org.numeter.time.TimePolicy;
 
 class RrdStoreTest extends DurableStoreContract {
     @TempDir
     Path dir;
 
     @Override
-    protected Store newStore(Archives archives) throws Exception {
-        return RrdStore.builder(dir).archives(archives).openFiles(50).open();
+    protected Store newStore(Archives archives, TimePolicy time) throws Exception {
+        return RrdStore.builder(dir).archives(archives).openFiles(50).time(time).open();
     }
 
     @Override
     protected Store reopen(Archives archives) throws Exception {
-        return newStore(archives);
+        return newStore(archives, time());
     }
 
     @Test
@@ -89,7 +90,7 @@ class RrdStoreTest extends DurableStoreContract {
             for (var f : results) {
                 total = total.plus(f.get());
             }
-            assertThat(total).isEqualTo(new WriteResult(450, 450, 0, 0));
+            assertThat(total).isEqualTo(new WriteResult(450, 450, 0, 0, 0, 0));
         } finally {
             pool.shutdownNow();
         }
@@ -111,7 +112,7 @@ class RrdStoreTest extends DurableStoreContract {
         for (int p = 0; p < 40; p++) {
             round.add(batch("web1", "p" + p, T0 + 60, "v", p));
         }
-        assertThat(small.write(round)).isEqualTo(new WriteResult(40, 40, 0, 0));
+        assertThat(small.write(round)).isEqualTo(new WriteResult(40, 40, 0, 0, 0, 0));
         assertThat(small.openFiles()).isLessThanOrEqualTo(5);
 
         for (int p = 0; p < 40; p++) {

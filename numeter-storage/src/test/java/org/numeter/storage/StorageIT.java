@@ -27,7 +27,9 @@ class StorageIT {
         MemorySpool upstream = new MemorySpool();
         upstream.append(BatchCodec.encode(new SampleBatch("web1", "load", T0 + 60, Map.of("load", 1.0), null)));
         upstream.append("{oops".getBytes(StandardCharsets.UTF_8));
+        // another reading of the same moment (a clock gone back): late; then the first sent again: a replay
         upstream.append(BatchCodec.encode(new SampleBatch("web1", "load", T0 + 60, Map.of("load", 2.0), null)));
+        upstream.append(BatchCodec.encode(new SampleBatch("web1", "load", T0 + 60, Map.of("load", 1.0), null)));
         try (RrdStore store = RrdStore.builder(dir).open()) {
             Storage storage = Storage.builder().store(store).upstream("collector1", upstream).bind("127.0.0.1")
                     .port(0).token("t0ken").build();
@@ -42,10 +44,12 @@ class StorageIT {
                 assertThat(r.statusCode()).isEqualTo(200);
                 assertThat(r.body()).startsWith("{\"ok\":true,\"status\":\"UP\",\"detail\":\"1 upstreams answering\","
                         + "\"hosts\":1,\"plugins\":1,\"series\":1,"
-                        + "\"errors\":0,\"records\":3,\"malformed\":1,\"batches\":1,\"points\":1,\"duplicates\":1,"
-                        + "\"rejected\":0,\"upstreams\":1,\"drainErrors\":0,");
-                assertThat(r.body()).endsWith(",\"openFiles\":1,\"layoutWarnings\":0,\"staleHosts\":1,"
-                        + "\"staleAfterSeconds\":300}");
+                        + "\"errors\":0,\"records\":4,\"malformed\":1,\"batches\":1,\"points\":1,\"duplicates\":1,"
+                        + "\"late\":1,\"future\":0,\"rejected\":0,\"upstreams\":1,\"drainErrors\":0,");
+                assertThat(r.body()).contains(",\"failing\":{},\"openFiles\":1,\"layoutWarnings\":0,\"quarantined\":0,")
+                        .contains(",\"writeFailures\":0,\"lastWriteFailure\":null,"
+                                + "\"timeFaultsByHost\":{\"web1\":{\"future\":0,\"late\":1}},")
+                        .endsWith(",\"staleHosts\":1,\"staleAfterSeconds\":300}");
                 assertThat(upstream.stats().records()).isZero();
                 assertThat(storage.toString()).doesNotContain("t0ken");
             } finally {

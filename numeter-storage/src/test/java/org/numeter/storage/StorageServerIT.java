@@ -18,6 +18,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.numeter.codec.BatchCodec;
 import org.numeter.model.Field;
@@ -25,6 +26,7 @@ import org.numeter.model.Plugin;
 import org.numeter.model.SampleBatch;
 
 /** The storage API on a real server, on a free port, over a real rrd4j store. */
+@Timeout(120)
 class StorageServerIT {
     static final long T0 = 1_699_920_000L;
     static final Plugin LOAD = Plugin.builder("load").title("Load average").category("system").vlabel("load")
@@ -91,7 +93,7 @@ class StorageServerIT {
         assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v)
                 .startsWith("application/json"));
         assertThat(r.body()).isEqualTo("[{\"id\":\"web1\",\"plugins\":2,\"lastUpdate\":" + (T0 + 180)
-                + ",\"stale\":true}]");
+                + ",\"stale\":true,\"late\":0,\"future\":0}]");
         assertThat(r.headers().firstValue("Server-Timing")).hasValueSatisfying(v -> assertThat(v)
                 .matches("app;dur=\\d+\\.\\d{3}"));
     }
@@ -99,7 +101,8 @@ class StorageServerIT {
     @Test
     void showsOneHostOr404() throws Exception {
         assertThat(get("/api/v1/hosts/web1").body())
-                .isEqualTo("{\"id\":\"web1\",\"plugins\":2,\"lastUpdate\":" + (T0 + 180) + ",\"stale\":true}");
+                .isEqualTo("{\"id\":\"web1\",\"plugins\":2,\"lastUpdate\":" + (T0 + 180)
+                        + ",\"stale\":true,\"late\":0,\"future\":0}");
         var missing = get("/api/v1/hosts/nope");
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.body()).isEqualTo("host 'nope' is not known");
@@ -160,14 +163,102 @@ class StorageServerIT {
         assertBadRequest(data + "from=abc", "from 'abc' is not an epoch second");
         assertBadRequest(data + "to=-3", "to '-3' is not an epoch second");
         assertBadRequest(data + "from=10&to=5", "to '5' is not after from '10'");
+        assertBadRequest(data + "from=1&to=" + Long.MAX_VALUE, "to '" + Long.MAX_VALUE
+                + "' is not an epoch second between 1 and 32503680000");
         assertBadRequest(data + "cf=median", "cf 'median' is not one of AVERAGE, MIN, MAX");
-        assertBadRequest(data + "resolution=0", "resolution '0' is not between 1 and 315360000");
+        assertBadRequest(data + "resolution=0", "resolution '0' is not between 1 and 632448000");
         assertBadRequest(data + "points=x", "points 'x' is not a whole number");
         assertBadRequest(data + "fields=nope", "field 'nope' is not a field of plugin load (it has load)");
         assertBadRequest(data + "fields=load,,x", "fields 'load,,x' has an empty item");
         String graph = "/api/v1/hosts/web1/plugins/load/graph.png?";
         assertBadRequest(graph + "width=5", "width '5' is not between 100 and 4000");
         assertBadRequest(graph + "legend=maybe", "legend 'maybe' is not true or false");
+    }
+
+    /**
+     * Every parameter at its extremes: each answer is a 4xx, within a second, and none is a 500 (the same requests
+     * once looped for ever inside rrd4j, or answered an empty 500).
+     */
+    @Test
+    void answersEveryParameterAtItsExtremesWithA4xxWithinASecond() throws Exception {
+        String max = String.valueOf(Long.MAX_VALUE);
+        String min = String.valueOf(Long.MIN_VALUE);
+        String beyond = "99999999999999999999";
+        long t = T0 + 60;
+        List<String> queries = new java.util.ArrayList<>();
+        for (String v : List.of(max, min, beyond, "-1", "-86400", "32503680001", "1e9", " ", "0x10")) {
+            queries.add("from=" + v + "&to=" + (T0 + 3600));
+            queries.add("to=" + v);
+            queries.add("from=" + v + "&to=" + v);
+        }
+        queries.add("from=" + max + "&to=" + min);
+        queries.add("from=" + (T0 + 120) + "&to=" + T0);
+        queries.add("from=" + t + "&to=" + t);
+        queries.add("from=0&to=" + 32503680000L);
+        queries.add("from=0&to=0");
+        queries.add("to=0");
+        List<String> dataOnly = new java.util.ArrayList<>();
+        for (String v : List.of(max, min, beyond, "-1", "0", "632448001")) {
+            dataOnly.add("resolution=" + v);
+        }
+        for (String v : List.of(max, min, beyond, "-1", "0", "100001", String.valueOf(1L + Integer.MAX_VALUE))) {
+            dataOnly.add("points=" + v);
+        }
+        dataOnly.add("cf=" + "x".repeat(5000));
+        dataOnly.add("fields=" + "a,".repeat(2000) + "a");
+        // within every bound, but 20 years at the finest tier would be 10 million rows: 413
+        dataOnly.add("from=" + t + "&to=" + (t + 20L * 365 * 86400) + "&resolution=1");
+        List<String> paths = new java.util.ArrayList<>();
+        for (String q : queries) {
+            paths.add("/api/v1/hosts/web1/plugins/load/data?" + q);
+            paths.add("/api/v1/hosts/web1/plugins/if_eth0/graph.png?" + q);
+        }
+        for (String q : dataOnly) {
+            paths.add("/api/v1/hosts/web1/plugins/if_eth0/data?" + q);
+        }
+        for (String v : List.of(max, min, beyond, "-1", "0", "99", "4001")) {
+            paths.add("/api/v1/hosts/web1/plugins/load/graph.png?width=" + v);
+        }
+        for (String v : List.of(max, min, beyond, "-1", "0", "49", "3001")) {
+            paths.add("/api/v1/hosts/web1/plugins/load/graph.png?height=" + v);
+        }
+        paths.add("/api/v1/hosts/web1/plugins/load/graph.png?title=" + "t".repeat(300));
+        get("/api/v1/hosts/web1/plugins/load/data?from=x"); // warm the server up
+
+        for (String path : paths) {
+            long t0 = System.nanoTime();
+            var r = http.send(request(path.replace(" ", "%20"), null), HttpResponse.BodyHandlers.ofString());
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            String shown = path.length() > 160 ? path.substring(0, 160) + "..." : path;
+            String body = r.body().length() > 200 ? r.body().substring(0, 200) + "..." : r.body();
+            assertThat(r.statusCode()).as(shown + " answered " + body).isBetween(400, 499);
+            assertThat(r.body()).as(shown).isNotBlank();
+            assertThat(millis).as(shown + " took " + millis + " ms").isLessThan(1000);
+        }
+        var status = get("/api/v1/status");
+        assertThat(status.body()).contains("\"errors\":0");
+    }
+
+    /** The largest answers the bounds allow are given, in bounded time (a guard, not a benchmark). */
+    @Test
+    void answersTheLargestQueriesTheBoundsAllow() throws Exception {
+        long t = T0 + 60;
+        var rows = http.send(request("/api/v1/hosts/web1/plugins/if_eth0/data?from=" + t + "&to="
+                + (t + 999_999L * 60) + "&resolution=60", null), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(rows.statusCode()).isEqualTo(200);
+        var span = get("/api/v1/hosts/web1/plugins/load/data?from=1&to=" + (1 + 20L * 366 * 86400)
+                + "&points=100000");
+        assertThat(span.statusCode()).isEqualTo(200);
+        var future = get("/api/v1/hosts/web1/plugins/load/data?from=" + (32503680000L - 20L * 366 * 86400)
+                + "&to=32503680000&points=800");
+        assertThat(future.statusCode()).isEqualTo(200);
+        for (String range : List.of("from=1&to=" + (1 + 20L * 366 * 86400), "from=" + (32503680000L - 20L * 366 * 86400)
+                + "&to=32503680000", "from=" + T0 + "&to=" + (T0 + 1))) {
+            var png = http.send(request("/api/v1/hosts/web1/plugins/if_eth0/graph.png?" + range
+                    + "&width=4000&height=3000", null), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(png.statusCode()).as(range + ": " + new String(png.body(), StandardCharsets.UTF_8))
+                    .isEqualTo(200);
+        }
     }
 
     void assertBadRequest(String path, String body) throws Exception {
@@ -205,8 +296,8 @@ class StorageServerIT {
                     .staleAfter(java.time.Duration.ofSeconds(threshold)).build();
             server.start();
             boolean stale = threshold == 3419;
-            assertThat(get("/api/v1/hosts").body()).endsWith(",\"stale\":" + stale + "}]");
-            assertThat(get("/api/v1/hosts/web1").body()).endsWith(",\"stale\":" + stale + "}");
+            assertThat(get("/api/v1/hosts").body()).endsWith(",\"stale\":" + stale + ",\"late\":0,\"future\":0}]");
+            assertThat(get("/api/v1/hosts/web1").body()).endsWith(",\"stale\":" + stale + ",\"late\":0,\"future\":0}");
             assertThat(get("/api/v1/status").body()).contains("\"staleHosts\":" + (stale ? 1 : 0));
             assertThat(server.staleHosts()).isEqualTo(stale ? 1 : 0);
             server.close();

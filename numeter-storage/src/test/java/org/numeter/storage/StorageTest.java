@@ -51,7 +51,7 @@ class StorageTest {
 
         assertThat(storage.sink().records()).isEqualTo(5);
         assertThat(storage.sink().malformed()).isEqualTo(2);
-        assertThat(storage.sink().written()).isEqualTo(new WriteResult(3, 3, 0, 0));
+        assertThat(storage.sink().written()).isEqualTo(new WriteResult(3, 3, 0, 0, 0, 0));
         assertThat(upstream.stats().records()).isZero();
         assertThat(store.plugins("web1")).hasSize(2);
         assertThat(storage.figures()).containsEntry("records", 5L).containsEntry("malformed", 2L)
@@ -74,7 +74,7 @@ class StorageTest {
                 .isEqualTo("every upstream fails: flaky: IOException: connection reset during ack");
         storage.drainNow();
 
-        assertThat(storage.sink().written()).isEqualTo(new WriteResult(2, 2, 2, 0));
+        assertThat(storage.sink().written()).isEqualTo(new WriteResult(2, 2, 2, 0, 0, 0));
         assertThat(storage.figures()).containsEntry("drainErrors", 1L);
         assertThat(storage.check().ok()).isTrue();
         assertThat(spool.stats().records()).isZero();
@@ -114,6 +114,54 @@ class StorageTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> store.plugins("web1").size() == 1);
         assertThat(storage.sink().written().batches()).isEqualTo(1);
+    }
+
+    @Test
+    void keepsDrainingOnItsScheduleAfterTheStoreThrowsAnError() throws Exception {
+        MemorySpool upstream = new MemorySpool();
+        upstream.append(record("a", T0 + 60, 1));
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        org.numeter.store.Store failing = new org.numeter.store.Store() {
+            @Override
+            public WriteResult write(List<SampleBatch> batches) throws IOException {
+                if (calls.incrementAndGet() == 1) {
+                    // what a fault in a mapped file's page (SIGBUS) becomes in the JVM
+                    throw new InternalError("a fault occurred in an unsafe memory access operation");
+                }
+                return store.write(batches);
+            }
+
+            @Override
+            public List<org.numeter.store.HostSummary> hosts() {
+                return store.hosts();
+            }
+
+            @Override
+            public List<org.numeter.store.PluginSummary> plugins(String host) {
+                return store.plugins(host);
+            }
+
+            @Override
+            public java.util.Optional<org.numeter.model.Plugin> plugin(String host, String plugin) {
+                return store.plugin(host, plugin);
+            }
+
+            @Override
+            public org.numeter.store.Series fetch(org.numeter.store.SeriesQuery query) {
+                return store.fetch(query);
+            }
+
+            @Override
+            public void close() {}
+        };
+        storage = Storage.builder().store(failing).upstream("memory", upstream).interval(Duration.ofMillis(50))
+                .api(false).build();
+        storage.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.plugins("web1").size() == 1);
+        assertThat(calls.get()).isGreaterThanOrEqualTo(2);
+        assertThat(upstream.stats().records()).isZero();
+        assertThat(storage.figures()).containsEntry("drainErrors", 1L);
     }
 
     /** Loses the first acknowledgement, as a connection cut after the write would. */

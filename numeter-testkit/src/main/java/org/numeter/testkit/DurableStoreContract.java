@@ -14,7 +14,10 @@ import org.numeter.store.WriteResult;
 /** What a store that keeps its data on disk must do besides {@link StoreContract}. */
 public abstract class DurableStoreContract extends StoreContract {
 
-    /** Opens again, with these archives, the store that {@link #newStore} made last (which is closed). */
+    /**
+     * Opens again, with these archives and {@link #time()}, the store that {@link #newStore} made last (which is
+     * closed).
+     */
     protected abstract Store reopen(Archives archives) throws Exception;
 
     @Test
@@ -39,7 +42,10 @@ public abstract class DurableStoreContract extends StoreContract {
         WriteResult r = store.write(List.of(batch("web1", "load", T0 + 180, "load", 30),
                 batch("web1", "load", T0 + 240, "load", 4)));
 
-        assertThat(r).isEqualTo(new WriteResult(1, 1, 1, 0));
+        assertThat(r).isEqualTo(new WriteResult(1, 1, 1, 0, 0, 0));
+        // after a restart, an older point cannot be told from a replay of the page the crash interrupted
+        assertThat(store.write(List.of(batch("web1", "load", T0 + 150, "load", 1.5))))
+                .isEqualTo(new WriteResult(0, 0, 1, 0, 0, 0));
         assertThat(fetch("web1", "load", T0 + 60, T0 + 240, 60, Consolidation.AVERAGE).values()[0])
                 .containsExactly(1, 2, 3, 4);
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,27 +29,39 @@ import org.numeter.store.Series;
 import org.numeter.store.SeriesQuery;
 import org.numeter.store.Store;
 import org.numeter.store.WriteResult;
+import org.numeter.time.TimePolicy;
 
 /**
  * What every {@link Store} must do, with the default archives (60-second step). An implementation's test extends
  * this class and says how to make an empty store; durable ones extend {@link DurableStoreContract}.
  *
  * <p>Timestamps are whole steps after {@link #T0}, so the expected values are exact: a point at {@code t} is the
- * rate over {@code (t - 60, t]}.
+ * rate over {@code (t - 60, t]}. The store's clock ({@link #clock}) stands at {@link #NOW}, after every fixture's
+ * points; the tests of the time policy move it.
  */
 public abstract class StoreContract {
     /** A day boundary, so that every tier's points fall on round timestamps. */
     protected static final long T0 = 1_699_920_000L;
     protected static final long STEP = 60;
+    /** The store's time at the start of each test: ten days after {@link #T0}. */
+    protected static final long NOW = T0 + 10 * 86_400;
+    /** The skew the stores are given. */
+    protected static final Duration SKEW = Duration.ofMinutes(5);
 
+    protected final MutableClock clock = new MutableClock(Instant.ofEpochSecond(NOW));
     protected Store store;
 
-    /** A new, empty store with these archives. */
-    protected abstract Store newStore(Archives archives) throws Exception;
+    /** A new, empty store with these archives and this time policy. */
+    protected abstract Store newStore(Archives archives, TimePolicy time) throws Exception;
+
+    /** The time policy of the stores a test makes: {@link #clock} and {@link #SKEW}. */
+    protected TimePolicy time() {
+        return new TimePolicy(clock, SKEW);
+    }
 
     @BeforeEach
     void openStore() throws Exception {
-        store = newStore(Archives.DEFAULT);
+        store = newStore(Archives.DEFAULT, time());
     }
 
     @AfterEach
@@ -116,7 +130,7 @@ public abstract class StoreContract {
     @Test
     void writesAndReadsBackGaugeValues() throws Exception {
         WriteResult r = writeSeries("web1", plugin("load", gauge("load")), "load", 0.5, 1, 1.5, 2, 2.5);
-        assertThat(r).isEqualTo(new WriteResult(5, 5, 0, 0));
+        assertThat(r).isEqualTo(new WriteResult(5, 5, 0, 0, 0, 0));
 
         Series s = fetch("web1", "load", T0 + 60, T0 + 300, 60, Consolidation.AVERAGE);
 
@@ -393,17 +407,21 @@ public abstract class StoreContract {
     @Test
     void dropsAndCountsDuplicatesSoThatAReplayStoresEachPointOnce() throws Exception {
         Plugin p = plugin("load", gauge("load"));
-        assertThat(writeSeries("web1", p, "load", 1, 2, 3, 4, 5)).isEqualTo(new WriteResult(5, 5, 0, 0));
+        assertThat(writeSeries("web1", p, "load", 1, 2, 3, 4, 5)).isEqualTo(new WriteResult(5, 5, 0, 0, 0, 0));
 
+        // a page sent again after a failure: what was stored comes back, and more after it
         List<SampleBatch> replay = new ArrayList<>();
         for (int i = 3; i <= 8; i++) {
-            replay.add(batch("web1", "load", T0 + 60 * i, "load", i * 10));
+            replay.add(batch("web1", "load", T0 + 60 * i, "load", i <= 5 ? i : i * 10));
         }
-        assertThat(store.write(replay)).isEqualTo(new WriteResult(3, 3, 3, 0));
-        assertThat(store.write(List.of(batch("web1", "load", T0 + 120, "load", 99))))
-                .isEqualTo(new WriteResult(0, 0, 1, 0));
+        assertThat(store.write(replay)).isEqualTo(new WriteResult(3, 3, 3, 0, 0, 0));
+        assertThat(store.write(List.of(batch("web1", "load", T0 + 120, "load", 2))))
+                .isEqualTo(new WriteResult(0, 0, 1, 0, 0, 0));
         assertThat(store.write(List.of(batch("web1", "load", T0 + 540, "load", 9),
-                batch("web1", "load", T0 + 540, "load", 99)))).isEqualTo(new WriteResult(1, 1, 1, 0));
+                batch("web1", "load", T0 + 540, "load", 9)))).isEqualTo(new WriteResult(1, 1, 1, 0, 0, 0));
+        // the same moment with another value is no replay: a reading from a clock that went back
+        assertThat(store.write(List.of(batch("web1", "load", T0 + 540, "load", 99),
+                batch("web1", "load", T0 + 120, "load", 99)))).isEqualTo(new WriteResult(0, 0, 0, 2, 0, 0));
 
         Series s = fetch("web1", "load", T0 + 60, T0 + 540, 60, Consolidation.AVERAGE);
         assertThat(s.values()[0]).containsExactly(1, 2, 3, 4, 5, 60, 70, 80, 9);
@@ -417,9 +435,108 @@ public abstract class StoreContract {
                 batch("web1", "load", T0 + 60, "load", 1).withMeta(p),
                 batch("web1", "load", T0 + 120, "load", 2)));
 
-        assertThat(r).isEqualTo(new WriteResult(3, 3, 0, 0));
+        assertThat(r).isEqualTo(new WriteResult(3, 3, 0, 0, 0, 0));
         assertThat(fetch("web1", "load", T0 + 60, T0 + 180, 60, Consolidation.AVERAGE).values()[0])
                 .containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void countsAPointThatWasNeverStoredAndIsOlderThanTheLastAsLateNotAsADuplicate() throws Exception {
+        writeSeries("web1", plugin("load", gauge("load")), "load", ramp(10));
+
+        // T0 + 90 falls between two stored points and was never stored: a clock that went back
+        assertThat(store.write(List.of(batch("web1", "load", T0 + 90, "load", 99))))
+                .isEqualTo(new WriteResult(0, 0, 0, 1, 0, 0));
+        assertThat(store.write(List.of(batch("web1", "load", T0 + 120, "load", 2))))
+                .isEqualTo(new WriteResult(0, 0, 1, 0, 0, 0));
+
+        assertThat(store.host("web1")).contains(new HostSummary("web1", 1, T0 + 600, 1, 0));
+        assertThat(fetch("web1", "load", T0 + 60, T0 + 600, 60, Consolidation.AVERAGE).values()[0])
+                .containsExactly(ramp(10));
+    }
+
+    // ---- time policy
+
+    @Test
+    void refusesAPointTooFarInTheFutureCountsItForItsHostAndStoresTheLaterTruePoints() throws Exception {
+        Plugin p = plugin("load", gauge("load"));
+        store.write(List.of(batch("web1", "load", NOW - 120, "load", 1).withMeta(p),
+                batch("web1", "load", NOW - 60, "load", 2)));
+
+        // a poller whose clock jumped an hour ahead, then ten years
+        assertThat(store.write(List.of(batch("web1", "load", NOW + 3600, "load", 666),
+                batch("web1", "load", NOW + 10L * 365 * 86_400, "load", 666))))
+                .isEqualTo(new WriteResult(0, 0, 0, 0, 2, 0));
+        // the true point of the same minute is not blocked by them
+        assertThat(store.write(List.of(batch("web1", "load", NOW, "load", 3))))
+                .isEqualTo(new WriteResult(1, 1, 0, 0, 0, 0));
+        // within the skew is not the future: clocks differ a little
+        assertThat(store.write(List.of(batch("web1", "load", NOW + SKEW.toSeconds(), "load", 4))))
+                .isEqualTo(new WriteResult(1, 1, 0, 0, 0, 0));
+
+        assertThat(store.host("web1")).contains(new HostSummary("web1", 1, NOW + SKEW.toSeconds(), 0, 2));
+        assertThat(fetch("web1", "load", NOW - 120, NOW, 60, Consolidation.AVERAGE).values()[0])
+                .containsExactly(1, 2, 3);
+        assertThat(store.write(List.of(batch("db1", "load", NOW + 3600, "load", 1))).future()).isOne();
+        assertThat(store.host("db1")).as("a host that only sent future points has nothing stored").isEmpty();
+    }
+
+    @Test
+    void aClockAnHourAheadThenTenMinutesBehindBlocksNothingAndEveryFaultIsCounted() throws Exception {
+        Plugin p = plugin("load", gauge("load"));
+        List<SampleBatch> before = new ArrayList<>();
+        for (long t = NOW - 1200; t <= NOW; t += STEP) {
+            before.add(batch("web1", "load", t, "load", t - NOW));
+        }
+        before.set(0, before.get(0).withMeta(p));
+        store.write(before);
+
+        // the poller's clock jumps an hour ahead for three polls
+        for (int i = 1; i <= 3; i++) {
+            clock.advance(Duration.ofSeconds(STEP));
+            assertThat(store.write(List.of(batch("web1", "load", NOW + i * STEP + 3600, "load", 666))).future())
+                    .isOne();
+        }
+        // then ten minutes behind for three polls: before what is stored, and never stored
+        for (int i = 4; i <= 6; i++) {
+            clock.advance(Duration.ofSeconds(STEP));
+            assertThat(store.write(List.of(batch("web1", "load", NOW + i * STEP - 600, "load", 666))).late())
+                    .isOne();
+        }
+        // then right again: every true point is stored
+        List<SampleBatch> after = new ArrayList<>();
+        for (int i = 7; i <= 10; i++) {
+            clock.advance(Duration.ofSeconds(STEP));
+            after.add(batch("web1", "load", NOW + i * STEP, "load", i));
+        }
+        assertThat(store.write(after)).isEqualTo(new WriteResult(4, 4, 0, 0, 0, 0));
+
+        assertThat(store.host("web1")).contains(new HostSummary("web1", 1, NOW + 10 * STEP, 3, 3));
+        Series s = fetch("web1", "load", NOW - 60, NOW + 10 * STEP, 60, Consolidation.AVERAGE);
+        // the gap of six missed minutes is longer than the heartbeat: unknown, then the true points again
+        assertThat(s.values()[0]).containsExactly(-60, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                Double.NaN, Double.NaN, Double.NaN, 8, 9, 10);
+    }
+
+    // ---- gaps
+
+    @Test
+    void aPollOrTwoMissedLeavesNoGapButALongerOutageDoes() throws Exception {
+        Plugin p = plugin("load", gauge("load"));
+        store.write(List.of(
+                batch("web1", "load", T0 + 60, "load", 1).withMeta(p),
+                batch("web1", "load", T0 + 120, "load", 2),
+                // two polls missed (180, 240) and the next one 20 s late
+                batch("web1", "load", T0 + 320, "load", 5),
+                batch("web1", "load", T0 + 360, "load", 6),
+                // five polls missed: longer than the heartbeat
+                batch("web1", "load", T0 + 720, "load", 12),
+                batch("web1", "load", T0 + 780, "load", 13)));
+
+        Series s = fetch("web1", "load", T0 + 60, T0 + 780, 60, Consolidation.AVERAGE);
+
+        assertThat(valuesAt(s, "load", 1, 13)).containsExactly(1, 2, 5, 5, 5, (20 * 5 + 40 * 6) / 60.0, Double.NaN, Double.NaN,
+                Double.NaN, Double.NaN, Double.NaN, Double.NaN, 13);
     }
 
     // ---- fields that change
@@ -480,7 +597,7 @@ public abstract class StoreContract {
                 }
             }
         }
-        assertThat(store.write(batches)).isEqualTo(new WriteResult(450, 900, 0, 0));
+        assertThat(store.write(batches)).isEqualTo(new WriteResult(450, 900, 0, 0, 0, 0));
 
         assertThat(store.hosts()).hasSize(30).allSatisfy(h -> {
             assertThat(h.plugins()).isEqualTo(5);
@@ -515,7 +632,7 @@ public abstract class StoreContract {
             for (Future<WriteResult> f : results) {
                 total = total.plus(f.get());
             }
-            assertThat(total).isEqualTo(new WriteResult(800, 800, 0, 0));
+            assertThat(total).isEqualTo(new WriteResult(800, 800, 0, 0, 0, 0));
         } finally {
             pool.shutdownNow();
         }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.numeter.store.QueryLimits;
 
 /**
  * Missing, oversized, malformed and hostile values, sent as an admin (who may change everything): each is a 400
@@ -145,6 +146,17 @@ class BadInputIT {
         assertBadRequest(admin.get(data + "?from=1&to=1700000000"), "spans more than 20 years");
         assertBadRequest(admin.get("/api/hosts/" + WebFixture.HOST_A + "/plugins/load/graph.png?width=99999"),
                 "width '99999'");
+        // the web refuses what the storage would refuse (QueryLimits), so it never passes on a query bound to fail
+        String png = "/api/hosts/" + WebFixture.HOST_A + "/plugins/load/graph.png";
+        for (String q : List.of("to=" + (QueryLimits.MAX_TIME + 1), "from=" + (QueryLimits.MIN_TIME - 1),
+                "to=" + Long.MAX_VALUE, "from=" + Long.MIN_VALUE, "to=99999999999999999999", "from=5&to=5")) {
+            assertThat(admin.get(data + "?" + q).status()).as(q).isEqualTo(400);
+            assertThat(admin.get(png + "?" + q).status()).as(q).isEqualTo(400);
+        }
+        assertBadRequest(admin.get(png + "?width=" + (QueryLimits.MAX_WIDTH + 1)), "width '4001'");
+        assertBadRequest(admin.get(png + "?width=" + (QueryLimits.MIN_WIDTH - 1)), "width '99'");
+        assertBadRequest(admin.get(png + "?height=" + (QueryLimits.MIN_HEIGHT - 1)), "height '49'");
+        assertBadRequest(admin.get(png + "?height=" + (QueryLimits.MAX_HEIGHT + 1)), "height '3001'");
         assertBadRequest(admin.get("/api/hosts/" + URLEncoder.encode(SCRIPT, StandardCharsets.UTF_8)),
                 "host '" + SCRIPT + "' is not a valid host name");
         assertBadRequest(admin.get("/api/hosts/" + WebFixture.HOST_A + "/plugins/"

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.numeter.model.SampleBatch;
 
 /**
  * The pages in Debian's headless Chromium, driven by Playwright, over the real storage server: what a user does,
@@ -322,6 +323,25 @@ class BrowserIT {
         assertThat(page.locator(".event .comment").textContent()).isEqualTo(comment);
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("markup-as-text.png"))
                 .setFullPage(true));
+    }
+
+    @Test
+    void aHostWhoseClockIsOffIsToldOnItsPage() {
+        long now = System.currentTimeMillis() / 1000;
+        long last = fx.realStorage.store.host(WebFixture.HOST_NONE).orElseThrow().lastUpdate();
+        // one point from a clock an hour ahead, refused; one from a clock gone back, dropped as late
+        fx.realStorage.store.write(List.of(
+                new SampleBatch(WebFixture.HOST_NONE, "load", now + 3600, Map.of("load", 9.0), null),
+                new SampleBatch(WebFixture.HOST_NONE, "load", last - 30, Map.of("load", 9.0), null)));
+        logIn("admin", WebFixture.ADMIN_PASSWORD);
+        page.navigate(fx.uri + "hosts/" + WebFixture.HOST_NONE);
+        waitForGraph(WebFixture.HOST_NONE + "/load", 1);
+        assertThat(page.getByTestId("clock").textContent()).isEqualTo("Since the storage started, it refused 1"
+                + " points of this host stamped too far in the future and dropped 1 points older than what it held:"
+                + " is this host's clock right?");
+        page.navigate(fx.uri + "hosts/" + WebFixture.HOST_A);
+        page.waitForCondition(() -> page.locator("h1").textContent().equals(WebFixture.HOST_A));
+        assertThat(page.getByTestId("clock").count()).isZero();
     }
 
     @Test

@@ -143,6 +143,26 @@ class StoragesIT {
     }
 
     @Test
+    void aStorageThatAnswersButCannotWriteSaysWhyOnTheStoragesPage() throws Exception {
+        org.numeter.store.InMemoryStore store = new org.numeter.store.InMemoryStore();
+        org.numeter.storage.StorageServer full = org.numeter.storage.StorageServer.builder().store(store)
+                .bind("127.0.0.1").port(0).health(() -> org.numeter.component.CheckResult.failed(
+                        "collector1: disk full at /var/lib/numeter/rrd/web1/cpu.rrd.tmp: No space left on device"))
+                .build();
+        full.start();
+        try (WebFixture fx = new WebFixture(List.of(URI.create("http://127.0.0.1:" + full.port() + "/")))) {
+            JsonNode storages = fx.admin().get("/api/storages").json();
+            assertThat(storages.get(0).path("error").isNull()).as("the fixture storage is fine").isTrue();
+            assertThat(storages.get(1).path("up").asBoolean()).isTrue();
+            assertThat(storages.get(1).path("error").asText()).isEqualTo(
+                    "collector1: disk full at /var/lib/numeter/rrd/web1/cpu.rrd.tmp: No space left on device");
+        } finally {
+            full.close();
+            store.close();
+        }
+    }
+
+    @Test
     void theWebPresentsTheStoragesToken() throws Exception {
         Map<String, List<Plugin>> hosts = Map.of("delta.example", List.of(TestObjects.load()));
         try (FixtureStorage guarded = new FixtureStorage(hosts, System.currentTimeMillis() / 1000)

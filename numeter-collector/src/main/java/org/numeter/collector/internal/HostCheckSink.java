@@ -12,8 +12,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Lets through only the records a poller may send: a well-formed batch, no larger than the limit, about the
- * poller's own host, so that no host can write another's data. A refused record is counted, logged and
- * acknowledged with the rest of its page (sending it again would not make it acceptable); the others go on.
+ * poller's own host, so that no host can write another's data, and not too far ahead of the collector's clock (a
+ * point from a clock that jumped ahead would block its plugin in the storage until that time). A refused record is
+ * counted, logged (a future one once per host, see {@link org.numeter.time.TimeFaults}) and acknowledged with the
+ * rest of its page (sending it again would not make it acceptable); the others go on.
  */
 public final class HostCheckSink implements RecordSink {
     private static final Logger LOG = LoggerFactory.getLogger(HostCheckSink.class);
@@ -47,7 +49,9 @@ public final class HostCheckSink implements RecordSink {
                 }
             } else {
                 rejected++;
-                LOG.warn("poller {}: record {} rejected: {}", host, r.sequence(), problem);
+                if (!problem.isEmpty()) {
+                    LOG.warn("poller {}: record {} rejected: {}", host, r.sequence(), problem);
+                }
             }
         }
         if (!good.isEmpty()) {
@@ -56,6 +60,7 @@ public final class HostCheckSink implements RecordSink {
         }
     }
 
+    /** Why a record is refused (an empty text when that was logged already), or null when it may pass. */
     private String problem(SpoolRecord r) {
         if (r.payload().length > maxBatchBytes) {
             rejections.oversized.incrementAndGet();
@@ -72,6 +77,12 @@ public final class HostCheckSink implements RecordSink {
             rejections.foreignHost.incrementAndGet();
             return "batch for host '" + batch.host() + "' (plugin " + batch.plugin() + ") from poller " + host
                     + ": a poller may only send its own host's data";
+        }
+        long ahead = rejections.time.policy().refusedAhead(batch.timestamp());
+        if (ahead > 0) {
+            // counted and logged once per host there: a clock off sends every batch ahead
+            rejections.time.future(host, batch.plugin(), batch.timestamp(), ahead);
+            return "";
         }
         return null;
     }

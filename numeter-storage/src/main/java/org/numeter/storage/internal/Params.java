@@ -18,11 +18,11 @@ public final class Params {
         try {
             long t = Long.parseLong(v.trim());
             if (t < 0) {
-                throw new IllegalArgumentException(name + " '" + v + "' is not an epoch second");
+                throw new IllegalArgumentException(name + " '" + quote(v) + "' is not an epoch second");
             }
             return t;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " '" + v + "' is not an epoch second", e);
+            throw new IllegalArgumentException(name + " '" + quote(v) + "' is not an epoch second", e);
         }
     }
 
@@ -35,12 +35,18 @@ public final class Params {
         try {
             long n = Long.parseLong(v.trim());
             if (n < min || n > max) {
-                throw new IllegalArgumentException(name + " '" + v + "' is not between " + min + " and " + max);
+                throw new IllegalArgumentException(name + " '" + quote(v) + "' is not between " + min + " and "
+                        + max);
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " '" + v + "' is not a whole number", e);
+            throw new IllegalArgumentException(name + " '" + quote(v) + "' is not a whole number", e);
         }
+    }
+
+    /** A value as a message quotes it: at most 40 characters. */
+    static String quote(String v) {
+        return v.length() <= 40 ? v : v.substring(0, 40) + "...";
     }
 
     public static boolean bool(Context ctx, String name, boolean otherwise) {

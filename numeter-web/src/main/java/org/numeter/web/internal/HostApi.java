@@ -13,13 +13,13 @@ import java.util.TreeMap;
 import org.numeter.codec.BatchCodec;
 import org.numeter.model.Plugin;
 import org.numeter.store.PluginSummary;
+import org.numeter.store.QueryLimits;
 
 /**
  * The hosts a user may see, their plugins, graphs, data and PNGs. Every route that names a host goes through
  * {@link #host}, which is where {@link Access} decides; nothing here reaches a storage for an unchecked host.
  */
 public final class HostApi {
-    static final long MAX_RANGE = 20L * 366 * 86400;
 
     /** A route below {@code /api/hosts/{host}}, called only for a host the user may see. */
     @FunctionalInterface
@@ -162,6 +162,9 @@ public final class HostApi {
             }
         }
         answer.put("available", available);
+        // points the storage refused (a clock ahead) or dropped (older than what it holds), since it started
+        answer.put("future", located == null ? 0 : located.summary().future());
+        answer.put("late", located == null ? 0 : located.summary().late());
         answer.put("categories", categories);
         ctx.json(answer);
     }
@@ -192,8 +195,8 @@ public final class HostApi {
     private void png(Context ctx, User user, String host) throws IOException {
         String pluginName = Input.plugin(ctx.pathParam("plugin"));
         long[] range = range(ctx);
-        int width = (int) Input.longParam(ctx, "width", 800, 100, 4000);
-        int height = (int) Input.longParam(ctx, "height", 300, 50, 2000);
+        int width = (int) Input.longParam(ctx, "width", 800, QueryLimits.MIN_WIDTH, QueryLimits.MAX_WIDTH);
+        int height = (int) Input.longParam(ctx, "height", 300, QueryLimits.MIN_HEIGHT, 2000);
         byte[] png = storage(host, pluginName).graphPng(host, pluginName, range[0], range[1], width, height)
                 .orElseThrow(() -> HttpProblem.notFound("plugin '" + pluginName + "' of host '" + host
                         + "' is unknown"));
@@ -216,12 +219,14 @@ public final class HostApi {
     /** {@code from} and {@code to}: epoch seconds, default the last 24 hours. */
     long[] range(Context ctx) {
         long now = clock.millis() / 1000;
-        long to = Input.longParam(ctx, "to", now, 1, 32503680000L);
-        long from = Input.longParam(ctx, "from", to - 86400, 1, 32503680000L);
+        // the storage's own bounds, so that nothing the web passes on is refused there
+        long to = Input.longParam(ctx, "to", now, QueryLimits.MIN_TIME, QueryLimits.MAX_TIME);
+        long from = Input.longParam(ctx, "from", Math.max(QueryLimits.MIN_TIME, to - 86400), QueryLimits.MIN_TIME,
+                QueryLimits.MAX_TIME);
         if (from >= to) {
             throw HttpProblem.badRequest("from " + from + " is not before to " + to);
         }
-        if (to - from > MAX_RANGE) {
+        if (to - from > QueryLimits.MAX_SPAN) {
             throw HttpProblem.badRequest("from " + from + " to " + to + " spans more than 20 years");
         }
         return new long[] {from, to};

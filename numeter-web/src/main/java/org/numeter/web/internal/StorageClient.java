@@ -40,8 +40,10 @@ public final class StorageClient {
      * A host as a storage lists it.
      *
      * @param stale whether the storage reports no update for its threshold (false from a storage too old to say)
+     * @param late points the storage dropped as older than what it held (a clock gone back), since it started
+     * @param future points it refused as too far ahead of its clock, since it started
      */
-    public record RemoteHost(String id, int plugins, long lastUpdate, boolean stale) {}
+    public record RemoteHost(String id, int plugins, long lastUpdate, boolean stale, long late, long future) {}
 
     private final URI base;
     private final HttpClient http;
@@ -73,7 +75,7 @@ public final class StorageClient {
                 continue;
             }
             out.add(new RemoteHost(id, h.path("plugins").asInt(), h.path("lastUpdate").asLong(),
-                    h.path("stale").asBoolean(false)));
+                    h.path("stale").asBoolean(false), h.path("late").asLong(), h.path("future").asLong()));
         }
         return out;
     }
@@ -129,6 +131,19 @@ public final class StorageClient {
             throws IOException {
         return get("api/v1/hosts/" + enc(host) + "/plugins/" + enc(plugin) + "/graph.png?from=" + from + "&to=" + to
                 + "&width=" + width + "&height=" + height);
+    }
+
+    /**
+     * What the storage says is wrong with it (its status's {@code detail} when {@code ok} is false: a full disk, an
+     * upstream that fails), or null when it is fine.
+     */
+    public String problem() throws IOException {
+        Optional<byte[]> body = get("api/v1/status");
+        if (body.isEmpty()) {
+            return null;
+        }
+        JsonNode status = json(body.get());
+        return status.path("ok").asBoolean(true) ? null : status.path("detail").asText("not ok");
     }
 
     // ---- alerts (docs/api.md, section 2: /api/v1/alerts)

@@ -68,6 +68,7 @@ public final class Storages {
      * The state of one storage at the last refresh.
      *
      * @param id its id when an admin added it through the web, null when the configuration lists it
+     * @param error why it is down, or what it says is wrong while it answers (a full disk), or null
      */
     public record Status(Long id, URI uri, boolean up, int hosts, String error) {}
 
@@ -120,9 +121,11 @@ public final class Storages {
     public synchronized Snapshot refresh() {
         List<StorageClient> clients = this.clients;
         List<Future<List<StorageClient.RemoteHost>>> answers = new ArrayList<>();
+        List<Future<String>> problems = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (StorageClient c : clients) {
                 answers.add(pool.submit(c::hosts));
+                problems.add(pool.submit(c::problem));
             }
         }
         Map<String, List<Held>> held = new TreeMap<>();
@@ -134,7 +137,13 @@ public final class Storages {
                 for (StorageClient.RemoteHost h : list) {
                     held.computeIfAbsent(h.id(), k -> new ArrayList<>()).add(new Held(c, h));
                 }
-                statuses.add(new Status(ids.get(c.uri()), c.uri(), true, list.size(), null));
+                String problem;
+                try {
+                    problem = problems.get(i).get();
+                } catch (ExecutionException e) {
+                    problem = null;
+                }
+                statuses.add(new Status(ids.get(c.uri()), c.uri(), true, list.size(), problem));
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
                 String why = cause instanceof IOException ? cause.getMessage() : String.valueOf(cause);
@@ -163,9 +172,12 @@ public final class Storages {
         places.sort(Comparator.comparingLong((Held h) -> h.host().lastUpdate()).reversed());
         List<StorageClient> storages = places.stream().map(Held::storage).toList();
         StorageClient.RemoteHost newest = places.get(0).host();
+        // points refused or dropped for their time: each storage counts its own
+        long late = places.stream().mapToLong(h -> h.host().late()).sum();
+        long future = places.stream().mapToLong(h -> h.host().future()).sum();
         if (places.size() == 1) {
-            return new Located(storages, new HostSummary(id, newest.plugins(), newest.lastUpdate()), newest.stale(),
-                    Map.of());
+            return new Located(storages, new HostSummary(id, newest.plugins(), newest.lastUpdate(), late, future),
+                    newest.stale(), Map.of());
         }
         // Several storages hold this host: the union of their plugins, each from the one with its newest data.
         Map<String, Home> plugins = new TreeMap<>();
@@ -183,8 +195,8 @@ public final class Storages {
                 }
             }
         }
-        Located located = new Located(storages, new HostSummary(id, plugins.size(), newest.lastUpdate()),
-                newest.stale(), Map.copyOf(plugins));
+        Located located = new Located(storages, new HostSummary(id, plugins.size(), newest.lastUpdate(), late,
+                future), newest.stale(), Map.copyOf(plugins));
         if (clashesLogged.add(clashKey(id, located))) {
             Map<URI, Long> count = new HashMap<>();
             plugins.values().forEach(p -> count.merge(p.storage().uri(), 1L, Long::sum));

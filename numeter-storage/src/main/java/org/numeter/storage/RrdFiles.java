@@ -1,0 +1,58 @@
+package org.numeter.storage;
+
+import static java.nio.file.StandardOpenOption.CREATE;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.TRUNCATE_EXISTING;
+import static java.nio.file.StandardOpenOption.WRITE;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * How the store puts a file in place: complete under a temporary name ({@code <name>.tmp}), forced to the disk,
+ * then renamed over the real name, so that a crash at any moment leaves the old file or the new one, never half of
+ * one; the caller then syncs the directory ({@link #syncDirectory}), so that the new name survives a power cut too.
+ * A start finds a {@code .tmp} file only after a crash, and quarantines it.
+ */
+final class RrdFiles {
+    static final String TMP = ".tmp";
+
+    private RrdFiles() {}
+
+    static Path tmpOf(Path target) {
+        return target.resolveSibling(target.getFileName() + TMP);
+    }
+
+    /** Writes {@code content} (from its start to its limit) as {@code target}, atomically. */
+    static void writeAtomically(Path target, ByteBuffer content) throws IOException {
+        Path tmp = tmpOf(target);
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, CREATE, TRUNCATE_EXISTING, WRITE)) {
+                ByteBuffer b = content.duplicate();
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                ch.force(true);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException | RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
+    }
+
+    /** Forces a directory's entries (names created, renamed, removed) to the disk. */
+    static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, READ)) {
+            ch.force(true);
+        }
+    }
+}
