@@ -159,7 +159,8 @@ class StorageDiskFullIT {
         storage(upstream);
         await("the storage saying the file system is read-only").atMost(WITHIN)
                 .until(() -> !storage.check().ok());
-        assertThat(storage.check().detail()).startsWith("collector1: read-only file system at " + data);
+        assertThat(storage.check().detail())
+                .startsWith("every upstream fails: collector1: read-only file system at " + data);
         assertThat(upstream.stats().records()).isEqualTo(2);
 
         disk.writable();
