@@ -36,11 +36,6 @@ async function start() {
     pending = setTimeout(() => renderTree(search.value), 200);
   });
   const path = window.location.pathname;
-  if (App.session.mustChangePassword) {
-    document.querySelector('.layout').before(el('div', {className: 'notice banner', 'data-testid': 'change-password',
-      role: 'alert'}, 'You logged in with a one-time password: ',
-      el('a', {href: '/account', text: 'choose your own now'}), '.'));
-  }
   await renderTree('');
   if (path.startsWith('/hosts/')) await hostPage(decodeURIComponent(path.substring('/hosts/'.length)));
   else if (path === '/admin') await adminPage();

@@ -40,6 +40,10 @@ const Api = {
       window.location.assign('/login');
       throw new Error('log in first');
     }
+    if (response.status === 403 && response.headers.get('Numeter-Password-Change')) {
+      window.location.assign('/login?change');
+      throw new Error('change your one-time password first');
+    }
     if (!response.ok) {
       const text = await response.text();
       const error = new Error(text || response.statusText);

@@ -11,6 +11,7 @@ import org.numeter.config.ConfigException;
 import org.numeter.model.Names;
 import org.numeter.redis.RedisSpool;
 import org.numeter.spool.SpoolReader;
+import org.numeter.telemetry.Telemetry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,7 +36,9 @@ final class CollectorCommand implements Callable<Integer> {
         Config config = options.load(Settings.collector(), Map.of());
         String pollerToken = config.find(Settings.COLLECTOR_POLLER_TOKEN).orElse(null);
         try (Running running = new Running()) {
+            Telemetry telemetry = running.own(Telemetry.create());
             Collector.Builder collector = Collector.builder()
+                    .telemetry(telemetry)
                     .host(Roles.collectorId(config))
                     .spool(running.own(Roles.collectorSpool(config)))
                     .readers(CollectorCommand::redisReader)

@@ -3,7 +3,10 @@ package org.numeter.app;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.numeter.config.Config;
 import org.numeter.config.ConfigKey;
 import picocli.CommandLine.Option;
@@ -26,7 +29,26 @@ public final class ConfigOptions {
         var withDefaults = keys.stream()
                 .map(k -> defaults.containsKey(k.name()) ? rebased(k, defaults.get(k.name())) : k)
                 .toList();
-        return Config.load(withDefaults, file, System.getenv(), overrides);
+        return Config.load(withDefaults, file, System.getenv(), overrides, OTHER_VARIABLES);
+    }
+
+    /**
+     * Not configuration keys, and not mistakes: {@code NUMETER_JAVA_OPTS} is read by the {@code numeter} script
+     * (bin/run-jar), never by the JVM; {@code NUMETER_TEST_*} name the test suites' servers (NUMETER_TEST_REDIS).
+     */
+    static final List<String> LAUNCHER_VARIABLES = List.of("NUMETER_JAVA_OPTS", "NUMETER_TEST_*");
+
+    /**
+     * {@code NUMETER_*} variables that are not a key of the role being started but are not mistakes either: the
+     * launcher's own ({@code NUMETER_JAVA_OPTS}, read by the {@code numeter} script) and every other role's keys,
+     * since one environment (a container's, an {@code EnvironmentFile}) may serve several roles.
+     */
+    static final Set<String> OTHER_VARIABLES = otherVariables();
+
+    private static Set<String> otherVariables() {
+        Set<String> out = new TreeSet<>(LAUNCHER_VARIABLES);
+        Settings.all().forEach(k -> out.add(k.env()));
+        return Set.copyOf(out);
     }
 
     private static <T> ConfigKey<T> rebased(ConfigKey<T> key, String defaultText) {

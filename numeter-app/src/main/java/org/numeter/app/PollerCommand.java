@@ -12,6 +12,7 @@ import org.numeter.config.Config;
 import org.numeter.link.PullServer;
 import org.numeter.poller.Poller;
 import org.numeter.spool.Spool;
+import org.numeter.telemetry.Telemetry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -38,19 +39,21 @@ final class PollerCommand implements Callable<Integer> {
     static Poller start(Config config, Running running) throws Exception {
         String host = Roles.pollerHost(config);
         String collector = config.find(Settings.POLLER_COLLECTOR).orElse(null);
+        Telemetry telemetry = running.own(Telemetry.create());
         Spool spool = running.own(Roles.pollerSpool(config, host));
-        // The pull endpoint serves the spool's figures even when the spool is published to RabbitMQ.
-        PullServer endpoint = running.start(Roles.pollerEndpoint(config, spool));
+        // The pull endpoint serves the spool's figures even when the spool is published to RabbitMQ, and the
+        // process's /health, /ready and /metrics.
+        PullServer endpoint = running.start(Roles.pollerEndpoint(config, spool, telemetry));
         if (config.get(Settings.POLLER_LINK).equals("amqp")) {
-            running.start(AmqpPublisher.builder()
+            Roles.bind(telemetry, running.start(AmqpPublisher.builder()
                     .uri(config.get(Settings.AMQP_URI))
                     .exchange(config.get(Settings.AMQP_EXCHANGE))
                     .shards(config.get(Settings.AMQP_SHARDS))
                     .spool(spool)
                     .interval(config.get(Settings.POLLER_INTERVAL))
-                    .build());
+                    .build()));
         }
-        Poller poller = running.start(Roles.poller(config, host, spool));
+        Poller poller = running.start(Roles.poller(config, host, spool, telemetry));
         if (collector != null) {
             URI advertised = URI.create(config.find(Settings.POLLER_ADVERTISE)
                     .orElse("http://" + host + ":" + endpoint.port()));

@@ -12,6 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.numeter.amqp.AmqpConsumer;
+import org.numeter.amqp.AmqpPublisher;
+import org.numeter.component.CheckResult;
 import org.numeter.alert.AlertEngine;
 import org.numeter.config.Config;
 import org.numeter.config.ConfigException;
@@ -26,6 +29,7 @@ import org.numeter.spool.FileSpool;
 import org.numeter.spool.MemorySpool;
 import org.numeter.spool.Spool;
 import org.numeter.store.Archives;
+import org.numeter.telemetry.Telemetry;
 import org.numeter.storage.RrdStore;
 import org.numeter.time.TimePolicy;
 import org.numeter.alert.notify.EmailChannel;
@@ -106,10 +110,10 @@ final class Roles {
     }
 
     /** The poller with every configured source; an unknown source name stops start-up listing the known ones. */
-    static Poller poller(Config config, String host, Spool spool) {
+    static Poller poller(Config config, String host, Spool spool, Telemetry telemetry) {
         Duration interval = config.get(Settings.POLLER_INTERVAL);
         Duration timeout = config.get(Settings.POLLER_TIMEOUT);
-        Poller.Builder poller = Poller.builder().host(host).spool(spool);
+        Poller.Builder poller = Poller.builder().host(host).spool(spool).telemetry(telemetry);
         List<String> problems = new ArrayList<>();
         for (String name : config.get(Settings.POLLER_SOURCES)) {
             try {
@@ -166,8 +170,8 @@ final class Roles {
                 .toList();
     }
 
-    static PullServer pollerEndpoint(Config config, Spool spool) {
-        PullServer.Builder server = PullServer.builder(spool)
+    static PullServer pollerEndpoint(Config config, Spool spool, Telemetry telemetry) {
+        PullServer.Builder server = PullServer.builder(spool).telemetry(telemetry)
                 .bindAddress(config.get(Settings.POLLER_BIND))
                 .port(config.get(Settings.POLLER_PORT));
         config.find(Settings.POLLER_TOKEN).ifPresent(server::token);
@@ -219,6 +223,7 @@ final class Roles {
                 .storages(uris(config.get(Settings.WEB_STORAGES), Settings.WEB_STORAGES.name()))
                 .storageToken(config.find(Settings.WEB_STORAGE_TOKEN).orElse(null))
                 .secureCookies(config.get(Settings.WEB_SECURE_COOKIES))
+                .trustedProxies(config.get(Settings.WEB_TRUSTED_PROXIES))
                 .adminPassword(config.find(Settings.WEB_ADMIN_PASSWORD).orElse(null))
                 .alerts(alertSettings(config));
         config.find(Settings.WEB_DATABASE_URL).ifPresent(url -> web.database(url,
@@ -229,6 +234,61 @@ final class Roles {
             web.hostPattern(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
         }
         return web;
+    }
+
+    /**
+     * A poller's publisher into the process's telemetry. A broker that cannot be reached makes the poller degraded,
+     * not unready: it still collects, and its spool holds what waits (that is what the spool is for).
+     */
+    static AmqpPublisher bind(Telemetry telemetry, AmqpPublisher publisher) {
+        telemetry.meters()
+                .check("amqp publisher", () -> {
+                    CheckResult r = publisher.check();
+                    return r.ok() ? r : CheckResult.degraded(r.detail());
+                })
+                .counter("numeter.amqp.published", "Batches handed to RabbitMQ", publisher::published)
+                .counter("numeter.amqp.confirmed", "Batches RabbitMQ confirmed (then released by the spool)",
+                        publisher::confirmed)
+                .counter("numeter.amqp.publish.failures", "Publishing runs that failed; their pages stay spooled",
+                        publisher::failures);
+        return publisher;
+    }
+
+    /**
+     * A storage's alert engine into the process's telemetry. An engine that cannot keep its journal degrades the
+     * storage (it still stores every point), and its problems and changes become series.
+     */
+    static AlertEngine bind(Telemetry telemetry, AlertEngine alerts) {
+        if (alerts == null) {
+            return null;
+        }
+        telemetry.meters()
+                .check("alerts", () -> {
+                    CheckResult r = alerts.check();
+                    return r.ok() ? r : CheckResult.degraded(r.detail());
+                })
+                .gaugeOf("numeter.alert.problems", "Fields in warning or critical state now", alerts::figures,
+                        "problems")
+                .gaugeOf("numeter.alert.watched.fields", "Fields with warning or critical limits, watched",
+                        alerts::figures, "watchedFields")
+                .gaugeOf("numeter.alert.rules", "Alert rules configured", alerts::figures, "rules")
+                .counterOf("numeter.alert.changes", "State changes (ok, warning, critical, unknown) since start",
+                        alerts::figures, "changes")
+                .counterOf("numeter.alert.bad.limits", "Limits that could not be read (logged with the plugin)",
+                        alerts::figures, "badLimits")
+                .counterOf("numeter.alert.journal.failures", "Changes that could not be written to the journal",
+                        alerts::figures, "journalFailures");
+        return alerts;
+    }
+
+    /** A storage's consumer into the process's telemetry: a broker it cannot reach makes the storage not ready. */
+    static AmqpConsumer bind(Telemetry telemetry, AmqpConsumer consumer) {
+        telemetry.meters()
+                .check("amqp consumer", consumer::check)
+                .counter("numeter.amqp.received", "Messages taken from the shard's queue (redeliveries again)",
+                        consumer::received)
+                .counter("numeter.amqp.stored", "Batches from the queue the store stored", consumer::stored);
+        return consumer;
     }
 
     static AlertSettings alertSettings(Config config) {

@@ -184,6 +184,10 @@ public final class Settings {
             "New hosts whose id matches a glob join its group: 'web*=webteam, db?.example.org=dba'.");
     public static final ConfigKey<Boolean> WEB_SECURE_COOKIES = ConfigKey.of("web.secure-cookies", "false",
             ValueParser.BOOLEAN, "Marks the session cookie Secure: set it when users reach the web over HTTPS.");
+    public static final ConfigKey<List<String>> WEB_TRUSTED_PROXIES = ConfigKey.of("web.trusted-proxies", "",
+            trustedProxies(), "Addresses or CIDR ranges of the reverse proxies in front of the web (127.0.0.1,"
+                    + " 10.0.0.0/8): X-Forwarded-For is believed only from them, so that login throttling counts each"
+                    + " real client; ignored when unset.");
     public static final ConfigKey<String> WEB_ADMIN_PASSWORD = ConfigKey.secret("web.admin-password", null, STRING,
             "Password of the first admin, created at first start; a one-time password is printed when unset.");
 
@@ -247,6 +251,14 @@ public final class Settings {
         };
     }
 
+    private static ValueParser<List<String>> trustedProxies() {
+        return text -> {
+            List<String> proxies = LIST.parse(text);
+            org.numeter.web.internal.ClientAddress.trusting(proxies); // refuses what is not an address or range
+            return proxies;
+        };
+    }
+
     private static ValueParser<List<String>> hostGroups() {
         return text -> {
             List<String> pairs = LIST.parse(text);
@@ -283,7 +295,8 @@ public final class Settings {
 
     public static List<ConfigKey<?>> web() {
         return List.of(DATA_DIR, WEB_BIND, WEB_PORT, WEB_STORAGES, WEB_STORAGE_TOKEN, WEB_DATABASE_URL,
-                WEB_DATABASE_USER, WEB_DATABASE_PASSWORD, WEB_HOST_GROUPS, WEB_SECURE_COOKIES, WEB_ADMIN_PASSWORD,
+                WEB_DATABASE_USER, WEB_DATABASE_PASSWORD, WEB_HOST_GROUPS, WEB_SECURE_COOKIES, WEB_TRUSTED_PROXIES,
+                WEB_ADMIN_PASSWORD,
                 WEB_PUBLIC_URL, WEB_SMTP_HOST, WEB_SMTP_PORT, WEB_SMTP_STARTTLS, WEB_SMTP_USER, WEB_SMTP_PASSWORD,
                 WEB_SMTP_FROM, WEB_ALERT_POLL, WEB_ALERT_GROUP_WINDOW, WEB_ALERT_RETRY_MIN, WEB_ALERT_RETRY_MAX,
                 WEB_ALERT_GIVE_UP, WEB_ALERT_MAX_MESSAGES, WEB_ALERT_RATE_WINDOW, WEB_ALERT_CHANNEL_TIMEOUT);

@@ -12,6 +12,8 @@ import org.numeter.poller.Poller;
 import org.numeter.spool.Spool;
 import org.numeter.storage.RrdStore;
 import org.numeter.storage.Storage;
+import org.numeter.telemetry.Readiness;
+import org.numeter.telemetry.Telemetry;
 import org.numeter.web.WebServer;
 
 /**
@@ -26,6 +28,7 @@ final class Standalone implements Component {
     private Storage storage;
     private Poller poller;
     private String host;
+    private Telemetry telemetry;
 
     Standalone(Config config) {
         this.config = config;
@@ -35,15 +38,19 @@ final class Standalone implements Component {
     public void start() throws Exception {
         try {
             host = Roles.pollerHost(config);
+            // One process, one telemetry: the storage's and the web's ports both serve every role's figures and
+            // checks, so /ready is down when any role is.
+            telemetry = running.own(Telemetry.create());
             Spool pollerSpool = running.own(Roles.pollerSpool(config, host));
             Spool collectorSpool = running.own(Roles.collectorSpool(config));
             RrdStore store = running.own(Roles.rrdStore(config));
-            AlertEngine alerts = Roles.alertEngine(config, store);
+            AlertEngine alerts = Roles.bind(telemetry, Roles.alertEngine(config, store));
             if (alerts != null) {
                 running.start(alerts);
             }
 
             storage = running.start(Storage.builder()
+                    .telemetry(telemetry)
                     .store(store)
                     .alerts(alerts)
                     .upstream("collector (in-process)", collectorSpool)
@@ -53,6 +60,7 @@ final class Standalone implements Component {
                     .staleAfter(Roles.staleAfter(config))
                     .build());
             running.start(Collector.builder()
+                    .telemetry(telemetry)
                     .host(Roles.collectorId(config))
                     .spool(collectorSpool)
                     .readers(address -> pollerSpool)
@@ -60,8 +68,8 @@ final class Standalone implements Component {
                     .interval(config.get(Settings.COLLECTOR_INTERVAL))
                     .maxClockSkew(config.get(Settings.COLLECTOR_MAX_CLOCK_SKEW))
                     .build());
-            poller = running.start(Roles.poller(config, host, pollerSpool));
-            web = running.start(Roles.web(config)
+            poller = running.start(Roles.poller(config, host, pollerSpool, telemetry));
+            web = running.start(Roles.web(config).telemetry(telemetry)
                     .storages(List.of(URI.create("http://127.0.0.1:" + storage.port() + "/")))
                     .build());
         } catch (Exception | Error e) {
@@ -86,15 +94,18 @@ final class Standalone implements Component {
         return poller;
     }
 
+    /** Every role's check, as {@code GET /ready} answers them: down when one role is. */
     @Override
     public CheckResult check() {
-        for (Component c : List.of(poller, storage, web)) {
-            CheckResult r = c.check();
-            if (!r.ok()) {
-                return new CheckResult(false, c + ": " + r.detail());
-            }
+        if (telemetry == null) {
+            return CheckResult.failed("standalone is not started");
         }
-        return CheckResult.OK;
+        Readiness r = telemetry.readiness();
+        if (!r.ready()) {
+            return CheckResult.failed(r.reason());
+        }
+        String detail = String.join("; ", r.checks().stream().map(c -> c.name() + ": " + c.detail()).toList());
+        return new CheckResult(true, detail, r.status().equals("DEGRADED"));
     }
 
     @Override

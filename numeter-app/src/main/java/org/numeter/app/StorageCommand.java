@@ -10,6 +10,7 @@ import org.numeter.config.Config;
 import org.numeter.link.HttpSpoolReader;
 import org.numeter.storage.RrdStore;
 import org.numeter.storage.Storage;
+import org.numeter.telemetry.Telemetry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -23,12 +24,14 @@ final class StorageCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Config config = options.load(Settings.storage(), Map.of());
         try (Running running = new Running()) {
+            Telemetry telemetry = running.own(Telemetry.create());
             RrdStore store = running.own(Roles.rrdStore(config));
-            AlertEngine alerts = Roles.alertEngine(config, store);
+            AlertEngine alerts = Roles.bind(telemetry, Roles.alertEngine(config, store));
             if (alerts != null) {
                 running.start(alerts);
             }
             Storage.Builder storage = Storage.builder()
+                    .telemetry(telemetry)
                     .store(store)
                     .alerts(alerts)
                     .interval(config.get(Settings.STORAGE_INTERVAL))
@@ -43,13 +46,13 @@ final class StorageCommand implements Callable<Integer> {
             }
             Storage started = running.start(storage.build());
             if (config.find(Settings.STORAGE_AMQP_SHARD).isPresent()) {
-                running.start(AmqpConsumer.builder()
+                Roles.bind(telemetry, running.start(AmqpConsumer.builder()
                         .uri(config.get(Settings.AMQP_URI))
                         .exchange(config.get(Settings.AMQP_EXCHANGE))
                         .shards(config.get(Settings.AMQP_SHARDS))
                         .shard(config.get(Settings.STORAGE_AMQP_SHARD))
                         .store(alerts == null ? store : new ListeningStore(store, alerts))
-                        .build());
+                        .build()));
             }
             System.out.println("numeter storage: API on " + config.get(Settings.STORAGE_BIND) + ":" + started.port());
             running.awaitShutdown();

@@ -1,12 +1,12 @@
 package org.numeter.app;
 
+import org.numeter.telemetry.BuildInfo;
 import picocli.CommandLine.IVersionProvider;
 
-/** The version from the jar's manifest, or "development" when run from classes. */
+/** The version of this build ({@code numeter --version}), written into the jar by Maven from the project's version. */
 public final class Version implements IVersionProvider {
     @Override
     public String[] getVersion() {
-        String v = Numeter.class.getPackage().getImplementationVersion();
-        return new String[] {"numeter " + (v == null ? "development" : v)};
+        return new String[] {"numeter " + BuildInfo.version() + " (Java " + Runtime.version() + ")"};
     }
 }

@@ -3,6 +3,7 @@ package org.numeter.app;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.numeter.config.Config;
+import org.numeter.telemetry.Telemetry;
 import org.numeter.web.WebServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,7 +18,8 @@ final class WebCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Config config = options.load(Settings.web(), Map.of());
         try (Running running = new Running()) {
-            WebServer web = running.start(Roles.web(config).build());
+            Telemetry telemetry = running.own(Telemetry.create());
+            WebServer web = running.start(Roles.web(config).telemetry(telemetry).build());
             System.out.println("numeter web: " + web.uri());
             running.awaitShutdown();
         }

@@ -76,7 +76,7 @@ class AdminCommandsIT {
                 Settings.WEB_BIND.name(), "127.0.0.1",
                 Settings.WEB_PORT.name(), String.valueOf(port),
                 Settings.WEB_STORAGES.name(), "http://127.0.0.1:1",
-                Settings.WEB_ADMIN_PASSWORD.name(), "admin-password"), List.of(), port, "/api/health",
+                Settings.WEB_ADMIN_PASSWORD.name(), "admin-password"), List.of(), port, "/health",
                 Paths.get("target", "e2e", "admin")).start()) {
             web.awaitReady();
             assertThat(admin("", "user", "list")).isEqualTo(new AdminCommandsTest.Result(1, "",

@@ -72,7 +72,7 @@ class AmqpLinkProcessIT {
         s.put(Settings.AMQP_URI.name(), AMQP);
         s.put(Settings.AMQP_EXCHANGE.name(), exchange);
         NumeterProcess storage = NumeterProcess.of("storage", "storage", s, List.of(), storagePort,
-                "/api/v1/status", logs);
+                "/health", logs);
 
         Map<String, String> p = new LinkedHashMap<>();
         p.put(Settings.DATA_DIR.name(), data.resolve("poller").toString());
@@ -84,7 +84,7 @@ class AmqpLinkProcessIT {
         p.put(Settings.AMQP_URI.name(), AMQP);
         p.put(Settings.AMQP_EXCHANGE.name(), exchange);
         NumeterProcess poller = NumeterProcess.of("poller", "poller", p,
-                List.of("-D" + CounterSourceProvider.LOG_PROPERTY + "=" + produced), pollerPort, "/spool/v1/stats",
+                List.of("-D" + CounterSourceProvider.LOG_PROPERTY + "=" + produced), pollerPort, "/health",
                 logs);
 
         started.add(storage.start());

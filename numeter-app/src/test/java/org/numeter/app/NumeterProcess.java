@@ -74,7 +74,7 @@ final class NumeterProcess implements AutoCloseable {
      * A role to run; nothing starts yet.
      *
      * @param port the HTTP port the role is told to listen on (one of its settings), polled for readiness
-     * @param readyPath a path that answers 200 once the role serves, e.g. {@code /api/v1/status}
+     * @param readyPath a path that answers 200 once the role serves, e.g. {@code /health}
      * @param logDir where {@code <name>.log} is written
      */
     static NumeterProcess of(String name, String role, Map<String, String> settings, List<String> jvmOptions,

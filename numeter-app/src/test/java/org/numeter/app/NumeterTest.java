@@ -39,6 +39,17 @@ class NumeterTest {
     }
 
     @Test
+    void versionIsTheBuildsVersion() {
+        StringWriter out = new StringWriter();
+        int code = Numeter.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "--version");
+        assertThat(code).isZero();
+        // the pom's version, handed to the test by Maven: what the build wrote, not a constant in the code
+        String built = System.getProperty("numeter.expected.version");
+        assertThat(built).isNotBlank().doesNotContain("${");
+        assertThat(out.toString()).startsWith("numeter " + built + " (Java ");
+    }
+
+    @Test
     void aRoleThatCannotStartSaysWhyInAFewLines() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             StringWriter err = new StringWriter();

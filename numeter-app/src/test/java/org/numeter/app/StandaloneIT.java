@@ -79,6 +79,30 @@ class StandaloneIT {
 
             // Nothing stays behind in the poller's spool: every hop acknowledged what it moved.
             assertThat(standalone.check().ok()).as(standalone.check().detail()).isTrue();
+
+            // one process, one /ready and one /metrics, on the web's port: every role's check and figures
+            try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+                var ready = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "ready"))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+                assertThat(org.numeter.codec.Json.mapper().readTree(ready.body()).path("checks")
+                        .findValuesAsText("name")).containsExactly("alerts", "storage", "collector", "poller", "web");
+                var metrics = org.numeter.testkit.Scrape.parse(http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(base + "metrics")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+                assertThat(metrics.value("numeter_spool_appended_total", "spool", "poller").orElseThrow())
+                        .isPositive();
+                assertThat(metrics.value("numeter_spool_appended_total", "spool", "collector").orElseThrow())
+                        .isPositive();
+                assertThat(metrics.value("numeter_drain_records_total", "role", "collector", "upstream", host)
+                        .orElseThrow()).isPositive();
+                assertThat(metrics.value("numeter_drain_records_total", "role", "storage").orElseThrow())
+                        .isPositive();
+                assertThat(metrics.value("numeter_ingest_points_total").orElseThrow()).isPositive();
+                assertThat(metrics.value("numeter_poller_samples_total", "source", "system").orElseThrow())
+                        .isPositive();
+                assertThat(metrics.has("numeter_web_storage_up")).isTrue();
+            }
         }
     }
 

@@ -49,14 +49,9 @@ class WebProcessIT {
     void aSeparateWebShowsWhatASeparateStorageHolds() throws Exception {
         Path logs = Paths.get("target", "e2e", "web");
         chain = Chain.create(data, logs).start();
-        int webPort = NumeterProcess.freePort();
-        web = NumeterProcess.of("web", "web", Map.of(
-                Settings.DATA_DIR.name(), data.resolve("web").toString(),
-                Settings.WEB_BIND.name(), "127.0.0.1",
-                Settings.WEB_PORT.name(), String.valueOf(webPort),
-                Settings.WEB_STORAGES.name(), "http://127.0.0.1:" + chain.storage().port(),
-                Settings.WEB_ADMIN_PASSWORD.name(), PASSWORD), List.of(), webPort, "/api/health", logs).start();
+        web = chain.web(data, PASSWORD).start();
         web.awaitReady();
+        int webPort = web.port();
 
         HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
         String base = "http://127.0.0.1:" + webPort;

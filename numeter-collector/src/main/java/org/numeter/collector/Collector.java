@@ -43,6 +43,8 @@ import org.numeter.model.Names;
 import org.numeter.spool.Spool;
 import org.numeter.spool.SpoolReader;
 import org.numeter.spool.SpoolStats;
+import org.numeter.telemetry.Telemetry;
+import org.numeter.telemetry.TelemetryRoutes;
 import org.numeter.time.TimePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,6 +106,9 @@ public final class Collector implements Component {
     private volatile long startedAt;
     private volatile boolean metaSent;
     private volatile String fileProblem;
+    private volatile String spoolProblem;
+    private final Telemetry given;
+    private Telemetry.Lease telemetry;
     private volatile String registrationsProblem;
     private final Object saving = new Object();
     private long changedGeneration; // under membership: bumped by every change of the registrations
@@ -125,6 +130,7 @@ public final class Collector implements Component {
         this.bindHost = b.bindHost;
         this.port = b.port;
         this.clock = b.clock;
+        this.given = b.telemetry;
         this.rejections = new Rejections(new TimePolicy(clock, b.maxClockSkew));
         this.registrationSecret = b.registrationSecret == null ? null : RegistrationSecret.of(b.registrationSecret);
         this.registrationSecretFile = b.registrationSecretFile;
@@ -176,6 +182,8 @@ public final class Collector implements Component {
                 .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
         rebuildPollers();
         drains = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("collector-drain-", 0).factory());
+        telemetry = Telemetry.lease(given);
+        CollectorFigures.bind(telemetry.meters(), this);
         // The schedule first: the pollers it already knows (configured, or kept from their registrations) are
         // drained while the HTTP server is still starting.
         if (!interval.isZero()) {
@@ -188,7 +196,7 @@ public final class Collector implements Component {
                 server = Javalin.create(config -> {
                     config.startup.showJavalinBanner = false;
                     config.concurrency.useVirtualThreads = true;
-                    new HttpErrors("collector").install(config.routes);
+                    TelemetryRoutes.install(config, telemetry.telemetry(), new HttpErrors("collector"));
                     mount(config.routes);
                 });
                 server.start(bindHost, port);
@@ -417,9 +425,11 @@ public final class Collector implements Component {
                 rejections, now);
         try {
             SpoolReader reader = entry.reader(a -> httpReader(a, entry.source()));
-            new Drain("poller " + entry.address().host(), reader, sink, pageSize).drainOnce();
+            Drain drain = new Drain("poller " + entry.address().host(), reader, sink, pageSize, clock);
+            drain.drainOnce();
             long skipped = entry.skippedByReader(rejections);
             entry.succeeded(clock.millis(), sink.accepted(), sink.rejected() + skipped, sink.lagMillis());
+            entry.pages(drain.pagesMoved());
             entry.refreshPollerStats();
         } catch (IOException | RuntimeException e) {
             long skipped = entry.skippedByReader(rejections);
@@ -438,8 +448,12 @@ public final class Collector implements Component {
             boolean withMeta = !metaSent;
             spool.append(BatchCodec.encode(SelfPlugin.batch(host, second, statuses(), spool.stats(), withMeta)));
             metaSent = true;
+            spoolProblem = null;
         } catch (IOException | RuntimeException e) {
-            LOG.warn("collector {}: its own plugin could not be spooled: {}", host, e.toString());
+            if (spoolProblem == null) {
+                LOG.warn("collector {}: its own plugin could not be spooled: {}", host, e.toString());
+            }
+            spoolProblem = e.toString();
         }
     }
 
@@ -515,16 +529,41 @@ public final class Collector implements Component {
                 .sorted(Comparator.comparing(PollerStatus::host)).toList();
     }
 
+    /** Pollers known from their registrations (not from the configuration). */
+    int registeredCount() {
+        return registered.size();
+    }
+
+    /** Registrations refused (a wrong or another host's token) since start. */
+    long registrationsRefused() {
+        CollectorRoutes r = routes;
+        return r == null ? 0 : r.refused();
+    }
+
+    /** The pollers' entries, for the figures. */
+    Collection<PollerEntry> entries() {
+        return pollers.values();
+    }
+
+    Spool spool() {
+        return spool;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
     /** Records refused since start, by reason. */
     public Rejections rejections() {
         return rejections;
     }
 
-    private Object statusDocument() {
+    private Map<String, Object> statusDocument() {
         Map<String, Object> doc = new LinkedHashMap<>();
         CheckResult check = check();
         SpoolStats s = spool.stats();
         doc.put("ok", check.ok());
+        doc.put("status", check.status());
         doc.put("detail", check.detail());
         doc.put("host", host);
         doc.put("startedAt", startedAt);
@@ -551,7 +590,10 @@ public final class Collector implements Component {
         return doc;
     }
 
-    /** Healthy when started and its spool answers; the detail counts the pollers failing. */
+    /**
+     * Ready when started, its spool answers and took the last append, and at least one of its pollers drains (or it
+     * has none yet: pollers register themselves); degraded while some pollers fail, each named with why.
+     */
     @Override
     public CheckResult check() {
         if (!started) {
@@ -560,18 +602,36 @@ public final class Collector implements Component {
         try {
             spool.stats();
         } catch (RuntimeException e) {
-            return CheckResult.failed(e);
+            return CheckResult.failed("spool " + spool + " does not answer: " + e.getMessage());
         }
-        long failing = pollers.values().stream().filter(PollerEntry::failing).count();
+        String appendFailed = spoolProblem;
+        if (appendFailed != null) {
+            return CheckResult.failed("the last append to spool " + spool + " failed: " + appendFailed);
+        }
+        List<PollerStatus> all = statuses();
+        List<String> failing = all.stream().filter(p -> p.consecutiveErrors() > 0)
+                .map(p -> p.host() + " at " + p.url() + ": " + p.lastError()).toList();
+        String shown = failing.size() <= 5 ? String.join("; ", failing)
+                : String.join("; ", failing.subList(0, 5)) + "; and " + (failing.size() - 5) + " more";
+        if (!all.isEmpty() && failing.size() == all.size()) {
+            return CheckResult.failed("every poller fails (" + all.size() + "): " + shown);
+        }
         long silent = pollers.values().stream().filter(PollerEntry::silent).count();
-        StringBuilder detail = new StringBuilder(pollers.size() + " pollers, " + failing + " failing, " + silent
-                + " silent");
+        StringBuilder problems = new StringBuilder();
         for (String problem : new String[] {fileProblem, registrationsProblem}) {
             if (problem != null) {
-                detail.append("; ").append(problem);
+                problems.append("; ").append(problem);
             }
         }
-        return new CheckResult(true, detail.toString());
+        if (!failing.isEmpty()) {
+            return CheckResult.degraded(failing.size() + " of " + all.size() + " pollers failing: " + shown
+                    + (silent == 0 ? "" : "; " + silent + " silent") + problems);
+        }
+        if (all.isEmpty() && problems.isEmpty()) {
+            return new CheckResult(true, "no pollers yet (none configured or registered)");
+        }
+        String detail = all.size() + " pollers, 0 failing, " + silent + " silent" + problems;
+        return silent > 0 || !problems.isEmpty() ? CheckResult.degraded(detail) : new CheckResult(true, detail);
     }
 
     /** Stops the schedule, lets running drains finish (up to 10 s), and stops the HTTP port. The spool is the caller's. */
@@ -599,6 +659,10 @@ public final class Collector implements Component {
         if (httpClient != null) {
             httpClient.close();
         }
+        if (telemetry != null) {
+            telemetry.close();
+            telemetry = null;
+        }
     }
 
     @Override
@@ -625,6 +689,7 @@ public final class Collector implements Component {
         private String bindHost = "0.0.0.0";
         private int port = -1;
         private Clock clock = Clock.systemUTC();
+        private Telemetry telemetry;
         private Duration maxClockSkew = TimePolicy.DEFAULT_MAX_SKEW;
         private String registrationSecret;
         private Path registrationsFile;
@@ -632,6 +697,15 @@ public final class Collector implements Component {
         private Duration silentAfter;
 
         private Builder() {}
+
+        /**
+         * The process's telemetry: the collector's figures and check go there, and its server (when it has one)
+         * serves {@code /health}, {@code /ready} and {@code /metrics} from it. By default one of its own.
+         */
+        public Builder telemetry(Telemetry telemetry) {
+            this.telemetry = telemetry;
+            return this;
+        }
 
         /** The collector's own host id, under which its {@code numeter_collector} plugin is stored. */
         public Builder host(String host) {

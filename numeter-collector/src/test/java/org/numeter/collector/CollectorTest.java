@@ -160,7 +160,10 @@ class CollectorTest {
         assertThat(web2.consecutiveErrors()).isEqualTo(2);
         assertThat(web2.lastError()).contains("connection refused");
         assertThat(web2.lastSuccess()).isZero();
-        assertThat(collector.check().detail()).isEqualTo("2 pollers, 1 failing, 0 silent");
+        // one of two failing: degraded, still ready, and named with why
+        assertThat(collector.check().status()).isEqualTo("DEGRADED");
+        assertThat(collector.check().detail()).isEqualTo(
+                "1 of 2 pollers failing: web2 at http://web2:8081: java.io.IOException: connection refused");
         assertThat(ofPlugin(all(own), "load")).extracting(SampleBatch::host).containsExactly("web1");
 
         down.set(false);

@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The one configuration loader. A value comes from, in order of precedence: an explicit override (a command-line
@@ -20,6 +22,8 @@ import java.util.Optional;
  * reported together in one {@link ConfigException}, so start-up stops once with the whole list.
  */
 public final class Config {
+    /** Every environment variable of a key starts with this; others starting with it are errors. */
+    public static final String ENV_PREFIX = "NUMETER_";
     private final Map<String, Object> values;
     private final Map<String, String> sources;
 
@@ -35,6 +39,17 @@ public final class Config {
 
     public static Config load(
             Collection<? extends ConfigKey<?>> keys, Path file, Map<String, String> env, Map<String, String> overrides) {
+        return load(keys, file, env, overrides, Set.of());
+    }
+
+    /**
+     * Loads as {@link #load(Collection, Path, Map, Map)}; a {@code NUMETER_*} environment variable that is neither
+     * one of {@code keys}' nor in {@code otherVariables} (the launcher's own, other roles' keys; an entry ending in
+     * {@code *} is a prefix) stops start-up like an unknown key in the file: a misspelt variable would otherwise be
+     * ignored in silence.
+     */
+    public static Config load(Collection<? extends ConfigKey<?>> keys, Path file, Map<String, String> env,
+            Map<String, String> overrides, Set<String> otherVariables) {
         Map<String, ConfigKey<?>> byName = new LinkedHashMap<>();
         for (ConfigKey<?> k : keys) {
             if (byName.put(k.name(), k) != null) {
@@ -43,6 +58,14 @@ public final class Config {
         }
         List<String> problems = new ArrayList<>();
         Map<String, String> fromFile = file == null ? Map.of() : readFile(file, byName, problems);
+        Set<String> variables = new TreeSet<>();
+        byName.values().forEach(k -> variables.add(k.env()));
+        for (String name : new TreeSet<>(env.keySet())) {
+            if (name.startsWith(ENV_PREFIX) && !variables.contains(name) && !known(name, otherVariables)) {
+                problems.add("environment variable " + name + " is not a known key"
+                        + suggestion(name, variables).replace("did you mean '", "did you mean ").replace("'?", "?"));
+            }
+        }
         for (String name : overrides.keySet()) {
             if (!byName.containsKey(name)) {
                 problems.add("option " + name + " is not a known key");
@@ -81,6 +104,16 @@ public final class Config {
             throw new ConfigException(problems);
         }
         return new Config(values, sources);
+    }
+
+    /** Whether {@code name} is one of {@code others}, where {@code NUMETER_TEST_*} stands for every name so begun. */
+    private static boolean known(String name, Set<String> others) {
+        for (String o : others) {
+            if (o.endsWith("*") ? name.startsWith(o.substring(0, o.length() - 1)) : name.equals(o)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Map<String, String> readFile(Path file, Map<String, ConfigKey<?>> known, List<String> problems) {

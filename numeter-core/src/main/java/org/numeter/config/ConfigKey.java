@@ -46,7 +46,7 @@ public final class ConfigKey<T> {
 
     /** {@code poller.interval} is overridden by {@code NUMETER_POLLER_INTERVAL}. */
     public String env() {
-        return "NUMETER_" + name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        return Config.ENV_PREFIX + name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     public String defaultText() {

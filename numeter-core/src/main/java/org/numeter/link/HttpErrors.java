@@ -71,6 +71,11 @@ public final class HttpErrors {
         return message.replace("\r", "\\r").replace("\n", "\\n");
     }
 
+    /** The server's name, as in log lines and the {@code server} label of its meters. */
+    public String server() {
+        return server;
+    }
+
     public long badRequests() {
         return badRequests.get();
     }

@@ -5,10 +5,13 @@ import java.util.Objects;
 import org.numeter.component.CheckResult;
 import org.numeter.component.Component;
 import org.numeter.spool.Spool;
+import org.numeter.telemetry.Telemetry;
+import org.numeter.telemetry.TelemetryRoutes;
 
 /**
  * A small HTTP server serving one spool with {@link PullRoutes}: what a poller runs so that collectors can drain
- * it. Roles that already run a Javalin server register {@link PullRoutes} in its configuration instead.
+ * it, with {@code /health}, {@code /ready} and {@code /metrics} ({@link TelemetryRoutes}). Roles
+ * that already run a Javalin server register {@link PullRoutes} in its configuration instead.
  */
 public final class PullServer implements Component {
     private final Spool spool;
@@ -16,6 +19,8 @@ public final class PullServer implements Component {
     private final int port;
     private final PullRoutes routes;
     private final HttpErrors errors = new HttpErrors("pull link");
+    private final Telemetry given;
+    private Telemetry.Lease telemetry;
     private Javalin app;
     private volatile boolean running;
 
@@ -24,6 +29,7 @@ public final class PullServer implements Component {
         this.bindAddress = b.bindAddress;
         this.port = b.port;
         this.routes = new PullRoutes(b.spool, b.token);
+        this.given = b.telemetry;
     }
 
     public static Builder builder(Spool spool) {
@@ -35,6 +41,7 @@ public final class PullServer implements Component {
         private String bindAddress = "0.0.0.0";
         private int port;
         private String token;
+        private Telemetry telemetry;
 
         private Builder(Spool spool) {
             this.spool = Objects.requireNonNull(spool, "spool");
@@ -61,6 +68,15 @@ public final class PullServer implements Component {
             return this;
         }
 
+        /**
+         * The process's telemetry, served on {@code /health}, {@code /ready} and {@code /metrics}; by default one of
+         * its own with the JVM's meters.
+         */
+        public Builder telemetry(Telemetry telemetry) {
+            this.telemetry = telemetry;
+            return this;
+        }
+
         public PullServer build() {
             return new PullServer(this);
         }
@@ -71,10 +87,12 @@ public final class PullServer implements Component {
         if (app != null) {
             throw new IllegalStateException(this + " was already started");
         }
+        Telemetry.Lease lease = Telemetry.lease(given);
+        telemetry = lease;
         Javalin created = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.startupWatcherEnabled = false;
-            errors.install(config.routes);
+            TelemetryRoutes.install(config, lease.telemetry(), errors);
             routes.register(config.routes);
         });
         try {
@@ -119,6 +137,10 @@ public final class PullServer implements Component {
         running = false;
         if (app != null) {
             app.stop();
+        }
+        if (telemetry != null) {
+            telemetry.close();
+            telemetry = null;
         }
     }
 

@@ -56,6 +56,26 @@ class ConfigTest {
     }
 
     @Test
+    void anUnknownNumeterVariableStopsStartUpLikeAnUnknownKey() {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> Config.load(KEYS, null,
+                Map.of("NUMETER_POLLER_INTERVL", "5s", "NUMETER_SOMETHING", "x", "NUMETERS", "ok", "PATH", "/bin"),
+                Map.of()));
+        assertThat(e.problems()).containsExactly(
+                "environment variable NUMETER_POLLER_INTERVL is not a known key"
+                        + " (did you mean NUMETER_POLLER_INTERVAL?)",
+                "environment variable NUMETER_SOMETHING is not a known key");
+    }
+
+    @Test
+    void variablesKnownElsewhereAreLeftAlone() {
+        // the launcher's own (NUMETER_JAVA_OPTS) and other roles' keys, when one environment serves several roles
+        Config config = Config.load(KEYS, null, Map.of("NUMETER_JAVA_OPTS", "-Xmx1g", "NUMETER_WEB_PORT", "9090",
+                "NUMETER_TEST_REDIS", "redis://127.0.0.1:6390", "NUMETER_POLLER_PORT", "2"), Map.of(),
+                java.util.Set.of("NUMETER_JAVA_OPTS", "NUMETER_WEB_PORT", "NUMETER_TEST_*"));
+        assertThat(config.get(PORT)).isEqualTo(2);
+    }
+
+    @Test
     void documentationTableListsEveryKey() {
         assertThat(ConfigDoc.markdownTable(KEYS))
                 .contains("| `poller.interval` | `NUMETER_POLLER_INTERVAL` | `60s` | how often |")

@@ -16,6 +16,8 @@ import org.numeter.model.Names;
 import org.numeter.model.Plugin;
 import org.numeter.model.SampleBatch;
 import org.numeter.spool.Spool;
+import org.numeter.telemetry.Meters;
+import org.numeter.telemetry.Telemetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +43,8 @@ public final class Poller implements Component {
     private final ReentrantLock appendLock = new ReentrantLock();
     private final Map<String, Plugin> lastMeta = new HashMap<>();
     private final List<Thread> loops = new ArrayList<>();
+    private final Telemetry telemetry;
+    private Meters meters;
     private volatile boolean started;
     private volatile boolean closed;
     private volatile String lastSpoolError;
@@ -49,6 +53,7 @@ public final class Poller implements Component {
         this.host = Names.requireHost(Objects.requireNonNull(b.host, "host"));
         this.spool = Objects.requireNonNull(b.spool, "spool");
         this.clock = b.clock;
+        this.telemetry = b.telemetry;
         List<SourceRunner> all = new ArrayList<>();
         Duration shortest = DEFAULT_INTERVAL;
         for (Scheduled s : b.sources) {
@@ -79,6 +84,9 @@ public final class Poller implements Component {
             return;
         }
         started = true;
+        if (telemetry != null) {
+            meters = PollerFigures.bind(telemetry.meters(), this);
+        }
         for (SourceRunner r : runners) {
             loops.add(Thread.ofVirtual().name("poller-" + r.source().name()).start(() -> loop(r)));
         }
@@ -188,6 +196,10 @@ public final class Poller implements Component {
         return runners;
     }
 
+    /**
+     * Ready when its spool answers and took the last append, and at least one source brought something at its
+     * last collection; degraded while some sources fail (each named with why). Its own plugin does not count.
+     */
     @Override
     public CheckResult check() {
         if (closed) {
@@ -196,17 +208,35 @@ public final class Poller implements Component {
         if (!started) {
             return CheckResult.failed("poller for host " + host + " is not started");
         }
+        try {
+            spool.stats();
+        } catch (RuntimeException e) {
+            return CheckResult.failed("spool " + spool + " does not answer: " + e.getMessage());
+        }
         String spoolError = lastSpoolError;
         if (spoolError != null) {
-            return CheckResult.failed("poller for host " + host + ": last spool append failed: " + spoolError);
+            return CheckResult.failed("the last append to spool " + spool + " failed: " + spoolError);
         }
-        long batches = 0;
-        long errors = 0;
-        for (SourceStats s : stats()) {
-            batches += s.batches();
-            errors += s.errors();
+        List<String> failing = new ArrayList<>();
+        int sources = 0;
+        for (SourceRunner r : runners) {
+            if (r.source() instanceof SelfSource) {
+                continue;
+            }
+            sources++;
+            String why = r.lastFailure();
+            if (why != null) {
+                failing.add(r.source().name() + ": " + why);
+            }
         }
-        return new CheckResult(true, runners.size() + " sources, " + batches + " batches, " + errors + " errors");
+        if (sources > 0 && failing.size() == sources) {
+            return CheckResult.failed("every source fails: " + String.join("; ", failing));
+        }
+        if (!failing.isEmpty()) {
+            return CheckResult.degraded(failing.size() + " of " + sources + " sources failing: "
+                    + String.join("; ", failing));
+        }
+        return new CheckResult(true, sources + " sources collecting into " + spool);
     }
 
     /** Stops the schedules; collections still hanging are abandoned. The spool is the caller's to close. */
@@ -224,6 +254,9 @@ public final class Poller implements Component {
         }
         loops.clear();
         runners.forEach(SourceRunner::close);
+        if (meters != null) {
+            meters.close();
+        }
     }
 
     @Override
@@ -240,6 +273,7 @@ public final class Poller implements Component {
         private Spool spool;
         private Clock clock = Clock.systemUTC();
         private boolean selfMonitoring = true;
+        private Telemetry telemetry;
         private final List<Scheduled> sources = new ArrayList<>();
 
         private Builder() {}
@@ -283,6 +317,15 @@ public final class Poller implements Component {
         /** Whether the poller reports its own plugin {@code numeter_poller}; on by default. */
         public Builder selfMonitoring(boolean on) {
             this.selfMonitoring = on;
+            return this;
+        }
+
+        /**
+         * Where the poller's figures ({@code numeter_poller_*}, its spool's) and its check go, from {@link #start()}
+         * to {@link #close()}; none by default.
+         */
+        public Builder telemetry(Telemetry telemetry) {
+            this.telemetry = telemetry;
             return this;
         }
 

@@ -3,6 +3,8 @@ package org.numeter.poller;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +30,9 @@ final class SourceRunner {
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong problems = new AtomicLong();
     private final ArrayDeque<String> recent = new ArrayDeque<>();
+    private final Map<String, AtomicLong> pluginProblems = new ConcurrentHashMap<>();
+    // Why the last collection brought nothing (failed, abandoned, skipped), null when it succeeded: readiness.
+    private volatile String lastFailure;
     private volatile long lastDurationMillis;
     // A collection abandoned after its timeout; while it still runs, later cycles are skipped rather than piling
     // up threads stuck on the same dead socket or process.
@@ -57,7 +62,8 @@ final class SourceRunner {
         Thread previous = abandoned;
         if (previous != null && previous.isAlive()) {
             skipped.incrementAndGet();
-            remember(source.name() + ": cycle skipped, the collection abandoned earlier is still running");
+            lastFailure = "cycle skipped, the collection abandoned earlier is still running";
+            remember(source.name() + ": " + lastFailure);
             return List.of();
         }
         abandoned = null;
@@ -75,10 +81,12 @@ final class SourceRunner {
         try {
             List<SampleBatch> out = result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             lastDurationMillis = (System.nanoTime() - started) / 1_000_000;
+            lastFailure = null;
             return out;
         } catch (TimeoutException e) {
             timeouts.incrementAndGet();
             lastDurationMillis = timeout.toMillis();
+            lastFailure = "abandoned after its timeout of " + timeout.toMillis() + " ms";
             abandoned = worker;
             worker.interrupt();
             remember(source.name() + ": abandoned after its timeout of " + timeout.toMillis() + " ms");
@@ -105,6 +113,7 @@ final class SourceRunner {
 
     void failed(String why) {
         failures.incrementAndGet();
+        lastFailure = why;
         remember(source.name() + ": " + why);
     }
 
@@ -119,6 +128,7 @@ final class SourceRunner {
 
     private void problem(String plugin, String message) {
         problems.incrementAndGet();
+        pluginProblems.computeIfAbsent(plugin, p -> new AtomicLong()).incrementAndGet();
         String text = source.name() + ", plugin " + plugin + ": " + message;
         remember(text);
         LOG.warn("source {}, plugin {}: {}", source.name(), plugin, message);
@@ -140,6 +150,18 @@ final class SourceRunner {
         }
         return new SourceStats(source.name(), cycles.get(), batches.get(), samples.get(), failures.get(),
                 timeouts.get(), skipped.get(), problems.get(), lastDurationMillis, last);
+    }
+
+    /** Why the last collection brought nothing, or null when it succeeded (or none ran yet). */
+    String lastFailure() {
+        return lastFailure;
+    }
+
+    /** Problems (a plugin or line reported bad while the rest arrived) by plugin, since start. */
+    Map<String, Long> pluginProblems() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        pluginProblems.forEach((plugin, n) -> out.put(plugin, n.get()));
+        return out;
     }
 
     void close() {

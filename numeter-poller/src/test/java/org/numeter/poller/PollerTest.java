@@ -222,4 +222,62 @@ class PollerTest {
                 .build())
                 .hasMessage("source 'a' is added twice");
     }
+
+    /** A source that fails with a connection error while {@code broken}. */
+    static final class Flaky implements Source {
+        final String name;
+        final java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean();
+
+        Flaky(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public List<SampleBatch> collect(Cycle cycle) throws Exception {
+            if (broken.get()) {
+                throw new java.io.IOException("connection refused: 127.0.0.1:4949");
+            }
+            return List.of(new SampleBatch(cycle.host(), name, cycle.timestamp(), Map.of("value", 1.0), null));
+        }
+    }
+
+    @Test
+    void readyWhileASourceCollectsDegradedWhileSomeFailNotReadyWhenAllFail() {
+        Flaky munin = new Flaky("munin");
+        Flaky exec = new Flaky("exec");
+        Poller poller = Poller.builder().host("web1").spool(spool).clock(clock)
+                .source(munin, Duration.ofSeconds(60)).source(exec, Duration.ofSeconds(60)).build();
+        assertThat(poller.check().ok()).isFalse();
+        poller.start();
+        try {
+            // the schedules' first cycles (at start) are done before the test's own
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> spool.stats().records() >= 3);
+            poller.collectOnce();
+            assertThat(poller.check().status()).isEqualTo("UP");
+
+            munin.broken.set(true);
+            poller.collectOnce();
+            assertThat(poller.check().status()).isEqualTo("DEGRADED");
+            assertThat(poller.check().detail()).isEqualTo(
+                    "1 of 2 sources failing: munin: java.io.IOException: connection refused: 127.0.0.1:4949");
+
+            exec.broken.set(true);
+            poller.collectOnce();
+            // its own plugin still arrives, but nothing of the host does: not ready
+            assertThat(poller.check().status()).isEqualTo("DOWN");
+            assertThat(poller.check().detail()).startsWith("every source fails: munin: java.io.IOException");
+
+            munin.broken.set(false);
+            exec.broken.set(false);
+            poller.collectOnce();
+            assertThat(poller.check().status()).isEqualTo("UP");
+        } finally {
+            poller.close();
+        }
+    }
 }

@@ -21,6 +21,7 @@ import org.numeter.spool.SpoolReader;
 import org.numeter.store.Store;
 import org.numeter.store.StoreWriteException;
 import org.numeter.store.WriteResult;
+import org.numeter.telemetry.Telemetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,10 +52,13 @@ public final class Storage implements Component {
     private final AtomicLong drainErrors = new AtomicLong();
     private final AtomicLong rounds = new AtomicLong();
     private final Clock clock;
-    private final StorageServer server;
+    private final StorageServer.Builder api;
+    private StorageServer server;
     private final AlertEngine alerts;
     private volatile long lastRoundMillis;
     private ScheduledExecutorService scheduler;
+    private final Telemetry given;
+    private Telemetry.Lease telemetry;
 
     private Storage(Builder b) {
         this.store = Objects.requireNonNull(b.store, "store");
@@ -65,11 +69,12 @@ public final class Storage implements Component {
         this.alerts = b.alerts;
         this.sink = new StoreSink(store, b.writeSize, alerts == null ? org.numeter.store.WriteListener.NONE : alerts);
         for (var e : upstreams.entrySet()) {
-            drains.add(new Drain(e.getKey(), e.getValue(), sink, pageSize));
+            drains.add(new Drain(e.getKey(), e.getValue(), sink, pageSize, clock));
         }
-        this.server = b.api ? StorageServer.builder().store(store).bind(b.bind).port(b.port).token(b.token)
+        this.given = b.telemetry;
+        this.api = b.api ? StorageServer.builder().store(store).bind(b.bind).port(b.port).token(b.token)
                 .clock(clock).status(this::figures).health(this::check).staleAfter(b.staleAfter)
-                .alerts(alerts).build() : null;
+                .alerts(alerts) : null;
     }
 
     public static Builder builder() {
@@ -88,10 +93,20 @@ public final class Storage implements Component {
         private int port = 8082;
         private String token;
         private Clock clock = Clock.systemUTC();
+        private Telemetry telemetry;
         private AlertEngine alerts;
         private Duration staleAfter = Duration.ofMinutes(5);
 
         private Builder() {}
+
+        /**
+         * The process's telemetry: the storage's figures and check go there, and its API serves {@code /health},
+         * {@code /ready} and {@code /metrics} from it. By default one of its own.
+         */
+        public Builder telemetry(Telemetry telemetry) {
+            this.telemetry = telemetry;
+            return this;
+        }
 
         /**
          * The alert engine (started and closed by the caller): told of every point written, and served on the API
@@ -186,7 +201,10 @@ public final class Storage implements Component {
         if (scheduler != null) {
             return;
         }
-        if (server != null) {
+        telemetry = Telemetry.lease(given);
+        StorageFigures.bind(telemetry.meters(), this);
+        if (api != null) {
+            server = api.telemetry(telemetry.telemetry()).build();
             server.start();
         }
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -308,21 +326,30 @@ public final class Storage implements Component {
     /** The API's port once started (0 was given: a free one). */
     public int port() {
         if (server == null) {
-            throw new IllegalStateException("the API is not served");
+            throw new IllegalStateException(api == null ? "the API is not served" : "the storage is not started");
         }
         return server.port();
     }
 
+    /**
+     * Ready when at least one upstream answers (or it has none: it is fed through RabbitMQ or the API only);
+     * degraded while some upstreams fail, each named with why, or while files keep other archives than configured.
+     */
     @Override
     public CheckResult check() {
-        if (!failures.isEmpty()) {
-            return CheckResult.failed(String.join("; ", failures.entrySet().stream()
-                    .map(e -> e.getKey() + ": " + e.getValue()).toList()));
+        List<String> failing = failures.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList();
+        if (!upstreams.isEmpty() && failing.size() == upstreams.size()) {
+            return CheckResult.failed("every upstream fails: " + String.join("; ", failing));
         }
-        if (alerts != null && !alerts.check().ok()) {
-            return alerts.check();
+        if (!failing.isEmpty()) {
+            return CheckResult.degraded(failing.size() + " of " + upstreams.size() + " upstreams failing: "
+                    + String.join("; ", failing));
         }
         List<String> notes = new ArrayList<>();
+        if (alerts != null && !alerts.check().ok()) {
+            // the alert engine's trouble (its journal) does not stop a point from being stored
+            notes.add("alerts: " + alerts.check().detail());
+        }
         if (store instanceof RrdStore rrd) {
             if (!rrd.layoutWarnings().isEmpty()) {
                 notes.add(rrd.layoutWarnings().size() + " files keep archives other than the configured ones, e.g. "
@@ -333,7 +360,28 @@ public final class Storage implements Component {
                         + " (the log says why each went there)");
             }
         }
-        return notes.isEmpty() ? CheckResult.OK : new CheckResult(true, String.join("; ", notes));
+        return notes.isEmpty() ? new CheckResult(true, upstreams.size() + " upstreams answering")
+                : CheckResult.degraded(String.join("; ", notes));
+    }
+
+    Map<String, SpoolReader> upstreams() {
+        return upstreams;
+    }
+
+    List<Drain> drains() {
+        return drains;
+    }
+
+    long drainRounds() {
+        return rounds.get();
+    }
+
+    long lastRoundMillis() {
+        return lastRoundMillis;
+    }
+
+    Store store() {
+        return store;
     }
 
     @Override
@@ -353,11 +401,15 @@ public final class Storage implements Component {
         if (server != null) {
             server.close();
         }
+        if (telemetry != null) {
+            telemetry.close();
+            telemetry = null;
+        }
     }
 
     @Override
     public String toString() {
         return "Storage{upstreams=" + upstreams.keySet() + ", interval=" + interval + ", api="
-                + (server == null ? "off" : server) + "}";
+                + (api == null ? "off" : server == null ? "not started" : server) + "}";
     }
 }

@@ -33,6 +33,8 @@ import org.numeter.store.Series;
 import org.numeter.store.SeriesQuery;
 import org.numeter.store.Store;
 import org.numeter.storage.internal.Params;
+import org.numeter.telemetry.Telemetry;
+import org.numeter.telemetry.TelemetryRoutes;
 
 /**
  * Serves a {@link Store} over HTTP: the storage API v1 of {@code docs/api.md}, section 2.
@@ -56,6 +58,8 @@ public final class StorageServer implements Component {
     private final Supplier<CheckResult> health;
     private final HttpErrors errors = new HttpErrors("storage API");
     private final GraphRenderer graphs;
+    private final Telemetry given;
+    private Telemetry.Lease telemetry;
     private final AlertEngine alerts;
     private final Duration staleAfter;
     private Javalin app;
@@ -69,6 +73,7 @@ public final class StorageServer implements Component {
         this.status = b.status;
         this.health = b.health;
         this.graphs = new GraphRenderer(store);
+        this.given = b.telemetry;
         this.alerts = b.alerts;
         this.staleAfter = b.staleAfter;
     }
@@ -86,10 +91,17 @@ public final class StorageServer implements Component {
         private Clock clock = Clock.systemUTC();
         private Supplier<Map<String, Object>> status = Map::of;
         private Supplier<CheckResult> health = () -> CheckResult.OK;
+        private Telemetry telemetry;
         private AlertEngine alerts;
         private Duration staleAfter = Duration.ofMinutes(5);
 
         private Builder() {}
+
+        /** Served on {@code /health}, {@code /ready} and {@code /metrics}; by default one of its own. */
+        public Builder telemetry(Telemetry telemetry) {
+            this.telemetry = telemetry;
+            return this;
+        }
 
         /** The alert engine whose states, history, change feed and rules {@code /api/v1/alerts} serves; or null. */
         public Builder alerts(AlertEngine alerts) {
@@ -163,10 +175,12 @@ public final class StorageServer implements Component {
         if (app != null) {
             return;
         }
+        telemetry = Telemetry.lease(given);
+        Telemetry served = telemetry.telemetry();
         Javalin j = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.startupWatcherEnabled = false;
-            errors.install(config.routes);
+            TelemetryRoutes.install(config, served, errors);
             register(config.routes);
         });
         try {
@@ -209,7 +223,12 @@ public final class StorageServer implements Component {
                 .result(BatchCodec.encode(plugin(ctx))));
         routes.get(PREFIX + "/hosts/{host}/plugins/{plugin}/data", this::data);
         routes.get(PREFIX + "/hosts/{host}/plugins/{plugin}/graph.png", this::graph);
-        routes.get(PREFIX + "/status", ctx -> json(ctx, status()));
+        routes.get(PREFIX + "/status", ctx -> {
+            Map<String, Object> status = status();
+            // truthful like GET /ready: a storage that cannot do its job answers 503, its figures still in the body
+            ctx.status(Boolean.TRUE.equals(status.get("ok")) ? 200 : 503);
+            json(ctx, status);
+        });
         if (alerts != null) {
             new AlertRoutes(alerts, clock).register(routes, PREFIX);
         }
@@ -329,6 +348,7 @@ public final class StorageServer implements Component {
         Map<String, Object> out = new LinkedHashMap<>();
         CheckResult check = health.get();
         out.put("ok", check.ok());
+        out.put("status", check.status());
         out.put("detail", check.detail());
         List<HostSummary> hosts = store.hosts();
         long now = clock.instant().getEpochSecond();
@@ -364,6 +384,10 @@ public final class StorageServer implements Component {
         if (app != null) {
             app.stop();
             app = null;
+        }
+        if (telemetry != null) {
+            telemetry.close();
+            telemetry = null;
         }
     }
 

@@ -101,7 +101,8 @@ class StorageDiskFullIT {
         storage(upstream);
 
         await("the storage saying the disk is full").atMost(WITHIN).until(() -> !storage.check().ok());
-        assertThat(storage.check().detail()).startsWith("collector1: disk full at " + disk.dir().resolve("rrd"));
+        assertThat(storage.check().detail())
+                .startsWith("every upstream fails: collector1: disk full at " + disk.dir().resolve("rrd"));
         long held = upstream.stats().records();
         assertThat(held).as("records kept upstream").isPositive();
         long rounds = figure("drainRounds");
@@ -158,7 +159,8 @@ class StorageDiskFullIT {
         storage(upstream);
         await("the storage saying the file system is read-only").atMost(WITHIN)
                 .until(() -> !storage.check().ok());
-        assertThat(storage.check().detail()).startsWith("collector1: read-only file system at " + data);
+        assertThat(storage.check().detail())
+                .startsWith("every upstream fails: collector1: read-only file system at " + data);
         assertThat(upstream.stats().records()).isEqualTo(2);
 
         disk.writable();

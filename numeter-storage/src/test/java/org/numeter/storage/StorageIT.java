@@ -42,7 +42,8 @@ class StorageIT {
                         .header("Authorization", "Bearer t0ken").build(), HttpResponse.BodyHandlers.ofString());
 
                 assertThat(r.statusCode()).isEqualTo(200);
-                assertThat(r.body()).startsWith("{\"ok\":true,\"detail\":\"ok\",\"hosts\":1,\"plugins\":1,\"series\":1,"
+                assertThat(r.body()).startsWith("{\"ok\":true,\"status\":\"UP\",\"detail\":\"1 upstreams answering\","
+                        + "\"hosts\":1,\"plugins\":1,\"series\":1,"
                         + "\"errors\":0,\"records\":4,\"malformed\":1,\"batches\":1,\"points\":1,\"duplicates\":1,"
                         + "\"late\":1,\"future\":0,\"rejected\":0,\"upstreams\":1,\"drainErrors\":0,");
                 assertThat(r.body()).contains(",\"failing\":{},\"openFiles\":1,\"layoutWarnings\":0,\"quarantined\":0,")

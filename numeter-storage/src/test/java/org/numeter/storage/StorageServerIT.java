@@ -282,7 +282,7 @@ class StorageServerIT {
     void reportsStatus() throws Exception {
         var r = get("/api/v1/status");
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).isEqualTo("{\"ok\":true,\"detail\":\"ok\",\"hosts\":1,\"plugins\":2,\"series\":3,"
+        assertThat(r.body()).isEqualTo("{\"ok\":true,\"status\":\"UP\",\"detail\":\"ok\",\"hosts\":1,\"plugins\":2,\"series\":3,"
                 + "\"errors\":0,\"batches\":4,\"staleHosts\":1,\"staleAfterSeconds\":300}");
     }
 

@@ -57,7 +57,7 @@ class StorageTest {
         assertThat(storage.figures()).containsEntry("records", 5L).containsEntry("malformed", 2L)
                 .containsEntry("batches", 3L).containsEntry("points", 3L).containsEntry("duplicates", 0L)
                 .containsEntry("rejected", 0L).containsEntry("drainRounds", 1L);
-        assertThat(storage.check()).isEqualTo(org.numeter.component.CheckResult.OK);
+        assertThat(storage.check()).isEqualTo(new org.numeter.component.CheckResult(true, "1 upstreams answering"));
     }
 
     @Test
@@ -70,7 +70,8 @@ class StorageTest {
 
         storage.drainNow();
         assertThat(storage.check().ok()).isFalse();
-        assertThat(storage.check().detail()).isEqualTo("flaky: IOException: connection reset during ack");
+        assertThat(storage.check().detail())
+                .isEqualTo("every upstream fails: flaky: IOException: connection reset during ack");
         storage.drainNow();
 
         assertThat(storage.sink().written()).isEqualTo(new WriteResult(2, 2, 2, 0, 0, 0));
@@ -97,7 +98,9 @@ class StorageTest {
         storage.drainNow();
 
         assertThat(storage.sink().written().batches()).isEqualTo(1);
-        assertThat(storage.check().detail()).isEqualTo("down: IOException: connection refused");
+        // one of two failing: degraded, still ready, and named with why
+        assertThat(storage.check().status()).isEqualTo("DEGRADED");
+        assertThat(storage.check().detail()).isEqualTo("1 of 2 upstreams failing: down: IOException: connection refused");
     }
 
     @Test

@@ -19,7 +19,10 @@ import org.numeter.codec.Json;
 import org.numeter.component.CheckResult;
 import org.numeter.component.Component;
 import org.numeter.link.HttpErrors;
+import org.numeter.telemetry.Telemetry;
+import org.numeter.telemetry.TelemetryRoutes;
 import org.numeter.web.internal.AccountApi;
+import org.numeter.web.internal.ClientAddress;
 import org.numeter.web.internal.Access;
 import org.numeter.alert.notify.Channel;
 import org.numeter.alert.notify.CommandChannel;
@@ -70,6 +73,7 @@ public final class WebServer implements Component {
     private Database database;
     private Javalin app;
     private Storages storages;
+    private Telemetry.Lease telemetry;
     private AlertService alerts;
     private Sender sender;
     private final List<String> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -121,6 +125,9 @@ public final class WebServer implements Component {
                 config.loginAttempts * 4, Duration.ofMinutes(5).toMillis(), clock), clock, config.secureCookies, Duration.ofHours(12));
 
         HostApi hostApi = new HostApi(access, storages, hosts, clock);
+        telemetry = Telemetry.lease(config.telemetry);
+        Telemetry served = telemetry.telemetry();
+        WebFigures.bind(telemetry.meters(), this, storages, auth);
         app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.startupWatcherEnabled = false;
@@ -132,13 +139,15 @@ public final class WebServer implements Component {
                 }
             });
             c.http.maxRequestSize = 64 * 1024;
+            // ctx.ip() is the client behind the trusted proxies, for login throttling and every log line
+            c.contextResolver.ip = config.clientAddress::of;
             c.staticFiles.add(s -> {
                 s.hostedPath = "/static";
                 s.directory = "/public";
                 s.location = Location.CLASSPATH;
             });
             RoutesConfig r = c.routes;
-            new HttpErrors("web").install(r);
+            TelemetryRoutes.install(c, served, new HttpErrors("web"));
             r.before(ctx -> {
                 ctx.header("X-Content-Type-Options", "nosniff");
                 ctx.header("X-Frame-Options", "DENY");
@@ -172,6 +181,12 @@ public final class WebServer implements Component {
         sender.start();
         LOG.info("web listening on http://{}:{}/ with {} storage(s)", config.bind, app.port(),
                 storages.clients().size());
+    }
+
+    /** The notice sender's counters (sent, failed attempts, given up, held, dropped, unreachable contacts). */
+    Map<String, Object> noticeFigures() {
+        Sender s = sender;
+        return s == null ? Map.of() : s.figures();
     }
 
     /** The alert feed follower, the notice sender and the alert API (docs/api.md, "Alerts"). */
@@ -253,18 +268,40 @@ public final class WebServer implements Component {
         return storages.snapshot().hosts().values().stream().filter(Storages.Located::merged).count();
     }
 
+    /**
+     * Ready when its database answers and at least one storage answers; degraded while some storages are down
+     * (named with why) or when none is configured (an admin may add one).
+     */
     @Override
     public CheckResult check() {
-        if (app == null || database == null || !database.isOpen()) {
+        Database db = database;
+        if (app == null || db == null || !db.isOpen()) {
             return CheckResult.failed("web not started");
         }
-        long down = storages.snapshot().storages().stream().filter(s -> !s.up()).count();
-        CheckResult notices = sender == null ? CheckResult.OK : sender.check();
-        if (down == 0) {
-            return notices;
+        String dbProblem = db.problem();
+        if (dbProblem != null) {
+            return CheckResult.failed("the web's database does not answer: " + dbProblem);
         }
-        return new CheckResult(true, down + " of " + storages.clients().size() + " storage(s) down"
-                + (notices == CheckResult.OK ? "" : "; " + notices.detail()));
+        List<Storages.Status> all = storages.snapshot().storages();
+        // a storage's error names it ("storage http://...: ConnectException")
+        List<String> down = all.stream().filter(s -> !s.up()).map(Storages.Status::error).toList();
+        if (all.isEmpty()) {
+            return CheckResult.degraded("no storage configured: nothing to show until an admin adds one");
+        }
+        if (down.size() == all.size()) {
+            return CheckResult.failed("every storage is down: " + String.join("; ", down));
+        }
+        // notifications that cannot be sent leave the web able to show everything: degraded, not down
+        CheckResult notices = sender == null ? CheckResult.OK : sender.check();
+        String failingNotices = notices.ok() && !notices.degraded() ? "" : "; " + notices.detail();
+        if (!down.isEmpty()) {
+            return CheckResult.degraded(down.size() + " of " + all.size() + " storages down: "
+                    + String.join("; ", down) + failingNotices);
+        }
+        if (!failingNotices.isEmpty()) {
+            return CheckResult.degraded(all.size() + " storages up" + failingNotices);
+        }
+        return new CheckResult(true, all.size() + " storages up");
     }
 
     @Override
@@ -284,6 +321,10 @@ public final class WebServer implements Component {
         if (database != null) {
             database.close();
             database = null;
+        }
+        if (telemetry != null) {
+            telemetry.close();
+            telemetry = null;
         }
     }
 
@@ -306,14 +347,25 @@ public final class WebServer implements Component {
         private final Map<String, String> hostPatterns = new LinkedHashMap<>();
         private int passwordCost = 12;
         private int loginAttempts = 5;
+        private ClientAddress clientAddress = ClientAddress.trusting(List.of());
         private boolean secureCookies;
         private Duration storageRefresh = Duration.ofSeconds(10);
         private Duration storageTimeout = Duration.ofSeconds(5);
         private Clock clock = Clock.systemUTC();
         private PrintStream console = System.out;
+        private Telemetry telemetry;
         private AlertSettings alertSettings = AlertSettings.DEFAULTS;
 
         private Builder() {}
+
+        /**
+         * The process's telemetry: the web's figures and check go there, and it serves {@code /health},
+         * {@code /ready} and {@code /metrics} from it. By default one of its own.
+         */
+        public Builder telemetry(Telemetry telemetry) {
+            this.telemetry = telemetry;
+            return this;
+        }
 
         /** How alerts are followed and notified (SMTP server, windows, retries, rate limit). */
         public Builder alerts(AlertSettings settings) {
@@ -383,12 +435,25 @@ public final class WebServer implements Component {
             return this;
         }
 
-        /** Failed logins allowed per username within 5 minutes (four times as many per address); default 5. */
+        /**
+         * Failed logins allowed per username within 5 minutes (four times as many per client address, behind the
+         * {@link #trustedProxies trusted proxies}); default 5.
+         */
         public Builder loginAttempts(int attempts) {
             if (attempts < 1) {
                 throw new IllegalArgumentException("login attempts " + attempts + " must be at least 1");
             }
             this.loginAttempts = attempts;
+            return this;
+        }
+
+        /**
+         * The reverse proxies in front of the web (addresses or CIDR ranges): {@code X-Forwarded-For} is believed
+         * only from them, so that login throttling counts each real client, not the proxy everyone comes through.
+         * None by default (the header is ignored).
+         */
+        public Builder trustedProxies(List<String> proxies) {
+            this.clientAddress = ClientAddress.trusting(proxies);
             return this;
         }
 

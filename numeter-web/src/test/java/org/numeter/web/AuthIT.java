@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -126,7 +127,7 @@ class AuthIT {
     }
 
     @Test
-    void theFirstStartPrintsAOneTimeAdminPasswordThatWorks() {
+    void theFirstStartPrintsAOneTimePasswordThatMustBeChangedBeforeAnythingElse() {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         WebServer web = WebServer.builder().bind("127.0.0.1").port(0).passwordCost(4)
                 .database("jdbc:h2:mem:first-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "")
@@ -136,16 +137,81 @@ class AuthIT {
             Matcher m = Pattern.compile("one-time password (\\S+) ").matcher(console.toString());
             assertThat(m.find()).as(console.toString()).isTrue();
             assertThat(m.group(1)).hasSize(16);
-            WebClient admin = WebClient.loggedIn(web.uri(), "admin", m.group(1));
-            assertThat(admin.get("/api/session").json().path("mustChangePassword").asBoolean()).isTrue();
+            WebClient admin = new WebClient(web.uri());
+            WebClient.Answer login = admin.login("admin", m.group(1));
+            assertThat(login.json().path("mustChangePassword").asBoolean()).isTrue();
+            // every call but changing the password (and logging out) is refused, with the reason and a header
+            // the pages follow to the password form; not even an API token can be made with it
+            for (String[] call : new String[][] {{"GET", "/api/session"}, {"GET", "/api/hosts"},
+                    {"GET", "/api/users"}, {"POST", "/api/tokens"}, {"POST", "/api/users"},
+                    {"PUT", "/api/users/1"}, {"DELETE", "/api/users/1"}}) {
+                WebClient.Answer a = admin.send(call[0], call[1], call[0].equals("GET") ? null : "{\"name\":\"x\"}");
+                assertThat(a.status()).as(call[0] + " " + call[1]).isEqualTo(403);
+                assertThat(a.text()).startsWith("change your one-time password first: PUT /api/session/password");
+                assertThat(a.headers().firstValue("Numeter-Password-Change")).hasValue("required");
+            }
+            WebClient.Answer page = admin.get("/");
+            assertThat(page.status()).isEqualTo(302);
+            assertThat(page.headers().firstValue("Location")).hasValue("/login?change");
             assertThat(admin.put("/api/session/password", "{\"current\":\"" + m.group(1)
                     + "\",\"password\":\"my-own-password\"}").status()).isEqualTo(204);
             assertThat(admin.get("/api/session").json().path("mustChangePassword").asBoolean()).isFalse();
+            assertThat(admin.get("/api/users").status()).isEqualTo(200);
+            assertThat(admin.post("/api/tokens", "{\"name\":\"script\"}").status()).isEqualTo(201);
             assertThat(web.check().ok()).isTrue();
             assertThat(web.toString()).doesNotContain(m.group(1));
         } finally {
             web.close();
         }
         assertThat(web.check().ok()).isFalse();
+    }
+
+    /** A web behind a TLS proxy on 127.0.0.1 that appends the address it saw to X-Forwarded-For. */
+    private static WebServer behindProxy(List<String> trusted) {
+        return WebServer.builder().bind("127.0.0.1").port(0).passwordCost(4).adminPassword(WebFixture.ADMIN_PASSWORD)
+                .database("jdbc:h2:mem:proxy-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "")
+                .trustedProxies(trusted).console(new PrintStream(new ByteArrayOutputStream(), true,
+                        StandardCharsets.UTF_8)).build();
+    }
+
+    @Test
+    void oneAttackerBehindTheTrustedProxyLocksOutOnlyItself() {
+        WebServer web = behindProxy(List.of("127.0.0.1"));
+        web.start();
+        try {
+            // 5 failures per username, 20 per client address: the attacker tries many names from one address,
+            // and writes its own X-Forwarded-For, to which the proxy appends the address it really came from
+            int refused = 0;
+            for (int i = 0; i < 25; i++) {
+                int status = new WebClient(web.uri()).header("X-Forwarded-For", "10.0.0." + i + ", 203.0.113.7")
+                        .login("guess" + i, "wrong-password").status();
+                assertThat(status).isIn(401, 429);
+                refused += status == 429 ? 1 : 0;
+            }
+            assertThat(refused).isEqualTo(5);
+            // everyone else, through the same proxy, still logs in
+            WebClient other = new WebClient(web.uri()).header("X-Forwarded-For", "198.51.100.9");
+            assertThat(other.login("admin", WebFixture.ADMIN_PASSWORD).status()).isEqualTo(200);
+            assertThat(new WebClient(web.uri()).header("X-Forwarded-For", "203.0.113.7")
+                    .login("admin", WebFixture.ADMIN_PASSWORD).status()).isEqualTo(429);
+        } finally {
+            web.close();
+        }
+    }
+
+    @Test
+    void withoutTrustedProxiesXForwardedForCannotDodgeTheAddressLimit() {
+        WebServer web = behindProxy(List.of());
+        web.start();
+        try {
+            for (int i = 0; i < 20; i++) {
+                assertThat(new WebClient(web.uri()).header("X-Forwarded-For", "192.0.2." + i)
+                        .login("guess" + i, "wrong-password").status()).isEqualTo(401);
+            }
+            assertThat(new WebClient(web.uri()).header("X-Forwarded-For", "192.0.2.200")
+                    .login("guess-new", "wrong-password").status()).isEqualTo(429);
+        } finally {
+            web.close();
+        }
     }
 }

@@ -133,6 +133,53 @@ class BrowserIT {
     }
 
     @Test
+    void aOneTimePasswordLeadsToThePasswordFormBeforeAnythingElse() {
+        java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
+        WebServer fresh = WebServer.builder().bind("127.0.0.1").port(0).passwordCost(4)
+                .database("jdbc:h2:mem:one-time-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "")
+                .storages(List.of(fx.realStorage.uri()))
+                .console(new java.io.PrintStream(console, true, java.nio.charset.StandardCharsets.UTF_8)).build();
+        fresh.start();
+        try {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("one-time password (\\S+) ")
+                    .matcher(console.toString());
+            assertThat(m.find()).isTrue();
+            String base = fresh.uri().toString();
+            page.navigate(base + "login");
+            page.getByLabel("Username").fill("admin");
+            page.getByLabel("Password").fill(m.group(1));
+            page.getByText("Log in").click();
+            // the password form, at once: the API would answer nothing else
+            page.locator("#change").waitFor();
+            page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("one-time-password.png")));
+            // going elsewhere with this session comes back to it
+            page.navigate(base + "hosts/" + WebFixture.HOST_A);
+            assertThat(page.url()).isEqualTo(base + "login?change");
+            assertThat(page.locator("#login-notice").isVisible()).isTrue();
+            page.getByLabel("Username").fill("admin");
+            page.getByLabel("Password").fill(m.group(1));
+            page.getByText("Log in").click();
+            page.getByLabel("New password").fill("my-own-password");
+            page.getByLabel("Repeat it").fill("my-own-passwrd");
+            page.getByText("Change password").click();
+            waitFor("document.getElementById('change-error').textContent.length > 0");
+            assertThat(page.locator("#change-error").textContent()).isEqualTo("the two passwords differ");
+            page.getByLabel("Repeat it").fill("my-own-password");
+            page.getByText("Change password").click();
+            page.waitForURL(base);
+            waitFor("document.getElementById('whoami').textContent.length > 0");
+            assertThat(page.locator("#whoami").textContent()).isEqualTo("admin (admin)");
+            // the old password no longer works, the new one does
+            WebClient api = new WebClient(fresh.uri());
+            assertThat(api.login("admin", m.group(1)).status()).isEqualTo(401);
+            assertThat(api.login("admin", "my-own-password").json().path("mustChangePassword").asBoolean())
+                    .isFalse();
+        } finally {
+            fresh.close();
+        }
+    }
+
+    @Test
     void theAutomaticDashboardDrawsEveryPluginFromItsMetadata() {
         logIn("alice", WebFixture.PASSWORD);
         String load = WebFixture.HOST_A + "/load";

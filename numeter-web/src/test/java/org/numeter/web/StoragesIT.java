@@ -194,7 +194,8 @@ class StoragesIT {
         Map<String, List<Plugin>> second = Map.of("delta.example", List.of(TestObjects.load()));
         FixtureStorage other = new FixtureStorage(second, System.currentTimeMillis() / 1000).start();
         URI never = closedPort();
-        try (WebFixture fx = new WebFixture(List.of(other.uri(), never))) {
+        URI otherUri = other.uri();
+        try (WebFixture fx = new WebFixture(List.of(otherUri, never))) {
             WebClient admin = fx.admin();
             assertThat(admin.get("/api/hosts").json().findValuesAsText("id")).contains("delta.example");
             other.close();
@@ -219,8 +220,10 @@ class StoragesIT {
             assertThat(storages.get(1).path("up").asBoolean()).isFalse();
             assertThat(storages.get(2).path("up").asBoolean()).isFalse();
             assertThat(storages.get(2).path("error").asText()).startsWith("storage " + never);
-            assertThat(fx.web.check().ok()).isTrue();
-            assertThat(fx.web.check().detail()).isEqualTo("2 of 3 storage(s) down");
+            // one of three still answers: degraded but ready, the two down named with why
+            assertThat(fx.web.check().status()).isEqualTo("DEGRADED");
+            assertThat(fx.web.check().detail()).startsWith("2 of 3 storages down: storage " + otherUri)
+                    .contains("; storage " + never);
         }
     }
 }

@@ -15,7 +15,7 @@ import org.numeter.codec.Json;
 /** A test's browser without a browser: keeps the session cookie and sends the CSRF token like the pages do. */
 final class WebClient {
     /** An answer, its body as bytes and text. */
-    record Answer(int status, String contentType, byte[] bytes) {
+    record Answer(int status, String contentType, byte[] bytes, java.net.http.HttpHeaders headers) {
         String text() {
             return new String(bytes, StandardCharsets.UTF_8);
         }
@@ -33,6 +33,7 @@ final class WebClient {
     private final HttpClient http;
     private String csrf;
     private String bearer;
+    private final Map<String, String> headers = new java.util.LinkedHashMap<>();
 
     WebClient(URI base) {
         this.base = base;
@@ -62,6 +63,12 @@ final class WebClient {
             csrf = a.json().path("csrf").asText();
         }
         return a;
+    }
+
+    /** Sends this header with every request from now on (X-Forwarded-For, as a proxy would). */
+    WebClient header(String name, String value) {
+        headers.put(name, value);
+        return this;
     }
 
     String csrf() {
@@ -99,11 +106,13 @@ final class WebClient {
         if (bearer != null) {
             b.header("Authorization", "Bearer " + bearer);
         }
+        headers.forEach(b::header);
         b.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(json));
         try {
             HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-            return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+            return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(),
+                    r.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -40,11 +40,12 @@ public final class CollectorRoutes {
     private final BearerToken auth;
     private final RegistrationSecret secret;
     private final Registrar registrar;
-    private final Supplier<Object> status;
+    private final Supplier<Map<String, Object>> status;
     private final AtomicLong refused = new AtomicLong();
 
     /** @param secret the registration secret, or null when registration is off */
-    public CollectorRoutes(BearerToken auth, RegistrationSecret secret, Registrar registrar, Supplier<Object> status) {
+    public CollectorRoutes(BearerToken auth, RegistrationSecret secret, Registrar registrar,
+            Supplier<Map<String, Object>> status) {
         this.auth = auth;
         this.secret = secret;
         this.registrar = registrar;
@@ -126,7 +127,10 @@ public final class CollectorRoutes {
         return v.textValue();
     }
 
+    /** The collector's state; 503 when it is not ready ({@code "ok":false}), like {@code GET /ready}. */
     private void status(Context ctx) throws IOException {
-        ctx.contentType("application/json").result(Json.mapper().writeValueAsBytes(status.get()));
+        Map<String, Object> doc = status.get();
+        ctx.status(Boolean.TRUE.equals(doc.get("ok")) ? 200 : 503);
+        ctx.contentType("application/json").result(Json.mapper().writeValueAsBytes(doc));
     }
 }

@@ -28,6 +28,8 @@ public final class PollerEntry {
     private long consecutiveErrors;
     private String lastError;
     private long records;
+    private long pages;
+    private long failures;
     private long rejected;
     private long pollerDropped = -1;
     private long readerMalformedSeen;
@@ -87,6 +89,7 @@ public final class PollerEntry {
     /** Records that a drain failed; returns the failures in a row, this one included. */
     public synchronized long failed(long now, String error, long moved, long refused) {
         consecutiveErrors++;
+        failures++;
         lastError = error;
         records += moved;
         rejected += refused;
@@ -94,6 +97,21 @@ public final class PollerEntry {
             lastRecord = now;
         }
         return consecutiveErrors;
+    }
+
+    /** Adds the pages a drain moved. */
+    public synchronized void pages(long moved) {
+        pages += moved;
+    }
+
+    /** Pages moved since this poller was added. */
+    public synchronized long pages() {
+        return pages;
+    }
+
+    /** Drains that failed since this poller was added. */
+    public synchronized long failures() {
+        return failures;
     }
 
     /**

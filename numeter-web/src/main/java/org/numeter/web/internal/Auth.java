@@ -17,6 +17,9 @@ import java.util.Optional;
 public final class Auth {
     public static final String COOKIE = "numeter_session";
     public static final String CSRF_HEADER = "X-CSRF-Token";
+    /** Sent with the 403 of a user who must change a one-time password first, so that the pages lead it there. */
+    public static final String PASSWORD_CHANGE_HEADER = "Numeter-Password-Change";
+    public static final String PASSWORD_PATH = "/api/session/password";
     private static final String PRINCIPAL = "numeter.principal";
 
     /** An authenticated caller; {@code csrf} is null for API tokens. */
@@ -32,6 +35,10 @@ public final class Auth {
     private final Clock clock;
     private final boolean secureCookies;
     private final Duration sessionLength;
+    private final java.util.concurrent.atomic.AtomicLong logins = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong failedLogins = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong throttledLogins =
+            new java.util.concurrent.atomic.AtomicLong();
 
     public Auth(UserRepository users, SessionRepository sessions, TokenRepository tokens, Secrets secrets,
             LoginThrottle throttle, Clock clock, boolean secureCookies, Duration sessionLength) {
@@ -54,6 +61,7 @@ public final class Auth {
         String address = ctx.ip();
         long wait = throttle.retryAfter(username, address);
         if (wait > 0) {
+            throttledLogins.incrementAndGet();
             ctx.header("Retry-After", Long.toString(wait));
             throw HttpProblem.tooManyRequests("too many failed logins; try again in " + wait + " s");
         }
@@ -61,17 +69,20 @@ public final class Auth {
         String hash = user.flatMap(u -> users.passwordHash(u.id())).orElse(null);
         boolean ok = secrets.verifyPassword(req.password(), hash) && user.get().active();
         if (!ok) {
+            failedLogins.incrementAndGet();
             throttle.failed(username, address);
             throw HttpProblem.unauthorized("wrong username or password");
         }
         throttle.succeeded(username);
+        logins.incrementAndGet();
         String id = Secrets.randomToken();
         String csrf = Secrets.randomToken();
         long now = clock.millis();
         sessions.deleteExpired(now);
         sessions.create(id, user.get().id(), csrf, now, now + sessionLength.toMillis());
         ctx.cookie(new Cookie(COOKIE, id, "/", -1, secureCookies, true, null, SameSite.STRICT));
-        ctx.json(Map.of("user", user.get(), "csrf", csrf));
+        ctx.json(Map.of("user", user.get(), "csrf", csrf, "mustChangePassword",
+                users.mustChangePassword(user.get().id())));
     }
 
     public void logout(Context ctx) {
@@ -102,7 +113,10 @@ public final class Auth {
                 .map(u -> new Principal(u, s.csrf())));
     }
 
-    /** Run before every API route but login: 401 without a caller, 403 for a change without its CSRF token. */
+    /**
+     * Run before every API route but login and logout: 401 without a caller, 403 for a change without its CSRF
+     * token, and 403 for everything but changing the password while the caller still has a one-time password.
+     */
     public void guardApi(Context ctx) {
         Principal p = authenticate(ctx).orElseThrow(() -> HttpProblem.unauthorized("log in first"));
         HandlerType m = ctx.method();
@@ -112,7 +126,25 @@ public final class Auth {
         if (change && p.csrf() != null && !Secrets.sameSecret(p.csrf(), ctx.header(CSRF_HEADER))) {
             throw HttpProblem.forbidden("missing or wrong " + CSRF_HEADER + " header");
         }
+        boolean changingPassword = m.equals(HandlerType.PUT) && ctx.path().equals(PASSWORD_PATH);
+        if (!changingPassword && users.mustChangePassword(p.user().id())) {
+            // The printed one-time password must not become a lasting credential: not even an API token may be
+            // made with it.
+            ctx.header(PASSWORD_CHANGE_HEADER, "required");
+            throw HttpProblem.forbidden("change your one-time password first: PUT " + PASSWORD_PATH
+                    + " with {\"current\":...,\"password\":...}");
+        }
         ctx.attribute(PRINCIPAL, p);
+    }
+
+    /** Logins since start, by outcome: success, failure (wrong password), throttled (429). */
+    public Map<String, Long> loginCounts() {
+        return Map.of("success", logins.get(), "failure", failedLogins.get(), "throttled", throttledLogins.get());
+    }
+
+    /** Whether the caller must change a one-time password before anything else (the pages ask). */
+    public boolean mustChangePassword(User user) {
+        return users.mustChangePassword(user.id());
     }
 
     public static User user(Context ctx) {

@@ -23,6 +23,8 @@ public final class Database implements Closeable {
         config.setPassword(password);
         config.setMaximumPoolSize(8);
         config.setPoolName("numeter-web");
+        // A database that does not answer is reported (GET /ready) within seconds, not after Hikari's 30 s.
+        config.setConnectionTimeout(5_000);
         HikariDataSource pool;
         try {
             pool = new HikariDataSource(config);
@@ -40,6 +42,15 @@ public final class Database implements Closeable {
 
     public Db db() {
         return db;
+    }
+
+    /** Null when the database answers a connection check within 2 s, else why not. */
+    public String problem() {
+        try (java.sql.Connection c = pool.getConnection()) {
+            return c.isValid(2) ? null : "the connection check failed";
+        } catch (java.sql.SQLException | RuntimeException e) {
+            return e.getMessage();
+        }
     }
 
     public boolean isOpen() {

@@ -64,11 +64,18 @@ public final class Pages {
         }
     }
 
+    /** The caller, or null after redirecting to the login page (or to its password form, for a one-time one). */
     private User signedIn(Context ctx) {
-        return auth.authenticate(ctx).map(Auth.Principal::user).orElseGet(() -> {
+        User user = auth.authenticate(ctx).map(Auth.Principal::user).orElse(null);
+        if (user == null) {
             ctx.redirect("/login");
             return null;
-        });
+        }
+        if (auth.mustChangePassword(user)) {
+            ctx.redirect("/login?change");
+            return null;
+        }
+        return user;
     }
 
     private static String resource(String path) {

@@ -21,6 +21,7 @@ import org.numeter.store.PluginSummary;
 
 /** A client of one storage's API v1 (docs/api.md, section 2). */
 public final class StorageClient {
+    private static final String STATUS = "api/v1/status";
     /** A storage that does not answer, or answers with something that is not API v1. */
     public static final class StorageDownException extends IOException {
         private static final long serialVersionUID = 1L;
@@ -138,7 +139,7 @@ public final class StorageClient {
      * upstream that fails), or null when it is fine.
      */
     public String problem() throws IOException {
-        Optional<byte[]> body = get("api/v1/status");
+        Optional<byte[]> body = get(STATUS);
         if (body.isEmpty()) {
             return null;
         }
@@ -225,7 +226,7 @@ public final class StorageClient {
     /** Whether the storage answers its status endpoint. */
     public boolean ping() {
         try {
-            return get("api/v1/status").isPresent();
+            return get(STATUS).isPresent();
         } catch (IOException e) {
             return false;
         }
@@ -250,6 +251,13 @@ public final class StorageClient {
         }
         return switch (response.statusCode()) {
             case 200 -> Optional.of(response.body());
+            // a storage that is not ready answers its status with 503 and says why in the body
+            case 503 -> {
+                if (!path.equals(STATUS)) {
+                    throw down(uri + " answered 503", null);
+                }
+                yield Optional.of(response.body());
+            }
             case 404 -> Optional.empty();
             case 401 -> throw down(uri + " refused the web's token (401): check web.storage-token", null);
             case 400 -> throw HttpProblem.badRequest("storage refused the query: "

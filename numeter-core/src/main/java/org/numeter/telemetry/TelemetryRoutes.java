@@ -1,0 +1,104 @@
+package org.numeter.telemetry;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.javalin.router.Endpoint;
+import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.numeter.codec.Json;
+import org.numeter.link.HttpErrors;
+
+/**
+ * What every Numeter server answers without a token, and how it is measured: {@code GET /health} (the process
+ * lives: always 200), {@code GET /ready} (it can do its job: 200, or 503 with the reason) and {@code GET /metrics}
+ * (Prometheus text). Installed in each server's {@code Javalin.create(config -> ...)}, which also gets the rules
+ * every server shares: a wrong method is a 405, a body is capped at {@link #MAX_BODY} while it is read (chunked or
+ * not), and every request is timed by route and status ({@code numeter_http_server_requests_seconds}).
+ */
+public final class TelemetryRoutes {
+    public static final String HEALTH = "/health";
+    public static final String READY = "/ready";
+    public static final String METRICS = "/metrics";
+    /** The largest request body any Numeter server reads. */
+    public static final long MAX_BODY = 64 * 1024;
+
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    private static final Duration[] BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+        Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
+
+    private TelemetryRoutes() {}
+
+    /**
+     * Configures one server: the three routes, the 405 rule, the body cap and the request timer, tagged
+     * {@code server=<errors' server name>}. Errors are mapped by {@code errors}, installed here too.
+     */
+    public static void install(JavalinConfig config, Telemetry telemetry, HttpErrors errors) {
+        String server = errors.server();
+        config.http.prefer405over404 = true;
+        config.http.maxRequestSize = Math.min(config.http.maxRequestSize, MAX_BODY);
+        errors.install(config.routes);
+        telemetry.meters().counter("numeter.http.server.errors",
+                "Answers of status 500 (an internal error, logged with its cause)", errors::serverErrors,
+                "server", server);
+        // Registering one (empty) before-matched handler makes Javalin resolve the route of every request before
+        // anything runs, so that a request refused by a before handler (401) is still timed under its route.
+        config.routes.beforeMatched(ctx -> {});
+        // A declared length over the cap is refused before a byte of it is read; a chunked body is cut by Javalin
+        // where it passes the cap, when a handler reads it (a handler that takes no body never reads it).
+        config.routes.before(ctx -> {
+            long declared = ctx.req().getContentLengthLong();
+            if (declared > config.http.maxRequestSize) {
+                throw new HttpResponseException(HttpStatus.CONTENT_TOO_LARGE.getCode(), "request body of " + declared
+                        + " bytes is over the limit of " + config.http.maxRequestSize);
+            }
+        });
+        config.requestLogger.http((ctx, millis) -> time(telemetry, server, ctx, millis));
+        config.routes.get(HEALTH, ctx -> health(ctx, telemetry));
+        config.routes.get(READY, ctx -> ready(ctx, telemetry));
+        config.routes.get(METRICS, ctx -> ctx.contentType(PROMETHEUS_TEXT).result(telemetry.scrape()));
+    }
+
+    private static void health(Context ctx, Telemetry telemetry) throws IOException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "UP");
+        body.put("version", BuildInfo.version());
+        body.put("uptimeSeconds", telemetry.uptimeMillis() / 1000);
+        json(ctx, 200, body);
+    }
+
+    private static void ready(Context ctx, Telemetry telemetry) throws IOException {
+        Readiness r = telemetry.readiness();
+        json(ctx, r.ready() ? 200 : 503, r);
+    }
+
+    private static void json(Context ctx, int status, Object body) throws IOException {
+        ctx.header("Cache-Control", "no-store");
+        ctx.status(status).contentType("application/json").result(Json.mapper().writeValueAsBytes(body));
+    }
+
+    private static void time(Telemetry telemetry, String server, Context ctx, Float millis) {
+        Timer.builder("numeter.http.server.requests")
+                .description("HTTP requests answered, by server, method, route and status")
+                .tags("server", server, "method", ctx.method().name(), "route", route(ctx),
+                        "status", Integer.toString(ctx.statusCode()))
+                .serviceLevelObjectives(BUCKETS)
+                .register(telemetry.registry())
+                .record((long) (millis * 1_000_000L), TimeUnit.NANOSECONDS);
+    }
+
+    /** The matched route's template ({@code /api/v1/hosts/{host}}), never the raw path: labels stay few. */
+    static String route(Context ctx) {
+        Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
+        if (matched != null && !matched.path.isEmpty()) {
+            return matched.path;
+        }
+        return ctx.statusCode() < 400 ? "static" : "unmatched";
+    }
+}
