@@ -99,7 +99,9 @@ public final class RrdStore implements Store {
     private final MappedBackendFactory backend;
     private final HeapBackendFactory heap = new HeapBackendFactory();
     private final Lock[] locks = new Lock[STRIPES];
-    private final DbCache cache;
+    private final DbCache<RrdDb> cache;
+    /** Descriptors of the files that {@link RrdState} updates with positioned writes. */
+    private final DbCache<FileChannel> files;
     private final ExecutorService workers;
     private final ScheduledExecutorService background;
     private final Map<String, Map<String, Entry>> index = new ConcurrentHashMap<>();
@@ -127,7 +129,8 @@ public final class RrdStore implements Store {
         for (int i = 0; i < STRIPES; i++) {
             locks[i] = new ReentrantLock();
         }
-        this.cache = new DbCache(b.openFiles, this::lock);
+        this.cache = new DbCache<>(b.openFiles, this::lock, RrdDb::close);
+        this.files = new DbCache<>(b.openFiles, this::lock, FileChannel::close);
         this.backend = new MappedBackendFactory();
         this.quarantine = new Quarantine(dataDir);
         this.timeFaults = new TimeFaults("storage", b.time);
@@ -431,7 +434,7 @@ public final class RrdStore implements Store {
     /** Under the entry's lock. */
     private void remove(Entry e) {
         try {
-            cache.invalidate(e.handle);
+            closeFile(e);
         } catch (IOException ex) {
             LOG.warn("closing {} failed: {}", e.rrd, ex.toString());
         }
@@ -493,6 +496,27 @@ public final class RrdStore implements Store {
      * file's truth (the last update; the metadata when the side file changed since).
      */
     private void verify(Entry e) throws IOException {
+        RrdState state;
+        try {
+            state = state(e);
+        } catch (FileNotFoundException | NoSuchFileException ex) {
+            LOG.warn("{}: listed in the index, but gone; host {}, plugin {} starts a new file", e.rrd, e.host,
+                    e.plugin);
+            reset(e);
+            return;
+        } catch (IOException ex) {
+            state = null; // rrd4j says what is wrong with it, below
+        }
+        if (state != null) {
+            // the layout explains the file's length: the checks of validate(), without a mapping
+            BasicFileAttributes side = sideAttributes(e);
+            if (side != null && side.size() == e.sideSize && side.lastModifiedTime().toMillis() == e.sideModified
+                    && state.dsCount() == e.ds().size()) {
+                e.lastUpdate = state.lastUpdate();
+                e.verified = true;
+                return;
+            }
+        }
         RrdDb db;
         boolean temporary = false;
         try {
@@ -636,7 +660,7 @@ public final class RrdStore implements Store {
     /** A file that cannot be used goes to quarantine; the plugin starts again with a new file. */
     private void quarantineEntry(Entry e, String why) {
         try {
-            cache.invalidate(e.handle);
+            closeFile(e);
         } catch (IOException | RuntimeException ex) {
             LOG.debug("closing {} failed: {}", e.rrd, ex.toString());
         }
@@ -652,6 +676,8 @@ public final class RrdStore implements Store {
         e.setDs(Map.of());
         e.columns = null;
         e.regions = null;
+        e.state = null;
+        e.noState = false;
         e.recent = new RecentTimes();
         e.archives = archives;
         indexDirty.set(true);
@@ -701,6 +727,7 @@ public final class RrdStore implements Store {
             throw new IOException("interrupted while writing", e);
         } finally {
             cache.trim();
+            files.trim();
         }
         if (call.failure != null) {
             writeFailures.incrementAndGet();
@@ -821,32 +848,80 @@ public final class RrdStore implements Store {
 
     /**
      * The common case, with as few lookups as possible: the file exists, the batch brings no metadata and only
-     * fields the file has. Returns false, having written nothing, when the batch needs {@link #prepare}.
+     * fields the file has. It is written by {@link RrdState}, with positioned writes of the bytes the update changes,
+     * all or nothing across a crash of the process (the undo log holds the bytes it overwrites). Returns false,
+     * having written nothing, when the batch needs {@link #prepare} or the file is one rrd4j updates itself.
      */
     private boolean updateKnownFields(Entry e, SampleBatch b) throws IOException {
-        Map<String, Integer> columns = e.columns;
-        if (!e.created || b.meta() != null || columns == null) {
+        if (!e.created || b.meta() != null || e.noState) {
             return false;
         }
-        int n = b.values().size();
-        int[] index = new int[n];
-        double[] value = new double[n];
-        int i = 0;
+        RrdState state = state(e);
+        if (state == null) {
+            return false;
+        }
+        Map<String, Integer> columns = e.columns(state);
+        double[] values = new double[state.dsCount()];
+        Arrays.fill(values, Double.NaN);
         for (var v : b.values().entrySet()) {
             Integer c = columns.get(v.getKey());
             if (c == null) {
                 return false;
             }
-            index[i] = c;
-            value[i++] = v.getValue();
+            values[c] = v.getValue();
         }
-        RrdDb db = open(e);
-        Sample s = db.createSample(b.timestamp());
-        for (int k = 0; k < n; k++) {
-            s.setValue(index[k], value[k]);
+        FileChannel ch = channel(e);
+        state.apply(b.timestamp(), values);
+        UndoLog log = undo;
+        int slot = Math.floorMod(e.key.hashCode(), STRIPES);
+        boolean guarded = log != null && log.begin(slot, e.key, state.regions, state.before(), state::regionAt);
+        try {
+            state.write(ch);
+        } catch (IOException | RuntimeException ex) {
+            e.state = null; // what reached the file is unknown: read it again
+            throw ex;
+        } finally {
+            if (guarded) {
+                log.end(slot);
+            }
         }
-        update(e, db, s);
         return true;
+    }
+
+    /**
+     * The update state of a plugin's file, read when first needed; null when rrd4j updates the file itself. An
+     * rrd4j database open on the file is closed first: it may hold values that the positioned writes change.
+     */
+    private RrdState state(Entry e) throws IOException {
+        if (cache.isOpen(e.handle)) {
+            cache.invalidate(e.handle);
+            e.state = null;
+        }
+        RrdState state = e.state;
+        if (state == null && !e.noState) {
+            state = RrdState.read(channel(e));
+            if (state == null) {
+                e.noState = true;
+                LOG.debug("{}: a layout updated by rrd4j itself", e.rrd);
+            }
+            e.state = state;
+        }
+        return state;
+    }
+
+    private FileChannel channel(Entry e) throws IOException {
+        return files.get(e.fd, () -> FileChannel.open(e.rrd, StandardOpenOption.READ, StandardOpenOption.WRITE));
+    }
+
+    /** Closes whatever holds a plugin's file (before it is replaced, moved or forgotten); under its lock. */
+    private void closeFile(Entry e) throws IOException {
+        e.state = null;
+        e.noState = false;
+        try {
+            files.invalidate(e.fd);
+        } finally {
+            cache.invalidate(e.handle);
+        }
     }
 
     /**
@@ -954,6 +1029,7 @@ public final class RrdStore implements Store {
             call.directories.add(dataDir);
         }
         writeSide(e, side, call);
+        closeFile(e);
         RrdFiles.writeAtomically(e.rrd, heap.build(def));
         call.directories.add(hostDir);
         e.set(side.plugin(), side.dataSources());
@@ -980,7 +1056,7 @@ public final class RrdStore implements Store {
         RrdDef def = old.getRrdDef();
         def.addDatasource(added.toArray(DsDef[]::new));
         var wider = heap.copy(old, def);
-        cache.invalidate(e.handle);
+        closeFile(e);
         RrdFiles.writeAtomically(e.rrd, wider);
         call.directories.add(e.rrd.getParent());
         e.columns = null;
@@ -1006,6 +1082,7 @@ public final class RrdStore implements Store {
 
     /** The open database of a plugin whose file exists; under its lock. */
     private RrdDb open(Entry e) throws IOException {
+        e.state = null; // rrd4j may change the file: its state is read again when next needed
         return cache.get(e.handle, () -> openChecked(e.rrd, false));
     }
 
@@ -1085,6 +1162,7 @@ public final class RrdStore implements Store {
         } finally {
             unlock(e);
             cache.trim();
+            files.trim();
         }
     }
 
@@ -1250,6 +1328,7 @@ public final class RrdStore implements Store {
         } finally {
             unlock(e);
             cache.trim();
+            files.trim();
         }
         return plan.finish(tierSeries);
     }
@@ -1386,6 +1465,7 @@ public final class RrdStore implements Store {
         }
         try {
             cache.close();
+            files.close();
             if (dirLock != null && !readOnlyAtStart) {
                 try {
                     writeIndex();
@@ -1425,7 +1505,8 @@ public final class RrdStore implements Store {
         final String host;
         final String plugin;
         final String key;
-        final DbCache.Handle handle;
+        final DbCache.Handle<RrdDb> handle;
+        final DbCache.Handle<FileChannel> fd;
         final Path rrd;
         final Path json;
         private volatile Plugin meta;
@@ -1451,12 +1532,17 @@ public final class RrdStore implements Store {
         Map<String, Integer> columns;
         /** What an update of its file changes, for the undo log; found at the first update. */
         UpdateRegions regions;
+        /** Its file's update state, when {@link RrdState} updates it; dropped whenever rrd4j opens the file. */
+        RrdState state;
+        /** Its file is one that rrd4j updates itself (see {@link RrdState#read}). */
+        boolean noState;
 
         Entry(String host, String plugin) {
             this.host = host;
             this.plugin = plugin;
             this.key = host + "/" + plugin;
-            this.handle = new DbCache.Handle(key);
+            this.handle = new DbCache.Handle<>(key);
+            this.fd = new DbCache.Handle<>(key);
             Path hostDir = dataDir.resolve(host);
             this.rrd = hostDir.resolve(plugin + ".rrd");
             this.json = hostDir.resolve(plugin + ".json");
@@ -1527,6 +1613,20 @@ public final class RrdStore implements Store {
                 }
                 set(f.plugin(), f.dataSources());
             }
+        }
+
+        Map<String, Integer> columns(RrdState state) {
+            if (columns == null || columns.size() != ds.size()) {
+                Map<String, Integer> c = new HashMap<>();
+                for (var f : ds().entrySet()) {
+                    int i = state.dsIndex(f.getValue());
+                    if (i >= 0) {
+                        c.put(f.getKey(), i);
+                    }
+                }
+                columns = c;
+            }
+            return columns;
         }
 
         Map<String, Integer> columns(RrdDb db) throws IOException {
