@@ -131,11 +131,27 @@ final class RrdState {
      * a length the layout does not explain): rrd4j then updates it.
      */
     static RrdState read(FileChannel ch) throws IOException {
-        long size = ch.size();
+        return read(ch.size(), (at, length) -> readFully(ch, at, length));
+    }
+
+    /** The same from a mapping of the whole file. */
+    static RrdState read(ByteBuffer file) throws IOException {
+        return read(file.capacity(), (at, length) -> {
+            ByteBuffer b = ByteBuffer.allocate(length);
+            b.put(0, file, Math.toIntExact(at), length);
+            return b.order(ByteOrder.BIG_ENDIAN);
+        });
+    }
+
+    private interface Reader {
+        ByteBuffer read(long at, int length) throws IOException;
+    }
+
+    private static RrdState read(long size, Reader ch) throws IOException {
         if (size < HEADER) {
             return null;
         }
-        ByteBuffer head = readFully(ch, 0, HEADER);
+        ByteBuffer head = ch.read(0, HEADER);
         if (!SIGNATURE.equals(string(head, 0))) {
             return null;
         }
@@ -155,7 +171,7 @@ final class RrdState {
         if (first > size) {
             return null;
         }
-        parts[0] = readFully(ch, 0, first);
+        parts[0] = ch.read(0, first);
         lengths[0] = first;
         long at = first;
         int total = first;
@@ -165,7 +181,7 @@ final class RrdState {
                 if (at + block > size) {
                     return null;
                 }
-                arc = readFully(ch, at, block);
+                arc = ch.read(at, block);
                 parts[a] = arc;
                 offsets[a] = at;
                 lengths[a] = block;
@@ -279,6 +295,22 @@ final class RrdState {
             int to = from + regions.lengths[r];
             if (Arrays.mismatch(before, from, to, image.array(), from, to) >= 0) {
                 writeFully(ch, image.slice(from, to - from), regions.offsets[r]);
+            }
+        }
+    }
+
+    /** The same into a mapping of the whole file: no system call. */
+    void write(ByteBuffer file) {
+        for (int i = 0; i < writes; i++) {
+            file.putDouble(Math.toIntExact(writeAt[i]), writeValue[i]);
+        }
+        writes = 0;
+        byte[] now = image.array();
+        for (int r = regionAt.length - 1; r >= 0; r--) {
+            int from = regionAt[r];
+            int to = from + regions.lengths[r];
+            if (Arrays.mismatch(before, from, to, now, from, to) >= 0) {
+                file.put(Math.toIntExact(regions.offsets[r]), now, from, to - from);
             }
         }
     }

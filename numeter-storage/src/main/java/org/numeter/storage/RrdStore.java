@@ -3,6 +3,7 @@ package org.numeter.storage;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -100,8 +101,11 @@ public final class RrdStore implements Store {
     private final HeapBackendFactory heap = new HeapBackendFactory();
     private final Lock[] locks = new Lock[STRIPES];
     private final DbCache<RrdDb> cache;
-    /** Descriptors of the files that {@link RrdState} updates with positioned writes. */
+    /** Mappings of the files that {@link RrdState} updates (see {@link Io}). */
+    private final DbCache<MappedByteBuffer> maps;
+    /** Descriptors of the files that {@link RrdState} updates with positioned writes (see {@link Io}). */
     private final DbCache<FileChannel> files;
+    private final Io io;
     private final ExecutorService workers;
     private final ScheduledExecutorService background;
     private final Map<String, Map<String, Entry>> index = new ConcurrentHashMap<>();
@@ -131,6 +135,9 @@ public final class RrdStore implements Store {
         }
         this.cache = new DbCache<>(b.openFiles, this::lock, RrdDb::close);
         this.files = new DbCache<>(b.openFiles, this::lock, FileChannel::close);
+        this.maps = new DbCache<>(b.mappedFiles > 0 ? b.mappedFiles : mappingsAllowed(b.openFiles), this::lock,
+                MappedBackendFactory::unmap);
+        this.io = b.io;
         this.backend = new MappedBackendFactory();
         this.quarantine = new Quarantine(dataDir);
         this.timeFaults = new TimeFaults("storage", b.time);
@@ -159,6 +166,8 @@ public final class RrdStore implements Store {
         private int openFiles = 2000;
         private int threads = Runtime.getRuntime().availableProcessors();
         private TimePolicy time = TimePolicy.system();
+        private Io io = Io.MAPPED;
+        private int mappedFiles;
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -176,6 +185,21 @@ public final class RrdStore implements Store {
                 throw new IllegalArgumentException("open files " + openFiles + " must be positive");
             }
             this.openFiles = openFiles;
+            return this;
+        }
+
+        /** How updates reach the files (default {@link Io#MAPPED}). */
+        public Builder io(Io io) {
+            this.io = Objects.requireNonNull(io, "io");
+            return this;
+        }
+
+        /** The most files kept mapped for updates (default: from the machine's limit of mappings). */
+        public Builder mappedFiles(int mappedFiles) {
+            if (mappedFiles <= 0) {
+                throw new IllegalArgumentException("mapped files " + mappedFiles + " must be positive");
+            }
+            this.mappedFiles = mappedFiles;
             return this;
         }
 
@@ -208,6 +232,32 @@ public final class RrdStore implements Store {
             }
             return store;
         }
+    }
+
+    /**
+     * How {@link RrdState} writes an update: into a mapping of the file kept from one update to the next
+     * ({@code MAPPED}, no system call per update), or with positioned writes through a cached descriptor
+     * ({@code POSITIONED}, a few system calls per update and no mapped pages in the process). docs/decisions.md
+     * says which is the default and why.
+     */
+    public enum Io {
+        MAPPED, POSITIONED
+    }
+
+    /**
+     * Files kept mapped for updates, from the kernel's limit of mappings per process ({@code vm.max_map_count}):
+     * half of it, less the rrd4j databases that {@code openFiles} allows, so that every file of a large store
+     * stays mapped (a file costs one mapping and no descriptor) and none is mapped and unmapped at each update.
+     */
+    static int mappingsAllowed(int openFiles) {
+        long limit = 65_530;
+        try {
+            // readAllLines: readString trusts the size procfs reports, and reads one byte
+            limit = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/vm/max_map_count")).get(0).trim());
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("vm.max_map_count unknown ({}); 65,530 assumed", e.toString());
+        }
+        return (int) Math.max(1_000, Math.min(Integer.MAX_VALUE, limit / 2 - openFiles));
     }
 
     // ---- opening
@@ -728,6 +778,7 @@ public final class RrdStore implements Store {
         } finally {
             cache.trim();
             files.trim();
+            maps.trim();
         }
         if (call.failure != null) {
             writeFailures.incrementAndGet();
@@ -870,13 +921,18 @@ public final class RrdStore implements Store {
             }
             values[c] = v.getValue();
         }
-        FileChannel ch = channel(e);
+        FileChannel ch = io == Io.POSITIONED ? channel(e) : null;
+        MappedByteBuffer mapped = ch == null ? mapping(e) : null;
         state.apply(b.timestamp(), values);
         UndoLog log = undo;
         int slot = Math.floorMod(e.key.hashCode(), STRIPES);
         boolean guarded = log != null && log.begin(slot, e.key, state.regions, state.before(), state::regionAt);
         try {
-            state.write(ch);
+            if (ch != null) {
+                state.write(ch);
+            } else {
+                state.write(mapped);
+            }
         } catch (IOException | RuntimeException ex) {
             e.state = null; // what reached the file is unknown: read it again
             throw ex;
@@ -899,7 +955,7 @@ public final class RrdStore implements Store {
         }
         RrdState state = e.state;
         if (state == null && !e.noState) {
-            state = RrdState.read(channel(e));
+            state = io == Io.POSITIONED ? RrdState.read(channel(e)) : RrdState.read(mapping(e));
             if (state == null) {
                 e.noState = true;
                 LOG.debug("{}: a layout updated by rrd4j itself", e.rrd);
@@ -913,12 +969,22 @@ public final class RrdStore implements Store {
         return files.get(e.fd, () -> FileChannel.open(e.rrd, StandardOpenOption.READ, StandardOpenOption.WRITE));
     }
 
+    private MappedByteBuffer mapping(Entry e) throws IOException {
+        return maps.get(e.map, () -> {
+            // the descriptor is closed once the file is mapped: a mapping holds none
+            try (FileChannel ch = FileChannel.open(e.rrd, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                return ch.map(FileChannel.MapMode.READ_WRITE, 0, ch.size());
+            }
+        });
+    }
+
     /** Closes whatever holds a plugin's file (before it is replaced, moved or forgotten); under its lock. */
     private void closeFile(Entry e) throws IOException {
         e.state = null;
         e.noState = false;
         try {
             files.invalidate(e.fd);
+            maps.invalidate(e.map);
         } finally {
             cache.invalidate(e.handle);
         }
@@ -1163,6 +1229,7 @@ public final class RrdStore implements Store {
             unlock(e);
             cache.trim();
             files.trim();
+            maps.trim();
         }
     }
 
@@ -1329,6 +1396,7 @@ public final class RrdStore implements Store {
             unlock(e);
             cache.trim();
             files.trim();
+            maps.trim();
         }
         return plan.finish(tierSeries);
     }
@@ -1379,9 +1447,9 @@ public final class RrdStore implements Store {
         return Collections.unmodifiableList(layoutWarnings);
     }
 
-    /** Databases open now. */
+    /** Files open now: rrd4j databases, and the mappings or descriptors that updates use. */
     public int openFiles() {
-        return cache.size();
+        return cache.size() + maps.size() + files.size();
     }
 
     /** Databases opened since the store opened (a measure of cache misses). */
@@ -1466,6 +1534,7 @@ public final class RrdStore implements Store {
         try {
             cache.close();
             files.close();
+            maps.close();
             if (dirLock != null && !readOnlyAtStart) {
                 try {
                     writeIndex();
@@ -1507,6 +1576,7 @@ public final class RrdStore implements Store {
         final String key;
         final DbCache.Handle<RrdDb> handle;
         final DbCache.Handle<FileChannel> fd;
+        final DbCache.Handle<MappedByteBuffer> map;
         final Path rrd;
         final Path json;
         private volatile Plugin meta;
@@ -1543,6 +1613,7 @@ public final class RrdStore implements Store {
             this.key = host + "/" + plugin;
             this.handle = new DbCache.Handle<>(key);
             this.fd = new DbCache.Handle<>(key);
+            this.map = new DbCache.Handle<>(key);
             Path hostDir = dataDir.resolve(host);
             this.rrd = hostDir.resolve(plugin + ".rrd");
             this.json = hostDir.resolve(plugin + ".json");
