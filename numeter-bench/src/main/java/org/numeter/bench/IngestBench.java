@@ -31,7 +31,7 @@ import org.numeter.store.WriteResult;
  * {@code off} do one or the other in every round.
  */
 public final class IngestBench {
-    private static final long T0 = 1_699_920_000L;
+    static final long T0 = 1_699_920_000L;
 
     private IngestBench() {}
 
@@ -150,7 +150,7 @@ public final class IngestBench {
         }
     }
 
-    private static List<SampleBatch> round(long start, int r, int plugins, int fields, long step, SplittableRandom random,
+    static List<SampleBatch> round(long start, int r, int plugins, int fields, long step, SplittableRandom random,
             double[][] state) {
         List<SampleBatch> out = new ArrayList<>(plugins);
         for (int p = 0; p < plugins; p++) {
@@ -167,7 +167,7 @@ public final class IngestBench {
         return out;
     }
 
-    private static Plugin meta(String name, int fields) {
+    static Plugin meta(String name, int fields) {
         Plugin.Builder b = Plugin.builder(name).title(name).category("bench");
         for (int f = 0; f < fields; f++) {
             // limits that are never crossed: the alert engine judges every point, and nothing changes state

@@ -134,7 +134,7 @@ public final class RrdStore implements Store {
             locks[i] = new ReentrantLock();
         }
         this.cache = new DbCache<>(b.openFiles, this::lock, RrdDb::close);
-        this.files = new DbCache<>(b.openFiles, this::lock, FileChannel::close);
+        this.files = new DbCache<>(Math.max(b.openFiles, descriptorsAllowed()), this::lock, FileChannel::close);
         this.maps = new DbCache<>(b.mappedFiles > 0 ? b.mappedFiles : mappingsAllowed(b.openFiles), this::lock,
                 MappedBackendFactory::unmap);
         this.io = b.io;
@@ -166,7 +166,7 @@ public final class RrdStore implements Store {
         private int openFiles = 2000;
         private int threads = Runtime.getRuntime().availableProcessors();
         private TimePolicy time = TimePolicy.system();
-        private Io io = Io.MAPPED;
+        private Io io = Io.POSITIONED;
         private int mappedFiles;
 
         private Builder(Path dataDir) {
@@ -188,7 +188,7 @@ public final class RrdStore implements Store {
             return this;
         }
 
-        /** How updates reach the files (default {@link Io#MAPPED}). */
+        /** How updates reach the files (default {@link Io#POSITIONED}). */
         public Builder io(Io io) {
             this.io = Objects.requireNonNull(io, "io");
             return this;
@@ -258,6 +258,26 @@ public final class RrdStore implements Store {
             LOG.debug("vm.max_map_count unknown ({}); 65,530 assumed", e.toString());
         }
         return (int) Math.max(1_000, Math.min(Integer.MAX_VALUE, limit / 2 - openFiles));
+    }
+
+    /**
+     * Descriptors kept for positioned writes, from the process's limit of open files: three quarters of it, the
+     * rest left to connections and the rrd4j databases; a file whose descriptor was closed costs an open and a
+     * close at its next update.
+     */
+    static int descriptorsAllowed() {
+        long limit = 4096;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                    limit = soft.equals("unlimited") ? 1 << 20 : Long.parseLong(soft);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("the limit of open files is unknown ({}); 4,096 assumed", e.toString());
+        }
+        return (int) Math.max(64, Math.min(1 << 20, limit * 3 / 4));
     }
 
     // ---- opening
