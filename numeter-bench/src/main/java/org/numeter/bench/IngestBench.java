@@ -38,7 +38,7 @@ public final class IngestBench {
     public static void main(String[] argv) throws Exception {
         BenchArgs args = new BenchArgs(argv,
                 "dir", "/tmp/numeter-bench-ingest", "plugins", "20000", "fields", "5", "rounds", "20",
-                "warmup", "5", "open-files", "2000", "io", "mapped", "threads", "" + Runtime.getRuntime().availableProcessors(),
+                "warmup", "5", "open-files", "auto", "io", "positioned", "threads", "" + Runtime.getRuntime().availableProcessors(),
                 "archives", "default", "via", "store", "write-size", "5000", "keep", "false", "alerts", "off");
         int plugins = args.integer("plugins");
         int fields = args.integer("fields");
@@ -61,7 +61,11 @@ public final class IngestBench {
         }
         SplittableRandom random = new SplittableRandom(42);
         double[][] state = new double[plugins][fields];
-        try (RrdStore store = RrdStore.builder(dir).archives(archives).openFiles(args.integer("open-files"))
+        RrdStore.Builder builder = RrdStore.builder(dir);
+        if (!args.text("open-files").equals("auto")) {
+            builder.openFiles(args.integer("open-files"));
+        }
+        try (RrdStore store = builder.archives(archives)
                 .io(RrdStore.Io.valueOf(args.text("io").toUpperCase(Locale.ROOT))).threads(args.integer("threads")).open()) {
             StoreSink sink = new StoreSink(store, writeSize);
             Path alertDir = dir.resolveSibling(dir.getFileName() + "-alerts");

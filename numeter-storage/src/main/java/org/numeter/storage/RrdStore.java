@@ -83,8 +83,11 @@ import org.slf4j.LoggerFactory;
  * an older version's broken RRD files) into {@link Quarantine}. A file is created whole under a temporary name and
  * renamed into place ({@link RrdFiles}), so no crash leaves half of one under a plugin's name.
  *
- * <p>Writes spread over {@code threads} threads by plugin; each plugin is guarded by one of a fixed set of locks,
- * and at most {@code openFiles} databases stay open. A write that fails for the machine's reasons (disk full,
+ * <p>Writes spread over {@code threads} threads by plugin; each plugin is guarded by one of a fixed set of locks. A
+ * known plugin's update is rrd4j's own, done by {@link RrdState} on the file's header and states held in memory and
+ * written with positioned writes of the bytes it changes (or into a mapping, {@link Io}), through a cache of
+ * descriptors sized from the machine; rrd4j opens a file (at most 2,000, or {@code openFiles} with the
+ * descriptors) for reads, new files and metadata changes. A write that fails for the machine's reasons (disk full,
  * read-only, I/O) goes on with the other plugins and then throws {@link StoreWriteException}, so that the caller
  * keeps the batches upstream. Files keep the archives they were made with: a configuration change applies to new
  * files, and {@link #layoutWarnings()} names the old ones.
@@ -93,6 +96,8 @@ public final class RrdStore implements Store {
     private static final Logger LOG = LoggerFactory.getLogger(RrdStore.class);
     private static final int STRIPES = 256;
     private static final long INDEX_EVERY_SECONDS = 15;
+    /** rrd4j databases kept open for reads and metadata changes, unless {@code openFiles} is set. */
+    private static final int READ_DATABASES = 2000;
 
     private final Path dataDir;
     private final Archives archives;
@@ -133,9 +138,13 @@ public final class RrdStore implements Store {
         for (int i = 0; i < STRIPES; i++) {
             locks[i] = new ReentrantLock();
         }
-        this.cache = new DbCache<>(b.openFiles, this::lock, RrdDb::close);
-        this.files = new DbCache<>(Math.max(b.openFiles, descriptorsAllowed()), this::lock, FileChannel::close);
-        this.maps = new DbCache<>(b.mappedFiles > 0 ? b.mappedFiles : mappingsAllowed(b.openFiles), this::lock,
+        // a set number of open files is shared by the descriptors of updates and the databases of reads; unset,
+        // each is sized from the machine (see descriptorsAllowed)
+        int descriptors = b.openFiles > 0 ? Math.max(1, b.openFiles / 2) : descriptorsAllowed();
+        int databases = b.openFiles > 0 ? Math.max(1, b.openFiles - descriptors) : READ_DATABASES;
+        this.cache = new DbCache<>(databases, this::lock, RrdDb::close);
+        this.files = new DbCache<>(descriptors, this::lock, FileChannel::close);
+        this.maps = new DbCache<>(b.mappedFiles > 0 ? b.mappedFiles : mappingsAllowed(databases), this::lock,
                 MappedBackendFactory::unmap);
         this.io = b.io;
         this.backend = new MappedBackendFactory();
@@ -163,7 +172,7 @@ public final class RrdStore implements Store {
     public static final class Builder {
         private final Path dataDir;
         private Archives archives = Archives.DEFAULT;
-        private int openFiles = 2000;
+        private int openFiles;
         private int threads = Runtime.getRuntime().availableProcessors();
         private TimePolicy time = TimePolicy.system();
         private Io io = Io.POSITIONED;
@@ -179,7 +188,10 @@ public final class RrdStore implements Store {
             return this;
         }
 
-        /** The most RRD files kept open at once (default 2,000). */
+        /**
+         * The most RRD files kept open at once, descriptors for updates and databases for reads together (default:
+         * from the process's limit of open files, {@link #descriptorsAllowed}, and 2,000 databases).
+         */
         public Builder openFiles(int openFiles) {
             if (openFiles <= 0) {
                 throw new IllegalArgumentException("open files " + openFiles + " must be positive");
@@ -896,8 +908,14 @@ public final class RrdStore implements Store {
     private void store(Entry e, SampleBatch b, WriteCall call) throws IOException {
         for (int attempt = 0; ; attempt++) {
             try {
-                if (!updateKnownFields(e, b)) {
-                    RrdDb db = prepare(e, b, call);
+                if (!updateKnownFields(e, b, false)) {
+                    RrdDb prepared = prepare(e, b, call);
+                    if (updateKnownFields(e, b, true)) {
+                        e.lastUpdate = b.timestamp();
+                        e.recent.add(b.timestamp(), b.values().hashCode());
+                        return;
+                    }
+                    RrdDb db = prepared != null ? prepared : open(e);
                     Sample s = db.createSample(b.timestamp());
                     Map<String, Integer> columns = e.columns(db);
                     for (var v : b.values().entrySet()) {
@@ -921,10 +939,11 @@ public final class RrdStore implements Store {
      * The common case, with as few lookups as possible: the file exists, the batch brings no metadata and only
      * fields the file has. It is written by {@link RrdState}, with positioned writes of the bytes the update changes,
      * all or nothing across a crash of the process (the undo log holds the bytes it overwrites). Returns false,
-     * having written nothing, when the batch needs {@link #prepare} or the file is one rrd4j updates itself.
+     * having written nothing, when the batch needs {@link #prepare} (unless {@code prepared}: its metadata is in the
+     * files) or the file is one rrd4j updates itself.
      */
-    private boolean updateKnownFields(Entry e, SampleBatch b) throws IOException {
-        if (!e.created || b.meta() != null || e.noState) {
+    private boolean updateKnownFields(Entry e, SampleBatch b, boolean prepared) throws IOException {
+        if (!e.created || (b.meta() != null && !prepared) || e.noState) {
             return false;
         }
         RrdState state = state(e);
@@ -1040,17 +1059,17 @@ public final class RrdStore implements Store {
     }
 
     /**
-     * Brings the file and its side file up to the batch's metadata and returns the open database. The entry changes
+     * Brings the file and its side file up to the batch's metadata; returns the database when it had to open it, else null. The entry changes
      * only once the files did, so a failure (a full disk) leaves it as it was for the next attempt.
      */
     private RrdDb prepare(Entry e, SampleBatch b, WriteCall call) throws IOException {
         Plugin merged = Stores.merge(e.meta(), b);
         if (!e.created) {
             createFile(e, merged, b.timestamp(), call);
-            return open(e);
+            return null;
         }
         if (merged.equals(e.meta())) {
-            return open(e);
+            return null;
         }
         RrdDb db = open(e);
         Set<String> inFile = new HashSet<>(Arrays.asList(db.getDsNames()));
