@@ -62,13 +62,21 @@ final class RrdState {
     private final int[] regionAt;
     /** The regions, one after the other, as in the file after the last update. */
     private final ByteBuffer image;
-    /** The regions before the update under way, to write only those that changed. */
-    private final byte[] before;
     /** rrd4j keeps this in memory only: the last valid value of each data source's current step. */
     private final double[] accumLastValue;
-    private long[] writeAt = new long[64];
-    private double[] writeValue = new double[64];
-    private int writes;
+    /**
+     * What an update under way needs, per thread rather than per file (tens of thousands of files are held):
+     * the regions before it (to write only those that changed, and for the undo log) and the rows it stores.
+     */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    private Scratch scratch;
+
+    private static final class Scratch {
+        byte[] before = new byte[4096];
+        long[] writeAt = new long[64];
+        double[] writeValue = new double[64];
+        int writes;
+    }
 
     private RrdState(UpdateRegions regions, ByteBuffer image, int[] regionAt, long step, int n, int arcs,
             long[] rowsAt) throws IOException {
@@ -77,7 +85,6 @@ final class RrdState {
         this.regionAt = regionAt;
         this.step = step;
         this.n = n;
-        this.before = new byte[image.capacity()];
         this.rowsAt = rowsAt;
         dsNames = new String[n];
         dsType = new int[n];
@@ -276,8 +283,13 @@ final class RrdState {
             throw new IllegalArgumentException("Bad sample time: " + time + ". Last update time was " + oldTime
                     + ", at least one second step is required");
         }
-        image.get(0, before);
-        writes = 0;
+        Scratch x = SCRATCH.get();
+        if (x.before.length < image.capacity()) {
+            x.before = new byte[image.capacity()];
+        }
+        image.get(0, x.before, 0, image.capacity());
+        x.writes = 0;
+        scratch = x;
         for (int i = 0; i < n; i++) {
             process(i, oldTime, time, values[i]);
         }
@@ -290,6 +302,7 @@ final class RrdState {
      */
     void write(FileChannel ch) throws IOException {
         writeRows(ch);
+        byte[] before = scratch.before;
         for (int r = regionAt.length - 1; r >= 0; r--) {
             int from = regionAt[r];
             int to = from + regions.lengths[r];
@@ -297,14 +310,17 @@ final class RrdState {
                 writeFully(ch, image.slice(from, to - from), regions.offsets[r]);
             }
         }
+        scratch = null;
     }
 
     /** The same into a mapping of the whole file: no system call. */
     void write(ByteBuffer file) {
-        for (int i = 0; i < writes; i++) {
-            file.putDouble(Math.toIntExact(writeAt[i]), writeValue[i]);
+        Scratch x = scratch;
+        for (int i = 0; i < x.writes; i++) {
+            file.putDouble(Math.toIntExact(x.writeAt[i]), x.writeValue[i]);
         }
-        writes = 0;
+        x.writes = 0;
+        byte[] before = x.before;
         byte[] now = image.array();
         for (int r = regionAt.length - 1; r >= 0; r--) {
             int from = regionAt[r];
@@ -313,24 +329,23 @@ final class RrdState {
                 file.put(Math.toIntExact(regions.offsets[r]), now, from, to - from);
             }
         }
+        scratch = null;
     }
 
-    /** Puts the state back as it was before the last {@link #apply} (its write failed). */
-    void undo() {
-        image.put(0, before);
-        writes = 0;
-    }
-
-    /** The bytes the last {@link #apply} found, region {@code r} (for the undo log). */
+    /** The bytes the last {@link #apply} found, before its {@link #write} (for the undo log). */
     ByteBuffer before() {
-        return ByteBuffer.wrap(before).asReadOnlyBuffer();
+        return ByteBuffer.wrap(scratch.before, 0, image.capacity()).slice().asReadOnlyBuffer();
     }
 
     private void writeRows(FileChannel ch) throws IOException {
+        Scratch x = scratch;
+        int writes = x.writes;
+        long[] writeAt = x.writeAt;
+        double[] writeValue = x.writeValue;
         if (writes == 0) {
             return;
         }
-        sortWrites();
+        sortWrites(x);
         ByteBuffer run = ByteBuffer.allocate(8 * writes).order(ByteOrder.BIG_ENDIAN);
         int i = 0;
         while (i < writes) {
@@ -350,12 +365,14 @@ final class RrdState {
             run.flip();
             writeFully(ch, run, start);
         }
-        writes = 0;
+        x.writes = 0;
     }
 
     /** A stable insertion sort: rows of one update are few, and nearly in order. */
-    private void sortWrites() {
-        for (int i = 1; i < writes; i++) {
+    private static void sortWrites(Scratch x) {
+        long[] writeAt = x.writeAt;
+        double[] writeValue = x.writeValue;
+        for (int i = 1; i < x.writes; i++) {
             long at = writeAt[i];
             double v = writeValue[i];
             int j = i - 1;
@@ -529,11 +546,12 @@ final class RrdState {
     }
 
     private void row(int a, int row, int i, double value) {
-        if (writes == writeAt.length) {
-            writeAt = Arrays.copyOf(writeAt, writes * 2);
-            writeValue = Arrays.copyOf(writeValue, writes * 2);
+        Scratch x = scratch;
+        if (x.writes == x.writeAt.length) {
+            x.writeAt = Arrays.copyOf(x.writeAt, x.writes * 2);
+            x.writeValue = Arrays.copyOf(x.writeValue, x.writes * 2);
         }
-        writeAt[writes] = rowsAt[a] + ((long) row * n + i) * 8;
-        writeValue[writes++] = value;
+        x.writeAt[x.writes] = rowsAt[a] + ((long) row * n + i) * 8;
+        x.writeValue[x.writes++] = value;
     }
 }

@@ -846,6 +846,9 @@ public final class RrdStore implements Store {
         WriteResult sum = WriteResult.NONE;
         for (int i = part; i < groups.size(); i += parts) {
             sum = sum.plus(writePlugin(groups.get(i), call));
+            // between plugins, holding no lock: a page of thousands of plugins must not overshoot the limits
+            files.trim();
+            maps.trim();
         }
         return sum;
     }
