@@ -279,8 +279,8 @@ public final class CompareBench {
             w.flush();
             Arrays.sort(mine);
             Arrays.sort(anchor);
-            System.out.printf(Locale.ROOT, "png: numeter %d bytes; p50 %.1f ms, p99 %.1f ms | rrdtool graph p50 %.1f ms,"
-                    + " p99 %.1f ms%n", bytes, Machine.percentile(mine, 50), Machine.percentile(mine, 99),
+            System.out.printf(Locale.ROOT, "png: numeter %d bytes; p50 %.1f ms, p99 %.1f ms | rrdtool graph"
+                    + " p50 %.1f ms, p99 %.1f ms%n", bytes, Machine.percentile(mine, 50), Machine.percentile(mine, 99),
                     Machine.percentile(anchor, 50), Machine.percentile(anchor, 99));
             table.add(Row.latency("PNG 1 week 800x300, 5 stacked + legend, p50", Machine.percentile(mine, 50),
                     Machine.percentile(anchor, 50), cpuMine / 1e6 / n, cpuAnchor / 1e6 / n, os));

@@ -38,7 +38,8 @@ public final class IngestBench {
     public static void main(String[] argv) throws Exception {
         BenchArgs args = new BenchArgs(argv,
                 "dir", "/tmp/numeter-bench-ingest", "plugins", "20000", "fields", "5", "rounds", "20",
-                "warmup", "5", "open-files", "auto", "io", "positioned", "threads", "" + Runtime.getRuntime().availableProcessors(),
+                "warmup", "5", "open-files", "auto", "io", "positioned",
+                "threads", "" + Runtime.getRuntime().availableProcessors(),
                 "archives", "default", "via", "store", "write-size", "5000", "keep", "false", "alerts", "off");
         int plugins = args.integer("plugins");
         int fields = args.integer("fields");
@@ -66,7 +67,8 @@ public final class IngestBench {
             builder.openFiles(args.integer("open-files"));
         }
         try (RrdStore store = builder.archives(archives)
-                .io(RrdStore.Io.valueOf(args.text("io").toUpperCase(Locale.ROOT))).threads(args.integer("threads")).open()) {
+                .io(RrdStore.Io.valueOf(args.text("io").toUpperCase(Locale.ROOT))).threads(args.integer("threads"))
+                .open()) {
             StoreSink sink = new StoreSink(store, writeSize);
             Path alertDir = dir.resolveSibling(dir.getFileName() + "-alerts");
             Machine.deleteTree(alertDir);
@@ -134,8 +136,9 @@ public final class IngestBench {
                 }
             }
             System.out.printf(Locale.ROOT, "sustained: %,.0f points/s over %d rounds of %,d series (%s, via %s,"
-                    + " open files %s, io %s, threads %s)%n", totalPoints / (totalNanos / 1e9), rounds, plugins * fields,
-                    archives.name(), args.text("via"), args.text("open-files"), args.text("io"), args.text("threads"));
+                    + " open files %s, io %s, threads %s)%n", totalPoints / (totalNanos / 1e9), rounds,
+                    plugins * fields, archives.name(), args.text("via"), args.text("open-files"), args.text("io"),
+                    args.text("threads"));
             double cpuPerPoint = totalCpu / 1e9 / totalPoints;
             System.out.printf(Locale.ROOT, "CPU: %.2f us per point (process CPU time, all threads), so %,.0f points/s"
                     + " per core fully used; load average now %.1f on %d cores%n", cpuPerPoint * 1e6,

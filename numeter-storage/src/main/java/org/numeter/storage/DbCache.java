@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The files kept open (rrd4j databases, or descriptors for positioned writes), at most {@code capacity}, the least recently used closed first (approximately: a file
- * used since the last sweep gets a second chance, as in the CLOCK algorithm, so that a write touches no shared
+ * The files kept open (rrd4j databases, descriptors, mappings), at most {@code capacity}, the least recently used
+ * closed first (approximately: a file used since the last sweep gets a second chance, as in the CLOCK algorithm, so that a write touches no shared
  * structure when its file is open). Each plugin's database sits in its {@link Handle}; every use and every close
  * of it happens under the plugin's lock, so a database is never closed while another thread writes to it.
  */

@@ -14,8 +14,9 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * How the store puts a file in place: complete under a temporary name ({@code <name>.tmp}), forced to the disk
- * when it replaces another, then renamed over the real name, so that a crash at any moment leaves the old file or the new one, never half of
- * one; the caller then syncs the directory ({@link #syncDirectory}), so that the new name survives a power cut too.
+ * when it replaces another, then renamed over the real name, so that a crash at any moment leaves the old file or
+ * the new one, never half of one; the caller then syncs the directory ({@link #syncDirectory}), so that the new name
+ * survives a power cut too.
  * A start finds a {@code .tmp} file only after a crash, and quarantines it.
  */
 final class RrdFiles {

@@ -912,13 +912,13 @@ public final class RrdStore implements Store {
         for (int attempt = 0; ; attempt++) {
             try {
                 if (!updateKnownFields(e, b, false)) {
-                    RrdDb prepared = prepare(e, b, call);
+                    prepare(e, b, call);
                     if (updateKnownFields(e, b, true)) {
                         e.lastUpdate = b.timestamp();
                         e.recent.add(b.timestamp(), b.values().hashCode());
                         return;
                     }
-                    RrdDb db = prepared != null ? prepared : open(e);
+                    RrdDb db = open(e);
                     Sample s = db.createSample(b.timestamp());
                     Map<String, Integer> columns = e.columns(db);
                     for (var v : b.values().entrySet()) {
@@ -1062,17 +1062,17 @@ public final class RrdStore implements Store {
     }
 
     /**
-     * Brings the file and its side file up to the batch's metadata; returns the database when it had to open it, else null. The entry changes
-     * only once the files did, so a failure (a full disk) leaves it as it was for the next attempt.
+     * Brings the file and its side file up to the batch's metadata. The entry changes only once the files did, so a
+     * failure (a full disk) leaves it as it was for the next attempt.
      */
-    private RrdDb prepare(Entry e, SampleBatch b, WriteCall call) throws IOException {
+    private void prepare(Entry e, SampleBatch b, WriteCall call) throws IOException {
         Plugin merged = Stores.merge(e.meta(), b);
         if (!e.created) {
             createFile(e, merged, b.timestamp(), call);
-            return null;
+            return;
         }
         if (merged.equals(e.meta())) {
-            return null;
+            return;
         }
         RrdDb db = open(e);
         Set<String> inFile = new HashSet<>(Arrays.asList(db.getDsNames()));
@@ -1101,7 +1101,6 @@ public final class RrdStore implements Store {
         indexDirty.set(true);
         db = open(e);
         updateLimits(db, e);
-        return db;
     }
 
     private static String uniqueDsName(String field, Map<String, String> taken, Set<String> inFile) {
