@@ -10,9 +10,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.TimeZone;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.numeter.model.Field;
@@ -60,7 +62,15 @@ public final class GraphRenderer {
     record Request(String host, String plugin, long from, long to, int width, int height, String title,
             boolean legend) {}
 
+    private static final int PLOTS_KEPT = 4096;
+
     private final Store store;
+    /**
+     * The plot size that gave the asked image size last time, per plugin, size, title and legend: the margins
+     * (axes, title, legend) seldom change from one drawing to the next, so a graph is usually drawn and encoded
+     * once instead of two or three times.
+     */
+    private final Map<String, int[]> plots = new ConcurrentHashMap<>();
 
     public GraphRenderer(Store store) {
         this.store = store;
@@ -81,15 +91,22 @@ public final class GraphRenderer {
         // wrapping), hence a few tries, and whatever is left is cut or padded. Munin makes the image taller for a
         // long legend; here the size is fixed, so a legend that would leave the plot under a third of the image
         // is left out.
-        int plotWidth = r.width();
-        int plotHeight = r.height();
-        boolean legend = r.legend();
+        String key = r.host() + '/' + r.plugin() + ' ' + r.width() + 'x' + r.height() + ' ' + r.legend() + ' '
+                + r.title() + ' ' + p.hashCode();
+        int[] known = plots.get(key);
+        int plotWidth = known != null ? known[0] : r.width();
+        int plotHeight = known != null ? known[1] : r.height();
+        boolean legend = known != null ? known[2] == 1 : r.legend();
         RrdGraphInfo info = null;
         for (int attempt = 0; attempt < 4; attempt++) {
             info = new RrdGraph(definition(r, p, s, plotWidth, plotHeight, legend)).getRrdGraphInfo();
             int dx = r.width() - info.getWidth();
             int dy = r.height() - info.getHeight();
             if (dx == 0 && dy == 0) {
+                if (plots.size() >= PLOTS_KEPT) {
+                    plots.clear();
+                }
+                plots.put(key, new int[] {plotWidth, plotHeight, legend ? 1 : 0});
                 return info.getBytes();
             }
             int nextWidth = Math.max(MIN_PLOT, plotWidth + dx);
