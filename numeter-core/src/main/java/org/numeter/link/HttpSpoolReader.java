@@ -54,6 +54,7 @@ public final class HttpSpoolReader implements SpoolReader {
     // The last record handed out and the last sequence of its page: acknowledging the one acknowledges the other,
     // so that skipped records after the last good one are not read again.
     private long lastHandedOut = -1;
+    private volatile long upstreamDropped = -1;
     private long pageEnd = -1;
 
     private HttpSpoolReader(Builder b) {
@@ -160,9 +161,14 @@ public final class HttpSpoolReader implements SpoolReader {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).GET();
             request.header("Accept", v2 ? Pages.ACCEPT_BOTH : "application/json");
             HttpResponse<byte[]> response = send(request, url);
-            List<Received> page = Pages.isV2(response.headers().firstValue("Content-Type").orElse(null))
-                    ? Pages.decode(response.body(), "GET " + url).stream().map(r -> new Received(r, null)).toList()
-                    : v1Page(url, response.body());
+            List<Received> page;
+            if (Pages.isV2(response.headers().firstValue("Content-Type").orElse(null))) {
+                Pages.Page v2Page = Pages.decode(response.body(), "GET " + url);
+                upstreamDropped = v2Page.dropped();
+                page = v2Page.records().stream().map(r -> new Received(r, null)).toList();
+            } else {
+                page = v1Page(url, response.body());
+            }
             if (page.isEmpty()) {
                 return List.of();
             }
@@ -251,6 +257,14 @@ public final class HttpSpoolReader implements SpoolReader {
         long effective = upTo == lastHandedOut ? Math.max(upTo, pageEnd) : upTo;
         String url = baseUrl + PullRoutes.ACK + "?upTo=" + effective;
         send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody()), url);
+    }
+
+    /**
+     * What the upstream spool had dropped for being full, as the header of the last version 2 page said; -1 when
+     * no such page came (an upstream older than version 2 tells it only in {@link #stats()}).
+     */
+    public long upstreamDropped() {
+        return upstreamDropped;
     }
 
     /** The upstream spool's figures. */

@@ -75,7 +75,7 @@ public final class PullRoutes {
         }
         List<SpoolRecord> records = spool.read(from, (int) max);
         if (Pages.wantsV2(ctx.header("Accept"))) {
-            ctx.contentType(Pages.V2).result(Pages.encode(records));
+            ctx.contentType(Pages.V2).result(Pages.encode(records, spool.stats().dropped()));
             servedV2.addAndGet(records.size());
         } else {
             ctx.contentType("application/json").result(v1(records));
