@@ -1,5 +1,6 @@
 package org.numeter.bench.load;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Files;
@@ -12,6 +13,8 @@ import org.numeter.bench.BenchArgs;
 import org.numeter.bench.Machine;
 import org.numeter.link.Drain;
 import org.numeter.link.HttpSpoolReader;
+import org.numeter.spool.SpoolReader;
+import org.numeter.spool.SpoolRecord;
 import org.numeter.storage.RrdStore;
 import org.numeter.storage.StoreSink;
 import org.numeter.store.Archives;
@@ -33,7 +36,9 @@ import org.numeter.store.WriteResult;
  * Rounds alternate v1 and v2 on the same files (one step later each round). A round: every poller appends its
  * points; the round's collector runs one cycle (drains every poller into its spool); then the storage drains that
  * collector. The collector's CPU is its process's over the whole round (its drain and what it serves the
- * storage), from /proc; the storage's is this process's while it drains (the pollers are idle then). The first
+ * storage), from /proc; the storage's is this process's while it drains (the pollers are idle then), and of it
+ * the part spent reading pages and acknowledging them (its link: HTTP, the page, each record's check) is shown
+ * apart from decoding and writing the files. The first
  * round of each encoding creates the files and warms the JIT and is not counted.
  *
  * <pre>
@@ -69,6 +74,7 @@ public final class PipelineBench {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         double[][] collector = new double[2][rounds];
         double[][] storage = new double[2][rounds];
+        double[][] link = new double[2][rounds];
         int[] counted = new int[2];
         try (FleetServer endpoints = new FleetServer(fleet, POLLER_TOKEN, 32);
                 RrdStore store = RrdStore.builder(dir.resolve("rrd")).archives(Archives.named("default"))
@@ -88,10 +94,11 @@ public final class PipelineBench {
                             2)) {
                 CollectorProcess[] collectors = {v1, v2};
                 Drain[] drains = new Drain[2];
+                TimedReader[] readers = new TimedReader[2];
                 for (int v = 0; v < 2; v++) {
-                    HttpSpoolReader reader = HttpSpoolReader.builder(URI.create("http://127.0.0.1:"
-                            + collectors[v].port())).token(COLLECTOR_TOKEN).linkVersion(v + 1).build();
-                    drains[v] = new Drain("storage from v" + (v + 1), reader, sink, 5000);
+                    readers[v] = new TimedReader(HttpSpoolReader.builder(URI.create("http://127.0.0.1:"
+                            + collectors[v].port())).token(COLLECTOR_TOKEN).linkVersion(v + 1).build(), os);
+                    drains[v] = new Drain("storage from v" + (v + 1), readers[v], sink, 5000);
                 }
                 for (int round = 0; round < 2 + 2 * rounds; round++) {
                     int v = round % 2;
@@ -103,6 +110,7 @@ public final class PipelineBench {
                     long wall0 = System.nanoTime();
                     collectors[v].cycle();
                     long storage0 = os.getProcessCpuTime();
+                    long link0 = readers[v].nanos;
                     long wall1 = System.nanoTime();
                     drains[v].drainOnce();
                     long storage1 = os.getProcessCpuTime();
@@ -112,18 +120,21 @@ public final class PipelineBench {
                     long stored = after.points() - before.points();
                     double cUs = collectorCpu * 1e6 / points;
                     double sUs = (storage1 - storage0) / 1e3 / points;
+                    double lUs = (readers[v].nanos - link0) / 1e3 / points;
                     boolean warm = round >= 2;
                     System.out.printf(Locale.ROOT, "round %2d %s %s: %,d points, stored %,d (duplicates %d, late %d),"
-                            + " collector %.2f CPU-us/point (cycle %.0f ms), storage %.2f CPU-us/point (drain %.0f ms)%n",
+                            + " collector %.2f CPU-us/point (cycle %.0f ms), storage %.2f CPU-us/point (drain %.0f ms;"
+                            + " its link %.2f)%n",
                             round, "v" + (v + 1), warm ? "measured" : "warm-up ", points, stored,
                             after.duplicates() - before.duplicates(), after.late() - before.late(), cUs,
-                            (wall1 - wall0) / 1e6, sUs, (wall2 - wall1) / 1e6);
+                            (wall1 - wall0) / 1e6, sUs, (wall2 - wall1) / 1e6, lUs);
                     if (stored < points) {
                         throw new IllegalStateException("round " + round + ": " + (points - stored) + " points lost");
                     }
                     if (warm) {
                         collector[v][counted[v]] = cUs;
                         storage[v][counted[v]] = sUs;
+                        link[v][counted[v]] = lUs;
                         counted[v]++;
                     }
                 }
@@ -134,13 +145,46 @@ public final class PipelineBench {
         System.out.println("load average at end: " + Machine.loadAverage());
         System.out.println();
         System.out.println("| link | collector CPU-µs per point (median) | storage CPU-µs per point (median) |"
-                + " collector ÷ storage |");
-        System.out.println("|---|---|---|---|");
+                + " collector ÷ storage | storage's link part (read, check, ack) |");
+        System.out.println("|---|---|---|---|---|");
         for (int v = 0; v < 2; v++) {
             double c = median(collector[v], counted[v]);
             double s = median(storage[v], counted[v]);
-            System.out.printf(Locale.ROOT, "| v%d (%s) | %.2f | %.2f | %.2f |%n", v + 1,
-                    v == 0 ? "JSON pages, JSON records" : "compact pages and records", c, s, c / s);
+            System.out.printf(Locale.ROOT, "| v%d (%s) | %.2f | %.2f | %.2f | %.2f |%n", v + 1,
+                    v == 0 ? "JSON pages, JSON records" : "compact pages and records", c, s, c / s,
+                    median(link[v], counted[v]));
+        }
+    }
+
+    /** The process CPU spent in the storage's link: reading pages (HTTP, page, record checks) and acknowledging. */
+    private static final class TimedReader implements SpoolReader {
+        private final SpoolReader reader;
+        private final com.sun.management.OperatingSystemMXBean os;
+        long nanos;
+
+        TimedReader(SpoolReader reader, com.sun.management.OperatingSystemMXBean os) {
+            this.reader = reader;
+            this.os = os;
+        }
+
+        @Override
+        public List<SpoolRecord> read(long from, int max) throws IOException {
+            long t0 = os.getProcessCpuTime();
+            try {
+                return reader.read(from, max);
+            } finally {
+                nanos += os.getProcessCpuTime() - t0;
+            }
+        }
+
+        @Override
+        public void ack(long upTo) throws IOException {
+            long t0 = os.getProcessCpuTime();
+            try {
+                reader.ack(upTo);
+            } finally {
+                nanos += os.getProcessCpuTime() - t0;
+            }
         }
     }
 
