@@ -74,9 +74,18 @@ final class CollectorProcess implements AutoCloseable {
 
     /** CPU seconds (user and system) the process has used. */
     double cpuSeconds() throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        String[] f = stat();
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND; // utime, stime
+    }
+
+    /** CPU seconds the kernel spent for the process (system time: fsync, network). */
+    double systemSeconds() throws IOException {
+        return Long.parseLong(stat()[12]) / TICKS_PER_SECOND;
+    }
+
+    private String[] stat() throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     }
 
     /** Samples resident memory; returns the current figure in MiB. */

@@ -107,6 +107,7 @@ public final class PipelineBench {
                     long points = fleet.pointsPerTick();
                     WriteResult before = sink.written();
                     double collector0 = collectors[v].cpuSeconds();
+                    double system0 = collectors[v].systemSeconds();
                     long wall0 = System.nanoTime();
                     collectors[v].cycle();
                     long storage0 = os.getProcessCpuTime();
@@ -116,6 +117,7 @@ public final class PipelineBench {
                     long storage1 = os.getProcessCpuTime();
                     long wall2 = System.nanoTime();
                     double collectorCpu = collectors[v].cpuSeconds() - collector0;
+                    double systemUs = (collectors[v].systemSeconds() - system0) * 1e6 / points;
                     WriteResult after = sink.written();
                     long stored = after.points() - before.points();
                     double cUs = collectorCpu * 1e6 / points;
@@ -123,10 +125,10 @@ public final class PipelineBench {
                     double lUs = (readers[v].nanos - link0) / 1e3 / points;
                     boolean warm = round >= 2;
                     System.out.printf(Locale.ROOT, "round %2d %s %s: %,d points, stored %,d (duplicates %d, late %d),"
-                            + " collector %.2f CPU-us/point (cycle %.0f ms), storage %.2f CPU-us/point (drain %.0f ms;"
+                            + " collector %.2f CPU-us/point (system %.2f; cycle %.0f ms), storage %.2f CPU-us/point (drain %.0f ms;"
                             + " its link %.2f)%n",
                             round, "v" + (v + 1), warm ? "measured" : "warm-up ", points, stored,
-                            after.duplicates() - before.duplicates(), after.late() - before.late(), cUs,
+                            after.duplicates() - before.duplicates(), after.late() - before.late(), cUs, systemUs,
                             (wall1 - wall0) / 1e6, sUs, (wall2 - wall1) / 1e6, lUs);
                     if (stored < points) {
                         throw new IllegalStateException("round " + round + ": " + (points - stored) + " points lost");
