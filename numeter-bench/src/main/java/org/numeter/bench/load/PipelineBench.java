@@ -27,8 +27,11 @@ import org.numeter.store.WriteResult;
  * {@link StoreSink}, a {@link RrdStore} writing real files with the default archives).
  *
  * <ul>
- *   <li><b>v1</b>: what the link did before version 2: pollers hold JSON records and every hop asks for JSON
- *       pages ({@code linkVersion(1)}), so each hop decodes and re-encodes every record.
+ *   <li><b>v1</b>: the old encoding, as this version speaks it with older peers: pollers hold JSON records and
+ *       the collector and the storage ask for JSON pages ({@code linkVersion(1)}). The collector decodes each
+ *       JSON batch (and spools it as a v2 record), then serves it as JSON again (decoded and re-encoded); the
+ *       storage decodes each JSON batch. Close to the previous version's cost, not the same: that one decoded
+ *       each record twice at the collector and scanned it once more to serve it.
  *   <li><b>v2</b>: pollers hold compact records, the hops ask for version 2 pages; the collector reads only each
  *       record's envelope and forwards the bytes; the storage decodes once.
  * </ul>
@@ -36,13 +39,14 @@ import org.numeter.store.WriteResult;
  * Rounds alternate v1 and v2 on the same files (one step later each round). A round: every poller appends its
  * points; the round's collector runs one cycle (drains every poller into its spool); then the storage drains that
  * collector. The collector's CPU is its process's over the whole round (its drain and what it serves the
- * storage), from /proc; the storage's is this process's while it drains (the pollers are idle then), and of it
- * the part spent reading pages and acknowledging them (its link: HTTP, the page, each record's check) is shown
- * apart from decoding and writing the files. The first
- * round of each encoding creates the files and warms the JIT and is not counted.
+ * storage), from /proc, with its system time (fsync, network) apart; the storage's is this process's while it
+ * drains (the pollers are idle then), and of it the part spent reading pages and acknowledging them (its link:
+ * HTTP, the page, each record's check) is shown apart from decoding and writing the files. The first
+ * {@code --warmup} rounds of each encoding (the first creates the files; all warm both collectors' JIT) are not
+ * counted.
  *
  * <pre>
- * numeter-bench/run.sh pipeline --pollers 1000 --series 50 --fields 5 --rounds 12
+ * numeter-bench/run.sh pipeline --pollers 1000 --series 50 --fields 5 --rounds 12 --warmup 3
  * </pre>
  */
 public final class PipelineBench {
@@ -53,13 +57,14 @@ public final class PipelineBench {
     private PipelineBench() {}
 
     public static void main(String[] argv) throws Exception {
-        BenchArgs args = new BenchArgs(argv, "pollers", "1000", "series", "50", "fields", "5", "rounds", "12",
+        BenchArgs args = new BenchArgs(argv, "pollers", "1000", "series", "50", "fields", "5", "rounds", "12", "warmup", "3",
                 "parallelism", "16", "open-files", "0", "dir", "/tmp/numeter-bench-pipeline", "collector-heap",
                 "512m");
         int pollers = args.integer("pollers");
         int series = args.integer("series");
         int fields = args.integer("fields");
         int rounds = args.integer("rounds");
+        int warmup = args.integer("warmup");
         Path dir = Path.of(args.text("dir"));
         System.out.println("pipeline: " + args);
         System.out.println("machine: " + Machine.describe());
@@ -100,7 +105,7 @@ public final class PipelineBench {
                             + collectors[v].port())).token(COLLECTOR_TOKEN).linkVersion(v + 1).build(), os);
                     drains[v] = new Drain("storage from v" + (v + 1), readers[v], sink, 5000);
                 }
-                for (int round = 0; round < 2 + 2 * rounds; round++) {
+                for (int round = 0; round < 2 * (warmup + rounds); round++) {
                     int v = round % 2;
                     fleet.compact(v == 1);
                     fleet.tick(T0 + 60L * round);
@@ -123,7 +128,7 @@ public final class PipelineBench {
                     double cUs = collectorCpu * 1e6 / points;
                     double sUs = (storage1 - storage0) / 1e3 / points;
                     double lUs = (readers[v].nanos - link0) / 1e3 / points;
-                    boolean warm = round >= 2;
+                    boolean warm = round >= 2 * warmup;
                     System.out.printf(Locale.ROOT, "round %2d %s %s: %,d points, stored %,d (duplicates %d, late %d),"
                             + " collector %.2f CPU-us/point (system %.2f; cycle %.0f ms), storage %.2f CPU-us/point (drain %.0f ms;"
                             + " its link %.2f)%n",
