@@ -133,6 +133,30 @@ class BrowserIT {
     }
 
     @Test
+    void theLoginFormPostsItsPasswordEvenWithoutItsScript() {
+        assertThat(page.navigate(fx.uri + "login").ok()).isTrue();
+        assertThat(page.locator("#login").getAttribute("method")).isEqualTo("post");
+        try (BrowserContext noScript = browser.newContext(new Browser.NewContextOptions().setJavaScriptEnabled(false))) {
+            Page p = noScript.newPage();
+            List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+            p.onRequest(r -> requests.add(r.method() + " " + r.url()));
+            p.navigate(fx.uri + "login");
+            p.getByLabel("Username").fill("alice");
+            p.getByLabel("Password").fill("wrong-password");
+            p.getByText("Log in").click();
+            p.waitForURL(fx.uri + "login?failed");
+            assertThat(p.locator("#login-failed").isVisible()).isTrue();
+            p.getByLabel("Username").fill("alice");
+            p.getByLabel("Password").fill(WebFixture.PASSWORD);
+            p.getByText("Log in").click();
+            p.waitForURL(fx.uri.toString());
+            assertThat(requests).contains("POST " + fx.uri + "login");
+            assertThat(requests).noneMatch(r -> r.contains("password"));
+            assertThat(noScript.cookies().stream().map(c -> c.name)).contains("numeter_session");
+        }
+    }
+
+    @Test
     void aOneTimePasswordLeadsToThePasswordFormBeforeAnythingElse() {
         java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
         WebServer fresh = WebServer.builder().bind("127.0.0.1").port(0).passwordCost(4)
