@@ -6,6 +6,28 @@ const AlertColours = {CRITICAL: '#d62728', WARNING: '#ff9f1a', UNKNOWN: '#7f7f7f
 
 const Ranges = {hour: 3600, day: 86400, week: 7 * 86400, month: 31 * 86400, year: 366 * 86400};
 
+// One time zone on every page, axes, legends and PNGs alike: UTC unless the user chose the browser's own (kept in
+// this browser), and always said in the toolbar.
+const TimeZone = {
+  name: localStorage.getItem('numeter.tz') === 'local' ? 'local' : 'UTC',
+  // the zone's IANA name, as the server's PNGs take it
+  id() { return this.name === 'UTC' ? 'UTC' : Intl.DateTimeFormat().resolvedOptions().timeZone; },
+  set(name) {
+    this.name = name === 'local' ? 'local' : 'UTC';
+    localStorage.setItem('numeter.tz', this.name);
+  },
+  // "2026-11-30 22:15 UTC"
+  format(ms) {
+    const parts = {};
+    for (const p of new Intl.DateTimeFormat('en-GB', {timeZone: this.id(), year: 'numeric', month: '2-digit',
+      day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23'}).formatToParts(new Date(ms))) {
+      parts[p.type] = p.value;
+    }
+    return parts.year + '-' + parts.month + '-' + parts.day + ' ' + parts.hour + ':' + parts.minute + ' '
+      + this.id();
+  },
+};
+
 // Every graph on the page by "host/plugin", so that tests (and curious operators) can read dygraphs' own state.
 window.numeterGraphs = {};
 
@@ -27,8 +49,9 @@ class NumeterGraph {
     this.toggles = el('div', {className: 'toggles'});
     this.status = el('div', {className: 'graph-status', text: 'loading…'});
     this.titleNode = el('h3', {text: title || plugin});
-    this.pngLink = this.source.pngUrl ? el('a', {className: 'button', text: 'PNG URL', target: '_blank',
-      rel: 'noopener', title: 'A stable address of this graph as a PNG rendered by the server'}) : null;
+    this.pngLink = el('a', {className: 'button', text: 'PNG URL', target: '_blank', rel: 'noopener',
+      'data-testid': 'png-url-' + this.source.testId,
+      title: 'A stable address of this graph, for the range you see, as a PNG drawn by the server'});
     this.actions = el('span', {className: 'actions'},
       el('button', {type: 'button', className: 'button', text: 'PNG', 'data-testid': 'png-' + this.source.testId,
         title: 'Download this graph as you see it', onclick: () => this.downloadPng()}),
@@ -40,7 +63,8 @@ class NumeterGraph {
   }
 
   static ofView(view) {
-    const source = {spec: view.graph, dataUrl: '/api/views/' + view.id + '/data', testId: 'view-' + view.id,
+    const base = '/api/views/' + view.id;
+    const source = {spec: view.graph, dataUrl: base + '/data', pngUrl: base + '/graph.png', testId: 'view-' + view.id,
       filename: 'view_' + view.id + '.png', caption: 'view'};
     const graph = new NumeterGraph('view', String(view.id), view.name, source);
     graph.connect = true;
@@ -63,13 +87,28 @@ class NumeterGraph {
     }
   }
 
+  // What the user sees: the zoomed window, or the page's range.
+  visibleRange() {
+    return this.zoomWindow || {from: this.range.from, to: this.range.to};
+  }
+
+  // The PNG of what the user sees (the same image for the PNG button and the PNG URL): the visible range at the
+  // graph's size, without the hidden series, in the page's time zone.
+  pngHref() {
+    const {from, to} = this.visibleRange();
+    const hidden = (this.visible || []).map((v, i) => v ? null : i).filter(i => i !== null);
+    return this.source.pngUrl + '?from=' + from + '&to=' + to
+      + '&width=' + Math.round(this.graphDiv.clientWidth || 600)
+      + '&height=' + Math.round(this.graphDiv.clientHeight || 220)
+      + (hidden.length ? '&hidden=' + hidden.join(',') : '')
+      + (TimeZone.id() !== 'UTC' ? '&tz=' + encodeURIComponent(TimeZone.id()) : '');
+  }
+
+  updatePngLink() {
+    if (this.range) this.pngLink.setAttribute('href', this.pngHref());
+  }
+
   async fetchAndDraw(from, to, dateWindow) {
-    const width = this.graphDiv.clientWidth || 600;
-    const height = this.graphDiv.clientHeight || 220;
-    if (this.pngLink) {
-      this.pngLink.setAttribute('href', this.source.pngUrl + '?from=' + from + '&to=' + to
-        + '&width=' + Math.round(width) + '&height=' + Math.round(height));
-    }
     const data = await Api.get(this.source.dataUrl + '?from=' + from + '&to=' + to + '&points=' + this.points());
     const rows = data.points.map(r => [new Date(r[0] * 1000)].concat(r.slice(1)));
     // What the storage said, kept for the legend; dygraphs gets the stacked sums (see plot()).
@@ -80,6 +119,7 @@ class NumeterGraph {
       this.raw = [];
       if (this.dygraph) this.dygraph.updateOptions({file: [[new Date(from * 1000)].concat(this.spec.series.map(() => null))]});
       this.showLegend(null);
+      this.updatePngLink();
       this.loads++;
       return;
     }
@@ -93,6 +133,7 @@ class NumeterGraph {
     }
     this.showLegend(null);
     this.annotate();
+    this.updatePngLink();
     this.loads++;
   }
 
@@ -204,6 +245,7 @@ class NumeterGraph {
       plotter: [e => this.bandPlotter(e), Dygraph.Plotters.linePlotter],
       // A lone known point between gaps (a host's first minutes, a poller back from an outage) stays visible.
       drawGapEdgePoints: true,
+      labelsUTC: TimeZone.name === 'UTC',
       labelsKMG2: spec.base === 1024,
       labelsKMB: spec.base !== 1024,
       logscale: spec.logarithmic,
@@ -212,7 +254,10 @@ class NumeterGraph {
       legend: 'never',
       highlightCallback: (event, x, points, row) => this.showLegend(row),
       unhighlightCallback: () => this.showLegend(null),
-      axes: {y: {axisLabelWidth: 56}},
+      // the legend's prefixes on the axis too: k, M, G (or Ki, Mi, Gi) above one, plain decimals below, never the
+      // milli or pico dygraphs would write on an empty or small axis
+      axes: {y: {axisLabelWidth: 56, axisLabelFormatter: v => formatValue(v, spec.base),
+        valueFormatter: v => formatValue(v, spec.base)}},
       underlayCallback: (ctx, area, g) => this.drawLines(ctx, area, g),
       zoomCallback: (minX, maxX) => this.zoomed(minX, maxX),
       connectSeparatedPoints: !!this.connect,
@@ -271,6 +316,7 @@ class NumeterGraph {
         for (const i of indices) this.visible[i] = event.target.checked;
         this.dygraph.updateOptions({file: this.plot(this.raw), visibility: this.visible.slice()});
         this.showLegend(null);
+        this.updatePngLink();
       }});
       const value = el('span', {className: 'toggle-value'});
       this.valueNodes.push({entry, node: value});
@@ -289,8 +335,11 @@ class NumeterGraph {
     const raw = this.raw || [];
     let r = row;
     if (r === null || r === undefined || r >= raw.length) {
+      // the last known row of what is visible (a zoom fetches half a window more on each side)
+      const end = this.range ? this.visibleRange().to * 1000 : Infinity;
       r = raw.length - 1;
-      while (r > 0 && raw[r].slice(1).every(v => v === null)) r--;
+      while (r > 0 && (raw[r][0].getTime() > end + 1000 * (this.lastFetch ? this.lastFetch.step : 0)
+        || raw[r].slice(1).every(v => v === null))) r--;
     }
     const values = r >= 0 && raw[r] ? raw[r] : null;
     const at = i => (values && i !== null ? values[i + 1] : null);
@@ -310,8 +359,12 @@ class NumeterGraph {
       });
       this.totalNode.lastChild.textContent = ' ' + formatValue(sum, base);
     }
+    // A row stands for the step that ends at its time: the last one may end after now, or after the range, and
+    // "last" is never later than either.
+    const latest = this.range ? Math.min(Date.now(), this.visibleRange().to * 1000) : Date.now();
     this.legendDiv.textContent = values ? (row === null || row === undefined ? 'last: ' : '')
-      + values[0].toISOString().replace('T', ' ').substring(0, 16) + ' UTC' : '';
+      + TimeZone.format(row === null || row === undefined ? Math.min(values[0].getTime(), latest)
+        : values[0].getTime()) : '';
   }
 
   // Zooming asks the storage again for the zoomed window, so a week zoomed to an hour shows minute points. Half a
@@ -357,50 +410,26 @@ class NumeterGraph {
     await this.fetchAndDraw(range.from, range.to, null);
   }
 
-  // The plot canvas, then dygraphs' axis labels (HTML elements) painted as text, then the title.
-  exportCanvas() {
-    const g = this.dygraph;
-    const width = Math.round(this.graphDiv.clientWidth);
-    const height = Math.round(this.graphDiv.clientHeight);
-    const canvas = document.createElement('canvas');
-    canvas.width = width;
-    canvas.height = height;
-    const ctx = canvas.getContext('2d');
-    ctx.fillStyle = '#ffffff';
-    ctx.fillRect(0, 0, width, height);
-    if (g) {
-      ctx.drawImage(g.hidden_, 0, 0, width, height);
-      const origin = this.graphDiv.getBoundingClientRect();
-      ctx.fillStyle = '#333333';
-      ctx.font = '11px sans-serif';
-      ctx.textBaseline = 'top';
-      for (const label of this.graphDiv.querySelectorAll('.dygraph-axis-label')) {
-        const box = label.getBoundingClientRect();
-        if (box.width === 0) continue;
-        ctx.fillText(label.textContent, box.left - origin.left, box.top - origin.top);
-      }
+  // The server draws it (GraphSpec and the same rows as this graph), so that the file and the PNG URL are one image.
+  async downloadPng() {
+    const answer = await fetch(this.pngHref(), {credentials: 'same-origin'});
+    if (!answer.ok) {
+      this.status.textContent = 'PNG: ' + await answer.text();
+      return;
     }
-    ctx.font = 'bold 12px sans-serif';
-    ctx.fillStyle = '#111111';
-    ctx.fillText(this.source.caption + ' — ' + (this.spec ? this.spec.title : this.plugin), 64, 2);
-    return canvas;
-  }
-
-  downloadPng() {
-    this.exportCanvas().toBlob(blob => {
-      const url = URL.createObjectURL(blob);
-      const a = el('a', {href: url, download: this.source.filename});
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10000);
-    }, 'image/png');
+    const url = URL.createObjectURL(await answer.blob());
+    const a = el('a', {href: url, download: this.source.filename});
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
   }
 }
 
-// A legend value with the axis' unit prefixes (k, M, G… of 1000; Ki, Mi, Gi… of 1024), three digits or so.
+// A legend value with the axis' unit prefixes (k, M, G… of 1000; Ki, Mi, Gi… of 1024), three digits or so, two
+// significant ones below 0.01, and a dash for no value; the PNG writes the same (GraphPng.format).
 function formatValue(v, base) {
-  if (v === null || v === undefined || !isFinite(v)) return '-nan';
+  if (v === null || v === undefined || !isFinite(v)) return '-';
   const prefixes = base === 1024 ? ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'] : ['', 'k', 'M', 'G', 'T', 'P', 'E'];
   let x = v;
   let i = 0;
@@ -409,6 +438,7 @@ function formatValue(v, base) {
     i++;
   }
   const a = Math.abs(x);
+  if (a !== 0 && a < 0.01) return x.toPrecision(2);
   const digits = a === 0 || a >= 100 ? 0 : a >= 10 ? 1 : 2;
   return x.toFixed(digits) + prefixes[i];
 }

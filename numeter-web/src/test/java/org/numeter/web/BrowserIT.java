@@ -301,27 +301,120 @@ class BrowserIT {
         assertThat(((Number) js(g + ".lastFetch.step")).longValue()).isEqualTo(60);
     }
 
-    @Test
-    void thePngButtonDownloadsAPngOfTheGraphsSize() throws IOException {
-        logIn("alice", WebFixture.PASSWORD);
-        page.navigate(fx.uri + "hosts/" + WebFixture.HOST_A);
-        waitForGraph(WebFixture.HOST_A + "/memory", 1);
-        Download download = page.waitForDownload(() -> page.getByTestId("png-memory").click());
-        byte[] png = Files.readAllBytes(download.path());
-        int width = ((Number) js("document.querySelector('[data-testid=graph-memory]').clientWidth")).intValue();
-        int height = ((Number) js("document.querySelector('[data-testid=graph-memory]').clientHeight")).intValue();
-        assertThat(Png.size(png)).containsExactly(width, height);
-        assertThat(download.suggestedFilename()).isEqualTo(WebFixture.HOST_A + "_memory.png");
-        Files.write(SCREENSHOTS.resolve("exported-memory.png"), png);
-        // The stable URL: the storage renders it server-side with the user's session, at the graph's size exactly.
-        String href = page.locator("#plugin-memory a.button").getAttribute("href");
-        assertThat(href).contains("&width=" + width + "&height=" + height);
+    /** The PNG button's file and the PNG URL's answer, byte for byte, for what the graph shows now. */
+    byte[] samePngFromButtonAndUrl(String testId, String fileName) throws IOException {
+        String href = page.getByTestId("png-url-" + testId).getAttribute("href");
+        Download download = page.waitForDownload(() -> page.getByTestId("png-" + testId).click());
+        byte[] button = Files.readAllBytes(download.path());
         var response = page.request().get(fx.uri.resolve(href).toString());
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.headers().get("content-type")).isEqualTo("image/png");
-        int[] size = Png.size(response.body());
-        assertThat(size).containsExactly(width, height);
-        Files.write(SCREENSHOTS.resolve("server-memory.png"), response.body());
+        assertThat(response.body()).as("the PNG button's file is the PNG URL's image").isEqualTo(button);
+        assertThat(download.suggestedFilename()).isEqualTo(fileName);
+        int width = ((Number) js("document.querySelector('[data-testid=graph-" + testId + "]').clientWidth")).intValue();
+        int height = ((Number) js("document.querySelector('[data-testid=graph-" + testId + "]').clientHeight"))
+                .intValue();
+        assertThat(href).contains("&width=" + width + "&height=" + height);
+        assertThat(Png.size(button)).containsExactly(width, height);
+        return button;
+    }
+
+    @Test
+    void thePngButtonAndThePngUrlAreOneImageOfTheVisibleRange() throws IOException {
+        logIn("alice", WebFixture.PASSWORD);
+        String key = WebFixture.HOST_A + "/memory";
+        String g = "numeterGraphs['" + key + "']";
+        openHostDay(WebFixture.HOST_A, key);
+        // a range in the past, so that no new point changes the image between the two requests
+        long to = ((Number) js(g + ".range.to")).longValue() - 7200;
+        js("setRange({name: 'custom', from: " + (to - 3 * 3600) + ", to: " + to + ", relative: false})");
+        waitFor(g + ".lastFetch.to === " + to);
+        Files.write(SCREENSHOTS.resolve("exported-memory.png"), samePngFromButtonAndUrl("memory",
+                WebFixture.HOST_A + "_memory.png"));
+        // hiding a series hides it in the PNG too
+        page.locator("#plugin-memory .toggle").first().locator("input").uncheck();
+        assertThat(page.getByTestId("png-url-memory").getAttribute("href")).contains("&hidden=0");
+        samePngFromButtonAndUrl("memory", WebFixture.HOST_A + "_memory.png");
+
+        // zoomed: the PNG is of the zoomed window, not of the wider one fetched around it
+        String load = WebFixture.HOST_A + "/load";
+        String l = "numeterGraphs['" + load + "']";
+        int loads = ((Number) js(l + ".loads")).intValue();
+        Locator graph = page.getByTestId("graph-load");
+        graph.scrollIntoViewIfNeeded();
+        var box = graph.boundingBox();
+        double y = box.y + box.height / 2;
+        page.mouse().move(box.x + box.width * 0.40, y);
+        page.mouse().down();
+        page.mouse().move(box.x + box.width * 0.60, y, new com.microsoft.playwright.Mouse.MoveOptions().setSteps(8));
+        page.mouse().up();
+        waitForGraph(load, loads + 1);
+        long zoomFrom = ((Number) js(l + ".zoomWindow.from")).longValue();
+        long zoomTo = ((Number) js(l + ".zoomWindow.to")).longValue();
+        assertThat(page.getByTestId("png-url-load").getAttribute("href"))
+                .startsWith("/api/hosts/" + WebFixture.HOST_A + "/plugins/load/graph.png?from=" + zoomFrom + "&to="
+                        + zoomTo + "&");
+        Files.write(SCREENSHOTS.resolve("exported-load-zoomed.png"), samePngFromButtonAndUrl("load",
+                WebFixture.HOST_A + "_load.png"));
+    }
+
+    @Test
+    void aViewDrawsEachSourceByItsOwnPluginsRules() throws IOException {
+        WebClient alice = fx.alice();
+        String a = WebFixture.HOST_A;
+        long view = alice.post("/api/views", "{\"name\":\"mixed\",\"sources\":[{\"host\":\"" + a
+                + "\",\"plugin\":\"memory\",\"field\":\"apps\"},{\"host\":\"" + a + "\",\"plugin\":\"memory\","
+                + "\"field\":\"cache\"},{\"host\":\"" + a + "\",\"plugin\":\"if_eth0\",\"field\":\"up\"},"
+                + "{\"host\":\"" + a + "\",\"plugin\":\"load\",\"field\":\"load\"}]}").json().path("id").asLong();
+        long board = alice.post("/api/dashboards", "{\"name\":\"mixed board\",\"viewIds\":[" + view + "]}").json()
+                .path("id").asLong();
+        logIn("alice", WebFixture.PASSWORD);
+        page.navigate(fx.uri + "dashboards/" + board);
+        String key = "view/" + view;
+        String g = "numeterGraphs['" + key + "']";
+        waitForGraph(key, 1);
+        // each series as its plugin draws it: memory's areas stack, eth0 in bits (its cdef), load a plain line
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> series = (List<Map<String, Object>>) js(g + ".spec.series");
+        assertThat(series).extracting(m -> m.get("fill")).containsExactly(true, true, false, false);
+        assertThat(series).extracting(m -> m.get("stack")).containsExactly(false, true, false, false);
+        assertThat(js(g + ".spec.lines.map(l => l.value)")).isEqualTo(List.of(5, 10));
+        String range = "'?from=' + " + g + ".lastFetch.from + '&to=' + " + g + ".lastFetch.to + '&points=' + " + g
+                + ".lastFetch.points";
+        @SuppressWarnings("unchecked")
+        List<List<Number>> viewRows = (List<List<Number>>) js("fetch('/api/views/" + view + "/data' + " + range
+                + ").then(r => r.json()).then(d => d.points)");
+        @SuppressWarnings("unchecked")
+        List<List<Number>> memory = (List<List<Number>>) js("fetch('/api/hosts/" + a + "/plugins/memory/data' + "
+                + range + ").then(r => r.json()).then(d => d.points)");
+        @SuppressWarnings("unchecked")
+        List<List<Number>> net = (List<List<Number>>) js("fetch('/api/hosts/" + a + "/plugins/if_eth0/data' + "
+                + range + ").then(r => r.json()).then(d => d.points)");
+        assertThat(viewRows).hasSizeGreaterThan(100);
+        int checked = 0;
+        for (int i = 0; i < viewRows.size(); i++) {
+            List<Number> v = viewRows.get(i);
+            List<Number> m = memory.get(i);
+            List<Number> n = net.get(i);
+            assertThat(v.get(0)).isEqualTo(m.get(0)).isEqualTo(n.get(0));
+            assertThat(v.get(1)).isEqualTo(m.get(1));
+            assertThat(v.get(2)).isEqualTo(m.get(2));
+            // the host page's eth0 "bps": the cdef's bits, not the stored bytes
+            assertThat(v.get(3)).isEqualTo(n.get(1));
+            checked += v.get(3) == null ? 0 : 1;
+        }
+        assertThat(checked).isGreaterThan(100);
+        // drawn stacked: cache stands on apps, as on the host page
+        int row = viewRows.size() / 2;
+        double apps = viewRows.get(row).get(1).doubleValue();
+        double cache = viewRows.get(row).get(2).doubleValue();
+        int dyRow = ((Number) js(g + ".raw.findIndex(r => r[0].getTime() === " + viewRows.get(row).get(0).longValue()
+                + " * 1000)")).intValue();
+        assertThat(((Number) js(g + ".dygraph.getValue(" + dyRow + ", 2)")).doubleValue()).isEqualTo(apps + cache);
+        Files.write(SCREENSHOTS.resolve("exported-view.png"), samePngFromButtonAndUrl("view-" + view,
+                "view_" + view + ".png"));
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("view-dashboard.png"))
+                .setFullPage(true));
     }
 
     @Test

@@ -192,17 +192,70 @@ public final class HostApi {
         ctx.json(SeriesAnswer.of(host, meta, spec, data));
     }
 
+    /** The graph as the page draws it (GraphPng), for the asked range and size, without the hidden series. */
     private void png(Context ctx, User user, String host) throws IOException {
         String pluginName = Input.plugin(ctx.pathParam("plugin"));
         long[] range = range(ctx);
-        int width = (int) Input.longParam(ctx, "width", 800, QueryLimits.MIN_WIDTH, QueryLimits.MAX_WIDTH);
-        int height = (int) Input.longParam(ctx, "height", 300, QueryLimits.MIN_HEIGHT, 2000);
-        byte[] png = storage(host, pluginName).graphPng(host, pluginName, range[0], range[1], width, height)
+        int[] size = pngSize(ctx);
+        Plugin meta = meta(host, pluginName);
+        GraphSpec spec = GraphSpec.of(meta);
+        StorageClient.Data data = storage(host, pluginName).data(host, pluginName, range[0], range[1], size[0],
+                        SeriesAnswer.fieldsToFetch(meta, spec))
                 .orElseThrow(() -> HttpProblem.notFound("plugin '" + pluginName + "' of host '" + host
                         + "' is unknown"));
+        SeriesAnswer answer = SeriesAnswer.of(host, meta, spec, data);
+        sendPng(ctx, new GraphPng.Picture(host + ": " + spec.title(), spec, range[0], range[1], answer.step(),
+                answer.points(), hidden(ctx, spec), size[0], size[1], zone(ctx)));
+    }
+
+    /** {@code width} and {@code height} of a PNG, in pixels. */
+    static int[] pngSize(Context ctx) {
+        return new int[] {(int) Input.longParam(ctx, "width", 800, QueryLimits.MIN_WIDTH, QueryLimits.MAX_WIDTH),
+            (int) Input.longParam(ctx, "height", 300, QueryLimits.MIN_HEIGHT, 2000)};
+    }
+
+    static void sendPng(Context ctx, GraphPng.Picture picture) throws IOException {
         ctx.contentType("image/png");
         ctx.header("Cache-Control", "private, max-age=60");
-        ctx.result(png);
+        ctx.result(GraphPng.render(picture));
+    }
+
+    /** {@code hidden}: the indices of the series the user hid on the page, comma-separated. */
+    static java.util.Set<Integer> hidden(Context ctx, GraphSpec spec) {
+        String list = ctx.queryParam("hidden");
+        java.util.Set<Integer> out = new java.util.TreeSet<>();
+        if (list == null || list.isBlank()) {
+            return out;
+        }
+        for (String part : list.split(",", -1)) {
+            try {
+                int i = Integer.parseInt(part.trim());
+                if (i < 0 || i >= spec.series().size()) {
+                    throw new NumberFormatException();
+                }
+                out.add(i);
+            } catch (NumberFormatException e) {
+                throw HttpProblem.badRequest("hidden '" + Input.quote(list) + "': '" + Input.quote(part)
+                        + "' is not a series index from 0 to " + (spec.series().size() - 1));
+            }
+        }
+        return out;
+    }
+
+    /** {@code tz}: the time zone of the axis and the legend, UTC unless the user chose another. */
+    static java.time.ZoneId zone(Context ctx) {
+        String tz = ctx.queryParam("tz");
+        if (tz == null || tz.isBlank() || tz.equals("UTC")) {
+            return java.time.ZoneOffset.UTC;
+        }
+        try {
+            if (tz.length() > 64) {
+                throw new java.time.DateTimeException("too long");
+            }
+            return java.time.ZoneId.of(tz);
+        } catch (java.time.DateTimeException e) {
+            throw HttpProblem.badRequest("tz '" + Input.quote(tz) + "' is not a time zone (e.g. UTC, Europe/Paris)");
+        }
     }
 
     Plugin meta(String host, String plugin) throws IOException {

@@ -61,6 +61,7 @@ public final class ViewApi {
         routes.put("/api/views/{id}", this::updateView);
         routes.delete("/api/views/{id}", this::deleteView);
         routes.get("/api/views/{id}/data", this::viewData);
+        routes.get("/api/views/{id}/graph.png", this::viewPng);
         routes.get("/api/dashboards", this::listDashboards);
         routes.post("/api/dashboards", this::createDashboard);
         routes.get("/api/dashboards/{id}", this::getDashboard);
@@ -86,16 +87,15 @@ public final class ViewApi {
         out.put("critical", v.critical());
         out.put("sources", sources);
         out.put("editable", user.superuser() || v.ownerId() == user.id());
-        out.put("graph", spec(v, sources));
+        out.put("graph", spec(v, sources, metas(sources)));
         return out;
     }
 
-    static GraphSpec spec(ViewRepository.View v, List<ViewRepository.Source> sources) {
-        List<GraphSpec.Series> series = new ArrayList<>();
-        for (int i = 0; i < sources.size(); i++) {
-            ViewRepository.Source s = sources.get(i);
-            series.add(new GraphSpec.Series(s.field(), label(s), "#" + GraphSpec.PALETTE.get(i % GraphSpec.PALETTE
-                    .size()), false, 1, false, false));
+    /** A view's graph: each source drawn by its own plugin's rules (GraphSpec#combined). */
+    static GraphSpec spec(ViewRepository.View v, List<ViewRepository.Source> sources, Map<String, Plugin> metas) {
+        List<GraphSpec.Part> parts = new ArrayList<>();
+        for (ViewRepository.Source s : sources) {
+            parts.add(new GraphSpec.Part(group(s), s.field(), label(s), metas.get(group(s))));
         }
         List<GraphSpec.Line> lines = new ArrayList<>();
         if (v.warning() != null) {
@@ -104,7 +104,30 @@ public final class ViewApi {
         if (v.critical() != null) {
             lines.add(new GraphSpec.Line(v.critical(), "critical", v.name()));
         }
-        return new GraphSpec(v.name(), "", 1000, false, null, null, null, series, lines);
+        return GraphSpec.combined(v.name(), parts, lines);
+    }
+
+    private static String group(ViewRepository.Source s) {
+        return s.host() + "/" + s.plugin();
+    }
+
+    /** The metadata of each plugin the sources name, null for one no storage answers for now. */
+    private Map<String, Plugin> metas(List<ViewRepository.Source> sources) {
+        Map<String, Plugin> out = new LinkedHashMap<>();
+        for (ViewRepository.Source s : sources) {
+            if (out.containsKey(group(s))) {
+                continue;
+            }
+            Plugin meta = null;
+            try {
+                StorageClient storage = storages.storageOf(s.host(), s.plugin()).orElse(null);
+                meta = storage == null ? null : storage.plugin(s.host(), s.plugin()).orElse(null);
+            } catch (IOException e) {
+                // its storage does not answer: the source is drawn as a plain line, its data marked unavailable
+            }
+            out.put(group(s), meta);
+        }
+        return out;
     }
 
     static String label(ViewRepository.Source s) {
@@ -159,29 +182,40 @@ public final class ViewApi {
         ctx.status(204);
     }
 
-    private void viewData(Context ctx) throws IOException {
-        User me = Auth.user(ctx);
-        ViewRepository.View v = access.readableView(me, view(ctx));
+    /**
+     * A view's rows as its graph draws them: each plugin's fields asked of its storage once, each source's values
+     * exactly those of its host page (cdef applied, a negative half below the axis), merged by moment.
+     *
+     * @param unavailable the hosts whose storage did not answer
+     */
+    record ViewRows(GraphSpec spec, long step, List<Object[]> points, List<String> unavailable) {}
+
+    ViewRows viewRows(User me, ViewRepository.View v, long from, long to, int points) throws IOException {
         List<ViewRepository.Source> sources = access.visibleSources(me, v);
-        long[] range = hostApi.range(ctx);
-        int points = (int) Input.longParam(ctx, "points", 800, 1, 5000);
-        Map<String, List<ViewRepository.Source>> byPlugin = new LinkedHashMap<>();
-        for (ViewRepository.Source s : sources) {
-            byPlugin.computeIfAbsent(s.host() + "\n" + s.plugin(), k -> new ArrayList<>()).add(s);
+        Map<String, Plugin> metas = metas(sources);
+        GraphSpec spec = spec(v, sources, metas);
+        Map<String, List<Integer>> byPlugin = new LinkedHashMap<>();
+        for (int i = 0; i < sources.size(); i++) {
+            byPlugin.computeIfAbsent(group(sources.get(i)), k -> new ArrayList<>()).add(i);
         }
         TreeMap<Long, Object[]> rows = new TreeMap<>();
         List<String> unavailable = new ArrayList<>();
-        for (List<ViewRepository.Source> group : byPlugin.values()) {
-            ViewRepository.Source first = group.get(0);
+        long step = 0;
+        for (List<Integer> indices : byPlugin.values()) {
+            ViewRepository.Source first = sources.get(indices.get(0));
+            Plugin meta = metas.get(group(first));
             StorageClient storage = storages.storageOf(first.host(), first.plugin()).orElse(null);
-            if (storage == null) {
+            if (storage == null || meta == null) {
                 unavailable.add(first.host());
                 continue;
             }
-            List<String> fields = group.stream().map(ViewRepository.Source::field).toList();
+            // this plugin's part of the view's spec: what SeriesAnswer needs to apply its rules
+            GraphSpec part = new GraphSpec(spec.title(), "", spec.base(), false, null, null, null,
+                    indices.stream().map(spec.series()::get).toList(), List.of());
             StorageClient.Data data;
             try {
-                data = storage.data(first.host(), first.plugin(), range[0], range[1], points, fields).orElse(null);
+                data = storage.data(first.host(), first.plugin(), from, to, points,
+                        SeriesAnswer.fieldsToFetch(meta, part)).orElse(null);
             } catch (StorageClient.StorageDownException e) {
                 unavailable.add(first.host());
                 continue;
@@ -189,25 +223,45 @@ public final class ViewApi {
             if (data == null) {
                 continue;
             }
-            for (ViewRepository.Source s : group) {
-                int column = data.fields().indexOf(s.field());
-                int target = sources.indexOf(s) + 1;
-                for (int i = 0; i < data.times().length && column >= 0; i++) {
-                    double value = data.rows()[i][column];
-                    Object[] row = rows.computeIfAbsent(data.times()[i], t -> {
-                        Object[] r = new Object[sources.size() + 1];
-                        r[0] = t;
-                        return r;
-                    });
-                    row[target] = Double.isNaN(value) ? null : value;
+            step = Math.max(step, data.step());
+            for (Object[] row : SeriesAnswer.of(first.host(), meta, part, data).points()) {
+                Object[] merged = rows.computeIfAbsent((Long) row[0], t -> {
+                    Object[] r = new Object[sources.size() + 1];
+                    r[0] = t;
+                    return r;
+                });
+                for (int k = 0; k < indices.size(); k++) {
+                    merged[indices.get(k) + 1] = row[k + 1];
                 }
             }
         }
+        return new ViewRows(spec, step, new ArrayList<>(rows.values()), unavailable.stream().distinct().toList());
+    }
+
+    private void viewData(Context ctx) throws IOException {
+        User me = Auth.user(ctx);
+        ViewRepository.View v = access.readableView(me, view(ctx));
+        long[] range = hostApi.range(ctx);
+        int points = (int) Input.longParam(ctx, "points", 800, 1, 5000);
+        ViewRows drawn = viewRows(me, v, range[0], range[1], points);
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("labels", sources.stream().map(ViewApi::label).toList());
-        out.put("points", new ArrayList<>(rows.values()));
-        out.put("unavailable", unavailable.stream().distinct().toList());
+        out.put("labels", drawn.spec().labels());
+        out.put("step", drawn.step());
+        out.put("points", drawn.points());
+        out.put("unavailable", drawn.unavailable());
         ctx.json(out);
+    }
+
+    /** The view as a PNG, the same image as its card's PNG button (GraphPng). */
+    private void viewPng(Context ctx) throws IOException {
+        User me = Auth.user(ctx);
+        ViewRepository.View v = access.readableView(me, view(ctx));
+        long[] range = hostApi.range(ctx);
+        int[] size = HostApi.pngSize(ctx);
+        ViewRows drawn = viewRows(me, v, range[0], range[1], size[0]);
+        HostApi.sendPng(ctx, new GraphPng.Picture(drawn.spec().title(), drawn.spec(), range[0], range[1],
+                drawn.step(), drawn.points(), HostApi.hidden(ctx, drawn.spec()), size[0], size[1],
+                HostApi.zone(ctx)));
     }
 
     private List<ViewRepository.Source> sources(User me, List<SourceBody> body) {
