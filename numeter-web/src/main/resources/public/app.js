@@ -2,14 +2,91 @@
 // datum comes from the REST API (docs/api.md, section 3), which applies the permissions.
 'use strict';
 
-const App = {session: null, range: null, graphs: [], timer: null};
+const App = {session: null, range: null, graphs: [], timer: null, refresh: '1m'};
 
 function now() { return Math.floor(Date.now() / 1000); }
 
-function relativeRange(name) {
-  const to = now();
-  return {name, from: to - Ranges[name], to, relative: true};
+// ---- the page's state in its URL ----
+// range=now-7d (a relative range: m, h, d, w, M (31 d), y (366 d)) or from=&to= (epoch s or ISO 8601), zoom=from,to
+// (epoch s), hide=plugin.field,... (view-N.index for a view's series), refresh=30s|1m|5m|15m|off. Every change a
+// user makes is a new history entry, so back and forward step through them; the link reproduces the page.
+
+const RangeSpecs = {hour: 'now-1h', day: 'now-1d', week: 'now-7d', month: 'now-1M', year: 'now-1y'};
+const Units = {m: 60, h: 3600, d: 86400, w: 7 * 86400, M: 31 * 86400, y: 366 * 86400};
+const RefreshChoices = {off: 0, '30s': 30, '1m': 60, '5m': 300, '15m': 900};
+
+function relativeSeconds(spec) {
+  if (Object.prototype.hasOwnProperty.call(Ranges, spec)) return Ranges[spec];
+  const m = /^now-([0-9]{1,5})([mhdwMy])$/.exec(spec || '');
+  return m && Number(m[1]) > 0 ? Number(m[1]) * Units[m[2]] : null;
 }
+
+// hour, day... or now-6h: a range that ends now and slides with the clock
+function relativeRange(spec) {
+  const name = Object.keys(RangeSpecs).find(n => n === spec || RangeSpecs[n] === spec) || spec;
+  const to = now();
+  return {name, spec: RangeSpecs[name] || spec, from: to - relativeSeconds(spec), to, relative: true};
+}
+
+function parseTime(text) {
+  if (!text) return NaN;
+  if (/^[0-9]{1,11}$/.test(text)) return Number(text);
+  return Math.floor(Date.parse(text) / 1000);
+}
+
+function urlState(fallback) {
+  const p = new URLSearchParams(location.search);
+  let range = relativeSeconds(p.get('range')) ? relativeRange(p.get('range')) : null;
+  const from = parseTime(p.get('from'));
+  const to = parseTime(p.get('to'));
+  if (from > 0 && to > from) range = {name: 'custom', from, to, relative: false};
+  const z = (p.get('zoom') || '').split(',').map(Number);
+  const zoom = z.length === 2 && z[0] > 0 && z[1] > z[0] ? {from: z[0], to: z[1]} : null;
+  const hide = new Set((p.get('hide') || '').split(',').filter(k => k));
+  const refresh = Object.prototype.hasOwnProperty.call(RefreshChoices, p.get('refresh')) ? p.get('refresh') : '1m';
+  return {range: range || fallback, zoom, hide, refresh};
+}
+
+function writeUrl(push) {
+  if (!App.range) return;
+  const p = new URLSearchParams(location.search);
+  for (const k of ['range', 'from', 'to', 'zoom', 'hide', 'refresh']) p.delete(k);
+  if (App.range.relative) p.set('range', App.range.spec);
+  else {
+    p.set('from', App.range.from);
+    p.set('to', App.range.to);
+  }
+  const zoomed = App.graphs.find(g => g.zoomWindow);
+  if (zoomed) p.set('zoom', zoomed.zoomWindow.from + ',' + zoomed.zoomWindow.to);
+  const hidden = App.graphs.flatMap(g => g.hiddenKeys());
+  if (hidden.length) p.set('hide', hidden.join(','));
+  if (App.refresh !== '1m') p.set('refresh', App.refresh);
+  const url = location.pathname + '?' + p.toString().replace(/%2C/g, ',') + location.hash;
+  if (url === location.pathname + location.search + location.hash) return;
+  history[push ? 'pushState' : 'replaceState'](null, '', url);
+}
+
+// Back or forward: the page takes the state its URL says, without reloading.
+async function applyUrl() {
+  if (!App.range || !App.graphs.length) return;
+  const state = urlState(App.range);
+  App.range = state.range.relative ? relativeRange(state.range.spec) : state.range;
+  markRange();
+  await loadEvents();
+  await runLimited(App.graphs.map(g => async () => {
+    if (g.spec) {
+      g.visible = g.spec.series.map((s, i) => !state.hide.has(g.hideKey(i)));
+      g.buildToggles();
+      if (g.dygraph) g.dygraph.updateOptions({visibility: g.visible.slice()});
+    }
+    g.range = App.range;
+    if (state.zoom && g.spec) await g.fetchWindow(state.zoom.from * 1000, state.zoom.to * 1000);
+    else await g.refresh(App.range);
+  }), 4);
+}
+
+window.addEventListener('popstate', () => { applyUrl(); });
+GraphPage.onChange = () => writeUrl(true);
 
 function hostPath(id) { return '/hosts/' + encodeURIComponent(id); }
 
@@ -107,7 +184,7 @@ async function overviewPage() {
 }
 
 function when(epochSecond) {
-  return epochSecond ? new Date(epochSecond * 1000).toLocaleString() : '—';
+  return epochSecond ? TimeZone.format(epochSecond * 1000) : '—';
 }
 
 // ---- the automatic dashboard of a host ----
@@ -125,13 +202,10 @@ async function hostPage(id) {
   // ?range=hour (or day, week, month, year) opens the page on that range. Otherwise a day, as munin shows; but a
   // host seen for the first time in the last six hours (a new standalone) starts on the last hour, so that its
   // graphs fill at once instead of drawing a dot at the right edge.
-  const params = new URLSearchParams(location.search);
-  const asked = params.get('range');
-  App.range = relativeRange(Object.prototype.hasOwnProperty.call(Ranges, asked) ? asked
-    : host.firstSeen > now() - 6 * 3600 ? 'hour' : 'day');
-  // ?from=&to= (epoch seconds): a fixed range, as the Problems page links to the moment of a change
-  const from = Number(params.get('from')), to = Number(params.get('to'));
-  if (from > 0 && to > from) App.range = {name: 'custom', from, to, relative: false};
+  // ?from=&to= is a fixed range, as the Problems page links to the moment of a change (urlState).
+  const state = urlState(relativeRange(host.firstSeen > now() - 6 * 3600 ? 'hour' : 'day'));
+  App.range = state.range;
+  App.refresh = state.refresh;
   treeCategories(host);
   main.appendChild(el('div', {className: 'page-head'},
     el('h1', {text: host.id}),
@@ -158,7 +232,7 @@ async function hostPage(id) {
   main.appendChild(rangeToolbar());
   App.eventsHost = host.id;
   App.eventsPanel = el('div', {className: 'events', 'data-testid': 'events'});
-  main.appendChild(eventsSection(host.id));
+  main.appendChild(eventsSection([host.id]));
   const index = el('nav', {className: 'categories'});
   main.appendChild(index);
   const work = [];
@@ -176,7 +250,8 @@ async function hostPage(id) {
     }
   }
   await loadEvents();
-  await runLimited(work.map(g => () => g.load(App.range)), 4);
+  await runLimited(work.map(g => () => g.load(App.range, state.zoom, state.hide)), 4);
+  writeUrl(false);
   document.body.dataset.graphsLoaded = String(App.graphs.length);
 }
 
@@ -184,26 +259,45 @@ async function hostPage(id) {
 
 App.events = [];
 
+// The events of the page's host, or on a dashboard those of every host the caller may see (each view shows its
+// own hosts' ones).
 async function loadEvents() {
-  if (!App.eventsHost) return;
-  [App.events] = await Promise.all([Api.get('/api/events?host=' + encodeURIComponent(App.eventsHost) + '&from='
-    + App.range.from + '&to=' + App.range.to), Alerts.loadMarks(App.eventsHost, App.range)]);
+  if (!App.eventsPanel) return;
+  const range = '&from=' + App.range.from + '&to=' + App.range.to;
+  if (App.eventsHost) {
+    [App.events] = await Promise.all([Api.get('/api/events?host=' + encodeURIComponent(App.eventsHost) + range),
+      Alerts.loadMarks(App.eventsHost, App.range)]);
+  } else {
+    App.events = await Api.get('/api/events?' + range.substring(1));
+  }
   const panel = clear(App.eventsPanel);
   if (!App.events.length) panel.appendChild(el('p', {className: 'muted', text: 'No event in this range.'}));
   for (const e of App.events) {
     panel.appendChild(el('div', {className: 'event', 'data-testid': 'event-' + e.id},
-      el('span', {className: 'when', text: new Date(e.at * 1000).toLocaleString()}),
+      el('span', {className: 'when', text: TimeZone.format(e.at * 1000)}),
       el('strong', {text: e.title}),
       e.comment ? el('span', {className: 'comment', text: e.comment}) : null,
       e.deletable ? el('button', {type: 'button', className: 'button small danger', text: 'Delete', onclick: async () => {
         await Api.del('/api/events/' + e.id);
-        await loadEvents();
-        App.graphs.forEach(g => g.annotate && g.dygraph && (g.annotate(), g.dygraph.updateOptions({})));
+        await redrawEvents();
       }}) : null));
   }
 }
 
-function eventsSection(hostId) {
+// Redraws the events on every graph; a relative range first moves to now, so that an event just added at "now"
+// is inside it at once.
+async function redrawEvents() {
+  if (App.range.relative) {
+    App.range = relativeRange(App.range.spec);
+    await loadEvents();
+    await runLimited(App.graphs.filter(g => !g.zoomWindow).map(g => () => g.refresh(App.range)), 4);
+  } else {
+    await loadEvents();
+  }
+  App.graphs.forEach(g => { if (g.dygraph) { g.annotate(); g.dygraph.updateOptions({}); } });
+}
+
+function eventsSection(hosts) {
   const when = el('input', {type: 'datetime-local', 'aria-label': 'event time', 'data-testid': 'event-when'});
   const title = el('input', {placeholder: 'what happened', maxlength: 100, 'data-testid': 'event-title'});
   const comment = el('input', {placeholder: 'comment (optional)', maxlength: 2000, 'data-testid': 'event-comment'});
@@ -211,12 +305,11 @@ function eventsSection(hostId) {
   const form = el('form', {className: 'inline-form', onsubmit: async e => {
     e.preventDefault();
     message.textContent = '';
-    const at = when.value ? Math.floor(new Date(when.value).getTime() / 1000) : now();
+    const at = when.value ? TimeZone.parseInput(when.value) : now();
     try {
-      await Api.post('/api/events', {at, title: title.value, comment: comment.value, hosts: [hostId]});
+      await Api.post('/api/events', {at, title: title.value, comment: comment.value, hosts});
       title.value = comment.value = '';
-      await loadEvents();
-      App.graphs.forEach(g => { if (g.dygraph) { g.annotate(); g.dygraph.updateOptions({}); } });
+      await redrawEvents();
     } catch (err) { message.textContent = err.message; }
   }}, when, title, comment, el('button', {type: 'submit', className: 'button', text: 'Add event',
     'data-testid': 'add-event'}), message);
@@ -272,11 +365,16 @@ async function dashboardPage(id) {
     main.appendChild(el('h1', {text: 'Dashboard not found'}));
     return;
   }
-  App.range = relativeRange('day');
+  const state = urlState(relativeRange('day'));
+  App.range = state.range;
+  App.refresh = state.refresh;
   App.eventsHost = null;
   main.appendChild(el('div', {className: 'page-head'}, el('h1', {text: board.name}),
     el('span', {className: 'muted', text: 'by ' + board.owner})));
   main.appendChild(rangeToolbar());
+  const boardHosts = [...new Set(board.views.flatMap(v => v.sources.map(s => s.host)))];
+  App.eventsPanel = el('div', {className: 'events', 'data-testid': 'events'});
+  if (boardHosts.length) main.appendChild(eventsSection(boardHosts));
   const message = el('p', {className: 'message error', role: 'status'});
   main.appendChild(message);
   const grid = el('div', {className: 'grid'});
@@ -290,6 +388,8 @@ async function dashboardPage(id) {
   };
   for (const view of board.views) {
     const graph = NumeterGraph.ofView(view);
+    const hosts = new Set(view.sources.map(s => s.host));
+    graph.events = () => App.events.filter(e => e.hosts.some(h => hosts.has(h)));
     if (board.editable) {
       graph.actions.appendChild(el('button', {type: 'button', className: 'button', text: 'Remove',
         onclick: () => save({viewIds: viewIds.filter(v => v !== view.id)}).catch(e => { message.textContent = e.message; })}));
@@ -299,7 +399,9 @@ async function dashboardPage(id) {
   }
   if (!board.views.length) main.appendChild(el('p', {className: 'muted', text: 'This dashboard has no view yet.'}));
   if (board.editable) main.appendChild(await dashboardEditor(board, save, message));
-  await runLimited(App.graphs.map(g => () => g.load(App.range)), 4);
+  await loadEvents();
+  await runLimited(App.graphs.map(g => () => g.load(App.range, state.zoom, state.hide)), 4);
+  writeUrl(false);
   document.body.dataset.graphsLoaded = String(App.graphs.length);
 }
 
@@ -357,39 +459,70 @@ async function runLimited(tasks, limit) {
 function rangeToolbar() {
   const buttons = Object.keys(Ranges).map(name => el('button', {type: 'button',
     className: App.range && App.range.name === name ? 'button range active' : 'button range',
-    text: name, 'data-range': name, onclick: () => setRange(relativeRange(name))}));
+    text: name, 'data-range': name, title: RangeSpecs[name], onclick: () => setRange(relativeRange(name))}));
   const fromInput = el('input', {type: 'datetime-local', 'aria-label': 'from', 'data-testid': 'range-from'});
   const toInput = el('input', {type: 'datetime-local', 'aria-label': 'to', 'data-testid': 'range-to'});
+  // the inputs are in the page's time zone
+  const epoch = value => TimeZone.parseInput(value);
   const apply = el('button', {type: 'button', className: 'button', text: 'Apply', onclick: () => {
-    const from = Math.floor(new Date(fromInput.value).getTime() / 1000);
-    const to = Math.floor(new Date(toInput.value).getTime() / 1000);
+    const from = epoch(fromInput.value);
+    const to = epoch(toInput.value);
     if (isFinite(from) && isFinite(to) && from < to) setRange({name: 'custom', from, to, relative: false});
   }});
-  const auto = el('input', {type: 'checkbox', checked: true, 'data-testid': 'auto-refresh',
-    onchange: e => scheduleRefresh(e.target.checked)});
-  scheduleRefresh(true);
+  const refresh = el('select', {'aria-label': 'refresh every', 'data-testid': 'refresh',
+    onchange: e => {
+      App.refresh = e.target.value;
+      scheduleRefresh();
+      writeUrl(true);
+    }}, Object.keys(RefreshChoices).map(k => el('option', {value: k, text: k === 'off' ? 'no refresh'
+      : 'refresh ' + k, selected: k === App.refresh})));
+  scheduleRefresh();
+  const zone = el('select', {'aria-label': 'time zone', 'data-testid': 'time-zone', onchange: e => {
+    TimeZone.set(e.target.value);
+    window.location.reload();
+  }}, el('option', {value: 'UTC', text: 'times in UTC', selected: TimeZone.name === 'UTC'}),
+  el('option', {value: 'local', text: 'times in ' + Intl.DateTimeFormat().resolvedOptions().timeZone,
+    selected: TimeZone.name === 'local'}));
+  const copied = el('span', {className: 'muted', role: 'status', 'data-testid': 'copied'});
+  const copy = el('button', {type: 'button', className: 'button', text: 'Copy link', 'data-testid': 'copy-link',
+    title: 'A link to this page as you see it: range, zoom, hidden series', onclick: async () => {
+      writeUrl(false);
+      try {
+        await navigator.clipboard.writeText(location.href);
+        copied.textContent = 'link copied';
+      } catch (e) {
+        copied.textContent = location.href;
+      }
+    }});
   return el('div', {className: 'toolbar'}, buttons, el('span', {className: 'sep'}), 'from ', fromInput, ' to ',
-    toInput, apply, el('label', {className: 'auto'}, auto, ' auto refresh'));
+    toInput, apply, el('span', {className: 'sep'}), refresh, zone, copy, copied);
+}
+
+function markRange() {
+  for (const b of document.querySelectorAll('button.range')) {
+    b.classList.toggle('active', b.dataset.range === App.range.name);
+  }
 }
 
 async function setRange(range) {
   App.range = range;
+  markRange();
+  for (const g of App.graphs) g.zoomWindow = null;
+  writeUrl(true);
   await loadEvents();
-  for (const b of document.querySelectorAll('button.range')) {
-    b.classList.toggle('active', b.dataset.range === range.name);
-  }
   return runLimited(App.graphs.map(g => () => g.refresh(range)), 4);
 }
 
-// Relative ranges slide with the clock every minute; zoomed graphs and custom ranges stay where they are.
-function scheduleRefresh(on) {
+// Relative ranges slide with the clock at the chosen interval; zoomed graphs and fixed ranges stay where they are.
+function scheduleRefresh() {
   clearInterval(App.timer);
-  if (!on) return;
+  const seconds = RefreshChoices[App.refresh || '1m'];
+  if (!seconds) return;
   App.timer = setInterval(() => {
     if (!App.range || !App.range.relative) return;
-    App.range = relativeRange(App.range.name);
+    App.range = relativeRange(App.range.spec);
     loadEvents().then(() => runLimited(App.graphs.filter(g => !g.zoomWindow).map(g => () => g.refresh(App.range)), 2));
-  }, 60000);
+  }, seconds * 1000);
 }
 
 // ---- admin ----
@@ -533,8 +666,8 @@ async function accountPage() {
     clear(tokenList);
     for (const t of await Api.get('/api/tokens')) {
       tokenList.appendChild(el('tr', {}, el('td', {text: t.name}),
-        el('td', {text: new Date(t.createdAt).toLocaleString()}),
-        el('td', {text: t.lastUsed ? new Date(t.lastUsed).toLocaleString() : 'never'}),
+        el('td', {text: TimeZone.format(t.createdAt)}),
+        el('td', {text: t.lastUsed ? TimeZone.format(t.lastUsed) : 'never'}),
         el('td', {}, el('button', {type: 'button', className: 'button small danger', text: 'Revoke', onclick: async () => {
           await Api.del('/api/tokens/' + t.id);
           await loadTokens();

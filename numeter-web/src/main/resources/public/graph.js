@@ -16,6 +16,11 @@ const TimeZone = {
     this.name = name === 'local' ? 'local' : 'UTC';
     localStorage.setItem('numeter.tz', this.name);
   },
+  // a datetime-local input's value (2026-11-30T22:15), read in the zone, as epoch seconds
+  parseInput(value) {
+    if (this.name === 'UTC') return Math.floor(Date.parse(value + 'Z') / 1000);
+    return Math.floor(new Date(value).getTime() / 1000);
+  },
   // "2026-11-30 22:15 UTC"
   format(ms) {
     const parts = {};
@@ -30,6 +35,33 @@ const TimeZone = {
 
 // Every graph on the page by "host/plugin", so that tests (and curious operators) can read dygraphs' own state.
 window.numeterGraphs = {};
+
+// What the graphs of a page share: a zoom and a crosshair on one is on all (synchronised), and the page hears of
+// every change a user makes (to write it in the URL). app.js sets the callbacks.
+const GraphPage = {
+  graphs: () => Object.values(window.numeterGraphs),
+  onChange: () => {},
+  // A zoom (or a pan) on one graph, or null for none: every graph of the page shows the same window.
+  async zoomAll(from, to, origin) {
+    await Promise.all(GraphPage.graphs().filter(g => g !== origin && g.dygraph)
+      .map(g => from === null ? g.unzoom() : g.fetchWindow(from * 1000, to * 1000)));
+  },
+  highlight(x, origin) {
+    for (const g of GraphPage.graphs()) {
+      if (g === origin || !g.dygraph || !g.raw || !g.raw.length) continue;
+      const row = g.rowAt(x);
+      if (row === null) g.dygraph.clearSelection(); else g.dygraph.setSelection(row);
+      g.showLegend(row);
+    }
+  },
+  unhighlight(origin) {
+    for (const g of GraphPage.graphs()) {
+      if (g === origin || !g.dygraph) continue;
+      g.dygraph.clearSelection();
+      g.showLegend(null);
+    }
+  },
+};
 
 class NumeterGraph {
   // A plugin's graph: new NumeterGraph(host, plugin, title). A view's: NumeterGraph.ofView(view).
@@ -75,12 +107,24 @@ class NumeterGraph {
     return Math.max(100, Math.min(5000, Math.round((this.graphDiv.clientWidth || 600) * (this.widen || 1))));
   }
 
-  async load(range) {
+  // The key of a series in the page's URL (hide=...): plugin.field, or view-N.index for a view's.
+  hideKey(i) {
+    return this.source.testId + '.' + (this.host === 'view' ? i : this.spec.series[i].field);
+  }
+
+  hiddenKeys() {
+    return (this.visible || []).map((v, i) => v ? null : this.hideKey(i)).filter(k => k !== null);
+  }
+
+  // Opens on the page's range, or on a zoomed window {from, to} (epoch s), with the series whose keys are in hide.
+  async load(range, zoom, hide) {
     this.range = range;
     try {
       this.spec = this.source.spec || (await Api.get(this.source.specUrl)).graph;
       this.titleNode.textContent = this.spec.title;
-      await this.fetchAndDraw(range.from, range.to, null);
+      this.visible = this.spec.series.map((s, i) => !(hide && hide.has(this.hideKey(i))));
+      if (zoom) await this.fetchWindow(zoom.from * 1000, zoom.to * 1000);
+      else await this.fetchAndDraw(range.from, range.to, null);
     } catch (e) {
       this.status.textContent = e.status === 503 ? 'unavailable: ' + e.message : 'error: ' + e.message;
       this.status.classList.add('error');
@@ -125,9 +169,10 @@ class NumeterGraph {
     }
     this.status.textContent = '';
     if (!this.dygraph) {
-      this.visible = this.spec.series.map(() => true);
+      if (!this.visible) this.visible = this.spec.series.map(() => true);
       this.buildToggles();
-      this.dygraph = new Dygraph(this.graphDiv, this.plot(rows), this.options());
+      this.dygraph = new Dygraph(this.graphDiv, this.plot(rows), Object.assign(this.options(),
+        {visibility: this.visible.slice()}, dateWindow ? {dateWindow} : {}));
     } else {
       this.dygraph.updateOptions({file: this.plot(rows), dateWindow: dateWindow});
     }
@@ -252,8 +297,14 @@ class NumeterGraph {
       includeZero: !spec.logarithmic,
       // The legend is drawn by showLegend(): one entry per in/out pair, the values as the storage gave them.
       legend: 'never',
-      highlightCallback: (event, x, points, row) => this.showLegend(row),
-      unhighlightCallback: () => this.showLegend(null),
+      highlightCallback: (event, x, points, row) => {
+        this.showLegend(row);
+        GraphPage.highlight(x, this);
+      },
+      unhighlightCallback: () => {
+        this.showLegend(null);
+        GraphPage.unhighlight(this);
+      },
       // the legend's prefixes on the axis too: k, M, G (or Ki, Mi, Gi) above one, plain decimals below, never the
       // milli or pico dygraphs would write on an empty or small axis
       axes: {y: {axisLabelWidth: 56, axisLabelFormatter: v => formatValue(v, spec.base),
@@ -312,12 +363,14 @@ class NumeterGraph {
     this.valueNodes = [];
     for (const entry of this.entries()) {
       const indices = [entry.up, entry.down].filter(i => i !== null);
-      const box = el('input', {type: 'checkbox', checked: true, onchange: event => {
-        for (const i of indices) this.visible[i] = event.target.checked;
-        this.dygraph.updateOptions({file: this.plot(this.raw), visibility: this.visible.slice()});
-        this.showLegend(null);
-        this.updatePngLink();
-      }});
+      const box = el('input', {type: 'checkbox', checked: indices.every(i => this.visible[i]),
+        'aria-label': 'show ' + entry.label, onchange: event => {
+          for (const i of indices) this.visible[i] = event.target.checked;
+          this.dygraph.updateOptions({file: this.plot(this.raw), visibility: this.visible.slice()});
+          this.showLegend(null);
+          this.updatePngLink();
+          GraphPage.onChange();
+        }});
       const value = el('span', {className: 'toggle-value'});
       this.valueNodes.push({entry, node: value});
       this.toggles.appendChild(el('label', {className: 'toggle'}, box,
@@ -374,10 +427,30 @@ class NumeterGraph {
     if (!this.dygraph) return;
     if (this.dygraph.isZoomed('x')) {
       await this.fetchWindow(minX, maxX);
+      await GraphPage.zoomAll(this.zoomWindow.from, this.zoomWindow.to, this);
     } else {
-      this.zoomWindow = null;
-      await this.fetchAndDraw(this.range.from, this.range.to, null);
+      await this.unzoom();
+      await GraphPage.zoomAll(null, null, this);
     }
+    GraphPage.onChange();
+  }
+
+  async unzoom() {
+    this.zoomWindow = null;
+    await this.fetchAndDraw(this.range.from, this.range.to, null);
+  }
+
+  // The row nearest to a moment (ms), or null outside the data.
+  rowAt(x) {
+    const raw = this.raw;
+    if (!raw.length || x < raw[0][0].getTime() || x > raw[raw.length - 1][0].getTime()) return null;
+    let lo = 0;
+    let hi = raw.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (raw[mid][0].getTime() < x) lo = mid + 1; else hi = mid;
+    }
+    return lo > 0 && x - raw[lo - 1][0].getTime() < raw[lo][0].getTime() - x ? lo - 1 : lo;
   }
 
   async fetchWindow(minX, maxX) {
@@ -399,7 +472,8 @@ class NumeterGraph {
       if (!this.dygraph || !this.zoomWindow || !this.dygraph.isZoomed('x')) return;
       const [a, b] = this.dygraph.xAxisRange();
       if (Math.abs(a / 1000 - this.zoomWindow.from) < 2 && Math.abs(b / 1000 - this.zoomWindow.to) < 2) return;
-      this.fetchWindow(a, b);
+      this.fetchWindow(a, b).then(() => GraphPage.zoomAll(this.zoomWindow.from, this.zoomWindow.to, this))
+        .then(() => GraphPage.onChange());
     }, 300);
   }
 

@@ -418,6 +418,108 @@ class BrowserIT {
     }
 
     @Test
+    void thePagesStateIsInItsUrlAndALinkReproducesItForAnotherUserOfTheGroup() {
+        logIn("alice", WebFixture.PASSWORD);
+        String load = WebFixture.HOST_A + "/load";
+        String mem = WebFixture.HOST_A + "/memory";
+        String l = "numeterGraphs['" + load + "']";
+        String m = "numeterGraphs['" + mem + "']";
+        openHostDay(WebFixture.HOST_A, load, mem);
+        assertThat(page.url()).endsWith("?range=now-1d");
+        page.locator("button[data-range=week]").click();
+        waitForGraph(load, 3);
+        assertThat(page.url()).endsWith("?range=now-7d");
+        page.locator("#plugin-memory .toggle").first().locator("input").uncheck();
+        waitFor("location.search.includes('hide=memory.apps')");
+        // a zoom on one graph zooms every graph of the page, and is in the URL
+        int loads = ((Number) js(m + ".loads")).intValue();
+        Locator graph = page.getByTestId("graph-load");
+        graph.scrollIntoViewIfNeeded();
+        var box = graph.boundingBox();
+        double y = box.y + box.height / 2;
+        page.mouse().move(box.x + box.width * 0.50, y);
+        page.mouse().down();
+        page.mouse().move(box.x + box.width * 0.70, y, new com.microsoft.playwright.Mouse.MoveOptions().setSteps(8));
+        page.mouse().up();
+        waitFor(m + ".loads > " + loads + " && location.search.includes('zoom=')");
+        long from = ((Number) js(l + ".zoomWindow.from")).longValue();
+        long to = ((Number) js(l + ".zoomWindow.to")).longValue();
+        assertThat(js(m + ".zoomWindow")).isEqualTo(Map.of("from", (int) from, "to", (int) to));
+        assertThat(page.url()).contains("zoom=" + from + "," + to);
+        // the crosshair too: hovering one graph selects the same moment on the others
+        page.mouse().move(box.x + box.width * 0.6, y);
+        waitFor(m + ".dygraph.getSelection() >= 0");
+        long hovered = ((Number) js(l + ".dygraph.getValue(" + l + ".dygraph.getSelection(), 0)")).longValue();
+        long mirrored = ((Number) js(m + ".dygraph.getValue(" + m + ".dygraph.getSelection(), 0)")).longValue();
+        assertThat(Math.abs(hovered - mirrored)).isLessThanOrEqualTo(60_000L);
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("synchronised-zoom.png")));
+        page.mouse().move(0, 0);
+
+        // back and forward step through the changes
+        page.goBack();
+        waitFor("!location.search.includes('zoom=') && " + m + ".zoomWindow === null && " + l + ".zoomWindow === null");
+        assertThat(page.url()).contains("range=now-7d").contains("hide=memory.apps");
+        page.goBack();
+        waitFor("!location.search.includes('hide=') && " + m + ".visible[0] === true");
+        page.goForward();
+        waitFor(m + ".visible[0] === false");
+        page.goForward();
+        waitFor(m + ".zoomWindow !== null && " + m + ".zoomWindow.from === " + from);
+
+        // the link, opened by carol of the same group in a browser of her own
+        page.getByTestId("copy-link").click();
+        waitFor("document.querySelector('[data-testid=copied]').textContent.length > 0");
+        String link = page.url();
+        assertThat(link).contains("range=now-7d").contains("hide=memory.apps").contains("zoom=" + from + "," + to);
+        assertThat(fx.admin().post("/api/users", "{\"username\":\"carol\",\"password\":\"" + WebFixture.PASSWORD
+                + "\",\"groupIds\":[" + fx.groupA + "]}").status()).isIn(201, 409);
+        try (BrowserContext other = browser.newContext(new Browser.NewContextOptions().setViewportSize(1360, 900)
+                .setTimezoneId("UTC"))) {
+            Page carol = other.newPage();
+            carol.setDefaultTimeout(15_000);
+            carol.navigate(link);
+            assertThat(carol.url()).isEqualTo(fx.uri + "login");
+            carol.getByLabel("Username").fill("carol");
+            carol.getByLabel("Password").fill(WebFixture.PASSWORD);
+            carol.getByText("Log in").click();
+            carol.waitForURL(fx.uri.toString());
+            carol.navigate(link);
+            carol.waitForCondition(() -> Boolean.TRUE.equals(carol.evaluate("() => !!(window.numeterGraphs && "
+                    + m + " && " + m + ".loads >= 1 && " + l + ".loads >= 1)")));
+            assertThat(carol.evaluate(m + ".zoomWindow")).isEqualTo(Map.of("from", (int) from, "to", (int) to));
+            assertThat(carol.evaluate(l + ".zoomWindow")).isEqualTo(Map.of("from", (int) from, "to", (int) to));
+            assertThat(carol.evaluate(m + ".visible")).isEqualTo(js(m + ".visible"));
+            assertThat(carol.evaluate("App.range.spec")).isEqualTo("now-7d");
+            assertThat(carol.evaluate("document.querySelector('button.range.active').dataset.range"))
+                    .isEqualTo("week");
+            assertThat(carol.locator("#plugin-memory .toggle").first().locator("input").isChecked()).isFalse();
+            assertThat(carol.url()).isEqualTo(link);
+        }
+    }
+
+    @Test
+    void aDashboardOpensOnTheRangeOfItsUrlAndShowsEventsAtOnce() {
+        WebClient alice = fx.alice();
+        long view = alice.post("/api/views", "{\"name\":\"load A\",\"sources\":[{\"host\":\"" + WebFixture.HOST_A
+                + "\",\"plugin\":\"load\",\"field\":\"load\"}]}").json().path("id").asLong();
+        long board = alice.post("/api/dashboards", "{\"name\":\"events board\",\"viewIds\":[" + view + "]}").json()
+                .path("id").asLong();
+        logIn("alice", WebFixture.PASSWORD);
+        page.navigate(fx.uri + "dashboards/" + board + "?range=now-6h");
+        String g = "numeterGraphs['view/" + view + "']";
+        waitForGraph("view/" + view, 1);
+        assertThat(((Number) js(g + ".lastFetch.to - " + g + ".lastFetch.from")).longValue()).isEqualTo(6 * 3600);
+        // an event at "now", added on the dashboard, is drawn on its view at once
+        page.locator("details.events-box summary").click();
+        page.getByTestId("event-title").fill("restart now");
+        page.getByTestId("add-event").click();
+        waitFor(g + ".dygraph.annotations().length === 1");
+        assertThat(js(g + ".dygraph.annotations()[0].text")).isEqualTo("restart now");
+        Number id = (Number) js("Number(document.querySelector('.event').dataset.testid.substring(6))");
+        assertThat(alice.delete("/api/events/" + id.longValue()).status()).isEqualTo(204);
+    }
+
+    @Test
     void markupFromPluginsAndEventsIsShownAsText() {
         String comment = "<img src=z onerror=\"window.pwned=4\">";
         WebClient admin = fx.admin();
