@@ -112,9 +112,18 @@ async function start() {
     clearTimeout(pending);
     pending = setTimeout(() => renderTree(search.value), 200);
   });
+  // Enter searches graphs too: hosts, plugins and fields, by name or label
+  search.form.addEventListener('submit', e => {
+    e.preventDefault();
+    if (search.value.trim()) window.location.assign('/search?q=' + encodeURIComponent(search.value.trim()));
+  });
   const path = window.location.pathname;
   await renderTree('');
-  if (path.startsWith('/hosts/')) await hostPage(decodeURIComponent(path.substring('/hosts/'.length)));
+  const single = /^\/hosts\/([^/]+)\/plugins\/([^/]+)$/.exec(path);
+  if (single) await graphPage(decodeURIComponent(single[1]), decodeURIComponent(single[2]));
+  else if (path.startsWith('/hosts/')) await hostPage(decodeURIComponent(path.substring('/hosts/'.length)));
+  else if (path === '/search') await searchPage(new URLSearchParams(location.search).get('q') || '');
+  else if (path === '/compare') await comparePage();
   else if (path === '/admin') await adminPage();
   else if (path === '/account') await accountPage();
   else if (path === '/problems') await Alerts.page();
@@ -244,6 +253,8 @@ async function hostPage(id) {
     for (const plugin of category.plugins) {
       const graph = new NumeterGraph(host.id, plugin.name, plugin.title);
       graph.events = () => App.events.concat(Alerts.marksOf(plugin.name));
+      graph.actions.prepend(el('a', {className: 'button', text: 'Open', href: graphPath(host.id, plugin.name),
+        title: 'This graph alone, full width, with its plugin\'s notes', 'data-testid': 'open-' + plugin.name}));
       grid.appendChild(graph.card);
       App.graphs.push(graph);
       work.push(graph);
@@ -251,6 +262,122 @@ async function hostPage(id) {
   }
   await loadEvents();
   await runLimited(work.map(g => () => g.load(App.range, state.zoom, state.hide)), 4);
+  writeUrl(false);
+  document.body.dataset.graphsLoaded = String(App.graphs.length);
+}
+
+// ---- search, one graph, comparison ----
+
+function graphPath(host, plugin) {
+  return hostPath(host) + '/plugins/' + encodeURIComponent(plugin);
+}
+
+async function searchPage(q) {
+  const main = clear(document.getElementById('main'));
+  document.getElementById('search').value = q;
+  main.appendChild(el('h1', {text: 'Graphs matching “' + q + '”'}));
+  let found = [];
+  try {
+    found = q ? await Api.get('/api/search?q=' + encodeURIComponent(q)) : [];
+  } catch (e) {
+    main.appendChild(el('p', {className: 'error', text: e.message}));
+    return;
+  }
+  if (!found.length) {
+    main.appendChild(el('p', {className: 'muted', 'data-testid': 'no-result', text: 'Nothing matches: try a part'
+      + ' of a host, plugin or field name or label, or a pattern such as if_*.'}));
+    return;
+  }
+  // one plugin on several hosts can be compared side by side
+  const hostsOf = new Map();
+  for (const f of found) hostsOf.set(f.plugin, (hostsOf.get(f.plugin) || []).concat([f.host]));
+  const comparable = [...hostsOf.entries()].filter(([, hosts]) => hosts.length > 1);
+  if (comparable.length) {
+    main.appendChild(el('p', {}, 'Compare across hosts: ', comparable.map(([plugin, hosts]) => el('a', {
+      className: 'button', href: '/compare?plugin=' + encodeURIComponent(plugin) + '&hosts='
+        + hosts.map(encodeURIComponent).join(','), text: plugin + ' (' + hosts.length + ' hosts)',
+      'data-testid': 'compare-' + plugin}))));
+  }
+  main.appendChild(el('table', {className: 'table', 'data-testid': 'results'},
+    el('thead', {}, el('tr', {}, ['Host', 'Graph', 'Fields'].map(t => el('th', {text: t})))),
+    el('tbody', {}, found.map(f => el('tr', {'data-testid': 'result-' + f.host + '-' + f.plugin},
+      el('td', {}, el('a', {href: hostPath(f.host), text: f.host})),
+      el('td', {}, el('a', {href: graphPath(f.host, f.plugin), text: f.title || f.plugin, title: f.plugin})),
+      el('td', {text: f.fields.map(x => x.label === x.name ? x.name : x.label + ' (' + x.name + ')').join(', ')}))))));
+  if (found.length >= 100) main.appendChild(el('p', {className: 'muted', text: 'The first 100 graphs.'}));
+}
+
+// One graph alone: full width, more points, the plugin's notes, its problems and events.
+async function graphPage(hostId, plugin) {
+  const main = clear(document.getElementById('main'));
+  let answer;
+  try {
+    answer = await Api.get('/api/hosts/' + encodeURIComponent(hostId) + '/plugins/' + encodeURIComponent(plugin));
+  } catch (e) {
+    main.appendChild(el('h1', {text: 'Graph not found'}));
+    main.appendChild(el('p', {className: 'error', text: e.message}));
+    return;
+  }
+  const meta = answer.meta;
+  const state = urlState(relativeRange('day'));
+  App.range = state.range;
+  App.refresh = state.refresh;
+  main.appendChild(el('div', {className: 'page-head'},
+    el('h1', {}, el('a', {href: hostPath(hostId), text: hostId}), ' / ' + answer.graph.title)));
+  main.appendChild(rangeToolbar());
+  App.eventsHost = hostId;
+  App.eventsPanel = el('div', {className: 'events', 'data-testid': 'events'});
+  main.appendChild(eventsSection([hostId]));
+  const graph = new NumeterGraph(hostId, plugin, answer.graph.title);
+  graph.card.classList.add('wide');
+  graph.events = () => App.events.concat(Alerts.marksOf(plugin));
+  main.appendChild(graph.card);
+  App.graphs.push(graph);
+  const problems = el('div', {'data-testid': 'graph-problems'});
+  main.appendChild(el('section', {className: 'admin'}, el('h2', {text: 'Problems'}), problems));
+  const fields = (meta.fields || []);
+  main.appendChild(el('section', {className: 'admin plugin-info'}, el('h2', {text: 'About this graph'}),
+    meta.info ? el('p', {text: meta.info, 'data-testid': 'plugin-info'}) : null,
+    el('table', {className: 'table', 'data-testid': 'field-notes'},
+      el('thead', {}, el('tr', {}, ['Field', 'Label', 'Type', 'Draw', 'Warning', 'Critical', 'Notes']
+        .map(t => el('th', {text: t})))),
+      el('tbody', {}, fields.map(f => el('tr', {},
+        el('td', {text: f.name}), el('td', {text: f.label || ''}), el('td', {text: f.type || ''}),
+        el('td', {text: f.draw || ''}), el('td', {text: f.warning || ''}), el('td', {text: f.critical || ''}),
+        el('td', {text: (f.info || '') + (f.cdef ? ' (cdef ' + f.cdef + ')' : '')})))))));
+  await loadEvents();
+  await graph.load(App.range, state.zoom, state.hide);
+  writeUrl(false);
+  try {
+    const all = (await Api.get('/api/alerts')).problems.filter(p => p.host === hostId && p.plugin === plugin);
+    problems.appendChild(all.length ? el('table', {className: 'table'}, el('tbody', {}, all.map(p =>
+      Alerts.row(p, el('p'), () => graphPage(hostId, plugin)))))
+      : el('p', {className: 'muted', text: 'No problem on this graph.'}));
+  } catch (e) {
+    problems.appendChild(el('p', {className: 'muted', text: 'Problems unavailable: ' + e.message}));
+  }
+  document.body.dataset.graphsLoaded = '1';
+}
+
+// One plugin of several hosts, side by side, zoomed and hovered together.
+async function comparePage() {
+  const main = clear(document.getElementById('main'));
+  const params = new URLSearchParams(location.search);
+  const plugin = params.get('plugin') || '';
+  const hosts = (params.get('hosts') || '').split(',').filter(h => h).slice(0, 24);
+  const state = urlState(relativeRange('day'));
+  App.range = state.range;
+  App.refresh = state.refresh;
+  main.appendChild(el('h1', {text: 'Compare ' + plugin + ' across ' + hosts.length + ' hosts'}));
+  main.appendChild(rangeToolbar());
+  const grid = el('div', {className: 'grid'});
+  main.appendChild(grid);
+  for (const h of hosts) {
+    const graph = new NumeterGraph(h, plugin, h, null, h + '-' + plugin, true);
+    grid.appendChild(graph.card);
+    App.graphs.push(graph);
+  }
+  await runLimited(App.graphs.map(g => () => g.load(App.range, state.zoom, state.hide)), 4);
   writeUrl(false);
   document.body.dataset.graphsLoaded = String(App.graphs.length);
 }

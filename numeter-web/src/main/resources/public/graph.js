@@ -65,13 +65,16 @@ const GraphPage = {
 
 class NumeterGraph {
   // A plugin's graph: new NumeterGraph(host, plugin, title). A view's: NumeterGraph.ofView(view).
-  constructor(host, plugin, title, source) {
+  // A plugin's graph: new NumeterGraph(host, plugin, title); on a page of several hosts, a test id of its own
+  // (testId) and the host in its title (showHost).
+  constructor(host, plugin, title, source, testId, showHost) {
     this.host = host;
     this.plugin = plugin;
     this.key = host + '/' + plugin;
+    this.showHost = !!showHost;
     const base = '/api/hosts/' + encodeURIComponent(host) + '/plugins/' + encodeURIComponent(plugin);
-    this.source = source || {specUrl: base, dataUrl: base + '/data', pngUrl: base + '/graph.png', testId: plugin,
-      filename: host + '_' + plugin + '.png', caption: host};
+    this.source = source || {specUrl: base, dataUrl: base + '/data', pngUrl: base + '/graph.png',
+      testId: testId || plugin, filename: host + '_' + plugin + '.png', caption: host};
     this.events = () => [];
     this.loads = 0;
     this.zoomWindow = null;
@@ -121,7 +124,7 @@ class NumeterGraph {
     this.range = range;
     try {
       this.spec = this.source.spec || (await Api.get(this.source.specUrl)).graph;
-      this.titleNode.textContent = this.spec.title;
+      this.titleNode.textContent = (this.showHost ? this.host + ': ' : '') + this.spec.title;
       this.visible = this.spec.series.map((s, i) => !(hide && hide.has(this.hideKey(i))));
       if (zoom) await this.fetchWindow(zoom.from * 1000, zoom.to * 1000);
       else await this.fetchAndDraw(range.from, range.to, null);

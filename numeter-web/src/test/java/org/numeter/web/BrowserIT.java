@@ -520,6 +520,47 @@ class BrowserIT {
     }
 
     @Test
+    void theSearchFindsAFieldByItsLabelAndOpensItsGraph() {
+        logIn("admin", WebFixture.ADMIN_PASSWORD);
+        page.getByLabel("Search hosts, graphs and fields").fill("received");
+        page.getByLabel("Search hosts, graphs and fields").press("Enter");
+        page.waitForURL(fx.uri + "search?q=received");
+        page.getByTestId("results").waitFor();
+        // if_eth0's "down" field is labelled "received", on both hosts that have it
+        assertThat(page.locator("[data-testid=results] tbody tr").count()).isEqualTo(2);
+        assertThat(page.getByTestId("result-" + WebFixture.HOST_A + "-if_eth0").textContent())
+                .contains("received (down)");
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("search.png")));
+        page.getByTestId("result-" + WebFixture.HOST_A + "-if_eth0").getByText("eth0 traffic").click();
+        page.waitForURL(fx.uri + "hosts/" + WebFixture.HOST_A + "/plugins/if_eth0?range=now-1d");
+        waitForGraph(WebFixture.HOST_A + "/if_eth0", 1);
+        assertThat(page.locator("h1").textContent()).isEqualTo(WebFixture.HOST_A + " / eth0 traffic");
+        assertThat(page.getByTestId("field-notes").textContent()).contains("up,8,*");
+        // full width: more points than a card of the host page
+        assertThat(((Number) js("numeterGraphs['" + WebFixture.HOST_A + "/if_eth0'].lastFetch.points")).intValue())
+                .isGreaterThan(900);
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("single-graph.png"))
+                .setFullPage(true));
+
+        // a pattern, and a comparison of one plugin across the hosts that have it
+        page.navigate(fx.uri + "search?q=lo*");
+        page.getByTestId("compare-load").click();
+        waitFor("document.body.dataset.graphsLoaded === '3'");
+        assertThat(js("Object.keys(numeterGraphs).sort()")).isEqualTo(List.of(WebFixture.HOST_A + "/load",
+                WebFixture.HOST_B + "/load", WebFixture.HOST_NONE + "/load"));
+        assertThat(page.locator(".card h3").allTextContents()).allMatch(t -> t.endsWith(": Load average"));
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("compare.png")).setFullPage(true));
+
+        // alice finds only what her groups hold
+        context.clearCookies();
+        logIn("alice", WebFixture.PASSWORD);
+        page.navigate(fx.uri + "search?q=received");
+        page.getByTestId("results").waitFor();
+        assertThat(page.locator("[data-testid=results] tbody tr").count()).isEqualTo(1);
+        assertThat(page.getByTestId("results").textContent()).doesNotContain(WebFixture.HOST_B);
+    }
+
+    @Test
     void markupFromPluginsAndEventsIsShownAsText() {
         String comment = "<img src=z onerror=\"window.pwned=4\">";
         WebClient admin = fx.admin();

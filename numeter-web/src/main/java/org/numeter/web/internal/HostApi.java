@@ -46,6 +46,88 @@ public final class HostApi {
         routes.get("/api/hosts/{host}/plugins/{plugin}", host(this::plugin));
         routes.get("/api/hosts/{host}/plugins/{plugin}/data", host(this::data));
         routes.get("/api/hosts/{host}/plugins/{plugin}/graph.png", host(this::png));
+        routes.get("/api/search", this::search);
+    }
+
+    static final int MAX_SEARCH_RESULTS = 100;
+    private static final long META_TTL_MS = 60_000;
+
+    /** Plugin metadata the search read, by {@code host/plugin}, kept a minute: a search reads every plugin's. */
+    private final Map<String, Map.Entry<Long, Plugin>> searchMetas = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * One graph the search found: a plugin of a host the caller may see, with the fields that matched (empty when
+     * the host or the plugin itself matched).
+     */
+    record Found(String host, String plugin, String title, String category, List<Map<String, String>> fields) {}
+
+    /**
+     * {@code q}: a part of a host id, plugin name or title, field name or label (case-insensitive), or a pattern
+     * with {@code *} and {@code ?} ({@code if_*}); at most {@value #MAX_SEARCH_RESULTS} graphs.
+     */
+    private void search(Context ctx) throws IOException {
+        User user = Auth.user(ctx);
+        String q = query(ctx);
+        if (q.isEmpty()) {
+            throw HttpProblem.badRequest("q '' is empty: give a part of a host, plugin or field name or label");
+        }
+        if (q.chars().filter(c -> c == '*' || c == '?').count() > 4) {
+            // a pattern of many stars backtracks for long: a few are all a search needs
+            throw HttpProblem.badRequest("q '" + Input.quote(q) + "' has more than 4 '*' or '?'");
+        }
+        java.util.regex.Pattern glob = HostRegistry.glob(q);
+        java.util.function.Predicate<String> matches = q.contains("*") || q.contains("?")
+                ? text -> text != null && glob.matcher(text.toLowerCase(Locale.ROOT)).matches()
+                : text -> text != null && text.toLowerCase(Locale.ROOT).contains(q);
+        List<Found> out = new ArrayList<>();
+        for (String host : access.visibleHosts(user)) {
+            if (out.size() >= MAX_SEARCH_RESULTS) {
+                break;
+            }
+            List<PluginSummary> plugins;
+            try {
+                plugins = storages.plugins(host).orElse(List.of());
+            } catch (StorageClient.StorageDownException e) {
+                continue;
+            }
+            boolean hostMatches = matches.test(host);
+            for (PluginSummary p : plugins) {
+                if (out.size() >= MAX_SEARCH_RESULTS) {
+                    break;
+                }
+                List<Map<String, String>> fields = new ArrayList<>();
+                Plugin meta = searchMeta(host, p.name());
+                if (meta != null) {
+                    for (var f : meta.fields()) {
+                        if (matches.test(f.name()) || matches.test(f.label())) {
+                            fields.add(Map.of("name", f.name(), "label", f.label() == null ? f.name() : f.label()));
+                        }
+                    }
+                }
+                if (hostMatches || matches.test(p.name()) || matches.test(p.title()) || !fields.isEmpty()) {
+                    out.add(new Found(host, p.name(), p.title(), p.category(), fields));
+                }
+            }
+        }
+        ctx.json(out);
+    }
+
+    private Plugin searchMeta(String host, String plugin) {
+        String key = host + "/" + plugin;
+        long now = clock.millis();
+        Map.Entry<Long, Plugin> kept = searchMetas.get(key);
+        if (kept != null && now - kept.getKey() < META_TTL_MS) {
+            return kept.getValue();
+        }
+        try {
+            Plugin meta = storage(host, plugin).plugin(host, plugin).orElse(null);
+            if (meta != null) {
+                searchMetas.put(key, Map.entry(now, meta));
+            }
+            return meta;
+        } catch (IOException | HttpProblem e) {
+            return null;
+        }
     }
 
     /** The one gate of every host route. */

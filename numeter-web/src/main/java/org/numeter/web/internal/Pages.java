@@ -56,6 +56,16 @@ public final class Pages {
                 ctx.html(shell);
             }
         });
+        routes.get("/search", this::shell);
+        routes.get("/compare", this::shell);
+        routes.get("/hosts/{host}/plugins/{plugin}", ctx -> {
+            User user = signedIn(ctx);
+            if (user != null) {
+                access.requireHost(user, ctx.pathParam("host"));
+                Input.plugin(ctx.pathParam("plugin"));
+                ctx.html(shell);
+            }
+        });
         routes.get("/hosts/{host}", ctx -> {
             User user = signedIn(ctx);
             if (user != null) {
