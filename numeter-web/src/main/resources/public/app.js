@@ -513,50 +513,135 @@ async function dashboardPage(id) {
     await Api.put('/api/dashboards/' + id, body);
     window.location.reload();
   };
+  // moves a view one place earlier (-1) or later (+1)
+  const move = (viewId, by) => {
+    const order = viewIds.slice();
+    const at = order.indexOf(viewId);
+    const to = at + by;
+    if (to < 0 || to >= order.length) return Promise.resolve();
+    [order[at], order[to]] = [order[to], order[at]];
+    return save({viewIds: order});
+  };
+  let editor = null;
   for (const view of board.views) {
     const graph = NumeterGraph.ofView(view);
     const hosts = new Set(view.sources.map(s => s.host));
     graph.events = () => App.events.filter(e => e.hosts.some(h => hosts.has(h)));
     if (board.editable) {
+      const fail = e => { message.textContent = e.message; };
+      graph.actions.appendChild(el('button', {type: 'button', className: 'button', text: '←',
+        'aria-label': 'move ' + view.name + ' earlier', 'data-testid': 'earlier-' + view.id,
+        onclick: () => move(view.id, -1).catch(fail)}));
+      graph.actions.appendChild(el('button', {type: 'button', className: 'button', text: '→',
+        'aria-label': 'move ' + view.name + ' later', 'data-testid': 'later-' + view.id,
+        onclick: () => move(view.id, 1).catch(fail)}));
+      if (view.editable) {
+        graph.actions.appendChild(el('button', {type: 'button', className: 'button', text: 'Edit',
+          'data-testid': 'edit-view-' + view.id, onclick: () => editor.edit(view)}));
+      }
       graph.actions.appendChild(el('button', {type: 'button', className: 'button', text: 'Remove',
-        onclick: () => save({viewIds: viewIds.filter(v => v !== view.id)}).catch(e => { message.textContent = e.message; })}));
+        onclick: () => save({viewIds: viewIds.filter(v => v !== view.id)}).catch(fail)}));
     }
     grid.appendChild(graph.card);
     App.graphs.push(graph);
   }
   if (!board.views.length) main.appendChild(el('p', {className: 'muted', text: 'This dashboard has no view yet.'}));
-  if (board.editable) main.appendChild(await dashboardEditor(board, save, message));
+  if (board.editable) {
+    editor = await dashboardEditor(board, save, message);
+    main.appendChild(editor.node);
+  }
   await loadEvents();
   await runLimited(App.graphs.map(g => () => g.load(App.range, state.zoom, state.hide)), 4);
   writeUrl(false);
   document.body.dataset.graphsLoaded = String(App.graphs.length);
 }
 
+// Picks a source among what exists and may be seen: a host, then one of its plugins, then one of its fields.
+function sourcePicker(onPick) {
+  const host = el('select', {'aria-label': 'host', 'data-testid': 'pick-host'});
+  const plugin = el('select', {'aria-label': 'plugin', 'data-testid': 'pick-plugin', disabled: true});
+  const field = el('select', {'aria-label': 'field', 'data-testid': 'pick-field', disabled: true});
+  const fill = (select, options, prompt) => {
+    clear(select);
+    select.appendChild(el('option', {value: '', text: prompt}));
+    for (const [value, text] of options) select.appendChild(el('option', {value, text}));
+    select.disabled = !options.length;
+  };
+  Api.get('/api/hosts').then(hosts => fill(host, hosts.filter(h => h.available).map(h => [h.id, h.id]),
+    'host…'));
+  fill(plugin, [], 'plugin…');
+  fill(field, [], 'field…');
+  host.addEventListener('change', async () => {
+    fill(plugin, [], 'plugin…');
+    fill(field, [], 'field…');
+    if (!host.value) return;
+    const detail = await Api.get('/api/hosts/' + encodeURIComponent(host.value));
+    fill(plugin, detail.categories.flatMap(c => c.plugins).map(p => [p.name, p.title + ' (' + p.name + ')']),
+      'plugin…');
+  });
+  plugin.addEventListener('change', async () => {
+    fill(field, [], 'field…');
+    if (!plugin.value) return;
+    const answer = await Api.get('/api/hosts/' + encodeURIComponent(host.value) + '/plugins/'
+      + encodeURIComponent(plugin.value));
+    fill(field, (answer.meta.fields || []).map(f => [f.name, (f.label || f.name) + ' (' + f.name + ')']),
+      'field…');
+  });
+  const add = el('button', {type: 'button', className: 'button', text: 'Add source', 'data-testid': 'pick-add',
+    onclick: () => {
+      if (host.value && plugin.value && field.value) onPick({host: host.value, plugin: plugin.value, field: field.value});
+    }});
+  return el('span', {className: 'picker'}, host, plugin, field, add);
+}
+
+// The form that adds a view to the dashboard, or edits one of its views (edit(view)).
 async function dashboardEditor(board, save, message) {
   const groups = await Api.get('/api/groups');
-  const name = el('input', {placeholder: 'view name', maxlength: 100});
-  const sources = el('textarea', {rows: 3, cols: 50, placeholder: 'one source a line: host plugin field'});
-  const warning = el('input', {type: 'number', step: 'any', placeholder: 'warning'});
-  const critical = el('input', {type: 'number', step: 'any', placeholder: 'critical'});
+  const name = el('input', {placeholder: 'view name', maxlength: 100, 'aria-label': 'view name',
+    'data-testid': 'view-name'});
+  let chosen = [];
+  let editing = null;
+  const list = el('ul', {className: 'plain sources', 'data-testid': 'view-sources'});
+  const showSources = () => {
+    clear(list);
+    chosen.forEach((src, i) => list.appendChild(el('li', {}, src.host + ' ' + src.plugin + '.' + src.field + ' ',
+      el('button', {type: 'button', className: 'button small danger', text: 'Remove',
+        'aria-label': 'remove ' + src.host + ' ' + src.plugin + '.' + src.field, onclick: () => {
+          chosen.splice(i, 1);
+          showSources();
+        }}))));
+    if (!chosen.length) list.appendChild(el('li', {className: 'muted', text: 'No source yet: pick one above.'}));
+  };
+  showSources();
+  const picker = sourcePicker(src => {
+    if (!chosen.some(c => c.host === src.host && c.plugin === src.plugin && c.field === src.field)) chosen.push(src);
+    showSources();
+  });
+  const warning = el('input', {type: 'number', step: 'any', placeholder: 'warning', 'aria-label': 'warning'});
+  const critical = el('input', {type: 'number', step: 'any', placeholder: 'critical', 'aria-label': 'critical'});
+  const title = el('h2', {text: 'Add a view'});
+  const submit = el('button', {type: 'submit', className: 'button', text: 'Add view', 'data-testid': 'save-view'});
   const users = el('input', {placeholder: 'share with users (comma-separated)', maxlength: 2000,
-    value: (board.shareUsers || []).join(', ')});
+    'aria-label': 'share with users', value: (board.shareUsers || []).join(', ')});
   const share = groupChecks(groups, board.shareGroupIds || [], 'board-share');
   const fail = e => { message.textContent = e.message; };
-  return el('section', {className: 'admin'},
-    el('h2', {text: 'Add a view'}),
-    el('form', {className: 'inline-form', onsubmit: async e => {
-      e.preventDefault();
-      try {
-        const list = sources.value.split('\n').map(l => l.trim()).filter(l => l).map(l => {
-          const [host, plugin, field] = l.split(/\s+/);
-          return {host, plugin, field};
-        });
-        const view = await Api.post('/api/views', {name: name.value, sources: list,
-          warning: warning.value === '' ? null : Number(warning.value),
-          critical: critical.value === '' ? null : Number(critical.value)});
+  const form = el('form', {className: 'view-form', onsubmit: async e => {
+    e.preventDefault();
+    try {
+      const body = {name: name.value, sources: chosen,
+        warning: warning.value === '' ? null : Number(warning.value),
+        critical: critical.value === '' ? null : Number(critical.value)};
+      if (editing) {
+        await Api.put('/api/views/' + editing.id, body);
+        window.location.reload();
+      } else {
+        const view = await Api.post('/api/views', body);
         await save({viewIds: board.views.map(v => v.id).concat([view.id])});
-      } catch (err) { fail(err); }
-    }}, name, sources, warning, critical, el('button', {type: 'submit', className: 'button', text: 'Add view'})),
+      }
+    } catch (err) { fail(err); }
+  }}, el('div', {className: 'inline-form'}, name, warning, critical), el('div', {className: 'inline-form'}, picker),
+  list, submit);
+  const node = el('section', {className: 'admin', 'data-testid': 'view-editor'}, title, form,
     el('h2', {text: 'Sharing'}),
     el('form', {className: 'inline-form', onsubmit: e => {
       e.preventDefault();
@@ -570,6 +655,19 @@ async function dashboardEditor(board, save, message) {
         window.location.assign('/dashboards');
       } catch (err) { fail(err); }
     }}));
+  const edit = view => {
+    editing = view;
+    title.textContent = 'Edit view ' + view.name;
+    submit.textContent = 'Save view';
+    name.value = view.name;
+    warning.value = view.warning === null ? '' : view.warning;
+    critical.value = view.critical === null ? '' : view.critical;
+    chosen = view.sources.map(x => ({host: x.host, plugin: x.plugin, field: x.field}));
+    showSources();
+    node.scrollIntoView();
+    name.focus();
+  };
+  return {node, edit};
 }
 
 async function runLimited(tasks, limit) {

@@ -84,9 +84,22 @@ class BrowserIT {
         page.waitForURL(web.toString());
     }
 
-    /** Polls with evaluate: waitForFunction would need the page to allow eval, which its CSP forbids. */
+    /**
+     * Polls with evaluate: waitForFunction would need the page to allow eval, which its CSP forbids. A condition
+     * on a page that reloads is asked again on the new page.
+     */
     void waitFor(String condition) {
-        page.waitForCondition(() -> Boolean.TRUE.equals(page.evaluate("() => !!(" + condition + ")")));
+        page.waitForCondition(() -> {
+            try {
+                return Boolean.TRUE.equals(page.evaluate("() => !!(" + condition + ")"));
+            } catch (com.microsoft.playwright.PlaywrightException e) {
+                // the page reloading itself (a saved dashboard): asked again on the new one
+                if (e.getMessage().contains("Execution context was destroyed")) {
+                    return false;
+                }
+                throw e;
+            }
+        });
     }
 
     void waitForGraph(String key, int loads) {
@@ -558,6 +571,66 @@ class BrowserIT {
         page.getByTestId("results").waitFor();
         assertThat(page.locator("[data-testid=results] tbody tr").count()).isEqualTo(1);
         assertThat(page.getByTestId("results").textContent()).doesNotContain(WebFixture.HOST_B);
+    }
+
+    @Test
+    void aViewIsBuiltWithPickersOfWhatExistsThenEditedAndTheDashboardReordered() {
+        WebClient alice = fx.alice();
+        assertThat(alice.post("/api/views", "{\"name\":\"typo\",\"sources\":[{\"host\":\"" + WebFixture.HOST_A
+                + "\",\"plugin\":\"lood\",\"field\":\"load\"}]}").text())
+                .isEqualTo("plugin 'lood' of host '" + WebFixture.HOST_A + "' is unknown");
+        assertThat(alice.post("/api/views", "{\"name\":\"typo\",\"sources\":[{\"host\":\"" + WebFixture.HOST_A
+                + "\",\"plugin\":\"load\",\"field\":\"lod\"}]}").status()).isEqualTo(400);
+        long first = alice.post("/api/views", "{\"name\":\"first\",\"sources\":[{\"host\":\"" + WebFixture.HOST_A
+                + "\",\"plugin\":\"load\",\"field\":\"load\"}]}").json().path("id").asLong();
+        long board = alice.post("/api/dashboards", "{\"name\":\"picked\",\"viewIds\":[" + first + "]}").json()
+                .path("id").asLong();
+        logIn("alice", WebFixture.PASSWORD);
+        page.navigate(fx.uri + "dashboards/" + board);
+        waitForGraph("view/" + first, 1);
+        Locator host = page.getByTestId("pick-host");
+        waitFor("document.querySelectorAll('[data-testid=pick-host] option').length > 1");
+        // only the hosts alice may see
+        assertThat(host.locator("option").allTextContents()).containsExactly("host…", WebFixture.HOST_A);
+        host.selectOption(WebFixture.HOST_A);
+        waitFor("document.querySelectorAll('[data-testid=pick-plugin] option').length > 1");
+        page.getByTestId("pick-plugin").selectOption("memory");
+        waitFor("document.querySelectorAll('[data-testid=pick-field] option').length > 1");
+        assertThat(page.getByTestId("pick-field").locator("option").allTextContents()).contains("cache (cache)",
+                "swap (swap)");
+        page.getByTestId("pick-field").selectOption("apps");
+        page.getByTestId("pick-add").click();
+        page.getByTestId("pick-field").selectOption("cache");
+        page.getByTestId("pick-add").click();
+        page.getByTestId("view-name").fill("memory picked");
+        page.getByTestId("save-view").click();
+        waitFor("document.body.dataset.graphsLoaded === '2'");
+        String second = (String) js("Object.keys(numeterGraphs).find(k => k !== 'view/" + first + "')");
+        assertThat(js("numeterGraphs['" + second + "'].spec.series.map(s => s.label)"))
+                .isEqualTo(List.of(WebFixture.HOST_A + " memory.apps", WebFixture.HOST_A + " memory.cache"));
+        assertThat(page.locator(".card h3").allTextContents()).containsExactly("first", "memory picked");
+
+        // edited: one source less, another name
+        String id = second.substring("view/".length());
+        page.getByTestId("edit-view-" + id).click();
+        assertThat(page.getByTestId("view-name").inputValue()).isEqualTo("memory picked");
+        page.getByLabel("remove " + WebFixture.HOST_A + " memory.apps").click();
+        page.getByTestId("view-name").fill("cache only");
+        page.getByTestId("save-view").click();
+        waitFor("document.body.dataset.graphsLoaded === '2' && numeterGraphs['" + second + "'] && numeterGraphs['"
+                + second + "'].spec.title === 'cache only'");
+        assertThat(js("numeterGraphs['" + second + "'].spec.series.map(s => s.label)"))
+                .isEqualTo(List.of(WebFixture.HOST_A + " memory.cache"));
+
+        // reordered
+        page.getByTestId("earlier-" + id).click();
+        waitFor("document.body.dataset.graphsLoaded === '2' && document.querySelector('.card h3').textContent"
+                + " === 'cache only'");
+        assertThat(page.locator(".card h3").allTextContents()).containsExactly("cache only", "first");
+        assertThat(alice.get("/api/dashboards/" + board).json().path("views").findValuesAsText("name"))
+                .containsExactly("cache only", "first");
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("view-editor.png"))
+                .setFullPage(true));
     }
 
     @Test

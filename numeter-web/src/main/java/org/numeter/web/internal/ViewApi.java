@@ -282,6 +282,27 @@ public final class ViewApi {
             access.requireHost(me, host);
             out.add(new ViewRepository.Source(host, plugin, field));
         }
+        // only what exists: the storage that holds the plugin knows its fields
+        Map<String, Plugin> known = new LinkedHashMap<>();
+        for (ViewRepository.Source s : out) {
+            Plugin meta = known.get(group(s));
+            if (meta == null) {
+                StorageClient storage = storages.storageOf(s.host(), s.plugin()).orElseThrow(() ->
+                        HttpProblem.unavailable("host '" + s.host() + "' is unavailable: no storage that answers"
+                                + " holds it now"));
+                try {
+                    meta = storage.plugin(s.host(), s.plugin()).orElseThrow(() -> HttpProblem.badRequest("plugin '"
+                            + s.plugin() + "' of host '" + s.host() + "' is unknown"));
+                } catch (IOException e) {
+                    throw HttpProblem.unavailable("host '" + s.host() + "' is unavailable: " + e.getMessage());
+                }
+                known.put(group(s), meta);
+            }
+            if (meta.field(s.field()).isEmpty()) {
+                throw HttpProblem.badRequest("field '" + s.field() + "' of plugin '" + s.plugin() + "' of host '"
+                        + s.host() + "' is unknown");
+            }
+        }
         return List.copyOf(out);
     }
 
