@@ -106,6 +106,7 @@ async function start() {
     window.location.assign('/login');
   }}));
   document.getElementById('whoami').textContent = user.username + (user.superuser ? ' (admin)' : '');
+  chrome();
   const search = document.getElementById('search');
   let pending = null;
   search.addEventListener('input', () => {
@@ -130,6 +131,78 @@ async function start() {
   else if (path === '/dashboards') await dashboardsPage();
   else if (path.startsWith('/dashboards/')) await dashboardPage(Number(path.substring('/dashboards/'.length)));
   else await overviewPage();
+}
+
+// ---- theme, drawer, keyboard ----
+
+// The theme button, the drawer button of a phone, and the keyboard shortcuts.
+function chrome() {
+  const bar = document.querySelector('.topbar');
+  const themeButton = el('button', {type: 'button', className: 'icon-button', 'data-testid': 'theme',
+    onclick: () => {
+      Theme.next();
+      label();
+      for (const g of App.graphs) {
+        if (g.dygraph) g.dygraph.updateOptions({gridLineColor: Theme.colour('--grid'), axisLineColor: Theme.colour('--axis')});
+      }
+    }});
+  const label = () => {
+    themeButton.textContent = {system: '◐ auto', dark: '● dark', light: '○ light'}[Theme.choice()];
+    themeButton.setAttribute('aria-label', 'colour theme: ' + Theme.choice() + ' (change)');
+  };
+  label();
+  bar.appendChild(themeButton);
+  const drawer = el('button', {type: 'button', className: 'icon-button drawer-button', text: '☰',
+    'aria-label': 'hosts', 'aria-expanded': 'false', 'data-testid': 'drawer', onclick: () => {
+      const open = document.body.classList.toggle('drawer-open');
+      drawer.setAttribute('aria-expanded', String(open));
+    }});
+  bar.insertBefore(drawer, bar.firstChild);
+  // a choice in the drawer closes it
+  document.getElementById('tree').addEventListener('click', e => {
+    if (e.target.closest('a')) document.body.classList.remove('drawer-open');
+  });
+  document.addEventListener('keydown', shortcut);
+}
+
+const Shortcuts = [['/', 'search'], ['h d w m y', 'last hour, day, week, month, year'],
+  ['z', 'zoom out (every graph)'], ['[ ]', 'range back, forward'], ['c', 'copy link'], ['t', 'colour theme'],
+  ['?', 'these shortcuts']];
+
+function shortcut(e) {
+  const target = e.target;
+  if (e.ctrlKey || e.metaKey || e.altKey || (target.closest && target.closest('input, textarea, select'))) return;
+  const ranges = {h: 'hour', d: 'day', w: 'week', m: 'month', y: 'year'};
+  if (e.key === '/') {
+    e.preventDefault();
+    document.body.classList.add('drawer-open');
+    document.getElementById('search').focus();
+  } else if (ranges[e.key] && App.range) {
+    setRange(relativeRange(ranges[e.key]));
+  } else if (e.key === 'z' && App.graphs.some(g => g.zoomWindow)) {
+    Promise.all(App.graphs.filter(g => g.dygraph).map(g => g.unzoom())).then(() => writeUrl(true));
+  } else if ((e.key === '[' || e.key === ']') && App.range) {
+    // a fixed range of the same length, one length earlier or later
+    const span = App.range.to - App.range.from;
+    const by = e.key === '[' ? -span : span;
+    setRange({name: 'custom', from: App.range.from + by, to: App.range.to + by, relative: false});
+  } else if (e.key === 'c') {
+    const copy = document.querySelector('[data-testid=copy-link]');
+    if (copy) copy.click();
+  } else if (e.key === 't') {
+    document.querySelector('[data-testid=theme]').click();
+  } else if (e.key === '?') {
+    const open = document.querySelector('.shortcuts');
+    if (open) { open.remove(); return; }
+    document.body.appendChild(el('aside', {className: 'shortcuts', 'aria-label': 'keyboard shortcuts',
+      'data-testid': 'shortcuts'}, el('h2', {text: 'Keyboard shortcuts'}),
+    el('dl', {}, Shortcuts.flatMap(([keys, what]) => [el('dt', {}, keys.split(' ').map(k => el('kbd', {text: k}))),
+      el('dd', {text: what})]))));
+  } else if (e.key === 'Escape') {
+    document.body.classList.remove('drawer-open');
+    const open = document.querySelector('.shortcuts');
+    if (open) open.remove();
+  }
 }
 
 // ---- host tree ----

@@ -290,6 +290,8 @@ class NumeterGraph {
       colors: spec.series.map(s => s.colour),
       series: series,
       stackedGraph: false,
+      gridLineColor: Theme.colour('--grid') || '#e3e8ee',
+      axisLineColor: Theme.colour('--axis') || '#52606d',
       plotter: [e => this.bandPlotter(e), Dygraph.Plotters.linePlotter],
       // A lone known point between gaps (a host's first minutes, a poller back from an outage) stays visible.
       drawGapEdgePoints: true,
