@@ -147,8 +147,10 @@ function chrome() {
       }
     }});
   const label = () => {
-    themeButton.textContent = {system: '◐ auto', dark: '● dark', light: '○ light'}[Theme.choice()];
-    themeButton.setAttribute('aria-label', 'colour theme: ' + Theme.choice() + ' (change)');
+    const choice = Theme.choice();
+    clear(themeButton).append(el('span', {'aria-hidden': 'true', text: {system: '◐', dark: '●', light: '○'}[choice]}),
+      ' ' + {system: 'auto', dark: 'dark', light: 'light'}[choice]);
+    themeButton.title = 'Colour theme: ' + choice + ' (t changes it)';
   };
   label();
   bar.appendChild(themeButton);

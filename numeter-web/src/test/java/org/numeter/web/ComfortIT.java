@@ -170,7 +170,7 @@ class ComfortIT {
             assertThat(page.evaluate("getComputedStyle(document.body).backgroundColor")).isEqualTo("rgb(15, 22, 29)");
             page.navigate(fx.uri + "login");
             assertThat(page.evaluate("getComputedStyle(document.body).backgroundColor")).isEqualTo("rgb(11, 26, 41)");
-            page.navigate(fx.uri);
+            page.navigate(fx.uri.toString());
             page.getByTestId("theme").click();
             assertThat(page.getByTestId("theme").textContent()).isEqualTo("○ light");
             assertThat(page.evaluate("getComputedStyle(document.body).backgroundColor")).isEqualTo("rgb(245, 247, 250)");
