@@ -1,10 +1,6 @@
 package org.numeter.web.internal;
 
 import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -14,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TimeZone;
-import javax.imageio.ImageIO;
+import org.numeter.graph.FixedSizePng;
 import org.rrd4j.graph.RrdGraph;
 import org.rrd4j.graph.RrdGraphDef;
 import org.rrd4j.graph.RrdGraphInfo;
@@ -29,15 +25,7 @@ import org.rrd4j.graph.RrdGraphInfo;
 final class GraphPng {
     private static final Color WARNING = new Color(0xFF, 0x9F, 0x1A);
     private static final Color CRITICAL = new Color(0xD6, 0x27, 0x28);
-    /** The smallest plot area drawn; a smaller image is cut from a graph of this plot size. */
-    private static final int MIN_PLOT = 10;
     private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
-
-    static {
-        if (System.getProperty("java.awt.headless") == null) {
-            System.setProperty("java.awt.headless", "true");
-        }
-    }
 
     /**
      * What to draw.
@@ -53,49 +41,10 @@ final class GraphPng {
     private GraphPng() {}
 
     static byte[] render(Picture p) throws IOException {
-        // rrd4j sizes the plot area, not the image: draw once, take the margins it added (axes, title, legend) off
-        // the asked size, draw again; whatever is left after a few tries is cut or padded. A legend that would
-        // leave the plot under a third of the image is left out.
-        int plotWidth = p.width();
-        int plotHeight = p.height();
-        boolean legend = true;
-        RrdGraphInfo info = null;
-        for (int attempt = 0; attempt < 4; attempt++) {
-            info = new RrdGraph(definition(p, plotWidth, plotHeight, legend)).getRrdGraphInfo();
-            int dx = p.width() - info.getWidth();
-            int dy = p.height() - info.getHeight();
-            if (dx == 0 && dy == 0) {
-                return info.getBytes();
-            }
-            int nextWidth = Math.max(MIN_PLOT, plotWidth + dx);
-            int nextHeight = Math.max(MIN_PLOT, plotHeight + dy);
-            if (legend && plotHeight + dy < p.height() / 3) {
-                legend = false;
-                nextWidth = p.width();
-                nextHeight = p.height();
-            } else if (nextWidth == plotWidth && nextHeight == plotHeight) {
-                break;
-            }
-            plotWidth = nextWidth;
-            plotHeight = nextHeight;
-        }
-        return fit(info.getBytes(), p.width(), p.height());
-    }
-
-    private static byte[] fit(byte[] png, int width, int height) throws IOException {
-        BufferedImage drawn = ImageIO.read(new ByteArrayInputStream(png));
-        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = out.createGraphics();
-        try {
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, width, height);
-            g.drawImage(drawn, 0, 0, null);
-        } finally {
-            g.dispose();
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ImageIO.write(out, "png", bytes);
-        return bytes.toByteArray();
+        return FixedSizePng.render((plotWidth, plotHeight, legend) -> {
+            RrdGraphInfo info = new RrdGraph(definition(p, plotWidth, plotHeight, legend)).getRrdGraphInfo();
+            return new FixedSizePng.Drawn(info.getWidth(), info.getHeight(), info.getBytes());
+        }, p.width(), p.height(), true);
     }
 
     private static RrdGraphDef definition(Picture p, int plotWidth, int plotHeight, boolean legend) {
