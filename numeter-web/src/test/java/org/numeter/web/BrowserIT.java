@@ -124,6 +124,19 @@ class BrowserIT {
                 + "'].lastFetch.from")).longValue()).isEqualTo(86400);
     }
 
+    /** Drags across a graph from one fraction of its width to another (a zoom); answers its box. */
+    com.microsoft.playwright.options.BoundingBox drag(String testId, double from, double to) {
+        Locator graph = page.getByTestId("graph-" + testId);
+        graph.scrollIntoViewIfNeeded();
+        var box = graph.boundingBox();
+        double y = box.y + box.height / 2;
+        page.mouse().move(box.x + box.width * from, y);
+        page.mouse().down();
+        page.mouse().move(box.x + box.width * to, y, new com.microsoft.playwright.Mouse.MoveOptions().setSteps(8));
+        page.mouse().up();
+        return box;
+    }
+
     Object js(String expression) {
         return page.evaluate(expression);
     }
@@ -280,14 +293,8 @@ class BrowserIT {
         String g = "numeterGraphs['" + key + "']";
         openHostDay(WebFixture.HOST_A, key);
         assertThat(((Number) js(g + ".lastFetch.step")).longValue()).isGreaterThan(60);
-        Locator graph = page.getByTestId("graph-load");
-        graph.scrollIntoViewIfNeeded();
-        var box = graph.boundingBox();
+        var box = drag("load", 0.80, 0.86);
         double y = box.y + box.height / 2;
-        page.mouse().move(box.x + box.width * 0.80, y);
-        page.mouse().down();
-        page.mouse().move(box.x + box.width * 0.86, y, new com.microsoft.playwright.Mouse.MoveOptions().setSteps(8));
-        page.mouse().up();
         waitForGraph(key, 3);
         assertThat(js(g + ".dygraph.isZoomed('x')")).isEqualTo(true);
         long from = ((Number) js(g + ".zoomWindow.from")).longValue();
@@ -353,14 +360,7 @@ class BrowserIT {
         String load = WebFixture.HOST_A + "/load";
         String l = "numeterGraphs['" + load + "']";
         int loads = ((Number) js(l + ".loads")).intValue();
-        Locator graph = page.getByTestId("graph-load");
-        graph.scrollIntoViewIfNeeded();
-        var box = graph.boundingBox();
-        double y = box.y + box.height / 2;
-        page.mouse().move(box.x + box.width * 0.40, y);
-        page.mouse().down();
-        page.mouse().move(box.x + box.width * 0.60, y, new com.microsoft.playwright.Mouse.MoveOptions().setSteps(8));
-        page.mouse().up();
+        drag("load", 0.40, 0.60);
         waitForGraph(load, loads + 1);
         long zoomFrom = ((Number) js(l + ".zoomWindow.from")).longValue();
         long zoomTo = ((Number) js(l + ".zoomWindow.to")).longValue();
@@ -446,14 +446,8 @@ class BrowserIT {
         waitFor("location.search.includes('hide=memory.apps')");
         // a zoom on one graph zooms every graph of the page, and is in the URL
         int loads = ((Number) js(m + ".loads")).intValue();
-        Locator graph = page.getByTestId("graph-load");
-        graph.scrollIntoViewIfNeeded();
-        var box = graph.boundingBox();
+        var box = drag("load", 0.50, 0.70);
         double y = box.y + box.height / 2;
-        page.mouse().move(box.x + box.width * 0.50, y);
-        page.mouse().down();
-        page.mouse().move(box.x + box.width * 0.70, y, new com.microsoft.playwright.Mouse.MoveOptions().setSteps(8));
-        page.mouse().up();
         waitFor(m + ".loads > " + loads + " && location.search.includes('zoom=')");
         long from = ((Number) js(l + ".zoomWindow.from")).longValue();
         long to = ((Number) js(l + ".zoomWindow.to")).longValue();
