@@ -714,6 +714,23 @@ class BrowserIT {
         assertThat(page.locator("h1").textContent()).isEqualTo("Load everywhere");
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("skeleton-dashboard.png"))
                 .setFullPage(true));
+        // a skeleton of a stacked plugin is munin's stack, as on the host page: memory's areas stand on each other
+        WebClient.Answer memory = fx.admin().post("/api/skeletons", "{\"name\":\"memory\",\"hosts\":\""
+                + WebFixture.HOST_A + "\",\"plugin\":\"memory\",\"field\":\"*\"}");
+        assertThat(memory.status()).isEqualTo(201);
+        var series = memory.json().path("views").get(0).path("graph").path("series");
+        var host = fx.admin().get("/api/hosts/" + WebFixture.HOST_A + "/plugins/memory").json().path("graph")
+                .path("series");
+        for (var drawn : host) {
+            var same = java.util.stream.StreamSupport.stream(series.spliterator(), false)
+                    .filter(x -> x.path("field").equals(drawn.path("field"))).findFirst().orElseThrow();
+            assertThat(same.path("fill")).isEqualTo(drawn.path("fill"));
+            assertThat(same.path("colour")).isEqualTo(drawn.path("colour"));
+        }
+        // in munin's order, the graph-no swap left out as on the host page
+        assertThat(series.findValuesAsText("field")).containsExactly("apps", "cache", "free", "committed");
+        assertThat(series.findValues("stack").stream().map(x -> x.asBoolean()).toList())
+                .containsExactly(false, true, true, false);
         // Shared with group A: alice reads it, and sees only her host's view.
         String url = page.url();
         context.clearCookies();

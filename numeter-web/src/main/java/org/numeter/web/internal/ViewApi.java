@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import org.numeter.model.Field;
 import org.numeter.model.Plugin;
 import org.numeter.store.PluginSummary;
 
@@ -479,9 +478,11 @@ public final class ViewApi {
                     }
                     StorageClient storage = storages.storageOf(host, p.name()).orElse(null);
                     Plugin meta = storage == null ? null : storage.plugin(host, p.name()).orElse(null);
-                    for (Field f : meta == null ? List.<Field>of() : meta.fields()) {
-                        if (fieldGlob.matcher(f.name()).matches() && sources.size() < MAX_SOURCES) {
-                            sources.add(new ViewRepository.Source(host, p.name(), f.name()));
+                    // the fields the plugin draws, in its drawing order, so that its stacks stack as on the host
+                    // page (a graph-no field is not drawn there either)
+                    for (String field : meta == null ? List.<String>of() : GraphSpec.of(meta).fields()) {
+                        if (fieldGlob.matcher(field).matches() && sources.size() < MAX_SOURCES) {
+                            sources.add(new ViewRepository.Source(host, p.name(), field));
                         }
                     }
                 }
