@@ -443,11 +443,24 @@ async function comparePage() {
   const state = urlState(relativeRange('day'));
   App.range = state.range;
   App.refresh = state.refresh;
-  main.appendChild(el('h1', {text: 'Compare ' + plugin + ' across ' + hosts.length + ' hosts'}));
+  // side by side, or overlaid in one graph (overlay=1)
+  const overlaid = params.get('overlay') === '1';
+  const other = new URLSearchParams(location.search);
+  if (overlaid) other.delete('overlay'); else other.set('overlay', '1');
+  main.appendChild(el('div', {className: 'page-head'},
+    el('h1', {text: 'Compare ' + plugin + ' across ' + hosts.length + ' hosts'}),
+    el('a', {className: 'button', href: location.pathname + '?' + other.toString().replace(/%2C/g, ','),
+      'data-testid': 'compare-mode', text: overlaid ? 'Side by side' : 'Overlaid'})));
   main.appendChild(rangeToolbar());
-  const grid = el('div', {className: 'grid'});
+  const grid = el('div', {className: overlaid ? '' : 'grid'});
   main.appendChild(grid);
-  for (const h of hosts) {
+  if (overlaid) {
+    const graph = NumeterGraph.ofComparison(plugin, hosts);
+    graph.card.classList.add('wide');
+    grid.appendChild(graph.card);
+    App.graphs.push(graph);
+  }
+  for (const h of overlaid ? [] : hosts) {
     const graph = new NumeterGraph(h, plugin, h, null, h + '-' + plugin, true);
     grid.appendChild(graph.card);
     App.graphs.push(graph);

@@ -97,6 +97,15 @@ class NumeterGraph {
     window.numeterGraphs[this.key] = this;
   }
 
+  // One plugin of several hosts overlaid: a comparison the server makes for the request (/api/compare).
+  static ofComparison(plugin, hosts) {
+    const query = '?plugin=' + encodeURIComponent(plugin) + '&hosts=' + hosts.map(encodeURIComponent).join(',');
+    const source = {specUrl: '/api/compare' + query, dataUrl: '/api/compare/data' + query,
+      pngUrl: '/api/compare/graph.png' + query, testId: 'compare', byIndex: true,
+      filename: 'compare_' + plugin + '.png', caption: 'compare'};
+    return new NumeterGraph('compare', plugin, plugin, source);
+  }
+
   static ofView(view) {
     const base = '/api/views/' + view.id;
     const source = {spec: view.graph, dataUrl: base + '/data', pngUrl: base + '/graph.png', testId: 'view-' + view.id,
@@ -112,7 +121,7 @@ class NumeterGraph {
 
   // The key of a series in the page's URL (hide=...): plugin.field, or view-N.index for a view's.
   hideKey(i) {
-    return this.source.testId + '.' + (this.host === 'view' ? i : this.spec.series[i].field);
+    return this.source.testId + '.' + (this.host === 'view' || this.source.byIndex ? i : this.spec.series[i].field);
   }
 
   hiddenKeys() {
@@ -144,7 +153,7 @@ class NumeterGraph {
   pngHref() {
     const {from, to} = this.visibleRange();
     const hidden = (this.visible || []).map((v, i) => v ? null : i).filter(i => i !== null);
-    return this.source.pngUrl + '?from=' + from + '&to=' + to
+    return this.source.pngUrl + (this.source.pngUrl.includes('?') ? '&' : '?') + 'from=' + from + '&to=' + to
       + '&width=' + Math.round(this.graphDiv.clientWidth || 600)
       + '&height=' + Math.round(this.graphDiv.clientHeight || 220)
       + (hidden.length ? '&hidden=' + hidden.join(',') : '')
@@ -156,7 +165,8 @@ class NumeterGraph {
   }
 
   async fetchAndDraw(from, to, dateWindow) {
-    const data = await Api.get(this.source.dataUrl + '?from=' + from + '&to=' + to + '&points=' + this.points());
+    const data = await Api.get(this.source.dataUrl + (this.source.dataUrl.includes('?') ? '&' : '?') + 'from=' + from
+      + '&to=' + to + '&points=' + this.points());
     const rows = data.points.map(r => [new Date(r[0] * 1000)].concat(r.slice(1)));
     // What the storage said, kept for the legend; dygraphs gets the stacked sums (see plot()).
     this.raw = rows;

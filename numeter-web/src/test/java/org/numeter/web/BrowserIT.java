@@ -527,7 +527,7 @@ class BrowserIT {
     }
 
     @Test
-    void theSearchFindsAFieldByItsLabelAndOpensItsGraph() {
+    void theSearchFindsAFieldByItsLabelAndOpensItsGraph() throws IOException {
         logIn("admin", WebFixture.ADMIN_PASSWORD);
         page.getByLabel("Search hosts, graphs and fields").fill("received");
         page.getByLabel("Search hosts, graphs and fields").press("Enter");
@@ -557,6 +557,15 @@ class BrowserIT {
                 WebFixture.HOST_B + "/load", WebFixture.HOST_NONE + "/load"));
         assertThat(page.locator(".card h3").allTextContents()).allMatch(t -> t.endsWith(": Load average"));
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("compare.png")).setFullPage(true));
+        // overlaid: one graph, one series per host, none stacked on another host's
+        page.getByTestId("compare-mode").click();
+        waitForGraph("compare/load", 1);
+        assertThat(js("numeterGraphs['compare/load'].dygraph.getLabels()")).isEqualTo(List.of("time",
+                WebFixture.HOST_A + " load.load", WebFixture.HOST_B + " load.load", WebFixture.HOST_NONE + " load.load"));
+        assertThat((List<?>) js("numeterGraphs['compare/load'].spec.series.map(s => s.colour)")).doesNotHaveDuplicates();
+        assertThat(page.url()).contains("overlay=1");
+        samePngFromButtonAndUrl("compare", "compare_load.png");
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("compare-overlaid.png")));
 
         // alice finds only what her groups hold
         context.clearCookies();

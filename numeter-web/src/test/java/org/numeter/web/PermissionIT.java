@@ -191,6 +191,17 @@ class PermissionIT {
             assertThat(a.text()).as(q).doesNotContain(WebFixture.HOST_B).doesNotContain(WebFixture.HOST_NONE);
         }
         assertThat(alice.get("/api/search?q=load").json().findValuesAsText("host")).containsExactly(WebFixture.HOST_A);
+        // a comparison naming group B's host is refused as a whole, before its storage is asked
+        int asked = fx.storage.requests().size();
+        for (String path : List.of("/api/compare", "/api/compare/data", "/api/compare/graph.png")) {
+            WebClient.Answer a = alice.get(path + "?plugin=load&hosts=" + WebFixture.HOST_A + "," + WebFixture.HOST_B);
+            assertThat(a.status()).as(path).isEqualTo(404);
+            assertThat(a.text()).as(path).isEqualTo("host '" + WebFixture.HOST_B + "' is unknown");
+        }
+        assertThat(fx.storage.requests().subList(asked, fx.storage.requests().size()))
+                .noneMatch(r -> r.contains(WebFixture.HOST_B));
+        assertThat(alice.get("/api/compare?plugin=load&hosts=" + WebFixture.HOST_A).json().path("graph")
+                .path("series").size()).isEqualTo(1);
         assertThat(fx.admin().get("/api/search?q=load").json().findValuesAsText("host")).containsExactly(
                 WebFixture.HOST_A, WebFixture.HOST_B, WebFixture.HOST_NONE);
     }

@@ -67,6 +67,9 @@ public final class ViewApi {
         routes.put("/api/dashboards/{id}", this::updateDashboard);
         routes.delete("/api/dashboards/{id}", this::deleteDashboard);
         routes.post("/api/skeletons", this::applySkeleton);
+        routes.get("/api/compare", ctx -> ctx.json(Map.of("graph", comparison(ctx).spec())));
+        routes.get("/api/compare/data", this::compareData);
+        routes.get("/api/compare/graph.png", this::comparePng);
     }
 
     // ---- views ----
@@ -187,7 +190,24 @@ public final class ViewApi {
      *
      * @param unavailable the hosts whose storage did not answer
      */
-    record ViewRows(GraphSpec spec, long step, List<Object[]> points, List<String> unavailable) {}
+    record ViewRows(GraphSpec spec, long step, List<Object[]> points, List<String> unavailable) {
+        /** As {@code /api/views/{id}/data} answers. */
+        Map<String, Object> json() {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("labels", spec.labels());
+            out.put("step", step);
+            out.put("points", points);
+            out.put("unavailable", unavailable);
+            return out;
+        }
+
+        /** The PNG of these rows (GraphPng), with the request's range, size, hidden series and zone. */
+        void sendPng(Context ctx, long[] range) throws IOException {
+            int[] size = HostApi.pngSize(ctx);
+            HostApi.sendPng(ctx, new GraphPng.Picture(spec.title(), spec, range[0], range[1], step, points,
+                    HostApi.hidden(ctx, spec), size[0], size[1], HostApi.zone(ctx)));
+        }
+    }
 
     ViewRows viewRows(User me, ViewRepository.View v, long from, long to, int points) throws IOException {
         List<ViewRepository.Source> sources = access.visibleSources(me, v);
@@ -242,13 +262,7 @@ public final class ViewApi {
         ViewRepository.View v = access.readableView(me, view(ctx));
         long[] range = hostApi.range(ctx);
         int points = (int) Input.longParam(ctx, "points", 800, 1, 5000);
-        ViewRows drawn = viewRows(me, v, range[0], range[1], points);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("labels", drawn.spec().labels());
-        out.put("step", drawn.step());
-        out.put("points", drawn.points());
-        out.put("unavailable", drawn.unavailable());
-        ctx.json(out);
+        ctx.json(viewRows(me, v, range[0], range[1], points).json());
     }
 
     /** The view as a PNG, the same image as its card's PNG button (GraphPng). */
@@ -256,11 +270,7 @@ public final class ViewApi {
         User me = Auth.user(ctx);
         ViewRepository.View v = access.readableView(me, view(ctx));
         long[] range = hostApi.range(ctx);
-        int[] size = HostApi.pngSize(ctx);
-        ViewRows drawn = viewRows(me, v, range[0], range[1], size[0]);
-        HostApi.sendPng(ctx, new GraphPng.Picture(drawn.spec().title(), drawn.spec(), range[0], range[1],
-                drawn.step(), drawn.points(), HostApi.hidden(ctx, drawn.spec()), size[0], size[1],
-                HostApi.zone(ctx)));
+        viewRows(me, v, range[0], range[1], HostApi.pngSize(ctx)[0]).sendPng(ctx, range);
     }
 
     private List<ViewRepository.Source> sources(User me, List<SourceBody> body) {
@@ -448,6 +458,52 @@ public final class ViewApi {
             out.add(id);
         }
         return List.copyOf(out);
+    }
+
+    // ---- comparisons ----
+
+    static final int MAX_COMPARED_HOSTS = 24;
+
+    /**
+     * {@code plugin} of {@code hosts} (comma-separated, each one the caller may see) overlaid in one graph: a view
+     * made for the request and never stored, each host's fields drawn by the plugin's rules, none stacking on
+     * another host's.
+     */
+    private ViewRows comparison(Context ctx) throws IOException {
+        User me = Auth.user(ctx);
+        String plugin = Input.plugin(ctx.queryParam("plugin"));
+        String list = ctx.queryParam("hosts") == null ? "" : ctx.queryParam("hosts");
+        List<String> hosts = List.of(list.split(",", -1)).stream().filter(h -> !h.isBlank()).distinct().toList();
+        if (hosts.isEmpty() || hosts.size() > MAX_COMPARED_HOSTS) {
+            throw HttpProblem.badRequest("hosts '" + Input.quote(list) + "' must name 1 to " + MAX_COMPARED_HOSTS
+                    + " hosts, comma-separated");
+        }
+        List<ViewRepository.Source> sources = new ArrayList<>();
+        for (String h : hosts) {
+            String host = access.requireHost(me, Input.host(h));
+            Plugin meta = hostApi.meta(host, plugin);
+            for (String field : GraphSpec.of(meta).fields()) {
+                sources.add(new ViewRepository.Source(host, plugin, field));
+            }
+        }
+        ViewRepository.View v = new ViewRepository.View(0, me.id(), plugin + " on " + hosts.size() + " hosts", null,
+                null, sources.size() > MAX_SOURCES ? sources.subList(0, MAX_SOURCES) : sources);
+        boolean data = ctx.path().endsWith("/data") || ctx.path().endsWith(".png");
+        if (!data) {
+            return new ViewRows(spec(v, v.sources(), metas(v.sources())), 0, List.of(), List.of());
+        }
+        long[] range = hostApi.range(ctx);
+        int points = ctx.path().endsWith(".png") ? HostApi.pngSize(ctx)[0]
+                : (int) Input.longParam(ctx, "points", 800, 1, 5000);
+        return viewRows(me, v, range[0], range[1], points);
+    }
+
+    private void compareData(Context ctx) throws IOException {
+        ctx.json(comparison(ctx).json());
+    }
+
+    private void comparePng(Context ctx) throws IOException {
+        comparison(ctx).sendPng(ctx, hostApi.range(ctx));
     }
 
     // ---- skeletons ----
