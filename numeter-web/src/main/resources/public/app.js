@@ -634,6 +634,14 @@ async function dashboardPage(id) {
     App.graphs.push(graph);
   }
   if (!board.views.length) main.appendChild(el('p', {className: 'muted', text: 'This dashboard has no view yet.'}));
+  // a skeleton's views (one plugin, one view per host) compare side by side or overlaid
+  const plugins = [...new Set(board.views.flatMap(v => v.sources.map(x => x.plugin)))];
+  if (plugins.length === 1 && boardHosts.length > 1) {
+    const head = main.querySelector('.page-head');
+    head.appendChild(el('a', {className: 'button', 'data-testid': 'compare-board', text: 'Compare these hosts',
+      href: '/compare?plugin=' + encodeURIComponent(plugins[0]) + '&hosts='
+        + boardHosts.slice(0, 24).map(encodeURIComponent).join(',') + '&overlay=1'}));
+  }
   if (board.editable) {
     editor = await dashboardEditor(board, save, message);
     main.appendChild(editor.node);

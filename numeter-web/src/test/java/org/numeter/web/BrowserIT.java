@@ -720,6 +720,8 @@ class BrowserIT {
                 WebFixture.HOST_NONE + " load.load");
         assertThat(js("Object.values(numeterGraphs).filter(g => g.host === 'view')"
                 + ".every(g => g.dygraph.numRows() > 100)")).isEqualTo(true);
+        assertThat(page.getByTestId("compare-board").getAttribute("href")).isEqualTo("/compare?plugin=load&hosts="
+                + WebFixture.HOST_A + "," + WebFixture.HOST_B + "," + WebFixture.HOST_NONE + "&overlay=1");
         assertThat(page.locator("h1").textContent()).isEqualTo("Load everywhere");
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("skeleton-dashboard.png"))
                 .setFullPage(true));
