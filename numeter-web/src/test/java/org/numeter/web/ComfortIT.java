@@ -114,6 +114,15 @@ class ComfortIT {
         waitFor(page, "document.body.dataset.graphsLoaded === '2' && Object.values(numeterGraphs).every(g => g.loads > 0)");
         problems.addAll(prefixed("dashboard", violations(page)));
         shot(page, "dashboard" + suffix);
+        // nothing sticks out of a card (its buttons wrap) nor of the page
+        @SuppressWarnings("unchecked")
+        List<String> sticking = (List<String>) page.evaluate("Array.from(document.querySelectorAll('.card'))"
+                + ".filter(c => Array.from(c.querySelectorAll('button, a')).some(b => b.getBoundingClientRect().right"
+                + " > c.getBoundingClientRect().right + 1)).map(c => c.querySelector('h3').textContent)");
+        problems.addAll(prefixed("dashboard: buttons out of their card", sticking));
+        if (((Number) page.evaluate("document.documentElement.scrollWidth - window.innerWidth")).intValue() > 0) {
+            problems.add("dashboard: wider than the screen");
+        }
         page.navigate(fx.uri + "problems");
         page.getByTestId("problems").waitFor();
         waitFor(page, "document.querySelector('[data-testid=problems]').children.length > 0");
