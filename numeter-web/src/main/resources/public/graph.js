@@ -180,7 +180,8 @@ class NumeterGraph {
       this.loads++;
       return;
     }
-    this.status.textContent = '';
+    // rows of unknown values only (a range before the host's first point): drawn empty, and said
+    this.status.textContent = rows.every(r => r.slice(1).every(v => v === null)) ? 'no data in this range' : '';
     if (!this.dygraph) {
       if (!this.visible) this.visible = this.spec.series.map(() => true);
       this.buildToggles();

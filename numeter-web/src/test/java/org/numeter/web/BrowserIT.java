@@ -89,6 +89,10 @@ class BrowserIT {
      * on a page that reloads is asked again on the new page.
      */
     void waitFor(String condition) {
+        waitFor(page, condition);
+    }
+
+    static void waitFor(Page page, String condition) {
         page.waitForCondition(() -> {
             try {
                 return Boolean.TRUE.equals(page.evaluate("() => !!(" + condition + ")"));

@@ -78,7 +78,7 @@ class ComfortIT {
     }
 
     static void waitFor(Page page, String condition) {
-        page.waitForCondition(() -> Boolean.TRUE.equals(page.evaluate("() => !!(" + condition + ")")));
+        BrowserIT.waitFor(page, condition);
     }
 
     /** axe-core's serious and critical violations of the page as it is, one line each. */
@@ -235,6 +235,45 @@ class ComfortIT {
             // typed letters in a field are text, not shortcuts
             page.keyboard().type("dw");
             assertThat(page.url()).endsWith("?range=now-7d");
+        }
+    }
+
+    @Test
+    void oneTimeZoneIsStatedAndUsedEverywhereAndNoLabelSaysNan() {
+        try (BrowserContext c = browser.newContext(new Browser.NewContextOptions().setViewportSize(1360, 900)
+                .setTimezoneId("Europe/Paris").setBypassCSP(true))) {
+            Page page = open(c);
+            String load = "numeterGraphs['" + WebFixture.HOST_A + "/load']";
+            page.navigate(fx.uri + "hosts/" + WebFixture.HOST_A + "?range=now-1d");
+            waitFor(page, "document.body.dataset.graphsLoaded === '3' && " + load + ".loads > 0");
+            // UTC unless the user picks the browser's zone, and said so
+            assertThat(page.getByTestId("time-zone").inputValue()).isEqualTo("UTC");
+            assertThat(page.evaluate(load + ".dygraph.getOption('labelsUTC')")).isEqualTo(true);
+            String legend = page.locator("#plugin-load .legend").textContent();
+            assertThat(legend).matches("last: \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC");
+            // "last" is never later than now
+            long last = java.time.LocalDateTime.parse(legend.substring(6, 22).replace(' ', 'T'))
+                    .toEpochSecond(java.time.ZoneOffset.UTC);
+            assertThat(last).isLessThanOrEqualTo(System.currentTimeMillis() / 1000);
+            page.getByTestId("time-zone").selectOption("local");
+            page.waitForLoadState();
+            waitFor(page, "document.body.dataset.graphsLoaded === '3' && " + load + ".loads > 0");
+            assertThat(page.evaluate(load + ".dygraph.getOption('labelsUTC')")).isEqualTo(false);
+            assertThat(page.locator("#plugin-load .legend").textContent()).endsWith(" Europe/Paris");
+            String href = page.getByTestId("png-url-load").getAttribute("href");
+            assertThat(href).endsWith("&tz=Europe%2FParis");
+            assertThat(page.request().get(fx.uri.resolve(href).toString()).status()).isEqualTo(200);
+            page.getByTestId("time-zone").selectOption("UTC");
+            page.waitForLoadState();
+            waitFor(page, "document.body.dataset.graphsLoaded === '3' && " + load + ".loads > 0");
+
+            // a range without data: no "nan" anywhere, a dash for each value
+            page.navigate(fx.uri + "hosts/" + WebFixture.HOST_A + "?from=1000000000&to=1000086400");
+            waitFor(page, "document.body.dataset.graphsLoaded === '3' && Object.values(numeterGraphs)"
+                    + ".every(g => g.loads > 0)");
+            assertThat(page.locator("#plugin-memory .graph-status").textContent()).isEqualTo("no data in this range");
+            assertThat(page.locator("main").textContent().toLowerCase(java.util.Locale.ROOT)).doesNotContain("nan");
+            assertThat(page.locator("#plugin-if_eth0 .toggle-value").textContent()).isEqualTo(" -/-");
         }
     }
 }
