@@ -7,16 +7,17 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
-import com.microsoft.playwright.TimeoutError;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.numeter.config.Config;
+import org.numeter.testkit.PageWait;
 
 /**
  * The walking skeleton end to end: {@code numeter standalone} collects this machine with the real {@code system}
@@ -69,11 +70,12 @@ class StandaloneIT {
             // A page loaded before the storage knows both plugins never draws them: load it again, so a wait on
             // one page load that times out is one more try, not the end.
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(2))
-                    .ignoreExceptionsInstanceOf(TimeoutError.class).until(() -> {
+                    .ignoreExceptionsInstanceOf(ConditionTimeoutException.class).until(() -> {
                 page.navigate(base + "hosts/" + host + "?range=hour");
-                page.waitForCondition(() -> Boolean.TRUE.equals(page.evaluate("() => !!(window.numeterGraphs"
+                PageWait.until(page, "window.numeterGraphs"
                         + " && numeterGraphs['" + cpu + "'] && numeterGraphs['" + cpu + "'].loads >= 1"
-                        + " && numeterGraphs['" + load + "'] && numeterGraphs['" + load + "'].loads >= 1)")));
+                        + " && numeterGraphs['" + load + "'] && numeterGraphs['" + load + "'].loads >= 1",
+                        Duration.ofSeconds(20));
                 return knownRows(page, cpu) >= 2 && knownRows(page, load) >= 2;
             });
             assertThat(page.evaluate("numeterGraphs['" + cpu + "'].dygraph.getLabels()").toString())

@@ -113,7 +113,7 @@ class AlertBrowserIT {
     }
 
     void waitFor(String condition) {
-        page.waitForCondition(() -> Boolean.TRUE.equals(page.evaluate("() => !!(" + condition + ")")));
+        org.numeter.testkit.PageWait.until(page, condition);
     }
 
     @Test

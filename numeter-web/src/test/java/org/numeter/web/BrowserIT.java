@@ -79,26 +79,13 @@ class BrowserIT {
         page.waitForURL(web.toString());
     }
 
-    /**
-     * Polls with evaluate: waitForFunction would need the page to allow eval, which its CSP forbids. A condition
-     * on a page that reloads is asked again on the new page.
-     */
+    /** Waits until a script condition holds on the page ({@link org.numeter.testkit.PageWait}: why not Playwright's own). */
     void waitFor(String condition) {
         waitFor(page, condition);
     }
 
     static void waitFor(Page page, String condition) {
-        page.waitForCondition(() -> {
-            try {
-                return Boolean.TRUE.equals(page.evaluate("() => !!(" + condition + ")"));
-            } catch (com.microsoft.playwright.PlaywrightException e) {
-                // the page reloading itself (a saved dashboard): asked again on the new one
-                if (e.getMessage().contains("Execution context was destroyed")) {
-                    return false;
-                }
-                throw e;
-            }
-        });
+        org.numeter.testkit.PageWait.until(page, condition);
     }
 
     void waitForGraph(String key, int loads) {
@@ -490,8 +477,7 @@ class BrowserIT {
             carol.getByText("Log in").click();
             carol.waitForURL(fx.uri.toString());
             carol.navigate(link);
-            carol.waitForCondition(() -> Boolean.TRUE.equals(carol.evaluate("() => !!(window.numeterGraphs && "
-                    + m + " && " + m + ".loads >= 1 && " + l + ".loads >= 1)")));
+            waitFor(carol, "window.numeterGraphs && " + m + " && " + m + ".loads >= 1 && " + l + ".loads >= 1");
             assertThat(carol.evaluate(m + ".zoomWindow")).isEqualTo(Map.of("from", (int) from, "to", (int) to));
             assertThat(carol.evaluate(l + ".zoomWindow")).isEqualTo(Map.of("from", (int) from, "to", (int) to));
             assertThat(carol.evaluate(m + ".visible")).isEqualTo(js(m + ".visible"));
@@ -675,7 +661,8 @@ class BrowserIT {
                 + " points of this host stamped too far in the future and dropped 1 points older than what it held:"
                 + " is this host's clock right?");
         page.navigate(fx.uri + "hosts/" + WebFixture.HOST_A);
-        page.waitForCondition(() -> page.locator("h1").textContent().equals(WebFixture.HOST_A));
+        waitFor("document.querySelector('h1') && document.querySelector('h1').textContent === '"
+                + WebFixture.HOST_A + "'");
         assertThat(page.getByTestId("clock").count()).isZero();
     }
 

@@ -250,17 +250,21 @@ class ComfortIT {
             long last = java.time.LocalDateTime.parse(legend.substring(6, 22).replace(' ', 'T'))
                     .toEpochSecond(java.time.ZoneOffset.UTC);
             assertThat(last).isLessThanOrEqualTo(System.currentTimeMillis() / 1000);
+            // the choice reloads the page: wait on the new page, not on the one still showing
+            page.evaluate("window.numeterOldPage = true");
             page.getByTestId("time-zone").selectOption("local");
-            page.waitForLoadState();
-            waitFor(page, "document.body.dataset.graphsLoaded === '3' && " + load + ".loads > 0");
+            waitFor(page, "!window.numeterOldPage && document.body.dataset.graphsLoaded === '3' && " + load
+                    + ".loads > 0");
             assertThat(page.evaluate(load + ".dygraph.getOption('labelsUTC')")).isEqualTo(false);
             assertThat(page.locator("#plugin-load .legend").textContent()).endsWith(" Europe/Paris");
             String href = page.getByTestId("png-url-load").getAttribute("href");
             assertThat(href).endsWith("&tz=Europe%2FParis");
             assertThat(page.request().get(fx.uri.resolve(href).toString()).status()).isEqualTo(200);
+            // the choice reloads the page: wait on the new page, not on the one still showing
+            page.evaluate("window.numeterOldPage = true");
             page.getByTestId("time-zone").selectOption("UTC");
-            page.waitForLoadState();
-            waitFor(page, "document.body.dataset.graphsLoaded === '3' && " + load + ".loads > 0");
+            waitFor(page, "!window.numeterOldPage && document.body.dataset.graphsLoaded === '3' && " + load
+                    + ".loads > 0");
 
             // a range without data: no "nan" anywhere, a dash for each value
             page.navigate(fx.uri + "hosts/" + WebFixture.HOST_A + "?from=1000000000&to=1000086400");
