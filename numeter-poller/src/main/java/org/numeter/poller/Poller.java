@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * The poller role: runs each source on its own schedule, on its own virtual thread, and appends what it returns
  * to the spool. A source that hangs is abandoned after its timeout and counted; the others never wait for it.
  *
- * <p>Timestamps are aligned to each source's interval, so that every host's points fall on the same seconds.
+ * <p>Cycles start on each source's interval boundaries (the first at once), and values are stamped with the second
+ * they were read: a counter's rate is right even for a plugin read late in its cycle or the first after a start.
  * A plugin's metadata is written with its first batch after start and whenever it changes, and left out
  * otherwise: the spool stays small and a storage always knows how to draw what it holds.
  *
@@ -35,6 +36,22 @@ public final class Poller implements Component {
     private static final Logger LOG = LoggerFactory.getLogger(Poller.class);
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(60);
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * A source's timeout when none is given: 90 % of its interval (9 s at 10 s, 54 s at 60 s), so that a collection
+     * returns what it has before the next one is due.
+     */
+    public static Duration defaultTimeout(Duration interval) {
+        return interval.multipliedBy(9).dividedBy(10);
+    }
+
+    /**
+     * A plugin's timeout when none is given ({@code munin} fetch, {@code exec} run): half the interval (5 s at 10 s,
+     * 30 s at 60 s), so that a plugin that hangs still leaves the rest of the cycle to the others.
+     */
+    public static Duration defaultPluginTimeout(Duration interval) {
+        return interval.dividedBy(2);
+    }
 
     private final String host;
     private final Spool spool;
@@ -57,11 +74,11 @@ public final class Poller implements Component {
         List<SourceRunner> all = new ArrayList<>();
         Duration shortest = DEFAULT_INTERVAL;
         for (Scheduled s : b.sources) {
-            all.add(new SourceRunner(s.source, s.interval, s.timeout));
+            all.add(new SourceRunner(s.source, s.interval, s.timeout, b.clock));
             shortest = s.interval.compareTo(shortest) < 0 ? s.interval : shortest;
         }
         if (b.selfMonitoring) {
-            all.add(new SourceRunner(new SelfSource(this), shortest, DEFAULT_TIMEOUT));
+            all.add(new SourceRunner(new SelfSource(this), shortest, defaultTimeout(shortest), b.clock));
         }
         this.runners = List.copyOf(all);
     }
@@ -74,7 +91,7 @@ public final class Poller implements Component {
         return host;
     }
 
-    /** Starts one schedule per source; the first collection of each happens at once. */
+    /** Starts one schedule per source; the first collection of each happens at the next whole second. */
     @Override
     public synchronized void start() {
         if (closed) {
@@ -96,6 +113,14 @@ public final class Poller implements Component {
 
     private void loop(SourceRunner r) {
         long intervalMillis = r.interval().toMillis();
+        // Timestamps are whole seconds: the first cycle, like every later one, starts on a second's boundary, so
+        // that a value read a few milliseconds in is stamped with the second it belongs to, and a counter's rate
+        // across a restart is right to within those milliseconds.
+        try {
+            Thread.sleep(1000 - Math.floorMod(clock.millis(), 1000));
+        } catch (InterruptedException e) {
+            return;
+        }
         while (!closed) {
             long started = clock.millis();
             runCycle(r, started);
@@ -136,7 +161,9 @@ public final class Poller implements Component {
     }
 
     private int runCycle(SourceRunner r, long nowMillis) {
-        long timestamp = r.align(nowMillis);
+        // The second the cycle starts: scheduled cycles start on their interval's boundaries, the first after a
+        // start does not, and a value is worth the moment it was read.
+        long timestamp = Math.floorDiv(nowMillis, 1000);
         List<SampleBatch> batches = r.collect(host, timestamp);
         if (batches.isEmpty()) {
             return 0;
@@ -182,6 +209,15 @@ public final class Poller implements Component {
     /** What each source has done, in the order they were added (the poller's own plugin last). */
     public List<SourceStats> stats() {
         return runners.stream().map(SourceRunner::stats).toList();
+    }
+
+    /** Each plugin's health after its last collection, source by source in the order they were added. */
+    public List<PluginHealth> health() {
+        List<PluginHealth> out = new ArrayList<>();
+        for (SourceRunner r : runners) {
+            out.addAll(r.health());
+        }
+        return out;
     }
 
     Spool spool() {
@@ -304,9 +340,9 @@ public final class Poller implements Component {
             return this;
         }
 
-        /** Adds a source with the default timeout of 10 seconds. */
+        /** Adds a source with the default timeout, {@link #defaultTimeout(Duration) 90 % of its interval}. */
         public Builder source(Source source, Duration interval) {
-            return source(source, interval, DEFAULT_TIMEOUT);
+            return source(source, interval, defaultTimeout(interval));
         }
 
         public Builder clock(Clock clock) {

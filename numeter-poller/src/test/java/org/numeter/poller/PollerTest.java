@@ -53,7 +53,7 @@ class PollerTest {
     }
 
     @Test
-    void alignsTimestampsToEachSourceInterval() {
+    void stampsEachCycleWithTheSecondItStarted() {
         Poller poller = Poller.builder().host("web1").spool(spool).clock(clock).selfMonitoring(false)
                 .source(new Fixed("a"), Duration.ofSeconds(10))
                 .source(new Fixed("b"), Duration.ofSeconds(60))
@@ -63,8 +63,8 @@ class PollerTest {
 
         assertThat(spooled()).extracting(SampleBatch::plugin, SampleBatch::timestamp)
                 .containsExactlyInAnyOrder(
-                        org.assertj.core.groups.Tuple.tuple("a", 1_700_000_030L),
-                        org.assertj.core.groups.Tuple.tuple("b", 1_699_999_980L));
+                        org.assertj.core.groups.Tuple.tuple("a", 1_700_000_037L),
+                        org.assertj.core.groups.Tuple.tuple("b", 1_700_000_037L));
     }
 
     @Test
@@ -169,7 +169,7 @@ class PollerTest {
         assertThat(self.get(0).meta().fieldNames())
                 .containsExactly("samples", "errors", "spool_records", "spool_dropped", "spool_oldest_age",
                         "cycle_duration");
-        assertThat(self.get(0).timestamp()).isEqualTo(1_700_000_030L);
+        assertThat(self.get(0).timestamp()).isEqualTo(1_700_000_037L);
         assertThat(self.get(1).values()).containsEntry("errors", 0.0).containsEntry("spool_oldest_age", 0.0);
         // The second reading saw the first cycle: one value of "a" and six of its own; two records waited.
         assertThat(self.get(1).values().get("samples")).isIn(7.0, 8.0);
