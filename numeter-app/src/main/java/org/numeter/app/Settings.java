@@ -39,8 +39,23 @@ public final class Settings {
             "Sources to run, by name: system, munin, exec, prometheus.");
     public static final ConfigKey<Duration> POLLER_INTERVAL = ConfigKey.of("poller.interval", "60s",
             durationAtLeast(ONE_SECOND), "How often every source is collected.");
-    public static final ConfigKey<Duration> POLLER_TIMEOUT = ConfigKey.of("poller.timeout", "10s",
-            durationAtLeast(Duration.ofMillis(100)), "A source taking longer is abandoned for that cycle and counted.");
+    public static final ConfigKey<Duration> POLLER_TIMEOUT = ConfigKey.of("poller.timeout", null,
+            durationAtLeast(Duration.ofMillis(100)), "Deadline of a source's collection: munin and exec start no"
+                    + " plugin after it and return what they have; a source still running 1 s later is abandoned for"
+                    + " that cycle and counted. 90 % of poller.interval when unset (9 s at 10 s, 54 s at 60 s).");
+    public static final ConfigKey<Duration> POLLER_PLUGIN_TIMEOUT = ConfigKey.of("poller.plugin-timeout", null,
+            durationAtLeast(Duration.ofMillis(100)), "Deadline of one plugin (a munin fetch and its config, an exec"
+                    + " run): past it the plugin is abandoned alone (its connection closed, its process tree killed)"
+                    + " and counted as timed out; an exec plugin's own 'timeout' in plugin-conf.d comes first. Half of"
+                    + " poller.interval when unset (5 s at 10 s, 30 s at 60 s).");
+    public static final ConfigKey<Integer> POLLER_MUNIN_CONNECTIONS = ConfigKey.of("poller.munin.connections", "4",
+            integer(1, 64), "Connections to one munin-node at once; a plugin that hangs holds one of them until"
+                    + " poller.plugin-timeout.");
+    public static final ConfigKey<Integer> POLLER_EXEC_PARALLELISM = ConfigKey.of("poller.exec.parallelism", "4",
+            integer(1, 64), "Plugins of one exec directory run at once.");
+    public static final ConfigKey<Path> POLLER_EXEC_CONF_DIR = ConfigKey.of("poller.exec.conf-dir",
+            "/etc/munin/plugin-conf.d", PATH, "munin-node's plugin configuration for the exec source (user, group,"
+                    + " env.*, timeout, [wildcard*] sections), read as munin-node reads it; a missing folder is none.");
     public static final ConfigKey<List<String>> POLLER_MUNIN_NODES = ConfigKey.of("poller.munin.nodes", "", LIST,
             "munin-node addresses (host:port, port 4949 by default) for the munin source.");
     public static final ConfigKey<List<String>> POLLER_EXEC_DIRS = ConfigKey.of("poller.exec.dirs", "", LIST,
@@ -273,8 +288,9 @@ public final class Settings {
     }
 
     public static List<ConfigKey<?>> poller() {
-        return List.of(DATA_DIR, POLLER_HOST, POLLER_SOURCES, POLLER_INTERVAL, POLLER_TIMEOUT, POLLER_MUNIN_NODES,
-                POLLER_EXEC_DIRS, POLLER_PROMETHEUS_URLS, POLLER_MUNIN_PREFIX, POLLER_BIND, POLLER_PORT, POLLER_TOKEN,
+        return List.of(DATA_DIR, POLLER_HOST, POLLER_SOURCES, POLLER_INTERVAL, POLLER_TIMEOUT, POLLER_PLUGIN_TIMEOUT,
+                POLLER_MUNIN_NODES, POLLER_MUNIN_CONNECTIONS, POLLER_EXEC_DIRS, POLLER_EXEC_PARALLELISM,
+                POLLER_EXEC_CONF_DIR, POLLER_PROMETHEUS_URLS, POLLER_MUNIN_PREFIX, POLLER_BIND, POLLER_PORT, POLLER_TOKEN,
                 POLLER_COLLECTOR, POLLER_REGISTRATION_TOKEN, POLLER_HEARTBEAT, POLLER_ADVERTISE, POLLER_LINK, AMQP_URI,
                 AMQP_EXCHANGE, AMQP_SHARDS, POLLER_SPOOL, POLLER_SPOOL_REDIS, POLLER_SPOOL_MAX);
     }

@@ -55,6 +55,15 @@ public final class PullRoutes {
         routes.get(STATS, guarded(this::stats));
     }
 
+    /**
+     * Adds a {@code GET path} answering {@code body}'s value as JSON, behind the same token as the link's routes: a
+     * role's own status (the poller's {@code /poller/v1/status}).
+     */
+    public void json(RoutesConfig routes, String path, java.util.function.Supplier<?> body) {
+        routes.get(path, guarded(ctx -> ctx.contentType("application/json")
+                .result(Json.mapper().writeValueAsBytes(body.get()))));
+    }
+
     private Handler guarded(Handler handler) {
         return ctx -> {
             token.handle(ctx);

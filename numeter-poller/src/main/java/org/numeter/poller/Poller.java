@@ -220,6 +220,20 @@ public final class Poller implements Component {
         return out;
     }
 
+    /**
+     * What {@code GET /poller/v1/status} answers: each source's figures and each plugin's health.
+     *
+     * @param host this poller's host id
+     * @param sources what each source did since start
+     * @param plugins each plugin's state after its last collection
+     */
+    public record Status(String host, List<SourceStats> sources, List<PluginHealth> plugins) {}
+
+    /** This poller's status, for its status endpoint. */
+    public Status status() {
+        return new Status(host, stats(), health());
+    }
+
     Spool spool() {
         return spool;
     }
