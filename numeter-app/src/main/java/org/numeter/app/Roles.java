@@ -25,6 +25,7 @@ import org.numeter.poller.Poller;
 import org.numeter.poller.Source;
 import org.numeter.poller.Sources;
 import org.numeter.redis.RedisSpool;
+import org.numeter.spool.BufferedSpool;
 import org.numeter.spool.FileSpool;
 import org.numeter.spool.MemorySpool;
 import org.numeter.spool.Spool;
@@ -97,10 +98,14 @@ final class Roles {
         };
     }
 
+    /** The poller's spool; a Redis one keeps what Redis refuses in a bounded buffer until it is back. */
     static Spool pollerSpool(Config config, String host) throws IOException {
-        return spool(config.get(Settings.POLLER_SPOOL), config.get(Settings.DATA_DIR).resolve("poller-spool"),
+        Spool spool = spool(config.get(Settings.POLLER_SPOOL), config.get(Settings.DATA_DIR).resolve("poller-spool"),
                 config.get(Settings.POLLER_SPOOL_REDIS), "numeter:poller:" + host,
                 config.get(Settings.POLLER_SPOOL_MAX));
+        return config.get(Settings.POLLER_SPOOL).equals("redis")
+                ? new BufferedSpool(spool, config.get(Settings.POLLER_SPOOL_BUFFER), Clock.systemUTC())
+                : spool;
     }
 
     static Spool collectorSpool(Config config) throws IOException {

@@ -91,6 +91,9 @@ public final class Settings {
             "redis://127.0.0.1:6379", STRING, "Redis server of the redis spool (redis://[:password@]host:port[/db]).");
     public static final ConfigKey<Long> POLLER_SPOOL_MAX = ConfigKey.of("poller.spool.max-bytes", "256MB", BYTES,
             "Spool bound; past it the oldest records are dropped and counted.");
+    public static final ConfigKey<Long> POLLER_SPOOL_BUFFER = ConfigKey.of("poller.spool.buffer-bytes", "16MB", BYTES,
+            "With the redis spool: what Redis refuses while it is away is kept in memory up to this bound, and"
+                    + " appended first when it is back; past it the oldest records are dropped and counted.");
 
     // Collector.
     public static final ConfigKey<List<String>> COLLECTOR_POLLERS = ConfigKey.of("collector.pollers", "", LIST,
@@ -292,7 +295,7 @@ public final class Settings {
                 POLLER_MUNIN_NODES, POLLER_MUNIN_CONNECTIONS, POLLER_EXEC_DIRS, POLLER_EXEC_PARALLELISM,
                 POLLER_EXEC_CONF_DIR, POLLER_PROMETHEUS_URLS, POLLER_MUNIN_PREFIX, POLLER_BIND, POLLER_PORT, POLLER_TOKEN,
                 POLLER_COLLECTOR, POLLER_REGISTRATION_TOKEN, POLLER_HEARTBEAT, POLLER_ADVERTISE, POLLER_LINK, AMQP_URI,
-                AMQP_EXCHANGE, AMQP_SHARDS, POLLER_SPOOL, POLLER_SPOOL_REDIS, POLLER_SPOOL_MAX);
+                AMQP_EXCHANGE, AMQP_SHARDS, POLLER_SPOOL, POLLER_SPOOL_REDIS, POLLER_SPOOL_MAX, POLLER_SPOOL_BUFFER);
     }
 
     public static List<ConfigKey<?>> collector() {
