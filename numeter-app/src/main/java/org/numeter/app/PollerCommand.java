@@ -59,7 +59,8 @@ final class PollerCommand implements Callable<Integer> {
                     .interval(config.get(Settings.POLLER_INTERVAL))
                     .build()));
         }
-        Poller poller = running.start(Roles.poller(config, host, spool, telemetry));
+        Poller poller = running.start(Roles.poller(config, host, spool, telemetry,
+                endpoint.routes()::clockOffsetMillis));
         started.set(poller);
         if (collector != null) {
             URI advertised = URI.create(config.find(Settings.POLLER_ADVERTISE)

@@ -116,9 +116,19 @@ final class Roles {
 
     /** The poller with every configured source; an unknown source name stops start-up listing the known ones. */
     static Poller poller(Config config, String host, Spool spool, Telemetry telemetry) {
+        return poller(config, host, spool, telemetry, () -> null);
+    }
+
+    /**
+     * The poller with every configured source and {@code clockOffset} telling how far its collector's clock is ahead
+     * (the pull link's, see {@code poller.max-clock-skew}).
+     */
+    static Poller poller(Config config, String host, Spool spool, Telemetry telemetry,
+            java.util.function.Supplier<Long> clockOffset) {
         Duration interval = config.get(Settings.POLLER_INTERVAL);
         Duration timeout = config.find(Settings.POLLER_TIMEOUT).orElse(Poller.defaultTimeout(interval));
-        Poller.Builder poller = Poller.builder().host(host).spool(spool).telemetry(telemetry);
+        Poller.Builder poller = Poller.builder().host(host).spool(spool).telemetry(telemetry)
+                .clockReference(clockOffset, config.get(Settings.POLLER_MAX_CLOCK_SKEW));
         List<String> problems = new ArrayList<>();
         for (String name : config.get(Settings.POLLER_SOURCES)) {
             try {

@@ -91,6 +91,10 @@ public final class Settings {
             "redis://127.0.0.1:6379", STRING, "Redis server of the redis spool (redis://[:password@]host:port[/db]).");
     public static final ConfigKey<Long> POLLER_SPOOL_MAX = ConfigKey.of("poller.spool.max-bytes", "256MB", BYTES,
             "Spool bound; past it the oldest records are dropped and counted.");
+    public static final ConfigKey<Duration> POLLER_MAX_CLOCK_SKEW = ConfigKey.of("poller.max-clock-skew", "1m",
+            durationAtLeast(ONE_SECOND), "How far this host's clock may be from its collector's, which the pull link"
+                    + " tells at every read; beyond it the poller says so (check, status, one log line) and stamps"
+                    + " values with the collector's time, so that none is in the future by more than this.");
     public static final ConfigKey<Long> POLLER_SPOOL_BUFFER = ConfigKey.of("poller.spool.buffer-bytes", "16MB", BYTES,
             "With the redis spool: what Redis refuses while it is away is kept in memory up to this bound, and"
                     + " appended first when it is back; past it the oldest records are dropped and counted.");
@@ -295,7 +299,8 @@ public final class Settings {
                 POLLER_MUNIN_NODES, POLLER_MUNIN_CONNECTIONS, POLLER_EXEC_DIRS, POLLER_EXEC_PARALLELISM,
                 POLLER_EXEC_CONF_DIR, POLLER_PROMETHEUS_URLS, POLLER_MUNIN_PREFIX, POLLER_BIND, POLLER_PORT, POLLER_TOKEN,
                 POLLER_COLLECTOR, POLLER_REGISTRATION_TOKEN, POLLER_HEARTBEAT, POLLER_ADVERTISE, POLLER_LINK, AMQP_URI,
-                AMQP_EXCHANGE, AMQP_SHARDS, POLLER_SPOOL, POLLER_SPOOL_REDIS, POLLER_SPOOL_MAX, POLLER_SPOOL_BUFFER);
+                AMQP_EXCHANGE, AMQP_SHARDS, POLLER_SPOOL, POLLER_SPOOL_REDIS, POLLER_SPOOL_MAX, POLLER_SPOOL_BUFFER,
+                POLLER_MAX_CLOCK_SKEW);
     }
 
     public static List<ConfigKey<?>> collector() {

@@ -29,6 +29,8 @@ public final class PullRoutes {
     public static final String RECORDS = "/spool/v1/records";
     public static final String ACK = "/spool/v1/ack";
     public static final String STATS = "/spool/v1/stats";
+    /** The reader's clock (epoch milliseconds) at its request: how a poller learns its collector's time. */
+    public static final String TIME_HEADER = "X-Numeter-Time";
     public static final int DEFAULT_MAX = 500;
     public static final int MOST = 10_000;
 
@@ -38,6 +40,8 @@ public final class PullRoutes {
     private final BearerToken token;
     private final AtomicLong served = new AtomicLong();
     private volatile long lastReadMillis;
+    private volatile long clockOffsetMillis;
+    private volatile boolean clockKnown;
 
     /** @param token the bearer token requests must carry, or null to serve without one */
     public PullRoutes(Spool spool, String token) {
@@ -100,6 +104,15 @@ public final class PullRoutes {
         }
         served.addAndGet(records.size());
         lastReadMillis = System.currentTimeMillis();
+        String readerTime = ctx.header(TIME_HEADER);
+        if (readerTime != null) {
+            try {
+                clockOffsetMillis = Long.parseLong(readerTime.strip()) - lastReadMillis;
+                clockKnown = true;
+            } catch (NumberFormatException e) {
+                // a reader that sends no usable time tells nothing of it
+            }
+        }
         ctx.contentType("application/json").result(out.toByteArray());
     }
 
@@ -141,6 +154,15 @@ public final class PullRoutes {
             // reported below
         }
         throw new IllegalArgumentException(name + " '" + value + "' is not " + expected);
+    }
+
+    /**
+     * How far the last reader's clock was ahead of this one (negative: behind), in milliseconds, as its
+     * {@link #TIME_HEADER} said at its last read of records (its travel time included); null before any reader
+     * said.
+     */
+    public Long clockOffsetMillis() {
+        return clockKnown ? clockOffsetMillis : null;
     }
 
     /** Records sent since start (a record sent twice counts twice). */

@@ -36,6 +36,7 @@ public final class Poller implements Component {
     private static final Logger LOG = LoggerFactory.getLogger(Poller.class);
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(60);
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(1);
 
     /**
      * A source's timeout when none is given: 90 % of its interval (9 s at 10 s, 54 s at 60 s), so that a collection
@@ -56,6 +57,11 @@ public final class Poller implements Component {
     private final String host;
     private final Spool spool;
     private final Clock clock;
+    // The clock values are stamped with: this host's, or its collector's when this one is off by more than maxSkew.
+    private final Clock stampClock;
+    private final java.util.function.Supplier<Long> referenceOffset;
+    private final Duration maxSkew;
+    private volatile boolean skewed;
     private final List<SourceRunner> runners;
     private final ReentrantLock appendLock = new ReentrantLock();
     private final Map<String, Plugin> lastMeta = new HashMap<>();
@@ -70,15 +76,18 @@ public final class Poller implements Component {
         this.host = Names.requireHost(Objects.requireNonNull(b.host, "host"));
         this.spool = Objects.requireNonNull(b.spool, "spool");
         this.clock = b.clock;
+        this.referenceOffset = b.referenceOffset;
+        this.maxSkew = b.maxSkew;
+        this.stampClock = new StampClock();
         this.telemetry = b.telemetry;
         List<SourceRunner> all = new ArrayList<>();
         Duration shortest = DEFAULT_INTERVAL;
         for (Scheduled s : b.sources) {
-            all.add(new SourceRunner(s.source, s.interval, s.timeout, b.clock));
+            all.add(new SourceRunner(s.source, s.interval, s.timeout, stampClock));
             shortest = s.interval.compareTo(shortest) < 0 ? s.interval : shortest;
         }
         if (b.selfMonitoring) {
-            all.add(new SourceRunner(new SelfSource(this), shortest, defaultTimeout(shortest), b.clock));
+            all.add(new SourceRunner(new SelfSource(this), shortest, defaultTimeout(shortest), stampClock));
         }
         this.runners = List.copyOf(all);
     }
@@ -160,10 +169,58 @@ public final class Poller implements Component {
         return total;
     }
 
+    /**
+     * How far this host's clock is behind the reference (its collector's, as the pull link tells), in milliseconds,
+     * or null while unknown.
+     */
+    public Long clockOffsetMillis() {
+        return referenceOffset.get();
+    }
+
+    /** The correction stamps get: the offset when it is beyond the allowed skew, else none. */
+    private long correction() {
+        Long offset = referenceOffset.get();
+        boolean beyond = offset != null && Math.abs(offset) > maxSkew.toMillis();
+        if (beyond != skewed) {
+            skewed = beyond;
+            if (beyond) {
+                LOG.warn("this host's clock is {} s {} its collector's, more than poller.max-clock-skew ({} s):"
+                        + " values are stamped with the collector's time until it is right", Math.abs(offset) / 1000,
+                        offset < 0 ? "ahead of" : "behind", maxSkew.toSeconds());
+            } else {
+                LOG.info("this host's clock is within {} s of its collector's again", maxSkew.toSeconds());
+            }
+        }
+        return beyond ? offset : 0;
+    }
+
+    /** This host's clock, corrected by {@link #correction()}. */
+    private final class StampClock extends Clock {
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public long millis() {
+            return clock.millis() + correction();
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return java.time.Instant.ofEpochMilli(millis());
+        }
+    }
+
     private int runCycle(SourceRunner r, long nowMillis) {
         // The second the cycle starts: scheduled cycles start on their interval's boundaries, the first after a
         // start does not, and a value is worth the moment it was read.
-        long timestamp = Math.floorDiv(nowMillis, 1000);
+        long timestamp = Math.floorDiv(nowMillis + correction(), 1000);
         List<SampleBatch> batches = r.collect(host, timestamp);
         if (batches.isEmpty()) {
             return 0;
@@ -227,11 +284,23 @@ public final class Poller implements Component {
      * @param sources what each source did since start
      * @param plugins each plugin's state after its last collection
      */
-    public record Status(String host, List<SourceStats> sources, List<PluginHealth> plugins) {}
+    public record Status(String host, List<SourceStats> sources, List<PluginHealth> plugins, ClockStatus clock) {
+
+        /**
+         * This host's clock against its collector's.
+         *
+         * @param offsetMillis how far the collector's clock is ahead of this one's, null while unknown
+         * @param maxSkewMillis {@code poller.max-clock-skew}
+         * @param corrected whether values are stamped with the collector's time, this clock being too far off
+         */
+        public record ClockStatus(Long offsetMillis, long maxSkewMillis, boolean corrected) {}
+    }
 
     /** This poller's status, for its status endpoint. */
     public Status status() {
-        return new Status(host, stats(), health());
+        Long offset = referenceOffset.get();
+        return new Status(host, stats(), health(), new Status.ClockStatus(offset, maxSkew.toMillis(),
+                offset != null && Math.abs(offset) > maxSkew.toMillis()));
     }
 
     Spool spool() {
@@ -279,6 +348,13 @@ public final class Poller implements Component {
                 failing.add(r.source().name() + ": " + why);
             }
         }
+        Long offset = referenceOffset.get();
+        if (offset != null && Math.abs(offset) > maxSkew.toMillis()) {
+            failing.add("this host's clock is " + Math.abs(offset) / 1000 + " s " + (offset < 0 ? "ahead of" : "behind")
+                    + " its collector's (more than " + maxSkew.toSeconds() + " s): values are stamped with the"
+                    + " collector's time");
+            sources++;
+        }
         if (sources > 0 && failing.size() == sources) {
             return CheckResult.failed("every source fails: " + String.join("; ", failing));
         }
@@ -324,6 +400,8 @@ public final class Poller implements Component {
         private Clock clock = Clock.systemUTC();
         private boolean selfMonitoring = true;
         private Telemetry telemetry;
+        private java.util.function.Supplier<Long> referenceOffset = () -> null;
+        private Duration maxSkew = DEFAULT_MAX_CLOCK_SKEW;
         private final List<Scheduled> sources = new ArrayList<>();
 
         private Builder() {}
@@ -357,6 +435,18 @@ public final class Poller implements Component {
         /** Adds a source with the default timeout, {@link #defaultTimeout(Duration) 90 % of its interval}. */
         public Builder source(Source source, Duration interval) {
             return source(source, interval, defaultTimeout(interval));
+        }
+
+        /**
+         * Where the poller learns how far a reference clock (its collector's, through the pull link) is ahead of
+         * its own, in milliseconds (null while unknown), and how far off its own may be: beyond it the poller says
+         * so in its check, status and log, and stamps values with the reference's time, so that none is stamped in
+         * the future by more than {@code maxSkew}.
+         */
+        public Builder clockReference(java.util.function.Supplier<Long> offsetMillis, Duration maxSkew) {
+            this.referenceOffset = Objects.requireNonNull(offsetMillis, "offsetMillis");
+            this.maxSkew = Objects.requireNonNull(maxSkew, "maxSkew");
+            return this;
         }
 
         public Builder clock(Clock clock) {

@@ -214,6 +214,31 @@ class PollerTest {
     }
 
     @Test
+    void aClockFarAheadOfItsCollectorsIsSaidAndValuesAreStampedWithTheCollectorsTime() {
+        java.util.concurrent.atomic.AtomicReference<Long> offset = new java.util.concurrent.atomic.AtomicReference<>();
+        Poller poller = Poller.builder().host("web1").spool(spool).clock(clock).selfMonitoring(false)
+                .source(new Fixed("a"), Duration.ofSeconds(10))
+                .clockReference(offset::get, Duration.ofMinutes(1)).build();
+        offset.set(-30_000L);
+        poller.collectOnce();
+        assertThat(poller.status().clock().corrected()).isFalse();
+
+        offset.set(-600_000L);
+        poller.collectOnce();
+        assertThat(poller.status().clock()).isEqualTo(new Poller.Status.ClockStatus(-600_000L, 60_000L, true));
+        assertThat(spooled()).extracting(SampleBatch::timestamp)
+                .containsExactly(1_700_000_037L, 1_700_000_037L - 600);
+
+        try (Poller started = Poller.builder().host("web1").spool(new MemorySpool()).clock(clock)
+                .selfMonitoring(false).source(new Fixed("a"), Duration.ofSeconds(10))
+                .clockReference(offset::get, Duration.ofMinutes(1)).build()) {
+            started.start();
+            assertThat(started.check().degraded()).isTrue();
+            assertThat(started.check().detail()).contains("this host's clock is 600 s ahead of its collector's");
+        }
+    }
+
+    @Test
     void rejectsBadSchedules() {
         assertThatThrownBy(() -> Poller.builder().source(new Fixed("a"), Duration.ofMillis(1500)))
                 .hasMessage("source a: interval PT1.5S must be a whole number of seconds, at least 1");
