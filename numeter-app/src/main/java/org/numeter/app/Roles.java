@@ -160,7 +160,7 @@ final class Roles {
                             "parallelism", String.valueOf(config.get(Settings.POLLER_EXEC_PARALLELISM)),
                             "conf.dir", config.get(Settings.POLLER_EXEC_CONF_DIR).toString())));
             case "prometheus" -> each(config, Settings.POLLER_PROMETHEUS_URLS, null, "prometheus", "url", "",
-                    Map.of());
+                    Map.of("max-fields", String.valueOf(config.get(Settings.POLLER_PROMETHEUS_MAX_FIELDS))));
             default -> List.of(Sources.create(name, Map.of()));
         };
     }

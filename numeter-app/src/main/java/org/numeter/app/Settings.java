@@ -62,6 +62,10 @@ public final class Settings {
             "Directories of munin-compatible plugin executables for the exec source.");
     public static final ConfigKey<List<String>> POLLER_PROMETHEUS_URLS = ConfigKey.of("poller.prometheus.urls", "",
             LIST, "Prometheus text-format endpoints (e.g. http://127.0.0.1:9100/metrics) for the prometheus source.");
+    public static final ConfigKey<Integer> POLLER_PROMETHEUS_MAX_FIELDS = ConfigKey.of("poller.prometheus.max-fields",
+            "500", integer(1, 100_000), "Series one Prometheus family's plugin keeps over its life: a family whose"
+                    + " label sets keep changing gets no more fields past it; the excess is refused, counted and told"
+                    + " once.");
     public static final ConfigKey<String> POLLER_MUNIN_PREFIX = ConfigKey.of("poller.munin.prefix", null, STRING,
             "Prefix of the munin and exec sources' plugin names; 'munin_' when the system source also runs (both"
                     + " would report cpu, load, memory...), none otherwise.");
@@ -297,7 +301,7 @@ public final class Settings {
     public static List<ConfigKey<?>> poller() {
         return List.of(DATA_DIR, POLLER_HOST, POLLER_SOURCES, POLLER_INTERVAL, POLLER_TIMEOUT, POLLER_PLUGIN_TIMEOUT,
                 POLLER_MUNIN_NODES, POLLER_MUNIN_CONNECTIONS, POLLER_EXEC_DIRS, POLLER_EXEC_PARALLELISM,
-                POLLER_EXEC_CONF_DIR, POLLER_PROMETHEUS_URLS, POLLER_MUNIN_PREFIX, POLLER_BIND, POLLER_PORT, POLLER_TOKEN,
+                POLLER_EXEC_CONF_DIR, POLLER_PROMETHEUS_URLS, POLLER_PROMETHEUS_MAX_FIELDS, POLLER_MUNIN_PREFIX, POLLER_BIND, POLLER_PORT, POLLER_TOKEN,
                 POLLER_COLLECTOR, POLLER_REGISTRATION_TOKEN, POLLER_HEARTBEAT, POLLER_ADVERTISE, POLLER_LINK, AMQP_URI,
                 AMQP_EXCHANGE, AMQP_SHARDS, POLLER_SPOOL, POLLER_SPOOL_REDIS, POLLER_SPOOL_MAX, POLLER_SPOOL_BUFFER,
                 POLLER_MAX_CLOCK_SKEW);
