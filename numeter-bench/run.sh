@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Runs one benchmark: numeter-bench/run.sh ingest|query|disk|start|rrdcached|problems|api-examples [--option value ...]
+#                  or: numeter-bench/run.sh footprint [seconds]   (the poller beside munin-node and collectd)
 #                  or: numeter-bench/run.sh jmh [ClassName] [JMH option ...]   (all JMH classes when no name)
 # Builds what it needs first (the bench module and what it depends on), without installing anything.
 set -euo pipefail
@@ -26,7 +27,8 @@ case "$bench" in
   api-examples) main=org.numeter.bench.ApiExamples ;;
   rrdcached) main=org.numeter.bench.RrdcachedBench ;;
   problems) main=org.numeter.bench.ProblemsBench ;;
-  *) echo "unknown benchmark '$bench': one of ingest, query, disk, start, rrdcached, problems, api-examples, jmh" >&2; exit 2 ;;
+  footprint) exec numeter-bench/footprint.sh "$@" ;;
+  *) echo "unknown benchmark '$bench': one of ingest, query, disk, start, rrdcached, problems, api-examples, footprint, jmh" >&2; exit 2 ;;
 esac
 ./mvnw -B -q -pl numeter-bench -am package -DskipTests
 "${JAVA_HOME:+$JAVA_HOME/bin/}java" ${BENCH_JAVA_OPTS:--Xmx8g -XX:+UseParallelGC} -Djava.awt.headless=true \
