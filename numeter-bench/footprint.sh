@@ -111,7 +111,7 @@ elapsed=$(( $(date +%s) - began ))
 hz=$(getconf CLK_TCK)
 cycles=$(( elapsed / interval ))
 echo "footprint: $elapsed s at a ${interval} s interval ($cycles cycles), $(nproc) CPU(s): $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "munin-node plugins: $(ls "$work/munin/plugins" | wc -l); poller: $(curl -fs "http://127.0.0.1:$poller_port/poller/v1/status" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(sum(s["samples"] for s in d["sources"]), "values,", sum(1 for p in d["plugins"] if p["state"]!="OK"), "plugins not ok")' 2>/dev/null || echo '?')"
+echo "munin-node plugins: $(ls "$work/munin/plugins" | wc -l); poller: $(curl -fs "http://127.0.0.1:$poller_port/poller/v1/status" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(sum(s["samples"] for s in d["sources"]), "values; not ok:", [p["plugin"] for p in d["plugins"] if p["state"]!="OK"])' 2>/dev/null || echo '?')"
 echo
 echo "| program | RSS max (MB) | RSS last (MB) | CPU (s) | CPU per cycle (ms) |"
 echo "|---|---|---|---|---|"
