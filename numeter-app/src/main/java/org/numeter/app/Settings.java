@@ -47,7 +47,7 @@ public final class Settings {
             durationAtLeast(Duration.ofMillis(100)), "Deadline of one plugin (a munin fetch and its config, an exec"
                     + " run): past it the plugin is abandoned alone (its connection closed, its process tree killed)"
                     + " and counted as timed out; an exec plugin's own 'timeout' in plugin-conf.d comes first. Half of"
-                    + " poller.interval when unset (5 s at 10 s, 30 s at 60 s).");
+                    + " poller.interval when unset (5 s at 10 s, 30 s at 60 s), at least 5 s.");
     public static final ConfigKey<Integer> POLLER_MUNIN_CONNECTIONS = ConfigKey.of("poller.munin.connections", "4",
             integer(1, 64), "Connections to one munin-node at once; a plugin that hangs holds one of them until"
                     + " poller.plugin-timeout.");

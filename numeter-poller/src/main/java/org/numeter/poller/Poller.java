@@ -48,11 +48,17 @@ public final class Poller implements Component {
 
     /**
      * A plugin's timeout when none is given ({@code munin} fetch, {@code exec} run): half the interval (5 s at 10 s,
-     * 30 s at 60 s), so that a plugin that hangs still leaves the rest of the cycle to the others.
+     * 30 s at 60 s), so that a plugin that hangs still leaves the rest of the cycle to the others, and at least
+     * {@link #MIN_PLUGIN_TIMEOUT} (a munin-node forks a process per plugin, slow on a loaded machine); the
+     * source's own deadline still bounds it.
      */
     public static Duration defaultPluginTimeout(Duration interval) {
-        return interval.dividedBy(2);
+        Duration half = interval.dividedBy(2);
+        return half.compareTo(MIN_PLUGIN_TIMEOUT) < 0 ? MIN_PLUGIN_TIMEOUT : half;
     }
+
+    /** The shortest default plugin timeout, for intervals under 10 s. */
+    public static final Duration MIN_PLUGIN_TIMEOUT = Duration.ofSeconds(5);
 
     private final String host;
     private final Spool spool;

@@ -118,11 +118,14 @@ public final class MuninSource implements Source {
         Map<String, List<SampleBatch>> read = new ConcurrentHashMap<>();
         reader.startCycle();
         try {
+            // The other connections opened now, and configs asked, so that every cycle reads values the same way:
+            // on open connections from the next whole second (munin-node forks a process per connection).
+            open(Math.min(connections, plugins.size()) - 1, idle, bound, cycle);
             List<String> configs = plugins.stream().filter(reader::needsConfig).toList();
             if (!configs.isEmpty()) {
                 round(configs, idle, bound, cycle, (s, plugin) -> reader.config(s.asker(plugin), plugin, cycle));
-                PluginReader.awaitNextSecond(cycle);
             }
+            PluginReader.awaitNextSecond(cycle);
             round(plugins.stream().filter(p -> !reader.needsConfig(p)).toList(), idle, bound, cycle,
                     (s, plugin) -> read.put(plugin, reader.values(s.asker(plugin), plugin, batchHost, cycle)));
         } finally {
@@ -136,6 +139,26 @@ public final class MuninSource implements Source {
             out.addAll(read.getOrDefault(plugin, List.of()));
         }
         return MuninBatches.prefixed(out, prefix);
+    }
+
+    /** Opens {@code n} more connections at once into {@code idle}; one that fails is opened again when needed. */
+    private void open(int n, ConcurrentLinkedDeque<Session> idle, Duration bound, Cycle cycle)
+            throws InterruptedException {
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            threads.add(Thread.ofVirtual().start(() -> {
+                try {
+                    Session s = new Session(cycle.deadlineWithin(bound));
+                    s.capabilities();
+                    idle.add(s);
+                } catch (IOException e) {
+                    // the round that needs it opens it, and tells the plugin's failure
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
     }
 
     /** What one round does with one plugin over one connection. */
