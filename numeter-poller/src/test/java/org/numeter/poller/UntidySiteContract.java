@@ -122,9 +122,10 @@ public abstract class UntidySiteContract {
         }
         String points = counter.stream().map(b -> b.timestamp() + "=" + b.values().get("a")).toList().toString();
         // Timestamps are whole seconds: a value read 0.2 s later into its second than the one before (a loaded
-        // machine) is 2 % off at 10 s; stamped with the cycle's start, as before, it was up to 40 % off.
+        // machine) is 2 % off at 10 s, and the next point makes up for it; stamped with the cycle's start, as
+        // before, it was up to 40 % off.
         assertThat(rates).as("the counter's rate between points " + points).allSatisfy(r ->
-                assertThat(r).isCloseTo(UntidyPlugins.RATE, within(UntidyPlugins.RATE * 3 / 100)));
+                assertThat(r).isCloseTo(UntidyPlugins.RATE, within(UntidyPlugins.RATE * pointTolerance())));
         SampleBatch first = counter.get(0);
         SampleBatch last = counter.get(counter.size() - 1);
         assertThat((last.values().get("a") - first.values().get("a")) / (last.timestamp() - first.timestamp()))
@@ -148,6 +149,14 @@ public abstract class UntidySiteContract {
         assertThat(byPlugin(batches(spool))).containsOnlyKeys("healthy", "garbage", "stamped", "extinfo", "nested",
                 "nested.child", "nested.child.leaf", "unknown", "negative", "counter", "envcheck");
         assertNoOrphan();
+    }
+
+    /**
+     * How far one point of the counter may be from its rate, as a fraction: how much later into its second a
+     * plugin may be read than the one before, over 10 s.
+     */
+    protected double pointTolerance() {
+        return 0.03;
     }
 
     /** Whether the hanging plugin's child is gone once the plugin was given up: none for exec. */

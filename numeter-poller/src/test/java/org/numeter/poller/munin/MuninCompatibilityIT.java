@@ -22,6 +22,16 @@ class MuninCompatibilityIT extends UntidySiteContract {
                 "");
     }
 
+    /**
+     * munin-node forks a process for each connection and each plugin: on a loaded machine (load 10 on 2 cores, as
+     * measured) a plugin is read anywhere from 0.3 to 0.95 s into its second, so one point is up to 1 s in 10 off,
+     * the next making up for it; the rate over the run is still checked to 1 %.
+     */
+    @Override
+    protected double pointTolerance() {
+        return 0.10;
+    }
+
     @Override
     protected Path stateDir() {
         return dir.resolve("node").resolve("plugin-state");
