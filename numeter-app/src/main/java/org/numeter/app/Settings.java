@@ -42,7 +42,7 @@ public final class Settings {
     public static final ConfigKey<Duration> POLLER_TIMEOUT = ConfigKey.of("poller.timeout", null,
             durationAtLeast(Duration.ofMillis(100)), "Deadline of a source's collection: munin and exec start no"
                     + " plugin after it and return what they have; a source still running 1 s later is abandoned for"
-                    + " that cycle and counted. 90 % of poller.interval when unset (9 s at 10 s, 54 s at 60 s).");
+                    + " that cycle and counted. 90 % of poller.interval when unset (9 s at 10 s, 54 s at 60 s), at least 5 s.");
     public static final ConfigKey<Duration> POLLER_PLUGIN_TIMEOUT = ConfigKey.of("poller.plugin-timeout", null,
             durationAtLeast(Duration.ofMillis(100)), "Deadline of one plugin (a munin fetch and its config, an exec"
                     + " run): past it the plugin is abandoned alone (its connection closed, its process tree killed)"

@@ -65,9 +65,9 @@ class UntidyEndToEndIT {
             String host = standalone.host();
             int port = standalone.storagePort();
             long start = System.currentTimeMillis() / 1000;
-            // Four whole 10 s steps after the first points.
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(2))
-                    .until(() -> stored(port, host, "munin_healthy", start).size() >= 5);
+            // Seven whole 10 s steps after the first points.
+            await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(2))
+                    .until(() -> stored(port, host, "munin_healthy", start).size() >= 8);
             long to = System.currentTimeMillis() / 1000 / 10 * 10 - 10;
             SortedMap<Long, Double> healthy = RoleApi.stored(port, host, "munin_healthy", start - 60, to, 10);
             long first = healthy.firstKey() + 10;

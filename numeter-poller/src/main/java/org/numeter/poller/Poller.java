@@ -40,10 +40,12 @@ public final class Poller implements Component {
 
     /**
      * A source's timeout when none is given: 90 % of its interval (9 s at 10 s, 54 s at 60 s), so that a collection
-     * returns what it has before the next one is due.
+     * returns what it has before the next one is due; at least {@link #MIN_PLUGIN_TIMEOUT}, so that a source at an
+     * interval of a second or two still reads its plugins (skipping the cycles it overruns).
      */
     public static Duration defaultTimeout(Duration interval) {
-        return interval.multipliedBy(9).dividedBy(10);
+        Duration most = interval.multipliedBy(9).dividedBy(10);
+        return most.compareTo(MIN_PLUGIN_TIMEOUT) < 0 ? MIN_PLUGIN_TIMEOUT : most;
     }
 
     /**
