@@ -61,6 +61,7 @@ public final class ExecSource implements Source {
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private volatile PluginConf conf;
     private volatile long confRead;
+    private volatile String confError;
 
     /**
      * @param dir the directory of plugins (files or symbolic links, as /etc/munin/plugins)
@@ -167,18 +168,33 @@ public final class ExecSource implements Source {
         }
     }
 
-    private PluginConf conf() throws IOException {
+    /**
+     * The plugin configuration, read again when it changed. One that cannot be read (munin-node's is often root's
+     * alone, and the poller runs as its own user) is none, said once in the log: plugins still run.
+     */
+    private PluginConf conf() {
         if (confDir == null) {
             return PluginConf.empty();
         }
-        long modified = lastModified(confDir);
-        if (conf == null || modified != confRead) {
-            PluginConf read = PluginConf.read(confDir);
-            read.problems().forEach(p -> LOG.warn("exec {}: plugin configuration: {}", dir, p));
-            conf = read;
-            confRead = modified;
+        try {
+            long modified = lastModified(confDir);
+            if (conf == null || modified != confRead) {
+                PluginConf read = PluginConf.read(confDir);
+                read.problems().forEach(p -> LOG.warn("exec {}: plugin configuration: {}", dir, p));
+                conf = read;
+                confRead = modified;
+                confError = null;
+            }
+            return conf;
+        } catch (IOException | RuntimeException e) {
+            String why = e.getClass().getSimpleName() + ": " + e.getMessage();
+            if (!why.equals(confError)) {
+                confError = why;
+                LOG.warn("exec {}: plugin configuration {} cannot be read ({}); its plugins run without it", dir,
+                        confDir, why);
+            }
+            return PluginConf.empty();
         }
-        return conf;
     }
 
     private static long lastModified(Path dir) throws IOException {
