@@ -87,14 +87,14 @@ Alerts.row = function (p, message, reload) {
   const cell = el('td', {className: 'ack'});
   if (p.ack) {
     cell.appendChild(el('span', {className: 'acked', 'data-testid': 'acked-' + id, text: 'acknowledged by ' + p.ack.by
-      + ' until ' + new Date(p.ack.until * 1000).toLocaleString() + (p.ack.comment ? ': ' + p.ack.comment : '')}));
+      + ' until ' + TimeZone.format(p.ack.until * 1000) + (p.ack.comment ? ': ' + p.ack.comment : '')}));
     cell.appendChild(el('button', {type: 'button', className: 'button small', text: 'Undo', onclick: async () => {
       await Api.del('/api/alerts/acks/' + p.ack.id);
       await reload();
     }}));
   } else if (p.silence) {
     cell.appendChild(el('span', {className: 'muted', text: 'silenced until '
-      + new Date(p.silence.until * 1000).toLocaleString()}));
+      + TimeZone.format(p.silence.until * 1000)}));
   } else {
     const comment = el('input', {placeholder: 'comment', maxlength: 2000, 'data-testid': 'ack-comment-' + id});
     const duration = durationSelect('ack-for-' + id);
@@ -112,7 +112,7 @@ Alerts.row = function (p, message, reload) {
   return el('tr', {className: 'problem', 'data-testid': 'problem-' + id, 'data-state': p.state},
     el('td', {}, stateBadge(p.state)),
     el('td', {}, el('a', {href: p.link, text: whatOf(p)})),
-    el('td', {className: 'muted', text: 'since ' + new Date(p.since * 1000).toLocaleString()}),
+    el('td', {className: 'muted', text: 'since ' + TimeZone.format(p.since * 1000)}),
     el('td', {text: p.reason}),
     cell);
 };
@@ -128,7 +128,7 @@ Alerts.silenceSection = function (message) {
     clear(list);
     for (const s of await Api.get('/api/alerts/silences')) {
       list.appendChild(el('li', {}, 'hosts ' + s.hosts + ', plugins ' + s.plugins + ' until '
-        + new Date(s.until * 1000).toLocaleString() + (s.comment ? ' (' + s.comment + ')' : '') + ' ',
+        + TimeZone.format(s.until * 1000) + (s.comment ? ' (' + s.comment + ')' : '') + ' ',
         el('button', {type: 'button', className: 'button small', text: 'End', onclick: async () => {
           await Api.del('/api/alerts/silences/' + s.id);
           await load();

@@ -2,14 +2,91 @@
 // datum comes from the REST API (docs/api.md, section 3), which applies the permissions.
 'use strict';
 
-const App = {session: null, range: null, graphs: [], timer: null};
+const App = {session: null, range: null, graphs: [], timer: null, refresh: '1m'};
 
 function now() { return Math.floor(Date.now() / 1000); }
 
-function relativeRange(name) {
-  const to = now();
-  return {name, from: to - Ranges[name], to, relative: true};
+// ---- the page's state in its URL ----
+// range=now-7d (a relative range: m, h, d, w, M (31 d), y (366 d)) or from=&to= (epoch s or ISO 8601), zoom=from,to
+// (epoch s), hide=plugin.field,... (view-N.index for a view's series), refresh=30s|1m|5m|15m|off. Every change a
+// user makes is a new history entry, so back and forward step through them; the link reproduces the page.
+
+const RangeSpecs = {hour: 'now-1h', day: 'now-1d', week: 'now-7d', month: 'now-1M', year: 'now-1y'};
+const Units = {m: 60, h: 3600, d: 86400, w: 7 * 86400, M: 31 * 86400, y: 366 * 86400};
+const RefreshChoices = {off: 0, '30s': 30, '1m': 60, '5m': 300, '15m': 900};
+
+function relativeSeconds(spec) {
+  if (Object.prototype.hasOwnProperty.call(Ranges, spec)) return Ranges[spec];
+  const m = /^now-([0-9]{1,5})([mhdwMy])$/.exec(spec || '');
+  return m && Number(m[1]) > 0 ? Number(m[1]) * Units[m[2]] : null;
 }
+
+// hour, day... or now-6h: a range that ends now and slides with the clock
+function relativeRange(spec) {
+  const name = Object.keys(RangeSpecs).find(n => n === spec || RangeSpecs[n] === spec) || spec;
+  const to = now();
+  return {name, spec: RangeSpecs[name] || spec, from: to - relativeSeconds(spec), to, relative: true};
+}
+
+function parseTime(text) {
+  if (!text) return NaN;
+  if (/^[0-9]{1,11}$/.test(text)) return Number(text);
+  return Math.floor(Date.parse(text) / 1000);
+}
+
+function urlState(fallback) {
+  const p = new URLSearchParams(location.search);
+  let range = relativeSeconds(p.get('range')) ? relativeRange(p.get('range')) : null;
+  const from = parseTime(p.get('from'));
+  const to = parseTime(p.get('to'));
+  if (from > 0 && to > from) range = {name: 'custom', from, to, relative: false};
+  const z = (p.get('zoom') || '').split(',').map(Number);
+  const zoom = z.length === 2 && z[0] > 0 && z[1] > z[0] ? {from: z[0], to: z[1]} : null;
+  const hide = new Set((p.get('hide') || '').split(',').filter(k => k));
+  const refresh = Object.prototype.hasOwnProperty.call(RefreshChoices, p.get('refresh')) ? p.get('refresh') : '1m';
+  return {range: range || fallback, zoom, hide, refresh};
+}
+
+function writeUrl(push) {
+  if (!App.range) return;
+  const p = new URLSearchParams(location.search);
+  for (const k of ['range', 'from', 'to', 'zoom', 'hide', 'refresh']) p.delete(k);
+  if (App.range.relative) p.set('range', App.range.spec);
+  else {
+    p.set('from', App.range.from);
+    p.set('to', App.range.to);
+  }
+  const zoomed = App.graphs.find(g => g.zoomWindow);
+  if (zoomed) p.set('zoom', zoomed.zoomWindow.from + ',' + zoomed.zoomWindow.to);
+  const hidden = App.graphs.flatMap(g => g.hiddenKeys());
+  if (hidden.length) p.set('hide', hidden.join(','));
+  if (App.refresh !== '1m') p.set('refresh', App.refresh);
+  const url = location.pathname + '?' + p.toString().replace(/%2C/g, ',') + location.hash;
+  if (url === location.pathname + location.search + location.hash) return;
+  history[push ? 'pushState' : 'replaceState'](null, '', url);
+}
+
+// Back or forward: the page takes the state its URL says, without reloading.
+async function applyUrl() {
+  if (!App.range || !App.graphs.length) return;
+  const state = urlState(App.range);
+  App.range = state.range.relative ? relativeRange(state.range.spec) : state.range;
+  markRange();
+  await loadEvents();
+  await runLimited(App.graphs.map(g => async () => {
+    if (g.spec) {
+      g.visible = g.spec.series.map((s, i) => !state.hide.has(g.hideKey(i)));
+      g.buildToggles();
+      if (g.dygraph) g.dygraph.updateOptions({visibility: g.visible.slice()});
+    }
+    g.range = App.range;
+    if (state.zoom && g.spec) await g.fetchWindow(state.zoom.from * 1000, state.zoom.to * 1000);
+    else await g.refresh(App.range);
+  }), 4);
+}
+
+window.addEventListener('popstate', () => { applyUrl(); });
+GraphPage.onChange = () => writeUrl(true);
 
 function hostPath(id) { return '/hosts/' + encodeURIComponent(id); }
 
@@ -29,21 +106,105 @@ async function start() {
     window.location.assign('/login');
   }}));
   document.getElementById('whoami').textContent = user.username + (user.superuser ? ' (admin)' : '');
+  chrome();
   const search = document.getElementById('search');
   let pending = null;
   search.addEventListener('input', () => {
     clearTimeout(pending);
     pending = setTimeout(() => renderTree(search.value), 200);
   });
+  // Enter searches graphs too: hosts, plugins and fields, by name or label
+  search.form.addEventListener('submit', e => {
+    e.preventDefault();
+    if (search.value.trim()) window.location.assign('/search?q=' + encodeURIComponent(search.value.trim()));
+  });
   const path = window.location.pathname;
   await renderTree('');
-  if (path.startsWith('/hosts/')) await hostPage(decodeURIComponent(path.substring('/hosts/'.length)));
+  const single = /^\/hosts\/([^/]+)\/plugins\/([^/]+)$/.exec(path);
+  if (single) await graphPage(decodeURIComponent(single[1]), decodeURIComponent(single[2]));
+  else if (path.startsWith('/hosts/')) await hostPage(decodeURIComponent(path.substring('/hosts/'.length)));
+  else if (path === '/search') await searchPage(new URLSearchParams(location.search).get('q') || '');
+  else if (path === '/compare') await comparePage();
   else if (path === '/admin') await adminPage();
   else if (path === '/account') await accountPage();
   else if (path === '/problems') await Alerts.page();
   else if (path === '/dashboards') await dashboardsPage();
   else if (path.startsWith('/dashboards/')) await dashboardPage(Number(path.substring('/dashboards/'.length)));
   else await overviewPage();
+}
+
+// ---- theme, drawer, keyboard ----
+
+// The theme button, the drawer button of a phone, and the keyboard shortcuts.
+function chrome() {
+  const bar = document.querySelector('.topbar');
+  const themeButton = el('button', {type: 'button', className: 'icon-button', 'data-testid': 'theme',
+    onclick: () => {
+      Theme.next();
+      label();
+      for (const g of App.graphs) {
+        if (g.dygraph) g.dygraph.updateOptions({gridLineColor: Theme.colour('--grid'), axisLineColor: Theme.colour('--axis')});
+      }
+    }});
+  const label = () => {
+    const choice = Theme.choice();
+    clear(themeButton).append(el('span', {'aria-hidden': 'true', text: {system: '◐', dark: '●', light: '○'}[choice]}),
+      ' ' + {system: 'auto', dark: 'dark', light: 'light'}[choice]);
+    themeButton.title = 'Colour theme: ' + choice + ' (t changes it)';
+  };
+  label();
+  bar.appendChild(themeButton);
+  const drawer = el('button', {type: 'button', className: 'icon-button drawer-button', text: '☰',
+    'aria-label': 'hosts', 'aria-expanded': 'false', 'data-testid': 'drawer', onclick: () => {
+      const open = document.body.classList.toggle('drawer-open');
+      drawer.setAttribute('aria-expanded', String(open));
+    }});
+  bar.insertBefore(drawer, bar.firstChild);
+  // a choice in the drawer closes it
+  document.getElementById('tree').addEventListener('click', e => {
+    if (e.target.closest('a')) document.body.classList.remove('drawer-open');
+  });
+  document.addEventListener('keydown', shortcut);
+}
+
+const Shortcuts = [['/', 'search'], ['h d w m y', 'last hour, day, week, month, year'],
+  ['z', 'zoom out (every graph)'], ['[ ]', 'range back, forward'], ['c', 'copy link'], ['t', 'colour theme'],
+  ['?', 'these shortcuts']];
+
+function shortcut(e) {
+  const target = e.target;
+  if (e.ctrlKey || e.metaKey || e.altKey || (target.closest && target.closest('input, textarea, select'))) return;
+  const ranges = {h: 'hour', d: 'day', w: 'week', m: 'month', y: 'year'};
+  if (e.key === '/') {
+    e.preventDefault();
+    document.body.classList.add('drawer-open');
+    document.getElementById('search').focus();
+  } else if (ranges[e.key] && App.range) {
+    setRange(relativeRange(ranges[e.key]));
+  } else if (e.key === 'z' && App.graphs.some(g => g.zoomWindow)) {
+    Promise.all(App.graphs.filter(g => g.dygraph).map(g => g.unzoom())).then(() => writeUrl(true));
+  } else if ((e.key === '[' || e.key === ']') && App.range) {
+    // a fixed range of the same length, one length earlier or later
+    const span = App.range.to - App.range.from;
+    const by = e.key === '[' ? -span : span;
+    setRange({name: 'custom', from: App.range.from + by, to: App.range.to + by, relative: false});
+  } else if (e.key === 'c') {
+    const copy = document.querySelector('[data-testid=copy-link]');
+    if (copy) copy.click();
+  } else if (e.key === 't') {
+    document.querySelector('[data-testid=theme]').click();
+  } else if (e.key === '?') {
+    const open = document.querySelector('.shortcuts');
+    if (open) { open.remove(); return; }
+    document.body.appendChild(el('aside', {className: 'shortcuts', 'aria-label': 'keyboard shortcuts',
+      'data-testid': 'shortcuts'}, el('h2', {text: 'Keyboard shortcuts'}),
+    el('dl', {}, Shortcuts.flatMap(([keys, what]) => [el('dt', {}, keys.split(' ').map(k => el('kbd', {text: k}))),
+      el('dd', {text: what})]))));
+  } else if (e.key === 'Escape') {
+    document.body.classList.remove('drawer-open');
+    const open = document.querySelector('.shortcuts');
+    if (open) open.remove();
+  }
 }
 
 // ---- host tree ----
@@ -107,7 +268,7 @@ async function overviewPage() {
 }
 
 function when(epochSecond) {
-  return epochSecond ? new Date(epochSecond * 1000).toLocaleString() : '—';
+  return epochSecond ? TimeZone.format(epochSecond * 1000) : '—';
 }
 
 // ---- the automatic dashboard of a host ----
@@ -125,13 +286,10 @@ async function hostPage(id) {
   // ?range=hour (or day, week, month, year) opens the page on that range. Otherwise a day, as munin shows; but a
   // host seen for the first time in the last six hours (a new standalone) starts on the last hour, so that its
   // graphs fill at once instead of drawing a dot at the right edge.
-  const params = new URLSearchParams(location.search);
-  const asked = params.get('range');
-  App.range = relativeRange(Object.prototype.hasOwnProperty.call(Ranges, asked) ? asked
-    : host.firstSeen > now() - 6 * 3600 ? 'hour' : 'day');
-  // ?from=&to= (epoch seconds): a fixed range, as the Problems page links to the moment of a change
-  const from = Number(params.get('from')), to = Number(params.get('to'));
-  if (from > 0 && to > from) App.range = {name: 'custom', from, to, relative: false};
+  // ?from=&to= is a fixed range, as the Problems page links to the moment of a change (urlState).
+  const state = urlState(relativeRange(host.firstSeen > now() - 6 * 3600 ? 'hour' : 'day'));
+  App.range = state.range;
+  App.refresh = state.refresh;
   treeCategories(host);
   main.appendChild(el('div', {className: 'page-head'},
     el('h1', {text: host.id}),
@@ -159,7 +317,7 @@ async function hostPage(id) {
   main.appendChild(rangeToolbar());
   App.eventsHost = host.id;
   App.eventsPanel = el('div', {className: 'events', 'data-testid': 'events'});
-  main.appendChild(eventsSection(host.id));
+  main.appendChild(eventsSection([host.id]));
   const index = el('nav', {className: 'categories'});
   main.appendChild(index);
   const work = [];
@@ -171,13 +329,145 @@ async function hostPage(id) {
     for (const plugin of category.plugins) {
       const graph = new NumeterGraph(host.id, plugin.name, plugin.title);
       graph.events = () => App.events.concat(Alerts.marksOf(plugin.name));
+      graph.actions.prepend(el('a', {className: 'button', text: 'Open', href: graphPath(host.id, plugin.name),
+        title: 'This graph alone, full width, with its plugin\'s notes', 'data-testid': 'open-' + plugin.name}));
       grid.appendChild(graph.card);
       App.graphs.push(graph);
       work.push(graph);
     }
   }
   await loadEvents();
-  await runLimited(work.map(g => () => g.load(App.range)), 4);
+  await runLimited(work.map(g => () => g.load(App.range, state.zoom, state.hide)), 4);
+  writeUrl(false);
+  document.body.dataset.graphsLoaded = String(App.graphs.length);
+}
+
+// ---- search, one graph, comparison ----
+
+function graphPath(host, plugin) {
+  return hostPath(host) + '/plugins/' + encodeURIComponent(plugin);
+}
+
+async function searchPage(q) {
+  const main = clear(document.getElementById('main'));
+  document.getElementById('search').value = q;
+  main.appendChild(el('h1', {text: 'Graphs matching “' + q + '”'}));
+  let found = [];
+  try {
+    found = q ? await Api.get('/api/search?q=' + encodeURIComponent(q)) : [];
+  } catch (e) {
+    main.appendChild(el('p', {className: 'error', text: e.message}));
+    return;
+  }
+  if (!found.length) {
+    main.appendChild(el('p', {className: 'muted', 'data-testid': 'no-result', text: 'Nothing matches: try a part'
+      + ' of a host, plugin or field name or label, or a pattern such as if_*.'}));
+    return;
+  }
+  // one plugin on several hosts can be compared side by side
+  const hostsOf = new Map();
+  for (const f of found) hostsOf.set(f.plugin, (hostsOf.get(f.plugin) || []).concat([f.host]));
+  const comparable = [...hostsOf.entries()].filter(([, hosts]) => hosts.length > 1);
+  if (comparable.length) {
+    main.appendChild(el('p', {}, 'Compare across hosts: ', comparable.map(([plugin, hosts]) => el('a', {
+      className: 'button', href: '/compare?plugin=' + encodeURIComponent(plugin) + '&hosts='
+        + hosts.map(encodeURIComponent).join(','), text: plugin + ' (' + hosts.length + ' hosts)',
+      'data-testid': 'compare-' + plugin}))));
+  }
+  main.appendChild(el('table', {className: 'table', 'data-testid': 'results'},
+    el('thead', {}, el('tr', {}, ['Host', 'Graph', 'Fields'].map(t => el('th', {text: t})))),
+    el('tbody', {}, found.map(f => el('tr', {'data-testid': 'result-' + f.host + '-' + f.plugin},
+      el('td', {}, el('a', {href: hostPath(f.host), text: f.host})),
+      el('td', {}, el('a', {href: graphPath(f.host, f.plugin), text: f.title || f.plugin, title: f.plugin})),
+      el('td', {text: f.fields.map(x => x.label === x.name ? x.name : x.label + ' (' + x.name + ')').join(', ')}))))));
+  if (found.length >= 100) main.appendChild(el('p', {className: 'muted', text: 'The first 100 graphs.'}));
+}
+
+// One graph alone: full width, more points, the plugin's notes, its problems and events.
+async function graphPage(hostId, plugin) {
+  const main = clear(document.getElementById('main'));
+  let answer;
+  try {
+    answer = await Api.get('/api/hosts/' + encodeURIComponent(hostId) + '/plugins/' + encodeURIComponent(plugin));
+  } catch (e) {
+    main.appendChild(el('h1', {text: 'Graph not found'}));
+    main.appendChild(el('p', {className: 'error', text: e.message}));
+    return;
+  }
+  const meta = answer.meta;
+  const state = urlState(relativeRange('day'));
+  App.range = state.range;
+  App.refresh = state.refresh;
+  main.appendChild(el('div', {className: 'page-head'},
+    el('h1', {}, el('a', {href: hostPath(hostId), text: hostId}), ' / ' + answer.graph.title)));
+  main.appendChild(rangeToolbar());
+  App.eventsHost = hostId;
+  App.eventsPanel = el('div', {className: 'events', 'data-testid': 'events'});
+  main.appendChild(eventsSection([hostId]));
+  const graph = new NumeterGraph(hostId, plugin, answer.graph.title);
+  graph.card.classList.add('wide');
+  graph.events = () => App.events.concat(Alerts.marksOf(plugin));
+  main.appendChild(graph.card);
+  App.graphs.push(graph);
+  const problems = el('div', {'data-testid': 'graph-problems'});
+  main.appendChild(el('section', {className: 'admin'}, el('h2', {text: 'Problems'}), problems));
+  const fields = (meta.fields || []);
+  main.appendChild(el('section', {className: 'admin plugin-info'}, el('h2', {text: 'About this graph'}),
+    meta.info ? el('p', {text: meta.info, 'data-testid': 'plugin-info'}) : null,
+    el('table', {className: 'table', 'data-testid': 'field-notes'},
+      el('thead', {}, el('tr', {}, ['Field', 'Label', 'Type', 'Draw', 'Warning', 'Critical', 'Notes']
+        .map(t => el('th', {text: t})))),
+      el('tbody', {}, fields.map(f => el('tr', {},
+        el('td', {text: f.name}), el('td', {text: f.label || ''}), el('td', {text: f.type || ''}),
+        el('td', {text: f.draw || ''}), el('td', {text: f.warning || ''}), el('td', {text: f.critical || ''}),
+        el('td', {text: (f.info || '') + (f.cdef ? ' (cdef ' + f.cdef + ')' : '')})))))));
+  await loadEvents();
+  await graph.load(App.range, state.zoom, state.hide);
+  writeUrl(false);
+  try {
+    const all = (await Api.get('/api/alerts')).problems.filter(p => p.host === hostId && p.plugin === plugin);
+    problems.appendChild(all.length ? el('table', {className: 'table'}, el('tbody', {}, all.map(p =>
+      Alerts.row(p, el('p'), () => graphPage(hostId, plugin)))))
+      : el('p', {className: 'muted', text: 'No problem on this graph.'}));
+  } catch (e) {
+    problems.appendChild(el('p', {className: 'muted', text: 'Problems unavailable: ' + e.message}));
+  }
+  document.body.dataset.graphsLoaded = '1';
+}
+
+// One plugin of several hosts, side by side, zoomed and hovered together.
+async function comparePage() {
+  const main = clear(document.getElementById('main'));
+  const params = new URLSearchParams(location.search);
+  const plugin = params.get('plugin') || '';
+  const hosts = (params.get('hosts') || '').split(',').filter(h => h).slice(0, 24);
+  const state = urlState(relativeRange('day'));
+  App.range = state.range;
+  App.refresh = state.refresh;
+  // side by side, or overlaid in one graph (overlay=1)
+  const overlaid = params.get('overlay') === '1';
+  const other = new URLSearchParams(location.search);
+  if (overlaid) other.delete('overlay'); else other.set('overlay', '1');
+  main.appendChild(el('div', {className: 'page-head'},
+    el('h1', {text: 'Compare ' + plugin + ' across ' + hosts.length + ' hosts'}),
+    el('a', {className: 'button', href: location.pathname + '?' + other.toString().replace(/%2C/g, ','),
+      'data-testid': 'compare-mode', text: overlaid ? 'Side by side' : 'Overlaid'})));
+  main.appendChild(rangeToolbar());
+  const grid = el('div', {className: overlaid ? '' : 'grid'});
+  main.appendChild(grid);
+  if (overlaid) {
+    const graph = NumeterGraph.ofComparison(plugin, hosts);
+    graph.card.classList.add('wide');
+    grid.appendChild(graph.card);
+    App.graphs.push(graph);
+  }
+  for (const h of overlaid ? [] : hosts) {
+    const graph = new NumeterGraph(h, plugin, h, null, h + '-' + plugin, true);
+    grid.appendChild(graph.card);
+    App.graphs.push(graph);
+  }
+  await runLimited(App.graphs.map(g => () => g.load(App.range, state.zoom, state.hide)), 4);
+  writeUrl(false);
   document.body.dataset.graphsLoaded = String(App.graphs.length);
 }
 
@@ -185,26 +475,45 @@ async function hostPage(id) {
 
 App.events = [];
 
+// The events of the page's host, or on a dashboard those of every host the caller may see (each view shows its
+// own hosts' ones).
 async function loadEvents() {
-  if (!App.eventsHost) return;
-  [App.events] = await Promise.all([Api.get('/api/events?host=' + encodeURIComponent(App.eventsHost) + '&from='
-    + App.range.from + '&to=' + App.range.to), Alerts.loadMarks(App.eventsHost, App.range)]);
+  if (!App.eventsPanel) return;
+  const range = '&from=' + App.range.from + '&to=' + App.range.to;
+  if (App.eventsHost) {
+    [App.events] = await Promise.all([Api.get('/api/events?host=' + encodeURIComponent(App.eventsHost) + range),
+      Alerts.loadMarks(App.eventsHost, App.range)]);
+  } else {
+    App.events = await Api.get('/api/events?' + range.substring(1));
+  }
   const panel = clear(App.eventsPanel);
   if (!App.events.length) panel.appendChild(el('p', {className: 'muted', text: 'No event in this range.'}));
   for (const e of App.events) {
     panel.appendChild(el('div', {className: 'event', 'data-testid': 'event-' + e.id},
-      el('span', {className: 'when', text: new Date(e.at * 1000).toLocaleString()}),
+      el('span', {className: 'when', text: TimeZone.format(e.at * 1000)}),
       el('strong', {text: e.title}),
       e.comment ? el('span', {className: 'comment', text: e.comment}) : null,
       e.deletable ? el('button', {type: 'button', className: 'button small danger', text: 'Delete', onclick: async () => {
         await Api.del('/api/events/' + e.id);
-        await loadEvents();
-        App.graphs.forEach(g => g.annotate && g.dygraph && (g.annotate(), g.dygraph.updateOptions({})));
+        await redrawEvents();
       }}) : null));
   }
 }
 
-function eventsSection(hostId) {
+// Redraws the events on every graph; a relative range first moves to now, so that an event just added at "now"
+// is inside it at once.
+async function redrawEvents() {
+  if (App.range.relative) {
+    App.range = relativeRange(App.range.spec);
+    await loadEvents();
+    await runLimited(App.graphs.filter(g => !g.zoomWindow).map(g => () => g.refresh(App.range)), 4);
+  } else {
+    await loadEvents();
+  }
+  App.graphs.forEach(g => { if (g.dygraph) { g.annotate(); g.dygraph.updateOptions({}); } });
+}
+
+function eventsSection(hosts) {
   const when = el('input', {type: 'datetime-local', 'aria-label': 'event time', 'data-testid': 'event-when'});
   const title = el('input', {placeholder: 'what happened', maxlength: 100, 'data-testid': 'event-title'});
   const comment = el('input', {placeholder: 'comment (optional)', maxlength: 2000, 'data-testid': 'event-comment'});
@@ -212,12 +521,11 @@ function eventsSection(hostId) {
   const form = el('form', {className: 'inline-form', onsubmit: async e => {
     e.preventDefault();
     message.textContent = '';
-    const at = when.value ? Math.floor(new Date(when.value).getTime() / 1000) : now();
+    const at = when.value ? TimeZone.parseInput(when.value) : now();
     try {
-      await Api.post('/api/events', {at, title: title.value, comment: comment.value, hosts: [hostId]});
+      await Api.post('/api/events', {at, title: title.value, comment: comment.value, hosts});
       title.value = comment.value = '';
-      await loadEvents();
-      App.graphs.forEach(g => { if (g.dygraph) { g.annotate(); g.dygraph.updateOptions({}); } });
+      await redrawEvents();
     } catch (err) { message.textContent = err.message; }
   }}, when, title, comment, el('button', {type: 'submit', className: 'button', text: 'Add event',
     'data-testid': 'add-event'}), message);
@@ -273,11 +581,16 @@ async function dashboardPage(id) {
     main.appendChild(el('h1', {text: 'Dashboard not found'}));
     return;
   }
-  App.range = relativeRange('day');
+  const state = urlState(relativeRange('day'));
+  App.range = state.range;
+  App.refresh = state.refresh;
   App.eventsHost = null;
   main.appendChild(el('div', {className: 'page-head'}, el('h1', {text: board.name}),
     el('span', {className: 'muted', text: 'by ' + board.owner})));
   main.appendChild(rangeToolbar());
+  const boardHosts = [...new Set(board.views.flatMap(v => v.sources.map(s => s.host)))];
+  App.eventsPanel = el('div', {className: 'events', 'data-testid': 'events'});
+  if (boardHosts.length) main.appendChild(eventsSection(boardHosts));
   const message = el('p', {className: 'message error', role: 'status'});
   main.appendChild(message);
   const grid = el('div', {className: 'grid'});
@@ -289,46 +602,143 @@ async function dashboardPage(id) {
     await Api.put('/api/dashboards/' + id, body);
     window.location.reload();
   };
+  // moves a view one place earlier (-1) or later (+1)
+  const move = (viewId, by) => {
+    const order = viewIds.slice();
+    const at = order.indexOf(viewId);
+    const to = at + by;
+    if (to < 0 || to >= order.length) return Promise.resolve();
+    [order[at], order[to]] = [order[to], order[at]];
+    return save({viewIds: order});
+  };
+  let editor = null;
   for (const view of board.views) {
     const graph = NumeterGraph.ofView(view);
+    const hosts = new Set(view.sources.map(s => s.host));
+    graph.events = () => App.events.filter(e => e.hosts.some(h => hosts.has(h)));
     if (board.editable) {
+      const fail = e => { message.textContent = e.message; };
+      graph.actions.appendChild(el('button', {type: 'button', className: 'button', text: '←',
+        'aria-label': 'move ' + view.name + ' earlier', 'data-testid': 'earlier-' + view.id,
+        onclick: () => move(view.id, -1).catch(fail)}));
+      graph.actions.appendChild(el('button', {type: 'button', className: 'button', text: '→',
+        'aria-label': 'move ' + view.name + ' later', 'data-testid': 'later-' + view.id,
+        onclick: () => move(view.id, 1).catch(fail)}));
+      if (view.editable) {
+        graph.actions.appendChild(el('button', {type: 'button', className: 'button', text: 'Edit',
+          'data-testid': 'edit-view-' + view.id, onclick: () => editor.edit(view)}));
+      }
       graph.actions.appendChild(el('button', {type: 'button', className: 'button', text: 'Remove',
-        onclick: () => save({viewIds: viewIds.filter(v => v !== view.id)}).catch(e => { message.textContent = e.message; })}));
+        onclick: () => save({viewIds: viewIds.filter(v => v !== view.id)}).catch(fail)}));
     }
     grid.appendChild(graph.card);
     App.graphs.push(graph);
   }
   if (!board.views.length) main.appendChild(el('p', {className: 'muted', text: 'This dashboard has no view yet.'}));
-  if (board.editable) main.appendChild(await dashboardEditor(board, save, message));
-  await runLimited(App.graphs.map(g => () => g.load(App.range)), 4);
+  // a skeleton's views (one plugin, one view per host) compare side by side or overlaid
+  const plugins = [...new Set(board.views.flatMap(v => v.sources.map(x => x.plugin)))];
+  if (plugins.length === 1 && boardHosts.length > 1) {
+    const head = main.querySelector('.page-head');
+    head.appendChild(el('a', {className: 'button', 'data-testid': 'compare-board', text: 'Compare these hosts',
+      href: '/compare?plugin=' + encodeURIComponent(plugins[0]) + '&hosts='
+        + boardHosts.slice(0, 24).map(encodeURIComponent).join(',') + '&overlay=1'}));
+  }
+  if (board.editable) {
+    editor = await dashboardEditor(board, save, message);
+    main.appendChild(editor.node);
+  }
+  await loadEvents();
+  await runLimited(App.graphs.map(g => () => g.load(App.range, state.zoom, state.hide)), 4);
+  writeUrl(false);
   document.body.dataset.graphsLoaded = String(App.graphs.length);
 }
 
+// Picks a source among what exists and may be seen: a host, then one of its plugins, then one of its fields.
+function sourcePicker(onPick) {
+  const host = el('select', {'aria-label': 'host', 'data-testid': 'pick-host'});
+  const plugin = el('select', {'aria-label': 'plugin', 'data-testid': 'pick-plugin', disabled: true});
+  const field = el('select', {'aria-label': 'field', 'data-testid': 'pick-field', disabled: true});
+  const fill = (select, options, prompt) => {
+    clear(select);
+    select.appendChild(el('option', {value: '', text: prompt}));
+    for (const [value, text] of options) select.appendChild(el('option', {value, text}));
+    select.disabled = !options.length;
+  };
+  Api.get('/api/hosts').then(hosts => fill(host, hosts.filter(h => h.available).map(h => [h.id, h.id]),
+    'host…'));
+  fill(plugin, [], 'plugin…');
+  fill(field, [], 'field…');
+  host.addEventListener('change', async () => {
+    fill(plugin, [], 'plugin…');
+    fill(field, [], 'field…');
+    if (!host.value) return;
+    const detail = await Api.get('/api/hosts/' + encodeURIComponent(host.value));
+    fill(plugin, detail.categories.flatMap(c => c.plugins).map(p => [p.name, p.title + ' (' + p.name + ')']),
+      'plugin…');
+  });
+  plugin.addEventListener('change', async () => {
+    fill(field, [], 'field…');
+    if (!plugin.value) return;
+    const answer = await Api.get('/api/hosts/' + encodeURIComponent(host.value) + '/plugins/'
+      + encodeURIComponent(plugin.value));
+    fill(field, (answer.meta.fields || []).map(f => [f.name, (f.label || f.name) + ' (' + f.name + ')']),
+      'field…');
+  });
+  const add = el('button', {type: 'button', className: 'button', text: 'Add source', 'data-testid': 'pick-add',
+    onclick: () => {
+      if (host.value && plugin.value && field.value) onPick({host: host.value, plugin: plugin.value, field: field.value});
+    }});
+  return el('span', {className: 'picker'}, host, plugin, field, add);
+}
+
+// The form that adds a view to the dashboard, or edits one of its views (edit(view)).
 async function dashboardEditor(board, save, message) {
   const groups = await Api.get('/api/groups');
-  const name = el('input', {placeholder: 'view name', maxlength: 100});
-  const sources = el('textarea', {rows: 3, cols: 50, placeholder: 'one source a line: host plugin field'});
-  const warning = el('input', {type: 'number', step: 'any', placeholder: 'warning'});
-  const critical = el('input', {type: 'number', step: 'any', placeholder: 'critical'});
+  const name = el('input', {placeholder: 'view name', maxlength: 100, 'aria-label': 'view name',
+    'data-testid': 'view-name'});
+  let chosen = [];
+  let editing = null;
+  const list = el('ul', {className: 'plain sources', 'data-testid': 'view-sources'});
+  const showSources = () => {
+    clear(list);
+    chosen.forEach((src, i) => list.appendChild(el('li', {}, src.host + ' ' + src.plugin + '.' + src.field + ' ',
+      el('button', {type: 'button', className: 'button small danger', text: 'Remove',
+        'aria-label': 'remove ' + src.host + ' ' + src.plugin + '.' + src.field, onclick: () => {
+          chosen.splice(i, 1);
+          showSources();
+        }}))));
+    if (!chosen.length) list.appendChild(el('li', {className: 'muted', text: 'No source yet: pick one above.'}));
+  };
+  showSources();
+  const picker = sourcePicker(src => {
+    if (!chosen.some(c => c.host === src.host && c.plugin === src.plugin && c.field === src.field)) chosen.push(src);
+    showSources();
+  });
+  const warning = el('input', {type: 'number', step: 'any', placeholder: 'warning', 'aria-label': 'warning'});
+  const critical = el('input', {type: 'number', step: 'any', placeholder: 'critical', 'aria-label': 'critical'});
+  const title = el('h2', {text: 'Add a view'});
+  const submit = el('button', {type: 'submit', className: 'button', text: 'Add view', 'data-testid': 'save-view'});
   const users = el('input', {placeholder: 'share with users (comma-separated)', maxlength: 2000,
-    value: (board.shareUsers || []).join(', ')});
+    'aria-label': 'share with users', value: (board.shareUsers || []).join(', ')});
   const share = groupChecks(groups, board.shareGroupIds || [], 'board-share');
   const fail = e => { message.textContent = e.message; };
-  return el('section', {className: 'admin'},
-    el('h2', {text: 'Add a view'}),
-    el('form', {className: 'inline-form', onsubmit: async e => {
-      e.preventDefault();
-      try {
-        const list = sources.value.split('\n').map(l => l.trim()).filter(l => l).map(l => {
-          const [host, plugin, field] = l.split(/\s+/);
-          return {host, plugin, field};
-        });
-        const view = await Api.post('/api/views', {name: name.value, sources: list,
-          warning: warning.value === '' ? null : Number(warning.value),
-          critical: critical.value === '' ? null : Number(critical.value)});
+  const form = el('form', {className: 'view-form', onsubmit: async e => {
+    e.preventDefault();
+    try {
+      const body = {name: name.value, sources: chosen,
+        warning: warning.value === '' ? null : Number(warning.value),
+        critical: critical.value === '' ? null : Number(critical.value)};
+      if (editing) {
+        await Api.put('/api/views/' + editing.id, body);
+        window.location.reload();
+      } else {
+        const view = await Api.post('/api/views', body);
         await save({viewIds: board.views.map(v => v.id).concat([view.id])});
-      } catch (err) { fail(err); }
-    }}, name, sources, warning, critical, el('button', {type: 'submit', className: 'button', text: 'Add view'})),
+      }
+    } catch (err) { fail(err); }
+  }}, el('div', {className: 'inline-form'}, name, warning, critical), el('div', {className: 'inline-form'}, picker),
+  list, submit);
+  const node = el('section', {className: 'admin', 'data-testid': 'view-editor'}, title, form,
     el('h2', {text: 'Sharing'}),
     el('form', {className: 'inline-form', onsubmit: e => {
       e.preventDefault();
@@ -342,6 +752,19 @@ async function dashboardEditor(board, save, message) {
         window.location.assign('/dashboards');
       } catch (err) { fail(err); }
     }}));
+  const edit = view => {
+    editing = view;
+    title.textContent = 'Edit view ' + view.name;
+    submit.textContent = 'Save view';
+    name.value = view.name;
+    warning.value = view.warning === null ? '' : view.warning;
+    critical.value = view.critical === null ? '' : view.critical;
+    chosen = view.sources.map(x => ({host: x.host, plugin: x.plugin, field: x.field}));
+    showSources();
+    node.scrollIntoView();
+    name.focus();
+  };
+  return {node, edit};
 }
 
 async function runLimited(tasks, limit) {
@@ -358,39 +781,70 @@ async function runLimited(tasks, limit) {
 function rangeToolbar() {
   const buttons = Object.keys(Ranges).map(name => el('button', {type: 'button',
     className: App.range && App.range.name === name ? 'button range active' : 'button range',
-    text: name, 'data-range': name, onclick: () => setRange(relativeRange(name))}));
+    text: name, 'data-range': name, title: RangeSpecs[name], onclick: () => setRange(relativeRange(name))}));
   const fromInput = el('input', {type: 'datetime-local', 'aria-label': 'from', 'data-testid': 'range-from'});
   const toInput = el('input', {type: 'datetime-local', 'aria-label': 'to', 'data-testid': 'range-to'});
+  // the inputs are in the page's time zone
+  const epoch = value => TimeZone.parseInput(value);
   const apply = el('button', {type: 'button', className: 'button', text: 'Apply', onclick: () => {
-    const from = Math.floor(new Date(fromInput.value).getTime() / 1000);
-    const to = Math.floor(new Date(toInput.value).getTime() / 1000);
+    const from = epoch(fromInput.value);
+    const to = epoch(toInput.value);
     if (isFinite(from) && isFinite(to) && from < to) setRange({name: 'custom', from, to, relative: false});
   }});
-  const auto = el('input', {type: 'checkbox', checked: true, 'data-testid': 'auto-refresh',
-    onchange: e => scheduleRefresh(e.target.checked)});
-  scheduleRefresh(true);
+  const refresh = el('select', {'aria-label': 'refresh every', 'data-testid': 'refresh',
+    onchange: e => {
+      App.refresh = e.target.value;
+      scheduleRefresh();
+      writeUrl(true);
+    }}, Object.keys(RefreshChoices).map(k => el('option', {value: k, text: k === 'off' ? 'no refresh'
+      : 'refresh ' + k, selected: k === App.refresh})));
+  scheduleRefresh();
+  const zone = el('select', {'aria-label': 'time zone', 'data-testid': 'time-zone', onchange: e => {
+    TimeZone.set(e.target.value);
+    window.location.reload();
+  }}, el('option', {value: 'UTC', text: 'times in UTC', selected: TimeZone.name === 'UTC'}),
+  el('option', {value: 'local', text: 'times in ' + Intl.DateTimeFormat().resolvedOptions().timeZone,
+    selected: TimeZone.name === 'local'}));
+  const copied = el('span', {className: 'muted', role: 'status', 'data-testid': 'copied'});
+  const copy = el('button', {type: 'button', className: 'button', text: 'Copy link', 'data-testid': 'copy-link',
+    title: 'A link to this page as you see it: range, zoom, hidden series', onclick: async () => {
+      writeUrl(false);
+      try {
+        await navigator.clipboard.writeText(location.href);
+        copied.textContent = 'link copied';
+      } catch (e) {
+        copied.textContent = location.href;
+      }
+    }});
   return el('div', {className: 'toolbar'}, buttons, el('span', {className: 'sep'}), 'from ', fromInput, ' to ',
-    toInput, apply, el('label', {className: 'auto'}, auto, ' auto refresh'));
+    toInput, apply, el('span', {className: 'sep'}), refresh, zone, copy, copied);
+}
+
+function markRange() {
+  for (const b of document.querySelectorAll('button.range')) {
+    b.classList.toggle('active', b.dataset.range === App.range.name);
+  }
 }
 
 async function setRange(range) {
   App.range = range;
+  markRange();
+  for (const g of App.graphs) g.zoomWindow = null;
+  writeUrl(true);
   await loadEvents();
-  for (const b of document.querySelectorAll('button.range')) {
-    b.classList.toggle('active', b.dataset.range === range.name);
-  }
   return runLimited(App.graphs.map(g => () => g.refresh(range)), 4);
 }
 
-// Relative ranges slide with the clock every minute; zoomed graphs and custom ranges stay where they are.
-function scheduleRefresh(on) {
+// Relative ranges slide with the clock at the chosen interval; zoomed graphs and fixed ranges stay where they are.
+function scheduleRefresh() {
   clearInterval(App.timer);
-  if (!on) return;
+  const seconds = RefreshChoices[App.refresh || '1m'];
+  if (!seconds) return;
   App.timer = setInterval(() => {
     if (!App.range || !App.range.relative) return;
-    App.range = relativeRange(App.range.name);
+    App.range = relativeRange(App.range.spec);
     loadEvents().then(() => runLimited(App.graphs.filter(g => !g.zoomWindow).map(g => () => g.refresh(App.range)), 2));
-  }, 60000);
+  }, seconds * 1000);
 }
 
 // ---- admin ----
@@ -534,8 +988,8 @@ async function accountPage() {
     clear(tokenList);
     for (const t of await Api.get('/api/tokens')) {
       tokenList.appendChild(el('tr', {}, el('td', {text: t.name}),
-        el('td', {text: new Date(t.createdAt).toLocaleString()}),
-        el('td', {text: t.lastUsed ? new Date(t.lastUsed).toLocaleString() : 'never'}),
+        el('td', {text: TimeZone.format(t.createdAt)}),
+        el('td', {text: t.lastUsed ? TimeZone.format(t.lastUsed) : 'never'}),
         el('td', {}, el('button', {type: 'button', className: 'button small danger', text: 'Revoke', onclick: async () => {
           await Api.del('/api/tokens/' + t.id);
           await loadTokens();

@@ -59,3 +59,32 @@ const Api = {
   put(path, body) { return Api.call('PUT', path, body); },
   del(path) { return Api.call('DELETE', path); },
 };
+
+// The colour theme: the system's (light or dark) unless the user picked one, kept in this browser. Set before the
+// first paint of every page, the login page too.
+const Theme = {
+  choice() {
+    const t = localStorage.getItem('numeter.theme');
+    return t === 'dark' || t === 'light' ? t : 'system';
+  },
+  apply() {
+    const t = Theme.choice();
+    if (t === 'system') delete document.documentElement.dataset.theme;
+    else document.documentElement.dataset.theme = t;
+  },
+  // system, then dark, then light
+  next() {
+    const order = ['system', 'dark', 'light'];
+    localStorage.setItem('numeter.theme', order[(order.indexOf(Theme.choice()) + 1) % order.length]);
+    Theme.apply();
+  },
+  // whether the page is dark now, whichever way
+  dark() {
+    const t = Theme.choice();
+    return t === 'dark' || (t === 'system' && window.matchMedia('(prefers-color-scheme: dark)').matches);
+  },
+  colour(name) {
+    return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  },
+};
+Theme.apply();

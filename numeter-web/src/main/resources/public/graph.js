@@ -6,18 +6,75 @@ const AlertColours = {CRITICAL: '#d62728', WARNING: '#ff9f1a', UNKNOWN: '#7f7f7f
 
 const Ranges = {hour: 3600, day: 86400, week: 7 * 86400, month: 31 * 86400, year: 366 * 86400};
 
+// One time zone on every page, axes, legends and PNGs alike: UTC unless the user chose the browser's own (kept in
+// this browser), and always said in the toolbar.
+const TimeZone = {
+  name: localStorage.getItem('numeter.tz') === 'local' ? 'local' : 'UTC',
+  // the zone's IANA name, as the server's PNGs take it
+  id() { return this.name === 'UTC' ? 'UTC' : Intl.DateTimeFormat().resolvedOptions().timeZone; },
+  set(name) {
+    this.name = name === 'local' ? 'local' : 'UTC';
+    localStorage.setItem('numeter.tz', this.name);
+  },
+  // a datetime-local input's value (2026-11-30T22:15), read in the zone, as epoch seconds
+  parseInput(value) {
+    if (this.name === 'UTC') return Math.floor(Date.parse(value + 'Z') / 1000);
+    return Math.floor(new Date(value).getTime() / 1000);
+  },
+  // "2026-11-30 22:15 UTC"
+  format(ms) {
+    const parts = {};
+    for (const p of new Intl.DateTimeFormat('en-GB', {timeZone: this.id(), year: 'numeric', month: '2-digit',
+      day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23'}).formatToParts(new Date(ms))) {
+      parts[p.type] = p.value;
+    }
+    return parts.year + '-' + parts.month + '-' + parts.day + ' ' + parts.hour + ':' + parts.minute + ' '
+      + this.id();
+  },
+};
+
 // Every graph on the page by "host/plugin", so that tests (and curious operators) can read dygraphs' own state.
 window.numeterGraphs = {};
 
+// What the graphs of a page share: a zoom and a crosshair on one is on all (synchronised), and the page hears of
+// every change a user makes (to write it in the URL). app.js sets the callbacks.
+const GraphPage = {
+  graphs: () => Object.values(window.numeterGraphs),
+  onChange: () => {},
+  // A zoom (or a pan) on one graph, or null for none: every graph of the page shows the same window.
+  async zoomAll(from, to, origin) {
+    await Promise.all(GraphPage.graphs().filter(g => g !== origin && g.dygraph)
+      .map(g => from === null ? g.unzoom() : g.fetchWindow(from * 1000, to * 1000)));
+  },
+  highlight(x, origin) {
+    for (const g of GraphPage.graphs()) {
+      if (g === origin || !g.dygraph || !g.raw || !g.raw.length) continue;
+      const row = g.rowAt(x);
+      if (row === null) g.dygraph.clearSelection(); else g.dygraph.setSelection(row);
+      g.showLegend(row);
+    }
+  },
+  unhighlight(origin) {
+    for (const g of GraphPage.graphs()) {
+      if (g === origin || !g.dygraph) continue;
+      g.dygraph.clearSelection();
+      g.showLegend(null);
+    }
+  },
+};
+
 class NumeterGraph {
   // A plugin's graph: new NumeterGraph(host, plugin, title). A view's: NumeterGraph.ofView(view).
-  constructor(host, plugin, title, source) {
+  // A plugin's graph: new NumeterGraph(host, plugin, title); on a page of several hosts, a test id of its own
+  // (testId) and the host in its title (showHost).
+  constructor(host, plugin, title, source, testId, showHost) {
     this.host = host;
     this.plugin = plugin;
     this.key = host + '/' + plugin;
+    this.showHost = !!showHost;
     const base = '/api/hosts/' + encodeURIComponent(host) + '/plugins/' + encodeURIComponent(plugin);
-    this.source = source || {specUrl: base, dataUrl: base + '/data', pngUrl: base + '/graph.png', testId: plugin,
-      filename: host + '_' + plugin + '.png', caption: host};
+    this.source = source || {specUrl: base, dataUrl: base + '/data', pngUrl: base + '/graph.png',
+      testId: testId || plugin, filename: host + '_' + plugin + '.png', caption: host};
     this.events = () => [];
     this.loads = 0;
     this.zoomWindow = null;
@@ -27,8 +84,9 @@ class NumeterGraph {
     this.toggles = el('div', {className: 'toggles'});
     this.status = el('div', {className: 'graph-status', text: 'loading…'});
     this.titleNode = el('h3', {text: title || plugin});
-    this.pngLink = this.source.pngUrl ? el('a', {className: 'button', text: 'PNG URL', target: '_blank',
-      rel: 'noopener', title: 'A stable address of this graph as a PNG rendered by the server'}) : null;
+    this.pngLink = el('a', {className: 'button', text: 'PNG URL', target: '_blank', rel: 'noopener',
+      'data-testid': 'png-url-' + this.source.testId,
+      title: 'A stable address of this graph, for the range you see, as a PNG drawn by the server'});
     this.actions = el('span', {className: 'actions'},
       el('button', {type: 'button', className: 'button', text: 'PNG', 'data-testid': 'png-' + this.source.testId,
         title: 'Download this graph as you see it', onclick: () => this.downloadPng()}),
@@ -39,8 +97,18 @@ class NumeterGraph {
     window.numeterGraphs[this.key] = this;
   }
 
+  // One plugin of several hosts overlaid: a comparison the server makes for the request (/api/compare).
+  static ofComparison(plugin, hosts) {
+    const query = '?plugin=' + encodeURIComponent(plugin) + '&hosts=' + hosts.map(encodeURIComponent).join(',');
+    const source = {specUrl: '/api/compare' + query, dataUrl: '/api/compare/data' + query,
+      pngUrl: '/api/compare/graph.png' + query, testId: 'compare', byIndex: true,
+      filename: 'compare_' + plugin + '.png', caption: 'compare'};
+    return new NumeterGraph('compare', plugin, plugin, source);
+  }
+
   static ofView(view) {
-    const source = {spec: view.graph, dataUrl: '/api/views/' + view.id + '/data', testId: 'view-' + view.id,
+    const base = '/api/views/' + view.id;
+    const source = {spec: view.graph, dataUrl: base + '/data', pngUrl: base + '/graph.png', testId: 'view-' + view.id,
       filename: 'view_' + view.id + '.png', caption: 'view'};
     const graph = new NumeterGraph('view', String(view.id), view.name, source);
     graph.connect = true;
@@ -51,26 +119,54 @@ class NumeterGraph {
     return Math.max(100, Math.min(5000, Math.round((this.graphDiv.clientWidth || 600) * (this.widen || 1))));
   }
 
-  async load(range) {
+  // The key of a series in the page's URL (hide=...): plugin.field, or view-N.index for a view's.
+  hideKey(i) {
+    return this.source.testId + '.' + (this.host === 'view' || this.source.byIndex ? i : this.spec.series[i].field);
+  }
+
+  hiddenKeys() {
+    return (this.visible || []).map((v, i) => v ? null : this.hideKey(i)).filter(k => k !== null);
+  }
+
+  // Opens on the page's range, or on a zoomed window {from, to} (epoch s), with the series whose keys are in hide.
+  async load(range, zoom, hide) {
     this.range = range;
     try {
       this.spec = this.source.spec || (await Api.get(this.source.specUrl)).graph;
-      this.titleNode.textContent = this.spec.title;
-      await this.fetchAndDraw(range.from, range.to, null);
+      this.titleNode.textContent = (this.showHost ? this.host + ': ' : '') + this.spec.title;
+      this.visible = this.spec.series.map((s, i) => !(hide && hide.has(this.hideKey(i))));
+      if (zoom) await this.fetchWindow(zoom.from * 1000, zoom.to * 1000);
+      else await this.fetchAndDraw(range.from, range.to, null);
     } catch (e) {
       this.status.textContent = e.status === 503 ? 'unavailable: ' + e.message : 'error: ' + e.message;
       this.status.classList.add('error');
     }
   }
 
+  // What the user sees: the zoomed window, or the page's range.
+  visibleRange() {
+    return this.zoomWindow || {from: this.range.from, to: this.range.to};
+  }
+
+  // The PNG of what the user sees (the same image for the PNG button and the PNG URL): the visible range at the
+  // graph's size, without the hidden series, in the page's time zone.
+  pngHref() {
+    const {from, to} = this.visibleRange();
+    const hidden = (this.visible || []).map((v, i) => v ? null : i).filter(i => i !== null);
+    return this.source.pngUrl + (this.source.pngUrl.includes('?') ? '&' : '?') + 'from=' + from + '&to=' + to
+      + '&width=' + Math.round(this.graphDiv.clientWidth || 600)
+      + '&height=' + Math.round(this.graphDiv.clientHeight || 220)
+      + (hidden.length ? '&hidden=' + hidden.join(',') : '')
+      + (TimeZone.id() !== 'UTC' ? '&tz=' + encodeURIComponent(TimeZone.id()) : '');
+  }
+
+  updatePngLink() {
+    if (this.range) this.pngLink.setAttribute('href', this.pngHref());
+  }
+
   async fetchAndDraw(from, to, dateWindow) {
-    const width = this.graphDiv.clientWidth || 600;
-    const height = this.graphDiv.clientHeight || 220;
-    if (this.pngLink) {
-      this.pngLink.setAttribute('href', this.source.pngUrl + '?from=' + from + '&to=' + to
-        + '&width=' + Math.round(width) + '&height=' + Math.round(height));
-    }
-    const data = await Api.get(this.source.dataUrl + '?from=' + from + '&to=' + to + '&points=' + this.points());
+    const data = await Api.get(this.source.dataUrl + (this.source.dataUrl.includes('?') ? '&' : '?') + 'from=' + from
+      + '&to=' + to + '&points=' + this.points());
     const rows = data.points.map(r => [new Date(r[0] * 1000)].concat(r.slice(1)));
     // What the storage said, kept for the legend; dygraphs gets the stacked sums (see plot()).
     this.raw = rows;
@@ -80,19 +176,23 @@ class NumeterGraph {
       this.raw = [];
       if (this.dygraph) this.dygraph.updateOptions({file: [[new Date(from * 1000)].concat(this.spec.series.map(() => null))]});
       this.showLegend(null);
+      this.updatePngLink();
       this.loads++;
       return;
     }
-    this.status.textContent = '';
+    // rows of unknown values only (a range before the host's first point): drawn empty, and said
+    this.status.textContent = rows.every(r => r.slice(1).every(v => v === null)) ? 'no data in this range' : '';
     if (!this.dygraph) {
-      this.visible = this.spec.series.map(() => true);
+      if (!this.visible) this.visible = this.spec.series.map(() => true);
       this.buildToggles();
-      this.dygraph = new Dygraph(this.graphDiv, this.plot(rows), this.options());
+      this.dygraph = new Dygraph(this.graphDiv, this.plot(rows), Object.assign(this.options(),
+        {visibility: this.visible.slice()}, dateWindow ? {dateWindow} : {}));
     } else {
       this.dygraph.updateOptions({file: this.plot(rows), dateWindow: dateWindow});
     }
     this.showLegend(null);
     this.annotate();
+    this.updatePngLink();
     this.loads++;
   }
 
@@ -201,18 +301,30 @@ class NumeterGraph {
       colors: spec.series.map(s => s.colour),
       series: series,
       stackedGraph: false,
+      gridLineColor: Theme.colour('--grid') || '#e3e8ee',
+      axisLineColor: Theme.colour('--axis') || '#52606d',
       plotter: [e => this.bandPlotter(e), Dygraph.Plotters.linePlotter],
       // A lone known point between gaps (a host's first minutes, a poller back from an outage) stays visible.
       drawGapEdgePoints: true,
+      labelsUTC: TimeZone.name === 'UTC',
       labelsKMG2: spec.base === 1024,
       labelsKMB: spec.base !== 1024,
       logscale: spec.logarithmic,
       includeZero: !spec.logarithmic,
       // The legend is drawn by showLegend(): one entry per in/out pair, the values as the storage gave them.
       legend: 'never',
-      highlightCallback: (event, x, points, row) => this.showLegend(row),
-      unhighlightCallback: () => this.showLegend(null),
-      axes: {y: {axisLabelWidth: 56}},
+      highlightCallback: (event, x, points, row) => {
+        this.showLegend(row);
+        GraphPage.highlight(x, this);
+      },
+      unhighlightCallback: () => {
+        this.showLegend(null);
+        GraphPage.unhighlight(this);
+      },
+      // the legend's prefixes on the axis too: k, M, G (or Ki, Mi, Gi) above one, plain decimals below, never the
+      // milli or pico dygraphs would write on an empty or small axis
+      axes: {y: {axisLabelWidth: 56, axisLabelFormatter: v => formatValue(v, spec.base),
+        valueFormatter: v => formatValue(v, spec.base)}},
       underlayCallback: (ctx, area, g) => this.drawLines(ctx, area, g),
       zoomCallback: (minX, maxX) => this.zoomed(minX, maxX),
       connectSeparatedPoints: !!this.connect,
@@ -267,11 +379,14 @@ class NumeterGraph {
     this.valueNodes = [];
     for (const entry of this.entries()) {
       const indices = [entry.up, entry.down].filter(i => i !== null);
-      const box = el('input', {type: 'checkbox', checked: true, onchange: event => {
-        for (const i of indices) this.visible[i] = event.target.checked;
-        this.dygraph.updateOptions({file: this.plot(this.raw), visibility: this.visible.slice()});
-        this.showLegend(null);
-      }});
+      const box = el('input', {type: 'checkbox', checked: indices.every(i => this.visible[i]),
+        'aria-label': 'show ' + entry.label, onchange: event => {
+          for (const i of indices) this.visible[i] = event.target.checked;
+          this.dygraph.updateOptions({file: this.plot(this.raw), visibility: this.visible.slice()});
+          this.showLegend(null);
+          this.updatePngLink();
+          GraphPage.onChange();
+        }});
       const value = el('span', {className: 'toggle-value'});
       this.valueNodes.push({entry, node: value});
       this.toggles.appendChild(el('label', {className: 'toggle'}, box,
@@ -289,8 +404,11 @@ class NumeterGraph {
     const raw = this.raw || [];
     let r = row;
     if (r === null || r === undefined || r >= raw.length) {
+      // the last known row of what is visible (a zoom fetches half a window more on each side)
+      const end = this.range ? this.visibleRange().to * 1000 : Infinity;
       r = raw.length - 1;
-      while (r > 0 && raw[r].slice(1).every(v => v === null)) r--;
+      while (r > 0 && (raw[r][0].getTime() > end + 1000 * (this.lastFetch ? this.lastFetch.step : 0)
+        || raw[r].slice(1).every(v => v === null))) r--;
     }
     const values = r >= 0 && raw[r] ? raw[r] : null;
     const at = i => (values && i !== null ? values[i + 1] : null);
@@ -310,8 +428,12 @@ class NumeterGraph {
       });
       this.totalNode.lastChild.textContent = ' ' + formatValue(sum, base);
     }
+    // A row stands for the step that ends at its time: the last one may end after now, or after the range, and
+    // "last" is never later than either.
+    const latest = this.range ? Math.min(Date.now(), this.visibleRange().to * 1000) : Date.now();
     this.legendDiv.textContent = values ? (row === null || row === undefined ? 'last: ' : '')
-      + values[0].toISOString().replace('T', ' ').substring(0, 16) + ' UTC' : '';
+      + TimeZone.format(row === null || row === undefined ? Math.min(values[0].getTime(), latest)
+        : values[0].getTime()) : '';
   }
 
   // Zooming asks the storage again for the zoomed window, so a week zoomed to an hour shows minute points. Half a
@@ -321,10 +443,30 @@ class NumeterGraph {
     if (!this.dygraph) return;
     if (this.dygraph.isZoomed('x')) {
       await this.fetchWindow(minX, maxX);
+      await GraphPage.zoomAll(this.zoomWindow.from, this.zoomWindow.to, this);
     } else {
-      this.zoomWindow = null;
-      await this.fetchAndDraw(this.range.from, this.range.to, null);
+      await this.unzoom();
+      await GraphPage.zoomAll(null, null, this);
     }
+    GraphPage.onChange();
+  }
+
+  async unzoom() {
+    this.zoomWindow = null;
+    await this.fetchAndDraw(this.range.from, this.range.to, null);
+  }
+
+  // The row nearest to a moment (ms), or null outside the data.
+  rowAt(x) {
+    const raw = this.raw;
+    if (!raw.length || x < raw[0][0].getTime() || x > raw[raw.length - 1][0].getTime()) return null;
+    let lo = 0;
+    let hi = raw.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (raw[mid][0].getTime() < x) lo = mid + 1; else hi = mid;
+    }
+    return lo > 0 && x - raw[lo - 1][0].getTime() < raw[lo][0].getTime() - x ? lo - 1 : lo;
   }
 
   async fetchWindow(minX, maxX) {
@@ -346,7 +488,8 @@ class NumeterGraph {
       if (!this.dygraph || !this.zoomWindow || !this.dygraph.isZoomed('x')) return;
       const [a, b] = this.dygraph.xAxisRange();
       if (Math.abs(a / 1000 - this.zoomWindow.from) < 2 && Math.abs(b / 1000 - this.zoomWindow.to) < 2) return;
-      this.fetchWindow(a, b);
+      this.fetchWindow(a, b).then(() => GraphPage.zoomAll(this.zoomWindow.from, this.zoomWindow.to, this))
+        .then(() => GraphPage.onChange());
     }, 300);
   }
 
@@ -357,50 +500,26 @@ class NumeterGraph {
     await this.fetchAndDraw(range.from, range.to, null);
   }
 
-  // The plot canvas, then dygraphs' axis labels (HTML elements) painted as text, then the title.
-  exportCanvas() {
-    const g = this.dygraph;
-    const width = Math.round(this.graphDiv.clientWidth);
-    const height = Math.round(this.graphDiv.clientHeight);
-    const canvas = document.createElement('canvas');
-    canvas.width = width;
-    canvas.height = height;
-    const ctx = canvas.getContext('2d');
-    ctx.fillStyle = '#ffffff';
-    ctx.fillRect(0, 0, width, height);
-    if (g) {
-      ctx.drawImage(g.hidden_, 0, 0, width, height);
-      const origin = this.graphDiv.getBoundingClientRect();
-      ctx.fillStyle = '#333333';
-      ctx.font = '11px sans-serif';
-      ctx.textBaseline = 'top';
-      for (const label of this.graphDiv.querySelectorAll('.dygraph-axis-label')) {
-        const box = label.getBoundingClientRect();
-        if (box.width === 0) continue;
-        ctx.fillText(label.textContent, box.left - origin.left, box.top - origin.top);
-      }
+  // The server draws it (GraphSpec and the same rows as this graph), so that the file and the PNG URL are one image.
+  async downloadPng() {
+    const answer = await fetch(this.pngHref(), {credentials: 'same-origin'});
+    if (!answer.ok) {
+      this.status.textContent = 'PNG: ' + await answer.text();
+      return;
     }
-    ctx.font = 'bold 12px sans-serif';
-    ctx.fillStyle = '#111111';
-    ctx.fillText(this.source.caption + ' — ' + (this.spec ? this.spec.title : this.plugin), 64, 2);
-    return canvas;
-  }
-
-  downloadPng() {
-    this.exportCanvas().toBlob(blob => {
-      const url = URL.createObjectURL(blob);
-      const a = el('a', {href: url, download: this.source.filename});
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10000);
-    }, 'image/png');
+    const url = URL.createObjectURL(await answer.blob());
+    const a = el('a', {href: url, download: this.source.filename});
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
   }
 }
 
-// A legend value with the axis' unit prefixes (k, M, G… of 1000; Ki, Mi, Gi… of 1024), three digits or so.
+// A legend value with the axis' unit prefixes (k, M, G… of 1000; Ki, Mi, Gi… of 1024), three digits or so, two
+// significant ones below 0.01, and a dash for no value; the PNG writes the same (GraphPng.format).
 function formatValue(v, base) {
-  if (v === null || v === undefined || !isFinite(v)) return '-nan';
+  if (v === null || v === undefined || !isFinite(v)) return '-';
   const prefixes = base === 1024 ? ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'] : ['', 'k', 'M', 'G', 'T', 'P', 'E'];
   let x = v;
   let i = 0;
@@ -409,6 +528,7 @@ function formatValue(v, base) {
     i++;
   }
   const a = Math.abs(x);
+  if (a !== 0 && a < 0.01) return x.toPrecision(2);
   const digits = a === 0 || a >= 100 ? 0 : a >= 10 ? 1 : 2;
   return x.toFixed(digits) + prefixes[i];
 }

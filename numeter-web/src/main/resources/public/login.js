@@ -4,6 +4,8 @@
 // then, so the login page asks for the new one at once, with the password just typed as the current one. The form
 // is made only then, so that the login form is the page's only one with password fields before.
 
+// The form posts to /login by itself when this script does not run (the page then says how it went); the script
+// posts JSON instead. Either way the password is in a request body, never in the address.
 if (new URLSearchParams(location.search).has('change')) {
   document.getElementById('login-notice').hidden = false;
 }

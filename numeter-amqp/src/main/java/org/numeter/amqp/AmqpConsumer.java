@@ -11,7 +11,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.numeter.codec.BatchCodec;
+import org.numeter.codec.RecordCodec;
 import org.numeter.component.CheckResult;
 import org.numeter.component.Component;
 import org.numeter.model.SampleBatch;
@@ -171,7 +171,7 @@ public final class AmqpConsumer implements Component {
             received.incrementAndGet();
             SampleBatch batch;
             try {
-                batch = BatchCodec.decodeBatch(p.body());
+                batch = RecordCodec.decode(p.body());
             } catch (IllegalArgumentException e) {
                 malformed.incrementAndGet();
                 LOG.warn("{}: delivery {} is not a sample batch, acknowledged and dropped: {}", this, p.tag(),

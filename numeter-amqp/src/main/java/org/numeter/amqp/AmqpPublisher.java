@@ -15,7 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import org.numeter.codec.BatchCodec;
+import org.numeter.codec.RecordCodec;
 import org.numeter.component.CheckResult;
 import org.numeter.component.Component;
 import org.numeter.spool.Spool;
@@ -161,8 +161,11 @@ public final class AmqpPublisher implements Component {
         long returnedBefore = returned.get();
         for (SpoolRecord r : page) {
             String host;
+            byte[] body;
             try {
-                host = BatchCodec.decodeBatch(r.payload()).host();
+                // JSON on the queues, which every consumer reads, those older than the compact records included
+                body = RecordCodec.toV1(r.payload());
+                host = RecordCodec.envelope(r.payload()).host();
             } catch (IllegalArgumentException e) {
                 skipped.add("spool record " + r.sequence() + " is not a sample batch, skipped: " + e.getMessage());
                 continue;
@@ -171,7 +174,7 @@ public final class AmqpPublisher implements Component {
                 ch = channel();
             }
             ch.basicPublish(exchange, Shards.routingKey(Shards.shardOf(host, shards)), true, PERSISTENT_JSON,
-                    r.payload());
+                    body);
             published.incrementAndGet();
             sent++;
         }

@@ -4,11 +4,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** {@code --name value} options with defaults; an unknown name stops the run and lists the known ones. */
-final class BenchArgs {
+public final class BenchArgs {
     private final Map<String, String> values = new LinkedHashMap<>();
 
     /** @param defaults names and default values, alternately */
-    BenchArgs(String[] args, String... defaults) {
+    public BenchArgs(String[] args, String... defaults) {
         for (int i = 0; i + 1 < defaults.length; i += 2) {
             values.put(defaults[i], defaults[i + 1]);
         }
@@ -26,11 +26,11 @@ final class BenchArgs {
         }
     }
 
-    String text(String name) {
+    public String text(String name) {
         return values.get(name);
     }
 
-    int integer(String name) {
+    public int integer(String name) {
         try {
             return Integer.parseInt(values.get(name));
         } catch (NumberFormatException e) {

@@ -6,10 +6,10 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /** What the numbers were measured on, printed with them. */
-final class Machine {
+public final class Machine {
     private Machine() {}
 
-    static String describe() {
+    public static String describe() {
         String model = "unknown CPU";
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
@@ -27,7 +27,17 @@ final class Machine {
                 System.getProperty("java.version"), rt.maxMemory() >> 20);
     }
 
-    static void deleteTree(Path dir) throws IOException {
+    /** The load averages over 1, 5 and 15 minutes, as /proc/loadavg gives them. */
+    public static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " " + f[1] + " " + f[2] + " on " + Runtime.getRuntime().availableProcessors() + " cores";
+        } catch (IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
@@ -38,7 +48,7 @@ final class Machine {
         }
     }
 
-    static double percentile(double[] sorted, double p) {
+    public static double percentile(double[] sorted, double p) {
         if (sorted.length == 0) {
             return Double.NaN;
         }

@@ -23,7 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.numeter.codec.BatchCodec;
+import org.numeter.codec.RecordCodec;
 import org.numeter.link.BearerToken;
 import org.numeter.collector.internal.CollectorRoutes;
 import org.numeter.collector.internal.HostCheckSink;
@@ -446,7 +446,7 @@ public final class Collector implements Component {
         try {
             long second = Math.max(1, clock.millis() / 1000);
             boolean withMeta = !metaSent;
-            spool.append(BatchCodec.encode(SelfPlugin.batch(host, second, statuses(), spool.stats(), withMeta)));
+            spool.append(RecordCodec.encode(SelfPlugin.batch(host, second, statuses(), spool.stats(), withMeta)));
             metaSent = true;
             spoolProblem = null;
         } catch (IOException | RuntimeException e) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.numeter.codec.BatchCodec;
+import org.numeter.codec.RecordCodec;
 import org.numeter.model.SampleBatch;
 import org.numeter.spool.SpoolReader;
 import org.numeter.spool.SpoolRecord;
@@ -27,7 +28,7 @@ final class Batches {
             if (page.isEmpty()) {
                 return out;
             }
-            page.forEach(r -> out.add(BatchCodec.decodeBatch(r.payload())));
+            page.forEach(r -> out.add(RecordCodec.decode(r.payload())));
             from = page.get(page.size() - 1).sequence() + 1;
         }
     }

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.numeter.codec.BatchCodec;
+import org.numeter.codec.RecordCodec;
 import org.numeter.collector.internal.SelfPlugin;
 import org.numeter.model.SampleBatch;
 import org.numeter.spool.MemorySpool;
@@ -129,6 +130,35 @@ class CollectorTest {
         assertThat(collector.rejections().future()).isEqualTo(2);
         assertThat(collector.rejections().timeFaults().of("web1").future()).isEqualTo(2);
         assertThat(collector.statuses().get(0).rejected()).isEqualTo(2);
+    }
+
+    @Test
+    void compactRecordsAreCheckedByTheirEnvelopeAndForwardedByteForByte() throws Exception {
+        long now = Batches.T0 + 3600;
+        MemorySpool web1 = pollerSpool("web1");
+        byte[] good1 = RecordCodec.encode(new SampleBatch("web1", "load", Batches.T0, Map.of("load", 1.0), null));
+        byte[] good2 = RecordCodec.encode(new SampleBatch("web1", "load", Batches.T0 + 60, Map.of("load", 2.0), null));
+        byte[] truncated = java.util.Arrays.copyOf(good2, good2.length - 1);
+        web1.appendAll(List.of(good1,
+                RecordCodec.encode(new SampleBatch("web2", "load", Batches.T0, Map.of("load", 9.0), null)),
+                RecordCodec.encode(new SampleBatch("web1", "load", now + 3600, Map.of("load", 66.0), null)),
+                truncated, load("web1", 2), good2));
+        collector = builder().poller(at("web1"))
+                .clock(Clock.fixed(java.time.Instant.ofEpochSecond(now), java.time.ZoneOffset.UTC)).build();
+        collector.start();
+        collector.runOnce();
+
+        List<byte[]> forwarded = own.read(0, 100).stream().map(org.numeter.spool.SpoolRecord::payload)
+                .filter(p -> RecordCodec.envelope(p).host().equals("web1")).toList();
+        assertThat(forwarded).hasSize(3);
+        assertThat(forwarded.get(0)).isEqualTo(good1);
+        assertThat(RecordCodec.decode(forwarded.get(1)).values()).containsEntry("load", 2.0); // a v1 record, as held
+        assertThat(forwarded.get(2)).isEqualTo(good2);
+        assertThat(web1.stats().records()).isZero();
+        assertThat(collector.rejections().foreignHost()).isEqualTo(1);
+        assertThat(collector.rejections().future()).isEqualTo(1);
+        assertThat(collector.rejections().malformed()).isEqualTo(1);
+        assertThat(collector.statuses().get(0).rejected()).isEqualTo(3);
     }
 
     @Test

@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.numeter.codec.BatchCodec;
+import org.numeter.codec.RecordCodec;
 import org.numeter.link.Drain;
 import org.numeter.link.HttpSpoolReader;
 import org.numeter.model.SampleBatch;
@@ -105,7 +105,7 @@ final class Rig implements java.io.Closeable {
         List<SampleBatch> pollerBatches = new ArrayList<>(records.size());
         List<SampleBatch> own = new ArrayList<>();
         for (SpoolRecord r : records) {
-            SampleBatch b = BatchCodec.decodeBatch(r.payload());
+            SampleBatch b = RecordCodec.decode(r.payload());
             (b.host().equals("collector1") ? own : pollerBatches).add(b);
         }
         written = written.plus(store.write(pollerBatches));

@@ -18,7 +18,7 @@ import java.util.function.Predicate;
 import org.numeter.codec.BatchCodec;
 import org.numeter.codec.CodecException;
 import org.numeter.codec.Json;
-import org.numeter.model.SampleBatch;
+import org.numeter.codec.RecordCodec;
 import org.numeter.spool.SpoolReader;
 import org.numeter.spool.SpoolRecord;
 import org.numeter.spool.SpoolStats;
@@ -29,10 +29,12 @@ import org.slf4j.LoggerFactory;
  * The downstream side of the pull link: reads an upstream spool served by {@link PullRoutes} over HTTP, so that a
  * {@link Drain} moves it like a local one.
  *
- * <p>Every record is decoded with {@link BatchCodec} before it goes further, and handed on re-encoded. A record
- * that does not decode is counted in {@link #rejected()}, logged with the upstream URL, its sequence and the
- * codec's message, and skipped; one the validator refuses (say, a batch whose host is not the poller's own) is
- * counted in {@link #refused()}. Neither ever blocks the link: records skipped at the end of a page are
+ * <p>It asks for pages of version 2 ({@link Pages}) and reads JSON pages (version 1) from an upstream that does not
+ * know them. Of a version 2 page it reads each record's envelope only ({@link RecordCodec#envelope}, which checks
+ * the record's framing and names) and hands the record on unchanged; a JSON record is decoded and handed on in the
+ * compact format, so that the hops after it forward it unread. A record that does not decode is counted in
+ * {@link #rejected()}, logged with the upstream URL, its sequence and the codec's message, and skipped; one the
+ * validator refuses (say, a batch whose host is not the poller's own) is counted in {@link #refused()}. Neither ever blocks the link: records skipped at the end of a page are
  * acknowledged with the page, and a page with nothing usable is acknowledged at once and the next one read.
  *
  * <p>Used by one drain at a time.
@@ -44,13 +46,15 @@ public final class HttpSpoolReader implements SpoolReader {
     private final String authorization;
     private final Duration readTimeout;
     private final HttpClient client;
-    private final Predicate<SampleBatch> validator;
+    private final Predicate<RecordCodec.Envelope> validator;
+    private final boolean v2;
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     // The last record handed out and the last sequence of its page: acknowledging the one acknowledges the other,
     // so that skipped records after the last good one are not read again.
     private long lastHandedOut = -1;
+    private volatile long upstreamDropped = -1;
     private long pageEnd = -1;
 
     private HttpSpoolReader(Builder b) {
@@ -61,6 +65,7 @@ public final class HttpSpoolReader implements SpoolReader {
                 ? b.client
                 : HttpClient.newBuilder().connectTimeout(b.connectTimeout).build();
         this.validator = b.validator;
+        this.v2 = b.version == 2;
     }
 
     /** @param baseUrl the upstream server, e.g. {@code http://web1:4950}; the {@code /spool/v1/...} paths are added */
@@ -74,7 +79,8 @@ public final class HttpSpoolReader implements SpoolReader {
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration readTimeout = Duration.ofSeconds(30);
         private HttpClient client;
-        private Predicate<SampleBatch> validator = batch -> true;
+        private Predicate<RecordCodec.Envelope> validator = batch -> true;
+        private int version = 2;
 
         private Builder(URI baseUrl) {
             String s = Objects.requireNonNull(baseUrl, "baseUrl").toString();
@@ -115,8 +121,20 @@ public final class HttpSpoolReader implements SpoolReader {
         }
 
         /** Batches this refuses are counted in {@link HttpSpoolReader#refused()}, logged, skipped and acked. */
-        public Builder validator(Predicate<SampleBatch> validator) {
+        public Builder validator(Predicate<RecordCodec.Envelope> validator) {
             this.validator = Objects.requireNonNull(validator, "validator");
+            return this;
+        }
+
+        /**
+         * The page version asked for: 2 (the default) asks for version 2 and reads either; 1 asks for JSON only,
+         * as a downstream older than version 2 does (benchmarks and compatibility tests).
+         */
+        public Builder linkVersion(int version) {
+            if (version != 1 && version != 2) {
+                throw new IllegalArgumentException("pull link version " + version + " is not 1 or 2");
+            }
+            this.version = version;
             return this;
         }
 
@@ -140,28 +158,34 @@ public final class HttpSpoolReader implements SpoolReader {
         long start = from;
         while (true) {
             String url = baseUrl + PullRoutes.RECORDS + "?from=" + start + "&max=" + Math.min(max, PullRoutes.MOST);
-            JsonNode records = parse(url, send(HttpRequest.newBuilder(URI.create(url)).GET(), url)).get("records");
-            if (records == null || !records.isArray()) {
-                throw new IOException("GET " + url + ": answer has no records array");
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).GET();
+            request.header("Accept", v2 ? Pages.ACCEPT_BOTH : "application/json");
+            HttpResponse<byte[]> response = send(request, url);
+            List<Received> page;
+            if (Pages.isV2(response.headers().firstValue("Content-Type").orElse(null))) {
+                Pages.Page v2Page = Pages.decode(response.body(), "GET " + url);
+                upstreamDropped = v2Page.dropped();
+                page = v2Page.records().stream().map(r -> new Received(r, null)).toList();
+            } else {
+                page = v1Page(url, response.body());
             }
-            if (records.isEmpty()) {
+            if (page.isEmpty()) {
                 return List.of();
             }
-            List<SpoolRecord> out = new ArrayList<>(records.size());
+            List<SpoolRecord> out = new ArrayList<>(page.size());
             long last = -1;
-            for (JsonNode r : records) {
-                JsonNode seq = r.get("seq");
-                if (seq == null || !seq.canConvertToLong() || seq.longValue() <= last) {
-                    throw new IOException("GET " + url + ": record without a sequence, or out of order: "
-                            + abbreviate(r.toString()));
+            for (Received r : page) {
+                if (r.record().sequence() <= last) {
+                    throw new IOException("GET " + url + ": record " + r.record().sequence() + " after " + last
+                            + ": out of order");
                 }
-                last = seq.longValue();
-                SpoolRecord accepted = accept(url, last, r);
+                last = r.record().sequence();
+                SpoolRecord accepted = accept(url, r);
                 if (accepted != null) {
                     out.add(accepted);
                 }
             }
-            received.addAndGet(records.size());
+            received.addAndGet(page.size());
             if (!out.isEmpty()) {
                 lastHandedOut = out.get(out.size() - 1).sequence();
                 pageEnd = last;
@@ -173,25 +197,59 @@ public final class HttpSpoolReader implements SpoolReader {
         }
     }
 
-    /** The record re-encoded, or null when it is rejected or refused (counted and logged). */
-    private SpoolRecord accept(String url, long sequence, JsonNode r) {
-        SampleBatch batch;
+    /** A record as received, or why its JSON batch did not decode. */
+    private record Received(SpoolRecord record, String problem) {}
+
+    /**
+     * The records of a JSON page (version 1), each batch turned into a v2 record, or with the reason it did not
+     * decode, so that {@link #accept} rejects it in order with the others.
+     */
+    private static List<Received> v1Page(String url, byte[] body) throws IOException {
+        JsonNode records = parse(url, body).get("records");
+        if (records == null || !records.isArray()) {
+            throw new IOException("GET " + url + ": answer has no records array");
+        }
+        List<Received> out = new ArrayList<>(records.size());
+        for (JsonNode r : records) {
+            JsonNode seq = r.get("seq");
+            if (seq == null || !seq.canConvertToLong()) {
+                throw new IOException("GET " + url + ": record without a sequence: " + abbreviate(r.toString()));
+            }
+            JsonNode appended = r.get("appended");
+            long appendedAt = appended != null && appended.canConvertToLong() ? appended.longValue() : 0;
+            byte[] payload = new byte[0];
+            String problem = null;
+            try {
+                payload = RecordCodec.encode(BatchCodec.readBatch(r.get("batch")));
+            } catch (IllegalArgumentException e) { // CodecException, or a model rule the codec let through
+                problem = e.getMessage();
+            }
+            out.add(new Received(new SpoolRecord(seq.longValue(), appendedAt, payload), problem));
+        }
+        return out;
+    }
+
+    /** The record to hand on, or null when it is rejected or refused (counted and logged). */
+    private SpoolRecord accept(String url, Received received) {
+        SpoolRecord r = received.record();
+        RecordCodec.Envelope envelope;
         try {
-            batch = BatchCodec.readBatch(r.get("batch"));
-        } catch (CodecException e) {
+            if (received.problem() != null) {
+                throw new CodecException(received.problem());
+            }
+            envelope = RecordCodec.envelope(r.payload());
+        } catch (IllegalArgumentException e) {
             rejected.incrementAndGet();
-            LOG.warn("{}: record {} rejected: {}", url, sequence, e.getMessage());
+            LOG.warn("{}: record {} rejected: {}", url, r.sequence(), e.getMessage());
             return null;
         }
-        if (!validator.test(batch)) {
+        if (!validator.test(envelope)) {
             refused.incrementAndGet();
             LOG.warn("{}: record {} refused: batch of host {}, plugin {} is not accepted from this upstream", url,
-                    sequence, batch.host(), batch.plugin());
+                    r.sequence(), envelope.host(), envelope.plugin());
             return null;
         }
-        JsonNode appended = r.get("appended");
-        long appendedAt = appended != null && appended.canConvertToLong() ? appended.longValue() : 0;
-        return new SpoolRecord(sequence, appendedAt, BatchCodec.encode(batch));
+        return r;
     }
 
     @Override
@@ -201,10 +259,18 @@ public final class HttpSpoolReader implements SpoolReader {
         send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody()), url);
     }
 
+    /**
+     * What the upstream spool had dropped for being full, as the header of the last version 2 page said; -1 when
+     * no such page came (an upstream older than version 2 tells it only in {@link #stats()}).
+     */
+    public long upstreamDropped() {
+        return upstreamDropped;
+    }
+
     /** The upstream spool's figures. */
     public SpoolStats stats() throws IOException {
         String url = baseUrl + PullRoutes.STATS;
-        byte[] body = send(HttpRequest.newBuilder(URI.create(url)).GET(), url);
+        byte[] body = send(HttpRequest.newBuilder(URI.create(url)).GET(), url).body();
         try {
             return Json.mapper().readValue(body, SpoolStats.class);
         } catch (JsonProcessingException e) {
@@ -212,7 +278,7 @@ public final class HttpSpoolReader implements SpoolReader {
         }
     }
 
-    private byte[] send(HttpRequest.Builder request, String url) throws IOException {
+    private HttpResponse<byte[]> send(HttpRequest.Builder request, String url) throws IOException {
         request.timeout(readTimeout);
         if (authorization != null) {
             request.header("Authorization", authorization);
@@ -233,7 +299,7 @@ public final class HttpSpoolReader implements SpoolReader {
             throw new IOException(built.method() + " " + url + ": status " + response.statusCode() + ": "
                     + abbreviate(new String(response.body(), StandardCharsets.UTF_8)));
         }
-        return response.body();
+        return response;
     }
 
     private static JsonNode parse(String url, byte[] body) throws IOException {

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.numeter.codec.Json;
+import org.numeter.codec.RecordCodec;
 import org.numeter.spool.Spool;
 import org.numeter.spool.SpoolRecord;
 
@@ -22,8 +23,10 @@ import org.numeter.spool.SpoolRecord;
  * figures on a Javalin server. With a token, every request must carry {@code Authorization: Bearer <token>};
  * without it or with a wrong one the answer is {@code 401} and nothing is read or acknowledged.
  *
- * <p>Records go out as they are held. A payload that is not one JSON value is sent as a JSON string, so the page
- * stays readable and the client's codec rejects that one record instead of the whole page.
+ * <p>The page's version is negotiated ({@link Pages}): a downstream that asks for version 2 gets the records as
+ * they are held, unread; any other gets JSON (version 1), each v2 record turned into its JSON. A payload that is
+ * not one JSON value is sent there as a JSON string, so the page stays readable and the client's codec rejects
+ * that one record instead of the whole page.
  */
 public final class PullRoutes {
     public static final String RECORDS = "/spool/v1/records";
@@ -39,6 +42,8 @@ public final class PullRoutes {
     private final Spool spool;
     private final BearerToken token;
     private final AtomicLong served = new AtomicLong();
+    private final AtomicLong servedV1 = new AtomicLong();
+    private final AtomicLong servedV2 = new AtomicLong();
     private volatile long lastReadMillis;
     private volatile long clockOffsetMillis;
     private volatile boolean clockKnown;
@@ -82,25 +87,12 @@ public final class PullRoutes {
             throw new IllegalArgumentException("max '" + max + "' is not a whole number from 1 to " + MOST);
         }
         List<SpoolRecord> records = spool.read(from, (int) max);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + records.size() * 512);
-        try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeArrayFieldStart("records");
-            for (SpoolRecord r : records) {
-                g.writeStartObject();
-                g.writeNumberField("seq", r.sequence());
-                g.writeNumberField("appended", r.appendedAtMillis());
-                g.writeFieldName("batch");
-                String payload = new String(r.payload(), StandardCharsets.UTF_8);
-                if (isOneJsonValue(r.payload())) {
-                    g.writeRawValue(payload);
-                } else {
-                    g.writeString(payload);
-                }
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeEndObject();
+        if (Pages.wantsV2(ctx.header("Accept"))) {
+            ctx.contentType(Pages.V2).result(Pages.encode(records, spool.stats().dropped()));
+            servedV2.addAndGet(records.size());
+        } else {
+            ctx.contentType("application/json").result(v1(records));
+            servedV1.addAndGet(records.size());
         }
         served.addAndGet(records.size());
         lastReadMillis = System.currentTimeMillis();
@@ -113,7 +105,44 @@ public final class PullRoutes {
                 // a reader that sends no usable time tells nothing of it
             }
         }
-        ctx.contentType("application/json").result(out.toByteArray());
+    }
+
+    /** A page of version 1, for a downstream older than the compact format: every record as JSON. */
+    private static byte[] v1(List<SpoolRecord> records) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + records.size() * 512);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeArrayFieldStart("records");
+            for (SpoolRecord r : records) {
+                g.writeStartObject();
+                g.writeNumberField("seq", r.sequence());
+                g.writeNumberField("appended", r.appendedAtMillis());
+                g.writeFieldName("batch");
+                byte[] json = asJson(r.payload());
+                String payload = new String(json, StandardCharsets.UTF_8);
+                if (json != r.payload() || isOneJsonValue(json)) {
+                    g.writeRawValue(payload);
+                } else {
+                    g.writeString(payload);
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        return out.toByteArray();
+    }
+
+    /** A v2 record as JSON; anything else as it is (a v2 record that does not decode too: the client says why). */
+    private static byte[] asJson(byte[] payload) {
+        if (!RecordCodec.isV2(payload)) {
+            return payload;
+        }
+        try {
+            return RecordCodec.toV1(payload);
+        } catch (IllegalArgumentException e) {
+            return payload;
+        }
     }
 
     private static boolean isOneJsonValue(byte[] payload) {
@@ -168,6 +197,16 @@ public final class PullRoutes {
     /** Records sent since start (a record sent twice counts twice). */
     public long recordsServed() {
         return served.get();
+    }
+
+    /** Records sent in pages of version 1 (JSON, to a downstream older than version 2) since start. */
+    public long recordsServedV1() {
+        return servedV1.get();
+    }
+
+    /** Records sent in pages of version 2 since start. */
+    public long recordsServedV2() {
+        return servedV2.get();
     }
 
     /**

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.numeter.codec.BatchCodec;
 import org.numeter.codec.Json;
+import org.numeter.codec.RecordCodec;
 import org.numeter.model.Field;
 import org.numeter.model.Plugin;
 import org.numeter.model.SampleBatch;
@@ -66,7 +67,7 @@ class PullLinkIT {
     }
 
     private static List<SampleBatch> decoded(List<SpoolRecord> records) {
-        return records.stream().map(r -> BatchCodec.decodeBatch(r.payload())).toList();
+        return records.stream().map(r -> RecordCodec.decode(r.payload())).toList();
     }
 
     private HttpResponse<String> request(String method, String pathAndQuery, String token) throws Exception {

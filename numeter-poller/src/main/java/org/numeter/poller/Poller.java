@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
-import org.numeter.codec.BatchCodec;
+import org.numeter.codec.RecordCodec;
 import org.numeter.component.CheckResult;
 import org.numeter.component.Component;
 import org.numeter.model.Names;
@@ -261,7 +261,7 @@ public final class Poller implements Component {
                 } else {
                     sent.put(key, meta);
                 }
-                payloads.add(BatchCodec.encode(out));
+                payloads.add(RecordCodec.encode(out));
             }
             spool.appendAll(payloads);
             lastMeta.putAll(sent);

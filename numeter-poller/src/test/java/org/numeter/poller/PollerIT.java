@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.numeter.codec.BatchCodec;
+import org.numeter.codec.RecordCodec;
 import org.numeter.model.SampleBatch;
 import org.numeter.spool.MemorySpool;
 import org.numeter.spool.SpoolRecord;
@@ -60,7 +60,7 @@ class PollerIT {
     }
 
     private static List<SampleBatch> batches(MemorySpool spool) {
-        return spool.read(0, 100_000).stream().map(SpoolRecord::payload).map(BatchCodec::decodeBatch).toList();
+        return spool.read(0, 100_000).stream().map(SpoolRecord::payload).map(RecordCodec::decode).toList();
     }
 
     private static Set<String> hostPlugins(MemorySpool spool) {

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.numeter.codec.BatchCodec;
+import org.numeter.codec.RecordCodec;
 import org.numeter.model.Field;
 import org.numeter.model.Plugin;
 import org.numeter.model.SampleBatch;
@@ -49,7 +49,7 @@ class PollerTest {
     }
 
     private List<SampleBatch> spooled() {
-        return spool.read(0, 1000).stream().map(SpoolRecord::payload).map(BatchCodec::decodeBatch).toList();
+        return spool.read(0, 1000).stream().map(SpoolRecord::payload).map(RecordCodec::decode).toList();
     }
 
     @Test
@@ -188,7 +188,7 @@ class PollerTest {
         }
 
         // Sources run side by side, so the newest record of its own plugin is not always the newest record.
-        List<SampleBatch> left = small.read(0, 100).stream().map(r -> BatchCodec.decodeBatch(r.payload()))
+        List<SampleBatch> left = small.read(0, 100).stream().map(r -> RecordCodec.decode(r.payload()))
                 .filter(b -> b.plugin().equals("numeter_poller")).toList();
         assertThat(small.stats().dropped()).isPositive();
         assertThat(left).isNotEmpty();

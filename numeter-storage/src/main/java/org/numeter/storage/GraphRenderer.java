@@ -1,10 +1,6 @@
 package org.numeter.storage;
 
 import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,7 +10,7 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.TimeZone;
 import java.util.regex.Pattern;
-import javax.imageio.ImageIO;
+import org.numeter.graph.FixedSizePng;
 import org.numeter.model.Field;
 import org.numeter.model.Plugin;
 import org.numeter.store.Consolidation;
@@ -33,7 +29,7 @@ import org.rrd4j.graph.RrdGraphInfo;
  * critical lines, {@code graph_total}, and a legend with current, minimum, average and maximum. The image is
  * exactly the asked width and height, axes and legend included.
  */
-final class GraphRenderer {
+public final class GraphRenderer {
     /** Munin's default colours, in its order. */
     static final List<String> PALETTE = List.of("00CC00", "0066B3", "FF8000", "FFCC00", "330099", "990099",
             "CCFF00", "FF0000", "808080", "008F00", "00487D", "B35A00", "B38F00", "6B006B", "8FB300", "B30000",
@@ -42,15 +38,7 @@ final class GraphRenderer {
     private static final Color WARNING = new Color(0xFF, 0xA5, 0x00);
     private static final Color CRITICAL = new Color(0xFF, 0x00, 0x00);
     private static final Color INVISIBLE = new Color(0, 0, 0, 0);
-    /** The smallest plot area drawn; a smaller image is cut from a graph of this plot size. */
-    private static final int MIN_PLOT = 10;
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-
-    static {
-        if (System.getProperty("java.awt.headless") == null) {
-            System.setProperty("java.awt.headless", "true");
-        }
-    }
 
     /**
      * What to draw.
@@ -62,8 +50,13 @@ final class GraphRenderer {
 
     private final Store store;
 
-    GraphRenderer(Store store) {
+    public GraphRenderer(Store store) {
         this.store = store;
+    }
+
+    /** A graph as the storage serves it, with its legend (for benchmarks and embedders). */
+    public byte[] png(String host, String plugin, long from, long to, int width, int height) throws IOException {
+        return render(new Request(host, plugin, from, to, width, height, null, true));
     }
 
     byte[] render(Request r) throws IOException {
@@ -71,52 +64,11 @@ final class GraphRenderer {
                 "host " + r.host() + " has no plugin '" + r.plugin() + "'"));
         Series s = store.fetch(new SeriesQuery(r.host(), r.plugin(), List.of(), r.from(), r.to(), 0, r.width(),
                 Consolidation.AVERAGE));
-        // rrd4j sizes the plot area, not the image: draw once, take the margins it added (axes, title, legend)
-        // off the asked size, draw again. Margins move a little with the plot's size (axis labels, legend
-        // wrapping), hence a few tries, and whatever is left is cut or padded. Munin makes the image taller for a
-        // long legend; here the size is fixed, so a legend that would leave the plot under a third of the image
-        // is left out.
-        int plotWidth = r.width();
-        int plotHeight = r.height();
-        boolean legend = r.legend();
-        RrdGraphInfo info = null;
-        for (int attempt = 0; attempt < 4; attempt++) {
-            info = new RrdGraph(definition(r, p, s, plotWidth, plotHeight, legend)).getRrdGraphInfo();
-            int dx = r.width() - info.getWidth();
-            int dy = r.height() - info.getHeight();
-            if (dx == 0 && dy == 0) {
-                return info.getBytes();
-            }
-            int nextWidth = Math.max(MIN_PLOT, plotWidth + dx);
-            int nextHeight = Math.max(MIN_PLOT, plotHeight + dy);
-            if (legend && plotHeight + dy < r.height() / 3) {
-                legend = false;
-                nextWidth = r.width();
-                nextHeight = r.height();
-            } else if (nextWidth == plotWidth && nextHeight == plotHeight) {
-                break;
-            }
-            plotWidth = nextWidth;
-            plotHeight = nextHeight;
-        }
-        return fit(info.getBytes(), r.width(), r.height());
-    }
-
-    /** The image on a white canvas of exactly the asked size, its top left corner kept. */
-    private static byte[] fit(byte[] png, int width, int height) throws IOException {
-        BufferedImage drawn = ImageIO.read(new ByteArrayInputStream(png));
-        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = out.createGraphics();
-        try {
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, width, height);
-            g.drawImage(drawn, 0, 0, null);
-        } finally {
-            g.dispose();
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ImageIO.write(out, "png", bytes);
-        return bytes.toByteArray();
+        // munin makes the image taller for a long legend; here the size is fixed (FixedSizePng)
+        return FixedSizePng.render((plotWidth, plotHeight, legend) -> {
+            RrdGraphInfo info = new RrdGraph(definition(r, p, s, plotWidth, plotHeight, legend)).getRrdGraphInfo();
+            return new FixedSizePng.Drawn(info.getWidth(), info.getHeight(), info.getBytes());
+        }, r.width(), r.height(), r.legend());
     }
 
     private static RrdGraphDef definition(Request r, Plugin p, Series s, int plotWidth, int plotHeight,

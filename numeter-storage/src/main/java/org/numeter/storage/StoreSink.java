@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.numeter.codec.BatchCodec;
+import org.numeter.codec.RecordCodec;
 import org.numeter.codec.CodecException;
 import org.numeter.link.RecordSink;
 import org.numeter.model.SampleBatch;
@@ -64,7 +64,7 @@ public final class StoreSink implements RecordSink {
         for (SpoolRecord r : page) {
             records.incrementAndGet();
             try {
-                pending.add(BatchCodec.decodeBatch(r.payload()));
+                pending.add(RecordCodec.decode(r.payload()));
             } catch (CodecException e) {
                 malformed.incrementAndGet();
                 LOG.warn("record {} dropped: {}", r.sequence(), e.getMessage());

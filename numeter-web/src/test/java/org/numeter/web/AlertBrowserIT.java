@@ -80,12 +80,7 @@ class AlertBrowserIT {
 
     @AfterAll
     static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
-        }
+        Chromium.close(browser, playwright);
         if (fx != null) {
             fx.close();
         }

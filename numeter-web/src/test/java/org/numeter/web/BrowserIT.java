@@ -45,12 +45,7 @@ class BrowserIT {
 
     @AfterAll
     static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
-        }
+        Chromium.close(browser, playwright);
         fx.close();
     }
 
@@ -84,9 +79,26 @@ class BrowserIT {
         page.waitForURL(web.toString());
     }
 
-    /** Polls with evaluate: waitForFunction would need the page to allow eval, which its CSP forbids. */
+    /**
+     * Polls with evaluate: waitForFunction would need the page to allow eval, which its CSP forbids. A condition
+     * on a page that reloads is asked again on the new page.
+     */
     void waitFor(String condition) {
-        page.waitForCondition(() -> Boolean.TRUE.equals(page.evaluate("() => !!(" + condition + ")")));
+        waitFor(page, condition);
+    }
+
+    static void waitFor(Page page, String condition) {
+        page.waitForCondition(() -> {
+            try {
+                return Boolean.TRUE.equals(page.evaluate("() => !!(" + condition + ")"));
+            } catch (com.microsoft.playwright.PlaywrightException e) {
+                // the page reloading itself (a saved dashboard): asked again on the new one
+                if (e.getMessage().contains("Execution context was destroyed")) {
+                    return false;
+                }
+                throw e;
+            }
+        });
     }
 
     void waitForGraph(String key, int loads) {
@@ -111,6 +123,19 @@ class BrowserIT {
                 + "'].lastFetch.from")).longValue()).isEqualTo(86400);
     }
 
+    /** Drags across a graph from one fraction of its width to another (a zoom); answers its box. */
+    com.microsoft.playwright.options.BoundingBox drag(String testId, double from, double to) {
+        Locator graph = page.getByTestId("graph-" + testId);
+        graph.scrollIntoViewIfNeeded();
+        var box = graph.boundingBox();
+        double y = box.y + box.height / 2;
+        page.mouse().move(box.x + box.width * from, y);
+        page.mouse().down();
+        page.mouse().move(box.x + box.width * to, y, new com.microsoft.playwright.Mouse.MoveOptions().setSteps(8));
+        page.mouse().up();
+        return box;
+    }
+
     Object js(String expression) {
         return page.evaluate(expression);
     }
@@ -130,6 +155,30 @@ class BrowserIT {
         page.waitForURL(fx.uri.toString());
         waitFor("document.getElementById('whoami').textContent.length > 0");
         assertThat(page.locator("#whoami").textContent()).isEqualTo("alice");
+    }
+
+    @Test
+    void theLoginFormPostsItsPasswordEvenWithoutItsScript() {
+        assertThat(page.navigate(fx.uri + "login").ok()).isTrue();
+        assertThat(page.locator("#login").getAttribute("method")).isEqualTo("post");
+        try (BrowserContext noScript = browser.newContext(new Browser.NewContextOptions().setJavaScriptEnabled(false))) {
+            Page p = noScript.newPage();
+            List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+            p.onRequest(r -> requests.add(r.method() + " " + r.url()));
+            p.navigate(fx.uri + "login");
+            p.getByLabel("Username").fill("alice");
+            p.getByLabel("Password").fill("wrong-password");
+            p.getByText("Log in").click();
+            p.waitForURL(fx.uri + "login?failed");
+            assertThat(p.locator("#login-failed").isVisible()).isTrue();
+            p.getByLabel("Username").fill("alice");
+            p.getByLabel("Password").fill(WebFixture.PASSWORD);
+            p.getByText("Log in").click();
+            p.waitForURL(fx.uri.toString());
+            assertThat(requests).contains("POST " + fx.uri + "login");
+            assertThat(requests).noneMatch(r -> r.contains("password"));
+            assertThat(noScript.cookies().stream().map(c -> c.name)).contains("numeter_session");
+        }
     }
 
     @Test
@@ -243,14 +292,8 @@ class BrowserIT {
         String g = "numeterGraphs['" + key + "']";
         openHostDay(WebFixture.HOST_A, key);
         assertThat(((Number) js(g + ".lastFetch.step")).longValue()).isGreaterThan(60);
-        Locator graph = page.getByTestId("graph-load");
-        graph.scrollIntoViewIfNeeded();
-        var box = graph.boundingBox();
+        var box = drag("load", 0.80, 0.86);
         double y = box.y + box.height / 2;
-        page.mouse().move(box.x + box.width * 0.80, y);
-        page.mouse().down();
-        page.mouse().move(box.x + box.width * 0.86, y, new com.microsoft.playwright.Mouse.MoveOptions().setSteps(8));
-        page.mouse().up();
         waitForGraph(key, 3);
         assertThat(js(g + ".dygraph.isZoomed('x')")).isEqualTo(true);
         long from = ((Number) js(g + ".zoomWindow.from")).longValue();
@@ -277,27 +320,319 @@ class BrowserIT {
         assertThat(((Number) js(g + ".lastFetch.step")).longValue()).isEqualTo(60);
     }
 
-    @Test
-    void thePngButtonDownloadsAPngOfTheGraphsSize() throws IOException {
-        logIn("alice", WebFixture.PASSWORD);
-        page.navigate(fx.uri + "hosts/" + WebFixture.HOST_A);
-        waitForGraph(WebFixture.HOST_A + "/memory", 1);
-        Download download = page.waitForDownload(() -> page.getByTestId("png-memory").click());
-        byte[] png = Files.readAllBytes(download.path());
-        int width = ((Number) js("document.querySelector('[data-testid=graph-memory]').clientWidth")).intValue();
-        int height = ((Number) js("document.querySelector('[data-testid=graph-memory]').clientHeight")).intValue();
-        assertThat(Png.size(png)).containsExactly(width, height);
-        assertThat(download.suggestedFilename()).isEqualTo(WebFixture.HOST_A + "_memory.png");
-        Files.write(SCREENSHOTS.resolve("exported-memory.png"), png);
-        // The stable URL: the storage renders it server-side with the user's session, at the graph's size exactly.
-        String href = page.locator("#plugin-memory a.button").getAttribute("href");
-        assertThat(href).contains("&width=" + width + "&height=" + height);
+    /** The PNG button's file and the PNG URL's answer, byte for byte, for what the graph shows now. */
+    byte[] samePngFromButtonAndUrl(String testId, String fileName) throws IOException {
+        String href = page.getByTestId("png-url-" + testId).getAttribute("href");
+        Download download = page.waitForDownload(() -> page.getByTestId("png-" + testId).click());
+        byte[] button = Files.readAllBytes(download.path());
         var response = page.request().get(fx.uri.resolve(href).toString());
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.headers().get("content-type")).isEqualTo("image/png");
-        int[] size = Png.size(response.body());
-        assertThat(size).containsExactly(width, height);
-        Files.write(SCREENSHOTS.resolve("server-memory.png"), response.body());
+        assertThat(response.body()).as("the PNG button's file is the PNG URL's image").isEqualTo(button);
+        assertThat(download.suggestedFilename()).isEqualTo(fileName);
+        int width = ((Number) js("document.querySelector('[data-testid=graph-" + testId + "]').clientWidth")).intValue();
+        int height = ((Number) js("document.querySelector('[data-testid=graph-" + testId + "]').clientHeight"))
+                .intValue();
+        assertThat(href).contains("&width=" + width + "&height=" + height);
+        assertThat(Png.size(button)).containsExactly(width, height);
+        return button;
+    }
+
+    @Test
+    void thePngButtonAndThePngUrlAreOneImageOfTheVisibleRange() throws IOException {
+        logIn("alice", WebFixture.PASSWORD);
+        String key = WebFixture.HOST_A + "/memory";
+        String g = "numeterGraphs['" + key + "']";
+        openHostDay(WebFixture.HOST_A, key);
+        // a range in the past, so that no new point changes the image between the two requests
+        long to = ((Number) js(g + ".range.to")).longValue() - 7200;
+        js("setRange({name: 'custom', from: " + (to - 3 * 3600) + ", to: " + to + ", relative: false})");
+        waitFor(g + ".lastFetch.to === " + to);
+        Files.write(SCREENSHOTS.resolve("exported-memory.png"), samePngFromButtonAndUrl("memory",
+                WebFixture.HOST_A + "_memory.png"));
+        // hiding a series hides it in the PNG too
+        page.locator("#plugin-memory .toggle").first().locator("input").uncheck();
+        assertThat(page.getByTestId("png-url-memory").getAttribute("href")).contains("&hidden=0");
+        samePngFromButtonAndUrl("memory", WebFixture.HOST_A + "_memory.png");
+
+        // zoomed: the PNG is of the zoomed window, not of the wider one fetched around it
+        String load = WebFixture.HOST_A + "/load";
+        String l = "numeterGraphs['" + load + "']";
+        int loads = ((Number) js(l + ".loads")).intValue();
+        drag("load", 0.40, 0.60);
+        waitForGraph(load, loads + 1);
+        long zoomFrom = ((Number) js(l + ".zoomWindow.from")).longValue();
+        long zoomTo = ((Number) js(l + ".zoomWindow.to")).longValue();
+        assertThat(page.getByTestId("png-url-load").getAttribute("href"))
+                .startsWith("/api/hosts/" + WebFixture.HOST_A + "/plugins/load/graph.png?from=" + zoomFrom + "&to="
+                        + zoomTo + "&");
+        Files.write(SCREENSHOTS.resolve("exported-load-zoomed.png"), samePngFromButtonAndUrl("load",
+                WebFixture.HOST_A + "_load.png"));
+    }
+
+    @Test
+    void aViewDrawsEachSourceByItsOwnPluginsRules() throws IOException {
+        WebClient alice = fx.alice();
+        String a = WebFixture.HOST_A;
+        long view = alice.post("/api/views", "{\"name\":\"mixed\",\"sources\":[{\"host\":\"" + a
+                + "\",\"plugin\":\"memory\",\"field\":\"apps\"},{\"host\":\"" + a + "\",\"plugin\":\"memory\","
+                + "\"field\":\"cache\"},{\"host\":\"" + a + "\",\"plugin\":\"if_eth0\",\"field\":\"up\"},"
+                + "{\"host\":\"" + a + "\",\"plugin\":\"load\",\"field\":\"load\"}]}").json().path("id").asLong();
+        long board = alice.post("/api/dashboards", "{\"name\":\"mixed board\",\"viewIds\":[" + view + "]}").json()
+                .path("id").asLong();
+        logIn("alice", WebFixture.PASSWORD);
+        page.navigate(fx.uri + "dashboards/" + board);
+        String key = "view/" + view;
+        String g = "numeterGraphs['" + key + "']";
+        waitForGraph(key, 1);
+        // each series as its plugin draws it: memory's areas stack, eth0 in bits (its cdef), load a plain line
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> series = (List<Map<String, Object>>) js(g + ".spec.series");
+        assertThat(series).extracting(m -> m.get("fill")).containsExactly(true, true, false, false);
+        assertThat(series).extracting(m -> m.get("stack")).containsExactly(false, true, false, false);
+        assertThat(js(g + ".spec.lines.map(l => l.value)")).isEqualTo(List.of(5, 10));
+        String range = "'?from=' + " + g + ".lastFetch.from + '&to=' + " + g + ".lastFetch.to + '&points=' + " + g
+                + ".lastFetch.points";
+        @SuppressWarnings("unchecked")
+        List<List<Number>> viewRows = (List<List<Number>>) js("fetch('/api/views/" + view + "/data' + " + range
+                + ").then(r => r.json()).then(d => d.points)");
+        @SuppressWarnings("unchecked")
+        List<List<Number>> memory = (List<List<Number>>) js("fetch('/api/hosts/" + a + "/plugins/memory/data' + "
+                + range + ").then(r => r.json()).then(d => d.points)");
+        @SuppressWarnings("unchecked")
+        List<List<Number>> net = (List<List<Number>>) js("fetch('/api/hosts/" + a + "/plugins/if_eth0/data' + "
+                + range + ").then(r => r.json()).then(d => d.points)");
+        assertThat(viewRows).hasSizeGreaterThan(100);
+        int checked = 0;
+        for (int i = 0; i < viewRows.size(); i++) {
+            List<Number> v = viewRows.get(i);
+            List<Number> m = memory.get(i);
+            List<Number> n = net.get(i);
+            assertThat(v.get(0)).isEqualTo(m.get(0)).isEqualTo(n.get(0));
+            assertThat(v.get(1)).isEqualTo(m.get(1));
+            assertThat(v.get(2)).isEqualTo(m.get(2));
+            // the host page's eth0 "bps": the cdef's bits, not the stored bytes
+            assertThat(v.get(3)).isEqualTo(n.get(1));
+            checked += v.get(3) == null ? 0 : 1;
+        }
+        assertThat(checked).isGreaterThan(100);
+        // drawn stacked: cache stands on apps, as on the host page
+        int row = viewRows.size() / 2;
+        double apps = viewRows.get(row).get(1).doubleValue();
+        double cache = viewRows.get(row).get(2).doubleValue();
+        int dyRow = ((Number) js(g + ".raw.findIndex(r => r[0].getTime() === " + viewRows.get(row).get(0).longValue()
+                + " * 1000)")).intValue();
+        assertThat(((Number) js(g + ".dygraph.getValue(" + dyRow + ", 2)")).doubleValue()).isEqualTo(apps + cache);
+        Files.write(SCREENSHOTS.resolve("exported-view.png"), samePngFromButtonAndUrl("view-" + view,
+                "view_" + view + ".png"));
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("view-dashboard.png"))
+                .setFullPage(true));
+    }
+
+    @Test
+    void thePagesStateIsInItsUrlAndALinkReproducesItForAnotherUserOfTheGroup() {
+        logIn("alice", WebFixture.PASSWORD);
+        String load = WebFixture.HOST_A + "/load";
+        String mem = WebFixture.HOST_A + "/memory";
+        String l = "numeterGraphs['" + load + "']";
+        String m = "numeterGraphs['" + mem + "']";
+        openHostDay(WebFixture.HOST_A, load, mem);
+        assertThat(page.url()).endsWith("?range=now-1d");
+        page.locator("button[data-range=week]").click();
+        waitForGraph(load, 3);
+        assertThat(page.url()).endsWith("?range=now-7d");
+        page.locator("#plugin-memory .toggle").first().locator("input").uncheck();
+        waitFor("location.search.includes('hide=memory.apps')");
+        // a zoom on one graph zooms every graph of the page, and is in the URL
+        int loads = ((Number) js(m + ".loads")).intValue();
+        var box = drag("load", 0.50, 0.70);
+        double y = box.y + box.height / 2;
+        waitFor(m + ".loads > " + loads + " && location.search.includes('zoom=')");
+        long from = ((Number) js(l + ".zoomWindow.from")).longValue();
+        long to = ((Number) js(l + ".zoomWindow.to")).longValue();
+        assertThat(js(m + ".zoomWindow")).isEqualTo(Map.of("from", (int) from, "to", (int) to));
+        assertThat(page.url()).contains("zoom=" + from + "," + to);
+        // the crosshair too: hovering one graph selects the same moment on the others
+        page.mouse().move(box.x + box.width * 0.6, y);
+        waitFor(m + ".dygraph.getSelection() >= 0");
+        long hovered = ((Number) js(l + ".dygraph.getValue(" + l + ".dygraph.getSelection(), 0)")).longValue();
+        long mirrored = ((Number) js(m + ".dygraph.getValue(" + m + ".dygraph.getSelection(), 0)")).longValue();
+        assertThat(Math.abs(hovered - mirrored)).isLessThanOrEqualTo(60_000L);
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("synchronised-zoom.png")));
+        page.mouse().move(0, 0);
+
+        // back and forward step through the changes
+        page.goBack();
+        waitFor("!location.search.includes('zoom=') && " + m + ".zoomWindow === null && " + l + ".zoomWindow === null");
+        assertThat(page.url()).contains("range=now-7d").contains("hide=memory.apps");
+        page.goBack();
+        waitFor("!location.search.includes('hide=') && " + m + ".visible[0] === true");
+        page.goForward();
+        waitFor(m + ".visible[0] === false");
+        page.goForward();
+        waitFor(m + ".zoomWindow !== null && " + m + ".zoomWindow.from === " + from);
+
+        // the link, opened by carol of the same group in a browser of her own
+        page.getByTestId("copy-link").click();
+        waitFor("document.querySelector('[data-testid=copied]').textContent.length > 0");
+        String link = page.url();
+        assertThat(link).contains("range=now-7d").contains("hide=memory.apps").contains("zoom=" + from + "," + to);
+        assertThat(fx.admin().post("/api/users", "{\"username\":\"carol\",\"password\":\"" + WebFixture.PASSWORD
+                + "\",\"groupIds\":[" + fx.groupA + "]}").status()).isIn(201, 409);
+        try (BrowserContext other = browser.newContext(new Browser.NewContextOptions().setViewportSize(1360, 900)
+                .setTimezoneId("UTC"))) {
+            Page carol = other.newPage();
+            carol.setDefaultTimeout(15_000);
+            carol.navigate(link);
+            assertThat(carol.url()).isEqualTo(fx.uri + "login");
+            carol.getByLabel("Username").fill("carol");
+            carol.getByLabel("Password").fill(WebFixture.PASSWORD);
+            carol.getByText("Log in").click();
+            carol.waitForURL(fx.uri.toString());
+            carol.navigate(link);
+            carol.waitForCondition(() -> Boolean.TRUE.equals(carol.evaluate("() => !!(window.numeterGraphs && "
+                    + m + " && " + m + ".loads >= 1 && " + l + ".loads >= 1)")));
+            assertThat(carol.evaluate(m + ".zoomWindow")).isEqualTo(Map.of("from", (int) from, "to", (int) to));
+            assertThat(carol.evaluate(l + ".zoomWindow")).isEqualTo(Map.of("from", (int) from, "to", (int) to));
+            assertThat(carol.evaluate(m + ".visible")).isEqualTo(js(m + ".visible"));
+            assertThat(carol.evaluate("App.range.spec")).isEqualTo("now-7d");
+            assertThat(carol.evaluate("document.querySelector('button.range.active').dataset.range"))
+                    .isEqualTo("week");
+            assertThat(carol.locator("#plugin-memory .toggle").first().locator("input").isChecked()).isFalse();
+            assertThat(carol.url()).isEqualTo(link);
+        }
+    }
+
+    @Test
+    void aDashboardOpensOnTheRangeOfItsUrlAndShowsEventsAtOnce() {
+        WebClient alice = fx.alice();
+        long view = alice.post("/api/views", "{\"name\":\"load A\",\"sources\":[{\"host\":\"" + WebFixture.HOST_A
+                + "\",\"plugin\":\"load\",\"field\":\"load\"}]}").json().path("id").asLong();
+        long board = alice.post("/api/dashboards", "{\"name\":\"events board\",\"viewIds\":[" + view + "]}").json()
+                .path("id").asLong();
+        logIn("alice", WebFixture.PASSWORD);
+        page.navigate(fx.uri + "dashboards/" + board + "?range=now-6h");
+        String g = "numeterGraphs['view/" + view + "']";
+        waitForGraph("view/" + view, 1);
+        assertThat(((Number) js(g + ".lastFetch.to - " + g + ".lastFetch.from")).longValue()).isEqualTo(6 * 3600);
+        // an event at "now", added on the dashboard, is drawn on its view at once
+        page.locator("details.events-box summary").click();
+        page.getByTestId("event-title").fill("restart now");
+        page.getByTestId("add-event").click();
+        waitFor(g + ".dygraph.annotations().length === 1");
+        assertThat(js(g + ".dygraph.annotations()[0].text")).isEqualTo("restart now");
+        Number id = (Number) js("Number(document.querySelector('.event').dataset.testid.substring(6))");
+        assertThat(alice.delete("/api/events/" + id.longValue()).status()).isEqualTo(204);
+    }
+
+    @Test
+    void theSearchFindsAFieldByItsLabelAndOpensItsGraph() throws IOException {
+        logIn("admin", WebFixture.ADMIN_PASSWORD);
+        page.getByLabel("Search hosts, graphs and fields").fill("received");
+        page.getByLabel("Search hosts, graphs and fields").press("Enter");
+        page.waitForURL(fx.uri + "search?q=received");
+        page.getByTestId("results").waitFor();
+        // if_eth0's "down" field is labelled "received", on both hosts that have it
+        assertThat(page.locator("[data-testid=results] tbody tr").count()).isEqualTo(2);
+        assertThat(page.getByTestId("result-" + WebFixture.HOST_A + "-if_eth0").textContent())
+                .contains("received (down)");
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("search.png")));
+        page.getByTestId("result-" + WebFixture.HOST_A + "-if_eth0").getByText("eth0 traffic").click();
+        page.waitForURL(fx.uri + "hosts/" + WebFixture.HOST_A + "/plugins/if_eth0?range=now-1d");
+        waitForGraph(WebFixture.HOST_A + "/if_eth0", 1);
+        assertThat(page.locator("h1").textContent()).isEqualTo(WebFixture.HOST_A + " / eth0 traffic");
+        assertThat(page.getByTestId("field-notes").textContent()).contains("up,8,*");
+        // full width: more points than a card of the host page
+        assertThat(((Number) js("numeterGraphs['" + WebFixture.HOST_A + "/if_eth0'].lastFetch.points")).intValue())
+                .isGreaterThan(900);
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("single-graph.png"))
+                .setFullPage(true));
+
+        // a pattern, and a comparison of one plugin across the hosts that have it
+        page.navigate(fx.uri + "search?q=lo*");
+        page.getByTestId("compare-load").click();
+        waitFor("document.body.dataset.graphsLoaded === '3'");
+        assertThat(js("Object.keys(numeterGraphs).sort()")).isEqualTo(List.of(WebFixture.HOST_A + "/load",
+                WebFixture.HOST_B + "/load", WebFixture.HOST_NONE + "/load"));
+        assertThat(page.locator(".card h3").allTextContents()).allMatch(t -> t.endsWith(": Load average"));
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("compare.png")).setFullPage(true));
+        // overlaid: one graph, one series per host, none stacked on another host's
+        page.getByTestId("compare-mode").click();
+        waitForGraph("compare/load", 1);
+        assertThat(js("numeterGraphs['compare/load'].dygraph.getLabels()")).isEqualTo(List.of("time",
+                WebFixture.HOST_A + " load.load", WebFixture.HOST_B + " load.load", WebFixture.HOST_NONE + " load.load"));
+        assertThat((List<?>) js("numeterGraphs['compare/load'].spec.series.map(s => s.colour)")).doesNotHaveDuplicates();
+        assertThat(page.url()).contains("overlay=1");
+        samePngFromButtonAndUrl("compare", "compare_load.png");
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("compare-overlaid.png")));
+
+        // alice finds only what her groups hold
+        context.clearCookies();
+        logIn("alice", WebFixture.PASSWORD);
+        page.navigate(fx.uri + "search?q=received");
+        page.getByTestId("results").waitFor();
+        assertThat(page.locator("[data-testid=results] tbody tr").count()).isEqualTo(1);
+        assertThat(page.getByTestId("results").textContent()).doesNotContain(WebFixture.HOST_B);
+    }
+
+    @Test
+    void aViewIsBuiltWithPickersOfWhatExistsThenEditedAndTheDashboardReordered() {
+        WebClient alice = fx.alice();
+        assertThat(alice.post("/api/views", "{\"name\":\"typo\",\"sources\":[{\"host\":\"" + WebFixture.HOST_A
+                + "\",\"plugin\":\"lood\",\"field\":\"load\"}]}").text())
+                .isEqualTo("plugin 'lood' of host '" + WebFixture.HOST_A + "' is unknown");
+        assertThat(alice.post("/api/views", "{\"name\":\"typo\",\"sources\":[{\"host\":\"" + WebFixture.HOST_A
+                + "\",\"plugin\":\"load\",\"field\":\"lod\"}]}").status()).isEqualTo(400);
+        long first = alice.post("/api/views", "{\"name\":\"first\",\"sources\":[{\"host\":\"" + WebFixture.HOST_A
+                + "\",\"plugin\":\"load\",\"field\":\"load\"}]}").json().path("id").asLong();
+        long board = alice.post("/api/dashboards", "{\"name\":\"picked\",\"viewIds\":[" + first + "]}").json()
+                .path("id").asLong();
+        logIn("alice", WebFixture.PASSWORD);
+        page.navigate(fx.uri + "dashboards/" + board);
+        waitForGraph("view/" + first, 1);
+        Locator host = page.getByTestId("pick-host");
+        waitFor("document.querySelectorAll('[data-testid=pick-host] option').length > 1");
+        // only the hosts alice may see
+        assertThat(host.locator("option").allTextContents()).containsExactly("host…", WebFixture.HOST_A);
+        host.selectOption(WebFixture.HOST_A);
+        waitFor("document.querySelectorAll('[data-testid=pick-plugin] option').length > 1");
+        page.getByTestId("pick-plugin").selectOption("memory");
+        waitFor("document.querySelectorAll('[data-testid=pick-field] option').length > 1");
+        assertThat(page.getByTestId("pick-field").locator("option").allTextContents()).contains("cache (cache)",
+                "swap (swap)");
+        page.getByTestId("pick-field").selectOption("apps");
+        page.getByTestId("pick-add").click();
+        page.getByTestId("pick-field").selectOption("cache");
+        page.getByTestId("pick-add").click();
+        page.getByTestId("view-name").fill("memory picked");
+        page.getByTestId("save-view").click();
+        waitFor("document.body.dataset.graphsLoaded === '2'");
+        String second = (String) js("Object.keys(numeterGraphs).find(k => k !== 'view/" + first + "')");
+        assertThat(js("numeterGraphs['" + second + "'].spec.series.map(s => s.label)"))
+                .isEqualTo(List.of(WebFixture.HOST_A + " memory.apps", WebFixture.HOST_A + " memory.cache"));
+        assertThat(page.locator(".card h3").allTextContents()).containsExactly("first", "memory picked");
+
+        // edited: one source less, another name
+        String id = second.substring("view/".length());
+        page.getByTestId("edit-view-" + id).click();
+        assertThat(page.getByTestId("view-name").inputValue()).isEqualTo("memory picked");
+        page.getByLabel("remove " + WebFixture.HOST_A + " memory.apps").click();
+        page.getByTestId("view-name").fill("cache only");
+        page.getByTestId("save-view").click();
+        waitFor("document.body.dataset.graphsLoaded === '2' && numeterGraphs['" + second + "'] && numeterGraphs['"
+                + second + "'].spec.title === 'cache only'");
+        assertThat(js("numeterGraphs['" + second + "'].spec.series.map(s => s.label)"))
+                .isEqualTo(List.of(WebFixture.HOST_A + " memory.cache"));
+
+        // reordered
+        page.getByTestId("earlier-" + id).click();
+        waitFor("document.body.dataset.graphsLoaded === '2' && document.querySelector('.card h3').textContent"
+                + " === 'cache only'");
+        assertThat(page.locator(".card h3").allTextContents()).containsExactly("cache only", "first");
+        assertThat(alice.get("/api/dashboards/" + board).json().path("views").findValuesAsText("name"))
+                .containsExactly("cache only", "first");
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("view-editor.png"))
+                .setFullPage(true));
     }
 
     @Test
@@ -384,9 +719,28 @@ class BrowserIT {
                 WebFixture.HOST_NONE + " load.load");
         assertThat(js("Object.values(numeterGraphs).filter(g => g.host === 'view')"
                 + ".every(g => g.dygraph.numRows() > 100)")).isEqualTo(true);
+        assertThat(page.getByTestId("compare-board").getAttribute("href")).isEqualTo("/compare?plugin=load&hosts="
+                + WebFixture.HOST_A + "," + WebFixture.HOST_B + "," + WebFixture.HOST_NONE + "&overlay=1");
         assertThat(page.locator("h1").textContent()).isEqualTo("Load everywhere");
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("skeleton-dashboard.png"))
                 .setFullPage(true));
+        // a skeleton of a stacked plugin is munin's stack, as on the host page: memory's areas stand on each other
+        WebClient.Answer memory = fx.admin().post("/api/skeletons", "{\"name\":\"memory\",\"hosts\":\""
+                + WebFixture.HOST_A + "\",\"plugin\":\"memory\",\"field\":\"*\"}");
+        assertThat(memory.status()).isEqualTo(201);
+        var series = memory.json().path("views").get(0).path("graph").path("series");
+        var host = fx.admin().get("/api/hosts/" + WebFixture.HOST_A + "/plugins/memory").json().path("graph")
+                .path("series");
+        for (var drawn : host) {
+            var same = java.util.stream.StreamSupport.stream(series.spliterator(), false)
+                    .filter(x -> x.path("field").equals(drawn.path("field"))).findFirst().orElseThrow();
+            assertThat(same.path("fill")).isEqualTo(drawn.path("fill"));
+            assertThat(same.path("colour")).isEqualTo(drawn.path("colour"));
+        }
+        // in munin's order, the graph-no swap left out as on the host page
+        assertThat(series.findValuesAsText("field")).containsExactly("apps", "cache", "free", "committed");
+        assertThat(series.findValues("stack").stream().map(x -> x.asBoolean()).toList())
+                .containsExactly(false, true, true, false);
         // Shared with group A: alice reads it, and sees only her host's view.
         String url = page.url();
         context.clearCookies();

@@ -21,4 +21,14 @@ final class Chromium {
                 .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
                         "--disable-component-update", "--disable-sync", "--no-first-run")));
     }
+
+    /** Closes what {@link #launch} and {@link #playwright} opened, either possibly null (a start that failed). */
+    static void close(Browser browser, Playwright playwright) {
+        if (browser != null) {
+            browser.close();
+        }
+        if (playwright != null) {
+            playwright.close();
+        }
+    }
 }

@@ -3,18 +3,12 @@ package org.numeter.web;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
-import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.imageio.ImageIO;
 import org.numeter.codec.BatchCodec;
 import org.numeter.codec.Json;
 import org.numeter.model.Field;
@@ -64,7 +58,6 @@ final class FixtureStorage implements AutoCloseable {
             c.routes.get("/api/v1/hosts/{host}/plugins/{plugin}", ctx -> ctx.contentType("application/json")
                     .result(BatchCodec.encode(plugin(ctx))));
             c.routes.get("/api/v1/hosts/{host}/plugins/{plugin}/data", this::data);
-            c.routes.get("/api/v1/hosts/{host}/plugins/{plugin}/graph.png", this::png);
         });
         app.start("127.0.0.1", 0);
         return this;
@@ -120,22 +113,6 @@ final class FixtureStorage implements AutoCloseable {
         answer.put("fields", fields);
         answer.put("points", rows);
         ctx.json(answer);
-    }
-
-    private void png(Context ctx) throws IOException {
-        plugin(ctx);
-        int width = Integer.parseInt(ctx.queryParamAsClass("width", String.class).getOrDefault("800"));
-        int height = Integer.parseInt(ctx.queryParamAsClass("height", String.class).getOrDefault("300"));
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, width, height);
-        g.setColor(Color.BLUE);
-        g.drawLine(0, height - 1, width - 1, 0);
-        g.dispose();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(image, "png", out);
-        ctx.contentType("image/png").result(out.toByteArray());
     }
 
     @Override

@@ -170,7 +170,8 @@ class PermissionIT {
                 "GET /api/hosts/{host}/plugins/{plugin}/graph.png", "GET /api/tree", "PUT /api/hosts/{host}/groups",
                 "GET /hosts/{host}", "GET /admin", "DELETE /api/users/{id}", "DELETE /api/tokens/{id}",
                 "GET /api/views/{id}/data", "PUT /api/dashboards/{id}", "POST /api/skeletons", "DELETE /api/events/{id}",
-                "GET /dashboards/{id}");
+                "GET /dashboards/{id}", "GET /api/search", "GET /api/views/{id}/graph.png",
+                "GET /hosts/{host}/plugins/{plugin}", "GET /search", "GET /compare", "POST /login");
         assertThat(fx.web.routes().size()).isGreaterThan(25);
     }
 
@@ -179,6 +180,30 @@ class PermissionIT {
         String before = state();
         assertThat(walk(fx.alice())).isEmpty();
         assertThat(state()).isEqualTo(before);
+    }
+
+    @Test
+    void theSearchFindsNothingOfGroupB() {
+        WebClient alice = fx.alice();
+        for (String q : List.of("beta", "*", "load", "b*ta*")) {
+            WebClient.Answer a = alice.get("/api/search?q=" + q);
+            assertThat(a.status()).as(q).isEqualTo(200);
+            assertThat(a.text()).as(q).doesNotContain(WebFixture.HOST_B).doesNotContain(WebFixture.HOST_NONE);
+        }
+        assertThat(alice.get("/api/search?q=load").json().findValuesAsText("host")).containsExactly(WebFixture.HOST_A);
+        // a comparison naming group B's host is refused as a whole, before its storage is asked
+        int asked = fx.storage.requests().size();
+        for (String path : List.of("/api/compare", "/api/compare/data", "/api/compare/graph.png")) {
+            WebClient.Answer a = alice.get(path + "?plugin=load&hosts=" + WebFixture.HOST_A + "," + WebFixture.HOST_B);
+            assertThat(a.status()).as(path).isEqualTo(404);
+            assertThat(a.text()).as(path).isEqualTo("host '" + WebFixture.HOST_B + "' is unknown");
+        }
+        assertThat(fx.storage.requests().subList(asked, fx.storage.requests().size()))
+                .noneMatch(r -> r.contains(WebFixture.HOST_B));
+        assertThat(alice.get("/api/compare?plugin=load&hosts=" + WebFixture.HOST_A).json().path("graph")
+                .path("series").size()).isEqualTo(1);
+        assertThat(fx.admin().get("/api/search?q=load").json().findValuesAsText("host")).containsExactly(
+                WebFixture.HOST_A, WebFixture.HOST_B, WebFixture.HOST_NONE);
     }
 
     @Test

@@ -77,12 +77,20 @@ class WebServerIT {
     }
 
     @Test
-    void thePngComesFromTheStorageAtTheAskedSize() {
+    void thePngIsDrawnByTheWebAtTheAskedSizeFromTheStoragesData() {
+        int asked = fx.storage.requests().size();
         WebClient.Answer png = fx.alice().get("/api/hosts/" + WebFixture.HOST_A
                 + "/plugins/load/graph.png?width=400&height=150");
         assertThat(png.status()).isEqualTo(200);
         assertThat(png.contentType()).isEqualTo("image/png");
         assertThat(Png.size(png.bytes())).containsExactly(400, 150);
+        // from the data, not the storage's own PNG
+        assertThat(fx.storage.requests().subList(asked, fx.storage.requests().size()))
+                .anyMatch(r -> r.endsWith("/plugins/load/data")).noneMatch(r -> r.contains("graph.png"));
+        assertThat(fx.alice().get("/api/hosts/" + WebFixture.HOST_A + "/plugins/load/graph.png?hidden=3").text())
+                .isEqualTo("hidden '3': '3' is not a series index from 0 to 0");
+        assertThat(fx.alice().get("/api/hosts/" + WebFixture.HOST_A + "/plugins/load/graph.png?tz=Mars/Olympus")
+                .status()).isEqualTo(400);
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.numeter.bench.jmh;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.numeter.codec.BatchCodec;
+import org.numeter.codec.RecordCodec;
 import org.numeter.model.SampleBatch;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -21,7 +22,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * {@link BatchCodec} on the batch every poller sends: munin's {@code cpu}, eight fields, alone (every interval)
- * or with its metadata (the first batch after a start or a change). Every hop encodes or decodes each batch once.
+ * or with its metadata (the first batch after a start or a change), in JSON (v1) and in the compact format (v2,
+ * {@link RecordCodec}): a poller encodes, a collector reads the envelope, the storage decodes.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -35,6 +37,7 @@ public class CodecBenchmark {
 
     private SampleBatch batch;
     private byte[] json;
+    private byte[] compact;
 
     @Setup
     public void setUp() {
@@ -43,6 +46,10 @@ public class CodecBenchmark {
         if (!BatchCodec.decodeBatch(json).equals(batch)) {
             throw new IllegalStateException("the batch does not survive encoding: "
                     + new String(json, StandardCharsets.UTF_8));
+        }
+        compact = RecordCodec.encode(batch);
+        if (!RecordCodec.decode(compact).equals(batch)) {
+            throw new IllegalStateException("the batch does not survive the compact encoding");
         }
     }
 
@@ -54,6 +61,24 @@ public class CodecBenchmark {
     @Benchmark
     public SampleBatch decodeBatch() {
         return BatchCodec.decodeBatch(json);
+    }
+
+    /** What a poller of this version writes. */
+    @Benchmark
+    public byte[] encodeV2() {
+        return RecordCodec.encode(batch);
+    }
+
+    /** What the storage does with each record. */
+    @Benchmark
+    public SampleBatch decodeV2() {
+        return RecordCodec.decode(compact);
+    }
+
+    /** What a collector does with each record: the envelope, with the whole record checked. */
+    @Benchmark
+    public RecordCodec.Envelope envelopeV2() {
+        return RecordCodec.envelope(compact);
     }
 
     public static void main(String[] args) throws RunnerException {

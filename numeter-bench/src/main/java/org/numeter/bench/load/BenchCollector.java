@@ -1,16 +1,24 @@
 package org.numeter.bench.load;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import org.numeter.collector.Collector;
+import org.numeter.link.HttpSpoolReader;
 import org.numeter.spool.FileSpool;
 
 /**
  * The collector of a load run, in its own JVM so that its CPU and memory can be measured apart from the simulated
  * fleet: a file spool, a pollers file, the real pull link. Prints {@code port <n>} once listening.
  *
- * <p>Arguments: pollers file, spool directory, interval in seconds, parallelism, poller token, collector token.
+ * <p>Arguments: pollers file, spool directory, interval in seconds, parallelism, poller token, collector token,
+ * and optionally the pull link version it asks pollers for (2, the default, or 1 as a collector older than the
+ * compact records). With an interval of 0 it runs a cycle each time it reads a line on its input, and prints
+ * {@code done} after it.
  */
 public final class BenchCollector {
 
@@ -18,13 +26,28 @@ public final class BenchCollector {
 
     public static void main(String[] args) throws Exception {
         FileSpool spool = FileSpool.builder(Path.of(args[1])).maxBytes(8L << 30).open();
+        int version = args.length > 6 ? Integer.parseInt(args[6]) : 2;
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         Collector collector = Collector.builder().host("bench-collector").spool(spool)
                 .pollersFile(Path.of(args[0])).interval(Duration.ofSeconds(Long.parseLong(args[2])))
                 .parallelism(Integer.parseInt(args[3])).pollerToken(args[4]).token(args[5])
+                .readers(a -> HttpSpoolReader.builder(a.url()).token(args[4]).httpClient(http)
+                        .linkVersion(version).build())
                 .listen("127.0.0.1", 0).build();
         collector.start();
         System.out.println("port " + collector.port());
         System.out.flush();
+        if (Long.parseLong(args[2]) == 0) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            while (in.readLine() != null) {
+                collector.runOnce();
+                System.out.println("done");
+                System.out.flush();
+            }
+            collector.close();
+            spool.close();
+            return;
+        }
         new CountDownLatch(1).await(); // until the load generator ends this process
     }
 }

@@ -16,17 +16,27 @@ final class CollectorProcess implements AutoCloseable {
     private static final double TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
     private final Process process;
+    private final BufferedReader out;
     private final int port;
     private long rssMaxKib;
 
     CollectorProcess(Path pollersFile, Path spoolDir, long intervalSeconds, int parallelism, String pollerToken,
             String token, String heap) throws IOException {
+        this(pollersFile, spoolDir, intervalSeconds, parallelism, pollerToken, token, heap, 2);
+    }
+
+    /**
+     * @param intervalSeconds 0 for a collector that runs a cycle when told ({@link #cycle()})
+     * @param linkVersion the pull link version it asks pollers for
+     */
+    CollectorProcess(Path pollersFile, Path spoolDir, long intervalSeconds, int parallelism, String pollerToken,
+            String token, String heap, int linkVersion) throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow();
         process = new ProcessBuilder(java, "-XX:+UseSerialGC", "-Xmx" + heap, "-cp",
                 System.getProperty("java.class.path"), BenchCollector.class.getName(), pollersFile.toString(),
                 spoolDir.toString(), Long.toString(intervalSeconds), Integer.toString(parallelism), pollerToken,
-                token).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                token, Integer.toString(linkVersion)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8));
         String line;
         int found = -1;
@@ -40,7 +50,22 @@ final class CollectorProcess implements AutoCloseable {
             throw new IOException("the bench collector ended before listening (exit " + process.exitValue() + ")");
         }
         port = found;
-        Thread.ofVirtual().start(() -> out.lines().forEach(l -> { }));
+        if (intervalSeconds > 0) {
+            Thread.ofVirtual().start(() -> out.lines().forEach(l -> { }));
+        }
+    }
+
+    /** Runs one collector cycle (every poller drained once) and returns when it is over. */
+    void cycle() throws IOException {
+        process.getOutputStream().write('\n');
+        process.getOutputStream().flush();
+        String line;
+        while ((line = out.readLine()) != null) {
+            if (line.equals("done")) {
+                return;
+            }
+        }
+        throw new IOException("the bench collector ended during a cycle");
     }
 
     int port() {
@@ -49,9 +74,18 @@ final class CollectorProcess implements AutoCloseable {
 
     /** CPU seconds (user and system) the process has used. */
     double cpuSeconds() throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        String[] f = stat();
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND; // utime, stime
+    }
+
+    /** CPU seconds the kernel spent for the process (system time: fsync, network). */
+    double systemSeconds() throws IOException {
+        return Long.parseLong(stat()[12]) / TICKS_PER_SECOND;
+    }
+
+    private String[] stat() throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     }
 
     /** Samples resident memory; returns the current figure in MiB. */

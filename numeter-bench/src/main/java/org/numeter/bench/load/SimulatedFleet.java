@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.numeter.codec.BatchCodec;
+import org.numeter.codec.RecordCodec;
 import org.numeter.model.Field;
 import org.numeter.model.Plugin;
 import org.numeter.model.SampleBatch;
@@ -22,15 +23,22 @@ final class SimulatedFleet {
     private final List<String> hosts = new ArrayList<>();
     private final Map<String, Spool> spools = new LinkedHashMap<>();
     private final int plugins;
+    private final int fields;
+    private boolean compact = true;
     private final List<Plugin> metas = new ArrayList<>();
     private long ticks;
     private long batches;
 
     SimulatedFleet(int pollers, int series, long spoolBytesEach) {
-        this.plugins = Math.max(1, series / FIELDS_PER_PLUGIN);
+        this(pollers, series, FIELDS_PER_PLUGIN, spoolBytesEach);
+    }
+
+    SimulatedFleet(int pollers, int series, int fields, long spoolBytesEach) {
+        this.fields = fields;
+        this.plugins = Math.max(1, series / fields);
         for (int p = 0; p < plugins; p++) {
             Plugin.Builder b = Plugin.builder("sim" + p).title("simulated " + p).category("bench");
-            for (int f = 0; f < FIELDS_PER_PLUGIN; f++) {
+            for (int f = 0; f < fields; f++) {
                 b.field(Field.builder("f" + f).build());
             }
             metas.add(b.build());
@@ -40,6 +48,15 @@ final class SimulatedFleet {
             hosts.add(host);
             spools.put(host, new MemorySpool(spoolBytesEach, java.time.Clock.systemUTC()));
         }
+    }
+
+    /** Whether the pollers write compact records (v2, as this version does) or JSON (v1, as older ones did). */
+    void compact(boolean compact) {
+        this.compact = compact;
+    }
+
+    int pointsPerTick() {
+        return hosts.size() * plugins * fields;
     }
 
     List<String> hosts() {
@@ -62,11 +79,11 @@ final class SimulatedFleet {
             List<byte[]> out = new ArrayList<>(plugins);
             for (int p = 0; p < plugins; p++) {
                 Map<String, Double> values = new LinkedHashMap<>();
-                for (int f = 0; f < FIELDS_PER_PLUGIN; f++) {
+                for (int f = 0; f < fields; f++) {
                     values.put("f" + f, (double) ((h + p + f + ticks) % 1000));
                 }
-                out.add(BatchCodec.encode(new SampleBatch(host, "sim" + p, epochSecond, values,
-                        first ? metas.get(p) : null)));
+                SampleBatch batch = new SampleBatch(host, "sim" + p, epochSecond, values, first ? metas.get(p) : null);
+                out.add(compact ? RecordCodec.encode(batch) : BatchCodec.encode(batch));
             }
             spools.get(host).appendAll(out);
         }

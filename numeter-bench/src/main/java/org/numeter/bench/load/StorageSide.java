@@ -5,7 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.numeter.codec.BatchCodec;
+import org.numeter.codec.RecordCodec;
 import org.numeter.link.RecordSink;
 import org.numeter.model.SampleBatch;
 import org.numeter.spool.SpoolRecord;
@@ -29,7 +29,7 @@ final class StorageSide implements RecordSink {
     public synchronized void accept(List<SpoolRecord> records) throws IOException {
         long now = System.currentTimeMillis();
         for (SpoolRecord r : records) {
-            SampleBatch b = BatchCodec.decodeBatch(r.payload());
+            SampleBatch b = RecordCodec.decode(r.payload());
             if (b.plugin().equals(ignoredPlugin)) {
                 continue;
             }

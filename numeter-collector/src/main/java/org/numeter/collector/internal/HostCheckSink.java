@@ -3,9 +3,8 @@ package org.numeter.collector.internal;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.numeter.codec.BatchCodec;
+import org.numeter.codec.RecordCodec;
 import org.numeter.link.RecordSink;
-import org.numeter.model.SampleBatch;
 import org.numeter.spool.SpoolRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +14,10 @@ import org.slf4j.LoggerFactory;
  * poller's own host, so that no host can write another's data, and not too far ahead of the collector's clock (a
  * point from a clock that jumped ahead would block its plugin in the storage until that time). A refused record is
  * counted, logged (a future one once per host, see {@link org.numeter.time.TimeFaults}) and acknowledged with the
- * rest of its page (sending it again would not make it acceptable); the others go on.
+ * rest of its page (sending it again would not make it acceptable); the others go on, unchanged.
+ *
+ * <p>It reads only each record's envelope ({@link RecordCodec#envelope}: host, plugin, time, the framing and the
+ * names checked), never the values, so that a collector forwards what it does not need to read.
  */
 public final class HostCheckSink implements RecordSink {
     private static final Logger LOG = LoggerFactory.getLogger(HostCheckSink.class);
@@ -66,9 +68,9 @@ public final class HostCheckSink implements RecordSink {
             rejections.oversized.incrementAndGet();
             return "batch of " + r.payload().length + " bytes is larger than the limit of " + maxBatchBytes;
         }
-        SampleBatch batch;
+        RecordCodec.Envelope batch;
         try {
-            batch = BatchCodec.decodeBatch(r.payload());
+            batch = RecordCodec.envelope(r.payload());
         } catch (IllegalArgumentException e) { // CodecException, or a model rule the codec let through
             rejections.malformed.incrementAndGet();
             return "malformed batch: " + e.getMessage();
@@ -78,10 +80,10 @@ public final class HostCheckSink implements RecordSink {
             return "batch for host '" + batch.host() + "' (plugin " + batch.plugin() + ") from poller " + host
                     + ": a poller may only send its own host's data";
         }
-        long ahead = rejections.time.policy().refusedAhead(batch.timestamp());
+        long ahead = rejections.time.policy().refusedAhead(batch.time());
         if (ahead > 0) {
             // counted and logged once per host there: a clock off sends every batch ahead
-            rejections.time.future(host, batch.plugin(), batch.timestamp(), ahead);
+            rejections.time.future(host, batch.plugin(), batch.time(), ahead);
             return "";
         }
         return null;

@@ -156,8 +156,9 @@ public final class PollerEntry {
     }
 
     /**
-     * Asks the poller's spool how much it dropped for being full (one more request over the pull link, once per
-     * drain); a failure keeps the last figure.
+     * Learns how much the poller's spool dropped for being full: from the last page when the poller said it there
+     * (version 2 of the pull link), else by asking (one more request, once per drain); a failure keeps the last
+     * figure.
      */
     public void refreshPollerStats() {
         SpoolReader r;
@@ -167,7 +168,7 @@ public final class PollerEntry {
         long dropped;
         try {
             if (r instanceof HttpSpoolReader h) {
-                dropped = h.stats().dropped();
+                dropped = h.upstreamDropped() >= 0 ? h.upstreamDropped() : h.stats().dropped();
             } else if (r instanceof Spool s) {
                 dropped = s.stats().dropped();
             } else {

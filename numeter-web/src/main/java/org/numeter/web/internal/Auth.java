@@ -54,8 +54,29 @@ public final class Auth {
 
     public void login(Context ctx) {
         LoginRequest req = Input.body(ctx, LoginRequest.class);
-        String username = req.username() == null ? "" : req.username();
-        if (username.length() > 64 || req.password() == null || req.password().length() > 200) {
+        Session s = openSession(ctx, req.username(), req.password());
+        ctx.json(Map.of("user", s.user(), "csrf", s.csrf(), "mustChangePassword", s.mustChangePassword()));
+    }
+
+    /**
+     * The login form posted without the page's script (form-encoded, never in the URL): on success to the
+     * application (or to the password form for a one-time password), otherwise back to the form, which says why.
+     */
+    public void loginForm(Context ctx) {
+        try {
+            Session s = openSession(ctx, ctx.formParam("username"), ctx.formParam("password"));
+            ctx.redirect(s.mustChangePassword() ? "/login?change" : "/", io.javalin.http.HttpStatus.SEE_OTHER);
+        } catch (HttpProblem e) {
+            ctx.redirect(e.status() == 429 ? "/login?throttled" : "/login?failed", io.javalin.http.HttpStatus.SEE_OTHER);
+        }
+    }
+
+    private record Session(User user, String csrf, boolean mustChangePassword) {}
+
+    /** Checks the password (throttled), then opens a session and sets its cookie. */
+    private Session openSession(Context ctx, String name, String password) {
+        String username = name == null ? "" : name;
+        if (username.length() > 64 || password == null || password.length() > 200) {
             throw HttpProblem.badRequest("username or password is too long");
         }
         String address = ctx.ip();
@@ -67,7 +88,7 @@ public final class Auth {
         }
         Optional<User> user = users.byUsername(username);
         String hash = user.flatMap(u -> users.passwordHash(u.id())).orElse(null);
-        boolean ok = secrets.verifyPassword(req.password(), hash) && user.get().active();
+        boolean ok = secrets.verifyPassword(password, hash) && user.get().active();
         if (!ok) {
             failedLogins.incrementAndGet();
             throttle.failed(username, address);
@@ -81,8 +102,7 @@ public final class Auth {
         sessions.deleteExpired(now);
         sessions.create(id, user.get().id(), csrf, now, now + sessionLength.toMillis());
         ctx.cookie(new Cookie(COOKIE, id, "/", -1, secureCookies, true, null, SameSite.STRICT));
-        ctx.json(Map.of("user", user.get(), "csrf", csrf, "mustChangePassword",
-                users.mustChangePassword(user.get().id())));
+        return new Session(user.get(), csrf, users.mustChangePassword(user.get().id()));
     }
 
     public void logout(Context ctx) {

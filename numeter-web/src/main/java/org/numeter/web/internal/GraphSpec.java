@@ -132,6 +132,68 @@ public record GraphSpec(
     }
 
     /**
+     * One source of a graph that combines fields of several plugins (a view, a skeleton's view, a comparison).
+     *
+     * @param group what the field belongs to, {@code host/plugin}: a field stacks only on one of its own group
+     * @param field the field
+     * @param label its series label in the combined graph
+     * @param plugin its plugin's metadata, or null when no storage answers for it (then a plain line)
+     */
+    public record Part(String group, String field, String label, Plugin plugin) {}
+
+    /**
+     * Several plugins' fields in one graph, each drawn by its own plugin's rules (colour, fill, width, sign,
+     * stacking on the field before it when that one is of the same plugin, warning and critical lines), so that
+     * a view shows what the host page shows. The axis takes what all parts agree on: their base and vertical
+     * label, and the limits and scale of a single plugin.
+     */
+    public static GraphSpec combined(String title, List<Part> parts, List<Line> extraLines) {
+        List<Series> series = new ArrayList<>();
+        List<Line> lines = new ArrayList<>();
+        Set<String> colours = new LinkedHashSet<>();
+        Map<Boolean, String> previousGroup = new java.util.HashMap<>();
+        Set<Integer> bases = new LinkedHashSet<>();
+        Set<String> vlabels = new LinkedHashSet<>();
+        Set<String> groups = new LinkedHashSet<>();
+        Plugin single = null;
+        for (int i = 0; i < parts.size(); i++) {
+            Part part = parts.get(i);
+            groups.add(part.group());
+            GraphSpec own = part.plugin() == null ? null : of(part.plugin());
+            Series drawn = own == null ? null : own.series().stream().filter(x -> x.field().equals(part.field()))
+                    .findFirst().orElse(null);
+            String colour = drawn != null && !colours.contains(drawn.colour()) ? drawn.colour() : null;
+            for (int k = 0; colour == null || colours.contains(colour); k++) {
+                colour = "#" + PALETTE.get((i + k) % PALETTE.size());
+                if (k > PALETTE.size()) {
+                    break;
+                }
+            }
+            colours.add(colour);
+            boolean negate = drawn != null && drawn.negate();
+            boolean stack = drawn != null && drawn.stack() && part.group().equals(previousGroup.get(negate));
+            series.add(new Series(part.field(), part.label(), colour, drawn != null && drawn.fill(),
+                    drawn == null ? 1 : drawn.width(), negate, stack));
+            previousGroup.put(negate, part.group());
+            if (part.plugin() != null) {
+                single = part.plugin();
+                bases.add(own.base());
+                vlabels.add(own.vlabel());
+                part.plugin().field(part.field()).ifPresent(f -> lines.addAll(lines(f, part.label(), negate)));
+            } else {
+                bases.add(1000);
+                vlabels.add("");
+            }
+        }
+        lines.addAll(extraLines);
+        boolean one = groups.size() == 1 && single != null;
+        GraphSpec only = one ? of(single) : null;
+        return new GraphSpec(title, vlabels.size() == 1 ? vlabels.iterator().next() : "",
+                bases.size() == 1 ? bases.iterator().next() : 1000, one && only.logarithmic(),
+                one ? only.lower() : null, one ? only.upper() : null, null, List.copyOf(series), List.copyOf(lines));
+    }
+
+    /**
      * A field's draw style as munin reads it: LINE1..3 and LINESTACK1..3 are lines, AREA and AREASTACK areas;
      * STACK is drawn like the field before it (rrdtool's rule), an area when it comes first; LINE is LINE1.
      */

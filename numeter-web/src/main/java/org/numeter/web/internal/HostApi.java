@@ -46,6 +46,88 @@ public final class HostApi {
         routes.get("/api/hosts/{host}/plugins/{plugin}", host(this::plugin));
         routes.get("/api/hosts/{host}/plugins/{plugin}/data", host(this::data));
         routes.get("/api/hosts/{host}/plugins/{plugin}/graph.png", host(this::png));
+        routes.get("/api/search", this::search);
+    }
+
+    static final int MAX_SEARCH_RESULTS = 100;
+    private static final long META_TTL_MS = 60_000;
+
+    /** Plugin metadata the search read, by {@code host/plugin}, kept a minute: a search reads every plugin's. */
+    private final Map<String, Map.Entry<Long, Plugin>> searchMetas = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * One graph the search found: a plugin of a host the caller may see, with the fields that matched (empty when
+     * the host or the plugin itself matched).
+     */
+    record Found(String host, String plugin, String title, String category, List<Map<String, String>> fields) {}
+
+    /**
+     * {@code q}: a part of a host id, plugin name or title, field name or label (case-insensitive), or a pattern
+     * with {@code *} and {@code ?} ({@code if_*}); at most {@value #MAX_SEARCH_RESULTS} graphs.
+     */
+    private void search(Context ctx) throws IOException {
+        User user = Auth.user(ctx);
+        String q = query(ctx);
+        if (q.isEmpty()) {
+            throw HttpProblem.badRequest("q '' is empty: give a part of a host, plugin or field name or label");
+        }
+        if (q.chars().filter(c -> c == '*' || c == '?').count() > 4) {
+            // a pattern of many stars backtracks for long: a few are all a search needs
+            throw HttpProblem.badRequest("q '" + Input.quote(q) + "' has more than 4 '*' or '?'");
+        }
+        java.util.regex.Pattern glob = HostRegistry.glob(q);
+        java.util.function.Predicate<String> matches = q.contains("*") || q.contains("?")
+                ? text -> text != null && glob.matcher(text.toLowerCase(Locale.ROOT)).matches()
+                : text -> text != null && text.toLowerCase(Locale.ROOT).contains(q);
+        List<Found> out = new ArrayList<>();
+        for (String host : access.visibleHosts(user)) {
+            if (out.size() >= MAX_SEARCH_RESULTS) {
+                break;
+            }
+            List<PluginSummary> plugins;
+            try {
+                plugins = storages.plugins(host).orElse(List.of());
+            } catch (StorageClient.StorageDownException e) {
+                continue;
+            }
+            boolean hostMatches = matches.test(host);
+            for (PluginSummary p : plugins) {
+                if (out.size() >= MAX_SEARCH_RESULTS) {
+                    break;
+                }
+                List<Map<String, String>> fields = new ArrayList<>();
+                Plugin meta = searchMeta(host, p.name());
+                if (meta != null) {
+                    for (var f : meta.fields()) {
+                        if (matches.test(f.name()) || matches.test(f.label())) {
+                            fields.add(Map.of("name", f.name(), "label", f.label() == null ? f.name() : f.label()));
+                        }
+                    }
+                }
+                if (hostMatches || matches.test(p.name()) || matches.test(p.title()) || !fields.isEmpty()) {
+                    out.add(new Found(host, p.name(), p.title(), p.category(), fields));
+                }
+            }
+        }
+        ctx.json(out);
+    }
+
+    private Plugin searchMeta(String host, String plugin) {
+        String key = host + "/" + plugin;
+        long now = clock.millis();
+        Map.Entry<Long, Plugin> kept = searchMetas.get(key);
+        if (kept != null && now - kept.getKey() < META_TTL_MS) {
+            return kept.getValue();
+        }
+        try {
+            Plugin meta = storage(host, plugin).plugin(host, plugin).orElse(null);
+            if (meta != null) {
+                searchMetas.put(key, Map.entry(now, meta));
+            }
+            return meta;
+        } catch (IOException | HttpProblem e) {
+            return null;
+        }
     }
 
     /** The one gate of every host route. */
@@ -192,17 +274,70 @@ public final class HostApi {
         ctx.json(SeriesAnswer.of(host, meta, spec, data));
     }
 
+    /** The graph as the page draws it (GraphPng), for the asked range and size, without the hidden series. */
     private void png(Context ctx, User user, String host) throws IOException {
         String pluginName = Input.plugin(ctx.pathParam("plugin"));
         long[] range = range(ctx);
-        int width = (int) Input.longParam(ctx, "width", 800, QueryLimits.MIN_WIDTH, QueryLimits.MAX_WIDTH);
-        int height = (int) Input.longParam(ctx, "height", 300, QueryLimits.MIN_HEIGHT, 2000);
-        byte[] png = storage(host, pluginName).graphPng(host, pluginName, range[0], range[1], width, height)
+        int[] size = pngSize(ctx);
+        Plugin meta = meta(host, pluginName);
+        GraphSpec spec = GraphSpec.of(meta);
+        StorageClient.Data data = storage(host, pluginName).data(host, pluginName, range[0], range[1], size[0],
+                        SeriesAnswer.fieldsToFetch(meta, spec))
                 .orElseThrow(() -> HttpProblem.notFound("plugin '" + pluginName + "' of host '" + host
                         + "' is unknown"));
+        SeriesAnswer answer = SeriesAnswer.of(host, meta, spec, data);
+        sendPng(ctx, new GraphPng.Picture(host + ": " + spec.title(), spec, range[0], range[1], answer.step(),
+                answer.points(), hidden(ctx, spec), size[0], size[1], zone(ctx)));
+    }
+
+    /** {@code width} and {@code height} of a PNG, in pixels. */
+    static int[] pngSize(Context ctx) {
+        return new int[] {(int) Input.longParam(ctx, "width", 800, QueryLimits.MIN_WIDTH, QueryLimits.MAX_WIDTH),
+            (int) Input.longParam(ctx, "height", 300, QueryLimits.MIN_HEIGHT, 2000)};
+    }
+
+    static void sendPng(Context ctx, GraphPng.Picture picture) throws IOException {
         ctx.contentType("image/png");
         ctx.header("Cache-Control", "private, max-age=60");
-        ctx.result(png);
+        ctx.result(GraphPng.render(picture));
+    }
+
+    /** {@code hidden}: the indices of the series the user hid on the page, comma-separated. */
+    static java.util.Set<Integer> hidden(Context ctx, GraphSpec spec) {
+        String list = ctx.queryParam("hidden");
+        java.util.Set<Integer> out = new java.util.TreeSet<>();
+        if (list == null || list.isBlank()) {
+            return out;
+        }
+        for (String part : list.split(",", -1)) {
+            try {
+                int i = Integer.parseInt(part.trim());
+                if (i < 0 || i >= spec.series().size()) {
+                    throw new NumberFormatException();
+                }
+                out.add(i);
+            } catch (NumberFormatException e) {
+                throw HttpProblem.badRequest("hidden '" + Input.quote(list) + "': '" + Input.quote(part)
+                        + "' is not a series index from 0 to " + (spec.series().size() - 1));
+            }
+        }
+        return out;
+    }
+
+    /** {@code tz}: the time zone of the axis and the legend, UTC unless the user chose another. */
+    static java.time.ZoneId zone(Context ctx) {
+        String tz = ctx.queryParam("tz");
+        if (tz == null || tz.isBlank() || tz.equals("UTC")) {
+            return java.time.ZoneOffset.UTC;
+        }
+        try {
+            if (tz.length() > 64) {
+                throw new java.time.DateTimeException("too long");
+            }
+            return java.time.ZoneId.of(tz);
+        } catch (java.time.DateTimeException e) {
+            throw HttpProblem.badRequest("tz '" + Input.quote(tz) + "' is not a time zone (e.g. UTC, Europe/Paris)");
+        }
     }
 
     Plugin meta(String host, String plugin) throws IOException {

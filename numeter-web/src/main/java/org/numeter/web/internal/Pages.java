@@ -28,7 +28,14 @@ public final class Pages {
     }
 
     public void register(RoutesConfig routes) {
-        routes.get("/login", ctx -> ctx.html(login));
+        // after a form post without the script (Auth.loginForm), the page says why it is back, without a script
+        routes.get("/login", ctx -> ctx.html(ctx.queryParam("failed") != null
+                ? login.replace("id=\"login-failed\" class=\"error\" hidden", "id=\"login-failed\" class=\"error\"")
+                : ctx.queryParam("throttled") != null
+                ? login.replace("id=\"login-throttled\" class=\"error\" hidden",
+                        "id=\"login-throttled\" class=\"error\"")
+                : login));
+        routes.post("/login", auth::loginForm);
         routes.get("/", this::shell);
         routes.get("/admin", ctx -> {
             User user = signedIn(ctx);
@@ -46,6 +53,16 @@ public final class Pages {
                 long id = Input.id(ctx.pathParam("id"), "dashboard id");
                 access.readableDashboard(user, dashboards.byId(id)
                         .orElseThrow(() -> HttpProblem.notFound("dashboard " + id + " is unknown")));
+                ctx.html(shell);
+            }
+        });
+        routes.get("/search", this::shell);
+        routes.get("/compare", this::shell);
+        routes.get("/hosts/{host}/plugins/{plugin}", ctx -> {
+            User user = signedIn(ctx);
+            if (user != null) {
+                access.requireHost(user, ctx.pathParam("host"));
+                Input.plugin(ctx.pathParam("plugin"));
                 ctx.html(shell);
             }
         });

@@ -128,12 +128,6 @@ public final class StorageClient {
         return Optional.of(new Data(root.path("step").asLong(), names, times, rows));
     }
 
-    public Optional<byte[]> graphPng(String host, String plugin, long from, long to, int width, int height)
-            throws IOException {
-        return get("api/v1/hosts/" + enc(host) + "/plugins/" + enc(plugin) + "/graph.png?from=" + from + "&to=" + to
-                + "&width=" + width + "&height=" + height);
-    }
-
     /**
      * What the storage says is wrong with it (its status's {@code detail} when {@code ok} is false: a full disk, an
      * upstream that fails), or null when it is fine.

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import org.numeter.model.Field;
 import org.numeter.model.Plugin;
 import org.numeter.store.PluginSummary;
 
@@ -61,12 +60,16 @@ public final class ViewApi {
         routes.put("/api/views/{id}", this::updateView);
         routes.delete("/api/views/{id}", this::deleteView);
         routes.get("/api/views/{id}/data", this::viewData);
+        routes.get("/api/views/{id}/graph.png", this::viewPng);
         routes.get("/api/dashboards", this::listDashboards);
         routes.post("/api/dashboards", this::createDashboard);
         routes.get("/api/dashboards/{id}", this::getDashboard);
         routes.put("/api/dashboards/{id}", this::updateDashboard);
         routes.delete("/api/dashboards/{id}", this::deleteDashboard);
         routes.post("/api/skeletons", this::applySkeleton);
+        routes.get("/api/compare", ctx -> ctx.json(Map.of("graph", comparison(ctx).spec())));
+        routes.get("/api/compare/data", this::compareData);
+        routes.get("/api/compare/graph.png", this::comparePng);
     }
 
     // ---- views ----
@@ -86,16 +89,15 @@ public final class ViewApi {
         out.put("critical", v.critical());
         out.put("sources", sources);
         out.put("editable", user.superuser() || v.ownerId() == user.id());
-        out.put("graph", spec(v, sources));
+        out.put("graph", spec(v, sources, metas(sources)));
         return out;
     }
 
-    static GraphSpec spec(ViewRepository.View v, List<ViewRepository.Source> sources) {
-        List<GraphSpec.Series> series = new ArrayList<>();
-        for (int i = 0; i < sources.size(); i++) {
-            ViewRepository.Source s = sources.get(i);
-            series.add(new GraphSpec.Series(s.field(), label(s), "#" + GraphSpec.PALETTE.get(i % GraphSpec.PALETTE
-                    .size()), false, 1, false, false));
+    /** A view's graph: each source drawn by its own plugin's rules (GraphSpec#combined). */
+    static GraphSpec spec(ViewRepository.View v, List<ViewRepository.Source> sources, Map<String, Plugin> metas) {
+        List<GraphSpec.Part> parts = new ArrayList<>();
+        for (ViewRepository.Source s : sources) {
+            parts.add(new GraphSpec.Part(group(s), s.field(), label(s), metas.get(group(s))));
         }
         List<GraphSpec.Line> lines = new ArrayList<>();
         if (v.warning() != null) {
@@ -104,7 +106,30 @@ public final class ViewApi {
         if (v.critical() != null) {
             lines.add(new GraphSpec.Line(v.critical(), "critical", v.name()));
         }
-        return new GraphSpec(v.name(), "", 1000, false, null, null, null, series, lines);
+        return GraphSpec.combined(v.name(), parts, lines);
+    }
+
+    private static String group(ViewRepository.Source s) {
+        return s.host() + "/" + s.plugin();
+    }
+
+    /** The metadata of each plugin the sources name, null for one no storage answers for now. */
+    private Map<String, Plugin> metas(List<ViewRepository.Source> sources) {
+        Map<String, Plugin> out = new LinkedHashMap<>();
+        for (ViewRepository.Source s : sources) {
+            if (out.containsKey(group(s))) {
+                continue;
+            }
+            Plugin meta = null;
+            try {
+                StorageClient storage = storages.storageOf(s.host(), s.plugin()).orElse(null);
+                meta = storage == null ? null : storage.plugin(s.host(), s.plugin()).orElse(null);
+            } catch (IOException e) {
+                // its storage does not answer: the source is drawn as a plain line, its data marked unavailable
+            }
+            out.put(group(s), meta);
+        }
+        return out;
     }
 
     static String label(ViewRepository.Source s) {
@@ -159,29 +184,57 @@ public final class ViewApi {
         ctx.status(204);
     }
 
-    private void viewData(Context ctx) throws IOException {
-        User me = Auth.user(ctx);
-        ViewRepository.View v = access.readableView(me, view(ctx));
+    /**
+     * A view's rows as its graph draws them: each plugin's fields asked of its storage once, each source's values
+     * exactly those of its host page (cdef applied, a negative half below the axis), merged by moment.
+     *
+     * @param unavailable the hosts whose storage did not answer
+     */
+    record ViewRows(GraphSpec spec, long step, List<Object[]> points, List<String> unavailable) {
+        /** As {@code /api/views/{id}/data} answers. */
+        Map<String, Object> json() {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("labels", spec.labels());
+            out.put("step", step);
+            out.put("points", points);
+            out.put("unavailable", unavailable);
+            return out;
+        }
+
+        /** The PNG of these rows (GraphPng), with the request's range, size, hidden series and zone. */
+        void sendPng(Context ctx, long[] range) throws IOException {
+            int[] size = HostApi.pngSize(ctx);
+            HostApi.sendPng(ctx, new GraphPng.Picture(spec.title(), spec, range[0], range[1], step, points,
+                    HostApi.hidden(ctx, spec), size[0], size[1], HostApi.zone(ctx)));
+        }
+    }
+
+    ViewRows viewRows(User me, ViewRepository.View v, long from, long to, int points) throws IOException {
         List<ViewRepository.Source> sources = access.visibleSources(me, v);
-        long[] range = hostApi.range(ctx);
-        int points = (int) Input.longParam(ctx, "points", 800, 1, 5000);
-        Map<String, List<ViewRepository.Source>> byPlugin = new LinkedHashMap<>();
-        for (ViewRepository.Source s : sources) {
-            byPlugin.computeIfAbsent(s.host() + "\n" + s.plugin(), k -> new ArrayList<>()).add(s);
+        Map<String, Plugin> metas = metas(sources);
+        GraphSpec spec = spec(v, sources, metas);
+        Map<String, List<Integer>> byPlugin = new LinkedHashMap<>();
+        for (int i = 0; i < sources.size(); i++) {
+            byPlugin.computeIfAbsent(group(sources.get(i)), k -> new ArrayList<>()).add(i);
         }
         TreeMap<Long, Object[]> rows = new TreeMap<>();
         List<String> unavailable = new ArrayList<>();
-        for (List<ViewRepository.Source> group : byPlugin.values()) {
-            ViewRepository.Source first = group.get(0);
+        long step = 0;
+        for (List<Integer> indices : byPlugin.values()) {
+            ViewRepository.Source first = sources.get(indices.get(0));
+            Plugin meta = metas.get(group(first));
             StorageClient storage = storages.storageOf(first.host(), first.plugin()).orElse(null);
-            if (storage == null) {
+            if (storage == null || meta == null) {
                 unavailable.add(first.host());
                 continue;
             }
-            List<String> fields = group.stream().map(ViewRepository.Source::field).toList();
+            // this plugin's part of the view's spec: what SeriesAnswer needs to apply its rules
+            GraphSpec part = new GraphSpec(spec.title(), "", spec.base(), false, null, null, null,
+                    indices.stream().map(spec.series()::get).toList(), List.of());
             StorageClient.Data data;
             try {
-                data = storage.data(first.host(), first.plugin(), range[0], range[1], points, fields).orElse(null);
+                data = storage.data(first.host(), first.plugin(), from, to, points,
+                        SeriesAnswer.fieldsToFetch(meta, part)).orElse(null);
             } catch (StorageClient.StorageDownException e) {
                 unavailable.add(first.host());
                 continue;
@@ -189,25 +242,35 @@ public final class ViewApi {
             if (data == null) {
                 continue;
             }
-            for (ViewRepository.Source s : group) {
-                int column = data.fields().indexOf(s.field());
-                int target = sources.indexOf(s) + 1;
-                for (int i = 0; i < data.times().length && column >= 0; i++) {
-                    double value = data.rows()[i][column];
-                    Object[] row = rows.computeIfAbsent(data.times()[i], t -> {
-                        Object[] r = new Object[sources.size() + 1];
-                        r[0] = t;
-                        return r;
-                    });
-                    row[target] = Double.isNaN(value) ? null : value;
+            step = Math.max(step, data.step());
+            for (Object[] row : SeriesAnswer.of(first.host(), meta, part, data).points()) {
+                Object[] merged = rows.computeIfAbsent((Long) row[0], t -> {
+                    Object[] r = new Object[sources.size() + 1];
+                    r[0] = t;
+                    return r;
+                });
+                for (int k = 0; k < indices.size(); k++) {
+                    merged[indices.get(k) + 1] = row[k + 1];
                 }
             }
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("labels", sources.stream().map(ViewApi::label).toList());
-        out.put("points", new ArrayList<>(rows.values()));
-        out.put("unavailable", unavailable.stream().distinct().toList());
-        ctx.json(out);
+        return new ViewRows(spec, step, new ArrayList<>(rows.values()), unavailable.stream().distinct().toList());
+    }
+
+    private void viewData(Context ctx) throws IOException {
+        User me = Auth.user(ctx);
+        ViewRepository.View v = access.readableView(me, view(ctx));
+        long[] range = hostApi.range(ctx);
+        int points = (int) Input.longParam(ctx, "points", 800, 1, 5000);
+        ctx.json(viewRows(me, v, range[0], range[1], points).json());
+    }
+
+    /** The view as a PNG, the same image as its card's PNG button (GraphPng). */
+    private void viewPng(Context ctx) throws IOException {
+        User me = Auth.user(ctx);
+        ViewRepository.View v = access.readableView(me, view(ctx));
+        long[] range = hostApi.range(ctx);
+        viewRows(me, v, range[0], range[1], HostApi.pngSize(ctx)[0]).sendPng(ctx, range);
     }
 
     private List<ViewRepository.Source> sources(User me, List<SourceBody> body) {
@@ -227,6 +290,27 @@ public final class ViewApi {
             String field = Input.field(s.field());
             access.requireHost(me, host);
             out.add(new ViewRepository.Source(host, plugin, field));
+        }
+        // only what exists: the storage that holds the plugin knows its fields
+        Map<String, Plugin> known = new LinkedHashMap<>();
+        for (ViewRepository.Source s : out) {
+            Plugin meta = known.get(group(s));
+            if (meta == null) {
+                StorageClient storage = storages.storageOf(s.host(), s.plugin()).orElseThrow(() ->
+                        HttpProblem.unavailable("host '" + s.host() + "' is unavailable: no storage that answers"
+                                + " holds it now"));
+                try {
+                    meta = storage.plugin(s.host(), s.plugin()).orElseThrow(() -> HttpProblem.badRequest("plugin '"
+                            + s.plugin() + "' of host '" + s.host() + "' is unknown"));
+                } catch (IOException e) {
+                    throw HttpProblem.unavailable("host '" + s.host() + "' is unavailable: " + e.getMessage());
+                }
+                known.put(group(s), meta);
+            }
+            if (meta.field(s.field()).isEmpty()) {
+                throw HttpProblem.badRequest("field '" + s.field() + "' of plugin '" + s.plugin() + "' of host '"
+                        + s.host() + "' is unknown");
+            }
         }
         return List.copyOf(out);
     }
@@ -376,6 +460,52 @@ public final class ViewApi {
         return List.copyOf(out);
     }
 
+    // ---- comparisons ----
+
+    static final int MAX_COMPARED_HOSTS = 24;
+
+    /**
+     * {@code plugin} of {@code hosts} (comma-separated, each one the caller may see) overlaid in one graph: a view
+     * made for the request and never stored, each host's fields drawn by the plugin's rules, none stacking on
+     * another host's.
+     */
+    private ViewRows comparison(Context ctx) throws IOException {
+        User me = Auth.user(ctx);
+        String plugin = Input.plugin(ctx.queryParam("plugin"));
+        String list = ctx.queryParam("hosts") == null ? "" : ctx.queryParam("hosts");
+        List<String> hosts = List.of(list.split(",", -1)).stream().filter(h -> !h.isBlank()).distinct().toList();
+        if (hosts.isEmpty() || hosts.size() > MAX_COMPARED_HOSTS) {
+            throw HttpProblem.badRequest("hosts '" + Input.quote(list) + "' must name 1 to " + MAX_COMPARED_HOSTS
+                    + " hosts, comma-separated");
+        }
+        List<ViewRepository.Source> sources = new ArrayList<>();
+        for (String h : hosts) {
+            String host = access.requireHost(me, Input.host(h));
+            Plugin meta = hostApi.meta(host, plugin);
+            for (String field : GraphSpec.of(meta).fields()) {
+                sources.add(new ViewRepository.Source(host, plugin, field));
+            }
+        }
+        ViewRepository.View v = new ViewRepository.View(0, me.id(), plugin + " on " + hosts.size() + " hosts", null,
+                null, sources.size() > MAX_SOURCES ? sources.subList(0, MAX_SOURCES) : sources);
+        boolean data = ctx.path().endsWith("/data") || ctx.path().endsWith(".png");
+        if (!data) {
+            return new ViewRows(spec(v, v.sources(), metas(v.sources())), 0, List.of(), List.of());
+        }
+        long[] range = hostApi.range(ctx);
+        int points = ctx.path().endsWith(".png") ? HostApi.pngSize(ctx)[0]
+                : (int) Input.longParam(ctx, "points", 800, 1, 5000);
+        return viewRows(me, v, range[0], range[1], points);
+    }
+
+    private void compareData(Context ctx) throws IOException {
+        ctx.json(comparison(ctx).json());
+    }
+
+    private void comparePng(Context ctx) throws IOException {
+        comparison(ctx).sendPng(ctx, hostApi.range(ctx));
+    }
+
     // ---- skeletons ----
 
     /**
@@ -404,9 +534,11 @@ public final class ViewApi {
                     }
                     StorageClient storage = storages.storageOf(host, p.name()).orElse(null);
                     Plugin meta = storage == null ? null : storage.plugin(host, p.name()).orElse(null);
-                    for (Field f : meta == null ? List.<Field>of() : meta.fields()) {
-                        if (fieldGlob.matcher(f.name()).matches() && sources.size() < MAX_SOURCES) {
-                            sources.add(new ViewRepository.Source(host, p.name(), f.name()));
+                    // the fields the plugin draws, in its drawing order, so that its stacks stack as on the host
+                    // page (a graph-no field is not drawn there either)
+                    for (String field : meta == null ? List.<String>of() : GraphSpec.of(meta).fields()) {
+                        if (fieldGlob.matcher(field).matches() && sources.size() < MAX_SOURCES) {
+                            sources.add(new ViewRepository.Source(host, p.name(), field));
                         }
                     }
                 }

@@ -147,4 +147,55 @@ class GraphSpecTest {
         Plugin p = Plugin.builder("c").field(Field.builder("a").colour("red\"><script>").build()).build();
         assertThat(GraphSpec.of(p).series().get(0).colour()).isEqualTo("#00CC00");
     }
+
+    /** munin's cpu: the first field an AREA, the others STACK on it. */
+    static Plugin cpu() {
+        return Plugin.builder("cpu").title("CPU usage").vlabel("%").args("--base 1000 -r --lower-limit 0 --upper-limit 200")
+                .field(Field.builder("system").label("system").draw("AREA").build())
+                .field(Field.builder("user").label("user").draw("STACK").build())
+                .field(Field.builder("idle").label("idle").draw("STACK").build())
+                .build();
+    }
+
+    @Test
+    void aCombinedGraphKeepsEachPluginsRulesAndStacksOnlyWithinAPlugin() {
+        Plugin cpu = cpu();
+        Plugin load = Plugin.builder("load").title("Load").vlabel("load")
+                .field(Field.builder("load").label("load").warning("5").build()).build();
+        GraphSpec spec = GraphSpec.combined("mixed", List.of(
+                new GraphSpec.Part("a/cpu", "system", "a system", cpu),
+                new GraphSpec.Part("a/cpu", "user", "a user", cpu),
+                new GraphSpec.Part("b/cpu", "user", "b user", cpu),
+                new GraphSpec.Part("a/load", "load", "a load", load),
+                new GraphSpec.Part("c/gone", "x", "c x", null)), List.of());
+        assertThat(spec.series()).extracting(GraphSpec.Series::fill).containsExactly(true, true, true, false, false);
+        // b's user stands on nothing of its own plugin: from zero
+        assertThat(spec.series()).extracting(GraphSpec.Series::stack).containsExactly(false, true, false, false,
+                false);
+        // one colour per series: b's user takes another than a's
+        assertThat(spec.series()).extracting(GraphSpec.Series::colour).doesNotHaveDuplicates();
+        assertThat(spec.series().get(0).colour()).isEqualTo(GraphSpec.of(cpu).series().get(0).colour());
+        assertThat(spec.lines()).containsExactly(new GraphSpec.Line(5, "warning", "a load"));
+        assertThat(spec.upper()).isNull();
+        assertThat(spec.vlabel()).isEmpty();
+
+        GraphSpec one = GraphSpec.combined("cpu of a", List.of(new GraphSpec.Part("a/cpu", "system", "s", cpu),
+                new GraphSpec.Part("a/cpu", "user", "u", cpu), new GraphSpec.Part("a/cpu", "idle", "i", cpu)),
+                List.of());
+        assertThat(one.series()).extracting(GraphSpec.Series::stack).containsExactly(false, true, true);
+        assertThat(one.upper()).isEqualTo(GraphSpec.of(cpu).upper());
+        assertThat(one.vlabel()).isEqualTo("%");
+    }
+
+    @Test
+    void thePngsLegendWritesValuesAsThePageDoes() {
+        assertThat(GraphPng.format(null, 1000)).isEqualTo("-");
+        assertThat(GraphPng.format(Double.NaN, 1000)).isEqualTo("-");
+        assertThat(GraphPng.format(0.0, 1024)).isEqualTo("0");
+        assertThat(GraphPng.format(0.04, 1000)).isEqualTo("0.04");
+        assertThat(GraphPng.format(0.00042, 1000)).isEqualTo("0.00042");
+        assertThat(GraphPng.format(1536.0, 1024)).isEqualTo("1.50Ki");
+        assertThat(GraphPng.format(42_700.0, 1000)).isEqualTo("42.7k");
+        assertThat(GraphPng.format(-716.0, 1000)).isEqualTo("-716");
+    }
 }
