@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Runs one benchmark: numeter-bench/run.sh compare|ingest|query|disk|start|rrdcached|problems|pipeline|api-examples [--option value ...]
+#                  or: numeter-bench/run.sh footprint [seconds]   (the poller beside munin-node and collectd)
 #                  or: numeter-bench/run.sh jmh [ClassName] [JMH option ...]   (all JMH classes when no name)
 # Builds what it needs first (the bench module and what it depends on), without installing anything.
 set -euo pipefail
@@ -28,7 +29,8 @@ case "$bench" in
   compare) main=org.numeter.bench.CompareBench ;;
   problems) main=org.numeter.bench.ProblemsBench ;;
   pipeline) main=org.numeter.bench.load.PipelineBench ;;
-  *) echo "unknown benchmark '$bench': one of compare, ingest, query, disk, start, rrdcached, problems, pipeline, api-examples, jmh" >&2; exit 2 ;;
+  footprint) exec numeter-bench/footprint.sh "$@" ;;
+  *) echo "unknown benchmark '$bench': one of compare, ingest, query, disk, start, rrdcached, problems, pipeline, api-examples, footprint, jmh" >&2; exit 2 ;;
 esac
 ./mvnw -B -q -pl numeter-bench -am package -DskipTests
 "${JAVA_HOME:+$JAVA_HOME/bin/}java" ${BENCH_JAVA_OPTS:--Xmx8g -XX:+UseParallelGC} -Djava.awt.headless=true \

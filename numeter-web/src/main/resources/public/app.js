@@ -313,6 +313,7 @@ async function hostPage(id) {
       text: 'Held by ' + host.storages.length + ' storages (' + host.storages.join(', ') + '): its plugins are'
         + ' merged, each read from the storage with its newest data. Give each host one storage.'}));
   }
+  if (typeof PluginHealth !== 'undefined') main.appendChild(PluginHealth.section(host.id));
   main.appendChild(rangeToolbar());
   App.eventsHost = host.id;
   App.eventsPanel = el('div', {className: 'events', 'data-testid': 'events'});

@@ -19,6 +19,9 @@ import picocli.CommandLine.Mixin;
 /** {@code numeter poller}: collects this host into its spool and serves the spool to a collector. */
 @Command(name = "poller", mixinStandardHelpOptions = true, description = "Runs a poller on this host.")
 final class PollerCommand implements Callable<Integer> {
+    /** The poller's status: each source's figures and each plugin's health (docs/api.md). */
+    static final String STATUS = "/poller/v1/status";
+
     @Mixin
     ConfigOptions options;
 
@@ -43,7 +46,10 @@ final class PollerCommand implements Callable<Integer> {
         Spool spool = running.own(Roles.pollerSpool(config, host));
         // The pull endpoint serves the spool's figures even when the spool is published to RabbitMQ, and the
         // process's /health, /ready and /metrics.
-        PullServer endpoint = running.start(Roles.pollerEndpoint(config, spool, telemetry));
+        java.util.concurrent.atomic.AtomicReference<Poller> started = new java.util.concurrent.atomic.AtomicReference<>();
+        PullServer endpoint = running.start(Roles.pollerEndpoint(config, spool, telemetry)
+                .json(STATUS, () -> started.get() == null ? Map.of("starting", true) : started.get().status())
+                .build());
         if (config.get(Settings.POLLER_LINK).equals("amqp")) {
             Roles.bind(telemetry, running.start(AmqpPublisher.builder()
                     .uri(config.get(Settings.AMQP_URI))
@@ -53,7 +59,9 @@ final class PollerCommand implements Callable<Integer> {
                     .interval(config.get(Settings.POLLER_INTERVAL))
                     .build()));
         }
-        Poller poller = running.start(Roles.poller(config, host, spool, telemetry));
+        Poller poller = running.start(Roles.poller(config, host, spool, telemetry,
+                endpoint.routes()::clockOffsetMillis));
+        started.set(poller);
         if (collector != null) {
             URI advertised = URI.create(config.find(Settings.POLLER_ADVERTISE)
                     .orElse("http://" + host + ":" + endpoint.port()));

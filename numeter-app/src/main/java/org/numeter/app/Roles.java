@@ -25,6 +25,7 @@ import org.numeter.poller.Poller;
 import org.numeter.poller.Source;
 import org.numeter.poller.Sources;
 import org.numeter.redis.RedisSpool;
+import org.numeter.spool.BufferedSpool;
 import org.numeter.spool.FileSpool;
 import org.numeter.spool.MemorySpool;
 import org.numeter.spool.Spool;
@@ -97,10 +98,14 @@ final class Roles {
         };
     }
 
+    /** The poller's spool; a Redis one keeps what Redis refuses in a bounded buffer until it is back. */
     static Spool pollerSpool(Config config, String host) throws IOException {
-        return spool(config.get(Settings.POLLER_SPOOL), config.get(Settings.DATA_DIR).resolve("poller-spool"),
+        Spool spool = spool(config.get(Settings.POLLER_SPOOL), config.get(Settings.DATA_DIR).resolve("poller-spool"),
                 config.get(Settings.POLLER_SPOOL_REDIS), "numeter:poller:" + host,
                 config.get(Settings.POLLER_SPOOL_MAX));
+        return config.get(Settings.POLLER_SPOOL).equals("redis")
+                ? new BufferedSpool(spool, config.get(Settings.POLLER_SPOOL_BUFFER), Clock.systemUTC())
+                : spool;
     }
 
     static Spool collectorSpool(Config config) throws IOException {
@@ -111,16 +116,24 @@ final class Roles {
 
     /** The poller with every configured source; an unknown source name stops start-up listing the known ones. */
     static Poller poller(Config config, String host, Spool spool, Telemetry telemetry) {
+        return poller(config, host, spool, telemetry, () -> null);
+    }
+
+    /**
+     * The poller with every configured source and {@code clockOffset} telling how far its collector's clock is ahead
+     * (the pull link's, see {@code poller.max-clock-skew}).
+     */
+    static Poller poller(Config config, String host, Spool spool, Telemetry telemetry,
+            java.util.function.Supplier<Long> clockOffset) {
         Duration interval = config.get(Settings.POLLER_INTERVAL);
-        Duration timeout = config.get(Settings.POLLER_TIMEOUT);
-        Poller.Builder poller = Poller.builder().host(host).spool(spool).telemetry(telemetry);
+        Duration timeout = config.find(Settings.POLLER_TIMEOUT).orElse(Poller.defaultTimeout(interval));
+        Poller.Builder poller = Poller.builder().host(host).spool(spool).telemetry(telemetry)
+                .clockReference(clockOffset, config.get(Settings.POLLER_MAX_CLOCK_SKEW));
         List<String> problems = new ArrayList<>();
         for (String name : config.get(Settings.POLLER_SOURCES)) {
             try {
                 for (Source source : sources(config, name)) {
-                    // exec runs its plugins one after another, each with its own bound: the source as a whole
-                    // may take up to an interval.
-                    poller.source(source, interval, name.equals("exec") ? interval : timeout);
+                    poller.source(source, interval, timeout);
                 }
             } catch (IllegalArgumentException e) {
                 problems.add(config.source(Settings.POLLER_SOURCES) + ": " + e.getMessage());
@@ -137,15 +150,26 @@ final class Roles {
                 .orElse(config.get(Settings.POLLER_SOURCES).contains("system") ? "munin_" : "");
         return switch (name) {
             case "munin" -> each(config, Settings.POLLER_MUNIN_NODES, "127.0.0.1:4949", "munin", "address", prefix,
-                    Map.of());
+                    withPluginTimeout(config, Map.of("connections",
+                            String.valueOf(config.get(Settings.POLLER_MUNIN_CONNECTIONS)))));
             // Plugins' state (MUNIN_PLUGSTATE) lives with the spool: it survives restarts, and a service's /tmp
             // is private and emptied at every stop.
             case "exec" -> each(config, Settings.POLLER_EXEC_DIRS, "/etc/munin/plugins", "exec", "dir", prefix,
-                    Map.of("state.dir", config.get(Settings.DATA_DIR).resolve("plugin-state").toString()));
+                    withPluginTimeout(config, Map.of(
+                            "state.dir", config.get(Settings.DATA_DIR).resolve("plugin-state").toString(),
+                            "parallelism", String.valueOf(config.get(Settings.POLLER_EXEC_PARALLELISM)),
+                            "conf.dir", config.get(Settings.POLLER_EXEC_CONF_DIR).toString())));
             case "prometheus" -> each(config, Settings.POLLER_PROMETHEUS_URLS, null, "prometheus", "url", "",
-                    Map.of());
+                    Map.of("max-fields", String.valueOf(config.get(Settings.POLLER_PROMETHEUS_MAX_FIELDS))));
             default -> List.of(Sources.create(name, Map.of()));
         };
+    }
+
+    /** {@code settings} with {@code timeout} when {@code poller.plugin-timeout} is set (else the source derives it). */
+    private static Map<String, String> withPluginTimeout(Config config, Map<String, String> settings) {
+        Map<String, String> out = new LinkedHashMap<>(settings);
+        config.find(Settings.POLLER_PLUGIN_TIMEOUT).ifPresent(t -> out.put("timeout", t.toMillis() + "ms"));
+        return out;
     }
 
     /** One source per configured target (munin node, plugin directory, endpoint). */
@@ -170,12 +194,12 @@ final class Roles {
                 .toList();
     }
 
-    static PullServer pollerEndpoint(Config config, Spool spool, Telemetry telemetry) {
+    static PullServer.Builder pollerEndpoint(Config config, Spool spool, Telemetry telemetry) {
         PullServer.Builder server = PullServer.builder(spool).telemetry(telemetry)
                 .bindAddress(config.get(Settings.POLLER_BIND))
                 .port(config.get(Settings.POLLER_PORT));
         config.find(Settings.POLLER_TOKEN).ifPresent(server::token);
-        return server.build();
+        return server;
     }
 
     static RrdStore rrdStore(Config config) throws IOException {

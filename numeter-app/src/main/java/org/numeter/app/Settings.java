@@ -39,14 +39,33 @@ public final class Settings {
             "Sources to run, by name: system, munin, exec, prometheus.");
     public static final ConfigKey<Duration> POLLER_INTERVAL = ConfigKey.of("poller.interval", "60s",
             durationAtLeast(ONE_SECOND), "How often every source is collected.");
-    public static final ConfigKey<Duration> POLLER_TIMEOUT = ConfigKey.of("poller.timeout", "10s",
-            durationAtLeast(Duration.ofMillis(100)), "A source taking longer is abandoned for that cycle and counted.");
+    public static final ConfigKey<Duration> POLLER_TIMEOUT = ConfigKey.of("poller.timeout", null,
+            durationAtLeast(Duration.ofMillis(100)), "Deadline of a source's collection: munin and exec start no"
+                    + " plugin after it and return what they have; a source still running 1 s later is abandoned for"
+                    + " that cycle and counted. 90 % of poller.interval when unset (9 s at 10 s, 54 s at 60 s), at least 5 s.");
+    public static final ConfigKey<Duration> POLLER_PLUGIN_TIMEOUT = ConfigKey.of("poller.plugin-timeout", null,
+            durationAtLeast(Duration.ofMillis(100)), "Deadline of one plugin (a munin fetch and its config, an exec"
+                    + " run): past it the plugin is abandoned alone (its connection closed, its process tree killed)"
+                    + " and counted as timed out; an exec plugin's own 'timeout' in plugin-conf.d comes first. Half of"
+                    + " poller.interval when unset (5 s at 10 s, 30 s at 60 s), at least 5 s.");
+    public static final ConfigKey<Integer> POLLER_MUNIN_CONNECTIONS = ConfigKey.of("poller.munin.connections", "4",
+            integer(1, 64), "Connections to one munin-node at once; a plugin that hangs holds one of them until"
+                    + " poller.plugin-timeout.");
+    public static final ConfigKey<Integer> POLLER_EXEC_PARALLELISM = ConfigKey.of("poller.exec.parallelism", "4",
+            integer(1, 64), "Plugins of one exec directory run at once.");
+    public static final ConfigKey<Path> POLLER_EXEC_CONF_DIR = ConfigKey.of("poller.exec.conf-dir",
+            "/etc/munin/plugin-conf.d", PATH, "munin-node's plugin configuration for the exec source (user, group,"
+                    + " env.*, timeout, [wildcard*] sections), read as munin-node reads it; a missing folder is none.");
     public static final ConfigKey<List<String>> POLLER_MUNIN_NODES = ConfigKey.of("poller.munin.nodes", "", LIST,
             "munin-node addresses (host:port, port 4949 by default) for the munin source.");
     public static final ConfigKey<List<String>> POLLER_EXEC_DIRS = ConfigKey.of("poller.exec.dirs", "", LIST,
             "Directories of munin-compatible plugin executables for the exec source.");
     public static final ConfigKey<List<String>> POLLER_PROMETHEUS_URLS = ConfigKey.of("poller.prometheus.urls", "",
             LIST, "Prometheus text-format endpoints (e.g. http://127.0.0.1:9100/metrics) for the prometheus source.");
+    public static final ConfigKey<Integer> POLLER_PROMETHEUS_MAX_FIELDS = ConfigKey.of("poller.prometheus.max-fields",
+            "500", integer(1, 100_000), "Series one Prometheus family's plugin keeps over its life: a family whose"
+                    + " label sets keep changing gets no more fields past it; the excess is refused, counted and told"
+                    + " once.");
     public static final ConfigKey<String> POLLER_MUNIN_PREFIX = ConfigKey.of("poller.munin.prefix", null, STRING,
             "Prefix of the munin and exec sources' plugin names; 'munin_' when the system source also runs (both"
                     + " would report cpu, load, memory...), none otherwise.");
@@ -76,6 +95,13 @@ public final class Settings {
             "redis://127.0.0.1:6379", STRING, "Redis server of the redis spool (redis://[:password@]host:port[/db]).");
     public static final ConfigKey<Long> POLLER_SPOOL_MAX = ConfigKey.of("poller.spool.max-bytes", "256MB", BYTES,
             "Spool bound; past it the oldest records are dropped and counted.");
+    public static final ConfigKey<Duration> POLLER_MAX_CLOCK_SKEW = ConfigKey.of("poller.max-clock-skew", "1m",
+            durationAtLeast(ONE_SECOND), "How far this host's clock may be from its collector's, which the pull link"
+                    + " tells at every read; beyond it the poller says so (check, status, one log line) and stamps"
+                    + " values with the collector's time, so that none is in the future by more than this.");
+    public static final ConfigKey<Long> POLLER_SPOOL_BUFFER = ConfigKey.of("poller.spool.buffer-bytes", "16MB", BYTES,
+            "With the redis spool: what Redis refuses while it is away is kept in memory up to this bound, and"
+                    + " appended first when it is back; past it the oldest records are dropped and counted.");
 
     // Collector.
     public static final ConfigKey<List<String>> COLLECTOR_POLLERS = ConfigKey.of("collector.pollers", "", LIST,
@@ -274,10 +300,12 @@ public final class Settings {
     }
 
     public static List<ConfigKey<?>> poller() {
-        return List.of(DATA_DIR, POLLER_HOST, POLLER_SOURCES, POLLER_INTERVAL, POLLER_TIMEOUT, POLLER_MUNIN_NODES,
-                POLLER_EXEC_DIRS, POLLER_PROMETHEUS_URLS, POLLER_MUNIN_PREFIX, POLLER_BIND, POLLER_PORT, POLLER_TOKEN,
+        return List.of(DATA_DIR, POLLER_HOST, POLLER_SOURCES, POLLER_INTERVAL, POLLER_TIMEOUT, POLLER_PLUGIN_TIMEOUT,
+                POLLER_MUNIN_NODES, POLLER_MUNIN_CONNECTIONS, POLLER_EXEC_DIRS, POLLER_EXEC_PARALLELISM,
+                POLLER_EXEC_CONF_DIR, POLLER_PROMETHEUS_URLS, POLLER_PROMETHEUS_MAX_FIELDS, POLLER_MUNIN_PREFIX, POLLER_BIND, POLLER_PORT, POLLER_TOKEN,
                 POLLER_COLLECTOR, POLLER_REGISTRATION_TOKEN, POLLER_HEARTBEAT, POLLER_ADVERTISE, POLLER_LINK, AMQP_URI,
-                AMQP_EXCHANGE, AMQP_SHARDS, POLLER_SPOOL, POLLER_SPOOL_REDIS, POLLER_SPOOL_MAX);
+                AMQP_EXCHANGE, AMQP_SHARDS, POLLER_SPOOL, POLLER_SPOOL_REDIS, POLLER_SPOOL_MAX, POLLER_SPOOL_BUFFER,
+                POLLER_MAX_CLOCK_SKEW);
     }
 
     public static List<ConfigKey<?>> collector() {

@@ -283,6 +283,8 @@ public final class HttpSpoolReader implements SpoolReader {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
+        // The reader's clock, so that a poller can tell how far off its own is (PullRoutes#clockOffsetMillis).
+        request.header(PullRoutes.TIME_HEADER, Long.toString(System.currentTimeMillis()));
         HttpRequest built = request.build();
         HttpResponse<byte[]> response;
         try {

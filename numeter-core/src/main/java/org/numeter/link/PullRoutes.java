@@ -32,6 +32,8 @@ public final class PullRoutes {
     public static final String RECORDS = "/spool/v1/records";
     public static final String ACK = "/spool/v1/ack";
     public static final String STATS = "/spool/v1/stats";
+    /** The reader's clock (epoch milliseconds) at its request: how a poller learns its collector's time. */
+    public static final String TIME_HEADER = "X-Numeter-Time";
     public static final int DEFAULT_MAX = 500;
     public static final int MOST = 10_000;
 
@@ -43,6 +45,8 @@ public final class PullRoutes {
     private final AtomicLong servedV1 = new AtomicLong();
     private final AtomicLong servedV2 = new AtomicLong();
     private volatile long lastReadMillis;
+    private volatile long clockOffsetMillis;
+    private volatile boolean clockKnown;
 
     /** @param token the bearer token requests must carry, or null to serve without one */
     public PullRoutes(Spool spool, String token) {
@@ -58,6 +62,15 @@ public final class PullRoutes {
         routes.get(RECORDS, guarded(this::records));
         routes.post(ACK, guarded(this::ack));
         routes.get(STATS, guarded(this::stats));
+    }
+
+    /**
+     * Adds a {@code GET path} answering {@code body}'s value as JSON, behind the same token as the link's routes: a
+     * role's own status (the poller's {@code /poller/v1/status}).
+     */
+    public void json(RoutesConfig routes, String path, java.util.function.Supplier<?> body) {
+        routes.get(path, guarded(ctx -> ctx.contentType("application/json")
+                .result(Json.mapper().writeValueAsBytes(body.get()))));
     }
 
     private Handler guarded(Handler handler) {
@@ -83,6 +96,15 @@ public final class PullRoutes {
         }
         served.addAndGet(records.size());
         lastReadMillis = System.currentTimeMillis();
+        String readerTime = ctx.header(TIME_HEADER);
+        if (readerTime != null) {
+            try {
+                clockOffsetMillis = Long.parseLong(readerTime.strip()) - lastReadMillis;
+                clockKnown = true;
+            } catch (NumberFormatException e) {
+                // a reader that sends no usable time tells nothing of it
+            }
+        }
     }
 
     /** A page of version 1, for a downstream older than the compact format: every record as JSON. */
@@ -161,6 +183,15 @@ public final class PullRoutes {
             // reported below
         }
         throw new IllegalArgumentException(name + " '" + value + "' is not " + expected);
+    }
+
+    /**
+     * How far the last reader's clock was ahead of this one (negative: behind), in milliseconds, as its
+     * {@link #TIME_HEADER} said at its last read of records (its travel time included); null before any reader
+     * said.
+     */
+    public Long clockOffsetMillis() {
+        return clockKnown ? clockOffsetMillis : null;
     }
 
     /** Records sent since start (a record sent twice counts twice). */

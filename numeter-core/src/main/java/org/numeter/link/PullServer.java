@@ -20,6 +20,7 @@ public final class PullServer implements Component {
     private final PullRoutes routes;
     private final HttpErrors errors = new HttpErrors("pull link");
     private final Telemetry given;
+    private final java.util.Map<String, java.util.function.Supplier<?>> json;
     private Telemetry.Lease telemetry;
     private Javalin app;
     private volatile boolean running;
@@ -30,6 +31,7 @@ public final class PullServer implements Component {
         this.port = b.port;
         this.routes = new PullRoutes(b.spool, b.token);
         this.given = b.telemetry;
+        this.json = java.util.Map.copyOf(b.json);
     }
 
     public static Builder builder(Spool spool) {
@@ -42,6 +44,7 @@ public final class PullServer implements Component {
         private int port;
         private String token;
         private Telemetry telemetry;
+        private final java.util.Map<String, java.util.function.Supplier<?>> json = new java.util.LinkedHashMap<>();
 
         private Builder(Spool spool) {
             this.spool = Objects.requireNonNull(spool, "spool");
@@ -77,6 +80,12 @@ public final class PullServer implements Component {
             return this;
         }
 
+        /** Also serves {@code GET path} with {@code body}'s value as JSON, behind the same token. */
+        public Builder json(String path, java.util.function.Supplier<?> body) {
+            this.json.put(Objects.requireNonNull(path, "path"), Objects.requireNonNull(body, "body"));
+            return this;
+        }
+
         public PullServer build() {
             return new PullServer(this);
         }
@@ -94,6 +103,7 @@ public final class PullServer implements Component {
             config.startup.startupWatcherEnabled = false;
             TelemetryRoutes.install(config, lease.telemetry(), errors);
             routes.register(config.routes);
+            json.forEach((path, body) -> routes.json(config.routes, path, body));
         });
         try {
             created.start(bindAddress, port);

@@ -32,7 +32,7 @@ public final class MuninConfigParser {
                 continue;
             }
             if (line.startsWith("#")) {
-                problems.report(current.name, "config: plugin said '" + line + "'");
+                // a comment, which munin's master ignores as well
                 continue;
             }
             int space = indexOfSpace(line);

@@ -11,6 +11,40 @@ import java.util.List;
 public final class MuninValueParser {
     private MuninValueParser() {}
 
+    // What a field may say besides its value (munin's plugin reference); with dirtyconfig, or from plugins that
+    // print their extinfo on fetch, these come with the values and are legal.
+    private static final java.util.Set<String> FIELD_KEYS = java.util.Set.of("label", "info", "extinfo", "type",
+            "draw", "colour", "min", "max", "cdef", "negative", "graph", "warning", "critical", "line", "stack", "sum",
+            "unknown_limit", "update_rate", "oldname", "graph_data_size", "printf", "notes");
+    private static final java.util.Set<String> GRAPH_KEYS = java.util.Set.of("host_name", "update_rate",
+            "create_args", "notes", "info");
+
+    /** Whether {@code line} is {@code <field>.value ...}: a value, also where config lines are (dirtyconfig). */
+    public static boolean isValueLine(String line) {
+        String l = line.strip();
+        int space = indexOfSpace(l);
+        String key = space < 0 ? l : l.substring(0, space);
+        return key.endsWith(".value") && key.length() > ".value".length();
+    }
+
+    /** Whether {@code key} is one a munin plugin may legally say in its config, as {@code graph_title} or {@code a.label}. */
+    public static boolean isConfigKey(String key) {
+        if (key.startsWith("graph_") || GRAPH_KEYS.contains(key)) {
+            return true;
+        }
+        int dot = key.lastIndexOf('.');
+        return dot > 0 && FIELD_KEYS.contains(key.substring(dot + 1));
+    }
+
+    private static int indexOfSpace(String line) {
+        for (int i = 0; i < line.length(); i++) {
+            if (Character.isWhitespace(line.charAt(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /**
      * One value as munin gave it.
      *
@@ -30,19 +64,20 @@ public final class MuninValueParser {
                 continue;
             }
             if (line.startsWith("#")) {
-                problems.report(current, "fetch: plugin said '" + line + "'");
+                // a comment, which munin's master ignores as well
                 continue;
             }
             if (line.startsWith("multigraph ")) {
                 current = MuninNames.plugin(line.substring("multigraph ".length()).strip());
                 continue;
             }
-            int space = line.indexOf(' ');
+            int space = indexOfSpace(line);
             String key = space < 0 ? line : line.substring(0, space);
             if (space < 0 || !key.endsWith(".value") || key.length() == ".value".length()) {
-                // munin-node with dirtyconfig may mix config lines in; we never ask for it, so anything else
-                // is noise from the plugin.
-                problems.report(current, "fetch: line '" + line + "' is not 'field.value number'");
+                // extinfo, and with dirtyconfig any config line, may come with the values: legal, and not a value.
+                if (space < 0 || !isConfigKey(key)) {
+                    problems.report(current, "fetch: line '" + line + "' is not 'field.value number'");
+                }
                 continue;
             }
             String field = MuninNames.field(key.substring(0, key.length() - ".value".length()));

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * The poller role: runs each source on its own schedule, on its own virtual thread, and appends what it returns
  * to the spool. A source that hangs is abandoned after its timeout and counted; the others never wait for it.
  *
- * <p>Timestamps are aligned to each source's interval, so that every host's points fall on the same seconds.
+ * <p>Cycles start on each source's interval boundaries (the first at once), and values are stamped with the second
+ * they were read: a counter's rate is right even for a plugin read late in its cycle or the first after a start.
  * A plugin's metadata is written with its first batch after start and whenever it changes, and left out
  * otherwise: the spool stays small and a storage always knows how to draw what it holds.
  *
@@ -35,10 +36,40 @@ public final class Poller implements Component {
     private static final Logger LOG = LoggerFactory.getLogger(Poller.class);
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(60);
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(1);
+
+    /**
+     * A source's timeout when none is given: 90 % of its interval (9 s at 10 s, 54 s at 60 s), so that a collection
+     * returns what it has before the next one is due; at least {@link #MIN_PLUGIN_TIMEOUT}, so that a source at an
+     * interval of a second or two still reads its plugins (skipping the cycles it overruns).
+     */
+    public static Duration defaultTimeout(Duration interval) {
+        Duration most = interval.multipliedBy(9).dividedBy(10);
+        return most.compareTo(MIN_PLUGIN_TIMEOUT) < 0 ? MIN_PLUGIN_TIMEOUT : most;
+    }
+
+    /**
+     * A plugin's timeout when none is given ({@code munin} fetch, {@code exec} run): half the interval (5 s at 10 s,
+     * 30 s at 60 s), so that a plugin that hangs still leaves the rest of the cycle to the others, and at least
+     * {@link #MIN_PLUGIN_TIMEOUT} (a munin-node forks a process per plugin, slow on a loaded machine); the
+     * source's own deadline still bounds it.
+     */
+    public static Duration defaultPluginTimeout(Duration interval) {
+        Duration half = interval.dividedBy(2);
+        return half.compareTo(MIN_PLUGIN_TIMEOUT) < 0 ? MIN_PLUGIN_TIMEOUT : half;
+    }
+
+    /** The shortest default plugin timeout, for intervals under 10 s. */
+    public static final Duration MIN_PLUGIN_TIMEOUT = Duration.ofSeconds(5);
 
     private final String host;
     private final Spool spool;
     private final Clock clock;
+    // The clock values are stamped with: this host's, or its collector's when this one is off by more than maxSkew.
+    private final Clock stampClock;
+    private final java.util.function.Supplier<Long> referenceOffset;
+    private final Duration maxSkew;
+    private volatile boolean skewed;
     private final List<SourceRunner> runners;
     private final ReentrantLock appendLock = new ReentrantLock();
     private final Map<String, Plugin> lastMeta = new HashMap<>();
@@ -53,15 +84,18 @@ public final class Poller implements Component {
         this.host = Names.requireHost(Objects.requireNonNull(b.host, "host"));
         this.spool = Objects.requireNonNull(b.spool, "spool");
         this.clock = b.clock;
+        this.referenceOffset = b.referenceOffset;
+        this.maxSkew = b.maxSkew;
+        this.stampClock = new StampClock();
         this.telemetry = b.telemetry;
         List<SourceRunner> all = new ArrayList<>();
         Duration shortest = DEFAULT_INTERVAL;
         for (Scheduled s : b.sources) {
-            all.add(new SourceRunner(s.source, s.interval, s.timeout));
+            all.add(new SourceRunner(s.source, s.interval, s.timeout, stampClock));
             shortest = s.interval.compareTo(shortest) < 0 ? s.interval : shortest;
         }
         if (b.selfMonitoring) {
-            all.add(new SourceRunner(new SelfSource(this), shortest, DEFAULT_TIMEOUT));
+            all.add(new SourceRunner(new SelfSource(this), shortest, defaultTimeout(shortest), stampClock));
         }
         this.runners = List.copyOf(all);
     }
@@ -74,7 +108,7 @@ public final class Poller implements Component {
         return host;
     }
 
-    /** Starts one schedule per source; the first collection of each happens at once. */
+    /** Starts one schedule per source; the first collection of each happens at the next whole second. */
     @Override
     public synchronized void start() {
         if (closed) {
@@ -96,6 +130,14 @@ public final class Poller implements Component {
 
     private void loop(SourceRunner r) {
         long intervalMillis = r.interval().toMillis();
+        // Timestamps are whole seconds: the first cycle, like every later one, starts on a second's boundary, so
+        // that a value read a few milliseconds in is stamped with the second it belongs to, and a counter's rate
+        // across a restart is right to within those milliseconds.
+        try {
+            Thread.sleep(1000 - Math.floorMod(clock.millis(), 1000));
+        } catch (InterruptedException e) {
+            return;
+        }
         while (!closed) {
             long started = clock.millis();
             runCycle(r, started);
@@ -135,8 +177,58 @@ public final class Poller implements Component {
         return total;
     }
 
+    /**
+     * How far this host's clock is behind the reference (its collector's, as the pull link tells), in milliseconds,
+     * or null while unknown.
+     */
+    public Long clockOffsetMillis() {
+        return referenceOffset.get();
+    }
+
+    /** The correction stamps get: the offset when it is beyond the allowed skew, else none. */
+    private long correction() {
+        Long offset = referenceOffset.get();
+        boolean beyond = offset != null && Math.abs(offset) > maxSkew.toMillis();
+        if (beyond != skewed) {
+            skewed = beyond;
+            if (beyond) {
+                LOG.warn("this host's clock is {} s {} its collector's, more than poller.max-clock-skew ({} s):"
+                        + " values are stamped with the collector's time until it is right", Math.abs(offset) / 1000,
+                        offset < 0 ? "ahead of" : "behind", maxSkew.toSeconds());
+            } else {
+                LOG.info("this host's clock is within {} s of its collector's again", maxSkew.toSeconds());
+            }
+        }
+        return beyond ? offset : 0;
+    }
+
+    /** This host's clock, corrected by {@link #correction()}. */
+    private final class StampClock extends Clock {
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public long millis() {
+            return clock.millis() + correction();
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return java.time.Instant.ofEpochMilli(millis());
+        }
+    }
+
     private int runCycle(SourceRunner r, long nowMillis) {
-        long timestamp = r.align(nowMillis);
+        // The second the cycle starts: scheduled cycles start on their interval's boundaries, the first after a
+        // start does not, and a value is worth the moment it was read.
+        long timestamp = Math.floorDiv(nowMillis + correction(), 1000);
         List<SampleBatch> batches = r.collect(host, timestamp);
         if (batches.isEmpty()) {
             return 0;
@@ -184,6 +276,41 @@ public final class Poller implements Component {
         return runners.stream().map(SourceRunner::stats).toList();
     }
 
+    /** Each plugin's health after its last collection, source by source in the order they were added. */
+    public List<PluginHealth> health() {
+        List<PluginHealth> out = new ArrayList<>();
+        for (SourceRunner r : runners) {
+            out.addAll(r.health());
+        }
+        return out;
+    }
+
+    /**
+     * What {@code GET /poller/v1/status} answers: each source's figures and each plugin's health.
+     *
+     * @param host this poller's host id
+     * @param sources what each source did since start
+     * @param plugins each plugin's state after its last collection
+     */
+    public record Status(String host, List<SourceStats> sources, List<PluginHealth> plugins, ClockStatus clock) {
+
+        /**
+         * This host's clock against its collector's.
+         *
+         * @param offsetMillis how far the collector's clock is ahead of this one's, null while unknown
+         * @param maxSkewMillis {@code poller.max-clock-skew}
+         * @param corrected whether values are stamped with the collector's time, this clock being too far off
+         */
+        public record ClockStatus(Long offsetMillis, long maxSkewMillis, boolean corrected) {}
+    }
+
+    /** This poller's status, for its status endpoint. */
+    public Status status() {
+        Long offset = referenceOffset.get();
+        return new Status(host, stats(), health(), new Status.ClockStatus(offset, maxSkew.toMillis(),
+                offset != null && Math.abs(offset) > maxSkew.toMillis()));
+    }
+
     Spool spool() {
         return spool;
     }
@@ -228,6 +355,13 @@ public final class Poller implements Component {
             if (why != null) {
                 failing.add(r.source().name() + ": " + why);
             }
+        }
+        Long offset = referenceOffset.get();
+        if (offset != null && Math.abs(offset) > maxSkew.toMillis()) {
+            failing.add("this host's clock is " + Math.abs(offset) / 1000 + " s " + (offset < 0 ? "ahead of" : "behind")
+                    + " its collector's (more than " + maxSkew.toSeconds() + " s): values are stamped with the"
+                    + " collector's time");
+            sources++;
         }
         if (sources > 0 && failing.size() == sources) {
             return CheckResult.failed("every source fails: " + String.join("; ", failing));
@@ -274,6 +408,8 @@ public final class Poller implements Component {
         private Clock clock = Clock.systemUTC();
         private boolean selfMonitoring = true;
         private Telemetry telemetry;
+        private java.util.function.Supplier<Long> referenceOffset = () -> null;
+        private Duration maxSkew = DEFAULT_MAX_CLOCK_SKEW;
         private final List<Scheduled> sources = new ArrayList<>();
 
         private Builder() {}
@@ -304,9 +440,21 @@ public final class Poller implements Component {
             return this;
         }
 
-        /** Adds a source with the default timeout of 10 seconds. */
+        /** Adds a source with the default timeout, {@link #defaultTimeout(Duration) 90 % of its interval}. */
         public Builder source(Source source, Duration interval) {
-            return source(source, interval, DEFAULT_TIMEOUT);
+            return source(source, interval, defaultTimeout(interval));
+        }
+
+        /**
+         * Where the poller learns how far a reference clock (its collector's, through the pull link) is ahead of
+         * its own, in milliseconds (null while unknown), and how far off its own may be: beyond it the poller says
+         * so in its check, status and log, and stamps values with the reference's time, so that none is stamped in
+         * the future by more than {@code maxSkew}.
+         */
+        public Builder clockReference(java.util.function.Supplier<Long> offsetMillis, Duration maxSkew) {
+            this.referenceOffset = Objects.requireNonNull(offsetMillis, "offsetMillis");
+            this.maxSkew = Objects.requireNonNull(maxSkew, "maxSkew");
+            return this;
         }
 
         public Builder clock(Clock clock) {

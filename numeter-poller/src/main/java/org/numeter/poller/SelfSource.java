@@ -31,6 +31,22 @@ final class SelfSource implements Source {
                     .info("Duration of the slowest source's last collection, in seconds.").build())
             .build();
 
+    static final String PLUGINS = "numeter_plugins";
+    private static final Plugin PLUGINS_META = Plugin.builder(PLUGINS)
+            .title("Numeter plugins by state")
+            .category("numeter")
+            .vlabel("plugins")
+            .info("The plugins of this poller's munin and exec sources by how their last collection ended. Each"
+                    + " failing plugin is named, with why, in this plugin's description (health.<plugin>).")
+            .field(Field.builder("ok").label("ok").min(0.0).build())
+            .field(Field.builder("timed_out").label("timed out").min(0.0)
+                    .info("No answer within the plugin's timeout: no value this cycle.").build())
+            .field(Field.builder("failed").label("failed").min(0.0)
+                    .info("Exited with an error, could not start, or its connection broke.").build())
+            .field(Field.builder("bad_output").label("bad output").min(0.0)
+                    .info("Printed lines that are not munin's; its other values arrived.").build())
+            .build();
+
     private final Poller poller;
 
     SelfSource(Poller poller) {
@@ -60,7 +76,31 @@ final class SelfSource implements Source {
                 "spool_dropped", (double) spool.dropped(),
                 "spool_oldest_age", spool.oldestAgeMillis(poller.clock().millis()) / 1000.0,
                 "cycle_duration", slowest / 1000.0);
-        return List.of(new SampleBatch(cycle.host(), PLUGIN, cycle.timestamp(), ordered(values), META));
+        SampleBatch self = new SampleBatch(cycle.host(), PLUGIN, cycle.timestamp(), ordered(values), META);
+        List<PluginHealth> health = poller.health();
+        if (health.isEmpty()) {
+            return List.of(self);
+        }
+        return List.of(self, plugins(cycle, health));
+    }
+
+    /** {@code numeter_plugins}: plugins by state, and each failing one's reason in the metadata. */
+    private static SampleBatch plugins(Cycle cycle, List<PluginHealth> health) {
+        Map<String, Double> counts = new java.util.LinkedHashMap<>();
+        for (PluginHealth.State s : PluginHealth.State.values()) {
+            counts.put(s.key(), 0.0);
+        }
+        Plugin.Builder meta = PLUGINS_META.toBuilder();
+        for (PluginHealth h : health) {
+            counts.merge(h.state().key(), 1.0, Double::sum);
+            if (h.state() != PluginHealth.State.OK) {
+                meta.extra("health." + h.plugin(), h.state().label() + " since "
+                        + java.time.Instant.ofEpochMilli(h.sinceMillis()) + " (" + h.source() + "): " + h.detail()
+                        + "; last success " + (h.lastSuccessMillis() == 0 ? "never"
+                                : java.time.Instant.ofEpochMilli(h.lastSuccessMillis()).toString()));
+            }
+        }
+        return new SampleBatch(cycle.host(), PLUGINS, cycle.timestamp(), counts, meta.build());
     }
 
     private static Map<String, Double> ordered(Map<String, Double> values) {

@@ -67,6 +67,29 @@ public final class Settings {
         }
     }
 
+    /** A duration as {@link #duration}, or null when the key is not set. */
+    public Duration durationOrNull(String key) {
+        return text(key, null) == null ? null : duration(key, null);
+    }
+
+    /** A whole number from {@code min} to {@code max}. */
+    public int integer(String key, int otherwise, int min, int max) {
+        String v = text(key, null);
+        if (v == null) {
+            return otherwise;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("source " + source + ": setting '" + key + "' was '" + v
+                + "' but must be a whole number from " + min + " to " + max);
+    }
+
     /** A comma-separated list, blanks removed. */
     public List<String> list(String key) {
         String v = text(key, null);

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.numeter.codec.RecordCodec;
 import org.numeter.model.SampleBatch;
-import org.numeter.poller.munin.MuninNode;
 import org.numeter.spool.MemorySpool;
 import org.numeter.spool.SpoolRecord;
+import org.numeter.testkit.MuninNode;
 
 /** The issue's "done": a poller with system, a real munin-node and an exec directory fills its spool from all. */
 class PollerIT {
@@ -35,13 +35,14 @@ class PollerIT {
                 """);
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         MemorySpool spool = new MemorySpool();
-        try (MuninNode node = new MuninNode(dir).start();
+        try (MuninNode node = new MuninNode(dir.resolve("node")).stock("cpu", "load").start();
                 Poller poller = Poller.builder().host("web1").spool(spool)
                         .source(Sources.create("system", Map.of()), Duration.ofSeconds(1))
                         .source(Sources.create("munin", Map.of("address", node.address(), "host", "munin-host",
                                 "plugins", "cpu,load")), Duration.ofSeconds(1), Duration.ofSeconds(10))
                         .source(Sources.create("exec", Map.of("dir", plugins.toString(),
-                                "state.dir", dir.resolve("state").toString())), Duration.ofSeconds(1))
+                                "state.dir", dir.resolve("state").toString())), Duration.ofSeconds(1),
+                                Duration.ofSeconds(10))
                         .build()) {
             poller.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> hostPlugins(spool).containsAll(Set.of(

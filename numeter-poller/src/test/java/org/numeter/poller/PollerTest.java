@@ -53,7 +53,7 @@ class PollerTest {
     }
 
     @Test
-    void alignsTimestampsToEachSourceInterval() {
+    void stampsEachCycleWithTheSecondItStarted() {
         Poller poller = Poller.builder().host("web1").spool(spool).clock(clock).selfMonitoring(false)
                 .source(new Fixed("a"), Duration.ofSeconds(10))
                 .source(new Fixed("b"), Duration.ofSeconds(60))
@@ -63,8 +63,8 @@ class PollerTest {
 
         assertThat(spooled()).extracting(SampleBatch::plugin, SampleBatch::timestamp)
                 .containsExactlyInAnyOrder(
-                        org.assertj.core.groups.Tuple.tuple("a", 1_700_000_030L),
-                        org.assertj.core.groups.Tuple.tuple("b", 1_699_999_980L));
+                        org.assertj.core.groups.Tuple.tuple("a", 1_700_000_037L),
+                        org.assertj.core.groups.Tuple.tuple("b", 1_700_000_037L));
     }
 
     @Test
@@ -169,7 +169,7 @@ class PollerTest {
         assertThat(self.get(0).meta().fieldNames())
                 .containsExactly("samples", "errors", "spool_records", "spool_dropped", "spool_oldest_age",
                         "cycle_duration");
-        assertThat(self.get(0).timestamp()).isEqualTo(1_700_000_030L);
+        assertThat(self.get(0).timestamp()).isEqualTo(1_700_000_037L);
         assertThat(self.get(1).values()).containsEntry("errors", 0.0).containsEntry("spool_oldest_age", 0.0);
         // The second reading saw the first cycle: one value of "a" and six of its own; two records waited.
         assertThat(self.get(1).values().get("samples")).isIn(7.0, 8.0);
@@ -211,6 +211,31 @@ class PollerTest {
         }
         List<Long> times = spooled().stream().map(SampleBatch::timestamp).distinct().toList();
         assertThat(times.size()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aClockFarAheadOfItsCollectorsIsSaidAndValuesAreStampedWithTheCollectorsTime() {
+        java.util.concurrent.atomic.AtomicReference<Long> offset = new java.util.concurrent.atomic.AtomicReference<>();
+        Poller poller = Poller.builder().host("web1").spool(spool).clock(clock).selfMonitoring(false)
+                .source(new Fixed("a"), Duration.ofSeconds(10))
+                .clockReference(offset::get, Duration.ofMinutes(1)).build();
+        offset.set(-30_000L);
+        poller.collectOnce();
+        assertThat(poller.status().clock().corrected()).isFalse();
+
+        offset.set(-600_000L);
+        poller.collectOnce();
+        assertThat(poller.status().clock()).isEqualTo(new Poller.Status.ClockStatus(-600_000L, 60_000L, true));
+        assertThat(spooled()).extracting(SampleBatch::timestamp)
+                .containsExactly(1_700_000_037L, 1_700_000_037L - 600);
+
+        try (Poller started = Poller.builder().host("web1").spool(new MemorySpool()).clock(clock)
+                .selfMonitoring(false).source(new Fixed("a"), Duration.ofSeconds(10))
+                .clockReference(offset::get, Duration.ofMinutes(1)).build()) {
+            started.start();
+            assertThat(started.check().degraded()).isTrue();
+            assertThat(started.check().detail()).contains("this host's clock is 600 s ahead of its collector's");
+        }
     }
 
     @Test

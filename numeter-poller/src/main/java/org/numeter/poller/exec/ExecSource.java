@@ -9,62 +9,85 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.numeter.model.Names;
-import org.numeter.model.Plugin;
 import org.numeter.model.SampleBatch;
+import org.numeter.munin.MuninNames;
 import org.numeter.poller.Cycle;
-import org.numeter.munin.Problems;
+import org.numeter.poller.Poller;
 import org.numeter.poller.Source;
 import org.numeter.poller.munin.MuninBatches;
-import org.numeter.munin.MuninConfigParser;
-import org.numeter.munin.MuninValueParser;
+import org.numeter.poller.munin.PluginReader;
+import org.numeter.poller.munin.PluginReader.NoValue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs munin-compatible plugin executables directly, as munin-node would: {@code <plugin> config}, then
  * {@code <plugin>}, with the environment munin plugins expect ({@code MUNIN_PLUGSTATE}, {@code MUNIN_STATEFILE},
- * {@code MUNIN_LIBDIR}, {@code MUNIN_CAP_MULTIGRAPH}…), each bounded by a timeout, and read with the same parsers
- * as the {@code munin} source. A plugin that fails, hangs or prints garbage is reported and the others arrive.
+ * {@code MUNIN_LIBDIR}, {@code MUNIN_CAP_MULTIGRAPH}, {@code MUNIN_CAP_DIRTYCONFIG}…) and munin-node's plugin
+ * configuration ({@link PluginConf}: user, group, env.*, timeout), read with the same reader as the {@code munin}
+ * source. Up to {@code parallelism} plugins run at once, each with its own deadline, so the folder's cycle lasts
+ * as long as its slowest plugin, not their sum; a plugin past its deadline is killed with every process it started.
+ * A plugin that fails, hangs or prints garbage costs only its own values.
  */
 public final class ExecSource implements Source {
+    private static final Logger LOG = LoggerFactory.getLogger(ExecSource.class);
     // munin-node's default ignore_file patterns: editor backups, package manager leftovers, docs.
     private static final Pattern IGNORED = Pattern.compile(
             ".*(?:[#~]|DEADJOE|\\.bak|%|\\.dpkg-(?:tmp|new|old|dist)|\\.rpm(?:save|new)|\\.pod)$|^\\..*");
     private static final int MAX_LINES = 100_000;
+    /** Plugins run at once when none is configured. */
+    public static final int DEFAULT_PARALLELISM = 4;
 
     private final Path dir;
     private final Set<String> only;
     private final Duration timeout;
+    private final int parallelism;
     private final Path stateDir;
+    private final Path confDir;
     private final String host;
     private final Map<String, String> extraEnv;
     private final String prefix;
-    private final Map<String, Cached> configs = new HashMap<>();
-
-    private record Cached(Map<String, Plugin> graphs, long askedAt) {}
+    private final PluginReader reader = new PluginReader();
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    private volatile PluginConf conf;
+    private volatile long confRead;
+    private volatile String confError;
 
     /**
      * @param dir the directory of plugins (files or symbolic links, as /etc/munin/plugins)
      * @param plugins the plugins to run, or empty for every executable in {@code dir}
-     * @param timeout bound on each run of each plugin
+     * @param timeout bound on each run of each plugin unless its configuration sets one, or null for
+     *     {@link Poller#defaultPluginTimeout(Duration) half the interval}
+     * @param parallelism plugins run at once, at least 1
      * @param stateDir where plugins keep state between runs ({@code MUNIN_PLUGSTATE}); created when missing
+     * @param confDir munin-node's plugin configuration folder ({@code /etc/munin/plugin-conf.d}), or null for none;
+     *     read again when it changes
      * @param hostId the host id of the batches, or null for the poller's own
-     * @param env more environment variables for every plugin (munin's {@code env.*} settings)
+     * @param env more environment variables for every plugin, under those of the plugin configuration
      * @param prefix put before every plugin name, or empty
      */
-    public ExecSource(Path dir, List<String> plugins, Duration timeout, Path stateDir, String hostId,
-            Map<String, String> env, String prefix) {
+    public ExecSource(Path dir, List<String> plugins, Duration timeout, int parallelism, Path stateDir, Path confDir,
+            String hostId, Map<String, String> env, String prefix) {
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("exec " + dir + ": parallelism " + parallelism
+                    + " must be at least 1");
+        }
         this.dir = dir;
         this.only = Set.copyOf(plugins);
         this.timeout = timeout;
+        this.parallelism = parallelism;
         this.stateDir = stateDir;
+        this.confDir = confDir;
         this.host = hostId == null || hostId.isBlank() ? null : Names.requireHost(hostId);
         this.extraEnv = Map.copyOf(env);
         this.prefix = prefix == null ? "" : prefix;
@@ -78,6 +101,7 @@ public final class ExecSource implements Source {
     @Override
     public List<SampleBatch> collect(Cycle cycle) throws IOException, InterruptedException {
         Files.createDirectories(stateDir);
+        PluginConf settings = conf();
         List<Path> plugins;
         try (Stream<Path> files = Files.list(dir)) {
             plugins = files.filter(p -> !IGNORED.matcher(p.getFileName().toString()).matches())
@@ -86,57 +110,125 @@ public final class ExecSource implements Source {
                     .sorted().toList();
         }
         String batchHost = host == null ? cycle.host() : host;
+        Map<Path, List<SampleBatch>> read = new ConcurrentHashMap<>();
+        reader.startCycle();
+        List<Path> configs = plugins.stream().filter(p -> reader.needsConfig(p.getFileName().toString())).toList();
+        if (!configs.isEmpty()) {
+            round(configs, cycle, (plugin, asker) -> reader.config(asker, plugin.getFileName().toString(), cycle),
+                    settings);
+            PluginReader.awaitNextSecond(cycle);
+        }
+        round(plugins.stream().filter(p -> !reader.needsConfig(p.getFileName().toString())).toList(), cycle,
+                (plugin, asker) -> read.put(plugin, reader.values(asker, plugin.getFileName().toString(), batchHost,
+                        cycle)), settings);
         List<SampleBatch> out = new ArrayList<>();
         for (Path plugin : plugins) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw new InterruptedException(name() + ": interrupted after its timeout");
-            }
-            out.addAll(read(plugin, batchHost, cycle.timestamp(), cycle.problems()));
+            out.addAll(read.getOrDefault(plugin, List.of()));
         }
         return MuninBatches.prefixed(out, prefix);
     }
 
-    private List<SampleBatch> read(Path plugin, String batchHost, long timestamp, Problems problems)
-            throws InterruptedException {
-        String name = plugin.getFileName().toString();
-        long now = System.currentTimeMillis();
-        Cached cached = configs.get(name);
-        if (cached == null || now - cached.askedAt() > Duration.ofMinutes(10).toMillis()) {
-            List<String> config = run(plugin, "config", problems);
-            if (config == null) {
-                return List.of();
-            }
-            cached = new Cached(MuninConfigParser.parse(name, config, problems), now);
-            configs.put(name, cached);
-        }
-        List<String> fetch = run(plugin, null, problems);
-        if (fetch == null) {
-            return List.of();
-        }
-        List<MuninValueParser.Value> values = MuninValueParser.parse(name, fetch, problems);
-        for (MuninValueParser.Value v : values) {
-            Plugin graph = cached.graphs().get(v.plugin());
-            if (graph == null || graph.field(v.field()).isEmpty()) {
-                configs.remove(name);
-                break;
-            }
-        }
-        return MuninBatches.build(batchHost, timestamp, cached.graphs(), values, problems);
+    /** What one round does with one plugin. */
+    @FunctionalInterface
+    private interface Step {
+        void run(Path plugin, PluginReader.Asker asker) throws IOException;
     }
 
-    /** The plugin's output lines, or null when it could not run, hung, or failed (reported). */
-    private List<String> run(Path plugin, String argument, Problems problems) throws InterruptedException {
+    /** Runs {@code plugins} up to {@code parallelism} at once; returns when all ran or the cycle's time is up. */
+    private void round(List<Path> plugins, Cycle cycle, Step step, PluginConf settings) throws InterruptedException {
+        ConcurrentLinkedQueue<Path> queue = new ConcurrentLinkedQueue<>(plugins);
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < Math.min(parallelism, plugins.size()); i++) {
+            threads.add(Thread.ofVirtual().name(name() + " runner " + (i + 1)).start(() -> {
+                Path plugin;
+                while ((plugin = queue.poll()) != null && !Thread.currentThread().isInterrupted()) {
+                    String name = plugin.getFileName().toString();
+                    if (cycle.expired()) {
+                        cycle.outcomes().timedOut(MuninNames.plugin(name),
+                                "not run: the source's timeout passed before its turn");
+                        continue;
+                    }
+                    PluginConf.Settings own = settings.forPlugin(name);
+                    Path p = plugin;
+                    try {
+                        step.run(plugin, config -> run(p, config ? "config" : null, own, cycle));
+                    } catch (IOException e) {
+                        cycle.outcomes().failed(MuninNames.plugin(name), null, e.getMessage());
+                    }
+                }
+            }));
+        }
+        try {
+            for (Thread t : threads) {
+                t.join();
+            }
+        } catch (InterruptedException e) {
+            threads.forEach(Thread::interrupt);
+            throw e;
+        }
+    }
+
+    /**
+     * The plugin configuration, read again when it changed. One that cannot be read (munin-node's is often root's
+     * alone, and the poller runs as its own user) is none, said once in the log: plugins still run.
+     */
+    private PluginConf conf() {
+        if (confDir == null) {
+            return PluginConf.empty();
+        }
+        try {
+            long modified = lastModified(confDir);
+            if (conf == null || modified != confRead) {
+                PluginConf read = PluginConf.read(confDir);
+                read.problems().forEach(p -> LOG.warn("exec {}: plugin configuration: {}", dir, p));
+                conf = read;
+                confRead = modified;
+                confError = null;
+            }
+            return conf;
+        } catch (IOException | RuntimeException e) {
+            String why = e.getClass().getSimpleName() + ": " + e.getMessage();
+            if (!why.equals(confError)) {
+                confError = why;
+                LOG.warn("exec {}: plugin configuration {} cannot be read ({}); its plugins run without it", dir,
+                        confDir, why);
+            }
+            return PluginConf.empty();
+        }
+    }
+
+    private static long lastModified(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        long newest = Files.getLastModifiedTime(dir).toMillis();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                newest = Math.max(newest, Files.getLastModifiedTime(f).toMillis());
+            }
+        }
+        return newest;
+    }
+
+    /** The plugin's output lines; {@link NoValue} when it could not run, ran out of time, or failed. */
+    private List<String> run(Path plugin, String argument, PluginConf.Settings own, Cycle cycle) throws NoValue {
         String name = plugin.getFileName().toString();
         String what = argument == null ? name : name + " " + argument;
-        List<String> command = argument == null ? List.of(plugin.toString()) : List.of(plugin.toString(), argument);
+        Duration bound = own.timeout() != null ? own.timeout()
+                : timeout != null ? timeout : Poller.defaultPluginTimeout(cycle.interval());
+        long deadline = cycle.deadlineWithin(bound);
+        List<String> command = new ArrayList<>(asUser(name, own));
+        command.add(plugin.toString());
+        if (argument != null) {
+            command.add(argument);
+        }
         ProcessBuilder pb = new ProcessBuilder(command).directory(stateDir.toFile());
-        pb.environment().putAll(environment(name));
+        pb.environment().putAll(environment(name, own));
         Process process;
         try {
             process = pb.start();
         } catch (IOException e) {
-            problems.report(name, "could not run '" + what + "': " + e.getMessage());
-            return null;
+            throw new NoValue(false, null, "could not run '" + what + "': " + e.getMessage());
         }
         closeQuietly(process);
         List<String> lines = new ArrayList<>();
@@ -150,32 +242,79 @@ public final class ExecSource implements Source {
             }
         });
         try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                problems.report(name, "'" + what + "' did not finish within " + timeout.toMillis()
-                        + " ms and was killed");
-                return null;
+            long left = Math.max(0, deadline - System.nanoTime());
+            if (!process.waitFor(left, TimeUnit.NANOSECONDS)) {
+                kill(process);
+                throw new NoValue(true, null, "'" + what + "' did not finish within " + bound.toMillis()
+                        + " ms and was killed with every process it started");
             }
-            stdout.join(timeout.toMillis());
-            stderr.join(timeout.toMillis());
+            // A child the plugin left behind may hold its output open: bounded like the plugin.
+            stdout.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            stderr.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
         } catch (InterruptedException e) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            throw e;
+            kill(process);
+            Thread.currentThread().interrupt();
+            throw new NoValue(true, null, "'" + what + "' was killed: the source was abandoned");
         }
         if (process.exitValue() != 0) {
             String err;
             synchronized (errors) {
                 err = errors.toString();
             }
-            problems.report(name, "'" + what + "' exited with " + process.exitValue()
+            throw new NoValue(false, process.exitValue(), "'" + what + "' exited with " + process.exitValue()
                     + (err.isEmpty() ? "" : ": " + err));
-            return null;
         }
         synchronized (lines) {
             return List.copyOf(lines);
         }
+    }
+
+    /**
+     * Kills the plugin and everything it started, children first while they can still be found through their
+     * parents (a killed parent's children are adopted by init, and lost to its tree).
+     */
+    static void kill(Process process) {
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        process.toHandle().destroyForcibly();
+        for (int i = tree.size() - 1; i >= 0; i--) {
+            tree.get(i).destroyForcibly();
+        }
+        // Children a child started after the snapshot: look once more.
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        tree.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /**
+     * The command prefix that runs a plugin as its configured user and groups ({@code setpriv}); nothing when none
+     * is configured, or when the poller is not root (munin-node, too, runs it as itself then, and says so once).
+     */
+    private List<String> asUser(String plugin, PluginConf.Settings own) {
+        if (own.user() == null && own.groups().isEmpty()) {
+            return List.of();
+        }
+        if (!"root".equals(System.getProperty("user.name"))) {
+            if (warned.add(plugin)) {
+                LOG.warn("exec {}, plugin {}: its configuration asks for user {} and groups {}, which only root can"
+                        + " give; it runs as {}", dir, plugin, own.user(), own.groups(),
+                        System.getProperty("user.name"));
+            }
+            return List.of();
+        }
+        List<String> prefix = new ArrayList<>(List.of("setpriv"));
+        if (own.user() != null) {
+            prefix.add("--reuid=" + own.user());
+        }
+        List<String> groups = own.groups().stream().map(g -> g.startsWith("(") && g.endsWith(")")
+                ? g.substring(1, g.length() - 1) : g).toList();
+        if (!groups.isEmpty()) {
+            prefix.add("--regid=" + groups.get(0));
+            prefix.add("--groups=" + String.join(",", groups));
+        } else if (own.user() != null) {
+            prefix.add("--regid=" + own.user());
+            prefix.add("--init-groups");
+        }
+        prefix.add("--");
+        return prefix;
     }
 
     private static void closeQuietly(Process process) {
@@ -201,7 +340,7 @@ public final class ExecSource implements Source {
         }
     }
 
-    private Map<String, String> environment(String plugin) {
+    private Map<String, String> environment(String plugin, PluginConf.Settings own) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("MUNIN_PLUGSTATE", stateDir.toString());
         env.put("MUNIN_STATEFILE", stateDir.resolve(plugin + "-127.0.0.1").toString());
@@ -209,13 +348,15 @@ public final class ExecSource implements Source {
         env.put("MUNIN_CONFDIR", "/etc/munin");
         env.put("MUNIN_MASTER_IP", "127.0.0.1");
         env.put("MUNIN_CAP_MULTIGRAPH", "1");
+        env.put("MUNIN_CAP_DIRTYCONFIG", "1");
         env.put("MUNIN_DEBUG", "0");
         env.putAll(extraEnv);
+        env.putAll(own.env());
         return env;
     }
 
     @Override
     public String toString() {
-        return "ExecSource{dir=" + dir + ", timeout=" + timeout + "}";
+        return "ExecSource{dir=" + dir + ", timeout=" + timeout + ", parallelism=" + parallelism + "}";
     }
 }

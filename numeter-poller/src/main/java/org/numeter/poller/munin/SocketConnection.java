@@ -7,14 +7,18 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 
-/** A munin-node over TCP. Every read is bounded, so a node that stops answering cannot hold a thread forever. */
+/**
+ * A munin-node over TCP. Every read is bounded by the deadline set last, so a node that stops answering cannot hold
+ * a thread past it.
+ */
 final class SocketConnection implements MuninConnection {
     private final Socket socket;
     private final BufferedReader in;
     private final Writer out;
+    private long deadline = Long.MAX_VALUE;
 
     private SocketConnection(Socket socket) throws IOException {
         this.socket = socket;
@@ -23,22 +27,41 @@ final class SocketConnection implements MuninConnection {
         this.out = new OutputStreamWriter(socket.getOutputStream(), StandardCharsets.ISO_8859_1);
     }
 
-    static MuninConnection.Connector to(String host, int port, Duration timeout) {
-        return () -> {
+    static MuninConnection.Connector to(String host, int port) {
+        return deadline -> {
             Socket socket = new Socket();
             try {
-                socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
-                socket.setSoTimeout((int) timeout.toMillis());
-                return new SocketConnection(socket);
+                socket.connect(new InetSocketAddress(host, port), remainingMillis(deadline));
+                SocketConnection c = new SocketConnection(socket);
+                c.deadline(deadline);
+                return c;
             } catch (IOException e) {
                 socket.close();
-                throw new IOException("munin-node " + host + ":" + port + ": " + e.getMessage(), e);
+                throw e instanceof SocketTimeoutException
+                        ? new SocketTimeoutException("munin-node " + host + ":" + port + ": connect timed out")
+                        : new IOException("munin-node " + host + ":" + port + ": " + e.getMessage(), e);
             }
         };
     }
 
+    private static int remainingMillis(long deadline) throws SocketTimeoutException {
+        long left = (deadline - System.nanoTime()) / 1_000_000;
+        if (left <= 0) {
+            throw new SocketTimeoutException("deadline passed");
+        }
+        return (int) Math.min(Integer.MAX_VALUE, left);
+    }
+
+    @Override
+    public void deadline(long nanoTime) {
+        this.deadline = nanoTime;
+    }
+
     @Override
     public String readLine() throws IOException {
+        if (deadline != Long.MAX_VALUE) {
+            socket.setSoTimeout(remainingMillis(deadline));
+        }
         return in.readLine();
     }
 

@@ -14,8 +14,17 @@ import org.numeter.munin.Problems;
 public final class ExpositionParser {
     private ExpositionParser() {}
 
-    /** One sample: its full name (with any {@code _bucket}-like suffix), labels in order, and value. */
-    public record Sample(String name, Map<String, String> labels, double value) {}
+    /**
+     * One sample: its full name (with any {@code _bucket}-like suffix), labels in order, and value.
+     *
+     * @param timestampMillis the exposition's own timestamp (epoch milliseconds), 0 when it gave none
+     */
+    public record Sample(String name, Map<String, String> labels, double value, long timestampMillis) {
+
+        public Sample(String name, Map<String, String> labels, double value) {
+            this(name, labels, value, 0);
+        }
+    }
 
     /** A metric family: its name, type ({@code counter}, {@code gauge}, … or {@code untyped}), help, samples. */
     public record Family(String name, String type, String help, List<Sample> samples) {}
@@ -128,7 +137,15 @@ public final class ExpositionParser {
         if (rest.length == 0 || rest[0].isEmpty()) {
             throw new IllegalArgumentException("no value");
         }
-        return new Sample(name, labels, value(rest[0]));
+        long timestamp = 0;
+        if (rest.length > 1) {
+            try {
+                timestamp = Long.parseLong(rest[1]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("timestamp '" + rest[1] + "' is not epoch milliseconds");
+            }
+        }
+        return new Sample(name, labels, value(rest[0]), timestamp);
     }
 
     private static double value(String text) {

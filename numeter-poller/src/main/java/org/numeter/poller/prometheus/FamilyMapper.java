@@ -2,6 +2,7 @@ package org.numeter.poller.prometheus;
 
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -17,39 +18,78 @@ import org.numeter.munin.Problems;
  * Maps one Prometheus metric family to one plugin: counters become DERIVE fields (a rate, as munin draws
  * counters), gauges and untyped metrics GAUGE; each series is a field named after its label values
  * ({@code cpu="0",mode="idle"} → {@code _0_idle}) and labelled with its labels; a series with no label is the
- * field {@code value}. A histogram's buckets, sum and count, and a summary's quantiles, sum and count, are fields
- * of the same plugin. The plugin's category is the family name's first word ({@code node}, {@code go},
+ * field {@code value}. A histogram's buckets and count, and its sum; a summary's quantiles, its sum and its count:
+ * plugins of their own, so that each plugin's fields share a unit. A plugin keeps at most {@code maxFields} series
+ * over its life (the excess counted and told once). The plugin's category is the family name's first word ({@code node}, {@code go},
  * {@code process}), as exporters prefix their metrics.
  */
 final class FamilyMapper {
     private final String prefix;
     private final int maxFields;
+    // The fields each plugin has been given, in order: a family whose label sets keep changing gets no more than
+    // maxFields over its life, not per scrape, so the storage does not add round-robin sources for ever.
+    private final Map<String, Set<String>> admitted = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Long> refused = new java.util.concurrent.ConcurrentHashMap<>();
 
     FamilyMapper(String prefix, int maxFields) {
         this.prefix = prefix;
         this.maxFields = maxFields;
     }
 
-    SampleBatch map(ExpositionParser.Family family, String host, long timestamp, Problems problems) {
-        String plugin = pluginName(family.name());
+    /** Series refused by plugin since start, for being past {@code maxFields}. */
+    Map<String, Long> refused() {
+        return Map.copyOf(refused);
+    }
+
+    /**
+     * The family's batches: one per plugin and timestamp. A histogram is two plugins, its buckets and count (events
+     * per second) and its sum ({@code _sum}, in its own unit); a summary three, its quantiles, its sum and its count:
+     * each plugin's fields share a unit. A sample with its own timestamp is stored at it, the others at
+     * {@code timestamp}.
+     */
+    List<SampleBatch> map(ExpositionParser.Family family, String host, long timestamp, Problems problems) {
         String type = family.type().toLowerCase(Locale.ROOT);
+        Map<String, List<ExpositionParser.Sample>> parts = new LinkedHashMap<>();
+        for (ExpositionParser.Sample s : family.samples()) {
+            String suffix = suffix(family, s);
+            String part = switch (type) {
+                case "histogram" -> suffix.equals("sum") ? "_sum" : "";
+                case "summary" -> suffix.equals("sum") ? "_sum" : suffix.equals("count") ? "_count" : "";
+                default -> "";
+            };
+            parts.computeIfAbsent(part, x -> new java.util.ArrayList<>()).add(s);
+        }
+        List<SampleBatch> out = new java.util.ArrayList<>();
+        for (Map.Entry<String, List<ExpositionParser.Sample>> part : parts.entrySet()) {
+            out.addAll(plugin(family, type, part.getKey(), part.getValue(), host, timestamp, problems));
+        }
+        return out;
+    }
+
+    private List<SampleBatch> plugin(ExpositionParser.Family family, String type, String part,
+            List<ExpositionParser.Sample> samples, String host, long timestamp, Problems problems) {
+        String plugin = pluginName(family.name() + part);
         Plugin.Builder meta = Plugin.builder(plugin)
-                .title(family.name())
+                .title(family.name() + part)
                 .category(category(family.name()))
                 .vlabel(type.equals("counter") ? "per ${graph_period}" : null)
                 .info(family.help() == null || family.help().isBlank() ? null : family.help())
                 .extra("prometheus_type", type);
-        Map<String, Double> values = new LinkedHashMap<>();
+        Map<Long, Map<String, Double>> byTime = new java.util.TreeMap<>();
         Set<String> used = new HashSet<>();
-        for (ExpositionParser.Sample s : family.samples()) {
-            if (values.size() == maxFields) {
-                problems.report(plugin, family.samples().size() + " series, only the first " + maxFields
-                        + " are kept");
-                break;
-            }
-            String suffix = s.name().length() > family.name().length() && s.name().startsWith(family.name())
-                    ? s.name().substring(family.name().length() + 1) : "";
+        Set<String> fields = admitted.computeIfAbsent(plugin, p -> java.util.Collections.synchronizedSet(
+                new java.util.LinkedHashSet<>()));
+        long excess = 0;
+        for (ExpositionParser.Sample s : samples) {
+            String suffix = suffix(family, s);
             String field = unique(fieldName(suffix, s.labels()), used);
+            if (!fields.contains(field)) {
+                if (fields.size() >= maxFields) {
+                    excess++;
+                    continue;
+                }
+                fields.add(field);
+            }
             FieldType fieldType = fieldType(type, suffix);
             Field.Builder f = Field.builder(field)
                     .label(label(suffix, s.labels()))
@@ -59,10 +99,29 @@ final class FamilyMapper {
             }
             meta.field(f.build());
             double v = s.value();
+            long t = s.timestampMillis() > 0 ? Math.floorDiv(s.timestampMillis(), 1000) : timestamp;
             // rrd has no infinities: an empty +Inf bucket or a broken gauge is unknown for this point.
-            values.put(field, Double.isInfinite(v) ? Double.NaN : v);
+            byTime.computeIfAbsent(t, x -> new LinkedHashMap<>()).put(field, Double.isInfinite(v) ? Double.NaN : v);
         }
-        return new SampleBatch(host, plugin, timestamp, values, meta.build());
+        if (excess > 0) {
+            boolean first = !refused.containsKey(plugin);
+            refused.merge(plugin, excess, Long::sum);
+            if (first) {
+                problems.report(plugin, "more than " + maxFields + " series (" + excess + " more in this scrape):"
+                        + " the first " + maxFields + " seen are kept, the others refused and counted (told once)");
+            }
+        }
+        Plugin described = meta.build();
+        List<SampleBatch> out = new java.util.ArrayList<>();
+        for (Map.Entry<Long, Map<String, Double>> e : byTime.entrySet()) {
+            out.add(new SampleBatch(host, plugin, e.getKey(), e.getValue(), described));
+        }
+        return out;
+    }
+
+    private static String suffix(ExpositionParser.Family family, ExpositionParser.Sample s) {
+        return s.name().length() > family.name().length() && s.name().startsWith(family.name())
+                ? s.name().substring(family.name().length() + 1) : "";
     }
 
     private String pluginName(String family) {

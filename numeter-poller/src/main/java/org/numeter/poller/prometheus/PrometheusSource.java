@@ -35,6 +35,18 @@ public final class PrometheusSource implements Source, AutoCloseable {
      * @param timeout bound on connecting and on the whole answer
      */
     public PrometheusSource(URI url, String include, String prefix, String hostId, Duration timeout) {
+        this(url, include, prefix, hostId, timeout, DEFAULT_MAX_FIELDS);
+    }
+
+    /** Series one plugin keeps over its life when no bound is given. */
+    public static final int DEFAULT_MAX_FIELDS = 500;
+
+    /**
+     * @param maxFields series one plugin keeps over its life: past them a family's new series are refused, counted
+     *     ({@link #refused()}) and told once
+     */
+    public PrometheusSource(URI url, String include, String prefix, String hostId, Duration timeout,
+            int maxFields) {
         if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
             throw new IllegalArgumentException("prometheus url '" + url + "' is not http or https");
         }
@@ -42,7 +54,7 @@ public final class PrometheusSource implements Source, AutoCloseable {
         this.timeout = timeout;
         this.include = include == null || include.isBlank() ? null : Pattern.compile(include);
         this.host = hostId == null || hostId.isBlank() ? null : Names.requireHost(hostId);
-        this.mapper = new FamilyMapper(prefix == null ? "" : prefix, 500);
+        this.mapper = new FamilyMapper(prefix == null ? "" : prefix, maxFields);
     }
 
     @Override
@@ -64,18 +76,25 @@ public final class PrometheusSource implements Source, AutoCloseable {
             lines = body.toList();
         }
         String batchHost = host == null ? cycle.host() : host;
+        // stamped when read; a sample with the exposition's own timestamp keeps it
+        long read = cycle.now();
         List<SampleBatch> out = new ArrayList<>();
         for (ExpositionParser.Family f : ExpositionParser.parse(name(), lines, cycle.problems())) {
             if (include != null && !include.matcher(f.name()).matches()) {
                 continue;
             }
             try {
-                out.add(mapper.map(f, batchHost, cycle.timestamp(), cycle.problems()));
+                out.addAll(mapper.map(f, batchHost, read, cycle.problems()));
             } catch (IllegalArgumentException e) {
                 cycle.problems().report(f.name(), e.getMessage());
             }
         }
         return out;
+    }
+
+    /** Series refused since start, by plugin, for being past the plugin's bound. */
+    public java.util.Map<String, Long> refused() {
+        return mapper.refused();
     }
 
     private synchronized HttpClient client() {

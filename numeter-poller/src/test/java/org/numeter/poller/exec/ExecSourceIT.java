@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.numeter.model.SampleBatch;
 import org.numeter.poller.Cycle;
-import org.numeter.poller.munin.MuninNode;
+import org.numeter.testkit.MuninNode;
 
 /** The exec source running real plugin executables: shell scripts written by the test, and munin's stock ones. */
 class ExecSourceIT {
@@ -74,7 +74,7 @@ class ExecSourceIT {
         plugin("good.bak", "echo 'graph_title Backup'; echo 'z.label z'", "echo 'z.value 1'");
         Files.writeString(dir.resolve("README"), "not a plugin");
 
-        ExecSource source = new ExecSource(dir, List.of(), Duration.ofSeconds(1), state, null, Map.of(), "");
+        ExecSource source = new ExecSource(dir, List.of(), Duration.ofSeconds(1), 4, state, null, null, Map.of(), "");
         List<SampleBatch> batches = collect(source);
 
         assertThat(byPlugin(batches)).containsExactly(
@@ -82,10 +82,11 @@ class ExecSourceIT {
                 Map.entry("good@" + T, Map.of("a", 10.0, "b", 1.0)),
                 Map.entry("multi@1700000000", Map.of("x", 3.0)),
                 Map.entry("multi.child@" + T, Map.of("y", Double.NaN)));
-        assertThat(problems).containsExactly(
+        // plugins run side by side: their problems come in any order
+        assertThat(problems).containsExactlyInAnyOrder(
                 "failing: 'failing' exited with 2: boom",
                 "garbage: fetch: line 'what' is not 'field.value number'",
-                "hanging: 'hanging' did not finish within 1000 ms and was killed");
+                "hanging: 'hanging' did not finish within 1000 ms and was killed with every process it started");
         assertThat(state.resolve("good-was-here")).exists();
         SampleBatch good = batches.get(1);
         assertThat(good.meta().title()).isEqualTo("Good");
@@ -97,9 +98,9 @@ class ExecSourceIT {
     @Test
     void runsMuninsStockPlugins() throws Exception {
         MuninNode.ensureInstalled();
-        ExecSource source = new ExecSource(Path.of("/etc/munin/plugins"),
-                List.of("cpu", "load", "memory", "uptime", "processes"), Duration.ofSeconds(10), state, null,
-                Map.of(), "");
+        ExecSource source = new ExecSource(Path.of("/usr/share/munin/plugins"),
+                List.of("cpu", "load", "memory", "uptime", "processes"), Duration.ofSeconds(10), 4, state, null,
+                null, Map.of(), "");
 
         List<SampleBatch> batches = collect(source);
 

@@ -101,7 +101,6 @@ class MuninConfigParserTest {
         assertThat(problems).containsExactly(
                 "weird: config: line 'garbage' is not 'key value'",
                 "weird: config: line '.label nothing' is not 'field.key value'",
-                "weird: config: plugin said '# Bad exit'",
                 "weird: config: graph_width 'wide' is not a positive whole number",
                 "weird: config: field a: type 'SOMETIMES' is not one of GAUGE, COUNTER, DERIVE, ABSOLUTE",
                 "weird: config: field a: max 'lots' is not a number");

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.numeter.model.FieldType;
 import org.numeter.model.SampleBatch;
 import org.numeter.poller.Cycle;
+import org.numeter.testkit.MuninNode;
 
-/** The munin source against a real munin-node serving the stock plugins. */
+/** The munin source against a real munin-node serving munin's stock plugins (and only them). */
 class MuninNodeIT {
     private static final List<String> STOCK = List.of("cpu", "load", "memory", "uptime", "forks", "interrupts",
             "processes", "open_files", "swap");
@@ -28,7 +29,7 @@ class MuninNodeIT {
 
     @BeforeEach
     void startNode() throws Exception {
-        node = new MuninNode(dir).start();
+        node = new MuninNode(dir).stock(STOCK.toArray(String[]::new)).start();
     }
 
     @AfterEach
@@ -42,7 +43,7 @@ class MuninNodeIT {
 
     @Test
     void collectsTheStockPlugins() throws Exception {
-        MuninSource source = new MuninSource(node.address(), null, STOCK, Duration.ofSeconds(10), "");
+        MuninSource source = new MuninSource(node.address(), null, STOCK, Duration.ofSeconds(10), 4, "");
 
         List<SampleBatch> batches = collect(source);
 
@@ -61,17 +62,17 @@ class MuninNodeIT {
 
     @Test
     void collectsEverythingTheNodeLists() throws Exception {
-        MuninSource source = new MuninSource(node.address(), null, List.of(), Duration.ofSeconds(10), "");
+        MuninSource source = new MuninSource(node.address(), null, List.of(), Duration.ofSeconds(10), 4, "");
 
         List<SampleBatch> batches = collect(source);
 
-        assertThat(batches).extracting(SampleBatch::plugin).containsAll(STOCK);
+        assertThat(batches).extracting(SampleBatch::plugin).containsExactlyInAnyOrderElementsOf(STOCK);
         assertThat(batches).allSatisfy(b -> assertThat(b.meta()).isNotNull());
     }
 
     @Test
     void reconnectsAfterTheNodeRestarts() throws Exception {
-        MuninSource source = new MuninSource(node.address(), null, List.of("load"), Duration.ofSeconds(5), "");
+        MuninSource source = new MuninSource(node.address(), null, List.of("load"), Duration.ofSeconds(5), 4, "");
         assertThat(collect(source)).extracting(SampleBatch::plugin).containsExactly("load");
 
         node.stop();

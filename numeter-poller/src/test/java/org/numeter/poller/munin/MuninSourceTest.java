@@ -17,16 +17,16 @@ class MuninSourceTest {
     private static final long T = 1_700_000_100L;
     private final List<String> problems = new ArrayList<>();
 
-    private List<SampleBatch> collect(MuninSource source) throws IOException {
+    private List<SampleBatch> collect(MuninSource source) throws Exception {
         return source.collect(new Cycle("web1", T, (p, m) -> problems.add(p + ": " + m)));
     }
 
     @Test
-    void readsEveryPluginOfARealNode() throws IOException {
+    void readsEveryPluginOfARealNode() throws Exception {
         Transcript node = Transcript.load("node-transcript.txt");
         MuninSource source = new MuninSource("munin test", node, null,
                 List.of("cpu", "load", "memory", "df", "if_eth0", "if_err_eth0", "diskstats", "swap", "uptime",
-                        "processes", "open_files", "forks", "interrupts"), "");
+                        "processes", "open_files", "forks", "interrupts"), null, 1, "");
 
         List<SampleBatch> batches = collect(source);
 
@@ -47,27 +47,28 @@ class MuninSourceTest {
                 Map.entry("nice", 0.0), Map.entry("idle", 242555.0), Map.entry("iowait", 598.0),
                 Map.entry("irq", 0.0), Map.entry("softirq", 143.0), Map.entry("steal", 32.0),
                 Map.entry("guest", 0.0));
-        assertThat(node.asked).containsSubsequence("cap multigraph", "list", "config cpu", "fetch cpu", "quit");
+        assertThat(node.asked).containsSubsequence("cap multigraph dirtyconfig", "list", "config cpu", "fetch cpu", "quit");
         assertThat(node.opened).hasValue(1);
     }
 
     @Test
-    void asksConfigOnceThenOnlyFetches() throws IOException {
+    void asksConfigOnceThenOnlyFetches() throws Exception {
         Transcript node = Transcript.load("node-transcript.txt");
-        MuninSource source = new MuninSource("munin test", node, "other.example.org", List.of("load"), "");
+        MuninSource source = new MuninSource("munin test", node, "other.example.org", List.of("load"), null, 1,
+                "");
 
         collect(source);
         List<SampleBatch> second = collect(source);
 
-        assertThat(node.asked).containsExactly("cap multigraph", "list", "config load", "fetch load", "quit",
-                "cap multigraph", "list", "fetch load", "quit");
+        assertThat(node.asked).containsExactly("cap multigraph dirtyconfig", "list", "config load", "fetch load", "quit",
+                "cap multigraph dirtyconfig", "list", "fetch load", "quit");
         assertThat(second).singleElement().satisfies(b -> assertThat(b.host()).isEqualTo("other.example.org"));
     }
 
     @Test
-    void reportsEachProblemWithItsPluginAndTheRestStillArrives() throws IOException {
+    void reportsEachProblemWithItsPluginAndTheRestStillArrives() throws Exception {
         Transcript node = Transcript.load("node-malformed.txt");
-        MuninSource source = new MuninSource("munin broken", node, null, List.of(), "");
+        MuninSource source = new MuninSource("munin broken", node, null, List.of(), null, 1, "");
 
         List<SampleBatch> batches = collect(source);
 
@@ -85,17 +86,18 @@ class MuninSourceTest {
                 "memory: fetch: line 'garbage line here' is not 'field.value number'",
                 "memory: fetch: line 'free.value abc': value 'abc' is not a number",
                 "memory: fetch: no value for field(s) [free], stored as unknown",
-                "broken: fetch: plugin said '# Bad exit'",
-                "broken: fetch: no value for any of the fields [x]",
+                "broken: the plugin exited with an error (munin-node answered '# Bad exit' to 'fetch broken'; its"
+                        + " log has the status)",
                 "lost: connection closed in the middle of the answer to 'fetch lost' after 1 line(s),"
                         + " the last 'x.value 1'");
         assertThat(node.opened).hasValue(2);
     }
 
     @Test
-    void aPrefixKeepsANodesPluginsApartFromTheSystemSource() throws IOException {
+    void aPrefixKeepsANodesPluginsApartFromTheSystemSource() throws Exception {
         Transcript node = Transcript.load("node-transcript.txt");
-        MuninSource source = new MuninSource("munin test", node, null, List.of("load", "diskstats"), "munin_");
+        MuninSource source = new MuninSource("munin test", node, null, List.of("load", "diskstats"), null,
+                1, "munin_");
 
         List<SampleBatch> batches = collect(source);
 
@@ -112,7 +114,7 @@ class MuninSourceTest {
 
     @Test
     void aNodeThatIsNotMuninFailsTheCycle() {
-        MuninSource source = new MuninSource("munin http", () -> new MuninConnection() {
+        MuninSource source = new MuninSource("munin http", deadline -> new MuninConnection() {
             @Override
             public String readLine() {
                 return "HTTP/1.1 400 Bad Request";
@@ -123,7 +125,7 @@ class MuninSourceTest {
 
             @Override
             public void close() {}
-        }, null, List.of(), "");
+        }, null, List.of(), null, 1, "");
 
         assertThatThrownBy(() -> collect(source))
                 .hasMessage("munin http: 'HTTP/1.1 400 Bad Request' is not a munin-node banner");

@@ -52,7 +52,7 @@ final class Transcript implements MuninConnection.Connector {
     }
 
     @Override
-    public MuninConnection open() {
+    public MuninConnection open(long deadline) {
         opened.incrementAndGet();
         Map<String, Integer> used = new LinkedHashMap<>();
         Deque<String> pending = new ArrayDeque<>();

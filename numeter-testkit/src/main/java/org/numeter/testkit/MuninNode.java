@@ -1,4 +1,4 @@
-package org.numeter.poller.munin;
+package org.numeter.testkit;
 
 import static org.awaitility.Awaitility.await;
 
@@ -14,8 +14,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real munin-node for integration tests, on a free port with its own configuration under a temporary folder,
- * serving the stock plugins of /etc/munin/plugins. When munin-node is not installed it is installed with apt-get
+ * A real munin-node for integration tests, on a free port with its own configuration, its own plugin folder
+ * ({@link #plugins()}) and its own plugin configuration ({@link #pluginConf()}) under a temporary folder: it serves
+ * only what the test put there (stock plugins linked from /usr/share/munin/plugins with {@link #stock}, or written
+ * ones), never what this machine's /etc/munin holds. When munin-node is not installed it is installed with apt-get
  * (the tests run as root in CI); when that fails the test fails: it never skips.
  */
 public final class MuninNode implements AutoCloseable {
@@ -25,15 +27,47 @@ public final class MuninNode implements AutoCloseable {
     private final int port;
     private Process process;
 
+    static final Path STOCK = Path.of("/usr/share/munin/plugins");
+
+    private Duration timeout = Duration.ofSeconds(10);
+
     public MuninNode(Path dir) throws IOException {
         this.dir = dir;
         try (ServerSocket s = new ServerSocket(0)) {
             this.port = s.getLocalPort();
         }
+        Files.createDirectories(plugins());
+        Files.createDirectories(pluginConf());
+        Files.createDirectories(dir.resolve("plugin-state"));
     }
 
-    int port() {
+    public int port() {
         return port;
+    }
+
+    /** The folder of the plugins it serves (its /etc/munin/plugins). */
+    public Path plugins() {
+        return dir.resolve("plugins");
+    }
+
+    /** Its plugin configuration folder (its /etc/munin/plugin-conf.d). */
+    public Path pluginConf() {
+        return dir.resolve("plugin-conf.d");
+    }
+
+    /** Serves munin's stock plugins of these names, linked from /usr/share/munin/plugins as munin installs them. */
+    public MuninNode stock(String... names) throws IOException, InterruptedException {
+        ensureInstalled();
+        for (String name : names) {
+            Files.createSymbolicLink(plugins().resolve(name), STOCK.resolve(name));
+        }
+        return this;
+    }
+
+    /** munin-node's own timeout for every plugin (its {@code timeout}); 10 s unless set before {@link #start()}. */
+    public MuninNode timeout(Duration nodeTimeout) {
+        this.timeout = nodeTimeout;
+        return this;
     }
 
     public String address() {
@@ -76,12 +110,20 @@ public final class MuninNode implements AutoCloseable {
                 "setsid 0",
                 "user root",
                 "group root",
+                // a test's temporary folder is root's alone: plugins run as root rather than munin's 'nobody'
+                "default_plugin_user root",
+                "default_plugin_group root",
                 "ignore_file [\\#~]$",
                 "ignore_file \\.dpkg-(tmp|new|old|dist)$",
                 "allow ^127\\.0\\.0\\.1$",
                 "host 127.0.0.1",
+                "timeout " + timeout.toSeconds(),
                 "port " + port));
-        process = new ProcessBuilder(BINARY.toString(), "--config", conf.toString())
+        // munin-node takes its plugin folders from Munin::Common::Defaults: set them before its script runs.
+        process = new ProcessBuilder("perl", "-e", "use Munin::Common::Defaults;"
+                + " $Munin::Common::Defaults::MUNIN_CONFDIR = shift; $Munin::Common::Defaults::MUNIN_PLUGSTATE = shift;"
+                + " do '" + BINARY + "'; die $@ if $@; exit main::main();",
+                dir.toString(), dir.resolve("plugin-state").toString(), "--config", conf.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("munin-node.out").toFile()).start();
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(this::answers);
         return this;
