@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Runs one benchmark: numeter-bench/run.sh ingest|query|disk|start|rrdcached|problems|pipeline|api-examples [--option value ...]
+# Runs one benchmark: numeter-bench/run.sh compare|ingest|query|disk|start|rrdcached|problems|pipeline|api-examples [--option value ...]
 #                  or: numeter-bench/run.sh jmh [ClassName] [JMH option ...]   (all JMH classes when no name)
 # Builds what it needs first (the bench module and what it depends on), without installing anything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-usage="usage: numeter-bench/run.sh ingest|query|disk|start|rrdcached|problems|pipeline|api-examples [--option value ...]
+usage="usage: numeter-bench/run.sh compare|ingest|query|disk|start|rrdcached|problems|pipeline|api-examples [--option value ...]
        numeter-bench/run.sh jmh [CodecBenchmark|SpoolBenchmark|StoreBenchmark|SeriesBenchmark] [JMH option ...]"
 bench="${1:?$usage}"
 shift
@@ -25,9 +25,10 @@ case "$bench" in
   start) main=org.numeter.bench.StartBench ;;
   api-examples) main=org.numeter.bench.ApiExamples ;;
   rrdcached) main=org.numeter.bench.RrdcachedBench ;;
+  compare) main=org.numeter.bench.CompareBench ;;
   problems) main=org.numeter.bench.ProblemsBench ;;
   pipeline) main=org.numeter.bench.load.PipelineBench ;;
-  *) echo "unknown benchmark '$bench': one of ingest, query, disk, start, rrdcached, problems, pipeline, api-examples, jmh" >&2; exit 2 ;;
+  *) echo "unknown benchmark '$bench': one of compare, ingest, query, disk, start, rrdcached, problems, pipeline, api-examples, jmh" >&2; exit 2 ;;
 esac
 ./mvnw -B -q -pl numeter-bench -am package -DskipTests
 "${JAVA_HOME:+$JAVA_HOME/bin/}java" ${BENCH_JAVA_OPTS:--Xmx8g -XX:+UseParallelGC} -Djava.awt.headless=true \

@@ -179,11 +179,11 @@ final class Roles {
     }
 
     static RrdStore rrdStore(Config config) throws IOException {
-        return RrdStore.builder(config.get(Settings.DATA_DIR).resolve("rrd"))
+        RrdStore.Builder b = RrdStore.builder(config.get(Settings.DATA_DIR).resolve("rrd"))
                 .archives(archives(config))
-                .openFiles(config.get(Settings.STORAGE_OPEN_FILES))
-                .time(new TimePolicy(Clock.systemUTC(), config.get(Settings.STORAGE_MAX_CLOCK_SKEW)))
-                .open();
+                .time(new TimePolicy(Clock.systemUTC(), config.get(Settings.STORAGE_MAX_CLOCK_SKEW)));
+        config.find(Settings.STORAGE_OPEN_FILES).ifPresent(b::openFiles);
+        return b.open();
     }
 
     /** The storage's alert engine, not started, or null when {@code storage.alerts} is off. */

@@ -138,8 +138,9 @@ public final class Settings {
             wholeSeconds(), "Step of new files when the poller interval is not the archives' own"
                     + " step (60, 300 or 10 s); whole seconds. The tiers keep their counts of steps and rows, so they"
                     + " span proportionally less or more time.");
-    public static final ConfigKey<Integer> STORAGE_OPEN_FILES = ConfigKey.of("storage.open-files", "2000",
-            integer(16, 100_000), "Round-robin files kept open at once (least recently used are closed).");
+    public static final ConfigKey<Integer> STORAGE_OPEN_FILES = ConfigKey.of("storage.open-files", null,
+            integer(16, 1_000_000), "Round-robin files kept open at once (least recently used are closed); unset:"
+                    + " three quarters of the process's limit of open files for updates, 2,000 more for reads.");
     public static final ConfigKey<Duration> STORAGE_MAX_CLOCK_SKEW = ConfigKey.of("storage.max-clock-skew", "5m",
             durationAtLeast(ONE_SECOND), "Points stamped further ahead of the storage's clock are refused and counted"
                     + " per host as future, so that no clock that jumped ahead blocks a plugin.");

@@ -31,14 +31,15 @@ import org.numeter.store.WriteResult;
  * {@code off} do one or the other in every round.
  */
 public final class IngestBench {
-    private static final long T0 = 1_699_920_000L;
+    static final long T0 = 1_699_920_000L;
 
     private IngestBench() {}
 
     public static void main(String[] argv) throws Exception {
         BenchArgs args = new BenchArgs(argv,
                 "dir", "/tmp/numeter-bench-ingest", "plugins", "20000", "fields", "5", "rounds", "20",
-                "warmup", "5", "open-files", "25000", "threads", "" + Runtime.getRuntime().availableProcessors(),
+                "warmup", "5", "open-files", "auto", "io", "positioned",
+                "threads", "" + Runtime.getRuntime().availableProcessors(),
                 "archives", "default", "via", "store", "write-size", "5000", "keep", "false", "alerts", "off");
         int plugins = args.integer("plugins");
         int fields = args.integer("fields");
@@ -61,8 +62,13 @@ public final class IngestBench {
         }
         SplittableRandom random = new SplittableRandom(42);
         double[][] state = new double[plugins][fields];
-        try (RrdStore store = RrdStore.builder(dir).archives(archives).openFiles(args.integer("open-files"))
-                .threads(args.integer("threads")).open()) {
+        RrdStore.Builder builder = RrdStore.builder(dir);
+        if (!args.text("open-files").equals("auto")) {
+            builder.openFiles(args.integer("open-files"));
+        }
+        try (RrdStore store = builder.archives(archives)
+                .io(RrdStore.Io.valueOf(args.text("io").toUpperCase(Locale.ROOT))).threads(args.integer("threads"))
+                .open()) {
             StoreSink sink = new StoreSink(store, writeSize);
             Path alertDir = dir.resolveSibling(dir.getFileName() + "-alerts");
             Machine.deleteTree(alertDir);
@@ -130,8 +136,9 @@ public final class IngestBench {
                 }
             }
             System.out.printf(Locale.ROOT, "sustained: %,.0f points/s over %d rounds of %,d series (%s, via %s,"
-                    + " open files %s, threads %s)%n", totalPoints / (totalNanos / 1e9), rounds, plugins * fields,
-                    archives.name(), args.text("via"), args.text("open-files"), args.text("threads"));
+                    + " open files %s, io %s, threads %s)%n", totalPoints / (totalNanos / 1e9), rounds,
+                    plugins * fields, archives.name(), args.text("via"), args.text("open-files"), args.text("io"),
+                    args.text("threads"));
             double cpuPerPoint = totalCpu / 1e9 / totalPoints;
             System.out.printf(Locale.ROOT, "CPU: %.2f us per point (process CPU time, all threads), so %,.0f points/s"
                     + " per core fully used; load average now %.1f on %d cores%n", cpuPerPoint * 1e6,
@@ -150,7 +157,7 @@ public final class IngestBench {
         }
     }
 
-    private static List<SampleBatch> round(long start, int r, int plugins, int fields, long step, SplittableRandom random,
+    static List<SampleBatch> round(long start, int r, int plugins, int fields, long step, SplittableRandom random,
             double[][] state) {
         List<SampleBatch> out = new ArrayList<>(plugins);
         for (int p = 0; p < plugins; p++) {
@@ -167,7 +174,7 @@ public final class IngestBench {
         return out;
     }
 
-    private static Plugin meta(String name, int fields) {
+    static Plugin meta(String name, int fields) {
         Plugin.Builder b = Plugin.builder(name).title(name).category("bench");
         for (int f = 0; f < fields; f++) {
             // limits that are never crossed: the alert engine judges every point, and nothing changes state

@@ -45,7 +45,7 @@ public final class RrdcachedBench {
         Machine.deleteTree(dir);
         Files.createDirectories(dir);
         long t0 = System.nanoTime();
-        create(dir, plugins, fields);
+        create(dir, plugins, fields, new long[1]);
         System.out.printf(Locale.ROOT, "created %d files in %.1f s%n", plugins, (System.nanoTime() - t0) / 1e9);
 
         Path socket = dir.resolve("rrdcached.sock");
@@ -133,8 +133,11 @@ public final class RrdcachedBench {
         }
     }
 
-    /** rrdtool's own create, one per plugin, through one {@code rrdtool -} process. */
-    private static void create(Path dir, int plugins, int fields) throws Exception {
+    /**
+     * rrdtool's own create, one per plugin, through one {@code rrdtool -} process; {@code cpu[0]} gets the CPU time
+     * that process used.
+     */
+    static void create(Path dir, int plugins, int fields, long[] cpu) throws Exception {
         Process rrdtool = new ProcessBuilder("rrdtool", "-").redirectErrorStream(true).start();
         try (BufferedWriter w = new BufferedWriter(new OutputStreamWriter(rrdtool.getOutputStream(),
                 StandardCharsets.US_ASCII)); BufferedReader r = new BufferedReader(new InputStreamReader(
@@ -162,12 +165,13 @@ public final class RrdcachedBench {
                     throw new IllegalStateException("rrdtool create: " + answer);
                 }
             }
+            cpu[0] = cpuNanos(rrdtool.pid());
             w.write("quit\n");
         }
         rrdtool.waitFor();
     }
 
-    private static String command(BufferedWriter out, BufferedReader in, String command) throws IOException {
+    static String command(BufferedWriter out, BufferedReader in, String command) throws IOException {
         out.write(command + "\n");
         out.flush();
         String answer = in.readLine();
@@ -178,7 +182,7 @@ public final class RrdcachedBench {
     }
 
     /** Polls STATS until rrdcached has written every data set it was sent and its queue is empty. */
-    private static void waitWritten(BufferedWriter out, BufferedReader in, long sent) throws Exception {
+    static void waitWritten(BufferedWriter out, BufferedReader in, long sent) throws Exception {
         while (true) {
             String head = command(out, in, "STATS");
             int n = Integer.parseInt(head.split(" ")[0]);
@@ -199,14 +203,14 @@ public final class RrdcachedBench {
         }
     }
 
-    private static long cpuNanos(long pid) throws IOException {
+    static long cpuNanos(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
         return ticks * 10_000_000L;
     }
 
-    private static String run(String... command) throws Exception {
+    static String run(String... command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();

@@ -6,27 +6,30 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.function.Function;
-import org.rrd4j.core.RrdDb;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The RRD files kept open, at most {@code capacity}, the least recently used closed first (approximately: a file
- * used since the last sweep gets a second chance, as in the CLOCK algorithm, so that a write touches no shared
+ * The files kept open (rrd4j databases, descriptors, mappings), at most {@code capacity}, the least recently used
+ * closed first (approximately: a file used since the last sweep gets a second chance, as in the CLOCK algorithm, so that a write touches no shared
  * structure when its file is open). Each plugin's database sits in its {@link Handle}; every use and every close
  * of it happens under the plugin's lock, so a database is never closed while another thread writes to it.
  */
-final class DbCache implements AutoCloseable {
+final class DbCache<T> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DbCache.class);
 
-    interface Opener {
-        RrdDb open() throws IOException;
+    interface Opener<T> {
+        T open() throws IOException;
+    }
+
+    interface Closer<T> {
+        void close(T open) throws IOException;
     }
 
     /** One plugin's place in the cache; its fields are guarded by the plugin's lock. */
-    static final class Handle {
+    static final class Handle<T> {
         final String key;
-        private RrdDb db;
+        private T db;
         private volatile boolean used;
 
         Handle(String key) {
@@ -36,21 +39,23 @@ final class DbCache implements AutoCloseable {
 
     private final int capacity;
     private final Function<String, Lock> locks;
-    private final ConcurrentLinkedQueue<Handle> queue = new ConcurrentLinkedQueue<>();
+    private final Closer<T> closer;
+    private final ConcurrentLinkedQueue<Handle<T>> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong opened = new AtomicLong();
 
-    DbCache(int capacity, Function<String, Lock> locks) {
+    DbCache(int capacity, Function<String, Lock> locks, Closer<T> closer) {
         if (capacity <= 0) {
             throw new IllegalArgumentException("open files " + capacity + " must be positive");
         }
         this.capacity = capacity;
         this.locks = locks;
+        this.closer = closer;
     }
 
     /** The open database of a plugin; the caller holds the plugin's lock. */
-    RrdDb get(Handle h, Opener opener) throws IOException {
-        RrdDb db = h.db;
+    T get(Handle<T> h, Opener<T> opener) throws IOException {
+        T db = h.db;
         if (db != null) {
             if (!h.used) {
                 h.used = true;
@@ -67,13 +72,18 @@ final class DbCache implements AutoCloseable {
     }
 
     /** Closes a plugin's database if open; the caller holds the plugin's lock. */
-    void invalidate(Handle h) throws IOException {
-        RrdDb db = h.db;
+    void invalidate(Handle<T> h) throws IOException {
+        T db = h.db;
         if (db != null) {
             h.db = null;
             open.decrementAndGet();
-            db.close();
+            closer.close(db);
         }
+    }
+
+    /** Whether a plugin's file is open here; the caller holds the plugin's lock. */
+    boolean isOpen(Handle<T> h) {
+        return h.db != null;
     }
 
     /** Closes databases until at most {@code capacity} are open; the caller holds no plugin lock. */
@@ -84,7 +94,7 @@ final class DbCache implements AutoCloseable {
         // two passes over the queue close enough: the first clears the marks, the second finds them clear
         int sweeps = 2 * queue.size() + 16;
         while (open.get() > capacity && sweeps-- > 0) {
-            Handle h = queue.poll();
+            Handle<T> h = queue.poll();
             if (h == null) {
                 return;
             }
@@ -119,7 +129,7 @@ final class DbCache implements AutoCloseable {
     /** Closes every database; the caller holds every plugin lock. */
     @Override
     public void close() {
-        Handle h;
+        Handle<T> h;
         while ((h = queue.poll()) != null) {
             try {
                 invalidate(h);

@@ -29,7 +29,7 @@ import org.rrd4j.graph.RrdGraphInfo;
  * critical lines, {@code graph_total}, and a legend with current, minimum, average and maximum. The image is
  * exactly the asked width and height, axes and legend included.
  */
-final class GraphRenderer {
+public final class GraphRenderer {
     /** Munin's default colours, in its order. */
     static final List<String> PALETTE = List.of("00CC00", "0066B3", "FF8000", "FFCC00", "330099", "990099",
             "CCFF00", "FF0000", "808080", "008F00", "00487D", "B35A00", "B38F00", "6B006B", "8FB300", "B30000",
@@ -50,8 +50,13 @@ final class GraphRenderer {
 
     private final Store store;
 
-    GraphRenderer(Store store) {
+    public GraphRenderer(Store store) {
         this.store = store;
+    }
+
+    /** A graph as the storage serves it, with its legend (for benchmarks and embedders). */
+    public byte[] png(String host, String plugin, long from, long to, int width, int height) throws IOException {
+        return render(new Request(host, plugin, from, to, width, height, null, true));
     }
 
     byte[] render(Request r) throws IOException {

@@ -3,6 +3,7 @@ package org.numeter.storage;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -82,8 +83,11 @@ import org.slf4j.LoggerFactory;
  * an older version's broken RRD files) into {@link Quarantine}. A file is created whole under a temporary name and
  * renamed into place ({@link RrdFiles}), so no crash leaves half of one under a plugin's name.
  *
- * <p>Writes spread over {@code threads} threads by plugin; each plugin is guarded by one of a fixed set of locks,
- * and at most {@code openFiles} databases stay open. A write that fails for the machine's reasons (disk full,
+ * <p>Writes spread over {@code threads} threads by plugin; each plugin is guarded by one of a fixed set of locks. A
+ * known plugin's update is rrd4j's own, done by {@link RrdState} on the file's header and states held in memory and
+ * written with positioned writes of the bytes it changes (or into a mapping, {@link Io}), through a cache of
+ * descriptors sized from the machine; rrd4j opens a file (at most 2,000, or {@code openFiles} with the
+ * descriptors) for reads, new files and metadata changes. A write that fails for the machine's reasons (disk full,
  * read-only, I/O) goes on with the other plugins and then throws {@link StoreWriteException}, so that the caller
  * keeps the batches upstream. Files keep the archives they were made with: a configuration change applies to new
  * files, and {@link #layoutWarnings()} names the old ones.
@@ -92,6 +96,8 @@ public final class RrdStore implements Store {
     private static final Logger LOG = LoggerFactory.getLogger(RrdStore.class);
     private static final int STRIPES = 256;
     private static final long INDEX_EVERY_SECONDS = 15;
+    /** rrd4j databases kept open for reads and metadata changes, unless {@code openFiles} is set. */
+    private static final int READ_DATABASES = 2000;
 
     private final Path dataDir;
     private final Archives archives;
@@ -99,7 +105,12 @@ public final class RrdStore implements Store {
     private final MappedBackendFactory backend;
     private final HeapBackendFactory heap = new HeapBackendFactory();
     private final Lock[] locks = new Lock[STRIPES];
-    private final DbCache cache;
+    private final DbCache<RrdDb> cache;
+    /** Mappings of the files that {@link RrdState} updates (see {@link Io}). */
+    private final DbCache<MappedByteBuffer> maps;
+    /** Descriptors of the files that {@link RrdState} updates with positioned writes (see {@link Io}). */
+    private final DbCache<FileChannel> files;
+    private final Io io;
     private final ExecutorService workers;
     private final ScheduledExecutorService background;
     private final Map<String, Map<String, Entry>> index = new ConcurrentHashMap<>();
@@ -127,7 +138,15 @@ public final class RrdStore implements Store {
         for (int i = 0; i < STRIPES; i++) {
             locks[i] = new ReentrantLock();
         }
-        this.cache = new DbCache(b.openFiles, this::lock);
+        // a set number of open files is shared by the descriptors of updates and the databases of reads; unset,
+        // each is sized from the machine (see descriptorsAllowed)
+        int descriptors = b.openFiles > 0 ? Math.max(1, b.openFiles / 2) : descriptorsAllowed();
+        int databases = b.openFiles > 0 ? Math.max(1, b.openFiles - descriptors) : READ_DATABASES;
+        this.cache = new DbCache<>(databases, this::lock, RrdDb::close);
+        this.files = new DbCache<>(descriptors, this::lock, FileChannel::close);
+        this.maps = new DbCache<>(b.mappedFiles > 0 ? b.mappedFiles : mappingsAllowed(databases), this::lock,
+                MappedBackendFactory::unmap);
+        this.io = b.io;
         this.backend = new MappedBackendFactory();
         this.quarantine = new Quarantine(dataDir);
         this.timeFaults = new TimeFaults("storage", b.time);
@@ -153,9 +172,11 @@ public final class RrdStore implements Store {
     public static final class Builder {
         private final Path dataDir;
         private Archives archives = Archives.DEFAULT;
-        private int openFiles = 2000;
+        private int openFiles;
         private int threads = Runtime.getRuntime().availableProcessors();
         private TimePolicy time = TimePolicy.system();
+        private Io io = Io.POSITIONED;
+        private int mappedFiles;
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -167,12 +188,30 @@ public final class RrdStore implements Store {
             return this;
         }
 
-        /** The most RRD files kept open at once (default 2,000). */
+        /**
+         * The most RRD files kept open at once, descriptors for updates and databases for reads together (default:
+         * from the process's limit of open files, {@link #descriptorsAllowed}, and 2,000 databases).
+         */
         public Builder openFiles(int openFiles) {
             if (openFiles <= 0) {
                 throw new IllegalArgumentException("open files " + openFiles + " must be positive");
             }
             this.openFiles = openFiles;
+            return this;
+        }
+
+        /** How updates reach the files (default {@link Io#POSITIONED}). */
+        public Builder io(Io io) {
+            this.io = Objects.requireNonNull(io, "io");
+            return this;
+        }
+
+        /** The most files kept mapped for updates (default: from the machine's limit of mappings). */
+        public Builder mappedFiles(int mappedFiles) {
+            if (mappedFiles <= 0) {
+                throw new IllegalArgumentException("mapped files " + mappedFiles + " must be positive");
+            }
+            this.mappedFiles = mappedFiles;
             return this;
         }
 
@@ -205,6 +244,52 @@ public final class RrdStore implements Store {
             }
             return store;
         }
+    }
+
+    /**
+     * How {@link RrdState} writes an update: into a mapping of the file kept from one update to the next
+     * ({@code MAPPED}, no system call per update), or with positioned writes through a cached descriptor
+     * ({@code POSITIONED}, a few system calls per update and no mapped pages in the process). docs/decisions.md
+     * says which is the default and why.
+     */
+    public enum Io {
+        MAPPED, POSITIONED
+    }
+
+    /**
+     * Files kept mapped for updates, from the kernel's limit of mappings per process ({@code vm.max_map_count}):
+     * half of it, less the rrd4j databases that {@code openFiles} allows, so that every file of a large store
+     * stays mapped (a file costs one mapping and no descriptor) and none is mapped and unmapped at each update.
+     */
+    static int mappingsAllowed(int openFiles) {
+        long limit = 65_530;
+        try {
+            // readAllLines: readString trusts the size procfs reports, and reads one byte
+            limit = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/vm/max_map_count")).get(0).trim());
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("vm.max_map_count unknown ({}); 65,530 assumed", e.toString());
+        }
+        return (int) Math.max(1_000, Math.min(Integer.MAX_VALUE, limit / 2 - openFiles));
+    }
+
+    /**
+     * Descriptors kept for positioned writes, from the process's limit of open files: three quarters of it, the
+     * rest left to connections and the rrd4j databases; a file whose descriptor was closed costs an open and a
+     * close at its next update.
+     */
+    static int descriptorsAllowed() {
+        long limit = 4096;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                    limit = soft.equals("unlimited") ? 1 << 20 : Long.parseLong(soft);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("the limit of open files is unknown ({}); 4,096 assumed", e.toString());
+        }
+        return (int) Math.max(64, Math.min(1 << 20, limit * 3 / 4));
     }
 
     // ---- opening
@@ -431,7 +516,7 @@ public final class RrdStore implements Store {
     /** Under the entry's lock. */
     private void remove(Entry e) {
         try {
-            cache.invalidate(e.handle);
+            closeFile(e);
         } catch (IOException ex) {
             LOG.warn("closing {} failed: {}", e.rrd, ex.toString());
         }
@@ -493,6 +578,27 @@ public final class RrdStore implements Store {
      * file's truth (the last update; the metadata when the side file changed since).
      */
     private void verify(Entry e) throws IOException {
+        RrdState state;
+        try {
+            state = state(e);
+        } catch (FileNotFoundException | NoSuchFileException ex) {
+            LOG.warn("{}: listed in the index, but gone; host {}, plugin {} starts a new file", e.rrd, e.host,
+                    e.plugin);
+            reset(e);
+            return;
+        } catch (IOException ex) {
+            state = null; // rrd4j says what is wrong with it, below
+        }
+        if (state != null) {
+            // the layout explains the file's length: the checks of validate(), without a mapping
+            BasicFileAttributes side = sideAttributes(e);
+            if (side != null && side.size() == e.sideSize && side.lastModifiedTime().toMillis() == e.sideModified
+                    && state.dsCount() == e.ds().size()) {
+                e.lastUpdate = state.lastUpdate();
+                e.verified = true;
+                return;
+            }
+        }
         RrdDb db;
         boolean temporary = false;
         try {
@@ -636,7 +742,7 @@ public final class RrdStore implements Store {
     /** A file that cannot be used goes to quarantine; the plugin starts again with a new file. */
     private void quarantineEntry(Entry e, String why) {
         try {
-            cache.invalidate(e.handle);
+            closeFile(e);
         } catch (IOException | RuntimeException ex) {
             LOG.debug("closing {} failed: {}", e.rrd, ex.toString());
         }
@@ -652,6 +758,8 @@ public final class RrdStore implements Store {
         e.setDs(Map.of());
         e.columns = null;
         e.regions = null;
+        e.state = null;
+        e.noState = false;
         e.recent = new RecentTimes();
         e.archives = archives;
         indexDirty.set(true);
@@ -701,6 +809,8 @@ public final class RrdStore implements Store {
             throw new IOException("interrupted while writing", e);
         } finally {
             cache.trim();
+            files.trim();
+            maps.trim();
         }
         if (call.failure != null) {
             writeFailures.incrementAndGet();
@@ -736,6 +846,9 @@ public final class RrdStore implements Store {
         WriteResult sum = WriteResult.NONE;
         for (int i = part; i < groups.size(); i += parts) {
             sum = sum.plus(writePlugin(groups.get(i), call));
+            // between plugins, holding no lock: a page of thousands of plugins must not overshoot the limits
+            files.trim();
+            maps.trim();
         }
         return sum;
     }
@@ -798,8 +911,14 @@ public final class RrdStore implements Store {
     private void store(Entry e, SampleBatch b, WriteCall call) throws IOException {
         for (int attempt = 0; ; attempt++) {
             try {
-                if (!updateKnownFields(e, b)) {
-                    RrdDb db = prepare(e, b, call);
+                if (!updateKnownFields(e, b, false)) {
+                    prepare(e, b, call);
+                    if (updateKnownFields(e, b, true)) {
+                        e.lastUpdate = b.timestamp();
+                        e.recent.add(b.timestamp(), b.values().hashCode());
+                        return;
+                    }
+                    RrdDb db = open(e);
                     Sample s = db.createSample(b.timestamp());
                     Map<String, Integer> columns = e.columns(db);
                     for (var v : b.values().entrySet()) {
@@ -821,32 +940,96 @@ public final class RrdStore implements Store {
 
     /**
      * The common case, with as few lookups as possible: the file exists, the batch brings no metadata and only
-     * fields the file has. Returns false, having written nothing, when the batch needs {@link #prepare}.
+     * fields the file has. It is written by {@link RrdState}, with positioned writes of the bytes the update changes,
+     * all or nothing across a crash of the process (the undo log holds the bytes it overwrites). Returns false,
+     * having written nothing, when the batch needs {@link #prepare} (unless {@code prepared}: its metadata is in the
+     * files) or the file is one rrd4j updates itself.
      */
-    private boolean updateKnownFields(Entry e, SampleBatch b) throws IOException {
-        Map<String, Integer> columns = e.columns;
-        if (!e.created || b.meta() != null || columns == null) {
+    private boolean updateKnownFields(Entry e, SampleBatch b, boolean prepared) throws IOException {
+        if (!e.created || (b.meta() != null && !prepared) || e.noState) {
             return false;
         }
-        int n = b.values().size();
-        int[] index = new int[n];
-        double[] value = new double[n];
-        int i = 0;
+        RrdState state = state(e);
+        if (state == null) {
+            return false;
+        }
+        Map<String, Integer> columns = e.columns(state);
+        double[] values = new double[state.dsCount()];
+        Arrays.fill(values, Double.NaN);
         for (var v : b.values().entrySet()) {
             Integer c = columns.get(v.getKey());
             if (c == null) {
                 return false;
             }
-            index[i] = c;
-            value[i++] = v.getValue();
+            values[c] = v.getValue();
         }
-        RrdDb db = open(e);
-        Sample s = db.createSample(b.timestamp());
-        for (int k = 0; k < n; k++) {
-            s.setValue(index[k], value[k]);
+        FileChannel ch = io == Io.POSITIONED ? channel(e) : null;
+        MappedByteBuffer mapped = ch == null ? mapping(e) : null;
+        state.apply(b.timestamp(), values);
+        UndoLog log = undo;
+        int slot = Math.floorMod(e.key.hashCode(), STRIPES);
+        boolean guarded = log != null && log.begin(slot, e.key, state.regions, state.before(), state::regionAt);
+        try {
+            if (ch != null) {
+                state.write(ch);
+            } else {
+                state.write(mapped);
+            }
+        } catch (IOException | RuntimeException ex) {
+            e.state = null; // what reached the file is unknown: read it again
+            throw ex;
+        } finally {
+            if (guarded) {
+                log.end(slot);
+            }
         }
-        update(e, db, s);
         return true;
+    }
+
+    /**
+     * The update state of a plugin's file, read when first needed; null when rrd4j updates the file itself. An
+     * rrd4j database open on the file is closed first: it may hold values that the positioned writes change.
+     */
+    private RrdState state(Entry e) throws IOException {
+        if (cache.isOpen(e.handle)) {
+            cache.invalidate(e.handle);
+            e.state = null;
+        }
+        RrdState state = e.state;
+        if (state == null && !e.noState) {
+            state = io == Io.POSITIONED ? RrdState.read(channel(e)) : RrdState.read(mapping(e));
+            if (state == null) {
+                e.noState = true;
+                LOG.debug("{}: a layout updated by rrd4j itself", e.rrd);
+            }
+            e.state = state;
+        }
+        return state;
+    }
+
+    private FileChannel channel(Entry e) throws IOException {
+        return files.get(e.fd, () -> FileChannel.open(e.rrd, StandardOpenOption.READ, StandardOpenOption.WRITE));
+    }
+
+    private MappedByteBuffer mapping(Entry e) throws IOException {
+        return maps.get(e.map, () -> {
+            // the descriptor is closed once the file is mapped: a mapping holds none
+            try (FileChannel ch = FileChannel.open(e.rrd, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                return ch.map(FileChannel.MapMode.READ_WRITE, 0, ch.size());
+            }
+        });
+    }
+
+    /** Closes whatever holds a plugin's file (before it is replaced, moved or forgotten); under its lock. */
+    private void closeFile(Entry e) throws IOException {
+        e.state = null;
+        e.noState = false;
+        try {
+            files.invalidate(e.fd);
+            maps.invalidate(e.map);
+        } finally {
+            cache.invalidate(e.handle);
+        }
     }
 
     /**
@@ -879,17 +1062,17 @@ public final class RrdStore implements Store {
     }
 
     /**
-     * Brings the file and its side file up to the batch's metadata and returns the open database. The entry changes
-     * only once the files did, so a failure (a full disk) leaves it as it was for the next attempt.
+     * Brings the file and its side file up to the batch's metadata. The entry changes only once the files did, so a
+     * failure (a full disk) leaves it as it was for the next attempt.
      */
-    private RrdDb prepare(Entry e, SampleBatch b, WriteCall call) throws IOException {
+    private void prepare(Entry e, SampleBatch b, WriteCall call) throws IOException {
         Plugin merged = Stores.merge(e.meta(), b);
         if (!e.created) {
             createFile(e, merged, b.timestamp(), call);
-            return open(e);
+            return;
         }
         if (merged.equals(e.meta())) {
-            return open(e);
+            return;
         }
         RrdDb db = open(e);
         Set<String> inFile = new HashSet<>(Arrays.asList(db.getDsNames()));
@@ -918,7 +1101,6 @@ public final class RrdStore implements Store {
         indexDirty.set(true);
         db = open(e);
         updateLimits(db, e);
-        return db;
     }
 
     private static String uniqueDsName(String field, Map<String, String> taken, Set<String> inFile) {
@@ -954,6 +1136,7 @@ public final class RrdStore implements Store {
             call.directories.add(dataDir);
         }
         writeSide(e, side, call);
+        closeFile(e);
         RrdFiles.writeAtomically(e.rrd, heap.build(def));
         call.directories.add(hostDir);
         e.set(side.plugin(), side.dataSources());
@@ -980,7 +1163,7 @@ public final class RrdStore implements Store {
         RrdDef def = old.getRrdDef();
         def.addDatasource(added.toArray(DsDef[]::new));
         var wider = heap.copy(old, def);
-        cache.invalidate(e.handle);
+        closeFile(e);
         RrdFiles.writeAtomically(e.rrd, wider);
         call.directories.add(e.rrd.getParent());
         e.columns = null;
@@ -1006,6 +1189,7 @@ public final class RrdStore implements Store {
 
     /** The open database of a plugin whose file exists; under its lock. */
     private RrdDb open(Entry e) throws IOException {
+        e.state = null; // rrd4j may change the file: its state is read again when next needed
         return cache.get(e.handle, () -> openChecked(e.rrd, false));
     }
 
@@ -1085,6 +1269,8 @@ public final class RrdStore implements Store {
         } finally {
             unlock(e);
             cache.trim();
+            files.trim();
+            maps.trim();
         }
     }
 
@@ -1250,6 +1436,8 @@ public final class RrdStore implements Store {
         } finally {
             unlock(e);
             cache.trim();
+            files.trim();
+            maps.trim();
         }
         return plan.finish(tierSeries);
     }
@@ -1300,9 +1488,9 @@ public final class RrdStore implements Store {
         return Collections.unmodifiableList(layoutWarnings);
     }
 
-    /** Databases open now. */
+    /** Files open now: rrd4j databases, and the mappings or descriptors that updates use. */
     public int openFiles() {
-        return cache.size();
+        return cache.size() + maps.size() + files.size();
     }
 
     /** Databases opened since the store opened (a measure of cache misses). */
@@ -1386,6 +1574,8 @@ public final class RrdStore implements Store {
         }
         try {
             cache.close();
+            files.close();
+            maps.close();
             if (dirLock != null && !readOnlyAtStart) {
                 try {
                     writeIndex();
@@ -1425,7 +1615,9 @@ public final class RrdStore implements Store {
         final String host;
         final String plugin;
         final String key;
-        final DbCache.Handle handle;
+        final DbCache.Handle<RrdDb> handle;
+        final DbCache.Handle<FileChannel> fd;
+        final DbCache.Handle<MappedByteBuffer> map;
         final Path rrd;
         final Path json;
         private volatile Plugin meta;
@@ -1451,12 +1643,18 @@ public final class RrdStore implements Store {
         Map<String, Integer> columns;
         /** What an update of its file changes, for the undo log; found at the first update. */
         UpdateRegions regions;
+        /** Its file's update state, when {@link RrdState} updates it; dropped whenever rrd4j opens the file. */
+        RrdState state;
+        /** Its file is one that rrd4j updates itself (see {@link RrdState#read}). */
+        boolean noState;
 
         Entry(String host, String plugin) {
             this.host = host;
             this.plugin = plugin;
             this.key = host + "/" + plugin;
-            this.handle = new DbCache.Handle(key);
+            this.handle = new DbCache.Handle<>(key);
+            this.fd = new DbCache.Handle<>(key);
+            this.map = new DbCache.Handle<>(key);
             Path hostDir = dataDir.resolve(host);
             this.rrd = hostDir.resolve(plugin + ".rrd");
             this.json = hostDir.resolve(plugin + ".json");
@@ -1527,6 +1725,20 @@ public final class RrdStore implements Store {
                 }
                 set(f.plugin(), f.dataSources());
             }
+        }
+
+        Map<String, Integer> columns(RrdState state) {
+            if (columns == null || columns.size() != ds.size()) {
+                Map<String, Integer> c = new HashMap<>();
+                for (var f : ds().entrySet()) {
+                    int i = state.dsIndex(f.getValue());
+                    if (i >= 0) {
+                        c.put(f.getKey(), i);
+                    }
+                }
+                columns = c;
+            }
+            return columns;
         }
 
         Map<String, Integer> columns(RrdDb db) throws IOException {

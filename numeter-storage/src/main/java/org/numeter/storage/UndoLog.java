@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.IntUnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,6 +119,14 @@ final class UndoLog implements AutoCloseable {
      * when they do not fit a slot. The caller holds the stripe whose slot this is.
      */
     boolean begin(int slot, String key, ByteBuffer mapped, UpdateRegions regions) {
+        return begin(slot, key, regions, mapped, r -> (int) regions.offsets[r]);
+    }
+
+    /**
+     * Saves the regions of a file before an update, from {@code source}, where region {@code r} starts at
+     * {@code sourceAt(r)} (an {@link RrdState}'s image of them); false when they do not fit a slot.
+     */
+    boolean begin(int slot, String key, UpdateRegions regions, ByteBuffer source, IntUnaryOperator sourceAt) {
         if (map == null) {
             return false;
         }
@@ -128,9 +137,8 @@ final class UndoLog implements AutoCloseable {
         ByteBuffer b = slotBuffer(slot);
         b.putInt(k.length).put(k).putInt(regions.offsets.length);
         for (int i = 0; i < regions.offsets.length; i++) {
-            int offset = (int) regions.offsets[i];
             int length = regions.lengths[i];
-            b.putLong(offset).putInt(length).put(b.position(), mapped, offset, length);
+            b.putLong(regions.offsets[i]).putInt(length).put(b.position(), source, sourceAt.applyAsInt(i), length);
             b.position(b.position() + length);
         }
         // the copy before the mark, the mark before the update's first write

@@ -25,7 +25,7 @@ final class UpdateRegions {
     /** The sum of the lengths. */
     final int bytes;
 
-    private UpdateRegions(long[] offsets, int[] lengths) {
+    UpdateRegions(long[] offsets, int[] lengths) {
         this.offsets = offsets;
         this.lengths = lengths;
         int sum = 0;

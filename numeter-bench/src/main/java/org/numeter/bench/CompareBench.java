@@ -1,0 +1,376 @@
+package org.numeter.bench;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.lang.management.ManagementFactory;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.numeter.model.Field;
+import org.numeter.model.FieldType;
+import org.numeter.model.Plugin;
+import org.numeter.model.SampleBatch;
+import org.numeter.storage.GraphRenderer;
+import org.numeter.storage.RrdStore;
+import org.numeter.store.Archives;
+import org.numeter.store.WriteResult;
+
+/**
+ * Each figure of the storage beside its anchor, in one run, alternating: file creation against {@code rrdtool
+ * create} (same layout), ingest rounds against rrdcached flushing every round (same plugins, fields, types,
+ * archives, rounds; both sides have every round in the files when its clock stops, neither forces them to the
+ * disk), and the PNG of 1 week, 800x300, 5 stacked fields with munin's legend against {@code rrdtool graph} on the
+ * same data. The store runs with the shipped settings. Prints a table with both sides, the ratio, the CPU per
+ * point, the load average and the processor read at run time, ready for docs/benchmarks.md.
+ */
+public final class CompareBench {
+    private static final long T0 = IngestBench.T0;
+
+    private CompareBench() {}
+
+    public static void main(String[] argv) throws Exception {
+        BenchArgs args = new BenchArgs(argv, "dir", "/tmp/numeter-bench-compare", "plugins", "20000", "fields", "5",
+                "rounds", "10", "warmup", "2", "png", "40", "write-size", "5000", "rrdcached-threads", "2");
+        int plugins = args.integer("plugins");
+        int fields = args.integer("fields");
+        int rounds = args.integer("rounds");
+        int warmup = args.integer("warmup");
+        int writeSize = args.integer("write-size");
+        Path dir = Path.of(args.text("dir"));
+        Path ours = dir.resolve("numeter");
+        Path theirs = dir.resolve("rrdtool");
+        System.out.println("compare: " + args + ", " + Instant.now());
+        System.out.println("machine: " + Machine.describe());
+        System.out.println("rrdtool: " + RrdcachedBench.run("rrdtool", "--version").lines().findFirst().orElse("?"));
+        Machine.deleteTree(dir);
+        Files.createDirectories(theirs);
+        List<Row> table = new ArrayList<>();
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        Archives archives = Archives.DEFAULT;
+
+        try (RrdStore store = RrdStore.builder(ours).archives(archives).open()) {
+            // ---- creation: the first round makes every file, on both sides
+            SplittableRandom random = new SplittableRandom(42);
+            double[][] state = new double[plugins][fields];
+            List<SampleBatch> first = IngestBench.round(T0, 0, plugins, fields, archives.step(), random, state);
+            long cpu0 = os.getProcessCpuTime();
+            long t0 = System.nanoTime();
+            write(store, first, writeSize);
+            Side mine = new Side(System.nanoTime() - t0, os.getProcessCpuTime() - cpu0, plugins);
+            long[] rrdtoolCpu = new long[1];
+            t0 = System.nanoTime();
+            RrdcachedBench.create(theirs, plugins, fields, rrdtoolCpu);
+            Side anchor = new Side(System.nanoTime() - t0, rrdtoolCpu[0], plugins);
+            table.add(new Row("create " + plugins + " files", "files/s", mine, anchor, "rrdtool create", os));
+
+            // ---- ingest: a round of each, in turn
+            Path socket = theirs.resolve("rrdcached.sock");
+            Process daemon = new ProcessBuilder("rrdcached", "-g", "-l", "unix:" + socket, "-w", "3600", "-f",
+                    "7200", "-t", args.text("rrdcached-threads"), "-B", "-b", theirs.toString(), "-p",
+                    theirs.resolve("rrdcached.pid").toString()).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("rrdcached.log").toFile()).start();
+            try {
+                while (!Files.exists(socket)) {
+                    if (!daemon.isAlive()) {
+                        throw new IllegalStateException("rrdcached stopped: "
+                                + Files.readString(dir.resolve("rrdcached.log")));
+                    }
+                    Thread.sleep(20);
+                }
+                try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                    ch.connect(UnixDomainSocketAddress.of(socket));
+                    BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch),
+                            StandardCharsets.US_ASCII));
+                    BufferedWriter out = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(ch),
+                            StandardCharsets.US_ASCII), 1 << 16);
+                    long sent = 0;
+                    Side ingestMine = Side.NONE;
+                    Side ingestAnchor = Side.NONE;
+                    for (int r = 1; r <= warmup + rounds; r++) {
+                        List<SampleBatch> batches = IngestBench.round(T0, r, plugins, fields, archives.step(), random,
+                                state);
+                        String text = updates(batches, fields);
+                        cpu0 = os.getProcessCpuTime();
+                        t0 = System.nanoTime();
+                        long points = write(store, batches, writeSize);
+                        Side m = new Side(System.nanoTime() - t0, os.getProcessCpuTime() - cpu0, points);
+
+                        long d0 = RrdcachedBench.cpuNanos(daemon.pid());
+                        t0 = System.nanoTime();
+                        RrdcachedBench.command(out, in, "BATCH");
+                        out.write(text);
+                        out.write(".\n");
+                        out.flush();
+                        int errors = Integer.parseInt(in.readLine().split(" ")[0]);
+                        for (int i = 0; i < errors; i++) {
+                            System.out.println("rrdcached: " + in.readLine());
+                        }
+                        sent += plugins;
+                        RrdcachedBench.command(out, in, "FLUSHALL");
+                        RrdcachedBench.waitWritten(out, in, sent);
+                        Side a = new Side(System.nanoTime() - t0, RrdcachedBench.cpuNanos(daemon.pid()) - d0,
+                                (long) plugins * fields);
+                        System.out.printf(Locale.ROOT, "round %2d %-8s numeter %,10.0f points/s %5.2f CPU-us/point |"
+                                + " rrdcached %,10.0f points/s %5.2f CPU-us/point | load %.1f%n", r,
+                                r <= warmup ? "warm-up" : "measured", m.perSecond(), m.cpuMicros(), a.perSecond(),
+                                a.cpuMicros(), os.getSystemLoadAverage());
+                        if (r > warmup) {
+                            ingestMine = ingestMine.plus(m);
+                            ingestAnchor = ingestAnchor.plus(a);
+                        }
+                    }
+                    table.add(new Row("ingest " + plugins + " x " + fields + ", " + rounds + " rounds", "points/s",
+                            ingestMine, ingestAnchor, "rrdcached, FLUSHALL every round", os));
+                    System.out.println("memory: numeter (this JVM) " + Memory.of(ProcessHandle.current().pid())
+                            + "; rrdcached " + Memory.of(daemon.pid()));
+                    out.write("QUIT\n");
+                    out.flush();
+                }
+            } finally {
+                daemon.destroy();
+                daemon.waitFor();
+            }
+
+            // ---- PNG: a week of one plugin on both sides, drawn in turn
+            int n = args.integer("png");
+            if (n > 0) {
+                png(store, theirs, n, os, table);
+            }
+        }
+
+        System.out.println();
+        System.out.println("Processor: " + Machine.describe() + "; " + Instant.now());
+        System.out.println("| figure | Numeter | anchor | Numeter / anchor | CPU per unit, Numeter | CPU per unit,"
+                + " anchor | load average |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        for (Row r : table) {
+            System.out.println(r);
+        }
+    }
+
+    private static long write(RrdStore store, List<SampleBatch> batches, int writeSize) throws Exception {
+        WriteResult w = WriteResult.NONE;
+        for (int i = 0; i < batches.size(); i += writeSize) {
+            w = w.plus(store.write(batches.subList(i, Math.min(batches.size(), i + writeSize))));
+        }
+        return w.points();
+    }
+
+    private static String updates(List<SampleBatch> batches, int fields) {
+        StringBuilder b = new StringBuilder(batches.size() * 80);
+        for (SampleBatch s : batches) {
+            b.append("UPDATE ").append(s.host()).append('/').append(s.plugin()).append(".rrd ").append(s.timestamp());
+            for (int f = 0; f < fields; f++) {
+                double v = s.values().get("f" + f);
+                b.append(':').append(f == 0 ? Long.toString((long) v) : String.format(Locale.ROOT, "%.6f", v));
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    /** One week of one 5-field plugin in both stores, then {@code n} drawings of each, alternating. */
+    private static void png(RrdStore store, Path theirs, int n, com.sun.management.OperatingSystemMXBean os,
+            List<Row> table) throws Exception {
+        long step = 60;
+        long end = T0 + 8 * 86400L;
+        long start = end - 8 * 86400L;
+        Plugin.Builder pb = Plugin.builder("week").title("A week").category("bench");
+        for (int f = 0; f < 5; f++) {
+            pb.field(Field.builder("f" + f).type(FieldType.GAUGE).draw(f == 0 ? "AREA" : "STACK").build());
+        }
+        Plugin meta = pb.build();
+        Path rrd = theirs.resolve("graph").resolve("week.rrd");
+        Files.createDirectories(rrd.getParent());
+        StringBuilder create = new StringBuilder("create " + rrd + " --start " + start + " --step 60");
+        for (int f = 0; f < 5; f++) {
+            create.append(" DS:f").append(f).append(":GAUGE:120:U:U");
+        }
+        for (Archives.Tier t : Archives.DEFAULT.tiers()) {
+            for (String cf : t.steps() == 1 ? new String[] {"AVERAGE"} : new String[] {"AVERAGE", "MIN", "MAX"}) {
+                create.append(" RRA:").append(cf).append(":0.5:").append(t.steps()).append(':').append(t.rows());
+            }
+        }
+        Process rrdtool = new ProcessBuilder("rrdtool", "-").redirectErrorStream(true).start();
+        try (BufferedWriter w = new BufferedWriter(new OutputStreamWriter(rrdtool.getOutputStream(),
+                StandardCharsets.US_ASCII)); BufferedReader r = new BufferedReader(new InputStreamReader(
+                        rrdtool.getInputStream(), StandardCharsets.US_ASCII))) {
+            ask(w, r, create.toString());
+            List<SampleBatch> batches = new ArrayList<>();
+            StringBuilder update = new StringBuilder();
+            SplittableRandom random = new SplittableRandom(1);
+            for (long t = start + step; t <= end; t += step) {
+                Map<String, Double> values = new LinkedHashMap<>();
+                double hour = Math.sin((t % 86400) / 86400.0 * 2 * Math.PI);
+                if (update.isEmpty()) {
+                    update.append("update ").append(rrd);
+                }
+                update.append(' ').append(t);
+                for (int f = 0; f < 5; f++) {
+                    double v = 10 + f * 3 + 8 * hour + random.nextDouble(0, 2);
+                    values.put("f" + f, v);
+                    update.append(':').append(String.format(Locale.ROOT, "%.4f", v));
+                }
+                batches.add(new SampleBatch("graph", "week", t, values, batches.isEmpty() ? meta : null));
+                if (batches.size() % 200 == 0) {
+                    ask(w, r, update.toString());
+                    update.setLength(0);
+                }
+            }
+            if (!update.isEmpty()) {
+                ask(w, r, update.toString());
+            }
+            store.write(batches);
+
+            // munin's graph: stacked areas, each with current, minimum, average and maximum in the legend
+            StringBuilder graph = new StringBuilder("graph /dev/null --imgformat PNG --start " + (end - 7 * 86400L)
+                    + " --end " + end + " --width 800 --height 300 --full-size-mode --title \"A week\"");
+            graph.append(" COMMENT:\"                  Cur\\:      Min\\:      Avg\\:      Max\\:\\j\"");
+            for (int f = 0; f < 5; f++) {
+                graph.append(" DEF:a").append(f).append('=').append(rrd).append(":f").append(f).append(":AVERAGE");
+                graph.append(" DEF:i").append(f).append('=').append(rrd).append(":f").append(f).append(":MIN");
+                graph.append(" DEF:x").append(f).append('=').append(rrd).append(":f").append(f).append(":MAX");
+                graph.append(f == 0 ? " AREA:a0#00CC00:\"f0              \"" : " STACK:a" + f + "#"
+                        + List.of("00CC00", "0066B3", "FF8000", "FFCC00", "330099").get(f) + ":\"f" + f
+                        + "              \"");
+                graph.append(" GPRINT:a").append(f).append(":LAST:\"%7.2lf%s\"");
+                graph.append(" GPRINT:i").append(f).append(":MIN:\"%7.2lf%s\"");
+                graph.append(" GPRINT:a").append(f).append(":AVERAGE:\"%7.2lf%s\"");
+                graph.append(" GPRINT:x").append(f).append(":MAX:\"%7.2lf%s\\j\"");
+            }
+            GraphRenderer renderer = new GraphRenderer(store);
+            double[] mine = new double[n];
+            double[] anchor = new double[n];
+            long cpuMine = 0;
+            long cpuAnchor = 0;
+            int bytes = 0;
+            for (int i = -5; i < n; i++) {
+                long c0 = os.getProcessCpuTime();
+                long t0 = System.nanoTime();
+                bytes = renderer.png("graph", "week", end - 7 * 86400L, end, 800, 300).length;
+                long took = System.nanoTime() - t0;
+                long used = os.getProcessCpuTime() - c0;
+                long a0 = RrdcachedBench.cpuNanos(rrdtool.pid());
+                long t1 = System.nanoTime();
+                ask(w, r, graph.toString());
+                long tookAnchor = System.nanoTime() - t1;
+                if (i >= 0) {
+                    mine[i] = took / 1e6;
+                    anchor[i] = tookAnchor / 1e6;
+                    cpuMine += used;
+                    cpuAnchor += RrdcachedBench.cpuNanos(rrdtool.pid()) - a0;
+                }
+            }
+            w.write("quit\n");
+            w.flush();
+            Arrays.sort(mine);
+            Arrays.sort(anchor);
+            System.out.printf(Locale.ROOT, "png: numeter %d bytes; p50 %.1f ms, p99 %.1f ms | rrdtool graph"
+                    + " p50 %.1f ms, p99 %.1f ms%n", bytes, Machine.percentile(mine, 50), Machine.percentile(mine, 99),
+                    Machine.percentile(anchor, 50), Machine.percentile(anchor, 99));
+            table.add(Row.latency("PNG 1 week 800x300, 5 stacked + legend, p50", Machine.percentile(mine, 50),
+                    Machine.percentile(anchor, 50), cpuMine / 1e6 / n, cpuAnchor / 1e6 / n, os));
+            table.add(Row.latency("PNG 1 week 800x300, 5 stacked + legend, p99", Machine.percentile(mine, 99),
+                    Machine.percentile(anchor, 99), cpuMine / 1e6 / n, cpuAnchor / 1e6 / n, os));
+        }
+        rrdtool.waitFor();
+    }
+
+    private static void ask(BufferedWriter w, BufferedReader r, String command) throws Exception {
+        w.write(command);
+        w.write('\n');
+        w.flush();
+        String answer;
+        while ((answer = r.readLine()) != null) {
+            if (answer.startsWith("OK")) {
+                return;
+            }
+            if (answer.startsWith("ERROR")) {
+                throw new IllegalStateException("rrdtool: " + answer + " for " + command.substring(0,
+                        Math.min(120, command.length())));
+            }
+        }
+        throw new IllegalStateException("rrdtool stopped");
+    }
+
+    /** One side of a figure: wall time, CPU time, and units done (points, files). */
+    private record Side(long nanos, long cpuNanos, long units) {
+        static final Side NONE = new Side(0, 0, 0);
+
+        Side plus(Side o) {
+            return new Side(nanos + o.nanos, cpuNanos + o.cpuNanos, units + o.units);
+        }
+
+        double perSecond() {
+            return units / (nanos / 1e9);
+        }
+
+        double cpuMicros() {
+            return cpuNanos / 1e3 / units;
+        }
+    }
+
+    private record Row(String figure, String mine, String anchor, String ratio, String cpuMine, String cpuAnchor,
+            String load) {
+        Row(String figure, String unit, Side m, Side a, String anchorName,
+                com.sun.management.OperatingSystemMXBean os) {
+            this(figure, String.format(Locale.ROOT, "%,.0f %s", m.perSecond(), unit),
+                    String.format(Locale.ROOT, "%,.0f %s (%s)", a.perSecond(), unit, anchorName),
+                    String.format(Locale.ROOT, "%.2f×", m.perSecond() / a.perSecond()),
+                    String.format(Locale.ROOT, "%.2f µs", m.cpuMicros()),
+                    String.format(Locale.ROOT, "%.2f µs", a.cpuMicros()),
+                    String.format(Locale.ROOT, "%.1f", os.getSystemLoadAverage()));
+        }
+
+        static Row latency(String figure, double mine, double anchor, double cpuMine, double cpuAnchor,
+                com.sun.management.OperatingSystemMXBean os) {
+            return new Row(figure, String.format(Locale.ROOT, "%.1f ms", mine),
+                    String.format(Locale.ROOT, "%.1f ms (rrdtool graph)", anchor),
+                    String.format(Locale.ROOT, "%.2f× faster", anchor / mine),
+                    String.format(Locale.ROOT, "%.1f ms CPU/graph", cpuMine),
+                    String.format(Locale.ROOT, "%.1f ms CPU/graph", cpuAnchor),
+                    String.format(Locale.ROOT, "%.1f", os.getSystemLoadAverage()));
+        }
+
+        @Override
+        public String toString() {
+            return "| " + figure + " | " + mine + " | " + anchor + " | " + ratio + " | " + cpuMine + " | " + cpuAnchor
+                    + " | " + load + " |";
+        }
+    }
+
+    /** RssAnon and RssFile of a process, from /proc. */
+    record Memory(long anonKb, long fileKb) {
+        static Memory of(long pid) throws java.io.IOException {
+            long anon = -1;
+            long file = -1;
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("RssAnon:")) {
+                    anon = Long.parseLong(line.replaceAll("\\D", ""));
+                } else if (line.startsWith("RssFile:")) {
+                    file = Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+            return new Memory(anon, file);
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "RssAnon %,d MB, RssFile %,d MB", anonKb >> 10, fileKb >> 10);
+        }
+    }
+}

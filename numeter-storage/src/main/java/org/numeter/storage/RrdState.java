@@ -1,0 +1,557 @@
+package org.numeter.storage;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.util.Arrays;
+
+/**
+ * An RRD file's update state held in memory, and its updates written with positioned writes of just the bytes they
+ * change: the rows stored and the small blocks between the rows (the header, each data source's state, each
+ * archive's states and row pointers: {@link UpdateRegions}). This is rrd4j's own update ({@code RrdDb.store}:
+ * {@code Datasource.process}, {@code Archive.archive}) on the same file layout, byte for byte
+ * ({@code RrdStateTest} compares both), without opening the file through rrd4j: an update of a file that is not
+ * open costs a descriptor and a few {@code pwrite}s instead of a mapping, a parse of the whole header and an
+ * unmapping, and the process holds no mapped pages of the files (see {@code docs/decisions.md}).
+ *
+ * <p>Only the layout version 2 of rrd4j (one row of every data source together, the default) whose data-source
+ * names fit the header is read here; {@link #read} returns null for any other file, which rrd4j then updates. Not
+ * thread-safe: its plugin's lock guards it.
+ */
+final class RrdState {
+    private static final int HEADER = 64;
+    private static final int DATA_SOURCE = 128;
+    private static final int ARCHIVE = 56;
+    private static final int PER_DS = 20;
+    private static final int NAME_CHARS = 20;
+    private static final String SIGNATURE = "RRD4J, version 0.2";
+    private static final double MAX_32_BIT = Math.pow(2, 32);
+    private static final double MAX_64_BIT = Math.pow(2, 64);
+
+    private static final int GAUGE = 0;
+    private static final int COUNTER = 1;
+    private static final int DERIVE = 2;
+    private static final int ABSOLUTE = 3;
+
+    private static final int AVERAGE = 0;
+    private static final int MIN = 1;
+    private static final int MAX = 2;
+    private static final int LAST = 3;
+    private static final int FIRST = 4;
+    private static final int TOTAL = 5;
+
+    final UpdateRegions regions;
+    private final long step;
+    private final int n;
+    private final String[] dsNames;
+    private final int[] dsType;
+    private final long[] heartbeat;
+    private final double[] minValue;
+    private final double[] maxValue;
+    private final int[] consolFun;
+    private final double[] xff;
+    private final int[] steps;
+    private final int[] rows;
+    /** Where each archive's block (its definition, then pointers and states) starts in {@link #image}. */
+    private final int[] arcAt;
+    /** Where each archive's rows start in the file. */
+    private final long[] rowsAt;
+    /** Where each region starts in {@link #image}. */
+    private final int[] regionAt;
+    /** The regions, one after the other, as in the file after the last update. */
+    private final ByteBuffer image;
+    /** rrd4j keeps this in memory only: the last valid value of each data source's current step. */
+    private final double[] accumLastValue;
+    /**
+     * What an update under way needs, per thread rather than per file (tens of thousands of files are held):
+     * the regions before it (to write only those that changed, and for the undo log) and the rows it stores.
+     */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    private Scratch scratch;
+
+    private static final class Scratch {
+        byte[] before = new byte[4096];
+        long[] writeAt = new long[64];
+        double[] writeValue = new double[64];
+        int writes;
+    }
+
+    private RrdState(UpdateRegions regions, ByteBuffer image, int[] regionAt, long step, int n, int arcs,
+            long[] rowsAt) throws IOException {
+        this.regions = regions;
+        this.image = image;
+        this.regionAt = regionAt;
+        this.step = step;
+        this.n = n;
+        this.rowsAt = rowsAt;
+        dsNames = new String[n];
+        dsType = new int[n];
+        heartbeat = new long[n];
+        minValue = new double[n];
+        maxValue = new double[n];
+        accumLastValue = new double[n];
+        Arrays.fill(accumLastValue, Double.NaN);
+        for (int i = 0; i < n; i++) {
+            int at = HEADER + DATA_SOURCE * i;
+            dsNames[i] = string(image, at);
+            dsType[i] = switch (string(image, at + 40)) {
+                case "GAUGE" -> GAUGE;
+                case "COUNTER" -> COUNTER;
+                case "DERIVE" -> DERIVE;
+                case "ABSOLUTE" -> ABSOLUTE;
+                default -> throw new IOException("data source " + i + " of an unknown type '" + string(image, at + 40)
+                        + "'");
+            };
+            heartbeat[i] = image.getLong(at + 80);
+            minValue[i] = image.getDouble(at + 88);
+            maxValue[i] = image.getDouble(at + 96);
+        }
+        consolFun = new int[arcs];
+        xff = new double[arcs];
+        steps = new int[arcs];
+        rows = new int[arcs];
+        arcAt = new int[arcs];
+        for (int a = 0; a < arcs; a++) {
+            int at = a == 0 ? HEADER + DATA_SOURCE * n : regionAt[a];
+            arcAt[a] = at;
+            consolFun[a] = switch (string(image, at)) {
+                case "AVERAGE" -> AVERAGE;
+                case "MIN" -> MIN;
+                case "MAX" -> MAX;
+                case "LAST" -> LAST;
+                case "FIRST" -> FIRST;
+                case "TOTAL" -> TOTAL;
+                default -> throw new IOException("archive " + a + " of an unknown function '" + string(image, at)
+                        + "'");
+            };
+            xff[a] = image.getDouble(at + 40);
+            steps[a] = image.getInt(at + 48);
+            rows[a] = image.getInt(at + 52);
+        }
+    }
+
+    /**
+     * Reads the state of a file through {@code ch}: its header and the blocks between its rows, a few positioned
+     * reads. Null when the file is not one this updates (another layout version, a data-source name stored apart,
+     * a length the layout does not explain): rrd4j then updates it.
+     */
+    static RrdState read(FileChannel ch) throws IOException {
+        return read(ch.size(), (at, length) -> readFully(ch, at, length));
+    }
+
+    /** The same from a mapping of the whole file. */
+    static RrdState read(ByteBuffer file) throws IOException {
+        return read(file.capacity(), (at, length) -> {
+            ByteBuffer b = ByteBuffer.allocate(length);
+            b.put(0, file, Math.toIntExact(at), length);
+            return b.order(ByteOrder.BIG_ENDIAN);
+        });
+    }
+
+    private interface Reader {
+        ByteBuffer read(long at, int length) throws IOException;
+    }
+
+    private static RrdState read(long size, Reader ch) throws IOException {
+        if (size < HEADER) {
+            return null;
+        }
+        ByteBuffer head = ch.read(0, HEADER);
+        if (!SIGNATURE.equals(string(head, 0))) {
+            return null;
+        }
+        long step = head.getLong(40);
+        int n = head.getInt(48);
+        int arcs = head.getInt(52);
+        if (step <= 0 || n <= 0 || arcs <= 0 || n > 4096 || arcs > 4096) {
+            return null;
+        }
+        int block = ARCHIVE + PER_DS * n;
+        long[] offsets = new long[arcs];
+        int[] lengths = new int[arcs];
+        long[] rowsAt = new long[arcs];
+        int[] regionAt = new int[arcs];
+        ByteBuffer[] parts = new ByteBuffer[arcs];
+        int first = HEADER + DATA_SOURCE * n + block;
+        if (first > size) {
+            return null;
+        }
+        parts[0] = ch.read(0, first);
+        lengths[0] = first;
+        long at = first;
+        int total = first;
+        for (int a = 0; a < arcs; a++) {
+            ByteBuffer arc = a == 0 ? parts[0].slice(first - block, block) : null;
+            if (a > 0) {
+                if (at + block > size) {
+                    return null;
+                }
+                arc = ch.read(at, block);
+                parts[a] = arc;
+                offsets[a] = at;
+                lengths[a] = block;
+                regionAt[a] = total;
+                total += block;
+                at += block;
+            }
+            long r = arc.order(ByteOrder.BIG_ENDIAN).getInt(52);
+            if (r <= 0) {
+                return null;
+            }
+            rowsAt[a] = at;
+            at += r * n * 8;
+            if (at > size) {
+                return null;
+            }
+        }
+        if (at != size) {
+            return null; // long data-source names are kept at the end of the file: rrd4j reads those
+        }
+        ByteBuffer image = ByteBuffer.allocate(total);
+        for (int a = 0; a < arcs; a++) {
+            image.put(regionAt[a], parts[a], 0, lengths[a]);
+        }
+        for (int i = 0; i < n; i++) {
+            String name = string(image, HEADER + DATA_SOURCE * i);
+            for (int c = 0; c < name.length(); c++) {
+                if (name.charAt(c) >= '\ue000' && name.charAt(c) <= '\uf8ff') {
+                    return null;
+                }
+            }
+            if (name.endsWith("!")) {
+                return null; // rrd4j stores zeros for NaN in such data sources: it updates them itself
+            }
+        }
+        return new RrdState(new UpdateRegions(offsets, lengths), image, regionAt, step, n, arcs, rowsAt);
+    }
+
+    private static ByteBuffer readFully(FileChannel ch, long at, int length) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(length);
+        while (b.hasRemaining()) {
+            if (ch.read(b, at + b.position()) < 0) {
+                throw new EOFException("the file ends before byte " + (at + length));
+            }
+        }
+        return b.clear().order(ByteOrder.BIG_ENDIAN);
+    }
+
+    private static String string(ByteBuffer b, int at) {
+        char[] c = new char[NAME_CHARS];
+        for (int i = 0; i < NAME_CHARS; i++) {
+            c[i] = b.getChar(at + 2 * i);
+        }
+        return new String(c).trim();
+    }
+
+    /** The index of a data source by name, or -1. */
+    int dsIndex(String name) {
+        for (int i = 0; i < n; i++) {
+            if (dsNames[i].equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    int dsCount() {
+        return n;
+    }
+
+    long lastUpdate() {
+        return image.getLong(56);
+    }
+
+    /** Where region {@code r} starts in {@link #image()}. */
+    int regionAt(int r) {
+        return regionAt[r];
+    }
+
+    /** The regions as they are in the file now (read-only; regions one after the other). */
+    ByteBuffer image() {
+        return image.asReadOnlyBuffer().order(ByteOrder.BIG_ENDIAN);
+    }
+
+    /**
+     * Applies an update in memory: {@code values[i]} for data source {@code i} (NaN when unknown). Then
+     * {@link #write} puts it in the file. A time not after the last update is refused, as rrd4j does.
+     */
+    void apply(long time, double[] values) {
+        long oldTime = lastUpdate();
+        if (oldTime >= time) {
+            throw new IllegalArgumentException("Bad sample time: " + time + ". Last update time was " + oldTime
+                    + ", at least one second step is required");
+        }
+        Scratch x = SCRATCH.get();
+        if (x.before.length < image.capacity()) {
+            x.before = new byte[image.capacity()];
+        }
+        image.get(0, x.before, 0, image.capacity());
+        x.writes = 0;
+        scratch = x;
+        for (int i = 0; i < n; i++) {
+            process(i, oldTime, time, values[i]);
+        }
+        image.putLong(56, time);
+    }
+
+    /**
+     * Writes what the last {@link #apply} changed: its rows first, then the blocks that changed, the header's last,
+     * so that a process that dies among them leaves rows that the same update writes again.
+     */
+    void write(FileChannel ch) throws IOException {
+        writeRows(ch);
+        byte[] before = scratch.before;
+        for (int r = regionAt.length - 1; r >= 0; r--) {
+            int from = regionAt[r];
+            int to = from + regions.lengths[r];
+            if (Arrays.mismatch(before, from, to, image.array(), from, to) >= 0) {
+                writeFully(ch, image.slice(from, to - from), regions.offsets[r]);
+            }
+        }
+        scratch = null;
+    }
+
+    /** The same into a mapping of the whole file: no system call. */
+    void write(ByteBuffer file) {
+        Scratch x = scratch;
+        for (int i = 0; i < x.writes; i++) {
+            file.putDouble(Math.toIntExact(x.writeAt[i]), x.writeValue[i]);
+        }
+        x.writes = 0;
+        byte[] before = x.before;
+        byte[] now = image.array();
+        for (int r = regionAt.length - 1; r >= 0; r--) {
+            int from = regionAt[r];
+            int to = from + regions.lengths[r];
+            if (Arrays.mismatch(before, from, to, now, from, to) >= 0) {
+                file.put(Math.toIntExact(regions.offsets[r]), now, from, to - from);
+            }
+        }
+        scratch = null;
+    }
+
+    /** The bytes the last {@link #apply} found, before its {@link #write} (for the undo log). */
+    ByteBuffer before() {
+        return ByteBuffer.wrap(scratch.before, 0, image.capacity()).slice().asReadOnlyBuffer();
+    }
+
+    private void writeRows(FileChannel ch) throws IOException {
+        Scratch x = scratch;
+        int writes = x.writes;
+        long[] writeAt = x.writeAt;
+        double[] writeValue = x.writeValue;
+        if (writes == 0) {
+            return;
+        }
+        sortWrites(x);
+        ByteBuffer run = ByteBuffer.allocate(8 * writes).order(ByteOrder.BIG_ENDIAN);
+        int i = 0;
+        while (i < writes) {
+            long start = writeAt[i];
+            run.clear();
+            long next = start;
+            while (i < writes && writeAt[i] <= next) {
+                if (writeAt[i] == next) {
+                    run.putDouble(writeValue[i]);
+                    next += 8;
+                } else {
+                    // the same cell twice: the later write wins (writes of one cell keep their order)
+                    run.putDouble(run.position() - 8, writeValue[i]);
+                }
+                i++;
+            }
+            run.flip();
+            writeFully(ch, run, start);
+        }
+        x.writes = 0;
+    }
+
+    /** A stable insertion sort: rows of one update are few, and nearly in order. */
+    private static void sortWrites(Scratch x) {
+        long[] writeAt = x.writeAt;
+        double[] writeValue = x.writeValue;
+        for (int i = 1; i < x.writes; i++) {
+            long at = writeAt[i];
+            double v = writeValue[i];
+            int j = i - 1;
+            while (j >= 0 && writeAt[j] > at) {
+                writeAt[j + 1] = writeAt[j];
+                writeValue[j + 1] = writeValue[j];
+                j--;
+            }
+            writeAt[j + 1] = at;
+            writeValue[j + 1] = v;
+        }
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer b, long at) throws IOException {
+        long start = at - b.position();
+        while (b.hasRemaining()) {
+            ch.write(b, start + b.position());
+        }
+    }
+
+    // ---- rrd4j's update (Datasource.process, RrdDb.archive, Archive.archive), on the image
+
+    private void process(int i, long oldTime, long newTime, double newValue) {
+        int ds = HEADER + DATA_SOURCE * i;
+        long startTime = oldTime - oldTime % step;
+        long endTime = startTime + step;
+        double updateValue = updateValue(i, ds, oldTime, newTime, newValue);
+        if (newTime < endTime) {
+            accumulate(i, ds, oldTime, newTime, updateValue);
+            return;
+        }
+        long boundaryTime = newTime - newTime % step;
+        accumulate(i, ds, oldTime, boundaryTime, updateValue);
+        long nanSeconds = image.getLong(ds + 120);
+        long validSeconds = boundaryTime - startTime - nanSeconds;
+        boolean valid = nanSeconds <= heartbeat[i] && validSeconds > 0;
+        double value = valid ? image.getDouble(ds + 112) / validSeconds : Double.NaN;
+        double last = valid ? accumLastValue[i] : Double.NaN;
+        long numSteps = (boundaryTime - endTime) / step + 1L;
+        for (int a = 0; a < arcAt.length; a++) {
+            archive(a, i, oldTime, consolFun[a] == AVERAGE ? value : last, numSteps);
+        }
+        image.putLong(ds + 120, 0);
+        image.putDouble(ds + 112, 0.0);
+        accumLastValue[i] = Double.NaN;
+        accumulate(i, ds, boundaryTime, newTime, updateValue);
+    }
+
+    private double updateValue(int i, int ds, long oldTime, long newTime, double newValue) {
+        double oldValue = image.getDouble(ds + 104);
+        double updateValue = Double.NaN;
+        if (newTime - oldTime <= heartbeat[i]) {
+            switch (dsType[i]) {
+                case GAUGE -> updateValue = newValue;
+                case COUNTER -> {
+                    if (!Double.isNaN(newValue) && !Double.isNaN(oldValue)) {
+                        double diff = newValue - oldValue;
+                        if (diff < 0) {
+                            diff += MAX_32_BIT;
+                        }
+                        if (diff < 0) {
+                            diff += MAX_64_BIT - MAX_32_BIT;
+                        }
+                        if (diff >= 0) {
+                            updateValue = diff / (newTime - oldTime);
+                        }
+                    }
+                }
+                case ABSOLUTE -> {
+                    if (!Double.isNaN(newValue)) {
+                        updateValue = newValue / (newTime - oldTime);
+                    }
+                }
+                default -> {
+                    if (!Double.isNaN(newValue) && !Double.isNaN(oldValue)) {
+                        updateValue = (newValue - oldValue) / (newTime - oldTime);
+                    }
+                }
+            }
+            if (!Double.isNaN(updateValue)) {
+                if (!Double.isNaN(minValue[i]) && updateValue < minValue[i]) {
+                    updateValue = Double.NaN;
+                }
+                if (!Double.isNaN(maxValue[i]) && updateValue > maxValue[i]) {
+                    updateValue = Double.NaN;
+                }
+            }
+        }
+        image.putDouble(ds + 104, newValue);
+        return updateValue;
+    }
+
+    private void accumulate(int i, int ds, long oldTime, long newTime, double updateValue) {
+        if (Double.isNaN(updateValue)) {
+            image.putLong(ds + 120, image.getLong(ds + 120) + (newTime - oldTime));
+        } else {
+            image.putDouble(ds + 112, image.getDouble(ds + 112) + updateValue * (newTime - oldTime));
+            accumLastValue[i] = updateValue;
+        }
+    }
+
+    private void archive(int a, int i, long lastUpdateTime, double value, long numUpdates) {
+        int state = arcAt[a] + ARCHIVE + PER_DS * i;
+        long updateTime = lastUpdateTime - lastUpdateTime % step + step;
+        long arcStep = step * steps[a];
+        long left = numUpdates;
+        while (left > 0) {
+            accumulate(a, state, value);
+            left--;
+            if (updateTime % arcStep == 0) {
+                finalizeStep(a, i, state);
+                break;
+            }
+            updateTime += step;
+        }
+        int bulk = (int) Math.min(left / steps[a], rows[a]);
+        if (bulk > 0) {
+            int position = image.getInt(state);
+            int tail = Math.min(rows[a] - position, bulk);
+            for (int k = 0; k < tail; k++) {
+                row(a, position + k, i, value);
+            }
+            image.putInt(state, (position + tail) % rows[a]);
+            int head = bulk - tail;
+            if (head > 0) {
+                for (int k = 0; k < head; k++) {
+                    row(a, k, i, value);
+                }
+                image.putInt(state, head);
+            }
+        }
+        long remaining = left % steps[a];
+        for (long k = 0; k < remaining; k++) {
+            accumulate(a, state, value);
+        }
+    }
+
+    private void accumulate(int a, int state, double value) {
+        if (Double.isNaN(value)) {
+            image.putLong(state + 12, image.getLong(state + 12) + 1);
+            return;
+        }
+        double accum = image.getDouble(state + 4);
+        switch (consolFun[a]) {
+            case MIN -> image.putDouble(state + 4, Double.isNaN(accum) ? value : Math.min(accum, value));
+            case MAX -> image.putDouble(state + 4, Double.isNaN(accum) ? value : Math.max(accum, value));
+            case FIRST -> {
+                if (Double.isNaN(accum)) {
+                    image.putDouble(state + 4, value);
+                }
+            }
+            case LAST -> image.putDouble(state + 4, value);
+            default -> image.putDouble(state + 4, Double.isNaN(accum) ? value : accum + value);
+        }
+    }
+
+    private void finalizeStep(int a, int i, int state) {
+        long nanSteps = image.getLong(state + 12);
+        double accum = image.getDouble(state + 4);
+        double stored;
+        if (nanSteps <= xff[a] * steps[a] && !Double.isNaN(accum)) {
+            stored = consolFun[a] == AVERAGE ? accum / (steps[a] - nanSteps) : accum;
+        } else {
+            stored = Double.NaN;
+        }
+        int position = image.getInt(state);
+        row(a, position, i, stored);
+        image.putInt(state, (position + 1) % rows[a]);
+        image.putDouble(state + 4, Double.NaN);
+        image.putLong(state + 12, 0);
+    }
+
+    private void row(int a, int row, int i, double value) {
+        Scratch x = scratch;
+        if (x.writes == x.writeAt.length) {
+            x.writeAt = Arrays.copyOf(x.writeAt, x.writes * 2);
+            x.writeValue = Arrays.copyOf(x.writeValue, x.writes * 2);
+        }
+        x.writeAt[x.writes] = rowsAt[a] + ((long) row * n + i) * 8;
+        x.writeValue[x.writes++] = value;
+    }
+}
