@@ -512,7 +512,7 @@ public final class Collector implements Component {
         }
         String presented = a.token() != null || source.equals("registered") ? a.token() : pollerToken;
         return HttpSpoolReader.builder(a.url()).token(presented)
-                .httpClient(httpClient).readTimeout(readTimeout).build();
+                .httpClient(httpClient).readTimeout(readTimeout).ackOnNextRead(true).build();
     }
 
     private static void closeQuietly(PollerEntry entry) {

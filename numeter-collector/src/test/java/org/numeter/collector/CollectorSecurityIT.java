@@ -184,7 +184,9 @@ class CollectorSecurityIT {
                 .poller(new PollerAddress("web1", url, null)));
         right.runOnce();
         assertThat(Batches.ofPlugin(Batches.all(own2), "load")).hasSize(1);
+        right.runOnce(); // the acknowledgement travels with the next read (docs/link.md)
         assertThat(poller.stats().records()).isZero();
+        assertThat(Batches.ofPlugin(Batches.all(own2), "load")).hasSize(1);
     }
 
     @Test
@@ -209,6 +211,8 @@ class CollectorSecurityIT {
         assertThat(Batches.ofPlugin(Batches.all(own), "load")).extracting(b -> b.values().get("load"))
                 .containsExactly(1.0, 3.0);
         assertThat(Batches.ofPlugin(Batches.all(own), "big")).isEmpty();
+        assertThat(poller.stats().records()).as("kept until the next read acknowledges it").isEqualTo(5);
+        c.runOnce(); // the acknowledgement travels with the next read (docs/link.md)
         assertThat(poller.stats().records()).as("everything acknowledged, refused records too").isZero();
         assertThat(c.rejections().foreignHost()).isEqualTo(1);
         assertThat(c.rejections().malformed()).isEqualTo(1);

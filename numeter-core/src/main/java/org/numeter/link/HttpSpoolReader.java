@@ -37,6 +37,12 @@ import org.slf4j.LoggerFactory;
  * validator refuses (say, a batch whose host is not the poller's own) is counted in {@link #refused()}. Neither ever blocks the link: records skipped at the end of a page are
  * acknowledged with the page, and a page with nothing usable is acknowledged at once and the next one read.
  *
+ * <p>With {@link Builder#ackOnNextRead}, an acknowledgement to an upstream that says it takes one on a read
+ * ({@link PullRoutes#ACKS_ON_READ}) waits for the next read and travels with it ({@code &ack=<sequence>}): one
+ * request per drained page instead of two. It is sent only after the sink took the page, as a separate one is; a
+ * downstream that stops before its next read leaves the page unacknowledged, and the upstream sends it again
+ * (at-least-once). An upstream that does not say so gets the separate {@code POST} as before.
+ *
  * <p>Used by one drain at a time.
  */
 public final class HttpSpoolReader implements SpoolReader {
@@ -48,6 +54,7 @@ public final class HttpSpoolReader implements SpoolReader {
     private final HttpClient client;
     private final Predicate<RecordCodec.Envelope> validator;
     private final boolean v2;
+    private final boolean ackOnNextRead;
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
@@ -56,6 +63,10 @@ public final class HttpSpoolReader implements SpoolReader {
     private long lastHandedOut = -1;
     private volatile long upstreamDropped = -1;
     private long pageEnd = -1;
+    // Whether the upstream said, on its last page, that it applies an acknowledgement carried by a read.
+    private boolean upstreamAcksOnRead;
+    // The acknowledgement waiting for the next read; -1 for none.
+    private long pendingAck = -1;
 
     private HttpSpoolReader(Builder b) {
         this.baseUrl = b.baseUrl;
@@ -66,6 +77,7 @@ public final class HttpSpoolReader implements SpoolReader {
                 : HttpClient.newBuilder().connectTimeout(b.connectTimeout).build();
         this.validator = b.validator;
         this.v2 = b.version == 2;
+        this.ackOnNextRead = b.ackOnNextRead;
     }
 
     /** @param baseUrl the upstream server, e.g. {@code http://web1:4950}; the {@code /spool/v1/...} paths are added */
@@ -81,6 +93,7 @@ public final class HttpSpoolReader implements SpoolReader {
         private HttpClient client;
         private Predicate<RecordCodec.Envelope> validator = batch -> true;
         private int version = 2;
+        private boolean ackOnNextRead;
 
         private Builder(URI baseUrl) {
             String s = Objects.requireNonNull(baseUrl, "baseUrl").toString();
@@ -138,6 +151,17 @@ public final class HttpSpoolReader implements SpoolReader {
             return this;
         }
 
+        /**
+         * Whether an acknowledgement may wait for the next read and travel with it, when the upstream takes that
+         * (default false: every acknowledgement is sent at once). Until that read the upstream keeps the page, so
+         * a drain that runs once a cycle (the collector's of its pollers) saves a request per poller per cycle at
+         * the cost of the upstream holding the last page a cycle longer.
+         */
+        public Builder ackOnNextRead(boolean ackOnNextRead) {
+            this.ackOnNextRead = ackOnNextRead;
+            return this;
+        }
+
         public HttpSpoolReader build() {
             return new HttpSpoolReader(this);
         }
@@ -158,9 +182,19 @@ public final class HttpSpoolReader implements SpoolReader {
         long start = from;
         while (true) {
             String url = baseUrl + PullRoutes.RECORDS + "?from=" + start + "&max=" + Math.min(max, PullRoutes.MOST);
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).GET();
+            long carried = pendingAck;
+            String sent = carried < 0 ? url : url + "&ack=" + carried;
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(sent)).GET();
             request.header("Accept", v2 ? Pages.ACCEPT_BOTH : "application/json");
             HttpResponse<byte[]> response = send(request, url);
+            upstreamAcksOnRead = response.headers().firstValue(PullRoutes.ACKS_ON_READ).isPresent();
+            if (carried >= 0) {
+                if (!upstreamAcksOnRead) {
+                    // Replaced by an upstream that does not take it on a read: it ignored it, so say it apart.
+                    postAck(carried);
+                }
+                pendingAck = -1;
+            }
             List<Received> page;
             if (Pages.isV2(response.headers().firstValue("Content-Type").orElse(null))) {
                 Pages.Page v2Page = Pages.decode(response.body(), "GET " + url);
@@ -168,6 +202,14 @@ public final class HttpSpoolReader implements SpoolReader {
                 page = v2Page.records().stream().map(r -> new Received(r, null)).toList();
             } else {
                 page = v1Page(url, response.body());
+            }
+            if (carried >= 0 && !upstreamAcksOnRead && !page.isEmpty()) {
+                // Sent before the separate acknowledgement above reached it: already handed on once.
+                List<Received> fresh = page.stream().filter(r -> r.record().sequence() > carried).toList();
+                if (fresh.isEmpty()) {
+                    continue;
+                }
+                page = fresh;
             }
             if (page.isEmpty()) {
                 return List.of();
@@ -255,6 +297,26 @@ public final class HttpSpoolReader implements SpoolReader {
     @Override
     public void ack(long upTo) throws IOException {
         long effective = upTo == lastHandedOut ? Math.max(upTo, pageEnd) : upTo;
+        if (ackOnNextRead && upstreamAcksOnRead) {
+            pendingAck = Math.max(pendingAck, effective);
+            return;
+        }
+        postAck(effective);
+    }
+
+    /**
+     * Sends the acknowledgement that waits for the next read now, if any: for a downstream that stops reading
+     * this upstream (or stops altogether) and would rather not have the last page sent again.
+     */
+    public void flushAck() throws IOException {
+        long carried = pendingAck;
+        if (carried >= 0) {
+            postAck(carried);
+            pendingAck = -1;
+        }
+    }
+
+    private void postAck(long effective) throws IOException {
         String url = baseUrl + PullRoutes.ACK + "?upTo=" + effective;
         send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody()), url);
     }

@@ -36,6 +36,11 @@ public final class PullRoutes {
     public static final String TIME_HEADER = "X-Numeter-Time";
     public static final int DEFAULT_MAX = 500;
     public static final int MOST = 10_000;
+    /**
+     * Sent with every page by an upstream that applies the acknowledgement a read carries ({@code &ack=<sequence>}):
+     * a downstream that sees it may acknowledge a page with its next read instead of a separate request.
+     */
+    public static final String ACKS_ON_READ = "Numeter-Acks-On-Read";
 
     private static final JsonFactory FACTORY = Json.mapper().getFactory();
 
@@ -44,6 +49,8 @@ public final class PullRoutes {
     private final AtomicLong served = new AtomicLong();
     private final AtomicLong servedV1 = new AtomicLong();
     private final AtomicLong servedV2 = new AtomicLong();
+    private final AtomicLong acksApart = new AtomicLong();
+    private final AtomicLong acksOnRead = new AtomicLong();
     private volatile long lastReadMillis;
     private volatile long clockOffsetMillis;
     private volatile boolean clockKnown;
@@ -86,7 +93,13 @@ public final class PullRoutes {
         if (max < 1 || max > MOST) {
             throw new IllegalArgumentException("max '" + max + "' is not a whole number from 1 to " + MOST);
         }
+        if (ctx.queryParam("ack") != null) {
+            // The downstream's acknowledgement of its last page, carried on this read: applied before reading.
+            spool.ack(longParam(ctx, "ack", 0, "a sequence (a whole number, 0 or more)"));
+            acksOnRead.incrementAndGet();
+        }
         List<SpoolRecord> records = spool.read(from, (int) max);
+        ctx.header(ACKS_ON_READ, "1");
         if (Pages.wantsV2(ctx.header("Accept"))) {
             ctx.contentType(Pages.V2).result(Pages.encode(records, spool.stats().dropped()));
             servedV2.addAndGet(records.size());
@@ -162,6 +175,7 @@ public final class PullRoutes {
             throw new IllegalArgumentException("upTo is missing: POST " + ACK + "?upTo=<sequence>");
         }
         spool.ack(longParam(ctx, "upTo", 0, "a sequence (a whole number, 0 or more)"));
+        acksApart.incrementAndGet();
         ctx.status(HttpStatus.NO_CONTENT);
     }
 
@@ -207,6 +221,16 @@ public final class PullRoutes {
     /** Records sent in pages of version 2 since start. */
     public long recordsServedV2() {
         return servedV2.get();
+    }
+
+    /** Acknowledgements received as a request of their own ({@code POST}) since start. */
+    public long acksApart() {
+        return acksApart.get();
+    }
+
+    /** Acknowledgements received with a read ({@code &ack=}) since start. */
+    public long acksOnRead() {
+        return acksOnRead.get();
     }
 
     /**

@@ -148,6 +148,72 @@ class LinkVersionIT {
         assertThat(upstream.stats().records()).isZero();
     }
 
+    @Test
+    void newToNewAcknowledgesEachPageWithTheNextReadAndKeepsTheLastUntilThen() throws Exception {
+        List<SampleBatch> sent = batches(25);
+        upstream.appendAll(sent.subList(0, 20).stream().map(RecordCodec::encode).toList());
+        URI base = startNew();
+        HttpSpoolReader reader = HttpSpoolReader.builder(base).token(TOKEN).ackOnNextRead(true).build();
+        Drain drain = new Drain("test", reader, RecordSink.into(downstream), 7);
+
+        assertThat(drain.drainOnce()).isEqualTo(20); // pages of 7, 7, 6: three reads
+        assertThat(server.routes().acksOnRead()).isEqualTo(2);
+        assertThat(upstream.stats().records()).isEqualTo(6); // the last page, until the next read
+        upstream.appendAll(sent.subList(20, 25).stream().map(RecordCodec::encode).toList());
+        assertThat(drain.drainOnce()).isEqualTo(5);
+        assertThat(server.routes().acksOnRead()).isEqualTo(3);
+        assertThat(upstream.stats().records()).isEqualTo(5);
+        reader.flushAck();
+
+        assertThat(server.routes().acksApart()).isEqualTo(1);
+        assertThat(upstream.stats().records()).isZero();
+        assertThat(decoded(downstream.read(0, 100))).containsExactlyElementsOf(sent);
+    }
+
+    @Test
+    void aDownstreamThatStopsBeforeItsNextReadGetsItsLastPageAgain() throws Exception {
+        List<SampleBatch> sent = batches(20);
+        upstream.appendAll(sent.stream().map(RecordCodec::encode).toList());
+        URI base = startNew();
+        HttpSpoolReader crashed = HttpSpoolReader.builder(base).token(TOKEN).ackOnNextRead(true).build();
+        new Drain("before", crashed, RecordSink.into(downstream), 7).drainOnce();
+
+        // a new reader, as a restarted downstream makes: the page whose acknowledgement waited comes again
+        HttpSpoolReader restarted = HttpSpoolReader.builder(base).token(TOKEN).ackOnNextRead(true).build();
+        long moved = new Drain("after", restarted, RecordSink.into(downstream), 7).drainOnce();
+
+        assertThat(moved).isEqualTo(6);
+        List<SampleBatch> expected = new ArrayList<>(sent);
+        expected.addAll(sent.subList(14, 20)); // duplicates, which the store drops; nothing lost
+        assertThat(decoded(downstream.read(0, 100))).containsExactlyElementsOf(expected);
+        restarted.flushAck();
+        assertThat(upstream.stats().records()).isZero();
+    }
+
+    @Test
+    void anOldDownstreamAcknowledgesApartAsBefore() throws Exception {
+        upstream.appendAll(batches(12).stream().map(RecordCodec::encode).toList());
+        HttpSpoolReader old = HttpSpoolReader.builder(startNew()).token(TOKEN).linkVersion(1).build();
+
+        new Drain("test", old, RecordSink.into(downstream), 5).drainOnce();
+
+        assertThat(server.routes().acksApart()).isEqualTo(3);
+        assertThat(server.routes().acksOnRead()).isZero();
+        assertThat(upstream.stats().records()).isZero();
+    }
+
+    @Test
+    void aNewDownstreamAcknowledgesAnOldUpstreamApartAndLeavesItNothing() throws Exception {
+        List<SampleBatch> sent = batches(12);
+        upstream.appendAll(sent.stream().map(BatchCodec::encode).toList());
+        HttpSpoolReader reader = HttpSpoolReader.builder(startOldServer()).token(TOKEN).ackOnNextRead(true).build();
+
+        assertThat(new Drain("test", reader, RecordSink.into(downstream), 5).drainOnce()).isEqualTo(12);
+
+        assertThat(upstream.stats().records()).isZero(); // the old upstream never said it takes an ack on a read
+        assertThat(decoded(downstream.read(0, 100))).containsExactlyElementsOf(sent);
+    }
+
     /** The pull link as versions before 2 served it: JSON whatever the Accept header says. */
     private URI startOldServer() {
         oldServer = Javalin.create(config -> {
