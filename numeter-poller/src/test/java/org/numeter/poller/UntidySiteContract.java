@@ -13,7 +13,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.numeter.codec.BatchCodec;
+import org.numeter.codec.RecordCodec;
 import org.numeter.model.SampleBatch;
 import org.numeter.poller.PluginHealth.State;
 import org.numeter.spool.MemorySpool;
@@ -36,7 +36,7 @@ public abstract class UntidySiteContract {
     protected abstract Path stateDir();
 
     private static List<SampleBatch> batches(MemorySpool spool) {
-        return spool.read(0, 100_000).stream().map(SpoolRecord::payload).map(BatchCodec::decodeBatch)
+        return spool.read(0, 100_000).stream().map(SpoolRecord::payload).map(RecordCodec::decode)
                 .filter(b -> !b.plugin().equals("numeter_poller")).toList();
     }
 
