@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.numeter.alert.AlertEngine;
-import org.numeter.codec.BatchCodec;
+import org.numeter.codec.RecordCodec;
 import org.numeter.model.Field;
 import org.numeter.model.FieldType;
 import org.numeter.model.Plugin;
@@ -22,8 +22,8 @@ import org.numeter.store.WriteResult;
 /**
  * Ingest: {@code plugins} plugins of {@code fields} fields (100,000 series by default) updated in rounds, one
  * round per step, as fast as the store takes them. The first round creates the files and is timed apart; the
- * rounds after the warm-up ones are the sustained figure. {@code --via sink} hands the store JSON records through
- * {@link StoreSink}, as the pull link does; {@code --via store} hands it decoded batches.
+ * rounds after the warm-up ones are the sustained figure. {@code --via sink} hands the store records of the link's
+ * format (v2, {@link RecordCodec}) through {@link StoreSink}, as the pull link does; {@code --via store} hands it decoded batches.
  *
  * <p>{@code --alerts both} judges every point with the storage's alert engine (every field has a warning and a
  * critical range, never crossed, so that each point costs its full compare and nothing is journaled) in every
@@ -188,7 +188,7 @@ public final class IngestBench {
         List<SpoolRecord> out = new ArrayList<>(batches.size());
         long seq = 0;
         for (SampleBatch b : batches) {
-            out.add(new SpoolRecord(++seq, 0, BatchCodec.encode(b)));
+            out.add(new SpoolRecord(++seq, 0, RecordCodec.encode(b)));
         }
         return out;
     }
