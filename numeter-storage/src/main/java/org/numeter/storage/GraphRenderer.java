@@ -18,9 +18,7 @@ import org.numeter.store.Series;
 import org.numeter.store.SeriesQuery;
 import org.numeter.store.Store;
 import org.rrd4j.data.Variable;
-import org.rrd4j.graph.RrdGraph;
 import org.rrd4j.graph.RrdGraphDef;
-import org.rrd4j.graph.RrdGraphInfo;
 
 /**
  * Draws a plugin as munin does, from its metadata only: title, vertical label, base, limits, fields in
@@ -60,22 +58,27 @@ public final class GraphRenderer {
     }
 
     byte[] render(Request r) throws IOException {
+        return draw(r).bytes();
+    }
+
+    /** The graph with how it was laid out and the texts drawn in it (its legend among them). */
+    FixedSizePng.Png draw(Request r) throws IOException {
         Plugin p = store.plugin(r.host(), r.plugin()).orElseThrow(() -> new NoSuchElementException(
                 "host " + r.host() + " has no plugin '" + r.plugin() + "'"));
         Series s = store.fetch(new SeriesQuery(r.host(), r.plugin(), List.of(), r.from(), r.to(), 0, r.width(),
                 Consolidation.AVERAGE));
-        // munin makes the image taller for a long legend; here the size is fixed (FixedSizePng)
-        return FixedSizePng.render((plotWidth, plotHeight, legend) -> {
-            RrdGraphInfo info = new RrdGraph(definition(r, p, s, plotWidth, plotHeight, legend)).getRrdGraphInfo();
-            return new FixedSizePng.Drawn(info.getWidth(), info.getHeight(), info.getBytes());
-        }, r.width(), r.height(), r.legend());
+        // munin makes the image taller for a long legend; here the size is fixed (FixedSizePng), the legend in columns
+        // when one a line would leave too little plot
+        return FixedSizePng.render(List.of("storage", r.host(), r.plugin(), String.valueOf(r.title())),
+                (plotWidth, plotHeight, columns) -> definition(r, p, s, plotWidth, plotHeight, columns), r.width(),
+                r.height(), r.legend());
     }
 
+    /** The graph; its legend in {@code columns} columns, none when 0. */
     private static RrdGraphDef definition(Request r, Plugin p, Series s, int plotWidth, int plotHeight,
-            boolean legend) {
+            int columns) {
         RrdGraphDef g = new RrdGraphDef(r.from(), r.to());
         g.setPoolUsed(false);
-        g.setImageFormat("png");
         g.setWidth(plotWidth);
         g.setHeight(plotHeight);
         g.setTitle(r.title() != null ? r.title() : p.title());
@@ -89,7 +92,7 @@ public final class GraphRenderer {
             g.setRigid(true);
         }
         g.setLogarithmic(p.logarithmic());
-        g.setNoLegend(!legend);
+        g.setNoLegend(columns == 0);
         g.setShowSignature(false);
         g.setForceRulesLegend(true);
         g.setLocale(Locale.ROOT);
@@ -109,38 +112,88 @@ public final class GraphRenderer {
         Set<String> mirrored = negatives(p);
         List<Field> drawn = ordered(p).stream().filter(Field::graph).filter(f -> !mirrored.contains(f.name()))
                 .toList();
+        boolean total = p.total() != null && !p.total().isBlank() && !drawn.isEmpty();
+        Legend legend = new Legend(columns, drawn.size() + (total ? 1 : 0));
+        if (columns > 1) {
+            g.comment(legend.header() + "\\l");
+        }
         List<Runnable> below = new ArrayList<>();
         List<Runnable> rules = new ArrayList<>();
-        StringBuilder total = new StringBuilder();
+        StringBuilder sum = new StringBuilder();
         DrawStyle previous = null;
         int colour = 0;
         for (Field f : drawn) {
             Color c = colour(f.colour(), colour++);
             DrawStyle style = DrawStyle.of(f.draw(), previous);
-            draw(g, style, f.name(), c, String.format(Locale.ROOT, "%-16s", f.label()), previous == null);
+            draw(g, style, f.name(), c, legend.label(f.label()), previous == null);
             String neg = f.negative() != null && names.contains(f.negative()) ? "neg_" + f.negative() : null;
             if (neg != null) {
                 g.datasource(neg, f.negative() + ",-1,*");
                 boolean firstBelow = below.isEmpty();
                 below.add(() -> draw(g, style, neg, c, null, firstBelow));
-                legendValues(g, f.name(), f.negative(), format);
+                legendValues(g, f.name(), f.negative(), format, legend);
             } else {
-                legendValues(g, f.name(), null, format);
+                legendValues(g, f.name(), null, format, legend);
             }
             previous = style;
-            total.append(total.isEmpty() ? f.name() : "," + f.name() + ",ADDNAN");
+            sum.append(sum.isEmpty() ? f.name() : "," + f.name() + ",ADDNAN");
             rules.add(() -> limitLine(g, f.warning(), WARNING, f.label() + " warning"));
             rules.add(() -> limitLine(g, f.critical(), CRITICAL, f.label() + " critical"));
         }
         below.forEach(Runnable::run);
         // munin's graph_total: a legend line with the sum of what is drawn above the axis, and no line of its own.
-        if (p.total() != null && !p.total().isBlank() && !total.isEmpty()) {
-            g.datasource("numeter_total", total.toString());
-            g.line("numeter_total", INVISIBLE, String.format(Locale.ROOT, "%-16s", p.total()), 1f);
-            legendValues(g, "numeter_total", null, format);
+        if (total) {
+            g.datasource("numeter_total", sum.toString());
+            g.line("numeter_total", INVISIBLE, legend.label(p.total()), 1f);
+            legendValues(g, "numeter_total", null, format, legend);
         }
         rules.forEach(Runnable::run);
         return g;
+    }
+
+    /**
+     * Munin's legend, a field an entry: one a line with its label and each value named ({@code cur:}, {@code min:},
+     * {@code avg:}, {@code max:}); or, in columns, a shorter label and the values under a header line, so that two
+     * entries sit side by side at 800 pixels.
+     */
+    static final class Legend {
+        /** The label's width in characters in columns; one a line, the label takes 16 or its length. */
+        static final int LABEL = 12;
+        private final int columns;
+        private final int entries;
+        private int placed;
+
+        Legend(int columns, int entries) {
+            this.columns = columns;
+            this.entries = entries;
+        }
+
+        String header() {
+            // the box and the space after it, the label, the space before the values, then a value every 9
+            String one = " ".repeat(LABEL + 4) + "      cur      min      avg      max";
+            return String.join("  ", java.util.Collections.nCopies(columns, one)).stripTrailing();
+        }
+
+        String label(String label) {
+            return columns > 1 ? String.format(Locale.ROOT, "%-" + LABEL + "." + LABEL + "s", label)
+                    : String.format(Locale.ROOT, "%-16s", label);
+        }
+
+        /** The text before a value: its name one entry a line, a space under a header. */
+        String name(String kind) {
+            return columns > 1 ? " " : " " + kind + ":";
+        }
+
+        /** How an entry's last value ends: the end of the line, or glued to the entry beside it. */
+        String end() {
+            int k = placed++;
+            return columns <= 1 || (k + 1) % columns == 0 || k + 1 == entries ? "\\l" : "";
+        }
+
+        /** Between two values of an entry: glued in columns, so that the header fits over them. */
+        String glue() {
+            return columns > 1 ? "\\g" : "";
+        }
     }
 
     /** The fields in munin's {@code graph_order}, then the others in their own order. */
@@ -192,20 +245,20 @@ public final class GraphRenderer {
         }
     }
 
-    private static void legendValues(RrdGraphDef g, String source, String negative, String format) {
+    private static void legendValues(RrdGraphDef g, String source, String negative, String format, Legend legend) {
         String[] kinds = {"cur", "min", "avg", "max"};
         for (int i = 0; i < kinds.length; i++) {
-            String end = i == kinds.length - 1 ? "\\l" : "";
             String v = source + "_" + kinds[i];
             g.datasource(v, source, variable(i));
+            String end = i == kinds.length - 1 ? legend.end() : legend.glue();
             if (negative == null) {
-                g.gprint(v, " " + kinds[i] + ":" + format + end);
+                g.gprint(v, legend.name(kinds[i]) + format + end);
             } else {
                 // munin's in/out legend: the negative half's value, a slash, the positive half's
                 String n = negative + "_" + kinds[i];
                 g.datasource(n, negative, variable(i));
                 String tight = format.replaceFirst("^%\\d+", "%");
-                g.gprint(n, " " + kinds[i] + ":" + tight + "/\\g");
+                g.gprint(n, legend.name(kinds[i]) + tight + "/\\g");
                 g.gprint(v, tight + end);
             }
         }

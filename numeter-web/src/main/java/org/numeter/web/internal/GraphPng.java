@@ -11,9 +11,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TimeZone;
 import org.numeter.graph.FixedSizePng;
-import org.rrd4j.graph.RrdGraph;
 import org.rrd4j.graph.RrdGraphDef;
-import org.rrd4j.graph.RrdGraphInfo;
 
 /**
  * A graph as a PNG, drawn from the same {@link GraphSpec} and the same rows (cdef applied, negatives below the
@@ -41,17 +39,21 @@ final class GraphPng {
     private GraphPng() {}
 
     static byte[] render(Picture p) throws IOException {
-        return FixedSizePng.render((plotWidth, plotHeight, legend) -> {
-            RrdGraphInfo info = new RrdGraph(definition(p, plotWidth, plotHeight, legend)).getRrdGraphInfo();
-            return new FixedSizePng.Drawn(info.getWidth(), info.getHeight(), info.getBytes());
-        }, p.width(), p.height(), true);
+        return draw(p).bytes();
     }
 
-    private static RrdGraphDef definition(Picture p, int plotWidth, int plotHeight, boolean legend) {
+    /** The graph with how it was laid out and the texts drawn in it (its legend among them). */
+    static FixedSizePng.Png draw(Picture p) throws IOException {
+        return FixedSizePng.render(List.of("web", String.valueOf(p.title()), p.spec().series().size(), p.hidden()),
+                (plotWidth, plotHeight, columns) -> definition(p, plotWidth, plotHeight, columns), p.width(),
+                p.height(), true);
+    }
+
+    /** The graph; its legend in {@code columns} columns, none when 0. */
+    private static RrdGraphDef definition(Picture p, int plotWidth, int plotHeight, int columns) {
         GraphSpec spec = p.spec();
         RrdGraphDef g = new RrdGraphDef(p.from(), p.to());
         g.setPoolUsed(false);
-        g.setImageFormat("png");
         g.setWidth(plotWidth);
         g.setHeight(plotHeight);
         g.setTitle(p.title());
@@ -69,7 +71,7 @@ final class GraphPng {
             g.setRigid(true);
         }
         g.setLogarithmic(spec.logarithmic());
-        g.setNoLegend(!legend);
+        g.setNoLegend(columns == 0);
         g.setShowSignature(false);
         g.setLocale(Locale.ROOT);
         g.setTimeZone(TimeZone.getTimeZone(p.zone()));
@@ -79,6 +81,17 @@ final class GraphPng {
         // Above the axis in order, then below it: a stacking series stands on the one drawn just before it on its
         // side (the page's rule, GraphSpec.Series#stack), never on one of the other side.
         List<Entry> entries = entries(spec);
+        // in columns, each entry is as wide as the widest, so that the columns line up (the font is monospaced)
+        int shown = 0;
+        int valueWidth = 0;
+        for (Entry e : entries) {
+            if (!p.hidden().contains(e.labelIndex())) {
+                shown++;
+                valueWidth = Math.max(valueWidth, e.value(last, spec.base()).length());
+            }
+        }
+        int entriesShown = shown + (spec.total() != null ? 1 : 0);
+        int placed = 0;
         for (boolean below : new boolean[] {false, true}) {
             boolean first = true;
             for (int i = 0; i < series.size(); i++) {
@@ -100,20 +113,29 @@ final class GraphPng {
                     g.line("s" + i, colour, text, s.width(), stack);
                 }
                 if (labelled) {
-                    g.comment(entry.value(last, spec.base()) + "\\l");
+                    g.comment(cell(entry.value(last, spec.base()), valueWidth, columns, placed++, entriesShown));
                 }
                 first = false;
             }
         }
         if (spec.total() != null) {
-            g.comment(String.format(Locale.ROOT, "    %-16s", spec.total()) + total(spec, last, p.hidden())
-                    + "\\l");
+            String value = total(spec, last, p.hidden());
+            g.comment(String.format(Locale.ROOT, "    %-16s", spec.total())
+                    + cell(value, Math.max(valueWidth, value.length()), columns, placed, entriesShown));
         }
         for (GraphSpec.Line line : spec.lines()) {
             g.hrule(line.value(), line.kind().equals("critical") ? CRITICAL : WARNING, null);
         }
         g.comment(last == null ? "no data in this range\\l" : "last: " + when(last, p) + "\\l");
         return g;
+    }
+
+    /** A legend value: the end of its line one entry a line, else padded to the column's width unless it ends a row. */
+    private static String cell(String value, int width, int columns, int entry, int entries) {
+        if (columns <= 1 || (entry + 1) % columns == 0 || entry + 1 == entries) {
+            return value + "\\l";
+        }
+        return String.format(Locale.ROOT, "%-" + width + "s", value);
     }
 
     /** When the legend's values are from, in the zone; never after the end of the range. */
