@@ -175,6 +175,7 @@ public final class FixedSizePng {
     private static final class Canvas extends ImageWorker {
         /** Text is measured before the image exists; on an image like the one drawn on, so with the same metrics. */
         private static final BufferedImage MEASURE = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        private static final ThreadLocal<BufferedImage> IMAGE = new ThreadLocal<>();
 
         private final int width;
         private final int height;
@@ -198,6 +199,19 @@ public final class FixedSizePng {
             return new Png(png, layout, List.copyOf(texts));
         }
 
+        /**
+         * This thread's image of this size, cleared by the next graph: a graph is encoded before its thread draws
+         * another, and the image (a megabyte at 800x300) is not made anew each time.
+         */
+        private static BufferedImage image(int width, int height) {
+            BufferedImage kept = IMAGE.get();
+            if (kept == null || kept.getWidth() != width || kept.getHeight() != height) {
+                kept = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+                IMAGE.set(kept);
+            }
+            return kept;
+        }
+
         private static Graphics2D prepare(Graphics2D g) {
             // as rrd4j's own image worker: rrd4j turns antialiasing on and off as the graph definition says
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_OFF);
@@ -211,12 +225,11 @@ public final class FixedSizePng {
             if (strict && (w != width || h != height)) {
                 throw new Misfit(w, h);
             }
-            image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+            image = image(width, height);
             Graphics2D g = prepare(image.createGraphics());
-            if (w < width || h < height) {
-                g.setColor(Color.WHITE);
-                g.fillRect(0, 0, width, height);
-            }
+            // rrd4j paints its whole image; what lies outside it (a graph that does not fit) is white
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, width, height);
             setG2d(g);
         }
 

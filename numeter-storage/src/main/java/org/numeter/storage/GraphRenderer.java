@@ -100,8 +100,9 @@ public final class GraphRenderer {
         g.setStep(s.step());
 
         Set<String> names = new HashSet<>(p.fieldNames());
-        for (String f : s.fields()) {
-            g.datasource("raw_" + f, t -> valueAt(s, f, t));
+        for (int i = 0; i < s.fields().size(); i++) {
+            double[] values = s.values()[i];
+            g.datasource("raw_" + s.fields().get(i), t -> valueAt(s, values, t));
         }
         for (Field f : p.fields()) {
             g.datasource(f.name(), f.cdef() == null ? "raw_" + f.name() : rpn(f.cdef(), names));
@@ -315,12 +316,8 @@ public final class GraphRenderer {
     }
 
     /** The value of the point whose interval {@code (t - step, t]} holds {@code time}. */
-    private static double valueAt(Series s, String field, long time) {
-        int f = s.fields().indexOf(field);
-        if (f < 0 || s.size() == 0) {
-            return Double.NaN;
-        }
+    private static double valueAt(Series s, double[] values, long time) {
         long i = Math.floorDiv(time - s.start() + s.step() - 1, s.step());
-        return i < 0 || i >= s.size() ? Double.NaN : s.values()[f][(int) i];
+        return i < 0 || i >= values.length ? Double.NaN : values[(int) i];
     }
 }

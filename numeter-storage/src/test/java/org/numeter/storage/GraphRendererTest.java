@@ -146,6 +146,61 @@ class GraphRendererTest {
         assertThat(count(image, 0x0000FF)).isGreaterThan(2000);
     }
 
+    /**
+     * munin's memory plugin (14 fields) and cpu plugin (9) at the default 800x300: one entry a line would leave the
+     * plot under a third of the image, so the legend is laid out in columns, and every field's entry is drawn inside
+     * the image, from the texts the drawing itself drew.
+     */
+    @Test
+    void aLongLegendIsLaidOutInColumnsNotLeftOut() throws Exception {
+        List<String> memory = List.of("apps", "page_tables", "swap_cache", "slab_cache", "shmem", "cached", "buffers",
+                "free", "swap", "vmalloc_used", "committed", "mapped", "active", "inactive");
+        List<String> cpu = List.of("system", "user", "nice", "idle", "iowait", "irq", "softirq", "steal", "guest");
+        for (List<String> fields : List.of(memory, cpu, memory.subList(0, 10))) {
+            String name = "p" + fields.size();
+            Plugin.Builder plugin = Plugin.builder(name).title(name).vlabel("bytes").args("--base 1024 -l 0")
+                    .total("total");
+            Map<String, Double> values = new java.util.LinkedHashMap<>();
+            for (String f : fields) {
+                plugin.field(Field.builder(f).label(f).draw(values.isEmpty() ? "AREA" : "STACK").build());
+                values.put(f, 1.0e9 + values.size());
+            }
+            List<SampleBatch> batches = new ArrayList<>();
+            for (int i = 1; i <= 1440; i++) {
+                SampleBatch b = new SampleBatch("web1", name, T0 + 60L * i, values, null);
+                batches.add(i == 1 ? b.withMeta(plugin.build()) : b);
+            }
+            store.write(batches);
+
+            org.numeter.graph.FixedSizePng.Png png = renderer.draw(new GraphRenderer.Request("web1", name, T0,
+                    T0 + 86400, 800, 300, null, true));
+            Files.write(Path.of("target", name + "-800x300.png"), png.bytes());
+            BufferedImage image = ImageIO.read(new ByteArrayInputStream(png.bytes()));
+            assertThat(image.getWidth()).isEqualTo(800);
+            assertThat(image.getHeight()).isEqualTo(300);
+            assertThat(png.layout().exact()).as("%s: plot and margins make the asked size", name).isTrue();
+            assertThat(png.layout().columns()).as("%s: legend columns", name).isGreaterThan(0);
+            assertThat(png.layout().plotHeight()).as("%s: the plot keeps a third of the image", name)
+                    .isGreaterThanOrEqualTo(100);
+            List<String> drawn = png.texts().stream().filter(t -> t.y() > 0 && t.y() < 300)
+                    .map(t -> t.text().strip()).toList();
+            for (String f : fields) {
+                assertThat(drawn).as("%s: the legend entry of %s", name, f)
+                        .contains(f.length() > GraphRenderer.Legend.LABEL && png.layout().columns() > 1
+                                ? f.substring(0, GraphRenderer.Legend.LABEL) : f);
+            }
+            assertThat(drawn).as("%s: graph_total's entry", name).contains("total");
+        }
+    }
+
+    /** The same graph twice is the same bytes (the web's PNG button downloads its PNG URL). */
+    @Test
+    void theSameGraphIsTheSameBytes() throws Exception {
+        GraphRenderer.Request r = new GraphRenderer.Request("web1", "if_eth0", T0, T0 + 86400, 800, 300, null, true);
+        assertThat(renderer.render(r)).isEqualTo(renderer.render(r));
+        assertThat(new GraphRenderer(store).render(r)).isEqualTo(renderer.render(r));
+    }
+
     /** The first and last screen row of a colour in a column. */
     static int[] rows(BufferedImage image, int x, int rgb) {
         int first = -1;
