@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 usage="usage: numeter-bench/run.sh compare|ingest|query|disk|start|rrdcached|problems|pipeline|api-examples [--option value ...]
-       numeter-bench/run.sh jmh [CodecBenchmark|SpoolBenchmark|StoreBenchmark|SeriesBenchmark] [JMH option ...]"
+       numeter-bench/run.sh jmh [CodecBenchmark|SpoolBenchmark|StoreBenchmark|SeriesBenchmark|PngBenchmark] [JMH option ...]"
 bench="${1:?$usage}"
 shift
 case "$bench" in

@@ -44,7 +44,8 @@ public final class CompareBench {
 
     public static void main(String[] argv) throws Exception {
         BenchArgs args = new BenchArgs(argv, "dir", "/tmp/numeter-bench-compare", "plugins", "20000", "fields", "5",
-                "rounds", "10", "warmup", "2", "png", "40", "write-size", "5000", "rrdcached-threads", "2");
+                "rounds", "10", "warmup", "2", "png", "40", "png-warmup", "5", "write-size", "5000",
+                "rrdcached-threads", "2");
         int plugins = args.integer("plugins");
         int fields = args.integer("fields");
         int rounds = args.integer("rounds");
@@ -148,7 +149,7 @@ public final class CompareBench {
             // ---- PNG: a week of one plugin on both sides, drawn in turn
             int n = args.integer("png");
             if (n > 0) {
-                png(store, theirs, n, os, table);
+                png(store, theirs, n, args.integer("png-warmup"), os, table);
             }
         }
 
@@ -183,9 +184,13 @@ public final class CompareBench {
         return b.toString();
     }
 
-    /** One week of one 5-field plugin in both stores, then {@code n} drawings of each, alternating. */
-    private static void png(RrdStore store, Path theirs, int n, com.sun.management.OperatingSystemMXBean os,
-            List<Row> table) throws Exception {
+    /**
+     * One week of one 5-field plugin in both stores, then {@code n} drawings of each, alternating, after
+     * {@code warmup} drawings of each that are not counted (a first drawing loads fonts and classes; the JVM compiles
+     * its code over the next hundreds).
+     */
+    private static void png(RrdStore store, Path theirs, int n, int warmup,
+            com.sun.management.OperatingSystemMXBean os, List<Row> table) throws Exception {
         long step = 60;
         long end = T0 + 8 * 86400L;
         long start = end - 8 * 86400L;
@@ -258,7 +263,7 @@ public final class CompareBench {
             long cpuMine = 0;
             long cpuAnchor = 0;
             int bytes = 0;
-            for (int i = -5; i < n; i++) {
+            for (int i = -warmup; i < n; i++) {
                 long c0 = os.getProcessCpuTime();
                 long t0 = System.nanoTime();
                 bytes = renderer.png("graph", "week", end - 7 * 86400L, end, 800, 300).length;
@@ -279,8 +284,9 @@ public final class CompareBench {
             w.flush();
             Arrays.sort(mine);
             Arrays.sort(anchor);
-            System.out.printf(Locale.ROOT, "png: numeter %d bytes; p50 %.1f ms, p99 %.1f ms | rrdtool graph"
-                    + " p50 %.1f ms, p99 %.1f ms%n", bytes, Machine.percentile(mine, 50), Machine.percentile(mine, 99),
+            System.out.printf(Locale.ROOT, "png (%d warm-up, %d measured): numeter %d bytes; p50 %.1f ms, p99 %.1f ms"
+                    + " | rrdtool graph p50 %.1f ms, p99 %.1f ms%n", warmup, n, bytes, Machine.percentile(mine, 50),
+                    Machine.percentile(mine, 99),
                     Machine.percentile(anchor, 50), Machine.percentile(anchor, 99));
             table.add(Row.latency("PNG 1 week 800x300, 5 stacked + legend, p50", Machine.percentile(mine, 50),
                     Machine.percentile(anchor, 50), cpuMine / 1e6 / n, cpuAnchor / 1e6 / n, os));

@@ -76,8 +76,10 @@ public final class FixedSizePng {
     /**
      * Draws a graph of {@code width × height} pixels.
      *
-     * @param shape what decides the margins besides the size, for the layout kept between two graphs (the graph's
-     *     identity will do: a kept layout is checked before it is used)
+     * @param shape what decides the margins besides the size (title, labels, legend entries: the graph's metadata),
+     *     for the layout kept between two graphs; a kept layout is checked before it is used, and the bytes of a graph
+     *     depend on what it shows, not on the graphs drawn before it, as long as a shape keeps its number of legend
+     *     lines (a legend value wide enough to wrap its line would change that)
      */
     public static Png render(Object shape, Drawer drawer, int width, int height, boolean legend)
             throws IOException {

@@ -69,7 +69,8 @@ public final class GraphRenderer {
                 Consolidation.AVERAGE));
         // munin makes the image taller for a long legend; here the size is fixed (FixedSizePng), the legend in columns
         // when one a line would leave too little plot
-        return FixedSizePng.render(List.of("storage", r.host(), r.plugin(), String.valueOf(r.title())),
+        // the shape: what decides the margins, the plugin's metadata with the title
+        return FixedSizePng.render(List.of("storage", p, String.valueOf(r.title())),
                 (plotWidth, plotHeight, columns) -> definition(r, p, s, plotWidth, plotHeight, columns), r.width(),
                 r.height(), r.legend());
     }

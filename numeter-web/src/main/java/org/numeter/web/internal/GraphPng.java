@@ -44,7 +44,8 @@ final class GraphPng {
 
     /** The graph with how it was laid out and the texts drawn in it (its legend among them). */
     static FixedSizePng.Png draw(Picture p) throws IOException {
-        return FixedSizePng.render(List.of("web", String.valueOf(p.title()), p.spec().series().size(), p.hidden()),
+        // the shape: what decides the margins (the spec holds the series, the total and the lines)
+        return FixedSizePng.render(List.of("web", String.valueOf(p.title()), p.spec(), p.hidden()),
                 (plotWidth, plotHeight, columns) -> definition(p, plotWidth, plotHeight, columns), p.width(),
                 p.height(), true);
     }
