@@ -78,7 +78,8 @@ public class PngBenchmark {
             }
             store.write(batches);
             renderer = new GraphRenderer(store);
-            BufferedImage drawn = ImageIO.read(new ByteArrayInputStream(graph(this)));
+            BufferedImage drawn = ImageIO.read(new ByteArrayInputStream(renderer.png("graph", "week",
+                    END - 7 * 86400L, END, 800, 300)));
             image = new BufferedImage(drawn.getWidth(), drawn.getHeight(), BufferedImage.TYPE_INT_RGB);
             image.createGraphics().drawImage(drawn, 0, 0, null);
             pixels = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
