@@ -1,9 +1,12 @@
 package org.numeter.graph;
 
+import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
+import java.awt.Paint;
 import java.awt.RenderingHints;
+import java.awt.Stroke;
 import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
@@ -242,9 +245,24 @@ public final class FixedSizePng {
         }
 
         @Override
-        protected void drawString(String text, int x, int y, Font font, java.awt.Paint paint) {
+        protected void drawString(String text, int x, int y, Font font, Paint paint) {
             texts.add(new Text(text, x, y, font));
             super.drawString(text, x, y, font, paint);
+        }
+
+        /**
+         * A grid line, a tick or a thin rule across or along the plot as the rectangle it covers: the same pixels
+         * (antialiasing is off, the ends are in), without Java2D's general path for a thin line in a translucent
+         * colour, a mask per line (a fifth of a graph's drawing at 800x300).
+         */
+        @Override
+        protected void drawLine(int x1, int y1, int x2, int y2, Paint paint, Stroke stroke) {
+            if ((x1 == x2 || y1 == y2) && stroke instanceof BasicStroke b && b.getLineWidth() <= 1
+                    && b.getDashArray() == null) {
+                fillRect(Math.min(x1, x2), Math.min(y1, y2), Math.abs(x2 - x1) + 1, Math.abs(y2 - y1) + 1, paint);
+            } else {
+                super.drawLine(x1, y1, x2, y2, paint, stroke);
+            }
         }
 
         @Override
