@@ -11,7 +11,7 @@ import java.util.zip.Deflater;
  * appear) when there are at most 256 colours, as a graph drawn without antialiasing has (57 in CompareBench's), else
  * 8-bit RGB; no row filter (a graph is long runs of one colour, which deflate takes as they are), one IDAT, deflate
  * at {@link #LEVEL}. ImageIO's writer, which rrd4j uses, tries every filter on every row of 32-bit pixels and
- * deflates at level 9. The bytes depend only on the pixels.
+ * deflates at level 4. The bytes depend only on the pixels.
  */
 public final class PngEncoder {
     /**
