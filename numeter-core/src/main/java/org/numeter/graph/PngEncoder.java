@@ -42,6 +42,12 @@ public final class PngEncoder {
         for (int y = 0; y < height && indexed; y++) {
             raw[at++] = 0; // filter: none
             int row = offset + y * stride;
+            if (y > 0 && Arrays.equals(pixels, row, row + width, pixels, row - stride, row - stride + width)) {
+                // a row like the one above (margins, the legend's gaps): its indices again, in bulk
+                System.arraycopy(raw, at - width - 1, raw, at, width);
+                at += width;
+                continue;
+            }
             int last = ~pixels[row] & 0xFFFFFF;
             byte index = 0;
             for (int x = 0; x < width; x++) {
