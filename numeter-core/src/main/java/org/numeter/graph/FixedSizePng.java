@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import org.rrd4j.graph.ImageWorker;
 import org.rrd4j.graph.RrdGraph;
 import org.rrd4j.graph.RrdGraphDef;
@@ -180,7 +182,8 @@ public final class FixedSizePng {
     private static final class Canvas extends ImageWorker {
         /** Text is measured before the image exists; on an image like the one drawn on, so with the same metrics. */
         private static final BufferedImage MEASURE = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
-        private static final ThreadLocal<BufferedImage> IMAGE = new ThreadLocal<>();
+        /** Images kept for the next graphs: a few, whichever threads draw (one is a megabyte at 800x300). */
+        private static final BlockingQueue<BufferedImage> IMAGES = new ArrayBlockingQueue<>(4);
 
         private final int width;
         private final int height;
@@ -197,24 +200,24 @@ public final class FixedSizePng {
         }
 
         Png draw(Drawer drawer, Layout layout) throws IOException {
-            new RrdGraph(drawer.define(layout.plotWidth(), layout.plotHeight(), layout.columns()), this);
+            try {
+                new RrdGraph(drawer.define(layout.plotWidth(), layout.plotHeight(), layout.columns()), this);
+            } finally {
+                if (image != null) {
+                    IMAGES.offer(image); // encoded, or abandoned: the next graph may paint over it
+                }
+            }
             if (png == null) {
                 throw new IllegalStateException("rrd4j drew no image for a " + layout + " graph");
             }
             return new Png(png, layout, List.copyOf(texts));
         }
 
-        /**
-         * This thread's image of this size, cleared by the next graph: a graph is encoded before its thread draws
-         * another, and the image (a megabyte at 800x300) is not made anew each time.
-         */
+        /** An image of this size, kept from a graph drawn before or new; all of it is painted over. */
         private static BufferedImage image(int width, int height) {
-            BufferedImage kept = IMAGE.get();
-            if (kept == null || kept.getWidth() != width || kept.getHeight() != height) {
-                kept = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-                IMAGE.set(kept);
-            }
-            return kept;
+            BufferedImage kept = IMAGES.poll();
+            return kept != null && kept.getWidth() == width && kept.getHeight() == height ? kept
+                    : new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         }
 
         private static Graphics2D prepare(Graphics2D g) {

@@ -1,8 +1,9 @@
 package org.numeter.graph;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
@@ -21,9 +22,17 @@ public final class PngEncoder {
      */
     static final int LEVEL = 1;
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-    private static final ThreadLocal<Deflater> DEFLATER = ThreadLocal.withInitial(() -> new Deflater(LEVEL));
+    /** Scratch kept for the next encodings: a few, whichever threads encode (a deflater holds native memory). */
+    private static final BlockingQueue<Scratch> SCRATCH = new ArrayBlockingQueue<>(4);
 
     private PngEncoder() {}
+
+    /** A deflater and the buffers of one encoding, used by one thread at a time. */
+    private static final class Scratch {
+        final Deflater deflater = new Deflater(LEVEL);
+        byte[] raw = new byte[0];
+        byte[] deflated = new byte[0];
+    }
 
     /**
      * The PNG of {@code width × height} pixels of {@code pixels}, row after row from {@code offset}, {@code stride}
@@ -35,8 +44,23 @@ public final class PngEncoder {
             throw new IllegalArgumentException("a " + width + "x" + height + " image at offset " + offset + ", stride "
                     + stride + " does not fit in " + pixels.length + " pixels");
         }
+        Scratch scratch = SCRATCH.poll();
+        if (scratch == null) {
+            scratch = new Scratch();
+        }
+        try {
+            return encode(pixels, offset, stride, width, height, scratch);
+        } finally {
+            if (!SCRATCH.offer(scratch)) {
+                scratch.deflater.end();
+            }
+        }
+    }
+
+    private static byte[] encode(int[] pixels, int offset, int stride, int width, int height, Scratch scratch) {
         Palette palette = new Palette();
-        byte[] raw = new byte[(width + 1) * height];
+        int length = (width + 1) * height;
+        byte[] raw = scratch.raw.length >= length ? scratch.raw : (scratch.raw = new byte[length]);
         boolean indexed = true;
         int at = 0;
         for (int y = 0; y < height && indexed; y++) {
@@ -65,7 +89,8 @@ public final class PngEncoder {
             }
         }
         if (!indexed) {
-            raw = new byte[(3 * width + 1) * height];
+            length = (3 * width + 1) * height;
+            raw = scratch.raw.length >= length ? scratch.raw : (scratch.raw = new byte[length]);
             at = 0;
             for (int y = 0; y < height; y++) {
                 raw[at++] = 0;
@@ -78,48 +103,48 @@ public final class PngEncoder {
                 }
             }
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(16 + raw.length / 8);
-        out.writeBytes(SIGNATURE);
+        Deflater deflater = scratch.deflater;
+        deflater.reset();
+        deflater.setInput(raw, 0, length);
+        deflater.finish();
+        byte[] idat = scratch.deflated.length > 0 ? scratch.deflated : new byte[Math.max(64, length / 8)];
+        int deflated = 0;
+        while (!deflater.finished()) {
+            if (deflated == idat.length) {
+                idat = Arrays.copyOf(idat, idat.length * 2);
+            }
+            deflated += deflater.deflate(idat, deflated, idat.length - deflated);
+        }
+        scratch.deflated = idat;
+
+        byte[] plte = indexed ? palette.bytes() : null;
         byte[] header = new byte[13];
         putInt(header, 0, width);
         putInt(header, 4, height);
         header[8] = 8; // bits a sample (or an index)
         header[9] = (byte) (indexed ? 3 : 2); // colour type: palette, or RGB
-        chunk(out, "IHDR", header, header.length);
+        byte[] out = new byte[SIGNATURE.length + 12 + header.length + (indexed ? 12 + plte.length : 0) + 12 + deflated
+                + 12];
+        System.arraycopy(SIGNATURE, 0, out, 0, SIGNATURE.length);
+        int end = chunk(out, SIGNATURE.length, "IHDR", header, header.length);
         if (indexed) {
-            byte[] plte = palette.bytes();
-            chunk(out, "PLTE", plte, plte.length);
+            end = chunk(out, end, "PLTE", plte, plte.length);
         }
-        Deflater deflater = DEFLATER.get();
-        deflater.reset();
-        deflater.setInput(raw);
-        deflater.finish();
-        byte[] idat = new byte[Math.max(64, raw.length / 4)];
-        int length = 0;
-        while (!deflater.finished()) {
-            if (length == idat.length) {
-                idat = Arrays.copyOf(idat, idat.length * 2);
-            }
-            length += deflater.deflate(idat, length, idat.length - length);
-        }
-        chunk(out, "IDAT", idat, length);
-        chunk(out, "IEND", new byte[0], 0);
-        return out.toByteArray();
+        end = chunk(out, end, "IDAT", idat, deflated);
+        chunk(out, end, "IEND", new byte[0], 0);
+        return out;
     }
 
-    private static void chunk(ByteArrayOutputStream out, String type, byte[] data, int length) {
-        byte[] head = new byte[8];
-        putInt(head, 0, length);
+    /** Writes a chunk (length, type, data, CRC) at {@code at}; where the next one starts. */
+    private static int chunk(byte[] out, int at, String type, byte[] data, int length) {
+        putInt(out, at, length);
         byte[] name = type.getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(name, 0, head, 4, 4);
-        out.write(head, 0, 8);
-        out.write(data, 0, length);
+        System.arraycopy(name, 0, out, at + 4, 4);
+        System.arraycopy(data, 0, out, at + 8, length);
         CRC32 crc = new CRC32();
-        crc.update(name);
-        crc.update(data, 0, length);
-        byte[] tail = new byte[4];
-        putInt(tail, 0, (int) crc.getValue());
-        out.write(tail, 0, 4);
+        crc.update(out, at + 4, 4 + length);
+        putInt(out, at + 8 + length, (int) crc.getValue());
+        return at + 12 + length;
     }
 
     private static void putInt(byte[] b, int at, int v) {
