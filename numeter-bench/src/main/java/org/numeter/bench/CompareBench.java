@@ -44,7 +44,7 @@ public final class CompareBench {
 
     public static void main(String[] argv) throws Exception {
         BenchArgs args = new BenchArgs(argv, "dir", "/tmp/numeter-bench-compare", "plugins", "20000", "fields", "5",
-                "rounds", "10", "warmup", "2", "png", "40", "png-warmup", "5", "write-size", "5000",
+                "rounds", "10", "warmup", "2", "png", "200", "png-warmup", "200", "write-size", "5000",
                 "rrdcached-threads", "2");
         int plugins = args.integer("plugins");
         int fields = args.integer("fields");
@@ -187,7 +187,8 @@ public final class CompareBench {
     /**
      * One week of one 5-field plugin in both stores, then {@code n} drawings of each, alternating, after
      * {@code warmup} drawings of each that are not counted (a first drawing loads fonts and classes; the JVM compiles
-     * its code over the next hundreds).
+     * its code over the next hundreds). The defaults (200 and 200) measure a web role that has drawn a few hundred
+     * graphs since it started, as a serving one has; {@code --png-warmup 5} shows a cold one.
      */
     private static void png(RrdStore store, Path theirs, int n, int warmup,
             com.sun.management.OperatingSystemMXBean os, List<Row> table) throws Exception {
