@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -98,6 +99,13 @@ public final class RrdStore implements Store {
     private static final long INDEX_EVERY_SECONDS = 15;
     /** rrd4j databases kept open for reads and metadata changes, unless {@code openFiles} is set. */
     private static final int READ_DATABASES = 2000;
+    /** The default of {@link Builder#writeBehind}: as long as rrdcached's. */
+    public static final Duration WRITE_BEHIND = Duration.ofMinutes(5);
+    /** The default of {@link Builder#writeBehindMemory}. */
+    public static final long WRITE_BEHIND_MEMORY = 128L << 20;
+    /** Pending row values past which a file is flushed whatever its age: some 12 KB. */
+    private static final int PENDING_ROWS = 1024;
+    private static final long JOURNAL_SEGMENT = 64L << 20;
 
     private final Path dataDir;
     private final Archives archives;
@@ -130,6 +138,10 @@ public final class RrdStore implements Store {
     private volatile StoreWriteException lastWriteFailure;
     private FileLock dirLock;
     private volatile UndoLog undo;
+    private final PendingWrites<Entry> pending;
+    /** Null when updates are written before a write returns: write-behind off, or no journal could be opened. */
+    private volatile Journal journal;
+    private volatile String flushProblem;
 
     private RrdStore(Builder b) {
         this.dataDir = b.dataDir;
@@ -150,6 +162,7 @@ public final class RrdStore implements Store {
         this.backend = new MappedBackendFactory();
         this.quarantine = new Quarantine(dataDir);
         this.timeFaults = new TimeFaults("storage", b.time);
+        this.pending = new PendingWrites<>(b.writeBehind, b.writeBehindMemory, PENDING_ROWS);
         AtomicInteger n = new AtomicInteger();
         this.workers = threads <= 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
             Thread t = new Thread(r, "rrd-writer-" + n.incrementAndGet());
@@ -177,6 +190,8 @@ public final class RrdStore implements Store {
         private TimePolicy time = TimePolicy.system();
         private Io io = Io.POSITIONED;
         private int mappedFiles;
+        private Duration writeBehind = WRITE_BEHIND;
+        private long writeBehindMemory = WRITE_BEHIND_MEMORY;
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -212,6 +227,31 @@ public final class RrdStore implements Store {
                 throw new IllegalArgumentException("mapped files " + mappedFiles + " must be positive");
             }
             this.mappedFiles = mappedFiles;
+            return this;
+        }
+
+        /**
+         * How long an update may wait in memory before its file is written (default {@link #WRITE_BEHIND}); every
+         * write is in the journal before it returns. Zero writes every update before its write returns, as before
+         * the journal.
+         */
+        public Builder writeBehind(Duration writeBehind) {
+            if (writeBehind.isNegative()) {
+                throw new IllegalArgumentException("write-behind " + writeBehind + " must not be negative");
+            }
+            this.writeBehind = writeBehind;
+            return this;
+        }
+
+        /**
+         * The memory that waiting updates may hold in all (default {@link #WRITE_BEHIND_MEMORY}); past it the files
+         * that wait the longest are written first.
+         */
+        public Builder writeBehindMemory(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("write-behind memory " + bytes + " must not be negative");
+            }
+            this.writeBehindMemory = bytes;
             return this;
         }
 
@@ -336,9 +376,177 @@ public final class RrdStore implements Store {
             LOG.warn("{}: {}; the plugins are read from their files in the background, and the index made again",
                     dataDir, loaded.problem());
         }
+        if (!readOnlyAtStart) {
+            openJournal();
+        }
         background.execute(this::checkAgainstFiles);
         background.scheduleWithFixedDelay(this::writeIndexIfChanged, INDEX_EVERY_SECONDS, INDEX_EVERY_SECONDS,
                 TimeUnit.SECONDS);
+        background.scheduleWithFixedDelay(this::flushDue, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Replays the journal of the last run into the files (a crash left points there that no file had), writes them,
+     * and starts a new journal; the old segments go once nothing of theirs waits in memory. Without a journal (it
+     * cannot be made) every update is written before its write returns.
+     */
+    private void openJournal() {
+        Journal j;
+        try {
+            j = new Journal(dataDir, JOURNAL_SEGMENT);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{}: its journal cannot be read ({}); every update is written before its write returns",
+                    dataDir, e.toString());
+            return;
+        }
+        // the replay waits in memory as any write does, whatever the setting, and is flushed below
+        journal = j;
+        replay(j);
+        int failed = flushAll();
+        try {
+            j.start();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{}: a journal cannot be started ({}); every update is written before its write returns",
+                    dataDir, e.toString());
+            journal = null;
+            return;
+        }
+        deleteFlushedSegments();
+        if (!pending.enabled() && failed == 0) {
+            j.close(true);
+            journal = null;
+        }
+    }
+
+    private void replay(Journal j) {
+        List<Path> segments = j.existing();
+        if (segments.isEmpty()) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        List<SampleBatch> chunk = new ArrayList<>();
+        long[] batches = new long[1];
+        for (Path segment : segments) {
+            try {
+                long torn = Journal.read(segment, b -> {
+                    chunk.add(b);
+                    batches[0]++;
+                    if (chunk.size() >= 10_000) {
+                        replay(chunk);
+                        chunk.clear();
+                    }
+                });
+                if (torn > 0) {
+                    LOG.warn("{}: its last {} bytes are a torn record (a crash during an append, never acknowledged);"
+                            + " dropped", segment, torn);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("{}: cannot be read ({}); it is kept, and read again at the next start", segment,
+                        e.toString());
+            }
+        }
+        replay(chunk);
+        LOG.info("{}: {} batches replayed from {} journal segments in {} ms", dataDir, batches[0], segments.size(),
+                (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** Writes batches of the journal: those a file holds already are skipped without a word. */
+    private void replay(List<SampleBatch> batches) {
+        Map<String, List<SampleBatch>> byPlugin = new LinkedHashMap<>();
+        for (SampleBatch b : batches) {
+            byPlugin.computeIfAbsent(b.host() + "/" + b.plugin(), k -> new ArrayList<>()).add(b);
+        }
+        WriteCall call = new WriteCall(1, true);
+        writeGroups(new ArrayList<>(byPlugin.values()), 0, 1, call);
+        call.syncDirectories();
+        if (call.failure != null) {
+            LOG.warn("{}: the journal's points cannot all be written ({}); those are kept in the journal",
+                    dataDir, call.failure.getMessage());
+        }
+    }
+
+    /** Flushes every file; returns how many failed (they stay pending). */
+    private int flushAll() {
+        int failed = 0;
+        for (Entry e : List.copyOf(entries.values())) {
+            Lock lock = lock(e.key);
+            lock.lock();
+            try {
+                flush(e);
+            } catch (IOException | RuntimeException ex) {
+                failed++;
+                flushFailed(e, ex);
+            } finally {
+                lock.unlock();
+            }
+        }
+        return failed;
+    }
+
+    /** The background's flushes: the files whose updates waited too long, or hold too much memory. */
+    private void flushDue() {
+        if (closed) {
+            return;
+        }
+        for (PendingWrites.Dirty<Entry> d; (d = pending.due(System.nanoTime())) != null && !closed; ) {
+            if (!flushQueued(d, null)) {
+                break; // tried again at the next tick
+            }
+        }
+        deleteFlushedSegments();
+    }
+
+    /** Flushes a queued file, unless flushed since; false when it failed (it is queued again). */
+    private boolean flushQueued(PendingWrites.Dirty<Entry> d, WriteCall call) {
+        Entry e = d.file();
+        Lock lock = lock(e.key);
+        lock.lock();
+        try {
+            if (e.dirtySeq != d.seq() || entries.get(e.key) != e) {
+                return true;
+            }
+            flush(e);
+            return true;
+        } catch (IOException | RuntimeException ex) {
+            pending.dirtied(e, e.dirtySeq, d.since());
+            if (call != null) {
+                call.failed(StoreWriteException.of(ex instanceof IOException io ? io : new IOException(ex), e.rrd));
+            } else {
+                flushFailed(e, ex);
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A flush outside a write failed: counted with the writes that failed, logged once per kind of problem. */
+    private void flushFailed(Entry e, Exception ex) {
+        StoreWriteException f = StoreWriteException.of(ex instanceof IOException io ? io : new IOException(ex),
+                e.rrd);
+        writeFailures.incrementAndGet();
+        lastWriteFailure = f;
+        String problem = f.kind() + " " + f.getMessage();
+        if (!problem.equals(flushProblem)) {
+            flushProblem = problem;
+            LOG.warn("{}: its waiting updates cannot be written ({}); they stay in memory and in the journal, and are"
+                    + " tried again", e.rrd, f.getMessage());
+        }
+    }
+
+    /** Deletes the journal's segments whose points are all in the files. */
+    private void deleteFlushedSegments() {
+        Journal j = journal;
+        if (j == null) {
+            return;
+        }
+        long first = j.segment(); // before the scan: a file dirtied during it journals into this one or later
+        for (Entry e : entries.values()) {
+            if (e.pendingBytes > 0) {
+                first = Math.min(first, e.journalFrom);
+            }
+        }
+        j.deleteBefore(first);
     }
 
     /**
@@ -758,7 +966,7 @@ public final class RrdStore implements Store {
         e.setDs(Map.of());
         e.columns = null;
         e.regions = null;
-        e.state = null;
+        drop(e);
         e.noState = false;
         e.recent = new RecentTimes();
         e.archives = archives;
@@ -775,7 +983,7 @@ public final class RrdStore implements Store {
             byPlugin.computeIfAbsent(b.host() + "/" + b.plugin(), k -> new ArrayList<>()).add(b);
         }
         List<List<SampleBatch>> groups = new ArrayList<>(byPlugin.values());
-        WriteCall call = new WriteCall();
+        WriteCall call = new WriteCall(workers == null ? 1 : Math.max(1, Math.min(threads, groups.size())), false);
         WriteResult sum;
         try {
             if (workers == null || groups.size() < 2) {
@@ -793,6 +1001,15 @@ public final class RrdStore implements Store {
                 }
             }
             call.syncDirectories();
+            Journal j = journal;
+            if (j != null) {
+                try {
+                    j.append(Arrays.asList(call.records));
+                } catch (IOException | RuntimeException e) {
+                    call.failed(StoreWriteException.of(e instanceof IOException io ? io : new IOException(e),
+                            j.path()));
+                }
+            }
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException io) {
                 throw io;
@@ -820,10 +1037,20 @@ public final class RrdStore implements Store {
         return sum;
     }
 
-    /** One write's shared state: the directories to sync before it returns, and its first failure. */
+    /**
+     * One write's shared state: the directories to sync before it returns, its first failure, and the journal's
+     * records of what each part stored. A replay of the journal is one too, whose points are not journaled again.
+     */
     private static final class WriteCall {
         final Set<Path> directories = ConcurrentHashMap.newKeySet();
+        final Journal.Records[] records;
+        final boolean replay;
         volatile StoreWriteException failure;
+
+        WriteCall(int parts, boolean replay) {
+            this.records = new Journal.Records[parts];
+            this.replay = replay;
+        }
 
         synchronized void failed(StoreWriteException e) {
             if (failure == null) {
@@ -844,11 +1071,22 @@ public final class RrdStore implements Store {
 
     private WriteResult writeGroups(List<List<SampleBatch>> groups, int part, int parts, WriteCall call) {
         WriteResult sum = WriteResult.NONE;
+        Journal.Records records = null;
+        if (!call.replay && journal != null) {
+            records = new Journal.Records();
+            call.records[part] = records;
+        }
         for (int i = part; i < groups.size(); i += parts) {
-            sum = sum.plus(writePlugin(groups.get(i), call));
+            sum = sum.plus(writePlugin(groups.get(i), call, records));
             // between plugins, holding no lock: a page of thousands of plugins must not overshoot the limits
             files.trim();
             maps.trim();
+            while (pending.overMemory()) {
+                PendingWrites.Dirty<Entry> d = pending.due(System.nanoTime());
+                if (d == null || !flushQueued(d, call)) {
+                    break;
+                }
+            }
         }
         return sum;
     }
@@ -857,7 +1095,7 @@ public final class RrdStore implements Store {
      * Writes one plugin's batches, in time order. A failure of the machine (disk full...) ends this plugin's share
      * and is kept in {@code call}; the other plugins go on, since a full disk stops new files, not those that exist.
      */
-    private WriteResult writePlugin(List<SampleBatch> group, WriteCall call) {
+    private WriteResult writePlugin(List<SampleBatch> group, WriteCall call, Journal.Records records) {
         List<SampleBatch> ordered = group;
         if (group.size() > 1) {
             ordered = new ArrayList<>(group);
@@ -875,7 +1113,10 @@ public final class RrdStore implements Store {
         try {
             ensureReady(e);
             for (SampleBatch b : ordered) {
-                long ahead = time.refusedAhead(b.timestamp());
+                if (call.replay && e.lastUpdate != 0 && b.timestamp() <= e.lastUpdate) {
+                    continue; // in the file already: the journal keeps points until their file is flushed
+                }
+                long ahead = call.replay ? 0 : time.refusedAhead(b.timestamp());
                 if (ahead > 0) {
                     future++;
                     timeFaults.future(b.host(), b.plugin(), b.timestamp(), ahead);
@@ -894,9 +1135,16 @@ public final class RrdStore implements Store {
                     store(e, b, call);
                     stored++;
                     points += b.values().size();
+                    if (records != null) {
+                        records.add(b);
+                    }
                 } catch (IllegalArgumentException ex) {
                     rejected++;
                     LOG.warn("host {}, plugin {}, time {}: {}", b.host(), b.plugin(), b.timestamp(), ex.getMessage());
+                }
+                RrdState state = e.state;
+                if (state != null && pending.full(state.pendingRows())) {
+                    flush(e); // a failure keeps them pending, and ends this plugin's share as any other
                 }
             }
         } catch (IOException ex) {
@@ -963,27 +1211,77 @@ public final class RrdStore implements Store {
             }
             values[c] = v.getValue();
         }
+        boolean wasDirty = state.dirty();
+        state.apply(b.timestamp(), values);
+        Journal j = journal;
+        if (j == null) {
+            // no journal: written before the write returns, or forgotten with its state when that fails
+            try {
+                flush(e);
+            } catch (IOException | RuntimeException ex) {
+                drop(e); // what reached the file is unknown: read it again
+                throw ex;
+            }
+            return true;
+        }
+        if (!wasDirty) {
+            e.journalFrom = j.segment();
+            pending.dirtied(e, e.dirtySeq, System.nanoTime());
+        }
+        long bytes = state.pendingBytes();
+        pending.add(bytes - e.pendingBytes);
+        e.pendingBytes = bytes;
+        return true;
+    }
+
+    /**
+     * Writes a file's waiting updates ({@link RrdState#flush}), all or nothing across a crash of the process: the
+     * undo log holds the bytes they overwrite. A failure leaves them waiting. Under the file's lock.
+     */
+    private void flush(Entry e) throws IOException {
+        RrdState state = e.state;
+        if (state == null || !state.dirty()) {
+            return;
+        }
         FileChannel ch = io == Io.POSITIONED ? channel(e) : null;
         MappedByteBuffer mapped = ch == null ? mapping(e) : null;
-        state.apply(b.timestamp(), values);
         UndoLog log = undo;
         int slot = Math.floorMod(e.key.hashCode(), STRIPES);
         boolean guarded = log != null && log.begin(slot, e.key, state.regions, state.before(), state::regionAt);
         try {
             if (ch != null) {
-                state.write(ch);
+                state.flush(ch);
             } else {
-                state.write(mapped);
+                state.flush(mapped);
             }
-        } catch (IOException | RuntimeException ex) {
-            e.state = null; // what reached the file is unknown: read it again
-            throw ex;
         } finally {
             if (guarded) {
                 log.end(slot);
             }
         }
-        return true;
+        settled(e);
+    }
+
+    /** Nothing of a file waits in memory any more: the memory is given back, and its queued record goes stale. */
+    private void settled(Entry e) {
+        if (e.pendingBytes != 0) {
+            pending.add(-e.pendingBytes);
+            e.pendingBytes = 0;
+        }
+        e.dirtySeq++;
+    }
+
+    /**
+     * Forgets a file's state, and with it what waits to be written (a file that is replaced, moved or gone: what
+     * waits is in the journal until its segment goes). Under the file's lock.
+     */
+    private void drop(Entry e) {
+        RrdState state = e.state;
+        if (state != null && state.dirty() && journal != null) {
+            LOG.warn("{}: replaced or moved with updates not yet written; they are not written to it", e.rrd);
+        }
+        e.state = null;
+        settled(e);
     }
 
     /**
@@ -992,6 +1290,7 @@ public final class RrdStore implements Store {
      */
     private RrdState state(Entry e) throws IOException {
         if (cache.isOpen(e.handle)) {
+            flush(e);
             cache.invalidate(e.handle);
             e.state = null;
         }
@@ -1022,7 +1321,7 @@ public final class RrdStore implements Store {
 
     /** Closes whatever holds a plugin's file (before it is replaced, moved or forgotten); under its lock. */
     private void closeFile(Entry e) throws IOException {
-        e.state = null;
+        drop(e);
         e.noState = false;
         try {
             files.invalidate(e.fd);
@@ -1189,6 +1488,7 @@ public final class RrdStore implements Store {
 
     /** The open database of a plugin whose file exists; under its lock. */
     private RrdDb open(Entry e) throws IOException {
+        flush(e); // rrd4j reads the file: what waits is written first
         e.state = null; // rrd4j may change the file: its state is read again when next needed
         return cache.get(e.handle, () -> openChecked(e.rrd, false));
     }
@@ -1240,7 +1540,7 @@ public final class RrdStore implements Store {
         ensureOpen();
         Names.requireHost(host);
         Entry e = lockEntry(host, meta.name());
-        WriteCall call = new WriteCall();
+        WriteCall call = new WriteCall(0, false);
         try {
             ensureReady(e);
             if (!e.created) {
@@ -1555,8 +1855,21 @@ public final class RrdStore implements Store {
         }
     }
 
+    /** Writes what waits in memory, then closes; the journal goes once everything in it is in the files. */
     @Override
     public void close() throws IOException {
+        close(true);
+    }
+
+    /**
+     * Stops as a crash would, for tests of the journal: nothing waiting is written, the index is not, and the
+     * journal stays for the next start to replay.
+     */
+    void abandon() throws IOException {
+        close(false);
+    }
+
+    private void close(boolean flush) throws IOException {
         closed = true;
         if (workers != null) {
             workers.shutdownNow();
@@ -1572,11 +1885,12 @@ public final class RrdStore implements Store {
         for (Lock l : locks) {
             l.lock();
         }
+        boolean flushed = flush && flushAll() == 0;
         try {
             cache.close();
             files.close();
             maps.close();
-            if (dirLock != null && !readOnlyAtStart) {
+            if (flush && dirLock != null && !readOnlyAtStart) {
                 try {
                     writeIndex();
                 } catch (IOException | RuntimeException e) {
@@ -1598,6 +1912,11 @@ public final class RrdStore implements Store {
         undo = null;
         if (log != null) {
             log.close();
+        }
+        Journal j = journal;
+        journal = null;
+        if (j != null) {
+            j.close(flushed);
         }
         if (dirLock != null) {
             dirLock.channel().close();
@@ -1647,6 +1966,12 @@ public final class RrdStore implements Store {
         RrdState state;
         /** Its file is one that rrd4j updates itself (see {@link RrdState#read}). */
         boolean noState;
+        /** Changes at each flush: a queued record ({@link PendingWrites}) of an older number is stale. */
+        volatile long dirtySeq;
+        /** The memory its waiting updates hold, as counted in {@link #pending}; 0 when none wait. */
+        volatile long pendingBytes;
+        /** The journal segment current when its oldest waiting update was made: it and later ones hold them. */
+        volatile long journalFrom;
 
         Entry(String host, String plugin) {
             this.host = host;

@@ -68,7 +68,7 @@ class RrdStateTest {
                 }
                 s.update();
                 state.apply(t, values);
-                state.write(ch);
+                state.flush(ch);
                 if (u % 97 == 0) {
                     assertThat(Files.readAllBytes(ours)).as("after update %d", u).isEqualTo(bytes(db));
                 }
@@ -91,7 +91,7 @@ class RrdStateTest {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             RrdState s = RrdState.read(ch);
             s.apply(T0 + 60, new double[] {1.5});
-            s.write(ch);
+            s.flush(ch);
             assertThat(RrdState.read(ch).lastUpdate()).isEqualTo(T0 + 60);
         }
         Path v1 = dir.resolve("v1.rrd");
