@@ -1827,6 +1827,11 @@ public final class RrdStore implements Store {
         return writeFailures.get();
     }
 
+    /** The memory that updates waiting to be written hold (write-behind), in bytes. */
+    public long pendingBytes() {
+        return pending.bytes();
+    }
+
     /** The last write that failed for the machine's reasons, or null. */
     public StoreWriteException lastWriteFailure() {
         return lastWriteFailure;

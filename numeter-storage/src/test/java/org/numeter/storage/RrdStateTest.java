@@ -82,6 +82,55 @@ class RrdStateTest {
     }
 
     @Test
+    void manyUpdatesFlushedTogetherWriteTheSameBytesAsRrd4jAcrossTheArchivesWrapAround() throws Exception {
+        // 50 rows of the first tier: flushes of up to 120 updates wrap around it, some more than once
+        Archives small = new Archives("small", 60, List.of(new Archives.Tier(1, 50), new Archives.Tier(5, 20),
+                new Archives.Tier(30, 7)));
+        List<DsDef> defs = List.of(
+                RrdLayout.dataSource("g", Field.builder("g").build(), small),
+                RrdLayout.dataSource("c", Field.builder("c").type(FieldType.COUNTER).build(), small));
+        RrdDef def = RrdLayout.definition("x", T0 + 60, small, defs);
+        HeapBackendFactory heap = new HeapBackendFactory();
+        Path ours = dir.resolve("ours.rrd");
+        Path theirs = dir.resolve("theirs.rrd");
+        RrdFiles.writeAtomically(ours, heap.build(def));
+        RrdFiles.writeAtomically(theirs, heap.build(def));
+        byte[] start = Files.readAllBytes(ours);
+
+        SplittableRandom random = new SplittableRandom(11);
+        try (RrdDb db = RrdDb.getBuilder().setPath(theirs.toString()).setBackendFactory(new MappedBackendFactory())
+                .build();
+                FileChannel ch = FileChannel.open(ours, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            RrdState state = RrdState.read(ch);
+            long t = T0;
+            double counter = 0;
+            for (int flush = 0; flush < 40; flush++) {
+                int updates = random.nextInt(1, 121);
+                for (int u = 0; u < updates; u++) {
+                    t += random.nextInt(50) == 0 ? 60L * random.nextInt(2, 70) : 60;
+                    counter += random.nextInt(1000);
+                    double[] values = {random.nextDouble(-5, 5), counter};
+                    Sample s = db.createSample(t);
+                    s.setValue(0, values[0]);
+                    s.setValue(1, values[1]);
+                    s.update();
+                    state.apply(t, values);
+                }
+                assertThat(state.dirty()).isTrue();
+                assertThat(state.pendingBytes()).isPositive();
+                if (flush == 0) {
+                    assertThat(Files.readAllBytes(ours)).as("nothing written before the flush").isEqualTo(start);
+                }
+                state.flush(ch);
+                assertThat(state.dirty()).isFalse();
+                assertThat(state.pendingRows()).isZero();
+                assertThat(Files.readAllBytes(ours)).as("after flush %d of %d updates", flush, updates)
+                        .isEqualTo(bytes(db));
+            }
+        }
+    }
+
+    @Test
     void readsBackWhatItWroteAndLeavesOtherLayoutsToRrd4j() throws Exception {
         Archives a = Archives.DEFAULT;
         RrdDef def = RrdLayout.definition("x", T0 + 60, a, List.of(RrdLayout.dataSource("load",
