@@ -1875,6 +1875,9 @@ public final class RrdStore implements Store {
     }
 
     private void close(boolean flush) throws IOException {
+        if (closed) {
+            return;
+        }
         closed = true;
         if (workers != null) {
             workers.shutdownNow();
