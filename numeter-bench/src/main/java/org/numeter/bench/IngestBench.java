@@ -78,11 +78,10 @@ public final class IngestBench {
         long closeCpu = 0;
         var osBean = (com.sun.management.OperatingSystemMXBean)
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        RrdStore opened = builder.archives(archives)
+        RrdStore store = builder.archives(archives)
                 .io(RrdStore.Io.valueOf(args.text("io").toUpperCase(Locale.ROOT))).threads(args.integer("threads"))
                 .open();
-        try (RrdStore store = opened
-) {
+        try {
             StoreSink sink = new StoreSink(store, writeSize);
             Path alertDir = dir.resolveSibling(dir.getFileName() + "-alerts");
             Machine.deleteTree(alertDir);
@@ -175,6 +174,8 @@ public final class IngestBench {
             store.close();
             closeNanos = System.nanoTime() - t0;
             closeCpu = osBean.getProcessCpuTime() - cpu0;
+        } finally {
+            store.close(); // at once when closed above
         }
         System.out.printf(Locale.ROOT, "close (writes every file's waiting updates): %.1f s, %.1f CPU-s%n",
                 closeNanos / 1e9, closeCpu / 1e9);
