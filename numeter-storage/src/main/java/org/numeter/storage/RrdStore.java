@@ -1254,6 +1254,13 @@ public final class RrdStore implements Store {
             } else {
                 state.flush(mapped);
             }
+        } catch (java.nio.channels.ClosedChannelException ex) {
+            try {
+                files.invalidate(e.fd); // closed under it (an interrupt): the next attempt opens the file again
+            } catch (IOException again) {
+                ex.addSuppressed(again);
+            }
+            throw ex;
         } finally {
             if (guarded) {
                 log.end(slot);
@@ -1882,7 +1889,9 @@ public final class RrdStore implements Store {
         if (workers != null) {
             workers.shutdownNow();
         }
-        background.shutdownNow();
+        // no interrupt: a flush under way would close the descriptor it writes through (an interruptible channel);
+        // every background task stops at its next step once closed is set
+        background.shutdown();
         try {
             if (!background.awaitTermination(10, TimeUnit.SECONDS)) {
                 LOG.warn("{}: its background pass did not stop within 10 s", dataDir);
