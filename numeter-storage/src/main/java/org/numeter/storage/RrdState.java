@@ -305,7 +305,8 @@ final class RrdState {
 
     /** The memory the pending updates hold: their rows, and the copy of the regions as the file has them. */
     long pendingBytes() {
-        return flushed == null ? 0 : flushed.length + 12L * pendingAt.length;
+        // an update within a step stores no row: the state changed, no row waits
+        return flushed == null ? 0 : flushed.length + (pendingAt == null ? 0 : 12L * pendingAt.length);
     }
 
     /**

@@ -85,8 +85,11 @@ import org.slf4j.LoggerFactory;
  * renamed into place ({@link RrdFiles}), so no crash leaves half of one under a plugin's name.
  *
  * <p>Writes spread over {@code threads} threads by plugin; each plugin is guarded by one of a fixed set of locks. A
- * known plugin's update is rrd4j's own, done by {@link RrdState} on the file's header and states held in memory and
- * written with positioned writes of the bytes it changes (or into a mapping, {@link Io}), through a cache of
+ * known plugin's update is rrd4j's own, done by {@link RrdState} on the file's header and states held in memory; it
+ * waits there (write-behind, {@link PendingWrites}: until the file holds many, or the oldest is old, or they hold too
+ * much memory, or the file is read, or the store closes), every stored batch being in the {@link Journal} before
+ * the write returns, and is written with positioned writes of the bytes it changes (or into a mapping, {@link Io}),
+ * through a cache of
  * descriptors sized from the machine; rrd4j opens a file (at most 2,000, or {@code openFiles} with the
  * descriptors) for reads, new files and metadata changes. A write that fails for the machine's reasons (disk full,
  * read-only, I/O) goes on with the other plugins and then throws {@link StoreWriteException}, so that the caller

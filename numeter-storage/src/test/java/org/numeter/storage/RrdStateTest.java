@@ -95,19 +95,29 @@ class RrdStateTest {
         Path theirs = dir.resolve("theirs.rrd");
         RrdFiles.writeAtomically(ours, heap.build(def));
         RrdFiles.writeAtomically(theirs, heap.build(def));
-        byte[] start = Files.readAllBytes(ours);
 
         SplittableRandom random = new SplittableRandom(11);
         try (RrdDb db = RrdDb.getBuilder().setPath(theirs.toString()).setBackendFactory(new MappedBackendFactory())
                 .build();
                 FileChannel ch = FileChannel.open(ours, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             RrdState state = RrdState.read(ch);
-            long t = T0;
+            // an update within the first step changes the state and stores no row
+            state.apply(T0 + 20, new double[] {1, 0});
+            assertThat(state.pendingRows()).isZero();
+            assertThat(state.pendingBytes()).isPositive();
+            Sample first = db.createSample(T0 + 20);
+            first.setValue(0, 1);
+            first.setValue(1, 0);
+            first.update();
+            state.flush(ch);
+            assertThat(Files.readAllBytes(ours)).isEqualTo(bytes(db));
+            long t = T0 + 20;
             double counter = 0;
             for (int flush = 0; flush < 40; flush++) {
                 int updates = random.nextInt(1, 121);
                 for (int u = 0; u < updates; u++) {
-                    t += random.nextInt(50) == 0 ? 60L * random.nextInt(2, 70) : 60;
+                    int kind = random.nextInt(50);
+                    t += kind == 0 ? 60L * random.nextInt(2, 70) : kind < 5 ? random.nextInt(1, 30) : 60;
                     counter += random.nextInt(1000);
                     double[] values = {random.nextDouble(-5, 5), counter};
                     Sample s = db.createSample(t);
@@ -119,7 +129,9 @@ class RrdStateTest {
                 assertThat(state.dirty()).isTrue();
                 assertThat(state.pendingBytes()).isPositive();
                 if (flush == 0) {
-                    assertThat(Files.readAllBytes(ours)).as("nothing written before the flush").isEqualTo(start);
+                    assertThat(state.lastUpdate()).isGreaterThan(T0 + 20);
+                    assertThat(RrdState.read(ch).lastUpdate()).as("nothing written before the flush")
+                            .isEqualTo(T0 + 20);
                 }
                 state.flush(ch);
                 assertThat(state.dirty()).isFalse();
