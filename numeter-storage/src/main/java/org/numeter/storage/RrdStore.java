@@ -145,6 +145,8 @@ public final class RrdStore implements Store {
     /** Null when updates are written before a write returns: write-behind off, or no journal could be opened. */
     private volatile Journal journal;
     private volatile String flushProblem;
+    /** The first journal segment kept whatever is flushed: a start could not replay all of them (0: none). */
+    private volatile long journalKept;
 
     private RrdStore(Builder b) {
         this.dataDir = b.dataDir;
@@ -404,7 +406,11 @@ public final class RrdStore implements Store {
         }
         // the replay waits in memory as any write does, whatever the setting, and is flushed below
         journal = j;
-        replay(j);
+        List<Path> old = j.existing();
+        if (!replay(j) && !old.isEmpty()) {
+            // what could not be written (a full disk) is replayed again by the next start
+            journalKept = Math.max(1, j.segment());
+        }
         int failed = flushAll();
         try {
             j.start();
@@ -421,11 +427,13 @@ public final class RrdStore implements Store {
         }
     }
 
-    private void replay(Journal j) {
+    /** Replays the segments of the last run; false when some of it could not be read or written. */
+    private boolean replay(Journal j) {
         List<Path> segments = j.existing();
         if (segments.isEmpty()) {
-            return;
+            return true;
         }
+        boolean[] ok = {true};
         long t0 = System.nanoTime();
         List<SampleBatch> chunk = new ArrayList<>();
         long[] batches = new long[1];
@@ -435,7 +443,7 @@ public final class RrdStore implements Store {
                     chunk.add(b);
                     batches[0]++;
                     if (chunk.size() >= 10_000) {
-                        replay(chunk);
+                        ok[0] &= replay(chunk);
                         chunk.clear();
                     }
                 });
@@ -444,17 +452,19 @@ public final class RrdStore implements Store {
                             + " dropped", segment, torn);
                 }
             } catch (IOException | RuntimeException e) {
+                ok[0] = false;
                 LOG.warn("{}: cannot be read ({}); it is kept, and read again at the next start", segment,
                         e.toString());
             }
         }
-        replay(chunk);
+        ok[0] &= replay(chunk);
         LOG.info("{}: {} batches replayed from {} journal segments in {} ms", dataDir, batches[0], segments.size(),
                 (System.nanoTime() - t0) / 1_000_000);
+        return ok[0];
     }
 
-    /** Writes batches of the journal: those a file holds already are skipped without a word. */
-    private void replay(List<SampleBatch> batches) {
+    /** Writes batches of the journal: those a file holds already are skipped without a word; false on a failure. */
+    private boolean replay(List<SampleBatch> batches) {
         Map<String, List<SampleBatch>> byPlugin = new LinkedHashMap<>();
         for (SampleBatch b : batches) {
             byPlugin.computeIfAbsent(b.host() + "/" + b.plugin(), k -> new ArrayList<>()).add(b);
@@ -463,9 +473,11 @@ public final class RrdStore implements Store {
         writeGroups(new ArrayList<>(byPlugin.values()), 0, 1, call);
         call.syncDirectories();
         if (call.failure != null) {
-            LOG.warn("{}: the journal's points cannot all be written ({}); those are kept in the journal",
+            LOG.warn("{}: the journal's points cannot all be written ({}); the journal is kept for the next start",
                     dataDir, call.failure.getMessage());
+            return false;
         }
+        return true;
     }
 
     /** Flushes every file; returns how many failed (they stay pending). */
@@ -544,6 +556,9 @@ public final class RrdStore implements Store {
             return;
         }
         long first = j.segment(); // before the scan: a file dirtied during it journals into this one or later
+        if (journalKept > 0) {
+            first = Math.min(first, journalKept);
+        }
         for (Entry e : entries.values()) {
             if (e.pendingBytes > 0) {
                 first = Math.min(first, e.journalFrom);
@@ -1936,7 +1951,7 @@ public final class RrdStore implements Store {
         Journal j = journal;
         journal = null;
         if (j != null) {
-            j.close(flushed);
+            j.close(flushed && journalKept == 0);
         }
         if (dirLock != null) {
             dirLock.channel().close();
