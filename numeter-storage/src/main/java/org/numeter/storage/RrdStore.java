@@ -1002,9 +1002,12 @@ public final class RrdStore implements Store {
         }
         List<List<SampleBatch>> groups = new ArrayList<>(byPlugin.values());
         WriteCall call = new WriteCall(workers == null ? 1 : Math.max(1, Math.min(threads, groups.size())), false);
-        WriteResult sum;
+        WriteResult sum = WriteResult.NONE;
+        // every part has ended, failed or not: what they stored is journaled, even when the write then throws
+        boolean ended = false;
         try {
             if (workers == null || groups.size() < 2) {
+                ended = true;
                 sum = writeGroups(groups, 0, 1, call);
             } else {
                 int parts = Math.min(threads, groups.size());
@@ -1013,21 +1016,29 @@ public final class RrdStore implements Store {
                     int part = p;
                     futures.add(workers.submit(() -> writeGroups(groups, part, parts, call)));
                 }
-                sum = writeGroups(groups, 0, parts, call);
+                RuntimeException mine = null;
+                try {
+                    sum = writeGroups(groups, 0, parts, call);
+                } catch (RuntimeException e) {
+                    mine = e;
+                }
+                ExecutionException theirs = null;
                 for (Future<WriteResult> f : futures) {
-                    sum = sum.plus(f.get());
+                    try {
+                        sum = sum.plus(f.get());
+                    } catch (ExecutionException e) {
+                        theirs = theirs == null ? e : theirs;
+                    }
+                }
+                ended = true;
+                if (mine != null) {
+                    throw mine;
+                }
+                if (theirs != null) {
+                    throw theirs;
                 }
             }
             call.syncDirectories();
-            Journal j = journal;
-            if (j != null) {
-                try {
-                    j.append(Arrays.asList(call.records));
-                } catch (IOException | RuntimeException e) {
-                    call.failed(StoreWriteException.of(e instanceof IOException io ? io : new IOException(e),
-                            j.path()));
-                }
-            }
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException io) {
                 throw io;
@@ -1043,6 +1054,9 @@ public final class RrdStore implements Store {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while writing", e);
         } finally {
+            if (ended) {
+                journal(call);
+            }
             cache.trim();
             files.trim();
             maps.trim();
@@ -1053,6 +1067,22 @@ public final class RrdStore implements Store {
             throw call.failure.partial(sum);
         }
         return sum;
+    }
+
+    /**
+     * Appends what a write stored to the journal. A failure fails the write, and its records wait in the journal for
+     * the next write's append (see {@link Journal}).
+     */
+    private void journal(WriteCall call) {
+        Journal j = journal;
+        if (j == null) {
+            return;
+        }
+        try {
+            j.append(Arrays.asList(call.records));
+        } catch (IOException | RuntimeException e) {
+            call.failed(StoreWriteException.of(e instanceof IOException io ? io : new IOException(e), j.path()));
+        }
     }
 
     /**
