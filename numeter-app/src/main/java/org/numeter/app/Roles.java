@@ -205,7 +205,9 @@ final class Roles {
     static RrdStore rrdStore(Config config) throws IOException {
         RrdStore.Builder b = RrdStore.builder(config.get(Settings.DATA_DIR).resolve("rrd"))
                 .archives(archives(config))
-                .time(new TimePolicy(Clock.systemUTC(), config.get(Settings.STORAGE_MAX_CLOCK_SKEW)));
+                .time(new TimePolicy(Clock.systemUTC(), config.get(Settings.STORAGE_MAX_CLOCK_SKEW)))
+                .writeBehind(config.get(Settings.STORAGE_WRITE_BEHIND))
+                .writeBehindMemory(config.get(Settings.STORAGE_WRITE_BEHIND_MEMORY));
         config.find(Settings.STORAGE_OPEN_FILES).ifPresent(b::openFiles);
         return b.open();
     }

@@ -167,6 +167,14 @@ public final class Settings {
     public static final ConfigKey<Integer> STORAGE_OPEN_FILES = ConfigKey.of("storage.open-files", null,
             integer(16, 1_000_000), "Round-robin files kept open at once (least recently used are closed); unset:"
                     + " three quarters of the process's limit of open files for updates, 2,000 more for reads.");
+    public static final ConfigKey<Duration> STORAGE_WRITE_BEHIND = ConfigKey.of("storage.write-behind", "5m",
+            durationAtLeast(Duration.ZERO), "Longest time an update waits in memory before its round-robin file is"
+                    + " written (as rrdcached does); every point is in the journal (data-dir/rrd/.journal.*) before it"
+                    + " is acknowledged, and replayed after a crash. A read of a file writes it first; 0s writes every"
+                    + " update at once, without a journal.");
+    public static final ConfigKey<Long> STORAGE_WRITE_BEHIND_MEMORY = ConfigKey.of("storage.write-behind.memory",
+            "128MB", BYTES, "Memory that waiting updates may hold in all; past it the files that waited longest are"
+                    + " written first.");
     public static final ConfigKey<Duration> STORAGE_MAX_CLOCK_SKEW = ConfigKey.of("storage.max-clock-skew", "5m",
             durationAtLeast(ONE_SECOND), "Points stamped further ahead of the storage's clock are refused and counted"
                     + " per host as future, so that no clock that jumped ahead blocks a plugin.");
@@ -317,7 +325,8 @@ public final class Settings {
 
     public static List<ConfigKey<?>> storage() {
         return List.of(DATA_DIR, STORAGE_COLLECTORS, STORAGE_INTERVAL, STORAGE_ARCHIVES, STORAGE_STEP,
-                STORAGE_OPEN_FILES, STORAGE_MAX_CLOCK_SKEW, STORAGE_STALE_AFTER, STORAGE_BIND, STORAGE_PORT,
+                STORAGE_OPEN_FILES, STORAGE_WRITE_BEHIND, STORAGE_WRITE_BEHIND_MEMORY, STORAGE_MAX_CLOCK_SKEW,
+                STORAGE_STALE_AFTER, STORAGE_BIND, STORAGE_PORT,
                 STORAGE_TOKEN, STORAGE_COLLECTOR_TOKEN, STORAGE_AMQP_SHARD, AMQP_URI, AMQP_EXCHANGE, AMQP_SHARDS,
                 STORAGE_ALERTS, STORAGE_ALERT_RETENTION);
     }

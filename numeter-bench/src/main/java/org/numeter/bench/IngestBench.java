@@ -40,7 +40,8 @@ public final class IngestBench {
                 "dir", "/tmp/numeter-bench-ingest", "plugins", "20000", "fields", "5", "rounds", "20",
                 "warmup", "5", "open-files", "auto", "io", "positioned",
                 "threads", "" + Runtime.getRuntime().availableProcessors(),
-                "archives", "default", "via", "store", "write-size", "5000", "keep", "false", "alerts", "off");
+                "archives", "default", "via", "store", "write-size", "5000", "keep", "false", "alerts", "off",
+                "write-behind", "shipped", "write-behind-memory", "shipped");
         int plugins = args.integer("plugins");
         int fields = args.integer("fields");
         int rounds = args.integer("rounds");
@@ -66,9 +67,21 @@ public final class IngestBench {
         if (!args.text("open-files").equals("auto")) {
             builder.openFiles(args.integer("open-files"));
         }
-        try (RrdStore store = builder.archives(archives)
+        // write-behind (issue 13): how long updates may wait in memory (a duration, 0s for none), and their memory
+        if (!args.text("write-behind").equals("shipped")) {
+            builder.writeBehind(java.time.Duration.parse("PT" + args.text("write-behind").toUpperCase(Locale.ROOT)));
+        }
+        if (!args.text("write-behind-memory").equals("shipped")) {
+            builder.writeBehindMemory(Long.parseLong(args.text("write-behind-memory")) << 20);
+        }
+        long closeNanos = 0;
+        long closeCpu = 0;
+        var osBean = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        RrdStore store = builder.archives(archives)
                 .io(RrdStore.Io.valueOf(args.text("io").toUpperCase(Locale.ROOT))).threads(args.integer("threads"))
-                .open()) {
+                .open();
+        try {
             StoreSink sink = new StoreSink(store, writeSize);
             Path alertDir = dir.resolveSibling(dir.getFileName() + "-alerts");
             Machine.deleteTree(alertDir);
@@ -154,7 +167,18 @@ public final class IngestBench {
                         engine.figures().get("changes"));
             }
             engine.close();
+            System.out.printf(Locale.ROOT, "write-behind: %,d MB of updates waiting at the end; memory: this JVM %s%n",
+                    store.pendingBytes() >> 20, CompareBench.Memory.of(ProcessHandle.current().pid()));
+            long t0 = System.nanoTime();
+            long cpu0 = osBean.getProcessCpuTime();
+            store.close();
+            closeNanos = System.nanoTime() - t0;
+            closeCpu = osBean.getProcessCpuTime() - cpu0;
+        } finally {
+            store.close(); // at once when closed above
         }
+        System.out.printf(Locale.ROOT, "close (writes every file's waiting updates): %.1f s, %.1f CPU-s%n",
+                closeNanos / 1e9, closeCpu / 1e9);
     }
 
     static List<SampleBatch> round(long start, int r, int plugins, int fields, long step, SplittableRandom random,

@@ -5,16 +5,19 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * An RRD file's update state held in memory, and its updates written with positioned writes of just the bytes they
- * change: the rows stored and the small blocks between the rows (the header, each data source's state, each
- * archive's states and row pointers: {@link UpdateRegions}). This is rrd4j's own update ({@code RrdDb.store}:
- * {@code Datasource.process}, {@code Archive.archive}) on the same file layout, byte for byte
- * ({@code RrdStateTest} compares both), without opening the file through rrd4j: an update of a file that is not
- * open costs a descriptor and a few {@code pwrite}s instead of a mapping, a parse of the whole header and an
- * unmapping, and the process holds no mapped pages of the files (see {@code docs/decisions.md}).
+ * An RRD file's update state held in memory, and its updates written later ({@link #flush}: write-behind, those of
+ * many updates together) with positioned writes of just the bytes they change: the rows stored and the small
+ * blocks between the rows (the header, each data source's state, each archive's states and row pointers:
+ * {@link UpdateRegions}). This is rrd4j's own update ({@code RrdDb.store}: {@code Datasource.process},
+ * {@code Archive.archive}) on the same file layout, byte for byte ({@code RrdStateTest} compares both), without
+ * opening the file through rrd4j: an update of a file that is not open costs a descriptor and a few
+ * {@code pwrite}s instead of a mapping, a parse of the whole header and an unmapping, and the process holds no
+ * mapped pages of the files (see {@code docs/decisions.md}).
  *
  * <p>Only the layout version 2 of rrd4j (one row of every data source together, the default) whose data-source
  * names fit the header is read here; {@link #read} returns null for any other file, which rrd4j then updates. Not
@@ -65,18 +68,14 @@ final class RrdState {
     /** rrd4j keeps this in memory only: the last valid value of each data source's current step. */
     private final double[] accumLastValue;
     /**
-     * What an update under way needs, per thread rather than per file (tens of thousands of files are held):
-     * the regions before it (to write only those that changed, and for the undo log) and the rows it stores.
+     * The regions as the file holds them while updates are pending ({@link #flush} writes them), null when the file
+     * is up to date: what a flush compares to write only the blocks that changed, and what the undo log saves.
      */
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-    private Scratch scratch;
-
-    private static final class Scratch {
-        byte[] before = new byte[4096];
-        long[] writeAt = new long[64];
-        double[] writeValue = new double[64];
-        int writes;
-    }
+    private byte[] flushed;
+    /** The rows the pending updates stored, in order: where in the file, and the value. */
+    private int[] pendingAt;
+    private double[] pendingValue;
+    private int pending;
 
     private RrdState(UpdateRegions regions, ByteBuffer image, int[] regionAt, long step, int n, int arcs,
             long[] rowsAt) throws IOException {
@@ -155,7 +154,7 @@ final class RrdState {
     }
 
     private static RrdState read(long size, Reader ch) throws IOException {
-        if (size < HEADER) {
+        if (size < HEADER || size > Integer.MAX_VALUE) {
             return null;
         }
         ByteBuffer head = ch.read(0, HEADER);
@@ -274,8 +273,9 @@ final class RrdState {
     }
 
     /**
-     * Applies an update in memory: {@code values[i]} for data source {@code i} (NaN when unknown). Then
-     * {@link #write} puts it in the file. A time not after the last update is refused, as rrd4j does.
+     * Applies an update in memory: {@code values[i]} for data source {@code i} (NaN when unknown). It is pending
+     * until {@link #flush} writes it, with those before it. A time not after the last update is refused, as rrd4j
+     * does.
      */
     void apply(long time, double[] values) {
         long oldTime = lastUpdate();
@@ -283,106 +283,142 @@ final class RrdState {
             throw new IllegalArgumentException("Bad sample time: " + time + ". Last update time was " + oldTime
                     + ", at least one second step is required");
         }
-        Scratch x = SCRATCH.get();
-        if (x.before.length < image.capacity()) {
-            x.before = new byte[image.capacity()];
+        if (flushed == null) {
+            flushed = new byte[image.capacity()];
+            image.get(0, flushed);
         }
-        image.get(0, x.before, 0, image.capacity());
-        x.writes = 0;
-        scratch = x;
         for (int i = 0; i < n; i++) {
             process(i, oldTime, time, values[i]);
         }
         image.putLong(56, time);
     }
 
+    /** Whether updates are pending: applied here, not yet written to the file. */
+    boolean dirty() {
+        return flushed != null;
+    }
+
+    /** Row values the pending updates stored (a value written twice counts twice). */
+    int pendingRows() {
+        return pending;
+    }
+
+    /** The memory the pending updates hold: their rows, and the copy of the regions as the file has them. */
+    long pendingBytes() {
+        // an update within a step stores no row: the state changed, no row waits
+        return flushed == null ? 0 : flushed.length + (pendingAt == null ? 0 : 12L * pendingAt.length);
+    }
+
     /**
-     * Writes what the last {@link #apply} changed: its rows first, then the blocks that changed, the header's last,
-     * so that a process that dies among them leaves rows that the same update writes again.
+     * Writes the pending updates: every row they stored and the blocks that changed, adjacent ranges in one
+     * positioned write each (rows that wrapped around an archive's end make two), from the end of the file to its
+     * start, so that the header, and its last update, goes last. A failure leaves them pending: the next flush writes
+     * the same bytes again.
      */
-    void write(FileChannel ch) throws IOException {
-        writeRows(ch);
-        byte[] before = scratch.before;
-        for (int r = regionAt.length - 1; r >= 0; r--) {
-            int from = regionAt[r];
-            int to = from + regions.lengths[r];
-            if (Arrays.mismatch(before, from, to, image.array(), from, to) >= 0) {
-                writeFully(ch, image.slice(from, to - from), regions.offsets[r]);
-            }
+    void flush(FileChannel ch) throws IOException {
+        if (flushed == null) {
+            return;
         }
-        scratch = null;
+        List<ByteBuffer> writes = new ArrayList<>();
+        List<Long> at = new ArrayList<>();
+        ranges(writes, at);
+        for (int w = writes.size() - 1; w >= 0; w--) {
+            writeFully(ch, writes.get(w), at.get(w));
+        }
+        clear();
     }
 
     /** The same into a mapping of the whole file: no system call. */
-    void write(ByteBuffer file) {
-        Scratch x = scratch;
-        for (int i = 0; i < x.writes; i++) {
-            file.putDouble(Math.toIntExact(x.writeAt[i]), x.writeValue[i]);
+    void flush(ByteBuffer file) {
+        if (flushed == null) {
+            return;
         }
-        x.writes = 0;
-        byte[] before = x.before;
+        for (int i = 0; i < pending; i++) {
+            file.putDouble(pendingAt[i], pendingValue[i]);
+        }
         byte[] now = image.array();
         for (int r = regionAt.length - 1; r >= 0; r--) {
             int from = regionAt[r];
             int to = from + regions.lengths[r];
-            if (Arrays.mismatch(before, from, to, now, from, to) >= 0) {
+            if (Arrays.mismatch(flushed, from, to, now, from, to) >= 0) {
                 file.put(Math.toIntExact(regions.offsets[r]), now, from, to - from);
             }
         }
-        scratch = null;
+        clear();
     }
 
-    /** The bytes the last {@link #apply} found, before its {@link #write} (for the undo log). */
+    private void clear() {
+        flushed = null;
+        pendingAt = null;
+        pendingValue = null;
+        pending = 0;
+    }
+
+    /** The regions as the file holds them, before the pending updates (for the undo log); only while dirty. */
     ByteBuffer before() {
-        return ByteBuffer.wrap(scratch.before, 0, image.capacity()).slice().asReadOnlyBuffer();
+        return ByteBuffer.wrap(flushed).asReadOnlyBuffer();
     }
 
-    private void writeRows(FileChannel ch) throws IOException {
-        Scratch x = scratch;
-        int writes = x.writes;
-        long[] writeAt = x.writeAt;
-        double[] writeValue = x.writeValue;
-        if (writes == 0) {
-            return;
+    /**
+     * The byte ranges a flush writes, in the order of the file: runs of adjacent rows (of a cell written twice, the
+     * later value) and the regions that changed, a range that ends where the next starts joined to it.
+     */
+    private void ranges(List<ByteBuffer> writes, List<Long> at) {
+        // a stable order by position: the position above, the order of the write below
+        long[] keys = new long[pending];
+        for (int i = 0; i < pending; i++) {
+            keys[i] = (long) pendingAt[i] << 32 | i;
         }
-        sortWrites(x);
-        ByteBuffer run = ByteBuffer.allocate(8 * writes).order(ByteOrder.BIG_ENDIAN);
+        Arrays.sort(keys);
+        List<ByteBuffer> parts = new ArrayList<>();
+        List<Long> partAt = new ArrayList<>();
         int i = 0;
-        while (i < writes) {
-            long start = writeAt[i];
-            run.clear();
+        while (i < pending) {
+            long start = keys[i] >>> 32;
+            int j = i;
             long next = start;
-            while (i < writes && writeAt[i] <= next) {
-                if (writeAt[i] == next) {
-                    run.putDouble(writeValue[i]);
+            while (j < pending && (keys[j] >>> 32) <= next) {
+                if ((keys[j] >>> 32) == next) {
                     next += 8;
-                } else {
-                    // the same cell twice: the later write wins (writes of one cell keep their order)
-                    run.putDouble(run.position() - 8, writeValue[i]);
                 }
-                i++;
+                j++;
             }
-            run.flip();
-            writeFully(ch, run, start);
+            ByteBuffer run = ByteBuffer.allocate((int) (next - start)).order(ByteOrder.BIG_ENDIAN);
+            for (int k = i; k < j; k++) {
+                // the same cell twice: the later write, last in the stable order, wins
+                run.putDouble((int) ((keys[k] >>> 32) - start), pendingValue[(int) keys[k]]);
+            }
+            parts.add(run);
+            partAt.add(start);
+            i = j;
         }
-        x.writes = 0;
-    }
-
-    /** A stable insertion sort: rows of one update are few, and nearly in order. */
-    private static void sortWrites(Scratch x) {
-        long[] writeAt = x.writeAt;
-        double[] writeValue = x.writeValue;
-        for (int i = 1; i < x.writes; i++) {
-            long at = writeAt[i];
-            double v = writeValue[i];
-            int j = i - 1;
-            while (j >= 0 && writeAt[j] > at) {
-                writeAt[j + 1] = writeAt[j];
-                writeValue[j + 1] = writeValue[j];
-                j--;
+        byte[] now = image.array();
+        for (int r = 0; r < regionAt.length; r++) {
+            int from = regionAt[r];
+            int to = from + regions.lengths[r];
+            if (Arrays.mismatch(flushed, from, to, now, from, to) >= 0) {
+                long offset = regions.offsets[r];
+                int k = 0;
+                while (k < partAt.size() && partAt.get(k) < offset) {
+                    k++;
+                }
+                parts.add(k, image.slice(from, to - from));
+                partAt.add(k, offset);
             }
-            writeAt[j + 1] = at;
-            writeValue[j + 1] = v;
+        }
+        for (int k = 0; k < parts.size(); k++) {
+            ByteBuffer b = parts.get(k);
+            long start = partAt.get(k);
+            int last = writes.size() - 1;
+            if (last >= 0 && at.get(last) + writes.get(last).remaining() == start) {
+                ByteBuffer prev = writes.get(last);
+                ByteBuffer joined = ByteBuffer.allocate(prev.remaining() + b.remaining());
+                joined.put(prev.duplicate()).put(b.duplicate()).flip();
+                writes.set(last, joined);
+            } else {
+                writes.add(b.duplicate());
+                at.add(start);
+            }
         }
     }
 
@@ -546,12 +582,15 @@ final class RrdState {
     }
 
     private void row(int a, int row, int i, double value) {
-        Scratch x = scratch;
-        if (x.writes == x.writeAt.length) {
-            x.writeAt = Arrays.copyOf(x.writeAt, x.writes * 2);
-            x.writeValue = Arrays.copyOf(x.writeValue, x.writes * 2);
+        if (pendingAt == null) {
+            pendingAt = new int[4 * n];
+            pendingValue = new double[4 * n];
+        } else if (pending == pendingAt.length) {
+            pendingAt = Arrays.copyOf(pendingAt, pending * 2);
+            pendingValue = Arrays.copyOf(pendingValue, pending * 2);
         }
-        x.writeAt[x.writes] = rowsAt[a] + ((long) row * n + i) * 8;
-        x.writeValue[x.writes++] = value;
+        // an int: read() takes no file of 2 GiB or more
+        pendingAt[pending] = (int) (rowsAt[a] + ((long) row * n + i) * 8);
+        pendingValue[pending++] = value;
     }
 }

@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -84,8 +85,11 @@ import org.slf4j.LoggerFactory;
  * renamed into place ({@link RrdFiles}), so no crash leaves half of one under a plugin's name.
  *
  * <p>Writes spread over {@code threads} threads by plugin; each plugin is guarded by one of a fixed set of locks. A
- * known plugin's update is rrd4j's own, done by {@link RrdState} on the file's header and states held in memory and
- * written with positioned writes of the bytes it changes (or into a mapping, {@link Io}), through a cache of
+ * known plugin's update is rrd4j's own, done by {@link RrdState} on the file's header and states held in memory; it
+ * waits there (write-behind, {@link PendingWrites}: until the file holds many, or the oldest is old, or they hold too
+ * much memory, or the file is read, or the store closes), every stored batch being in the {@link Journal} before
+ * the write returns, and is written with positioned writes of the bytes it changes (or into a mapping, {@link Io}),
+ * through a cache of
  * descriptors sized from the machine; rrd4j opens a file (at most 2,000, or {@code openFiles} with the
  * descriptors) for reads, new files and metadata changes. A write that fails for the machine's reasons (disk full,
  * read-only, I/O) goes on with the other plugins and then throws {@link StoreWriteException}, so that the caller
@@ -98,6 +102,13 @@ public final class RrdStore implements Store {
     private static final long INDEX_EVERY_SECONDS = 15;
     /** rrd4j databases kept open for reads and metadata changes, unless {@code openFiles} is set. */
     private static final int READ_DATABASES = 2000;
+    /** The default of {@link Builder#writeBehind}: as long as rrdcached's. */
+    public static final Duration WRITE_BEHIND = Duration.ofMinutes(5);
+    /** The default of {@link Builder#writeBehindMemory}. */
+    public static final long WRITE_BEHIND_MEMORY = 128L << 20;
+    /** Pending row values past which a file is flushed whatever its age: some 12 KB. */
+    private static final int PENDING_ROWS = 1024;
+    private static final long JOURNAL_SEGMENT = 64L << 20;
 
     private final Path dataDir;
     private final Archives archives;
@@ -130,6 +141,12 @@ public final class RrdStore implements Store {
     private volatile StoreWriteException lastWriteFailure;
     private FileLock dirLock;
     private volatile UndoLog undo;
+    private final PendingWrites<Entry> pending;
+    /** Null when updates are written before a write returns: write-behind off, or no journal could be opened. */
+    private volatile Journal journal;
+    private volatile String flushProblem;
+    /** The first journal segment kept whatever is flushed: a start could not replay all of them (0: none). */
+    private volatile long journalKept;
 
     private RrdStore(Builder b) {
         this.dataDir = b.dataDir;
@@ -150,6 +167,7 @@ public final class RrdStore implements Store {
         this.backend = new MappedBackendFactory();
         this.quarantine = new Quarantine(dataDir);
         this.timeFaults = new TimeFaults("storage", b.time);
+        this.pending = new PendingWrites<>(b.writeBehind, b.writeBehindMemory, PENDING_ROWS);
         AtomicInteger n = new AtomicInteger();
         this.workers = threads <= 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
             Thread t = new Thread(r, "rrd-writer-" + n.incrementAndGet());
@@ -177,6 +195,8 @@ public final class RrdStore implements Store {
         private TimePolicy time = TimePolicy.system();
         private Io io = Io.POSITIONED;
         private int mappedFiles;
+        private Duration writeBehind = WRITE_BEHIND;
+        private long writeBehindMemory = WRITE_BEHIND_MEMORY;
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -212,6 +232,31 @@ public final class RrdStore implements Store {
                 throw new IllegalArgumentException("mapped files " + mappedFiles + " must be positive");
             }
             this.mappedFiles = mappedFiles;
+            return this;
+        }
+
+        /**
+         * How long an update may wait in memory before its file is written (default {@link #WRITE_BEHIND}); every
+         * write is in the journal before it returns. Zero writes every update before its write returns, as before
+         * the journal.
+         */
+        public Builder writeBehind(Duration writeBehind) {
+            if (writeBehind.isNegative()) {
+                throw new IllegalArgumentException("write-behind " + writeBehind + " must not be negative");
+            }
+            this.writeBehind = writeBehind;
+            return this;
+        }
+
+        /**
+         * The memory that waiting updates may hold in all (default {@link #WRITE_BEHIND_MEMORY}); past it the files
+         * that wait the longest are written first.
+         */
+        public Builder writeBehindMemory(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("write-behind memory " + bytes + " must not be negative");
+            }
+            this.writeBehindMemory = bytes;
             return this;
         }
 
@@ -336,9 +381,190 @@ public final class RrdStore implements Store {
             LOG.warn("{}: {}; the plugins are read from their files in the background, and the index made again",
                     dataDir, loaded.problem());
         }
+        if (!readOnlyAtStart) {
+            openJournal();
+        }
         background.execute(this::checkAgainstFiles);
         background.scheduleWithFixedDelay(this::writeIndexIfChanged, INDEX_EVERY_SECONDS, INDEX_EVERY_SECONDS,
                 TimeUnit.SECONDS);
+        background.scheduleWithFixedDelay(this::flushDue, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Replays the journal of the last run into the files (a crash left points there that no file had), writes them,
+     * and starts a new journal; the old segments go once nothing of theirs waits in memory. Without a journal (it
+     * cannot be made) every update is written before its write returns.
+     */
+    private void openJournal() {
+        Journal j;
+        try {
+            j = new Journal(dataDir, JOURNAL_SEGMENT);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{}: its journal cannot be read ({}); every update is written before its write returns",
+                    dataDir, e.toString());
+            return;
+        }
+        // the replay waits in memory as any write does, whatever the setting, and is flushed below
+        journal = j;
+        List<Path> old = j.existing();
+        if (!replay(j) && !old.isEmpty()) {
+            // what could not be written (a full disk) is replayed again by the next start
+            journalKept = Math.max(1, j.segment());
+        }
+        int failed = flushAll();
+        try {
+            j.start();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{}: a journal cannot be started ({}); every update is written before its write returns",
+                    dataDir, e.toString());
+            journal = null;
+            return;
+        }
+        deleteFlushedSegments();
+        if (!pending.enabled() && failed == 0) {
+            j.close(true);
+            journal = null;
+        }
+    }
+
+    /** Replays the segments of the last run; false when some of it could not be read or written. */
+    private boolean replay(Journal j) {
+        List<Path> segments = j.existing();
+        if (segments.isEmpty()) {
+            return true;
+        }
+        boolean[] ok = {true};
+        long t0 = System.nanoTime();
+        List<SampleBatch> chunk = new ArrayList<>();
+        long[] batches = new long[1];
+        for (Path segment : segments) {
+            try {
+                long torn = Journal.read(segment, b -> {
+                    chunk.add(b);
+                    batches[0]++;
+                    if (chunk.size() >= 10_000) {
+                        ok[0] &= replay(chunk);
+                        chunk.clear();
+                    }
+                });
+                if (torn > 0) {
+                    LOG.warn("{}: its last {} bytes are a torn record (a crash during an append, never acknowledged);"
+                            + " dropped", segment, torn);
+                }
+            } catch (IOException | RuntimeException e) {
+                ok[0] = false;
+                LOG.warn("{}: cannot be read ({}); it is kept, and read again at the next start", segment,
+                        e.toString());
+            }
+        }
+        ok[0] &= replay(chunk);
+        LOG.info("{}: {} batches replayed from {} journal segments in {} ms", dataDir, batches[0], segments.size(),
+                (System.nanoTime() - t0) / 1_000_000);
+        return ok[0];
+    }
+
+    /** Writes batches of the journal: those a file holds already are skipped without a word; false on a failure. */
+    private boolean replay(List<SampleBatch> batches) {
+        Map<String, List<SampleBatch>> byPlugin = new LinkedHashMap<>();
+        for (SampleBatch b : batches) {
+            byPlugin.computeIfAbsent(b.host() + "/" + b.plugin(), k -> new ArrayList<>()).add(b);
+        }
+        WriteCall call = new WriteCall(1, true);
+        writeGroups(new ArrayList<>(byPlugin.values()), 0, 1, call);
+        call.syncDirectories();
+        if (call.failure != null) {
+            LOG.warn("{}: the journal's points cannot all be written ({}); the journal is kept for the next start",
+                    dataDir, call.failure.getMessage());
+            return false;
+        }
+        return true;
+    }
+
+    /** Flushes every file; returns how many failed (they stay pending). */
+    private int flushAll() {
+        int failed = 0;
+        for (Entry e : List.copyOf(entries.values())) {
+            Lock lock = lock(e.key);
+            lock.lock();
+            try {
+                flush(e);
+            } catch (IOException | RuntimeException ex) {
+                failed++;
+                flushFailed(e, ex);
+            } finally {
+                lock.unlock();
+            }
+        }
+        return failed;
+    }
+
+    /** The background's flushes: the files whose updates waited too long, or hold too much memory. */
+    private void flushDue() {
+        if (closed) {
+            return;
+        }
+        for (PendingWrites.Dirty<Entry> d; (d = pending.due(System.nanoTime())) != null && !closed; ) {
+            if (!flushQueued(d, null)) {
+                break; // tried again at the next tick
+            }
+        }
+        deleteFlushedSegments();
+    }
+
+    /** Flushes a queued file, unless flushed since; false when it failed (it is queued again). */
+    private boolean flushQueued(PendingWrites.Dirty<Entry> d, WriteCall call) {
+        Entry e = d.file();
+        Lock lock = lock(e.key);
+        lock.lock();
+        try {
+            if (e.dirtySeq != d.seq() || entries.get(e.key) != e) {
+                return true;
+            }
+            flush(e);
+            return true;
+        } catch (IOException | RuntimeException ex) {
+            pending.dirtied(e, e.dirtySeq, d.since());
+            if (call != null) {
+                call.failed(StoreWriteException.of(ex instanceof IOException io ? io : new IOException(ex), e.rrd));
+            } else {
+                flushFailed(e, ex);
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A flush outside a write failed: counted with the writes that failed, logged once per kind of problem. */
+    private void flushFailed(Entry e, Exception ex) {
+        StoreWriteException f = StoreWriteException.of(ex instanceof IOException io ? io : new IOException(ex),
+                e.rrd);
+        writeFailures.incrementAndGet();
+        lastWriteFailure = f;
+        String problem = f.kind() + " " + f.getMessage();
+        if (!problem.equals(flushProblem)) {
+            flushProblem = problem;
+            LOG.warn("{}: its waiting updates cannot be written ({}); they stay in memory and in the journal, and are"
+                    + " tried again", e.rrd, f.getMessage());
+        }
+    }
+
+    /** Deletes the journal's segments whose points are all in the files. */
+    private void deleteFlushedSegments() {
+        Journal j = journal;
+        if (j == null) {
+            return;
+        }
+        long first = j.segment(); // before the scan: a file dirtied during it journals into this one or later
+        if (journalKept > 0) {
+            first = Math.min(first, journalKept);
+        }
+        for (Entry e : entries.values()) {
+            if (e.pendingBytes > 0) {
+                first = Math.min(first, e.journalFrom);
+            }
+        }
+        j.deleteBefore(first);
     }
 
     /**
@@ -758,7 +984,7 @@ public final class RrdStore implements Store {
         e.setDs(Map.of());
         e.columns = null;
         e.regions = null;
-        e.state = null;
+        drop(e);
         e.noState = false;
         e.recent = new RecentTimes();
         e.archives = archives;
@@ -775,10 +1001,13 @@ public final class RrdStore implements Store {
             byPlugin.computeIfAbsent(b.host() + "/" + b.plugin(), k -> new ArrayList<>()).add(b);
         }
         List<List<SampleBatch>> groups = new ArrayList<>(byPlugin.values());
-        WriteCall call = new WriteCall();
-        WriteResult sum;
+        WriteCall call = new WriteCall(workers == null ? 1 : Math.max(1, Math.min(threads, groups.size())), false);
+        WriteResult sum = WriteResult.NONE;
+        // every part has ended, failed or not: what they stored is journaled, even when the write then throws
+        boolean ended = false;
         try {
             if (workers == null || groups.size() < 2) {
+                ended = true;
                 sum = writeGroups(groups, 0, 1, call);
             } else {
                 int parts = Math.min(threads, groups.size());
@@ -787,9 +1016,26 @@ public final class RrdStore implements Store {
                     int part = p;
                     futures.add(workers.submit(() -> writeGroups(groups, part, parts, call)));
                 }
-                sum = writeGroups(groups, 0, parts, call);
+                RuntimeException mine = null;
+                try {
+                    sum = writeGroups(groups, 0, parts, call);
+                } catch (RuntimeException e) {
+                    mine = e;
+                }
+                ExecutionException theirs = null;
                 for (Future<WriteResult> f : futures) {
-                    sum = sum.plus(f.get());
+                    try {
+                        sum = sum.plus(f.get());
+                    } catch (ExecutionException e) {
+                        theirs = theirs == null ? e : theirs;
+                    }
+                }
+                ended = true;
+                if (mine != null) {
+                    throw mine;
+                }
+                if (theirs != null) {
+                    throw theirs;
                 }
             }
             call.syncDirectories();
@@ -808,6 +1054,9 @@ public final class RrdStore implements Store {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while writing", e);
         } finally {
+            if (ended) {
+                journal(call);
+            }
             cache.trim();
             files.trim();
             maps.trim();
@@ -820,10 +1069,36 @@ public final class RrdStore implements Store {
         return sum;
     }
 
-    /** One write's shared state: the directories to sync before it returns, and its first failure. */
+    /**
+     * Appends what a write stored to the journal. A failure fails the write, and its records wait in the journal for
+     * the next write's append (see {@link Journal}).
+     */
+    private void journal(WriteCall call) {
+        Journal j = journal;
+        if (j == null) {
+            return;
+        }
+        try {
+            j.append(Arrays.asList(call.records));
+        } catch (IOException | RuntimeException e) {
+            call.failed(StoreWriteException.of(e instanceof IOException io ? io : new IOException(e), j.path()));
+        }
+    }
+
+    /**
+     * One write's shared state: the directories to sync before it returns, its first failure, and the journal's
+     * records of what each part stored. A replay of the journal is one too, whose points are not journaled again.
+     */
     private static final class WriteCall {
         final Set<Path> directories = ConcurrentHashMap.newKeySet();
+        final Journal.Records[] records;
+        final boolean replay;
         volatile StoreWriteException failure;
+
+        WriteCall(int parts, boolean replay) {
+            this.records = new Journal.Records[parts];
+            this.replay = replay;
+        }
 
         synchronized void failed(StoreWriteException e) {
             if (failure == null) {
@@ -844,11 +1119,22 @@ public final class RrdStore implements Store {
 
     private WriteResult writeGroups(List<List<SampleBatch>> groups, int part, int parts, WriteCall call) {
         WriteResult sum = WriteResult.NONE;
+        Journal.Records records = null;
+        if (!call.replay && journal != null) {
+            records = new Journal.Records();
+            call.records[part] = records;
+        }
         for (int i = part; i < groups.size(); i += parts) {
-            sum = sum.plus(writePlugin(groups.get(i), call));
+            sum = sum.plus(writePlugin(groups.get(i), call, records));
             // between plugins, holding no lock: a page of thousands of plugins must not overshoot the limits
             files.trim();
             maps.trim();
+            while (pending.overMemory()) {
+                PendingWrites.Dirty<Entry> d = pending.due(System.nanoTime());
+                if (d == null || !flushQueued(d, call)) {
+                    break;
+                }
+            }
         }
         return sum;
     }
@@ -857,7 +1143,7 @@ public final class RrdStore implements Store {
      * Writes one plugin's batches, in time order. A failure of the machine (disk full...) ends this plugin's share
      * and is kept in {@code call}; the other plugins go on, since a full disk stops new files, not those that exist.
      */
-    private WriteResult writePlugin(List<SampleBatch> group, WriteCall call) {
+    private WriteResult writePlugin(List<SampleBatch> group, WriteCall call, Journal.Records records) {
         List<SampleBatch> ordered = group;
         if (group.size() > 1) {
             ordered = new ArrayList<>(group);
@@ -875,7 +1161,10 @@ public final class RrdStore implements Store {
         try {
             ensureReady(e);
             for (SampleBatch b : ordered) {
-                long ahead = time.refusedAhead(b.timestamp());
+                if (call.replay && e.lastUpdate != 0 && b.timestamp() <= e.lastUpdate) {
+                    continue; // in the file already: the journal keeps points until their file is flushed
+                }
+                long ahead = call.replay ? 0 : time.refusedAhead(b.timestamp());
                 if (ahead > 0) {
                     future++;
                     timeFaults.future(b.host(), b.plugin(), b.timestamp(), ahead);
@@ -894,9 +1183,16 @@ public final class RrdStore implements Store {
                     store(e, b, call);
                     stored++;
                     points += b.values().size();
+                    if (records != null) {
+                        records.add(b);
+                    }
                 } catch (IllegalArgumentException ex) {
                     rejected++;
                     LOG.warn("host {}, plugin {}, time {}: {}", b.host(), b.plugin(), b.timestamp(), ex.getMessage());
+                }
+                RrdState state = e.state;
+                if (state != null && pending.full(state.pendingRows())) {
+                    flush(e); // a failure keeps them pending, and ends this plugin's share as any other
                 }
             }
         } catch (IOException ex) {
@@ -963,27 +1259,84 @@ public final class RrdStore implements Store {
             }
             values[c] = v.getValue();
         }
+        boolean wasDirty = state.dirty();
+        state.apply(b.timestamp(), values);
+        Journal j = journal;
+        if (j == null) {
+            // no journal: written before the write returns, or forgotten with its state when that fails
+            try {
+                flush(e);
+            } catch (IOException | RuntimeException ex) {
+                drop(e); // what reached the file is unknown: read it again
+                throw ex;
+            }
+            return true;
+        }
+        if (!wasDirty) {
+            e.journalFrom = j.segment();
+            pending.dirtied(e, e.dirtySeq, System.nanoTime());
+        }
+        long bytes = state.pendingBytes();
+        pending.add(bytes - e.pendingBytes);
+        e.pendingBytes = bytes;
+        return true;
+    }
+
+    /**
+     * Writes a file's waiting updates ({@link RrdState#flush}), all or nothing across a crash of the process: the
+     * undo log holds the bytes they overwrite. A failure leaves them waiting. Under the file's lock.
+     */
+    private void flush(Entry e) throws IOException {
+        RrdState state = e.state;
+        if (state == null || !state.dirty()) {
+            return;
+        }
         FileChannel ch = io == Io.POSITIONED ? channel(e) : null;
         MappedByteBuffer mapped = ch == null ? mapping(e) : null;
-        state.apply(b.timestamp(), values);
         UndoLog log = undo;
         int slot = Math.floorMod(e.key.hashCode(), STRIPES);
         boolean guarded = log != null && log.begin(slot, e.key, state.regions, state.before(), state::regionAt);
         try {
             if (ch != null) {
-                state.write(ch);
+                state.flush(ch);
             } else {
-                state.write(mapped);
+                state.flush(mapped);
             }
-        } catch (IOException | RuntimeException ex) {
-            e.state = null; // what reached the file is unknown: read it again
+        } catch (java.nio.channels.ClosedChannelException ex) {
+            try {
+                files.invalidate(e.fd); // closed under it (an interrupt): the next attempt opens the file again
+            } catch (IOException again) {
+                ex.addSuppressed(again);
+            }
             throw ex;
         } finally {
             if (guarded) {
                 log.end(slot);
             }
         }
-        return true;
+        settled(e);
+    }
+
+    /** Nothing of a file waits in memory any more: the memory is given back, and its queued record goes stale. */
+    private void settled(Entry e) {
+        if (e.pendingBytes != 0) {
+            pending.add(-e.pendingBytes);
+            e.pendingBytes = 0;
+        }
+        e.dirtySeq++;
+    }
+
+    /**
+     * Forgets a file's state, and with it what waits to be written (a file that is replaced, moved or gone: what
+     * waits is in the journal until its segment goes). Under the file's lock.
+     */
+    private void drop(Entry e) {
+        RrdState state = e.state;
+        if (state != null && state.dirty() && journal != null) {
+            LOG.warn("{}: replaced or moved with updates not yet written; they are not written to it", e.rrd);
+        }
+        e.state = null;
+        settled(e);
     }
 
     /**
@@ -992,6 +1345,7 @@ public final class RrdStore implements Store {
      */
     private RrdState state(Entry e) throws IOException {
         if (cache.isOpen(e.handle)) {
+            flush(e);
             cache.invalidate(e.handle);
             e.state = null;
         }
@@ -1022,7 +1376,7 @@ public final class RrdStore implements Store {
 
     /** Closes whatever holds a plugin's file (before it is replaced, moved or forgotten); under its lock. */
     private void closeFile(Entry e) throws IOException {
-        e.state = null;
+        drop(e);
         e.noState = false;
         try {
             files.invalidate(e.fd);
@@ -1189,6 +1543,7 @@ public final class RrdStore implements Store {
 
     /** The open database of a plugin whose file exists; under its lock. */
     private RrdDb open(Entry e) throws IOException {
+        flush(e); // rrd4j reads the file: what waits is written first
         e.state = null; // rrd4j may change the file: its state is read again when next needed
         return cache.get(e.handle, () -> openChecked(e.rrd, false));
     }
@@ -1240,7 +1595,7 @@ public final class RrdStore implements Store {
         ensureOpen();
         Names.requireHost(host);
         Entry e = lockEntry(host, meta.name());
-        WriteCall call = new WriteCall();
+        WriteCall call = new WriteCall(0, false);
         try {
             ensureReady(e);
             if (!e.created) {
@@ -1527,6 +1882,11 @@ public final class RrdStore implements Store {
         return writeFailures.get();
     }
 
+    /** The memory that updates waiting to be written hold (write-behind), in bytes. */
+    public long pendingBytes() {
+        return pending.bytes();
+    }
+
     /** The last write that failed for the machine's reasons, or null. */
     public StoreWriteException lastWriteFailure() {
         return lastWriteFailure;
@@ -1555,13 +1915,31 @@ public final class RrdStore implements Store {
         }
     }
 
+    /** Writes what waits in memory, then closes; the journal goes once everything in it is in the files. */
     @Override
     public void close() throws IOException {
+        close(true);
+    }
+
+    /**
+     * Stops as a crash would, for tests of the journal: nothing waiting is written, the index is not, and the
+     * journal stays for the next start to replay.
+     */
+    void abandon() throws IOException {
+        close(false);
+    }
+
+    private void close(boolean flush) throws IOException {
+        if (closed) {
+            return;
+        }
         closed = true;
         if (workers != null) {
             workers.shutdownNow();
         }
-        background.shutdownNow();
+        // no interrupt: a flush under way would close the descriptor it writes through (an interruptible channel);
+        // every background task stops at its next step once closed is set
+        background.shutdown();
         try {
             if (!background.awaitTermination(10, TimeUnit.SECONDS)) {
                 LOG.warn("{}: its background pass did not stop within 10 s", dataDir);
@@ -1572,11 +1950,12 @@ public final class RrdStore implements Store {
         for (Lock l : locks) {
             l.lock();
         }
+        boolean flushed = flush && flushAll() == 0;
         try {
             cache.close();
             files.close();
             maps.close();
-            if (dirLock != null && !readOnlyAtStart) {
+            if (flush && dirLock != null && !readOnlyAtStart) {
                 try {
                     writeIndex();
                 } catch (IOException | RuntimeException e) {
@@ -1598,6 +1977,11 @@ public final class RrdStore implements Store {
         undo = null;
         if (log != null) {
             log.close();
+        }
+        Journal j = journal;
+        journal = null;
+        if (j != null) {
+            j.close(flushed && journalKept == 0);
         }
         if (dirLock != null) {
             dirLock.channel().close();
@@ -1647,6 +2031,12 @@ public final class RrdStore implements Store {
         RrdState state;
         /** Its file is one that rrd4j updates itself (see {@link RrdState#read}). */
         boolean noState;
+        /** Changes at each flush: a queued record ({@link PendingWrites}) of an older number is stale. */
+        volatile long dirtySeq;
+        /** The memory its waiting updates hold, as counted in {@link #pending}; 0 when none wait. */
+        volatile long pendingBytes;
+        /** The journal segment current when its oldest waiting update was made: it and later ones hold them. */
+        volatile long journalFrom;
 
         Entry(String host, String plugin) {
             this.host = host;

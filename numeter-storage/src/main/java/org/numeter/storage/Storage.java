@@ -302,6 +302,7 @@ public final class Storage implements Component {
             out.put("quarantined", rrd.quarantinedFiles());
             out.put("quarantineDir", rrd.quarantineDir().toString());
             out.put("filesChecked", rrd.checkedAgainstFiles() ? "done" : rrd.filesChecked() + " so far");
+            out.put("pendingBytes", rrd.pendingBytes());
             out.put("writeFailures", rrd.writeFailures());
             StoreWriteException last = rrd.lastWriteFailure();
             out.put("lastWriteFailure", last == null ? null : Map.of("kind", last.kind().label(), "path",

@@ -61,6 +61,8 @@ final class StorageFigures {
                             () -> rrd.layoutWarnings().size())
                     .gauge("numeter.storage.quarantined.files", "Files moved to the quarantine folder (the log says why)",
                             rrd::quarantinedFiles)
+                    .gauge("numeter.storage.pending.bytes", "Memory held by updates waiting to be written"
+                            + " (storage.write-behind)", rrd::pendingBytes)
                     .counter("numeter.storage.write.failures",
                             "Writes that failed for the machine's reasons (disk full, read-only, I/O)", rrd::writeFailures);
         }

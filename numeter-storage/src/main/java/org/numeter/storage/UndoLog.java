@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * rows move by one. So before each update the bytes it will change ({@link UpdateRegions}) are copied into a slot
  * of {@code <dataDir>/.undo}, and the slot is marked busy; after the update it is marked free. A start finds the
  * busy slots of a crash and writes their bytes back: each file is then as before the cut update, which comes
- * again and is applied once.
+ * again and is applied once. With write-behind an update of the file is the flush of its waiting updates
+ * ({@code RrdStore}); after a rollback, the journal brings them again.
  *
  * <p>Both the file and this log are mapped, so what the process wrote survives its crash (the kernel holds it);
  * like the files' own updates, it does not survive a power cut before the kernel wrote it back. One slot per lock

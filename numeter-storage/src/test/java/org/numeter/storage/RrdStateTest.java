@@ -68,7 +68,7 @@ class RrdStateTest {
                 }
                 s.update();
                 state.apply(t, values);
-                state.write(ch);
+                state.flush(ch);
                 if (u % 97 == 0) {
                     assertThat(Files.readAllBytes(ours)).as("after update %d", u).isEqualTo(bytes(db));
                 }
@@ -82,6 +82,67 @@ class RrdStateTest {
     }
 
     @Test
+    void manyUpdatesFlushedTogetherWriteTheSameBytesAsRrd4jAcrossTheArchivesWrapAround() throws Exception {
+        // 50 rows of the first tier: flushes of up to 120 updates wrap around it, some more than once
+        Archives small = new Archives("small", 60, List.of(new Archives.Tier(1, 50), new Archives.Tier(5, 20),
+                new Archives.Tier(30, 7)));
+        List<DsDef> defs = List.of(
+                RrdLayout.dataSource("g", Field.builder("g").build(), small),
+                RrdLayout.dataSource("c", Field.builder("c").type(FieldType.COUNTER).build(), small));
+        RrdDef def = RrdLayout.definition("x", T0 + 60, small, defs);
+        HeapBackendFactory heap = new HeapBackendFactory();
+        Path ours = dir.resolve("ours.rrd");
+        Path theirs = dir.resolve("theirs.rrd");
+        RrdFiles.writeAtomically(ours, heap.build(def));
+        RrdFiles.writeAtomically(theirs, heap.build(def));
+
+        SplittableRandom random = new SplittableRandom(11);
+        try (RrdDb db = RrdDb.getBuilder().setPath(theirs.toString()).setBackendFactory(new MappedBackendFactory())
+                .build();
+                FileChannel ch = FileChannel.open(ours, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            RrdState state = RrdState.read(ch);
+            // an update within the first step changes the state and stores no row
+            state.apply(T0 + 20, new double[] {1, 0});
+            assertThat(state.pendingRows()).isZero();
+            assertThat(state.pendingBytes()).isPositive();
+            Sample first = db.createSample(T0 + 20);
+            first.setValue(0, 1);
+            first.setValue(1, 0);
+            first.update();
+            state.flush(ch);
+            assertThat(Files.readAllBytes(ours)).isEqualTo(bytes(db));
+            long t = T0 + 20;
+            double counter = 0;
+            for (int flush = 0; flush < 40; flush++) {
+                int updates = random.nextInt(1, 121);
+                for (int u = 0; u < updates; u++) {
+                    int kind = random.nextInt(50);
+                    t += kind == 0 ? 60L * random.nextInt(2, 70) : kind < 5 ? random.nextInt(1, 30) : 60;
+                    counter += random.nextInt(1000);
+                    double[] values = {random.nextDouble(-5, 5), counter};
+                    Sample s = db.createSample(t);
+                    s.setValue(0, values[0]);
+                    s.setValue(1, values[1]);
+                    s.update();
+                    state.apply(t, values);
+                }
+                assertThat(state.dirty()).isTrue();
+                assertThat(state.pendingBytes()).isPositive();
+                if (flush == 0) {
+                    assertThat(state.lastUpdate()).isGreaterThan(T0 + 20);
+                    assertThat(RrdState.read(ch).lastUpdate()).as("nothing written before the flush")
+                            .isEqualTo(T0 + 20);
+                }
+                state.flush(ch);
+                assertThat(state.dirty()).isFalse();
+                assertThat(state.pendingRows()).isZero();
+                assertThat(Files.readAllBytes(ours)).as("after flush %d of %d updates", flush, updates)
+                        .isEqualTo(bytes(db));
+            }
+        }
+    }
+
+    @Test
     void readsBackWhatItWroteAndLeavesOtherLayoutsToRrd4j() throws Exception {
         Archives a = Archives.DEFAULT;
         RrdDef def = RrdLayout.definition("x", T0 + 60, a, List.of(RrdLayout.dataSource("load",
@@ -91,7 +152,7 @@ class RrdStateTest {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             RrdState s = RrdState.read(ch);
             s.apply(T0 + 60, new double[] {1.5});
-            s.write(ch);
+            s.flush(ch);
             assertThat(RrdState.read(ch).lastUpdate()).isEqualTo(T0 + 60);
         }
         Path v1 = dir.resolve("v1.rrd");

@@ -1,0 +1,174 @@
+package org.numeter.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.numeter.model.Field;
+import org.numeter.model.Plugin;
+import org.numeter.model.SampleBatch;
+import org.numeter.store.Consolidation;
+import org.numeter.store.SeriesQuery;
+import org.numeter.store.WriteResult;
+
+/**
+ * Write-behind: updates wait in memory and in the journal; a read, the bounds and the close write them to the files;
+ * a start after a crash replays the journal, each point once.
+ */
+class RrdStoreJournalTest {
+    private static final long T0 = 1_699_920_000L;
+    private static final int PLUGINS = 30;
+
+    @TempDir
+    Path dir;
+
+    RrdStore store;
+
+    @AfterEach
+    void close() throws IOException {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    private static Plugin meta(String name) {
+        return Plugin.builder(name).field(Field.builder("v").build()).build();
+    }
+
+    private static double value(int plugin, int i) {
+        return plugin * 1000 + i;
+    }
+
+    /** Points 1 to {@code to} of every plugin, one write a round. */
+    private WriteResult writeRounds(int from, int to) throws IOException {
+        WriteResult sum = WriteResult.NONE;
+        for (int i = from; i <= to; i++) {
+            List<SampleBatch> round = new ArrayList<>();
+            for (int p = 0; p < PLUGINS; p++) {
+                SampleBatch b = new SampleBatch("web1", "p" + p, T0 + 60L * i, Map.of("v", value(p, i)), null);
+                round.add(i == 1 ? b.withMeta(meta("p" + p)) : b);
+            }
+            sum = sum.plus(store.write(round));
+        }
+        return sum;
+    }
+
+    private double[] stored(int plugin, int points) throws IOException {
+        return store.fetch(new SeriesQuery("web1", "p" + plugin, List.of(), T0 + 60, T0 + 60L * points, 60, 0,
+                Consolidation.AVERAGE)).values()[0];
+    }
+
+    private static double[] expected(int plugin, int points) {
+        double[] out = new double[points];
+        for (int i = 1; i <= points; i++) {
+            out[i - 1] = value(plugin, i);
+        }
+        return out;
+    }
+
+    /** The last update that the file itself holds. */
+    private long inFile(int plugin) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir.resolve("web1/p" + plugin + ".rrd"), StandardOpenOption.READ)) {
+            return RrdState.read(ch).lastUpdate();
+        }
+    }
+
+    private List<String> journal() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith(Journal.PREFIX)).sorted()
+                    .toList();
+        }
+    }
+
+    @Test
+    void updatesWaitInMemoryAndTheJournalUntilAReadOrTheClose() throws Exception {
+        store = RrdStore.builder(dir).open();
+        writeRounds(1, 10);
+        // the file is made at once, empty; its ten points wait
+        assertThat(inFile(3)).isEqualTo(T0);
+        assertThat(store.pendingBytes()).isPositive();
+        assertThat(journal()).containsExactly(Journal.PREFIX + 1);
+        assertThat(Files.size(dir.resolve(Journal.PREFIX + 1))).isPositive();
+
+        assertThat(stored(3, 10)).as("a read flushes its file first").containsExactly(expected(3, 10));
+        assertThat(inFile(3)).isEqualTo(T0 + 600);
+        assertThat(inFile(4)).isEqualTo(T0);
+
+        store.close();
+        store = null;
+        assertThat(journal()).as("everything in the files: no journal left").isEmpty();
+        for (int p = 0; p < PLUGINS; p++) {
+            assertThat(inFile(p)).isEqualTo(T0 + 600);
+        }
+    }
+
+    @Test
+    void aStartAfterACrashReplaysTheJournalEachPointOnce() throws Exception {
+        store = RrdStore.builder(dir).open();
+        writeRounds(1, 6);
+        assertThat(stored(0, 6)).containsExactly(expected(0, 6)); // p0 flushed, the others not
+        writeRounds(7, 8);
+        store.abandon();
+        assertThat(inFile(1)).isEqualTo(T0);
+        assertThat(inFile(0)).isEqualTo(T0 + 360);
+
+        // a crash during an append leaves half a record: dropped, never acknowledged
+        Path segment = dir.resolve(journal().get(journal().size() - 1));
+        Files.write(segment, new byte[] {0, 0, 0, 40, 1, 2, 3}, StandardOpenOption.APPEND);
+
+        store = RrdStore.builder(dir).open();
+        assertThat(journal()).as("the old segment goes once its points are in the files")
+                .containsExactly(Journal.PREFIX + 2);
+        for (int p = 0; p < PLUGINS; p++) {
+            assertThat(inFile(p)).as("p%d replayed into its file", p).isEqualTo(T0 + 480);
+            assertThat(stored(p, 8)).containsExactly(expected(p, 8));
+        }
+        // upstream sends again what it was not told was stored: duplicates, neither late nor stored twice
+        WriteResult again = writeRounds(7, 8);
+        assertThat(again.duplicates()).isEqualTo(2L * PLUGINS);
+        assertThat(again.batches()).isZero();
+        assertThat(store.timeFaults().of("web1").late()).isZero();
+        writeRounds(9, 9);
+        store.abandon();
+        store = RrdStore.builder(dir).open();
+        assertThat(stored(5, 9)).containsExactly(expected(5, 9));
+    }
+
+    @Test
+    void pastItsMemoryBoundTheStoreWritesTheOldestFilesFromTheWritePath() throws Exception {
+        store = RrdStore.builder(dir).writeBehindMemory(0).open();
+        writeRounds(1, 3);
+        assertThat(store.pendingBytes()).isZero();
+        for (int p = 0; p < PLUGINS; p++) {
+            assertThat(inFile(p)).isEqualTo(T0 + 180);
+        }
+    }
+
+    @Test
+    void aFileWaitingLongerThanTheBoundIsWrittenInTheBackground() throws Exception {
+        store = RrdStore.builder(dir).writeBehind(Duration.ofMillis(200)).open();
+        writeRounds(1, 3);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> store.pendingBytes() == 0);
+        assertThat(inFile(7)).isEqualTo(T0 + 180);
+    }
+
+    @Test
+    void withoutWriteBehindEveryUpdateIsInItsFileWhenTheWriteReturnsAndNoJournalIsKept() throws Exception {
+        store = RrdStore.builder(dir).writeBehind(Duration.ZERO).open();
+        writeRounds(1, 3);
+        assertThat(inFile(2)).isEqualTo(T0 + 180);
+        assertThat(journal()).isEmpty();
+        assertThat(store.pendingBytes()).isZero();
+    }
+}
