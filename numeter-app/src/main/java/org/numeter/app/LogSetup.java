@@ -61,7 +61,7 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
-    /** INFO when unset; a value that is not a level is said once on stderr (logging is not set up yet) and INFO kept. */
+    /** INFO when unset; a value that is not a level is said on stderr (logging is not set up yet), and INFO kept. */
     static Level rootLevel(String value) {
         if (value == null || value.isBlank()) {
             return Level.INFO;
