@@ -34,9 +34,11 @@ public final class ConfigOptions {
 
     /**
      * Not configuration keys, and not mistakes: {@code NUMETER_JAVA_OPTS} is read by the {@code numeter} script
-     * (bin/run-jar), never by the JVM; {@code NUMETER_TEST_*} name the test suites' servers (NUMETER_TEST_REDIS).
+     * (bin/run-jar), never by the JVM; {@code NUMETER_LOG_LEVEL} is the logging's ({@link LogSetup});
+     * {@code NUMETER_TEST_*} name the test suites' servers (NUMETER_TEST_REDIS).
      */
-    static final List<String> LAUNCHER_VARIABLES = List.of("NUMETER_JAVA_OPTS", "NUMETER_TEST_*");
+    static final List<String> LAUNCHER_VARIABLES =
+            List.of("NUMETER_JAVA_OPTS", LogSetup.LEVEL_VARIABLE, "NUMETER_TEST_*");
 
     /**
      * {@code NUMETER_*} variables that are not a key of the role being started but are not mistakes either: the

@@ -47,7 +47,8 @@ class EnvironmentIT {
     void theLaunchersOwnAndOtherRolesVariablesAreNotMistakes() throws Exception {
         // one environment for every role of a machine: the web's key does not stop the poller
         Exit e = numeter(Map.of("NUMETER_JAVA_OPTS", "-Xmx64m", "NUMETER_WEB_PORT", "9090",
-                "NUMETER_TEST_REDIS", "redis://127.0.0.1:6379", "NUMETER_DATA_DIR", dir.toString()),
+                "NUMETER_TEST_REDIS", "redis://127.0.0.1:6379", "NUMETER_LOG_LEVEL", "WARN",
+                "NUMETER_DATA_DIR", dir.toString()),
                 "poller", "--set", "poller.port=99999");
         assertThat(e.code()).as(e.output()).isEqualTo(2);
         assertThat(e.output()).contains("option poller.port was '99999' but must be between 0 and 65535")

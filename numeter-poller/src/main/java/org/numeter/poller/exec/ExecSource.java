@@ -59,6 +59,7 @@ public final class ExecSource implements Source {
     private final String prefix;
     private final PluginReader reader = new PluginReader();
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    private final Accounts accounts = new Accounts();
     private volatile PluginConf conf;
     private volatile long confRead;
     private volatile String confError;
@@ -181,6 +182,7 @@ public final class ExecSource implements Source {
             if (conf == null || modified != confRead) {
                 PluginConf read = PluginConf.read(confDir);
                 read.problems().forEach(p -> LOG.warn("exec {}: plugin configuration: {}", dir, p));
+                accounts.clear();
                 conf = read;
                 confRead = modified;
                 confError = null;
@@ -287,8 +289,10 @@ public final class ExecSource implements Source {
     /**
      * The command prefix that runs a plugin as its configured user and groups ({@code setpriv}); nothing when none
      * is configured, or when the poller is not root (munin-node, too, runs it as itself then, and says so once).
+     * A user, or a group not in parentheses, that the system does not know fails this plugin, with its name; a
+     * group in parentheses is optional, as in munin-node, and left out when missing.
      */
-    private List<String> asUser(String plugin, PluginConf.Settings own) {
+    private List<String> asUser(String plugin, PluginConf.Settings own) throws NoValue {
         if (own.user() == null && own.groups().isEmpty()) {
             return List.of();
         }
@@ -300,21 +304,40 @@ public final class ExecSource implements Source {
             }
             return List.of();
         }
-        List<String> prefix = new ArrayList<>(List.of("setpriv"));
-        if (own.user() != null) {
-            prefix.add("--reuid=" + own.user());
+        try {
+            Accounts.User user = own.user() == null ? null : accounts.user(own.user());
+            List<Long> gids = new ArrayList<>();
+            for (String g : own.groups()) {
+                boolean optional = g.startsWith("(") && g.endsWith(")");
+                String name = optional ? g.substring(1, g.length() - 1) : g;
+                long gid = accounts.group(name);
+                if (gid >= 0) {
+                    gids.add(gid);
+                } else if (!optional) {
+                    throw new Accounts.Unknown("its configuration (plugin-conf.d) asks for group '" + name
+                            + "', which does not exist on this host (getent group " + name
+                            + " found nothing; '(" + name + ")' would make it optional)");
+                }
+            }
+            List<String> prefix = new ArrayList<>(List.of("setpriv"));
+            if (user != null) {
+                prefix.add("--reuid=" + user.uid());
+            }
+            if (!gids.isEmpty()) {
+                prefix.add("--regid=" + gids.get(0));
+                prefix.add("--groups=" + String.join(",", gids.stream().map(String::valueOf).toList()));
+            } else if (user != null) {
+                prefix.add("--regid=" + user.gid());
+                prefix.add("--init-groups");
+            } else {
+                // only optional groups, none of which exists: as the poller, as munin-node would
+                return List.of();
+            }
+            prefix.add("--");
+            return prefix;
+        } catch (Accounts.Unknown e) {
+            throw new NoValue(false, null, e.getMessage());
         }
-        List<String> groups = own.groups().stream().map(g -> g.startsWith("(") && g.endsWith(")")
-                ? g.substring(1, g.length() - 1) : g).toList();
-        if (!groups.isEmpty()) {
-            prefix.add("--regid=" + groups.get(0));
-            prefix.add("--groups=" + String.join(",", groups));
-        } else if (own.user() != null) {
-            prefix.add("--regid=" + own.user());
-            prefix.add("--init-groups");
-        }
-        prefix.add("--");
-        return prefix;
     }
 
     private static void closeQuietly(Process process) {
