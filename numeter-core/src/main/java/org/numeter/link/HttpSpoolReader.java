@@ -5,9 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,15 +40,23 @@ import org.slf4j.LoggerFactory;
  * downstream that stops before its next read leaves the page unacknowledged, and the upstream sends it again
  * (at-least-once). An upstream that does not say so gets the separate {@code POST} as before.
  *
- * <p>Used by one drain at a time.
+ * <p>It keeps one connection to its upstream ({@link LinkConnection}), opened at the first request and again
+ * whenever the upstream closed it; {@link #close()} closes it.
+ *
+ * <p>Used by one drain at a time; {@link #flushAck()} and {@link #close()} may come from another thread.
  */
-public final class HttpSpoolReader implements SpoolReader {
+public final class HttpSpoolReader implements SpoolReader, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpSpoolReader.class);
+    private static final String ACCEPT_V2 = "Accept: " + Pages.ACCEPT_BOTH + "\r\n";
+    private static final String ACCEPT_JSON = "Accept: application/json\r\n";
 
     private final String baseUrl;
-    private final String authorization;
+    private final String basePath;
+    private final boolean hasToken;
+    // Authorization (when there is a token), written once: every request carries it
+    private final String fixedHeaders;
     private final Duration readTimeout;
-    private final HttpClient client;
+    private final LinkConnection connection;
     private final Predicate<RecordCodec.Envelope> validator;
     private final boolean v2;
     private final boolean ackOnNextRead;
@@ -70,11 +75,12 @@ public final class HttpSpoolReader implements SpoolReader {
 
     private HttpSpoolReader(Builder b) {
         this.baseUrl = b.baseUrl;
-        this.authorization = b.token == null ? null : "Bearer " + b.token;
+        String path = b.uri.getRawPath() == null ? "" : b.uri.getRawPath();
+        this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        this.hasToken = b.token != null;
+        this.fixedHeaders = b.token == null ? "" : "Authorization: Bearer " + b.token + "\r\n";
         this.readTimeout = b.readTimeout;
-        this.client = b.client != null
-                ? b.client
-                : HttpClient.newBuilder().connectTimeout(b.connectTimeout).build();
+        this.connection = new LinkConnection(b.uri, b.connectTimeout);
         this.validator = b.validator;
         this.v2 = b.version == 2;
         this.ackOnNextRead = b.ackOnNextRead;
@@ -87,10 +93,10 @@ public final class HttpSpoolReader implements SpoolReader {
 
     public static final class Builder {
         private final String baseUrl;
+        private final URI uri;
         private String token;
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration readTimeout = Duration.ofSeconds(30);
-        private HttpClient client;
         private Predicate<RecordCodec.Envelope> validator = batch -> true;
         private int version = 2;
         private boolean ackOnNextRead;
@@ -103,6 +109,13 @@ public final class HttpSpoolReader implements SpoolReader {
             if (baseUrl.getRawUserInfo() != null) {
                 throw new IllegalArgumentException("pull link URL must not carry a user or password, give a token");
             }
+            if (baseUrl.getHost() == null) {
+                throw new IllegalArgumentException("pull link URL '" + s + "' names no host");
+            }
+            if (baseUrl.getRawQuery() != null || baseUrl.getRawFragment() != null) {
+                throw new IllegalArgumentException("pull link URL '" + s + "' must not carry a query or a fragment");
+            }
+            this.uri = baseUrl;
             this.baseUrl = s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
         }
 
@@ -115,7 +128,7 @@ public final class HttpSpoolReader implements SpoolReader {
             return this;
         }
 
-        /** Default 5 s. Ignored when an {@link #httpClient} is given: that client's own applies. */
+        /** How long opening the connection may take; default 5 s. */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = positive(timeout, "connectTimeout");
             return this;
@@ -124,12 +137,6 @@ public final class HttpSpoolReader implements SpoolReader {
         /** How long one request may take, answer included; default 30 s. */
         public Builder readTimeout(Duration timeout) {
             this.readTimeout = positive(timeout, "readTimeout");
-            return this;
-        }
-
-        /** A client to share, e.g. by a collector draining hundreds of pollers; by default each reader has one. */
-        public Builder httpClient(HttpClient client) {
-            this.client = Objects.requireNonNull(client, "client");
             return this;
         }
 
@@ -175,19 +182,18 @@ public final class HttpSpoolReader implements SpoolReader {
     }
 
     @Override
-    public List<SpoolRecord> read(long from, int max) throws IOException {
+    public synchronized List<SpoolRecord> read(long from, int max) throws IOException {
         if (max <= 0) {
             throw new IllegalArgumentException("max " + max + " must be positive");
         }
         long start = from;
         while (true) {
-            String url = baseUrl + PullRoutes.RECORDS + "?from=" + start + "&max=" + Math.min(max, PullRoutes.MOST);
+            String query = PullRoutes.RECORDS + "?from=" + start + "&max=" + Math.min(max, PullRoutes.MOST);
+            String url = baseUrl + query;
             long carried = pendingAck;
-            String sent = carried < 0 ? url : url + "&ack=" + carried;
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(sent)).GET();
-            request.header("Accept", v2 ? Pages.ACCEPT_BOTH : "application/json");
-            HttpResponse<byte[]> response = send(request, url);
-            upstreamAcksOnRead = response.headers().firstValue(PullRoutes.ACKS_ON_READ).isPresent();
+            LinkConnection.Response response = send("GET", carried < 0 ? query : query + "&ack=" + carried,
+                    v2 ? ACCEPT_V2 : ACCEPT_JSON, url);
+            upstreamAcksOnRead = response.acksOnRead();
             if (carried >= 0) {
                 if (!upstreamAcksOnRead) {
                     // Replaced by an upstream that does not take it on a read: it ignored it, so say it apart.
@@ -196,7 +202,7 @@ public final class HttpSpoolReader implements SpoolReader {
                 pendingAck = -1;
             }
             List<Received> page;
-            if (Pages.isV2(response.headers().firstValue("Content-Type").orElse(null))) {
+            if (Pages.isV2(response.contentType())) {
                 Pages.Page v2Page = Pages.decode(response.body(), "GET " + url);
                 upstreamDropped = v2Page.dropped();
                 page = v2Page.records().stream().map(r -> new Received(r, null)).toList();
@@ -295,7 +301,7 @@ public final class HttpSpoolReader implements SpoolReader {
     }
 
     @Override
-    public void ack(long upTo) throws IOException {
+    public synchronized void ack(long upTo) throws IOException {
         long effective = upTo == lastHandedOut ? Math.max(upTo, pageEnd) : upTo;
         if (ackOnNextRead && upstreamAcksOnRead) {
             pendingAck = Math.max(pendingAck, effective);
@@ -308,7 +314,7 @@ public final class HttpSpoolReader implements SpoolReader {
      * Sends the acknowledgement that waits for the next read now, if any: for a downstream that stops reading
      * this upstream (or stops altogether) and would rather not have the last page sent again.
      */
-    public void flushAck() throws IOException {
+    public synchronized void flushAck() throws IOException {
         long carried = pendingAck;
         if (carried >= 0) {
             postAck(carried);
@@ -316,9 +322,14 @@ public final class HttpSpoolReader implements SpoolReader {
         }
     }
 
+    /** Whether an acknowledgement waits for the next read ({@link #flushAck} would send it). */
+    public synchronized boolean ackWaiting() {
+        return pendingAck >= 0;
+    }
+
     private void postAck(long effective) throws IOException {
-        String url = baseUrl + PullRoutes.ACK + "?upTo=" + effective;
-        send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody()), url);
+        String query = PullRoutes.ACK + "?upTo=" + effective;
+        send("POST", query, "", baseUrl + query);
     }
 
     /**
@@ -330,9 +341,9 @@ public final class HttpSpoolReader implements SpoolReader {
     }
 
     /** The upstream spool's figures. */
-    public SpoolStats stats() throws IOException {
+    public synchronized SpoolStats stats() throws IOException {
         String url = baseUrl + PullRoutes.STATS;
-        byte[] body = send(HttpRequest.newBuilder(URI.create(url)).GET(), url).body();
+        byte[] body = send("GET", PullRoutes.STATS, ACCEPT_JSON, url).body();
         try {
             return Json.mapper().readValue(body, SpoolStats.class);
         } catch (JsonProcessingException e) {
@@ -340,28 +351,37 @@ public final class HttpSpoolReader implements SpoolReader {
         }
     }
 
-    private HttpResponse<byte[]> send(HttpRequest.Builder request, String url) throws IOException {
-        request.timeout(readTimeout);
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
+    /**
+     * One exchange on the reader's connection.
+     *
+     * @param target the route and query under the base URL's path
+     * @param accept the Accept header line, or an empty text for none
+     * @param url what the messages name: the base URL and the target without a carried acknowledgement
+     */
+    private LinkConnection.Response send(String method, String target, String accept, String url)
+            throws IOException {
         // The reader's clock, so that a poller can tell how far off its own is (PullRoutes#clockOffsetMillis).
-        request.header(PullRoutes.TIME_HEADER, Long.toString(System.currentTimeMillis()));
-        HttpRequest built = request.build();
-        HttpResponse<byte[]> response;
+        String headers = accept + fixedHeaders + PullRoutes.TIME_HEADER + ": " + System.currentTimeMillis() + "\r\n";
+        LinkConnection.Response response;
         try {
-            response = client.send(built, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException(built.method() + " " + url + " interrupted");
+            response = connection.exchange(method, basePath + target, headers, readTimeout);
         } catch (IOException e) {
-            throw new IOException(built.method() + " " + url + ": " + e, e);
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedIOException(method + " " + url + " interrupted");
+            }
+            throw new IOException(method + " " + url + ": " + e, e);
         }
-        if (response.statusCode() / 100 != 2) {
-            throw new IOException(built.method() + " " + url + ": status " + response.statusCode() + ": "
+        if (response.status() / 100 != 2) {
+            throw new IOException(method + " " + url + ": status " + response.status() + ": "
                     + abbreviate(new String(response.body(), StandardCharsets.UTF_8)));
         }
         return response;
+    }
+
+    /** Closes the connection to the upstream; a read under way fails. A waiting acknowledgement is not sent. */
+    @Override
+    public void close() {
+        connection.close();
     }
 
     private static JsonNode parse(String url, byte[] body) throws IOException {
@@ -398,6 +418,6 @@ public final class HttpSpoolReader implements SpoolReader {
 
     @Override
     public String toString() {
-        return "HttpSpoolReader{" + baseUrl + (authorization == null ? "" : ", bearer token") + "}";
+        return "HttpSpoolReader{" + baseUrl + (hasToken ? ", bearer token" : "") + "}";
     }
 }

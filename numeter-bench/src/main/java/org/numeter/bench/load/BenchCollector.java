@@ -2,7 +2,6 @@ package org.numeter.bench.load;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,11 +28,10 @@ public final class BenchCollector {
         int version = args.length > 6 ? Integer.parseInt(args[6]) : 2;
         // BENCH_ACK_ON_READ=0: the v2 collector acknowledges each page apart, as before ack-on-read (A/B runs)
         boolean ackOnRead = !"0".equals(System.getenv("BENCH_ACK_ON_READ"));
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         Collector collector = Collector.builder().host("bench-collector").spool(spool)
                 .pollersFile(Path.of(args[0])).interval(Duration.ofSeconds(Long.parseLong(args[2])))
                 .parallelism(Integer.parseInt(args[3])).pollerToken(args[4]).token(args[5])
-                .readers(a -> HttpSpoolReader.builder(a.url()).token(args[4]).httpClient(http)
+                .readers(a -> HttpSpoolReader.builder(a.url()).token(args[4])
                         .linkVersion(version).ackOnNextRead(version == 2 && ackOnRead).build())
                 .listen("127.0.0.1", 0).build();
         collector.start();

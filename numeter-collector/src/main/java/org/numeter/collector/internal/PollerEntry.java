@@ -70,6 +70,11 @@ public final class PollerEntry {
         return reader;
     }
 
+    /** The reader made for this poller, or null when none was made yet. */
+    public synchronized SpoolReader readerMade() {
+        return reader;
+    }
+
     public synchronized void attempted(long now) {
         lastAttempt = now;
     }
