@@ -45,6 +45,19 @@ class CollectorFaultIT {
     }
 
     @Test
+    void aCleanStopSendsTheAcknowledgementThatWaitedForTheNextRead() throws Exception {
+        TestPoller web1 = rig.poller("web1", 64L << 20);
+        web1.produce(5);
+        rig.startCollector(Duration.ZERO, 50).runOnce();
+        assertThat(rig.collectorSpool().stats().records()).as("web1's page and the collector's own").isEqualTo(6);
+        assertThat(web1.spool.stats().records()).as("its acknowledgement waits for the next read").isEqualTo(5);
+
+        rig.stopCollector();
+
+        assertThat(web1.spool.stats().records()).as("acknowledged when the collector stopped").isZero();
+    }
+
+    @Test
     void collectorDownForSeveralIntervalsThenBack() throws Exception {
         for (String h : new String[] {"web1", "web2", "db1"}) {
             rig.poller(h, 64L << 20);

@@ -78,24 +78,28 @@ final class LinkConnection implements AutoCloseable {
         byte[] request = (method + " " + target + " HTTP/1.1\r\nHost: " + hostHeader + "\r\n" + headers
                 + (method.equals("POST") ? "Content-Length: 0\r\n\r\n" : "\r\n")).getBytes(StandardCharsets.ISO_8859_1);
         deadline = System.nanoTime() + timeout.toNanos();
-        boolean reused = socket != null;
         try {
-            return send(request);
-        } catch (Stale e) {
-            disconnect();
-            if (!reused) {
+            boolean reused = socket != null;
+            try {
+                return send(request);
+            } catch (Stale e) {
+                disconnect();
+                if (!reused) {
+                    throw e.cause;
+                }
+                // The upstream closed the kept connection meanwhile (idle, restarted): the request never got there.
+            }
+            try {
+                return send(request);
+            } catch (Stale e) {
                 throw e.cause;
             }
-            // The upstream closed the kept connection meanwhile (idle, restarted): the request never got to it.
-        } catch (IOException | RuntimeException e) {
+        } catch (SocketTimeoutException e) {
             disconnect();
-            throw e;
-        }
-        try {
-            return send(request);
-        } catch (Stale e) {
-            disconnect();
-            throw e.cause;
+            SocketTimeoutException named = new SocketTimeoutException("no whole answer from " + hostHeader
+                    + " within " + timeout.toMillis() + " ms");
+            named.initCause(e);
+            throw named;
         } catch (IOException | RuntimeException e) {
             disconnect();
             throw e;
@@ -367,7 +371,7 @@ final class LinkConnection implements AutoCloseable {
     private int remainingMillis() throws SocketTimeoutException {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-            throw new SocketTimeoutException("no whole answer from " + hostHeader + " in time");
+            throw new SocketTimeoutException("out of time");
         }
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000));
     }

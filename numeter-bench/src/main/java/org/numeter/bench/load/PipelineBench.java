@@ -176,7 +176,8 @@ public final class PipelineBench {
             return List.of();
         }
         Path file = Path.of(dir).toAbsolutePath().resolve("collector-v" + version + ".jfr");
-        return List.of("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + file);
+        return List.of("-XX:StartFlightRecording=settings=profile,jdk.ExecutionSample#period=1ms,dumponexit=true,filename="
+                + file);
     }
 
     /** The process CPU spent in the storage's link: reading pages (HTTP, page, record checks) and acknowledging. */
