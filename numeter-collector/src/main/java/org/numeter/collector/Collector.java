@@ -541,7 +541,9 @@ public final class Collector implements Component {
                     + "' needs the Redis link; this collector was given no reader for it");
         }
         String presented = a.token() != null || source.equals("registered") ? a.token() : pollerToken;
-        return HttpSpoolReader.builder(a.url()).token(presented).readTimeout(readTimeout).ackOnNextRead(true).build();
+        // HostCheckSink reads every record's envelope: the reader need not read it first
+        return HttpSpoolReader.builder(a.url()).token(presented).readTimeout(readTimeout).ackOnNextRead(true)
+                .checkRecords(false).build();
     }
 
     private static void closeQuietly(PollerEntry entry) {
