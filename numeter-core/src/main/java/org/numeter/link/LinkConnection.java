@@ -42,6 +42,7 @@ final class LinkConnection implements AutoCloseable {
     private final boolean tls;
     private final String hostHeader;
     private final int connectTimeoutMillis;
+    private final SSLSocketFactory tlsSockets;
     private final byte[] buffer = new byte[16 * 1024];
     private int position;
     private int limit;
@@ -52,6 +53,12 @@ final class LinkConnection implements AutoCloseable {
     private volatile boolean closed;
 
     LinkConnection(URI base, Duration connectTimeout) {
+        this(base, connectTimeout, null);
+    }
+
+    /** @param tlsSockets what makes {@code https} connections; null for the JVM's default (its trust store) */
+    LinkConnection(URI base, Duration connectTimeout, SSLSocketFactory tlsSockets) {
+        this.tlsSockets = tlsSockets;
         this.tls = "https".equals(base.getScheme());
         String host = base.getHost();
         if (host == null) {
@@ -196,8 +203,9 @@ final class LinkConnection implements AutoCloseable {
             s.connect(new InetSocketAddress(address, port), connectTimeoutMillis);
             s.setTcpNoDelay(true);
             if (tls) {
-                SSLSocket secure = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault())
-                        .createSocket(s, address, port, true);
+                SSLSocketFactory factory = tlsSockets != null ? tlsSockets
+                        : (SSLSocketFactory) SSLSocketFactory.getDefault();
+                SSLSocket secure = (SSLSocket) factory.createSocket(s, address, port, true);
                 SSLParameters parameters = secure.getSSLParameters();
                 parameters.setEndpointIdentificationAlgorithm("HTTPS");
                 secure.setSSLParameters(parameters);

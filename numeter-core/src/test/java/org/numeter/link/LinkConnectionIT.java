@@ -12,6 +12,9 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -19,14 +22,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link LinkConnection} against a server that answers exactly what each test scripts, byte for byte: the HTTP/1.1
- * framings an upstream may use, a connection kept between requests, one the server closed meanwhile, and a server
- * that does not answer.
+ * framings an upstream may use, a connection kept between requests, one the server closed meanwhile, a server
+ * that does not answer, and TLS with the host name checked.
  */
 class LinkConnectionIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -44,7 +52,14 @@ class LinkConnectionIT {
 
     @BeforeEach
     void start() throws IOException {
-        listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        serve(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+        connection = new LinkConnection(URI.create("http://127.0.0.1:" + listener.getLocalPort() + "/p/web1"),
+                Duration.ofSeconds(2));
+    }
+
+    /** Answers the scripts on this listener from now on. */
+    private void serve(ServerSocket on) {
+        listener = on;
         acceptor = Thread.ofVirtual().start(() -> {
             while (!listener.isClosed()) {
                 try {
@@ -57,8 +72,6 @@ class LinkConnectionIT {
                 }
             }
         });
-        connection = new LinkConnection(URI.create("http://127.0.0.1:" + listener.getLocalPort() + "/p/web1"),
-                Duration.ofSeconds(2));
     }
 
     @AfterEach
@@ -225,6 +238,61 @@ class LinkConnectionIT {
         answer("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", true);
 
         assertThatThrownBy(() -> get("/a")).isInstanceOf(IOException.class).hasMessageContaining("5 of its 10 bytes");
+    }
+
+    /**
+     * A key and its self-signed certificate made by the JDK's keytool, for {@code names} (subject alternative names
+     * as keytool writes them, e.g. {@code ip:127.0.0.1}).
+     */
+    private static KeyStore certificate(Path dir, String names) throws Exception {
+        Path file = dir.resolve("link-" + names.replaceAll("\\W", "_") + ".p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "link", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=upstream",
+                "-ext", "SAN=" + names, "-validity", "2", "-keystore", file.toString(), "-storetype", "PKCS12",
+                "-storepass", "changeit").redirectErrorStream(true).start();
+        String said = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(keytool.waitFor()).as(said).isZero();
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(file)) {
+            store.load(in, "changeit".toCharArray());
+        }
+        return store;
+    }
+
+    /** Serves the scripts over TLS with {@code key}; the connection trusts {@code key}'s certificate only. */
+    private void overTls(KeyStore key) throws Exception {
+        listener.close();
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(key, "changeit".toCharArray());
+        SSLContext server = SSLContext.getInstance("TLS");
+        server.init(keys.getKeyManagers(), null, null);
+        serve(server.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(key);
+        SSLContext client = SSLContext.getInstance("TLS");
+        client.init(null, trust.getTrustManagers(), null);
+        connection = new LinkConnection(URI.create("https://127.0.0.1:" + listener.getLocalPort() + "/p/web1"),
+                Duration.ofSeconds(2), client.getSocketFactory());
+    }
+
+    @Test
+    void speaksHttpsToAnUpstreamWhoseCertificateNamesIt(@TempDir Path dir) throws Exception {
+        overTls(certificate(dir, "ip:127.0.0.1"));
+        answer(ok("secret"), false);
+        answer(ok("kept"), false);
+
+        assertThat(new String(get("/a").body(), StandardCharsets.US_ASCII)).isEqualTo("secret");
+        assertThat(new String(get("/b").body(), StandardCharsets.US_ASCII)).isEqualTo("kept");
+        assertThat(connections.get()).isEqualTo(1);
+    }
+
+    @Test
+    void refusesAnUpstreamWhoseCertificateNamesAnotherHost(@TempDir Path dir) throws Exception {
+        overTls(certificate(dir, "dns:elsewhere.example.org"));
+        answer(ok("never"), false);
+
+        assertThatThrownBy(() -> get("/a")).isInstanceOf(SSLHandshakeException.class);
+        assertThat(requests).isEmpty();
     }
 
     @Test
