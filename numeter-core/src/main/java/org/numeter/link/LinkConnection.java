@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -200,7 +201,15 @@ final class LinkConnection implements AutoCloseable {
     private void connect() throws IOException {
         Socket s = new Socket();
         try {
-            s.connect(new InetSocketAddress(address, port), connectTimeoutMillis);
+            try {
+                s.connect(new InetSocketAddress(address, port), connectTimeoutMillis);
+            } catch (SocketTimeoutException e) {
+                // not the answer's timeout, which the caller names
+                ConnectException named = new ConnectException("no connection to " + hostHeader + " within "
+                        + connectTimeoutMillis + " ms");
+                named.initCause(e);
+                throw named;
+            }
             s.setTcpNoDelay(true);
             if (tls) {
                 SSLSocketFactory factory = tlsSockets != null ? tlsSockets
