@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import org.numeter.codec.BatchCodec;
 import org.numeter.codec.CodecException;
@@ -61,6 +62,9 @@ public final class HttpSpoolReader implements SpoolReader, AutoCloseable {
     private final boolean checkRecords;
     private final boolean v2;
     private final boolean ackOnNextRead;
+    // A lock rather than synchronized: a virtual thread blocked in the socket under a monitor pins its carrier on
+    // Java 21, which would let only as many drains wait on the network as there are cores.
+    private final ReentrantLock lock = new ReentrantLock();
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
@@ -202,66 +206,71 @@ public final class HttpSpoolReader implements SpoolReader, AutoCloseable {
     }
 
     @Override
-    public synchronized List<SpoolRecord> read(long from, int max) throws IOException {
-        if (max <= 0) {
-            throw new IllegalArgumentException("max " + max + " must be positive");
-        }
-        long start = from;
-        while (true) {
-            String query = PullRoutes.RECORDS + "?from=" + start + "&max=" + Math.min(max, PullRoutes.MOST);
-            String url = baseUrl + query;
-            long carried = pendingAck;
-            LinkConnection.Response response = send("GET", carried < 0 ? query : query + "&ack=" + carried,
-                    v2 ? ACCEPT_V2 : ACCEPT_JSON, url);
-            upstreamAcksOnRead = response.acksOnRead();
-            if (carried >= 0) {
-                if (!upstreamAcksOnRead) {
-                    // Replaced by an upstream that does not take it on a read: it ignored it, so say it apart.
-                    postAck(carried);
+    public List<SpoolRecord> read(long from, int max) throws IOException {
+        lock.lock();
+        try {
+            if (max <= 0) {
+                throw new IllegalArgumentException("max " + max + " must be positive");
+            }
+            long start = from;
+            while (true) {
+                String query = PullRoutes.RECORDS + "?from=" + start + "&max=" + Math.min(max, PullRoutes.MOST);
+                String url = baseUrl + query;
+                long carried = pendingAck;
+                LinkConnection.Response response = send("GET", carried < 0 ? query : query + "&ack=" + carried,
+                        v2 ? ACCEPT_V2 : ACCEPT_JSON, url);
+                upstreamAcksOnRead = response.acksOnRead();
+                if (carried >= 0) {
+                    if (!upstreamAcksOnRead) {
+                        // Replaced by an upstream that does not take it on a read: it ignored it, so say it apart.
+                        postAck(carried);
+                    }
+                    pendingAck = -1;
                 }
-                pendingAck = -1;
-            }
-            List<Received> page;
-            if (Pages.isV2(response.contentType())) {
-                Pages.Page v2Page = Pages.decode(response.body(), "GET " + url);
-                upstreamDropped = v2Page.dropped();
-                page = v2Page.records().stream().map(r -> new Received(r, null)).toList();
-            } else {
-                page = v1Page(url, response.body());
-            }
-            if (carried >= 0 && !upstreamAcksOnRead && !page.isEmpty()) {
-                // Sent before the separate acknowledgement above reached it: already handed on once.
-                List<Received> fresh = page.stream().filter(r -> r.record().sequence() > carried).toList();
-                if (fresh.isEmpty()) {
-                    continue;
+                List<Received> page;
+                if (Pages.isV2(response.contentType())) {
+                    Pages.Page v2Page = Pages.decode(response.body(), "GET " + url);
+                    upstreamDropped = v2Page.dropped();
+                    page = v2Page.records().stream().map(r -> new Received(r, null)).toList();
+                } else {
+                    page = v1Page(url, response.body());
                 }
-                page = fresh;
-            }
-            if (page.isEmpty()) {
-                return List.of();
-            }
-            List<SpoolRecord> out = new ArrayList<>(page.size());
-            long last = -1;
-            for (Received r : page) {
-                if (r.record().sequence() <= last) {
-                    throw new IOException("GET " + url + ": record " + r.record().sequence() + " after " + last
-                            + ": out of order");
+                if (carried >= 0 && !upstreamAcksOnRead && !page.isEmpty()) {
+                    // Sent before the separate acknowledgement above reached it: already handed on once.
+                    List<Received> fresh = page.stream().filter(r -> r.record().sequence() > carried).toList();
+                    if (fresh.isEmpty()) {
+                        continue;
+                    }
+                    page = fresh;
                 }
-                last = r.record().sequence();
-                SpoolRecord accepted = accept(url, r);
-                if (accepted != null) {
-                    out.add(accepted);
+                if (page.isEmpty()) {
+                    return List.of();
                 }
+                List<SpoolRecord> out = new ArrayList<>(page.size());
+                long last = -1;
+                for (Received r : page) {
+                    if (r.record().sequence() <= last) {
+                        throw new IOException("GET " + url + ": record " + r.record().sequence() + " after " + last
+                                + ": out of order");
+                    }
+                    last = r.record().sequence();
+                    SpoolRecord accepted = accept(url, r);
+                    if (accepted != null) {
+                        out.add(accepted);
+                    }
+                }
+                received.addAndGet(page.size());
+                if (!out.isEmpty()) {
+                    lastHandedOut = out.get(out.size() - 1).sequence();
+                    pageEnd = last;
+                    return out;
+                }
+                // Nothing usable here: let it go upstream, or it would come back on every read.
+                ack(last);
+                start = Math.max(from, last + 1);
             }
-            received.addAndGet(page.size());
-            if (!out.isEmpty()) {
-                lastHandedOut = out.get(out.size() - 1).sequence();
-                pageEnd = last;
-                return out;
-            }
-            // Nothing usable here: let it go upstream, or it would come back on every read.
-            ack(last);
-            start = Math.max(from, last + 1);
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -324,30 +333,45 @@ public final class HttpSpoolReader implements SpoolReader, AutoCloseable {
     }
 
     @Override
-    public synchronized void ack(long upTo) throws IOException {
-        long effective = upTo == lastHandedOut ? Math.max(upTo, pageEnd) : upTo;
-        if (ackOnNextRead && upstreamAcksOnRead) {
-            pendingAck = Math.max(pendingAck, effective);
-            return;
+    public void ack(long upTo) throws IOException {
+        lock.lock();
+        try {
+            long effective = upTo == lastHandedOut ? Math.max(upTo, pageEnd) : upTo;
+            if (ackOnNextRead && upstreamAcksOnRead) {
+                pendingAck = Math.max(pendingAck, effective);
+                return;
+            }
+            postAck(effective);
+        } finally {
+            lock.unlock();
         }
-        postAck(effective);
     }
 
     /**
      * Sends the acknowledgement that waits for the next read now, if any: for a downstream that stops reading
      * this upstream (or stops altogether) and would rather not have the last page sent again.
      */
-    public synchronized void flushAck() throws IOException {
-        long carried = pendingAck;
-        if (carried >= 0) {
-            postAck(carried);
-            pendingAck = -1;
+    public void flushAck() throws IOException {
+        lock.lock();
+        try {
+            long carried = pendingAck;
+            if (carried >= 0) {
+                postAck(carried);
+                pendingAck = -1;
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
     /** Whether an acknowledgement waits for the next read ({@link #flushAck} would send it). */
-    public synchronized boolean ackWaiting() {
-        return pendingAck >= 0;
+    public boolean ackWaiting() {
+        lock.lock();
+        try {
+            return pendingAck >= 0;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void postAck(long effective) throws IOException {
@@ -364,13 +388,18 @@ public final class HttpSpoolReader implements SpoolReader, AutoCloseable {
     }
 
     /** The upstream spool's figures. */
-    public synchronized SpoolStats stats() throws IOException {
-        String url = baseUrl + PullRoutes.STATS;
-        byte[] body = send("GET", PullRoutes.STATS, ACCEPT_JSON, url).body();
+    public SpoolStats stats() throws IOException {
+        lock.lock();
         try {
-            return Json.mapper().readValue(body, SpoolStats.class);
-        } catch (JsonProcessingException e) {
-            throw new IOException("GET " + url + ": answer is not spool stats: " + e.getOriginalMessage(), e);
+            String url = baseUrl + PullRoutes.STATS;
+            byte[] body = send("GET", PullRoutes.STATS, ACCEPT_JSON, url).body();
+            try {
+                return Json.mapper().readValue(body, SpoolStats.class);
+            } catch (JsonProcessingException e) {
+                throw new IOException("GET " + url + ": answer is not spool stats: " + e.getOriginalMessage(), e);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 

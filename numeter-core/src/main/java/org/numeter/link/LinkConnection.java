@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -52,6 +53,8 @@ final class LinkConnection implements AutoCloseable {
     private InputStream in;
     private OutputStream out;
     private volatile boolean closed;
+    // not synchronized: a virtual thread waiting on the socket under a monitor pins its carrier on Java 21
+    private final ReentrantLock lock = new ReentrantLock();
 
     LinkConnection(URI base, Duration connectTimeout) {
         this(base, connectTimeout, null);
@@ -78,39 +81,45 @@ final class LinkConnection implements AutoCloseable {
      * @param target the path and query, as they go on the request line
      * @param headers further header lines, each ending in CRLF
      */
-    synchronized Response exchange(String method, String target, String headers, Duration timeout)
-            throws IOException {
-        if (closed) {
-            throw new IOException("connection to " + hostHeader + " closed");
-        }
-        byte[] request = (method + " " + target + " HTTP/1.1\r\nHost: " + hostHeader + "\r\n" + headers
-                + (method.equals("POST") ? "Content-Length: 0\r\n\r\n" : "\r\n")).getBytes(StandardCharsets.ISO_8859_1);
-        deadline = System.nanoTime() + timeout.toNanos();
+    Response exchange(String method, String target, String headers, Duration timeout) throws IOException {
+        lock.lock();
         try {
-            boolean reused = socket != null;
+            if (closed) {
+                throw new IOException("connection to " + hostHeader + " closed");
+            }
+            byte[] request = (method + " " + target + " HTTP/1.1\r\nHost: " + hostHeader + "\r\n" + headers
+                    + (method.equals("POST") ? "Content-Length: 0\r\n\r\n" : "\r\n"))
+                    .getBytes(StandardCharsets.ISO_8859_1);
+            deadline = System.nanoTime() + timeout.toNanos();
             try {
-                return send(request);
-            } catch (Stale e) {
-                disconnect();
-                if (!reused) {
+                boolean reused = socket != null;
+                try {
+                    return send(request);
+                } catch (Stale e) {
+                    disconnect();
+                    if (!reused) {
+                        throw e.cause;
+                    }
+                    // The upstream closed the kept connection meanwhile (idle, restarted): the request never
+                    // got there.
+                }
+                try {
+                    return send(request);
+                } catch (Stale e) {
                     throw e.cause;
                 }
-                // The upstream closed the kept connection meanwhile (idle, restarted): the request never got there.
+            } catch (SocketTimeoutException e) {
+                disconnect();
+                SocketTimeoutException named = new SocketTimeoutException("no whole answer from " + hostHeader
+                        + " within " + timeout.toMillis() + " ms");
+                named.initCause(e);
+                throw named;
+            } catch (IOException | RuntimeException e) {
+                disconnect();
+                throw e;
             }
-            try {
-                return send(request);
-            } catch (Stale e) {
-                throw e.cause;
-            }
-        } catch (SocketTimeoutException e) {
-            disconnect();
-            SocketTimeoutException named = new SocketTimeoutException("no whole answer from " + hostHeader
-                    + " within " + timeout.toMillis() + " ms");
-            named.initCause(e);
-            throw named;
-        } catch (IOException | RuntimeException e) {
-            disconnect();
-            throw e;
+        } finally {
+            lock.unlock();
         }
     }
 

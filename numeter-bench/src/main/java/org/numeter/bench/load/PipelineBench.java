@@ -169,15 +169,16 @@ public final class PipelineBench {
 
     /**
      * The child JVM option that records a collector's run for Java Flight Recorder (profile settings) into
-     * {@code dir/collector-v<version>.jfr}, written when it ends; none for {@code --jfr none}.
+     * {@code dir/collector-v<version>.jfr} (Java samples every millisecond), written when it ends; none for
+ * {@code --jfr none}.
      */
     private static List<String> flightRecording(String dir, int version) {
         if (dir.equals("none")) {
             return List.of();
         }
         Path file = Path.of(dir).toAbsolutePath().resolve("collector-v" + version + ".jfr");
-        return List.of("-XX:StartFlightRecording=settings=profile,jdk.ExecutionSample#period=1ms,dumponexit=true,filename="
-                + file);
+        return List.of("-XX:StartFlightRecording=settings=profile,jdk.ExecutionSample#period=1ms,dumponexit=true,"
+                + "filename=" + file);
     }
 
     /** The process CPU spent in the storage's link: reading pages (HTTP, page, record checks) and acknowledging. */
