@@ -41,6 +41,7 @@ import org.numeter.link.RecordSink;
 import org.numeter.model.Names;
 import org.numeter.spool.Spool;
 import org.numeter.spool.SpoolReader;
+import org.numeter.spool.SpoolRecord;
 import org.numeter.spool.SpoolStats;
 import org.numeter.telemetry.Telemetry;
 import org.numeter.telemetry.TelemetryRoutes;
@@ -417,10 +418,11 @@ public final class Collector implements Component {
     private void drain(PollerEntry entry) {
         long now = clock.millis();
         entry.attempted(now);
-        HostCheckSink sink = new HostCheckSink(entry.address().host(), RecordSink.into(spool), maxBatchBytes,
-                rejections, now);
+        // the spool's sink is chosen once the reader is made: it depends on the reader (spoolInto)
+        HostCheckSink sink = new HostCheckSink(entry.address().host(), records -> spoolInto(entry).accept(records),
+                maxBatchBytes, rejections, now);
         try {
-            SpoolReader reader = entry.reader(a -> httpReader(a, entry.source()));
+            SpoolReader reader = entry.reader(a -> httpReader(a, entry));
             Drain drain = new Drain("poller " + entry.address().host(), reader, sink, pageSize, clock);
             drain.drainOnce();
             long skipped = entry.skippedByReader(rejections);
@@ -534,16 +536,39 @@ public final class Collector implements Component {
      * The pull link to a poller, its own connection kept between cycles. A registered poller gets only the token it
      * registered: the collector's own poller token goes to configured URLs and nowhere else.
      */
-    private SpoolReader httpReader(PollerAddress a, String source) {
+    private SpoolReader httpReader(PollerAddress a, PollerEntry entry) {
+        String source = entry.source();
         String scheme = a.url().getScheme();
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new IllegalArgumentException("poller " + a.host() + ": url '" + a.safeUrl()
                     + "' needs the Redis link; this collector was given no reader for it");
         }
         String presented = a.token() != null || source.equals("registered") ? a.token() : pollerToken;
-        // HostCheckSink reads every record's envelope: the reader need not read it first
-        return HttpSpoolReader.builder(a.url()).token(presented).readTimeout(readTimeout).ackOnNextRead(true)
-                .checkRecords(false).build();
+        // HostCheckSink reads every record's envelope: the reader need not read it first. The reader makes the
+        // poller's pages durable here before an acknowledgement of them leaves (at its next read, usually a cycle
+        // later), so the pages drained meanwhile share one fsync.
+        HttpSpoolReader reader = HttpSpoolReader.builder(a.url()).token(presented).readTimeout(readTimeout)
+                .ackOnNextRead(true).checkRecords(false)
+                .beforeAck(() -> spool.awaitDurable(entry.spooledUpTo())).build();
+        entry.durableBeforeAck();
+        return reader;
+    }
+
+    /**
+     * Where a poller's pages go: the spool, made durable at once, or written now and made durable only before their
+     * acknowledgement leaves when the poller's reader waits for that ({@link #httpReader}).
+     */
+    private RecordSink spoolInto(PollerEntry entry) {
+        if (!entry.isDurableBeforeAck()) {
+            return RecordSink.into(spool);
+        }
+        return records -> {
+            List<byte[]> payloads = new ArrayList<>(records.size());
+            for (SpoolRecord r : records) {
+                payloads.add(r.payload());
+            }
+            entry.spooled(spool.appendAllDeferred(payloads));
+        };
     }
 
     private static void closeQuietly(PollerEntry entry) {

@@ -60,6 +60,7 @@ public final class HttpSpoolReader implements SpoolReader, AutoCloseable {
     private final LinkConnection connection;
     private final Predicate<RecordCodec.Envelope> validator;
     private final boolean checkRecords;
+    private final AckBarrier beforeAck;
     private final boolean v2;
     private final boolean ackOnNextRead;
     // A lock rather than synchronized: a virtual thread blocked in the socket under a monitor pins its carrier on
@@ -88,8 +89,15 @@ public final class HttpSpoolReader implements SpoolReader, AutoCloseable {
         this.connection = new LinkConnection(b.uri, b.connectTimeout);
         this.validator = b.validator;
         this.checkRecords = b.checkRecords;
+        this.beforeAck = b.beforeAck;
         this.v2 = b.version == 2;
         this.ackOnNextRead = b.ackOnNextRead;
+    }
+
+    /** What must hold before an acknowledgement leaves ({@link Builder#beforeAck}). */
+    @FunctionalInterface
+    public interface AckBarrier {
+        void await() throws IOException;
     }
 
     /** @param baseUrl the upstream server, e.g. {@code http://web1:4950}; the {@code /spool/v1/...} paths are added */
@@ -105,6 +113,7 @@ public final class HttpSpoolReader implements SpoolReader, AutoCloseable {
         private Duration readTimeout = Duration.ofSeconds(30);
         private Predicate<RecordCodec.Envelope> validator;
         private boolean checkRecords = true;
+        private AckBarrier beforeAck;
         private int version = 2;
         private boolean ackOnNextRead;
 
@@ -165,6 +174,16 @@ public final class HttpSpoolReader implements SpoolReader, AutoCloseable {
         }
 
         /**
+         * Runs before any acknowledgement leaves, carried on a read or sent apart: for a sink that takes a page
+         * without making it durable at once ({@code Spool.appendAllDeferred}) and does so only when an
+         * acknowledgement is about to vouch for it. None by default: the sink's {@code accept} made it durable.
+         */
+        public Builder beforeAck(AckBarrier barrier) {
+            this.beforeAck = Objects.requireNonNull(barrier, "barrier");
+            return this;
+        }
+
+        /**
          * The page version asked for: 2 (the default) asks for version 2 and reads either; 1 asks for JSON only,
          * as a downstream older than version 2 does (benchmarks and compatibility tests).
          */
@@ -217,6 +236,9 @@ public final class HttpSpoolReader implements SpoolReader, AutoCloseable {
                 String query = PullRoutes.RECORDS + "?from=" + start + "&max=" + Math.min(max, PullRoutes.MOST);
                 String url = baseUrl + query;
                 long carried = pendingAck;
+                if (carried >= 0 && beforeAck != null) {
+                    beforeAck.await();
+                }
                 LinkConnection.Response response = send("GET", carried < 0 ? query : query + "&ack=" + carried,
                         v2 ? ACCEPT_V2 : ACCEPT_JSON, url);
                 upstreamAcksOnRead = response.acksOnRead();
@@ -375,6 +397,9 @@ public final class HttpSpoolReader implements SpoolReader, AutoCloseable {
     }
 
     private void postAck(long effective) throws IOException {
+        if (beforeAck != null) {
+            beforeAck.await();
+        }
         String query = PullRoutes.ACK + "?upTo=" + effective;
         send("POST", query, "", baseUrl + query);
     }

@@ -272,6 +272,29 @@ public final class FileSpool implements Spool {
 
     @Override
     public long appendAll(List<byte[]> payloads) throws IOException {
+        return append(payloads, true);
+    }
+
+    /** Writes the records to the operating system at once and leaves the fsync to {@link #awaitDurable}. */
+    @Override
+    public long appendAllDeferred(List<byte[]> payloads) throws IOException {
+        return append(payloads, false);
+    }
+
+    @Override
+    public void awaitDurable(long sequence) throws IOException {
+        lock.lock();
+        try {
+            ensureOpen();
+            if (durability == Durability.SYNC) {
+                forceUpTo(Math.min(sequence, lastSequence));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long append(List<byte[]> payloads, boolean durable) throws IOException {
         for (byte[] p : payloads) {
             RecordFormat.requireSize(p);
         }
@@ -309,8 +332,8 @@ public final class FileSpool implements Spool {
             }
             long mine = lastSequence;
             dropOldestWhileFull();
-            if (durability == Durability.SYNC) {
-                awaitDurable(mine);
+            if (durable && durability == Durability.SYNC) {
+                forceUpTo(mine);
             }
             return mine;
         } finally {
@@ -322,7 +345,7 @@ public final class FileSpool implements Spool {
      * Group commit: one appender forces the file, outside the lock, for everything written so far; the others
      * that wrote meanwhile wait for it, and one of them forces again if their record came after it started.
      */
-    private void awaitDurable(long sequence) throws IOException {
+    private void forceUpTo(long sequence) throws IOException {
         while (durableSequence < sequence) {
             if (forcing) {
                 forceDone.awaitUninterruptibly();

@@ -31,9 +31,10 @@ public final class BenchCollector {
         Collector collector = Collector.builder().host("bench-collector").spool(spool)
                 .pollersFile(Path.of(args[0])).interval(Duration.ofSeconds(Long.parseLong(args[2])))
                 .parallelism(Integer.parseInt(args[3])).pollerToken(args[4]).token(args[5])
-                .readers(a -> HttpSpoolReader.builder(a.url()).token(args[4])
-                        .linkVersion(version).ackOnNextRead(version == 2 && ackOnRead)
-                        .checkRecords(false).build()) // as the collector's own readers: its host check reads them
+                // v2: the collector's own readers (null: its pull link, with the poller token); v1, or v2 with the
+                // acknowledgement apart: a reader made here, asking for JSON, or acknowledging at once
+                .readers(a -> version == 2 && ackOnRead ? null : HttpSpoolReader.builder(a.url()).token(args[4])
+                        .linkVersion(version).checkRecords(false).build())
                 .listen("127.0.0.1", 0).build();
         collector.start();
         System.out.println("port " + collector.port());
