@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>Durability: {@link Durability#SYNC} (the default) returns from {@code append} only once the record is
  *       fsync'd; concurrent appenders share one fsync (group commit) and {@code appendAll} uses one for the lot.
+ *       {@code appendAllDeferred} writes at once and leaves the fsync to a later {@code awaitDurable}, which forces
+ *       everything written by then (the collector's pages, forced before their acknowledgement leaves).
  *       {@link Durability#PERIODIC} hands records to the operating system at once and fsyncs every
  *       {@code fsyncInterval}: a killed process loses nothing, a power cut may lose that last interval.
  *   <li>Bounded: past {@code maxBytes} on disk the oldest segments are deleted, their unacknowledged records counted
