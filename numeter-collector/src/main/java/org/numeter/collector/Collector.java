@@ -3,7 +3,6 @@ package org.numeter.collector;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,6 +41,7 @@ import org.numeter.link.RecordSink;
 import org.numeter.model.Names;
 import org.numeter.spool.Spool;
 import org.numeter.spool.SpoolReader;
+import org.numeter.spool.SpoolRecord;
 import org.numeter.spool.SpoolStats;
 import org.numeter.telemetry.Telemetry;
 import org.numeter.telemetry.TelemetryRoutes;
@@ -101,7 +101,6 @@ public final class Collector implements Component {
     private ExecutorService drains;
     private Javalin server;
     private volatile CollectorRoutes routes;
-    private HttpClient httpClient;
     private volatile boolean started;
     private volatile long startedAt;
     private volatile boolean metaSent;
@@ -178,8 +177,6 @@ public final class Collector implements Component {
                 }
             }
         }
-        httpClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-                .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
         rebuildPollers();
         drains = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("collector-drain-", 0).factory());
         telemetry = Telemetry.lease(given);
@@ -421,10 +418,11 @@ public final class Collector implements Component {
     private void drain(PollerEntry entry) {
         long now = clock.millis();
         entry.attempted(now);
-        HostCheckSink sink = new HostCheckSink(entry.address().host(), RecordSink.into(spool), maxBatchBytes,
-                rejections, now);
+        // the spool's sink is chosen once the reader is made: it depends on the reader (spoolInto)
+        HostCheckSink sink = new HostCheckSink(entry.address().host(), records -> spoolInto(entry).accept(records),
+                maxBatchBytes, rejections, now);
         try {
-            SpoolReader reader = entry.reader(a -> httpReader(a, entry.source()));
+            SpoolReader reader = entry.reader(a -> httpReader(a, entry));
             Drain drain = new Drain("poller " + entry.address().host(), reader, sink, pageSize, clock);
             drain.drainOnce();
             long skipped = entry.skippedByReader(rejections);
@@ -501,18 +499,76 @@ public final class Collector implements Component {
     }
 
     /**
-     * The pull link to a poller, on the client all pollers share. A registered poller gets only the token it
+     * Sends each poller the acknowledgement its reader keeps for the next read ({@link HttpSpoolReader#flushAck}),
+     * all at once, so that pollers free the pages this collector has spooled rather than send them again to the next
+     * collector (duplicates, not a loss: a poller that does not answer in time just sends its page again).
+     */
+    private void flushAcks() {
+        List<HttpSpoolReader> waiting = pollers.values().stream().map(PollerEntry::readerMade)
+                .filter(r -> r instanceof HttpSpoolReader h && h.ackWaiting()).map(r -> (HttpSpoolReader) r)
+                .toList();
+        if (waiting.isEmpty()) {
+            return;
+        }
+        try (ExecutorService flushes = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("collector-ack-", 0).factory())) {
+            for (HttpSpoolReader reader : waiting) {
+                flushes.submit(() -> {
+                    try {
+                        reader.flushAck();
+                    } catch (IOException | RuntimeException e) {
+                        LOG.debug("{}: last acknowledgement not sent at close: {}", reader, e.toString());
+                    }
+                });
+            }
+            flushes.shutdown();
+            if (!flushes.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.info("collector {}: {} pollers did not take their last acknowledgement within 5 s; they send"
+                        + " their last page again", host, waiting.size());
+                waiting.forEach(HttpSpoolReader::close); // ends the exchanges under way
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The pull link to a poller, its own connection kept between cycles. A registered poller gets only the token it
      * registered: the collector's own poller token goes to configured URLs and nowhere else.
      */
-    private SpoolReader httpReader(PollerAddress a, String source) {
+    private SpoolReader httpReader(PollerAddress a, PollerEntry entry) {
+        String source = entry.source();
         String scheme = a.url().getScheme();
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new IllegalArgumentException("poller " + a.host() + ": url '" + a.safeUrl()
                     + "' needs the Redis link; this collector was given no reader for it");
         }
         String presented = a.token() != null || source.equals("registered") ? a.token() : pollerToken;
-        return HttpSpoolReader.builder(a.url()).token(presented)
-                .httpClient(httpClient).readTimeout(readTimeout).ackOnNextRead(true).build();
+        // HostCheckSink reads every record's envelope: the reader need not read it first. The reader makes the
+        // poller's pages durable here before an acknowledgement of them leaves (at its next read, usually a cycle
+        // later), so the pages drained meanwhile share one fsync.
+        HttpSpoolReader reader = HttpSpoolReader.builder(a.url()).token(presented).readTimeout(readTimeout)
+                .ackOnNextRead(true).checkRecords(false)
+                .beforeAck(() -> spool.awaitDurable(entry.spooledUpTo())).build();
+        entry.durableBeforeAck();
+        return reader;
+    }
+
+    /**
+     * Where a poller's pages go: the spool, made durable at once, or written now and made durable only before their
+     * acknowledgement leaves when the poller's reader waits for that ({@link #httpReader}).
+     */
+    private RecordSink spoolInto(PollerEntry entry) {
+        if (!entry.isDurableBeforeAck()) {
+            return RecordSink.into(spool);
+        }
+        return records -> {
+            List<byte[]> payloads = new ArrayList<>(records.size());
+            for (SpoolRecord r : records) {
+                payloads.add(r.payload());
+            }
+            entry.spooled(spool.appendAllDeferred(payloads));
+        };
     }
 
     private static void closeQuietly(PollerEntry entry) {
@@ -634,7 +690,10 @@ public final class Collector implements Component {
         return silent > 0 || !problems.isEmpty() ? CheckResult.degraded(detail) : new CheckResult(true, detail);
     }
 
-    /** Stops the schedule, lets running drains finish (up to 10 s), and stops the HTTP port. The spool is the caller's. */
+    /**
+     * Stops the schedule, lets running drains finish (up to 10 s), sends the acknowledgements that waited for the
+     * next read (up to 5 s), and stops the HTTP port. The spool is the caller's.
+     */
     @Override
     public void close() {
         started = false;
@@ -652,13 +711,11 @@ public final class Collector implements Component {
                 Thread.currentThread().interrupt();
             }
         }
+        flushAcks();
         if (server != null) {
             server.stop();
         }
         pollers.values().forEach(Collector::closeQuietly);
-        if (httpClient != null) {
-            httpClient.close();
-        }
         if (telemetry != null) {
             telemetry.close();
             telemetry = null;

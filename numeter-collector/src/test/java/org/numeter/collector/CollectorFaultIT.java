@@ -3,15 +3,22 @@ package org.numeter.collector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.numeter.spool.MemorySpool;
+import org.numeter.spool.Spool;
+import org.numeter.spool.SpoolRecord;
+import org.numeter.spool.SpoolStats;
 
 /**
  * The promise of the suite, tested with every hop real (file spools, the pull link over HTTP, a store): when a
@@ -42,6 +49,90 @@ class CollectorFaultIT {
         assertThat(w.batches()).as("stored once each").isEqualTo(delivered);
         System.out.printf("%s: produced %d, stored %d, duplicates dropped by the store %d%n", test, produced,
                 w.batches(), w.duplicates());
+    }
+
+    @Test
+    void aCleanStopSendsTheAcknowledgementThatWaitedForTheNextRead() throws Exception {
+        TestPoller web1 = rig.poller("web1", 64L << 20);
+        web1.produce(5);
+        rig.startCollector(Duration.ZERO, 50).runOnce();
+        assertThat(rig.collectorSpool().stats().records()).as("web1's page and the collector's own").isEqualTo(6);
+        assertThat(web1.spool.stats().records()).as("its acknowledgement waits for the next read").isEqualTo(5);
+
+        rig.stopCollector();
+
+        assertThat(web1.spool.stats().records()).as("acknowledged when the collector stopped").isZero();
+    }
+
+    @Test
+    void aPollersPagesAreMadeDurableBeforeTheirAcknowledgementLeavesAndNotBefore() throws Exception {
+        TestPoller web1 = rig.poller("web1", 64L << 20);
+        web1.produce(5);
+        List<String> events = new ArrayList<>();
+        // the collector's spool, telling when records are written without a barrier and when one is asked for
+        MemorySpool held = new MemorySpool();
+        Spool own = new Spool() {
+            @Override
+            public long appendAllDeferred(List<byte[]> payloads) throws IOException {
+                long last = held.appendAll(payloads);
+                events.add("written up to " + last);
+                return last;
+            }
+
+            @Override
+            public void awaitDurable(long sequence) {
+                events.add("durable up to " + sequence + ", poller holds " + web1.spool.stats().records());
+            }
+
+            @Override
+            public long append(byte[] payload) throws IOException {
+                return held.append(payload);
+            }
+
+            @Override
+            public long appendAll(List<byte[]> payloads) throws IOException {
+                return held.appendAll(payloads);
+            }
+
+            @Override
+            public List<SpoolRecord> read(long from, int max) throws IOException {
+                return held.read(from, max);
+            }
+
+            @Override
+            public void ack(long upTo) throws IOException {
+                held.ack(upTo);
+            }
+
+            @Override
+            public SpoolStats stats() {
+                return held.stats();
+            }
+
+            @Override
+            public void close() throws IOException {
+                held.close();
+            }
+        };
+        Collector collector = Collector.builder().host("collector1").spool(own).interval(Duration.ZERO)
+                .poller(web1.address(web1.url())).build();
+        collector.start();
+        try {
+            collector.runOnce();
+            assertThat(events).containsExactly("written up to 5");
+
+            web1.produce(2);
+            collector.runOnce();
+            // the read that carries the acknowledgement of the first page waits for it to be durable: the poller
+            // still holds that page then (5) and the 2 new ones
+            assertThat(events).containsExactly("written up to 5", "durable up to 5, poller holds 7",
+                    "written up to 8"); // 6 was the collector's own plugin
+            assertThat(web1.spool.stats().records()).isEqualTo(2);
+        } finally {
+            collector.close();
+        }
+        assertThat(events.get(events.size() - 1)).isEqualTo("durable up to 8, poller holds 2");
+        assertThat(web1.spool.stats().records()).isZero();
     }
 
     @Test

@@ -95,9 +95,10 @@ final class Rig implements java.io.Closeable {
 
     /** The storage drains the collector over the pull link until it is empty; returns the batches moved. */
     long storageDrain() throws IOException {
-        HttpSpoolReader reader = HttpSpoolReader.builder(URI.create("http://127.0.0.1:" + collector.port()))
-                .token(COLLECTOR_TOKEN).build();
-        return new Drain("storage", reader, this::write, 200).drainOnce();
+        try (HttpSpoolReader reader = HttpSpoolReader.builder(URI.create("http://127.0.0.1:" + collector.port()))
+                .token(COLLECTOR_TOKEN).build()) {
+            return new Drain("storage", reader, this::write, 200).drainOnce();
+        }
     }
 
     /** Writes what the collector sends; the pollers' batches are counted apart from the collector's own plugin. */

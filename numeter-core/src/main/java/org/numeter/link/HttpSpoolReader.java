@@ -5,15 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import org.numeter.codec.BatchCodec;
 import org.numeter.codec.CodecException;
@@ -43,18 +41,31 @@ import org.slf4j.LoggerFactory;
  * downstream that stops before its next read leaves the page unacknowledged, and the upstream sends it again
  * (at-least-once). An upstream that does not say so gets the separate {@code POST} as before.
  *
- * <p>Used by one drain at a time.
+ * <p>It keeps one connection to its upstream ({@link LinkConnection}), opened at the first request and again
+ * whenever the upstream closed it; {@link #close()} closes it.
+ *
+ * <p>Used by one drain at a time; {@link #flushAck()} and {@link #close()} may come from another thread.
  */
-public final class HttpSpoolReader implements SpoolReader {
+public final class HttpSpoolReader implements SpoolReader, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpSpoolReader.class);
+    private static final String ACCEPT_V2 = "Accept: " + Pages.ACCEPT_BOTH + "\r\n";
+    private static final String ACCEPT_JSON = "Accept: application/json\r\n";
 
     private final String baseUrl;
-    private final String authorization;
+    private final String basePath;
+    private final boolean hasToken;
+    // Authorization (when there is a token), written once: every request carries it
+    private final String fixedHeaders;
     private final Duration readTimeout;
-    private final HttpClient client;
+    private final LinkConnection connection;
     private final Predicate<RecordCodec.Envelope> validator;
+    private final boolean checkRecords;
+    private final AckBarrier beforeAck;
     private final boolean v2;
     private final boolean ackOnNextRead;
+    // A lock rather than synchronized: a virtual thread blocked in the socket under a monitor pins its carrier on
+    // Java 21, which would let only as many drains wait on the network as there are cores.
+    private final ReentrantLock lock = new ReentrantLock();
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
@@ -70,14 +81,23 @@ public final class HttpSpoolReader implements SpoolReader {
 
     private HttpSpoolReader(Builder b) {
         this.baseUrl = b.baseUrl;
-        this.authorization = b.token == null ? null : "Bearer " + b.token;
+        String path = b.uri.getRawPath() == null ? "" : b.uri.getRawPath();
+        this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        this.hasToken = b.token != null;
+        this.fixedHeaders = b.token == null ? "" : "Authorization: Bearer " + b.token + "\r\n";
         this.readTimeout = b.readTimeout;
-        this.client = b.client != null
-                ? b.client
-                : HttpClient.newBuilder().connectTimeout(b.connectTimeout).build();
+        this.connection = new LinkConnection(b.uri, b.connectTimeout);
         this.validator = b.validator;
+        this.checkRecords = b.checkRecords;
+        this.beforeAck = b.beforeAck;
         this.v2 = b.version == 2;
         this.ackOnNextRead = b.ackOnNextRead;
+    }
+
+    /** What must hold before an acknowledgement leaves ({@link Builder#beforeAck}). */
+    @FunctionalInterface
+    public interface AckBarrier {
+        void await() throws IOException;
     }
 
     /** @param baseUrl the upstream server, e.g. {@code http://web1:4950}; the {@code /spool/v1/...} paths are added */
@@ -87,11 +107,13 @@ public final class HttpSpoolReader implements SpoolReader {
 
     public static final class Builder {
         private final String baseUrl;
+        private final URI uri;
         private String token;
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration readTimeout = Duration.ofSeconds(30);
-        private HttpClient client;
-        private Predicate<RecordCodec.Envelope> validator = batch -> true;
+        private Predicate<RecordCodec.Envelope> validator;
+        private boolean checkRecords = true;
+        private AckBarrier beforeAck;
         private int version = 2;
         private boolean ackOnNextRead;
 
@@ -103,6 +125,13 @@ public final class HttpSpoolReader implements SpoolReader {
             if (baseUrl.getRawUserInfo() != null) {
                 throw new IllegalArgumentException("pull link URL must not carry a user or password, give a token");
             }
+            if (baseUrl.getHost() == null) {
+                throw new IllegalArgumentException("pull link URL '" + s + "' names no host");
+            }
+            if (baseUrl.getRawQuery() != null || baseUrl.getRawFragment() != null) {
+                throw new IllegalArgumentException("pull link URL '" + s + "' must not carry a query or a fragment");
+            }
+            this.uri = baseUrl;
             this.baseUrl = s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
         }
 
@@ -115,7 +144,7 @@ public final class HttpSpoolReader implements SpoolReader {
             return this;
         }
 
-        /** Default 5 s. Ignored when an {@link #httpClient} is given: that client's own applies. */
+        /** How long opening the connection may take; default 5 s. */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = positive(timeout, "connectTimeout");
             return this;
@@ -127,15 +156,30 @@ public final class HttpSpoolReader implements SpoolReader {
             return this;
         }
 
-        /** A client to share, e.g. by a collector draining hundreds of pollers; by default each reader has one. */
-        public Builder httpClient(HttpClient client) {
-            this.client = Objects.requireNonNull(client, "client");
-            return this;
-        }
-
         /** Batches this refuses are counted in {@link HttpSpoolReader#refused()}, logged, skipped and acked. */
         public Builder validator(Predicate<RecordCodec.Envelope> validator) {
             this.validator = Objects.requireNonNull(validator, "validator");
+            return this;
+        }
+
+        /**
+         * Whether the reader checks each v2 record's envelope itself (the default), or hands v2 records on unread
+         * because its sink checks every one anyway (the collector's host check reads the same envelope): one read
+         * of each record instead of two. A JSON record that does not decode is rejected here either way. Cannot
+         * go with a {@link #validator}, which needs the envelope.
+         */
+        public Builder checkRecords(boolean checkRecords) {
+            this.checkRecords = checkRecords;
+            return this;
+        }
+
+        /**
+         * Runs before any acknowledgement leaves, carried on a read or sent apart: for a sink that takes a page
+         * without making it durable at once ({@code Spool.appendAllDeferred}) and does so only when an
+         * acknowledgement is about to vouch for it. None by default: the sink's {@code accept} made it durable.
+         */
+        public Builder beforeAck(AckBarrier barrier) {
+            this.beforeAck = Objects.requireNonNull(barrier, "barrier");
             return this;
         }
 
@@ -163,6 +207,12 @@ public final class HttpSpoolReader implements SpoolReader {
         }
 
         public HttpSpoolReader build() {
+            if (!checkRecords && validator != null) {
+                throw new IllegalStateException("pull link: a validator needs checkRecords(true)");
+            }
+            if (validator == null) {
+                validator = batch -> true;
+            }
             return new HttpSpoolReader(this);
         }
 
@@ -176,66 +226,73 @@ public final class HttpSpoolReader implements SpoolReader {
 
     @Override
     public List<SpoolRecord> read(long from, int max) throws IOException {
-        if (max <= 0) {
-            throw new IllegalArgumentException("max " + max + " must be positive");
-        }
-        long start = from;
-        while (true) {
-            String url = baseUrl + PullRoutes.RECORDS + "?from=" + start + "&max=" + Math.min(max, PullRoutes.MOST);
-            long carried = pendingAck;
-            String sent = carried < 0 ? url : url + "&ack=" + carried;
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(sent)).GET();
-            request.header("Accept", v2 ? Pages.ACCEPT_BOTH : "application/json");
-            HttpResponse<byte[]> response = send(request, url);
-            upstreamAcksOnRead = response.headers().firstValue(PullRoutes.ACKS_ON_READ).isPresent();
-            if (carried >= 0) {
-                if (!upstreamAcksOnRead) {
-                    // Replaced by an upstream that does not take it on a read: it ignored it, so say it apart.
-                    postAck(carried);
+        lock.lock();
+        try {
+            if (max <= 0) {
+                throw new IllegalArgumentException("max " + max + " must be positive");
+            }
+            long start = from;
+            while (true) {
+                String query = PullRoutes.RECORDS + "?from=" + start + "&max=" + Math.min(max, PullRoutes.MOST);
+                String url = baseUrl + query;
+                long carried = pendingAck;
+                if (carried >= 0 && beforeAck != null) {
+                    beforeAck.await();
                 }
-                pendingAck = -1;
-            }
-            List<Received> page;
-            if (Pages.isV2(response.headers().firstValue("Content-Type").orElse(null))) {
-                Pages.Page v2Page = Pages.decode(response.body(), "GET " + url);
-                upstreamDropped = v2Page.dropped();
-                page = v2Page.records().stream().map(r -> new Received(r, null)).toList();
-            } else {
-                page = v1Page(url, response.body());
-            }
-            if (carried >= 0 && !upstreamAcksOnRead && !page.isEmpty()) {
-                // Sent before the separate acknowledgement above reached it: already handed on once.
-                List<Received> fresh = page.stream().filter(r -> r.record().sequence() > carried).toList();
-                if (fresh.isEmpty()) {
-                    continue;
+                LinkConnection.Response response = send("GET", carried < 0 ? query : query + "&ack=" + carried,
+                        v2 ? ACCEPT_V2 : ACCEPT_JSON, url);
+                upstreamAcksOnRead = response.acksOnRead();
+                if (carried >= 0) {
+                    if (!upstreamAcksOnRead) {
+                        // Replaced by an upstream that does not take it on a read: it ignored it, so say it apart.
+                        postAck(carried);
+                    }
+                    pendingAck = -1;
                 }
-                page = fresh;
-            }
-            if (page.isEmpty()) {
-                return List.of();
-            }
-            List<SpoolRecord> out = new ArrayList<>(page.size());
-            long last = -1;
-            for (Received r : page) {
-                if (r.record().sequence() <= last) {
-                    throw new IOException("GET " + url + ": record " + r.record().sequence() + " after " + last
-                            + ": out of order");
+                List<Received> page;
+                if (Pages.isV2(response.contentType())) {
+                    Pages.Page v2Page = Pages.decode(response.body(), "GET " + url);
+                    upstreamDropped = v2Page.dropped();
+                    page = v2Page.records().stream().map(r -> new Received(r, null)).toList();
+                } else {
+                    page = v1Page(url, response.body());
                 }
-                last = r.record().sequence();
-                SpoolRecord accepted = accept(url, r);
-                if (accepted != null) {
-                    out.add(accepted);
+                if (carried >= 0 && !upstreamAcksOnRead && !page.isEmpty()) {
+                    // Sent before the separate acknowledgement above reached it: already handed on once.
+                    List<Received> fresh = page.stream().filter(r -> r.record().sequence() > carried).toList();
+                    if (fresh.isEmpty()) {
+                        continue;
+                    }
+                    page = fresh;
                 }
+                if (page.isEmpty()) {
+                    return List.of();
+                }
+                List<SpoolRecord> out = new ArrayList<>(page.size());
+                long last = -1;
+                for (Received r : page) {
+                    if (r.record().sequence() <= last) {
+                        throw new IOException("GET " + url + ": record " + r.record().sequence() + " after " + last
+                                + ": out of order");
+                    }
+                    last = r.record().sequence();
+                    SpoolRecord accepted = accept(url, r);
+                    if (accepted != null) {
+                        out.add(accepted);
+                    }
+                }
+                received.addAndGet(page.size());
+                if (!out.isEmpty()) {
+                    lastHandedOut = out.get(out.size() - 1).sequence();
+                    pageEnd = last;
+                    return out;
+                }
+                // Nothing usable here: let it go upstream, or it would come back on every read.
+                ack(last);
+                start = Math.max(from, last + 1);
             }
-            received.addAndGet(page.size());
-            if (!out.isEmpty()) {
-                lastHandedOut = out.get(out.size() - 1).sequence();
-                pageEnd = last;
-                return out;
-            }
-            // Nothing usable here: let it go upstream, or it would come back on every read.
-            ack(last);
-            start = Math.max(from, last + 1);
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -279,6 +336,9 @@ public final class HttpSpoolReader implements SpoolReader {
             if (received.problem() != null) {
                 throw new CodecException(received.problem());
             }
+            if (!checkRecords) {
+                return r;
+            }
             envelope = RecordCodec.envelope(r.payload());
         } catch (IllegalArgumentException e) {
             rejected.incrementAndGet();
@@ -296,12 +356,17 @@ public final class HttpSpoolReader implements SpoolReader {
 
     @Override
     public void ack(long upTo) throws IOException {
-        long effective = upTo == lastHandedOut ? Math.max(upTo, pageEnd) : upTo;
-        if (ackOnNextRead && upstreamAcksOnRead) {
-            pendingAck = Math.max(pendingAck, effective);
-            return;
+        lock.lock();
+        try {
+            long effective = upTo == lastHandedOut ? Math.max(upTo, pageEnd) : upTo;
+            if (ackOnNextRead && upstreamAcksOnRead) {
+                pendingAck = Math.max(pendingAck, effective);
+                return;
+            }
+            postAck(effective);
+        } finally {
+            lock.unlock();
         }
-        postAck(effective);
     }
 
     /**
@@ -309,16 +374,34 @@ public final class HttpSpoolReader implements SpoolReader {
      * this upstream (or stops altogether) and would rather not have the last page sent again.
      */
     public void flushAck() throws IOException {
-        long carried = pendingAck;
-        if (carried >= 0) {
-            postAck(carried);
-            pendingAck = -1;
+        lock.lock();
+        try {
+            long carried = pendingAck;
+            if (carried >= 0) {
+                postAck(carried);
+                pendingAck = -1;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether an acknowledgement waits for the next read ({@link #flushAck} would send it). */
+    public boolean ackWaiting() {
+        lock.lock();
+        try {
+            return pendingAck >= 0;
+        } finally {
+            lock.unlock();
         }
     }
 
     private void postAck(long effective) throws IOException {
-        String url = baseUrl + PullRoutes.ACK + "?upTo=" + effective;
-        send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody()), url);
+        if (beforeAck != null) {
+            beforeAck.await();
+        }
+        String query = PullRoutes.ACK + "?upTo=" + effective;
+        send("POST", query, "", baseUrl + query);
     }
 
     /**
@@ -331,37 +414,51 @@ public final class HttpSpoolReader implements SpoolReader {
 
     /** The upstream spool's figures. */
     public SpoolStats stats() throws IOException {
-        String url = baseUrl + PullRoutes.STATS;
-        byte[] body = send(HttpRequest.newBuilder(URI.create(url)).GET(), url).body();
+        lock.lock();
         try {
-            return Json.mapper().readValue(body, SpoolStats.class);
-        } catch (JsonProcessingException e) {
-            throw new IOException("GET " + url + ": answer is not spool stats: " + e.getOriginalMessage(), e);
+            String url = baseUrl + PullRoutes.STATS;
+            byte[] body = send("GET", PullRoutes.STATS, ACCEPT_JSON, url).body();
+            try {
+                return Json.mapper().readValue(body, SpoolStats.class);
+            } catch (JsonProcessingException e) {
+                throw new IOException("GET " + url + ": answer is not spool stats: " + e.getOriginalMessage(), e);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
-    private HttpResponse<byte[]> send(HttpRequest.Builder request, String url) throws IOException {
-        request.timeout(readTimeout);
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
+    /**
+     * One exchange on the reader's connection.
+     *
+     * @param target the route and query under the base URL's path
+     * @param accept the Accept header line, or an empty text for none
+     * @param url what the messages name: the base URL and the target without a carried acknowledgement
+     */
+    private LinkConnection.Response send(String method, String target, String accept, String url)
+            throws IOException {
         // The reader's clock, so that a poller can tell how far off its own is (PullRoutes#clockOffsetMillis).
-        request.header(PullRoutes.TIME_HEADER, Long.toString(System.currentTimeMillis()));
-        HttpRequest built = request.build();
-        HttpResponse<byte[]> response;
+        String headers = accept + fixedHeaders + PullRoutes.TIME_HEADER + ": " + System.currentTimeMillis() + "\r\n";
+        LinkConnection.Response response;
         try {
-            response = client.send(built, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException(built.method() + " " + url + " interrupted");
+            response = connection.exchange(method, basePath + target, headers, readTimeout);
         } catch (IOException e) {
-            throw new IOException(built.method() + " " + url + ": " + e, e);
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedIOException(method + " " + url + " interrupted");
+            }
+            throw new IOException(method + " " + url + ": " + e, e);
         }
-        if (response.statusCode() / 100 != 2) {
-            throw new IOException(built.method() + " " + url + ": status " + response.statusCode() + ": "
+        if (response.status() / 100 != 2) {
+            throw new IOException(method + " " + url + ": status " + response.status() + ": "
                     + abbreviate(new String(response.body(), StandardCharsets.UTF_8)));
         }
         return response;
+    }
+
+    /** Closes the connection to the upstream; a read under way fails. A waiting acknowledgement is not sent. */
+    @Override
+    public void close() {
+        connection.close();
     }
 
     private static JsonNode parse(String url, byte[] body) throws IOException {
@@ -398,6 +495,6 @@ public final class HttpSpoolReader implements SpoolReader {
 
     @Override
     public String toString() {
-        return "HttpSpoolReader{" + baseUrl + (authorization == null ? "" : ", bearer token") + "}";
+        return "HttpSpoolReader{" + baseUrl + (hasToken ? ", bearer token" : "") + "}";
     }
 }

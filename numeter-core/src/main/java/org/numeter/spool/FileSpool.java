@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>Durability: {@link Durability#SYNC} (the default) returns from {@code append} only once the record is
  *       fsync'd; concurrent appenders share one fsync (group commit) and {@code appendAll} uses one for the lot.
+ *       {@code appendAllDeferred} writes at once and leaves the fsync to a later {@code awaitDurable}, which forces
+ *       everything written by then (the collector's pages, forced before their acknowledgement leaves).
  *       {@link Durability#PERIODIC} hands records to the operating system at once and fsyncs every
  *       {@code fsyncInterval}: a killed process loses nothing, a power cut may lose that last interval.
  *   <li>Bounded: past {@code maxBytes} on disk the oldest segments are deleted, their unacknowledged records counted
@@ -272,6 +274,29 @@ public final class FileSpool implements Spool {
 
     @Override
     public long appendAll(List<byte[]> payloads) throws IOException {
+        return append(payloads, true);
+    }
+
+    /** Writes the records to the operating system at once and leaves the fsync to {@link #awaitDurable}. */
+    @Override
+    public long appendAllDeferred(List<byte[]> payloads) throws IOException {
+        return append(payloads, false);
+    }
+
+    @Override
+    public void awaitDurable(long sequence) throws IOException {
+        lock.lock();
+        try {
+            ensureOpen();
+            if (durability == Durability.SYNC) {
+                forceUpTo(Math.min(sequence, lastSequence));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long append(List<byte[]> payloads, boolean durable) throws IOException {
         for (byte[] p : payloads) {
             RecordFormat.requireSize(p);
         }
@@ -309,8 +334,8 @@ public final class FileSpool implements Spool {
             }
             long mine = lastSequence;
             dropOldestWhileFull();
-            if (durability == Durability.SYNC) {
-                awaitDurable(mine);
+            if (durable && durability == Durability.SYNC) {
+                forceUpTo(mine);
             }
             return mine;
         } finally {
@@ -322,7 +347,7 @@ public final class FileSpool implements Spool {
      * Group commit: one appender forces the file, outside the lock, for everything written so far; the others
      * that wrote meanwhile wait for it, and one of them forces again if their record came after it started.
      */
-    private void awaitDurable(long sequence) throws IOException {
+    private void forceUpTo(long sequence) throws IOException {
         while (durableSequence < sequence) {
             if (forcing) {
                 forceDone.awaitUninterruptibly();

@@ -22,6 +22,22 @@ public interface Spool extends SpoolReader, Closeable {
      */
     long appendAll(List<byte[]> payloads) throws IOException;
 
+    /**
+     * Appends records in order like {@link #appendAll}, but may return before they are as durable as promised:
+     * {@link #awaitDurable} waits for that. For a caller that need not vouch for the records at once (the collector,
+     * whose acknowledgement to a poller waits for its next read), so that many appends share one barrier. By
+     * default the same as {@code appendAll}.
+     */
+    default long appendAllDeferred(List<byte[]> payloads) throws IOException {
+        return appendAll(payloads);
+    }
+
+    /**
+     * Returns once every record up to {@code sequence} is as durable as {@link #appendAll} would have made it, at
+     * once when it already is. By default there is nothing to wait for ({@code appendAllDeferred} did not defer).
+     */
+    default void awaitDurable(long sequence) throws IOException {}
+
     /** Counts and ages, cheap enough to call on every status request. */
     SpoolStats stats();
 

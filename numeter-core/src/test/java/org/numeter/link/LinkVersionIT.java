@@ -1,10 +1,12 @@
 package org.numeter.link;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.javalin.Javalin;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -168,6 +170,39 @@ class LinkVersionIT {
         assertThat(server.routes().acksApart()).isEqualTo(1);
         assertThat(upstream.stats().records()).isZero();
         assertThat(decoded(downstream.read(0, 100))).containsExactlyElementsOf(sent);
+    }
+
+    @Test
+    void theBarrierRunsBeforeEveryAcknowledgementLeavesAndOnlyThen() throws Exception {
+        upstream.appendAll(batches(20).stream().map(RecordCodec::encode).toList());
+        URI base = startNew();
+        List<Long> heldAtBarrier = new ArrayList<>();
+        HttpSpoolReader reader = HttpSpoolReader.builder(base).token(TOKEN).ackOnNextRead(true)
+                .beforeAck(() -> heldAtBarrier.add(upstream.stats().records())).build();
+
+        new Drain("test", reader, RecordSink.into(downstream), 7).drainOnce(); // reads 7, 7+ack, 6+ack
+        assertThat(heldAtBarrier).as("before each carried acknowledgement, none yet applied").containsExactly(20L, 13L);
+        reader.flushAck();
+        assertThat(heldAtBarrier).as("and before the one sent apart").containsExactly(20L, 13L, 6L);
+        assertThat(upstream.stats().records()).isZero();
+
+        new Drain("again", reader, RecordSink.into(downstream), 7).drainOnce(); // nothing to read, nothing to ack
+        assertThat(heldAtBarrier).hasSize(3);
+    }
+
+    @Test
+    void aBarrierThatFailsStopsTheAcknowledgement() throws Exception {
+        upstream.appendAll(batches(10).stream().map(RecordCodec::encode).toList());
+        URI base = startNew();
+        HttpSpoolReader reader = HttpSpoolReader.builder(base).token(TOKEN).ackOnNextRead(true)
+                .beforeAck(() -> {
+                    throw new IOException("disk full");
+                }).build();
+        Drain drain = new Drain("test", reader, RecordSink.into(downstream), 5);
+
+        assertThatThrownBy(drain::drainOnce).hasMessage("disk full");
+        assertThat(upstream.stats().records()).as("nothing acknowledged").isEqualTo(10);
+        assertThat(server.routes().acksOnRead() + server.routes().acksApart()).isZero();
     }
 
     @Test

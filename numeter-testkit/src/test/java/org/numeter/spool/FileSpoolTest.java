@@ -155,6 +155,22 @@ class FileSpoolTest extends DurableSpoolContract {
     }
 
     @Test
+    void deferredAppendsShareTheFsyncOfTheirBarrier() throws Exception {
+        FileSpool file = (FileSpool) spool;
+        long before = file.forces();
+        long first = file.appendAllDeferred(List.of(payload("a"), payload("b")));
+        long second = file.appendAllDeferred(List.of(payload("c")));
+        assertThat(file.forces()).as("written, not yet forced").isEqualTo(before);
+        assertThat(file.read(0, 10)).hasSize(3);
+
+        file.awaitDurable(first);
+        assertThat(file.forces()).isEqualTo(before + 1);
+        file.awaitDurable(second); // forced with the first: everything written by then
+        file.awaitDurable(-1);
+        assertThat(file.forces()).isEqualTo(before + 1);
+    }
+
+    @Test
     void concurrentAppendersShareFsyncs() throws Exception {
         FileSpool file = (FileSpool) spool;
         int threads = 8;

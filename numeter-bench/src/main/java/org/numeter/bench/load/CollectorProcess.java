@@ -6,6 +6,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,20 +24,23 @@ final class CollectorProcess implements AutoCloseable {
 
     CollectorProcess(Path pollersFile, Path spoolDir, long intervalSeconds, int parallelism, String pollerToken,
             String token, String heap) throws IOException {
-        this(pollersFile, spoolDir, intervalSeconds, parallelism, pollerToken, token, heap, 2);
+        this(pollersFile, spoolDir, intervalSeconds, parallelism, pollerToken, token, heap, 2, List.of());
     }
 
     /**
      * @param intervalSeconds 0 for a collector that runs a cycle when told ({@link #cycle()})
      * @param linkVersion the pull link version it asks pollers for
+     * @param jvmOptions more options for the child JVM (a flight recording to profile it), none by default
      */
     CollectorProcess(Path pollersFile, Path spoolDir, long intervalSeconds, int parallelism, String pollerToken,
-            String token, String heap, int linkVersion) throws IOException {
+            String token, String heap, int linkVersion, List<String> jvmOptions) throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        process = new ProcessBuilder(java, "-XX:+UseSerialGC", "-Xmx" + heap, "-cp",
-                System.getProperty("java.class.path"), BenchCollector.class.getName(), pollersFile.toString(),
-                spoolDir.toString(), Long.toString(intervalSeconds), Integer.toString(parallelism), pollerToken,
-                token, Integer.toString(linkVersion)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xmx" + heap));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchCollector.class.getName(),
+                pollersFile.toString(), spoolDir.toString(), Long.toString(intervalSeconds),
+                Integer.toString(parallelism), pollerToken, token, Integer.toString(linkVersion)));
+        process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8));
         String line;

@@ -48,6 +48,9 @@ import org.numeter.store.WriteResult;
  * <pre>
  * numeter-bench/run.sh pipeline --pollers 1000 --series 50 --fields 5 --rounds 12 --warmup 3
  * </pre>
+ *
+ * {@code --jfr <dir>} profiles both collectors with Java Flight Recorder ({@code collector-v1.jfr},
+ * {@code collector-v2.jfr} there, written when they end): {@code jfr print --events jdk.ExecutionSample}.
  */
 public final class PipelineBench {
     private static final String POLLER_TOKEN = "bench-poller-token";
@@ -59,7 +62,7 @@ public final class PipelineBench {
     public static void main(String[] argv) throws Exception {
         BenchArgs args = new BenchArgs(argv, "pollers", "1000", "series", "50", "fields", "5", "rounds", "12", "warmup", "3",
                 "parallelism", "16", "open-files", "0", "dir", "/tmp/numeter-bench-pipeline", "collector-heap",
-                "512m");
+                "512m", "jfr", "none");
         int pollers = args.integer("pollers");
         int series = args.integer("series");
         int fields = args.integer("fields");
@@ -93,10 +96,11 @@ public final class PipelineBench {
             Files.write(pollersFile, lines);
             StoreSink sink = new StoreSink(store);
             try (CollectorProcess v1 = new CollectorProcess(pollersFile, dir.resolve("spool-v1"), 0,
-                    args.integer("parallelism"), POLLER_TOKEN, COLLECTOR_TOKEN, args.text("collector-heap"), 1);
+                    args.integer("parallelism"), POLLER_TOKEN, COLLECTOR_TOKEN, args.text("collector-heap"), 1,
+                    flightRecording(args.text("jfr"), 1));
                     CollectorProcess v2 = new CollectorProcess(pollersFile, dir.resolve("spool-v2"), 0,
                             args.integer("parallelism"), POLLER_TOKEN, COLLECTOR_TOKEN, args.text("collector-heap"),
-                            2)) {
+                            2, flightRecording(args.text("jfr"), 2))) {
                 CollectorProcess[] collectors = {v1, v2};
                 Drain[] drains = new Drain[2];
                 TimedReader[] readers = new TimedReader[2];
@@ -161,6 +165,20 @@ public final class PipelineBench {
                     v == 0 ? "JSON pages, JSON records" : "compact pages and records", c, s, c / s,
                     median(link[v], counted[v]));
         }
+    }
+
+    /**
+     * The child JVM option that records a collector's run for Java Flight Recorder (profile settings) into
+     * {@code dir/collector-v<version>.jfr} (Java samples every millisecond), written when it ends; none for
+ * {@code --jfr none}.
+     */
+    private static List<String> flightRecording(String dir, int version) {
+        if (dir.equals("none")) {
+            return List.of();
+        }
+        Path file = Path.of(dir).toAbsolutePath().resolve("collector-v" + version + ".jfr");
+        return List.of("-XX:StartFlightRecording=settings=profile,jdk.ExecutionSample#period=1ms,dumponexit=true,"
+                + "filename=" + file);
     }
 
     /** The process CPU spent in the storage's link: reading pages (HTTP, page, record checks) and acknowledging. */

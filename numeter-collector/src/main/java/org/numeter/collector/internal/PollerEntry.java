@@ -34,6 +34,9 @@ public final class PollerEntry {
     private long pollerDropped = -1;
     private long readerMalformedSeen;
     private long readerRefusedSeen;
+    // Written by the poller's one drain at a time, read by its reader's barrier (that drain, or the close).
+    private volatile boolean durableBeforeAck;
+    private volatile long spooledUpTo = -1;
 
     /** @param since when the collector started to drain it (epoch ms): silence is counted from then */
     public PollerEntry(PollerAddress address, String source, Function<PollerAddress, SpoolReader> readers,
@@ -67,6 +70,33 @@ public final class PollerEntry {
             SpoolReader made = readers.apply(address);
             reader = made != null ? made : fallback.apply(address);
         }
+        return reader;
+    }
+
+    /**
+     * Marks this poller's reader as one that makes the collector's spool durable before each acknowledgement leaves
+     * ({@code HttpSpoolReader.Builder.beforeAck}), so that its pages may be spooled without a barrier of their own.
+     */
+    public void durableBeforeAck() {
+        durableBeforeAck = true;
+    }
+
+    public boolean isDurableBeforeAck() {
+        return durableBeforeAck;
+    }
+
+    /** Notes the collector spool's sequence of the last record spooled from this poller. */
+    public void spooled(long sequence) {
+        spooledUpTo = Math.max(spooledUpTo, sequence);
+    }
+
+    /** The collector spool's sequence of the last record spooled from this poller; -1 before any. */
+    public long spooledUpTo() {
+        return spooledUpTo;
+    }
+
+    /** The reader made for this poller, or null when none was made yet. */
+    public synchronized SpoolReader readerMade() {
         return reader;
     }
 
