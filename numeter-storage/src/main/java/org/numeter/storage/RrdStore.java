@@ -494,8 +494,17 @@ public final class RrdStore implements Store {
             } finally {
                 lock.unlock();
             }
+            // each flush may open its file: without closing others on the way, flushing every file (at close, after
+            // a replay) outgrows the descriptor limit (seen at 20,000 files: "Too many open files"). The locks are
+            // reentrant, so this also holds when close() has taken them all.
+            trimOpenFiles();
         }
         return failed;
+    }
+
+    private void trimOpenFiles() {
+        files.trim();
+        maps.trim();
     }
 
     /** The background's flushes: the files whose updates waited too long, or hold too much memory. */
@@ -507,6 +516,7 @@ public final class RrdStore implements Store {
             if (!flushQueued(d, null)) {
                 break; // tried again at the next tick
             }
+            trimOpenFiles();
         }
         deleteFlushedSegments();
     }
@@ -1058,8 +1068,7 @@ public final class RrdStore implements Store {
                 journal(call);
             }
             cache.trim();
-            files.trim();
-            maps.trim();
+            trimOpenFiles();
         }
         if (call.failure != null) {
             writeFailures.incrementAndGet();
@@ -1127,8 +1136,7 @@ public final class RrdStore implements Store {
         for (int i = part; i < groups.size(); i += parts) {
             sum = sum.plus(writePlugin(groups.get(i), call, records));
             // between plugins, holding no lock: a page of thousands of plugins must not overshoot the limits
-            files.trim();
-            maps.trim();
+            trimOpenFiles();
             while (pending.overMemory()) {
                 PendingWrites.Dirty<Entry> d = pending.due(System.nanoTime());
                 if (d == null || !flushQueued(d, call)) {
@@ -1624,8 +1632,7 @@ public final class RrdStore implements Store {
         } finally {
             unlock(e);
             cache.trim();
-            files.trim();
-            maps.trim();
+            trimOpenFiles();
         }
     }
 
@@ -1791,8 +1798,7 @@ public final class RrdStore implements Store {
         } finally {
             unlock(e);
             cache.trim();
-            files.trim();
-            maps.trim();
+            trimOpenFiles();
         }
         return plan.finish(tierSeries);
     }

@@ -146,6 +146,20 @@ class RrdStoreJournalTest {
     }
 
     @Test
+    void flushingEveryFileKeepsWithinTheOpenFilesBound() throws Exception {
+        store = RrdStore.builder(dir).openFiles(8).open();
+        writeRounds(1, 4);
+        store.abandon();
+
+        // the start replays the journal and writes every file: 30 files through 4 descriptors, not 30 at once
+        store = RrdStore.builder(dir).openFiles(8).open();
+        assertThat(store.openFiles()).isLessThanOrEqualTo(8);
+        for (int p = 0; p < PLUGINS; p++) {
+            assertThat(inFile(p)).isEqualTo(T0 + 240);
+        }
+    }
+
+    @Test
     void pastItsMemoryBoundTheStoreWritesTheOldestFilesFromTheWritePath() throws Exception {
         store = RrdStore.builder(dir).writeBehindMemory(0).open();
         writeRounds(1, 3);
