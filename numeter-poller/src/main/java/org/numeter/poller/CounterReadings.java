@@ -65,6 +65,7 @@ public final class CounterReadings {
     private final Path file;
     private final Map<String, Reading> last = new ConcurrentHashMap<>();
     private volatile boolean changed;
+    private boolean loaded;
 
     private CounterReadings(Path file) {
         this.file = file;
@@ -81,16 +82,17 @@ public final class CounterReadings {
     }
 
     /**
-     * Reads the file, when there is one and it exists. One that cannot be read is moved aside (to
+     * Reads the file, once, when there is one and it exists. One that cannot be read is moved aside (to
      * {@code <name>.corrupt-<time>}) with a warning: a start never fails on it, it only costs the first point's
      * interpolation.
      *
      * @throws IOException when the file exists but cannot be opened or moved aside
      */
-    public void load() throws IOException {
-        if (file == null) {
+    public synchronized void load() throws IOException {
+        if (file == null || loaded) {
             return;
         }
+        loaded = true;
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);

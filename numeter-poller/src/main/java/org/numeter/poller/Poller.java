@@ -122,12 +122,7 @@ public final class Poller implements Component {
             return;
         }
         started = true;
-        try {
-            counters.load();
-        } catch (IOException e) {
-            LOG.warn("{} cannot be read: {}; the first point of each counter after this start is sent as read",
-                    counters, e.toString());
-        }
+        loadCounters();
         if (telemetry != null) {
             meters = PollerFigures.bind(telemetry.meters(), this);
         }
@@ -166,6 +161,7 @@ public final class Poller implements Component {
      * appended. For tests and for a first look at a host.
      */
     public int collectOnce() {
+        loadCounters();
         long now = clock.millis();
         List<Thread> threads = new ArrayList<>();
         int[] appended = new int[runners.size()];
@@ -254,6 +250,16 @@ public final class Poller implements Component {
             LOG.warn("source {}: {} batches could not be appended to the spool", r.source().name(), batches.size(),
                     e);
             return 0;
+        }
+    }
+
+    /** Reads the counters' last readings kept by the poller before, once. */
+    private void loadCounters() {
+        try {
+            counters.load();
+        } catch (IOException e) {
+            LOG.warn("{} cannot be read: {}; the first point of each counter after this start is sent as read",
+                    counters, e.toString());
         }
     }
 
