@@ -22,9 +22,9 @@ import org.numeter.poller.Cycle;
  * ({@code field.value EPOCH:VALUE}). Shared by the {@code munin} and {@code exec} sources, so both read plugins
  * alike; safe for several threads reading different plugins.
  *
- * <p>Sources ask the configs a cycle needs first, then every plugin's values from the next whole second: timestamps
- * are whole seconds, so a plugin's values are read at about the same fraction of a second every cycle, whether its
- * config was asked or not, and a counter's rate is not off by the fraction of a second a config took.
+ * <p>Sources ask the configs a cycle needs first, then every plugin's values from the next whole second, so that
+ * values are read close to the second they are stamped with, whether a config was asked or not: a counter's first
+ * reading ever, which nothing places within its second, is then off by little.
  */
 public final class PluginReader {
     public static final Duration CONFIG_TTL = Duration.ofMinutes(10);
