@@ -120,9 +120,9 @@ public final class CounterReadings {
             }
         } catch (IOException e) {
             Path aside = AtomicFiles.quarantine(file, Instant.now());
+            String why = e instanceof EOFException ? "it ends too soon" : e.getMessage();
             LOG.warn("counter readings {} cannot be read ({}); moved to {}: the first point of each counter after"
-                    + " this start is sent as read", file, e instanceof EOFException ? "it ends too soon" : e.getMessage(),
-                    aside);
+                    + " this start is sent as read", file, why, aside);
             return;
         }
         read.forEach(last::putIfAbsent);

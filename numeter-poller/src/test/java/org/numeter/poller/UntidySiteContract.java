@@ -190,7 +190,6 @@ public abstract class UntidySiteContract {
         String points = counter.stream().map(b -> b.timestamp() + "=" + String.format("%.0f", b.values().get("a"))
                 + " (" + String.format("%+.0f", b.values().get("a") - UntidyPlugins.RATE * b.timestamp()) + " ms)")
                 .toList().toString();
-        System.out.println("TEMP counter points: " + points);
         assertThat(counter.stream().map(SampleBatch::timestamp)).as("the points " + points).contains(lastBefore)
                 .anyMatch(t -> t > lastBefore);
         for (int i = 2; i < counter.size(); i++) {
