@@ -33,6 +33,12 @@ import org.slf4j.LoggerFactory;
  * GAUGE fields, unknown values and values a plugin stamped itself ({@code field.value EPOCH:VALUE}) are sent as
  * read.
  *
+ * <p>A counter's first reading (a new plugin, a first start, a lost file) has no reading before it to be placed
+ * with: it is remembered and sent as unknown. The storage makes no rate of a first value anyway (it needs two), and
+ * sent as read it would make the first rate off by the fraction of a second it was read in over the interval (up to
+ * 10 % at 10 s on a loaded machine, where a first cycle reads late); so every rate stored is exact or unknown, the
+ * first one interval later.
+ *
  * <p>A decrease of a COUNTER (a wrap, or a reset), or of a DERIVE with a {@code min} of 0 or more (a reset), is sent
  * as read: the storage makes of it what rrdtool does (a wrap, or an unknown), and a value interpolated across it
  * would mean nothing. An ABSOLUTE value (events since the last reading) is split at the stamp: the part counted
@@ -63,22 +69,33 @@ public final class CounterReadings {
     private record Reading(long millis, double value) {}
 
     private final Path file;
+    // False for readings that align nothing (a cycle built for a one-off look or a test): values are sent as read.
+    private final boolean aligning;
     private final Map<String, Reading> last = new ConcurrentHashMap<>();
     private volatile boolean changed;
     private boolean loaded;
 
-    private CounterReadings(Path file) {
+    private CounterReadings(Path file, boolean aligning) {
         this.file = file;
+        this.aligning = aligning;
     }
 
-    /** Readings kept in memory only: the first point after a start is sent as read. */
+    /** Readings kept in memory only: the first reading of each counter after a start is sent as unknown. */
     public static CounterReadings inMemory() {
-        return new CounterReadings(null);
+        return new CounterReadings(null, true);
     }
 
     /** Readings kept in {@code file}, which {@link #load()} reads. */
     public static CounterReadings in(Path file) {
-        return new CounterReadings(java.util.Objects.requireNonNull(file, "file"));
+        return new CounterReadings(java.util.Objects.requireNonNull(file, "file"), true);
+    }
+
+    /**
+     * No readings: every value is sent as read, for a cycle that reads once (a first look at a host, a test of a
+     * source's parsing), where there is no reading before to place a counter with.
+     */
+    public static CounterReadings none() {
+        return new CounterReadings(null, false);
     }
 
     /**
@@ -188,6 +205,9 @@ public final class CounterReadings {
          * metadata, which says the fields' types; one without is sent as read.
          */
         public List<SampleBatch> align(List<SampleBatch> batches, long readMillis) {
+            if (!aligning) {
+                return batches;
+            }
             long second = Math.floorDiv(readMillis, 1000);
             List<SampleBatch> out = new ArrayList<>(batches.size());
             for (SampleBatch b : batches) {
@@ -229,7 +249,10 @@ public final class CounterReadings {
         }
         last.put(key, new Reading(readMillis, value));
         changed = true;
-        if (before == null || before.millis() >= stampMillis || readMillis <= stampMillis) {
+        if (before == null) {
+            return Double.NaN;
+        }
+        if (before.millis() >= stampMillis || readMillis <= stampMillis) {
             return value;
         }
         boolean reset = value < before.value() && (field.type() == FieldType.COUNTER
@@ -253,9 +276,14 @@ public final class CounterReadings {
             last.remove(key);
             return value;
         }
-        if (before == null || before.millis() >= readMillis) {
+        if (before == null) {
+            // Counted since an unknown time: the storage can make no rate of it.
             last.put(key, new Reading(readMillis, 0));
-            return before == null ? value : before.value() + value;
+            return Double.NaN;
+        }
+        if (before.millis() >= readMillis) {
+            last.put(key, new Reading(readMillis, 0));
+            return before.value() + value;
         }
         double share = before.millis() >= stampMillis ? 0
                 : (double) (stampMillis - before.millis()) / (double) (readMillis - before.millis());

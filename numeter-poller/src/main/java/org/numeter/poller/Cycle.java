@@ -26,11 +26,14 @@ import org.numeter.munin.Problems;
 public record Cycle(String host, long timestamp, Problems problems, Duration interval, long deadlineNanos,
         Clock clock, PluginOutcomes outcomes, CounterReadings.Scoped counters) {
 
-    /** A cycle without deadline at a fixed moment, reporting every plugin outcome but success to {@code problems}. */
+    /**
+     * A cycle without deadline at a fixed moment, reporting every plugin outcome but success to {@code problems}, its
+     * values sent as read ({@link CounterReadings#none()}): for one look at a source.
+     */
     public Cycle(String host, long timestamp, Problems problems) {
         this(host, timestamp, problems, Poller.DEFAULT_INTERVAL, Long.MAX_VALUE,
                 Clock.fixed(Instant.ofEpochSecond(timestamp), ZoneOffset.UTC), PluginOutcomes.reportingTo(problems),
-                CounterReadings.inMemory().forSource(""));
+                CounterReadings.none().forSource(""));
     }
 
     /** The epoch second now: the time of a value read now. */

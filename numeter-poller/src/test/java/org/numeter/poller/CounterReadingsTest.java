@@ -52,8 +52,8 @@ class CounterReadingsTest {
             CounterReadings.Scoped readings = CounterReadings.inMemory().forSource("munin");
             Plugin meta = plugin(type, 0.0);
             long first = T * 1000 + 930;
-            assertThat(aligned(readings, meta, first, counter(first))).as("the first is sent as read")
-                    .isEqualTo(counter(first));
+            assertThat(aligned(readings, meta, first, counter(first))).as("the first, which nothing places, is unknown")
+                    .isNaN();
             // Read anywhere in their second, late or early, 10 s apart or not.
             for (long millis : new long[] {T * 1000 + 10_050, T * 1000 + 20_990, T * 1000 + 30_001,
                     T * 1000 + 33_500, T * 1000 + 40_000, T * 1000 + 100_700}) {
@@ -105,8 +105,9 @@ class CounterReadingsTest {
         CounterReadings.Scoped readings = CounterReadings.inMemory().forSource("exec");
         Plugin meta = plugin(FieldType.ABSOLUTE, null);
         long[] reads = {T * 1000 + 900, T * 1000 + 10_100, T * 1000 + 20_950, T * 1000 + 30_000, T * 1000 + 40_400};
-        double sent = aligned(readings, meta, reads[0], 50.0);
-        double counted = 50.0;
+        assertThat(aligned(readings, meta, reads[0], 50.0)).as("counted since an unknown time").isNaN();
+        double sent = 0;
+        double counted = 0;
         for (int i = 1; i < reads.length; i++) {
             // Events at RATE per second since the read before.
             double events = RATE * (reads[i] - reads[i - 1]) / 1000.0;
@@ -127,8 +128,16 @@ class CounterReadingsTest {
         CounterReadings all = CounterReadings.inMemory();
         Plugin meta = plugin(FieldType.COUNTER, null);
         aligned(all.forSource("munin"), meta, T * 1000 + 500, 1000.0);
-        assertThat(aligned(all.forSource("system"), meta, T * 1000 + 10_500, 9000.0)).isEqualTo(9000.0);
+        assertThat(aligned(all.forSource("system"), meta, T * 1000 + 10_500, 9000.0)).as("its first").isNaN();
         assertThat(aligned(all.forSource("munin"), meta, T * 1000 + 10_500, 2000.0)).isEqualTo(1950.0);
+    }
+
+    @Test
+    void valuesAreSentAsReadWithoutReadings() {
+        CounterReadings.Scoped none = CounterReadings.none().forSource("munin");
+        Plugin meta = plugin(FieldType.COUNTER, null);
+        assertThat(aligned(none, meta, T * 1000 + 500, 1000.0)).isEqualTo(1000.0);
+        assertThat(aligned(none, meta, T * 1000 + 10_500, 2000.0)).isEqualTo(2000.0);
     }
 
     @Test

@@ -179,9 +179,8 @@ public abstract class UntidySiteContract {
     /**
      * Every point of the counter at its rate to 1 % from the point before, and over the run: what a storage stores
      * for each of its steps. {@code lastBefore} is the stamp of the last point before a restart. The first point is
-     * the counter's first reading ever, which nothing before places within its second: it is sent as read (the
-     * storage makes no rate of a first value), so the rate from it to the second point is held only to the
-     * fraction of a second it was read in, over the run's rate.
+     * the counter's first reading ever, which nothing before places within its second: it is unknown (the storage
+     * makes no rate of a first value anyway), and the readings start from the second.
      */
     private static void assertCounterAtItsRate(List<SampleBatch> counter, long lastBefore) {
         // The plugin prints the clock's milliseconds: a point's value at its whole second s is 1000 s, and how far it
@@ -192,6 +191,7 @@ public abstract class UntidySiteContract {
                 .toList().toString();
         assertThat(counter.stream().map(SampleBatch::timestamp)).as("the points " + points).contains(lastBefore)
                 .anyMatch(t -> t > lastBefore);
+        assertThat(counter.get(0).values().get("a")).as("the first reading ever, of points " + points).isNaN();
         for (int i = 2; i < counter.size(); i++) {
             SampleBatch a = counter.get(i - 1);
             SampleBatch b = counter.get(i);
@@ -200,7 +200,7 @@ public abstract class UntidySiteContract {
                     a.timestamp() == lastBefore ? " (across the restart)" : "", points)
                     .isCloseTo(UntidyPlugins.RATE, within(UntidyPlugins.RATE / 100));
         }
-        SampleBatch first = counter.get(0);
+        SampleBatch first = counter.get(1);
         SampleBatch last = counter.get(counter.size() - 1);
         assertThat((last.values().get("a") - first.values().get("a")) / (last.timestamp() - first.timestamp()))
                 .as("the counter's rate over the run, across a restart " + points)
