@@ -23,8 +23,7 @@ import org.numeter.poller.Cycle;
  * alike; safe for several threads reading different plugins.
  *
  * <p>Sources ask the configs a cycle needs first, then every plugin's values from the next whole second, so that
- * values are read close to the second they are stamped with, whether a config was asked or not: a counter's first
- * reading ever, which nothing places within its second, is then off by little.
+ * values are read close to the second they are stamped with, whether a config was asked or not.
  */
 public final class PluginReader {
     public static final Duration CONFIG_TTL = Duration.ofMinutes(10);
