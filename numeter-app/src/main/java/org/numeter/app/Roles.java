@@ -127,8 +127,11 @@ final class Roles {
             java.util.function.Supplier<Long> clockOffset) {
         Duration interval = config.get(Settings.POLLER_INTERVAL);
         Duration timeout = config.find(Settings.POLLER_TIMEOUT).orElse(Poller.defaultTimeout(interval));
+        // The counters' last readings live with the spool, so that the first point after a restart is interpolated
+        // to its whole second like the others.
         Poller.Builder poller = Poller.builder().host(host).spool(spool).telemetry(telemetry)
-                .clockReference(clockOffset, config.get(Settings.POLLER_MAX_CLOCK_SKEW));
+                .clockReference(clockOffset, config.get(Settings.POLLER_MAX_CLOCK_SKEW))
+                .counterReadings(config.get(Settings.DATA_DIR).resolve("poller-counters"));
         List<String> problems = new ArrayList<>();
         for (String name : config.get(Settings.POLLER_SOURCES)) {
             try {

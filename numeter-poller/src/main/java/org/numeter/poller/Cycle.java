@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
+import org.numeter.model.SampleBatch;
 import org.numeter.munin.Problems;
 
 /**
@@ -18,19 +20,33 @@ import org.numeter.munin.Problems;
  *     then and returns what it has), or {@link Long#MAX_VALUE} for none
  * @param clock the wall clock values are stamped with
  * @param outcomes how each plugin's collection ended, for its health
+ * @param counters the source's last counter readings, through which a source that knows when within a second it
+ *     read its values sends each counter's value at its whole-second stamp ({@link #aligned})
  */
 public record Cycle(String host, long timestamp, Problems problems, Duration interval, long deadlineNanos,
-        Clock clock, PluginOutcomes outcomes) {
+        Clock clock, PluginOutcomes outcomes, CounterReadings.Scoped counters) {
 
-    /** A cycle without deadline at a fixed moment, reporting every plugin outcome but success to {@code problems}. */
+    /**
+     * A cycle without deadline at a fixed moment, reporting every plugin outcome but success to {@code problems}, its
+     * values sent as read ({@link CounterReadings#none()}): for one look at a source.
+     */
     public Cycle(String host, long timestamp, Problems problems) {
         this(host, timestamp, problems, Poller.DEFAULT_INTERVAL, Long.MAX_VALUE,
-                Clock.fixed(Instant.ofEpochSecond(timestamp), ZoneOffset.UTC), PluginOutcomes.reportingTo(problems));
+                Clock.fixed(Instant.ofEpochSecond(timestamp), ZoneOffset.UTC), PluginOutcomes.reportingTo(problems),
+                CounterReadings.none().forSource(""));
     }
 
     /** The epoch second now: the time of a value read now. */
     public long now() {
         return Math.floorDiv(clock.millis(), 1000);
+    }
+
+    /**
+     * {@code batches}, read at {@code readMillis} (epoch milliseconds of {@link #clock()}) and stamped with its
+     * second, with each counter's value at that whole second ({@link CounterReadings}).
+     */
+    public List<SampleBatch> aligned(List<SampleBatch> batches, long readMillis) {
+        return counters.align(batches, readMillis);
     }
 
     /** Whether the source's deadline has passed. */
@@ -46,6 +62,6 @@ public record Cycle(String host, long timestamp, Problems problems, Duration int
 
     /** A cycle like this one whose bad lines are told to {@code problems}. */
     public Cycle withProblems(Problems other) {
-        return new Cycle(host, timestamp, other, interval, deadlineNanos, clock, outcomes);
+        return new Cycle(host, timestamp, other, interval, deadlineNanos, clock, outcomes, counters);
     }
 }

@@ -71,6 +71,8 @@ public final class Poller implements Component {
     private final Duration maxSkew;
     private volatile boolean skewed;
     private final List<SourceRunner> runners;
+    private final CounterReadings counters;
+    private volatile String lastCountersError;
     private final ReentrantLock appendLock = new ReentrantLock();
     private final Map<String, Plugin> lastMeta = new HashMap<>();
     private final List<Thread> loops = new ArrayList<>();
@@ -88,14 +90,16 @@ public final class Poller implements Component {
         this.maxSkew = b.maxSkew;
         this.stampClock = new StampClock();
         this.telemetry = b.telemetry;
+        this.counters = b.countersFile == null ? CounterReadings.inMemory() : CounterReadings.in(b.countersFile);
         List<SourceRunner> all = new ArrayList<>();
         Duration shortest = DEFAULT_INTERVAL;
         for (Scheduled s : b.sources) {
-            all.add(new SourceRunner(s.source, s.interval, s.timeout, stampClock));
+            all.add(new SourceRunner(s.source, s.interval, s.timeout, stampClock, counters));
             shortest = s.interval.compareTo(shortest) < 0 ? s.interval : shortest;
         }
         if (b.selfMonitoring) {
-            all.add(new SourceRunner(new SelfSource(this), shortest, defaultTimeout(shortest), stampClock));
+            all.add(new SourceRunner(new SelfSource(this), shortest, defaultTimeout(shortest), stampClock,
+                    counters));
         }
         this.runners = List.copyOf(all);
     }
@@ -118,6 +122,7 @@ public final class Poller implements Component {
             return;
         }
         started = true;
+        loadCounters();
         if (telemetry != null) {
             meters = PollerFigures.bind(telemetry.meters(), this);
         }
@@ -156,6 +161,7 @@ public final class Poller implements Component {
      * appended. For tests and for a first look at a host.
      */
     public int collectOnce() {
+        loadCounters();
         long now = clock.millis();
         List<Thread> threads = new ArrayList<>();
         int[] appended = new int[runners.size()];
@@ -230,6 +236,7 @@ public final class Poller implements Component {
         // start does not, and a value is worth the moment it was read.
         long timestamp = Math.floorDiv(nowMillis + correction(), 1000);
         List<SampleBatch> batches = r.collect(host, timestamp);
+        saveCounters();
         if (batches.isEmpty()) {
             return 0;
         }
@@ -243,6 +250,33 @@ public final class Poller implements Component {
             LOG.warn("source {}: {} batches could not be appended to the spool", r.source().name(), batches.size(),
                     e);
             return 0;
+        }
+    }
+
+    /** Reads the counters' last readings kept by the poller before, once. */
+    private void loadCounters() {
+        try {
+            counters.load();
+        } catch (IOException e) {
+            LOG.warn("{} cannot be read: {}; the first point of each counter after this start is sent as read",
+                    counters, e.toString());
+        }
+    }
+
+    /** Writes the counters' last readings, so that a restart interpolates its first points; told once when it fails. */
+    private void saveCounters() {
+        try {
+            counters.save(clock.millis());
+            if (lastCountersError != null) {
+                LOG.info("{} written again", counters);
+                lastCountersError = null;
+            }
+        } catch (IOException | RuntimeException e) {
+            if (lastCountersError == null) {
+                LOG.warn("{} cannot be written: {}; the first point of each counter after a restart will be sent as"
+                        + " read", counters, e.toString());
+            }
+            lastCountersError = e.toString();
         }
     }
 
@@ -388,6 +422,7 @@ public final class Poller implements Component {
         }
         loops.clear();
         runners.forEach(SourceRunner::close);
+        saveCounters();
         if (meters != null) {
             meters.close();
         }
@@ -409,6 +444,7 @@ public final class Poller implements Component {
         private boolean selfMonitoring = true;
         private Telemetry telemetry;
         private java.util.function.Supplier<Long> referenceOffset = () -> null;
+        private java.nio.file.Path countersFile;
         private Duration maxSkew = DEFAULT_MAX_CLOCK_SKEW;
         private final List<Scheduled> sources = new ArrayList<>();
 
@@ -459,6 +495,15 @@ public final class Poller implements Component {
 
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Where the last reading of every counter is kept across restarts ({@link CounterReadings}), so that the
+         * first point after a start is sent at its whole second too; none by default (kept in memory).
+         */
+        public Builder counterReadings(java.nio.file.Path file) {
+            this.countersFile = Objects.requireNonNull(file, "file");
             return this;
         }
 

@@ -40,6 +40,7 @@ final class SourceRunner {
     private final Duration interval;
     private final Duration timeout;
     private final Clock clock;
+    private final CounterReadings.Scoped counters;
     private final AtomicLong cycles = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong samples = new AtomicLong();
@@ -58,11 +59,12 @@ final class SourceRunner {
     // up threads stuck on the same dead socket or process.
     private volatile Thread abandoned;
 
-    SourceRunner(Source source, Duration interval, Duration timeout, Clock clock) {
+    SourceRunner(Source source, Duration interval, Duration timeout, Clock clock, CounterReadings counters) {
         this.source = source;
         this.interval = interval;
         this.timeout = timeout;
         this.clock = clock;
+        this.counters = counters.forSource(source.name());
     }
 
     Source source() {
@@ -91,7 +93,7 @@ final class SourceRunner {
         long started = System.nanoTime();
         Report report = new Report();
         Cycle cycle = new Cycle(host, timestamp, report::problem, interval, started + timeout.toNanos(), clock,
-                report);
+                report, counters);
         Thread worker = Thread.ofVirtual().name("source-" + source.name()).start(() -> {
             try {
                 result.complete(List.copyOf(source.collect(cycle)));

@@ -67,6 +67,47 @@ class PollerTest {
                         org.assertj.core.groups.Tuple.tuple("b", 1_700_000_037L));
     }
 
+    /** A COUNTER growing by 100 per second, read 0.6 s into the second of the poller's clock. */
+    static final class LateCounter implements Source {
+        @Override
+        public String name() {
+            return "late";
+        }
+
+        @Override
+        public List<SampleBatch> collect(Cycle cycle) {
+            long read = cycle.clock().millis() + 600;
+            Plugin meta = Plugin.builder("late").title("Late").field(Field.builder("c")
+                    .type(org.numeter.model.FieldType.COUNTER).build()).build();
+            return cycle.aligned(List.of(new SampleBatch(cycle.host(), "late", Math.floorDiv(read, 1000),
+                    Map.of("c", read / 10.0), meta)), read);
+        }
+    }
+
+    @Test
+    void aCounterIsSentAtItsWholeSecondAlsoAfterARestart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        org.numeter.testkit.MutableClock time = new org.numeter.testkit.MutableClock(NOW);
+        java.nio.file.Path file = dir.resolve("poller-counters");
+        try (Poller first = Poller.builder().host("web1").spool(spool).clock(time).selfMonitoring(false)
+                .counterReadings(file).source(new LateCounter(), Duration.ofSeconds(10)).build()) {
+            first.collectOnce();
+            time.advance(Duration.ofSeconds(10));
+            first.collectOnce();
+        }
+        assertThat(file).exists();
+        time.advance(Duration.ofSeconds(13));
+        try (Poller second = Poller.builder().host("web1").spool(spool).clock(time).selfMonitoring(false)
+                .counterReadings(file).source(new LateCounter(), Duration.ofSeconds(10)).build()) {
+            second.collectOnce();
+        }
+        // The first reading ever, which nothing places, is unknown; the others, the first after the restart too, are
+        // at their second.
+        assertThat(spooled()).extracting(SampleBatch::timestamp, b -> b.values().get("c")).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(1_700_000_037L, Double.NaN),
+                org.assertj.core.groups.Tuple.tuple(1_700_000_047L, 170_000_004_700.0),
+                org.assertj.core.groups.Tuple.tuple(1_700_000_060L, 170_000_006_000.0));
+    }
+
     @Test
     void writesMetadataFirstAndWhenItChangesOnly() {
         Fixed a = new Fixed("a");

@@ -25,7 +25,9 @@ import java.util.List;
  *       z = 3.
  *   <li>{@code unknown}: {@code a.value U}, {@code b.value 3}.
  *   <li>{@code negative}: {@code down} (not drawn) and {@code up} with {@code up.negative down}; 10 and 20.
- *   <li>{@code counter}: a COUNTER growing by exactly {@link #RATE} per second (the milliseconds of the clock).
+ *   <li>{@code counter}: a COUNTER growing by exactly {@link #RATE} per second: its value is the clock's epoch
+ *       milliseconds when it prints ({@code date +%s%N}), so its value at a whole second {@code s} is
+ *       {@code 1000 s}, however late the plugin is run or read.
  *   <li>{@code envcheck}: {@code a} = {@code $NUMBER}, which {@code [env*]} sets to 11 and {@code [envcheck]} to 12.
  * </ul>
  */

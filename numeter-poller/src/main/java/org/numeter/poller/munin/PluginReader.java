@@ -17,13 +17,13 @@ import org.numeter.poller.Cycle;
 /**
  * Reads munin plugins, over a munin-node connection or by running them: their {@code config} (remembered for
  * {@link #CONFIG_TTL}; with dirtyconfig, values that come with it are used and no fetch follows), then their values,
- * stamped with the second they were read (the middle of the question and the answer), or with their own time
+ * stamped with the second they were read (the millisecond halfway between the question and the answer), counters
+ * with their value at that whole second ({@link org.numeter.poller.CounterReadings}), or with their own time
  * ({@code field.value EPOCH:VALUE}). Shared by the {@code munin} and {@code exec} sources, so both read plugins
  * alike; safe for several threads reading different plugins.
  *
- * <p>Sources ask the configs a cycle needs first, then every plugin's values from the next whole second: timestamps
- * are whole seconds, so a plugin's values are read at about the same fraction of a second every cycle, whether its
- * config was asked or not, and a counter's rate is not off by the fraction of a second a config took.
+ * <p>Sources ask the configs a cycle needs first, then every plugin's values from the next whole second, so that
+ * values are read close to the second they are stamped with, whether a config was asked or not.
  */
 public final class PluginReader {
     public static final Duration CONFIG_TTL = Duration.ofMinutes(10);
@@ -34,7 +34,8 @@ public final class PluginReader {
 
     private record Cached(Map<String, Plugin> graphs, long askedAt) {}
 
-    private record Dirty(List<String> lines, long readAt) {}
+    /** Values that came with a config (dirtyconfig), and when, in epoch milliseconds. */
+    private record Dirty(List<String> lines, long readMillis) {}
 
     /** Asks a plugin for its config or its values. */
     @FunctionalInterface
@@ -123,14 +124,14 @@ public final class PluginReader {
         try {
             Dirty brought = dirty.remove(plugin);
             List<String> valueLines;
-            long readAt;
+            long readMillis;
             if (brought != null) {
                 valueLines = brought.lines();
-                readAt = brought.readAt();
+                readMillis = brought.readMillis();
             } else {
                 long sent = cycle.clock().millis();
                 valueLines = asker.ask(false);
-                readAt = middle(sent, cycle.clock().millis());
+                readMillis = middle(sent, cycle.clock().millis());
             }
             List<MuninValueParser.Value> values = MuninValueParser.parse(plugin, valueLines, problems);
             for (MuninValueParser.Value v : values) {
@@ -141,7 +142,8 @@ public final class PluginReader {
                     break;
                 }
             }
-            List<SampleBatch> out = MuninBatches.build(batchHost, readAt, cached.graphs(), values, problems);
+            List<SampleBatch> out = cycle.aligned(MuninBatches.build(batchHost, Math.floorDiv(readMillis, 1000),
+                    cached.graphs(), values, problems), readMillis);
             cycle.outcomes().ok(graph);
             return out;
         } catch (NoValue e) {
@@ -176,9 +178,14 @@ public final class PluginReader {
         }
     }
 
-    /** The epoch second halfway between asking and the answer: when the plugin most likely read its values. */
+    /**
+     * The epoch millisecond halfway between asking and the answer. The plugin read its values somewhere between the
+     * two (munin-node starts it after the question and answers after it exited; a process runs it after it is
+     * started and before its output ends), wherever a loaded machine delayed it: the middle is off by at most half
+     * the time the answer took, and by about the same in every cycle.
+     */
     private static long middle(long sentMillis, long answeredMillis) {
-        return Math.floorDiv(sentMillis + (answeredMillis - sentMillis) / 2, 1000);
+        return sentMillis + (answeredMillis - sentMillis) / 2;
     }
 
     /**

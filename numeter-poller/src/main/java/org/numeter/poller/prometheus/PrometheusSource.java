@@ -66,6 +66,7 @@ public final class PrometheusSource implements Source, AutoCloseable {
     public List<SampleBatch> collect(Cycle cycle) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout)
                 .header("Accept", "text/plain;version=0.0.4;q=1,*/*;q=0.1").GET().build();
+        long sent = cycle.clock().millis();
         HttpResponse<java.util.stream.Stream<String>> response =
                 client().send(request, HttpResponse.BodyHandlers.ofLines());
         List<String> lines;
@@ -76,8 +77,11 @@ public final class PrometheusSource implements Source, AutoCloseable {
             lines = body.toList();
         }
         String batchHost = host == null ? cycle.host() : host;
-        // stamped when read; a sample with the exposition's own timestamp keeps it
-        long read = cycle.now();
+        // Stamped when read, halfway between the question and the whole answer (the endpoint read its values in
+        // between), counters with their value at that whole second; a sample with the exposition's own timestamp
+        // keeps it.
+        long readMillis = sent + (cycle.clock().millis() - sent) / 2;
+        long read = Math.floorDiv(readMillis, 1000);
         List<SampleBatch> out = new ArrayList<>();
         for (ExpositionParser.Family f : ExpositionParser.parse(name(), lines, cycle.problems())) {
             if (include != null && !include.matcher(f.name()).matches()) {
@@ -89,7 +93,7 @@ public final class PrometheusSource implements Source, AutoCloseable {
                 cycle.problems().report(f.name(), e.getMessage());
             }
         }
-        return out;
+        return cycle.aligned(out, readMillis);
     }
 
     /** Series refused since start, by plugin, for being past the plugin's bound. */

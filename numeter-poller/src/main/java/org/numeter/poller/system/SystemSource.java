@@ -44,7 +44,11 @@ public final class SystemSource implements Source {
         List<SampleBatch> out = new ArrayList<>();
         for (Reader r : readers) {
             try {
-                out.addAll(r.read(cycle.host(), cycle.timestamp(), cycle.problems()));
+                // /proc and statfs answer in microseconds: a reader's values are read at the moment it starts, and
+                // its counters sent at that whole second.
+                long readMillis = cycle.clock().millis();
+                out.addAll(cycle.aligned(r.read(cycle.host(), Math.floorDiv(readMillis, 1000), cycle.problems()),
+                        readMillis));
             } catch (Exception e) {
                 cycle.problems().report(r.plugins(), "skipped this cycle: " + e.getMessage());
             }

@@ -17,9 +17,9 @@ import org.numeter.testkit.UntidyPlugins;
 class ExecCompatibilityIT extends UntidySiteContract {
 
     @Override
-    protected Source source() throws Exception {
+    protected Source source(List<String> plugins) throws Exception {
         UntidyPlugins.write(dir.resolve("plugins"), dir.resolve("plugin-conf.d"));
-        return new ExecSource(dir.resolve("plugins"), List.of(), null, ExecSource.DEFAULT_PARALLELISM, stateDir(),
+        return new ExecSource(dir.resolve("plugins"), plugins, null, ExecSource.DEFAULT_PARALLELISM, stateDir(),
                 dir.resolve("plugin-conf.d"), null, Map.of(), "");
     }
 

@@ -12,24 +12,13 @@ class MuninCompatibilityIT extends UntidySiteContract {
     private MuninNode node;
 
     @Override
-    protected Source source() throws Exception {
+    protected Source source(java.util.List<String> plugins) throws Exception {
         if (node == null) {
             node = new MuninNode(dir.resolve("node"));
             UntidyPlugins.write(node.plugins(), node.pluginConf());
             node.start();
         }
-        return new MuninSource(node.address(), null, java.util.List.of(), null, MuninSource.DEFAULT_CONNECTIONS,
-                "");
-    }
-
-    /**
-     * munin-node forks a process for each connection and each plugin: on a loaded machine (load 10 on 2 cores, as
-     * measured) a plugin is read anywhere from 0.3 to 0.95 s into its second, so one point is up to 1 s in 10 off,
-     * the next making up for it; the rate over the run is still checked to 1 %.
-     */
-    @Override
-    protected double pointTolerance() {
-        return 0.10;
+        return new MuninSource(node.address(), null, plugins, null, MuninSource.DEFAULT_CONNECTIONS, "");
     }
 
     @Override
