@@ -96,7 +96,7 @@ public abstract class UntidySiteContract {
         assertThat(got.get("negative").get(0).meta().field("down").orElseThrow().graph()).isFalse();
         assertThat(got.get("extinfo").get(0).meta().info()).isEqualTo("A plugin that says more than its values.");
         // Timestamped values land at their own time, which the plugin put in the value too.
-        got.get("stamped").forEach(b -> assertThat(b.values().get("a")).isEqualTo((double) (b.timestamp() % 1000)));
+        got.get("stamped").forEach(b -> assertThat(b.values().get("a")).isEqualTo((double) b.timestamp()));
         long now = System.currentTimeMillis() / 1000;
         assertThat(got.get("stamped").get(0).timestamp()).isLessThan(now - UntidyPlugins.STAMPED_AGO + 15);
 

@@ -18,7 +18,8 @@ import java.util.List;
  *   <li>{@code slow}: fetch sleeps 4 s, longer than its {@code timeout 2} in plugin-conf.d.
  *   <li>{@code garbage}: {@code a.value 7} and 200 lines of garbage.
  *   <li>{@code failing}: exits with 3 and says so on stderr.
- *   <li>{@code stamped}: {@code a.value EPOCH:VALUE} with EPOCH 30 s ago, VALUE = EPOCH modulo 1000.
+ *   <li>{@code stamped}: {@code a.value EPOCH:VALUE} with EPOCH 30 s ago and VALUE = EPOCH (not a
+ *       remainder of it: a value that wraps makes a stored step that straddles the wrap an average of both ends).
  *   <li>{@code extinfo}: {@code graph_info}, {@code a.info}, {@code a.extinfo}, {@code a.notes} in its config and
  *       an extinfo with its value, as munin-node's plugins say them; {@code a} = 5.
  *   <li>{@code nested}: multigraph {@code nested}, {@code nested.child}, {@code nested.child.leaf}; x = 1, y = 2,
@@ -57,7 +58,7 @@ public final class UntidyPlugins {
         plugin(plugins, "failing", "echo 'graph_title Failing'; echo 'a.label a'", "echo 'broken on purpose' >&2;"
                 + " exit 3");
         plugin(plugins, "stamped", "echo 'graph_title Stamped'; echo 'a.label a'",
-                "t=$(( $(date +%s) - " + STAMPED_AGO + " )); echo \"a.value $t:$(( t % 1000 ))\"");
+                "t=$(( $(date +%s) - " + STAMPED_AGO + " )); echo \"a.value $t:$t\"");
         plugin(plugins, "extinfo", """
                 echo 'graph_title Extinfo'
                 echo 'graph_info A plugin that says more than its values.'
