@@ -2,6 +2,8 @@ package org.numeter.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.rrd4j.core.ArcDef;
@@ -26,14 +28,35 @@ final class HeapBackendFactory extends RrdFileBackendFactory {
     private final Map<String, ByteBuffer> templates = new ConcurrentHashMap<>();
 
     /**
-     * The bytes of a new file with this definition. rrd4j lays out the first file of each layout (data sources,
-     * archives, step), row by row; the next ones are a copy of it with the few values that depend on the start time
-     * set (the last update, each data source's unknown seconds, each archive's unknown steps), as rrd4j sets them
-     * ({@code HeapBackendFactoryTest} compares both).
+     * The bytes of a new file with this definition, in one buffer ({@link #parts} without the sharing).
      */
     ByteBuffer build(RrdDef def) throws IOException {
+        ByteBuffer[] parts = parts(def);
+        if (parts.length == 1) {
+            return parts[0];
+        }
+        int size = 0;
+        for (ByteBuffer p : parts) {
+            size += p.remaining();
+        }
+        ByteBuffer out = ByteBuffer.allocate(size);
+        for (ByteBuffer p : parts) {
+            out.put(p.duplicate());
+        }
+        return out.clear();
+    }
+
+    /**
+     * The bytes of a new file with this definition, as buffers to write one after the other. rrd4j lays out the
+     * first file of each layout (data sources, archives, step), row by row; the next ones are its bytes with the few
+     * values that depend on the start time set (the last update, each data source's unknown seconds, each
+     * archive's unknown steps), as rrd4j sets them ({@code HeapBackendFactoryTest} compares both). Those values
+     * come in buffers of their own between read-only slices of the layout's template, so that a new file of
+     * hundreds of kilobytes costs one gathering write and no copy of them in the process.
+     */
+    ByteBuffer[] parts(RrdDef def) throws IOException {
         if (def.getVersion() != 2) {
-            return layOut(def);
+            return new ByteBuffer[] {layOut(def)};
         }
         StringBuilder k = new StringBuilder().append(def.getStep());
         for (DsDef d : def.getDsDefs()) {
@@ -49,28 +72,53 @@ final class HeapBackendFactory extends RrdFileBackendFactory {
             if (templates.size() >= TEMPLATES) {
                 templates.clear();
             }
-            templates.put(key, made.asReadOnlyBuffer());
-            return made;
+            ByteBuffer direct = ByteBuffer.allocateDirect(made.remaining());
+            direct.put(made.duplicate()).clear();
+            templates.put(key, direct.asReadOnlyBuffer());
+            return new ByteBuffer[] {made};
         }
-        ByteBuffer out = ByteBuffer.allocate(template.capacity());
-        out.put(0, template, 0, template.capacity());
         long start = def.getStartTime();
         long step = def.getStep();
         int n = def.getDsCount();
-        out.putLong(56, start);
+        Patched file = new Patched(template, 2 + 2 * n * (1 + def.getArcCount()));
+        file.set(56, start);
         for (int i = 0; i < n; i++) {
-            out.putLong(64 + 128 * i + 120, start % step);
+            file.set(64 + 128L * i + 120, start % step);
         }
-        long at = 64 + 128L * n;
+        long arc = 64 + 128L * n;
         for (ArcDef a : def.getArcDefs()) {
             long arcStep = step * a.getSteps();
             long nanSteps = (start - start % step - (start - start % arcStep)) / step;
             for (int i = 0; i < n; i++) {
-                out.putLong(Math.toIntExact(at + 56 + 20L * i + 12), nanSteps);
+                file.set(arc + 56 + 20L * i + 12, nanSteps);
             }
-            at += 56 + 20L * n + 8L * n * a.getRows();
+            arc += 56 + 20L * n + 8L * n * a.getRows();
         }
-        return out.clear();
+        return file.parts();
+    }
+
+    /** A template's bytes with some longs set, as slices of it and buffers of the longs; set in increasing order. */
+    private static final class Patched {
+        private final ByteBuffer template;
+        private final List<ByteBuffer> parts;
+        private int done;
+
+        Patched(ByteBuffer template, int expected) {
+            this.template = template;
+            this.parts = new ArrayList<>(expected);
+        }
+
+        void set(long position, long value) {
+            int at = Math.toIntExact(position);
+            parts.add(template.slice(done, at - done));
+            parts.add(ByteBuffer.allocate(Long.BYTES).putLong(0, value));
+            done = at + Long.BYTES;
+        }
+
+        ByteBuffer[] parts() {
+            parts.add(template.slice(done, template.capacity() - done));
+            return parts.toArray(ByteBuffer[]::new);
+        }
     }
 
     private ByteBuffer layOut(RrdDef def) throws IOException {

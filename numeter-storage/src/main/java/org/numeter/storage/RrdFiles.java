@@ -36,13 +36,23 @@ final class RrdFiles {
      * 20,000 of them take minutes.
      */
     static void writeAtomically(Path target, ByteBuffer content) throws IOException {
+        writeAtomically(target, new ByteBuffer[] {content});
+    }
+
+    /** {@link #writeAtomically(Path, ByteBuffer)} of the buffers one after the other, in one gathering write. */
+    static void writeAtomically(Path target, ByteBuffer[] content) throws IOException {
         Path tmp = tmpOf(target);
         boolean replacing = Files.exists(target);
         try {
             try (FileChannel ch = FileChannel.open(tmp, CREATE, TRUNCATE_EXISTING, WRITE)) {
-                ByteBuffer b = content.duplicate();
-                while (b.hasRemaining()) {
-                    ch.write(b);
+                ByteBuffer[] b = new ByteBuffer[content.length];
+                long left = 0;
+                for (int i = 0; i < b.length; i++) {
+                    b[i] = content[i].duplicate();
+                    left += b[i].remaining();
+                }
+                while (left > 0) {
+                    left -= ch.write(b);
                 }
                 if (replacing) {
                     ch.force(true);

@@ -1499,7 +1499,7 @@ public final class RrdStore implements Store {
         }
         writeSide(e, side, call);
         closeFile(e);
-        RrdFiles.writeAtomically(e.rrd, heap.build(def));
+        RrdFiles.writeAtomically(e.rrd, heap.parts(def));
         call.directories.add(hostDir);
         e.set(side.plugin(), side.dataSources());
         e.columns = null;
