@@ -71,6 +71,7 @@ final class RealStorageRun {
                             s.storageInterval(), s.dir().resolve("storage.log"))) {
                 ProcFigures st = storage.figures();
                 double storageCpu0 = st.cpuSeconds();
+                double storageSys0 = st.systemSeconds();
                 double collectorCpu0 = collector.cpuSeconds();
                 long wall0 = System.nanoTime();
                 long nextTickMillis = System.currentTimeMillis();
@@ -124,7 +125,7 @@ final class RealStorageRun {
                 }
                 double wall = (System.nanoTime() - wall0) / 1e9;
                 double storageCpu = st.cpuSeconds() - storageCpu0;
-                double storageSys = st.systemSeconds();
+                double storageSys = st.systemSeconds() - storageSys0;
                 double collectorCpu = collector.cpuSeconds() - collectorCpu0;
                 Map<String, Object> status = storage.status();
                 long anonEnd = st.statusKib("RssAnon");
