@@ -51,8 +51,11 @@ public final class LoadGenerator {
         if (o.getOrDefault("storage", "side").equals("real")) {
             Duration drain = Duration.ofSeconds(Long.parseLong(o.getOrDefault("storage-interval", "10")));
             Path dir = o.containsKey("dir") ? Path.of(o.get("dir")) : Files.createTempDirectory("numeter-load");
+            // added to the launcher's options as NUMETER_JAVA_OPTS would be, e.g. "-Xmx384m"
+            String jvm = o.getOrDefault("storage-java-opts", "").trim();
+            List<String> storageJvm = jvm.isEmpty() ? List.of() : List.of(jvm.split("\\s+"));
             System.out.println(RealStorageRun.run(new RealStorageRun.Setup(pollers, series, interval, ticks,
-                    collectorInterval, parallelism, heap, drain, dir)));
+                    collectorInterval, parallelism, heap, drain, storageJvm, dir)));
         } else if (o.getOrDefault("storage", "side").equals("side")) {
             System.out.println(run(pollers, series, interval, ticks, collectorInterval, parallelism, heap));
         } else {

@@ -26,7 +26,7 @@ final class RealStorageRun {
     private RealStorageRun() {}
 
     record Setup(int pollers, int series, Duration interval, int ticks, Duration collectorInterval, int parallelism,
-            String collectorHeap, Duration storageInterval, Path dir) {}
+            String collectorHeap, Duration storageInterval, List<String> storageJvmOptions, Path dir) {}
 
     /** One tick: its sample time, when the storage's API showed it stored on every host, CPU at that moment. */
     private static final class Tick {
@@ -68,7 +68,7 @@ final class RealStorageRun {
                     LoadGenerator.COLLECTOR_TOKEN, s.collectorHeap());
                     StorageProcess storage = new StorageProcess(dataDir,
                             URI.create("http://127.0.0.1:" + collector.port()), LoadGenerator.COLLECTOR_TOKEN,
-                            s.storageInterval(), s.dir().resolve("storage.log"))) {
+                            s.storageInterval(), s.dir().resolve("storage.log"), s.storageJvmOptions())) {
                 ProcFigures st = storage.figures();
                 double storageCpu0 = st.cpuSeconds();
                 double storageSys0 = st.systemSeconds();
@@ -117,7 +117,8 @@ final class RealStorageRun {
                     anonMaxKib = Math.max(anonMaxKib, st.statusKib("RssAnon"));
                     fileMaxKib = Math.max(fileMaxKib, st.statusKib("RssFile"));
                     collector.sampleRssMib();
-                    boolean allStored = ticks.size() == s.ticks() && ticks.stream().allMatch(t -> t.storedAtMillis >= 0);
+                    boolean allStored = ticks.size() == s.ticks()
+                            && ticks.stream().allMatch(t -> t.storedAtMillis >= 0);
                     if (allStored || System.currentTimeMillis() > end) {
                         break;
                     }
@@ -152,9 +153,10 @@ final class RealStorageRun {
         StringBuilder b = new StringBuilder();
         long perTickPoints = (long) s.pollers() * s.series();
         b.append(String.format(Locale.ROOT, "pollers=%d series/poller=%d series=%d interval=%ds collector-interval=%ds"
-                + " storage-interval=%ds parallelism=%d ticks=%d%n", s.pollers(), s.series(), perTickPoints,
-                s.interval().toSeconds(), s.collectorInterval().toSeconds(), s.storageInterval().toSeconds(),
-                s.parallelism(), s.ticks()));
+                + " storage-interval=%ds parallelism=%d ticks=%d storage JVM options: -XX:+UseSerialGC %s%n",
+                s.pollers(), s.series(), perTickPoints, s.interval().toSeconds(), s.collectorInterval().toSeconds(),
+                s.storageInterval().toSeconds(), s.parallelism(), s.ticks(), String.join(" ",
+                        s.storageJvmOptions())));
         double prevStorage = 0;
         double prevCollector = 0;
         for (int i = 0; i < ticks.size(); i++) {

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -35,9 +36,10 @@ final class StorageProcess implements AutoCloseable {
     /**
      * @param drainInterval {@code storage.interval}: how often it drains the collector
      * @param log where the process's standard error goes
+     * @param extraJvmOptions after the launcher's, as {@code NUMETER_JAVA_OPTS} adds them (a heap bound, say)
      */
-    StorageProcess(Path dataDir, URI collector, String collectorToken, Duration drainInterval, Path log)
-            throws IOException {
+    StorageProcess(Path dataDir, URI collector, String collectorToken, Duration drainInterval, Path log,
+            List<String> extraJvmOptions) throws IOException {
         Path config = Files.writeString(dataDir.resolveSibling(dataDir.getFileName() + ".conf"), String.join("\n",
                 "data-dir = " + dataDir,
                 "storage.collectors = " + collector,
@@ -48,9 +50,11 @@ final class StorageProcess implements AutoCloseable {
                 "storage.token = " + API_TOKEN, ""));
         String java = ProcessHandle.current().info().command().orElseThrow();
         // the launcher's options for every role but the poller (bin/run-jar); the jar's classes from the classpath
-        process = new ProcessBuilder(java, "-XX:+UseSerialGC", "-Djava.awt.headless=true", "-cp",
-                System.getProperty("java.class.path"), Numeter.class.getName(), "storage", "--config",
-                config.toString()).redirectError(log.toFile()).start();
+        List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC"));
+        command.addAll(extraJvmOptions);
+        command.addAll(List.of("-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
+                Numeter.class.getName(), "storage", "--config", config.toString()));
+        process = new ProcessBuilder(command).redirectError(log.toFile()).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8));
         String line;
