@@ -183,10 +183,10 @@ final class RealStorageRun {
         double storageSteady = storageCpu - ticks.get(0).storageCpuAtStored;
         double collectorSteady = collectorCpu - ticks.get(0).collectorCpuAtStored;
         b.append(String.format(Locale.ROOT, "storage: CPU %.1f s over %.0f s (%.2f cores; system %.1f s), of it tick 1"
-                + " (file creation) %.1f s; after tick 1 %.1f s for %d points = %.1f CPU-us per point (before the"
-                + " files are written: write-behind %s)%n", storageCpu, wall, storageCpu / wall, storageSys,
+                + " (file creation) %.1f s; after tick 1 %.1f s for %d points = %.1f CPU-us per point (without the"
+                + " rows still waiting in memory at the end)%n", storageCpu, wall, storageCpu / wall, storageSys,
                 ticks.get(0).storageCpuAtStored, storageSteady, pointsAfterFirst,
-                storageSteady * 1e6 / pointsAfterFirst, "5m"));
+                storageSteady * 1e6 / pointsAfterFirst));
         b.append(String.format(Locale.ROOT, "collector: CPU %.1f s (%.2f cores), after tick 1 %.1f s = %.1f CPU-us per"
                 + " point; RSS max %d MiB%n", collectorCpu, collectorCpu / wall, collectorSteady,
                 collectorSteady * 1e6 / pointsAfterFirst, collectorRssMaxMib));
