@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Runs one benchmark: numeter-bench/run.sh compare|ingest|query|disk|start|rrdcached|problems|pipeline|api-examples [--option value ...]
+# Runs one benchmark: numeter-bench/run.sh compare|ingest|query|disk|start|rrdcached|problems|pipeline|load|api-examples [--option value ...]
 #                  or: numeter-bench/run.sh footprint [seconds]   (the poller beside munin-node and collectd)
 #                  or: numeter-bench/run.sh jmh [ClassName] [JMH option ...]   (all JMH classes when no name)
 # Builds what it needs first (the bench module and what it depends on), without installing anything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-usage="usage: numeter-bench/run.sh compare|ingest|query|disk|start|rrdcached|problems|pipeline|api-examples [--option value ...]
+usage="usage: numeter-bench/run.sh compare|ingest|query|disk|start|rrdcached|problems|pipeline|load|api-examples [--option value ...]
        numeter-bench/run.sh jmh [CodecBenchmark|SpoolBenchmark|StoreBenchmark|SeriesBenchmark|PngBenchmark] [JMH option ...]"
 bench="${1:?$usage}"
 shift
@@ -29,8 +29,9 @@ case "$bench" in
   compare) main=org.numeter.bench.CompareBench ;;
   problems) main=org.numeter.bench.ProblemsBench ;;
   pipeline) main=org.numeter.bench.load.PipelineBench ;;
+  load) main=org.numeter.bench.load.LoadGenerator ;;
   footprint) exec numeter-bench/footprint.sh "$@" ;;
-  *) echo "unknown benchmark '$bench': one of compare, ingest, query, disk, start, rrdcached, problems, pipeline, api-examples, footprint, jmh" >&2; exit 2 ;;
+  *) echo "unknown benchmark '$bench': one of compare, ingest, query, disk, start, rrdcached, problems, pipeline, load, api-examples, footprint, jmh" >&2; exit 2 ;;
 esac
 ./mvnw -B -q -pl numeter-bench -am package -DskipTests
 "${JAVA_HOME:+$JAVA_HOME/bin/}java" ${BENCH_JAVA_OPTS:--Xmx8g -XX:+UseParallelGC} -Djava.awt.headless=true \

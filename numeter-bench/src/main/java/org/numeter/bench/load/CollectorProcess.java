@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,9 +14,8 @@ import java.util.concurrent.TimeUnit;
  * outside through /proc: CPU time used and resident memory.
  */
 final class CollectorProcess implements AutoCloseable {
-    private static final double TICKS_PER_SECOND = 100; // USER_HZ on Linux
-
     private final Process process;
+    private final ProcFigures figures;
     private final BufferedReader out;
     private final int port;
     private long rssMaxKib;
@@ -55,6 +53,7 @@ final class CollectorProcess implements AutoCloseable {
             throw new IOException("the bench collector ended before listening (exit " + process.exitValue() + ")");
         }
         port = found;
+        figures = new ProcFigures(process.pid());
         if (intervalSeconds > 0) {
             Thread.ofVirtual().start(() -> out.lines().forEach(l -> { }));
         }
@@ -79,30 +78,19 @@ final class CollectorProcess implements AutoCloseable {
 
     /** CPU seconds (user and system) the process has used. */
     double cpuSeconds() throws IOException {
-        String[] f = stat();
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND; // utime, stime
+        return figures.cpuSeconds();
     }
 
     /** CPU seconds the kernel spent for the process (system time: fsync, network). */
     double systemSeconds() throws IOException {
-        return Long.parseLong(stat()[12]) / TICKS_PER_SECOND;
-    }
-
-    private String[] stat() throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
-        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return figures.systemSeconds();
     }
 
     /** Samples resident memory; returns the current figure in MiB. */
     long sampleRssMib() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                long kib = Long.parseLong(line.replaceAll("\\D", ""));
-                rssMaxKib = Math.max(rssMaxKib, kib);
-                return kib >> 10;
-            }
-        }
-        return -1;
+        long kib = figures.statusKib("VmRSS");
+        rssMaxKib = Math.max(rssMaxKib, kib);
+        return kib >> 10;
     }
 
     long rssMaxMib() {

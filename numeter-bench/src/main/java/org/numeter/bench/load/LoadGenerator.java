@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.numeter.bench.Machine;
 import org.numeter.link.Drain;
 import org.numeter.link.HttpSpoolReader;
 
@@ -26,10 +27,13 @@ import org.numeter.link.HttpSpoolReader;
  * <pre>
  * java -cp ... org.numeter.bench.load.LoadGenerator --pollers 10000 --series 50 --interval 60 --ticks 3
  * </pre>
+ *
+ * <p>With {@code --storage real} the storage is the real storage role in its own JVM writing real files under
+ * {@code --dir} ({@link RealStorageRun}).
  */
 public final class LoadGenerator {
-    private static final String POLLER_TOKEN = "bench-poller-token";
-    private static final String COLLECTOR_TOKEN = "bench-collector-token";
+    static final String POLLER_TOKEN = "bench-poller-token";
+    static final String COLLECTOR_TOKEN = "bench-collector-token";
 
     private LoadGenerator() {}
 
@@ -43,7 +47,22 @@ public final class LoadGenerator {
                 Long.toString(interval.toSeconds()))));
         int parallelism = Integer.parseInt(o.getOrDefault("parallelism", "64"));
         String heap = o.getOrDefault("collector-heap", "512m");
-        System.out.println(run(pollers, series, interval, ticks, collectorInterval, parallelism, heap));
+        System.out.println(Machine.describe() + "; load average " + Machine.loadAverage());
+        if (o.getOrDefault("storage", "side").equals("real")) {
+            Duration drain = Duration.ofSeconds(Long.parseLong(o.getOrDefault("storage-interval", "10")));
+            Path dir = o.containsKey("dir") ? Path.of(o.get("dir")) : Files.createTempDirectory("numeter-load");
+            // added to the launcher's options as NUMETER_JAVA_OPTS would be, e.g. "-Xmx384m"
+            String jvm = o.getOrDefault("storage-java-opts", "").trim();
+            List<String> storageJvm = jvm.isEmpty() ? List.of() : List.of(jvm.split("\\s+"));
+            System.out.println(RealStorageRun.run(new RealStorageRun.Setup(pollers, series, interval, ticks,
+                    collectorInterval, parallelism, heap, drain, storageJvm, dir)));
+        } else if (o.getOrDefault("storage", "side").equals("side")) {
+            System.out.println(run(pollers, series, interval, ticks, collectorInterval, parallelism, heap));
+        } else {
+            throw new IllegalArgumentException("--storage '" + o.get("storage") + "': one of side (in this JVM, no"
+                    + " files) or real (the storage role in its own JVM, writing files)");
+        }
+        System.out.println("load average at the end " + Machine.loadAverage());
     }
 
     record Report(int pollers, int series, Duration interval, Duration collectorInterval, int parallelism,
