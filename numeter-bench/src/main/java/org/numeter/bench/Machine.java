@@ -1,8 +1,10 @@
 package org.numeter.bench;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /** What the numbers were measured on, printed with them. */
@@ -25,6 +27,26 @@ public final class Machine {
         return String.format(Locale.ROOT, "%d cores (%s), %s %s, Java %s, heap max %d MiB", rt.availableProcessors(),
                 model, System.getProperty("os.name"), System.getProperty("os.version"),
                 System.getProperty("java.version"), rt.maxMemory() >> 20);
+    }
+
+    /**
+     * The JVM options the launcher ({@code bin/run-jar}) gives a role, read from the script itself, so that a
+     * benchmark that starts the role from a classpath runs it as shipped. Run from the repository's root (run.sh is).
+     */
+    public static List<String> launcherOptions(String role) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder("bin/run-jar", "numeter.jar", role).redirectErrorStream(true);
+        pb.environment().put("NUMETER_PRINT_JVM_OPTIONS", "1");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        try {
+            if (p.waitFor() != 0 || out.isEmpty()) {
+                throw new IOException("bin/run-jar gave no JVM options for the role " + role + ": '" + out + "'");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while reading bin/run-jar's options for " + role, e);
+        }
+        return List.of(out.split("\\s+"));
     }
 
     /** The load averages over 1, 5 and 15 minutes, as /proc/loadavg gives them. */

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.numeter.bench.Machine;
 
 /**
  * {@link BenchCollector} started as a child JVM with the launcher's options for a collector, and measured from
@@ -33,7 +34,9 @@ final class CollectorProcess implements AutoCloseable {
     CollectorProcess(Path pollersFile, Path spoolDir, long intervalSeconds, int parallelism, String pollerToken,
             String token, String heap, int linkVersion, List<String> jvmOptions) throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xmx" + heap));
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(Machine.launcherOptions("collector"));
+        command.add("-Xmx" + heap);
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchCollector.class.getName(),
                 pollersFile.toString(), spoolDir.toString(), Long.toString(intervalSeconds),

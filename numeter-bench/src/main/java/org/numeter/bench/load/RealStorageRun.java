@@ -153,10 +153,10 @@ final class RealStorageRun {
         StringBuilder b = new StringBuilder();
         long perTickPoints = (long) s.pollers() * s.series();
         b.append(String.format(Locale.ROOT, "pollers=%d series/poller=%d series=%d interval=%ds collector-interval=%ds"
-                + " storage-interval=%ds parallelism=%d ticks=%d storage JVM options: -XX:+UseSerialGC %s%n",
+                + " storage-interval=%ds parallelism=%d ticks=%d storage JVM options: %s %s%n",
                 s.pollers(), s.series(), perTickPoints, s.interval().toSeconds(), s.collectorInterval().toSeconds(),
-                s.storageInterval().toSeconds(), s.parallelism(), s.ticks(), String.join(" ",
-                        s.storageJvmOptions())));
+                s.storageInterval().toSeconds(), s.parallelism(), s.ticks(),
+                String.join(" ", Machine.launcherOptions("storage")), String.join(" ", s.storageJvmOptions())));
         double prevStorage = 0;
         double prevCollector = 0;
         for (int i = 0; i < ticks.size(); i++) {

@@ -17,11 +17,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.numeter.app.Numeter;
+import org.numeter.bench.Machine;
 import org.numeter.codec.Json;
 
 /**
  * The real storage role ({@code numeter storage}) in a child JVM with the options the launcher gives it
- * (bin/run-jar: {@code -XX:+UseSerialGC}, the JVM's default heap), draining one collector with its own sink and
+ * (bin/run-jar's options for a storage, the JVM's default heap), draining one collector with its own sink and
  * writing real round-robin files under {@code dataDir}. Measured from outside: CPU and memory through /proc, what
  * it stored through its API ({@code GET /api/v1/status}, {@code GET /api/v1/hosts}).
  */
@@ -49,8 +50,9 @@ final class StorageProcess implements AutoCloseable {
                 "storage.port = 0",
                 "storage.token = " + API_TOKEN, ""));
         String java = ProcessHandle.current().info().command().orElseThrow();
-        // the launcher's options for every role but the poller (bin/run-jar); the jar's classes from the classpath
-        List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC"));
+        // the launcher's options for a storage (bin/run-jar); the jar's classes from the classpath
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(Machine.launcherOptions("storage"));
         command.addAll(extraJvmOptions);
         command.addAll(List.of("-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
                 Numeter.class.getName(), "storage", "--config", config.toString()));
