@@ -120,7 +120,7 @@ public final class WebServer implements Component {
         ViewRepository views = new ViewRepository(database.db());
         DashboardRepository dashboards = new DashboardRepository(database.db());
         EventRepository events = new EventRepository(database.db());
-        Access access = new Access(hosts, dashboards);
+        Access access = new Access(hosts, dashboards, storages::snapshot);
         Auth auth = new Auth(users, sessions, tokens, secrets, new LoginThrottle(config.loginAttempts,
                 config.loginAttempts * 4, Duration.ofMinutes(5).toMillis(), clock), clock, config.secureCookies, Duration.ofHours(12));
 

@@ -33,6 +33,16 @@ class WebServerIT {
     }
 
     @Test
+    void aHostPageOpenedBeforeTheWebListedItsHostIsServed() {
+        // a web that has asked its storages nothing yet: the page of a host they hold (a bookmark right after a
+        // start) learns the host, as the API does, rather than answering 404 until something else refreshes
+        try (WebFixture fresh = new WebFixture()) {
+            assertThat(fresh.admin().get("/hosts/" + WebFixture.HOST_A).status()).isEqualTo(200);
+            assertThat(fresh.admin().get("/hosts/no-such-host.example").status()).isEqualTo(404);
+        }
+    }
+
+    @Test
     void hostsAppearByThemselvesAndTheAdminSeesThemAll() {
         JsonNode hosts = fx.admin().get("/api/hosts").json();
         List<String> ids = new ArrayList<>();

@@ -16,10 +16,16 @@ import java.util.List;
 public final class Access {
     private final HostRepository hosts;
     private final DashboardRepository dashboards;
+    private final Runnable learnHosts;
 
-    public Access(HostRepository hosts, DashboardRepository dashboards) {
+    /**
+     * @param learnHosts asks the storages for the hosts they hold (at most once per refresh interval), so that a
+     *     host the web has not listed yet is known before a request for it is answered
+     */
+    public Access(HostRepository hosts, DashboardRepository dashboards, Runnable learnHosts) {
         this.hosts = hosts;
         this.dashboards = dashboards;
+        this.learnHosts = learnHosts;
     }
 
     public List<String> visibleHosts(User user) {
@@ -35,11 +41,18 @@ public final class Access {
         return hosts.groupsOf(host).stream().anyMatch(g -> g.id() == groupId);
     }
 
-    /** The host id, checked; a 404 when the user may not see it. */
+    /**
+     * The host id, checked; a 404 when the user may not see it. A host the web has not listed yet (a bookmark right
+     * after a start, a script asking first, a page opened before the storages' next refresh) is learnt from the
+     * storages first, for pages and API alike; what may not be seen stays a 404.
+     */
     public String requireHost(User user, String host) {
         Input.host(host);
         if (!canSee(user, host)) {
-            throw HttpProblem.notFound("host '" + host + "' is unknown");
+            learnHosts.run();
+            if (!canSee(user, host)) {
+                throw HttpProblem.notFound("host '" + host + "' is unknown");
+            }
         }
         return host;
     }

@@ -134,13 +134,7 @@ public final class HostApi {
     io.javalin.http.Handler host(HostHandler handler) {
         return ctx -> {
             User user = Auth.user(ctx);
-            String id = Input.host(ctx.pathParam("host"));
-            if (!access.canSee(user, id)) {
-                // A host the web has not listed yet (a bookmark right after a restart, a script asking first) is
-                // learnt from the storages, at most once per refresh interval; what may not be seen stays a 404.
-                storages.snapshot();
-            }
-            String host = access.requireHost(user, id);
+            String host = access.requireHost(user, ctx.pathParam("host"));
             handler.handle(ctx, user, host);
         };
     }
