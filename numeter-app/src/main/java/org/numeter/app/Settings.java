@@ -108,8 +108,9 @@ public final class Settings {
             "Pollers to fetch, as host=url pairs (web1=http://web1:4950).");
     public static final ConfigKey<Path> COLLECTOR_POLLERS_FILE = ConfigKey.of("collector.pollers-file", null, PATH,
             "A file of 'host url [token]' lines, reloaded when it changes.");
-    public static final ConfigKey<Duration> COLLECTOR_INTERVAL = ConfigKey.of("collector.interval", "60s",
-            durationAtLeast(ONE_SECOND), "How often every poller is drained.");
+    public static final ConfigKey<Duration> COLLECTOR_INTERVAL = ConfigKey.of("collector.interval", "30s",
+            durationAtLeast(ONE_SECOND), "How often every poller is drained. Half the pollers' interval (60 s), so that"
+                    + " with storage.interval a point reaches the files within one poller interval.");
     public static final ConfigKey<Integer> COLLECTOR_PARALLELISM = ConfigKey.of("collector.parallelism", "64",
             integer(1, 10_000), "Pollers drained at once.");
     public static final ConfigKey<String> COLLECTOR_BIND = ConfigKey.of("collector.bind", "127.0.0.1", STRING,
@@ -155,8 +156,9 @@ public final class Settings {
     // Storage.
     public static final ConfigKey<List<String>> STORAGE_COLLECTORS = ConfigKey.of("storage.collectors", "", LIST,
             "Collector URLs to fetch from (http://collector1:4951).");
-    public static final ConfigKey<Duration> STORAGE_INTERVAL = ConfigKey.of("storage.interval", "60s",
-            durationAtLeast(ONE_SECOND), "How often every collector is drained.");
+    public static final ConfigKey<Duration> STORAGE_INTERVAL = ConfigKey.of("storage.interval", "10s",
+            durationAtLeast(ONE_SECOND), "How often every collector is drained. With collector.interval (30 s), a"
+                    + " point reaches the files within one poller interval (60 s).");
     public static final ConfigKey<String> STORAGE_ARCHIVES = ConfigKey.of("storage.archives", "default",
             oneOf("default", "munin", "fine"),
             "Round-robin layout of new files: default (60 s step), munin (300 s), fine (10 s).");

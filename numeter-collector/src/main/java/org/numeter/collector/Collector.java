@@ -738,7 +738,7 @@ public final class Collector implements Component {
         private String pollerToken;
         private final Map<String, PollerAddress> pollers = new LinkedHashMap<>();
         private Path pollersFile;
-        private Duration interval = Duration.ofSeconds(60);
+        private Duration interval = Duration.ofSeconds(30);
         private int parallelism = 64;
         private int pageSize = 500;
         private int maxBatchBytes = 1024 * 1024;

@@ -43,8 +43,8 @@ public final class LoadGenerator {
         int series = Integer.parseInt(o.getOrDefault("series", "50"));
         Duration interval = Duration.ofSeconds(Long.parseLong(o.getOrDefault("interval", "60")));
         int ticks = Integer.parseInt(o.getOrDefault("ticks", "3"));
-        Duration collectorInterval = Duration.ofSeconds(Long.parseLong(o.getOrDefault("collector-interval",
-                Long.toString(interval.toSeconds()))));
+        // the shipped collector.interval and storage.interval (Settings) unless a run says otherwise
+        Duration collectorInterval = Duration.ofSeconds(Long.parseLong(o.getOrDefault("collector-interval", "30")));
         int parallelism = Integer.parseInt(o.getOrDefault("parallelism", "64"));
         String heap = o.getOrDefault("collector-heap", "512m");
         System.out.println(Machine.describe() + "; load average " + Machine.loadAverage());
