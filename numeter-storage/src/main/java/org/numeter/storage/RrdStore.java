@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -147,6 +148,12 @@ public final class RrdStore implements Store {
     private volatile String flushProblem;
     /** The first journal segment kept whatever is flushed: a start could not replay all of them (0: none). */
     private volatile long journalKept;
+    private final JournalReplay replay = new JournalReplay();
+    private final AtomicLong quarantineKept = new AtomicLong();
+    private final AtomicLong quarantineDropped = new AtomicLong();
+    /** Open once the start's replay of the journal has ended (at once when there is none). */
+    private final CountDownLatch replayed = new CountDownLatch(1);
+    private final Runnable beforeReplaySegment;
 
     private RrdStore(Builder b) {
         this.dataDir = b.dataDir;
@@ -168,6 +175,7 @@ public final class RrdStore implements Store {
         this.quarantine = new Quarantine(dataDir);
         this.timeFaults = new TimeFaults("storage", b.time);
         this.pending = new PendingWrites<>(b.writeBehind, b.writeBehindMemory, PENDING_ROWS);
+        this.beforeReplaySegment = b.beforeReplaySegment;
         AtomicInteger n = new AtomicInteger();
         this.workers = threads <= 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
             Thread t = new Thread(r, "rrd-writer-" + n.incrementAndGet());
@@ -197,6 +205,7 @@ public final class RrdStore implements Store {
         private int mappedFiles;
         private Duration writeBehind = WRITE_BEHIND;
         private long writeBehindMemory = WRITE_BEHIND_MEMORY;
+        private Runnable beforeReplaySegment = () -> {};
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -257,6 +266,12 @@ public final class RrdStore implements Store {
                 throw new IllegalArgumentException("write-behind memory " + bytes + " must not be negative");
             }
             this.writeBehindMemory = bytes;
+            return this;
+        }
+
+        /** Runs before the start's replay reads each journal segment: tests hold the replay there. */
+        Builder beforeReplaySegment(Runnable hook) {
+            this.beforeReplaySegment = Objects.requireNonNull(hook, "hook");
             return this;
         }
 
@@ -383,6 +398,8 @@ public final class RrdStore implements Store {
         }
         if (!readOnlyAtStart) {
             openJournal();
+        } else {
+            replayed.countDown();
         }
         background.execute(this::checkAgainstFiles);
         background.scheduleWithFixedDelay(this::writeIndexIfChanged, INDEX_EVERY_SECONDS, INDEX_EVERY_SECONDS,
@@ -391,9 +408,10 @@ public final class RrdStore implements Store {
     }
 
     /**
-     * Replays the journal of the last run into the files (a crash left points there that no file had), writes them,
-     * and starts a new journal; the old segments go once nothing of theirs waits in memory. Without a journal (it
-     * cannot be made) every update is written before its write returns.
+     * Opens the journal. When the last run left segments (a crash), they are replayed into the files in the
+     * background, first of its tasks: the store answers reads meanwhile (from what the files hold: the points only
+     * the journal has come with the replay), writes wait for it to end ({@link #awaitReplay}), and {@link #replay()}
+     * tells how far it is. Without a journal (it cannot be made) every update is written before its write returns.
      */
     private void openJournal() {
         Journal j;
@@ -402,12 +420,55 @@ public final class RrdStore implements Store {
         } catch (IOException | RuntimeException e) {
             LOG.warn("{}: its journal cannot be read ({}); every update is written before its write returns",
                     dataDir, e.toString());
+            replayed.countDown();
             return;
         }
-        // the replay waits in memory as any write does, whatever the setting, and is flushed below
+        // the replay waits in memory as any write does, whatever the setting, and is flushed after it
         journal = j;
         List<Path> old = j.existing();
-        if (!replay(j) && !old.isEmpty()) {
+        if (old.isEmpty()) {
+            startJournal(j, true);
+            replayed.countDown();
+            return;
+        }
+        // kept, whatever is flushed, until the replay has written all of them
+        journalKept = Math.max(1, j.segment());
+        long bytes = 0;
+        for (Path segment : old) {
+            try {
+                bytes += Files.size(segment);
+            } catch (IOException e) {
+                LOG.debug("{}: its size is unknown ({})", segment, e.toString());
+            }
+        }
+        replay.begin(old.size(), bytes);
+        LOG.info("{}: replaying {} journal segments of the last run ({} bytes) in the background; writes wait for"
+                + " it, and the storage is not ready until it ends", dataDir, old.size(), bytes);
+        background.execute(() -> {
+            try {
+                startJournal(j, replay(j));
+            } catch (RuntimeException e) {
+                replay.problem(e.toString());
+                LOG.warn("{}: the replay of the journal failed ({}); it is kept for the next start", dataDir,
+                        e.toString());
+            } finally {
+                replay.end();
+                replayed.countDown();
+            }
+        });
+    }
+
+    /**
+     * After the replay ({@code replayed}: all of it is written, or waits in memory): the replayed files are written,
+     * and a new segment is started; the old segments go once nothing of theirs waits in memory.
+     */
+    private void startJournal(Journal j, boolean replayed) {
+        if (closed) {
+            return; // the journal stays whole for the next start
+        }
+        if (replayed) {
+            journalKept = 0;
+        } else if (!j.existing().isEmpty()) {
             // what could not be written (a full disk) is replayed again by the next start
             journalKept = Math.max(1, j.segment());
         }
@@ -436,30 +497,43 @@ public final class RrdStore implements Store {
         boolean[] ok = {true};
         long t0 = System.nanoTime();
         List<SampleBatch> chunk = new ArrayList<>();
-        long[] batches = new long[1];
         for (Path segment : segments) {
+            beforeReplaySegment.run();
+            if (closed) {
+                return false;
+            }
             try {
-                long torn = Journal.read(segment, b -> {
+                long size = Files.size(segment);
+                Journal.Read read = Journal.scan(segment, (b, end) -> {
+                    if (closed) {
+                        return;
+                    }
                     chunk.add(b);
-                    batches[0]++;
+                    replay.record(end);
                     if (chunk.size() >= 10_000) {
                         ok[0] &= replay(chunk);
                         chunk.clear();
                     }
                 });
-                if (torn > 0) {
+                replay.segment(size, read);
+                if (read.torn() > 0) {
                     LOG.warn("{}: its last {} bytes are a torn record (a crash during an append, never acknowledged);"
-                            + " dropped", segment, torn);
+                            + " dropped", segment, read.torn());
                 }
             } catch (IOException | RuntimeException e) {
                 ok[0] = false;
+                replay.problem(segment + " cannot be read (" + e + ")");
                 LOG.warn("{}: cannot be read ({}); it is kept, and read again at the next start", segment,
                         e.toString());
             }
         }
+        if (closed) {
+            return false;
+        }
         ok[0] &= replay(chunk);
-        LOG.info("{}: {} batches replayed from {} journal segments in {} ms", dataDir, batches[0], segments.size(),
-                (System.nanoTime() - t0) / 1_000_000);
+        RrdStore.Replay r = replay.snapshot();
+        LOG.info("{}: {} batches replayed from {} journal segments in {} ms ({} corrupt records skipped)", dataDir,
+                r.records(), segments.size(), (System.nanoTime() - t0) / 1_000_000, r.corruptRecords());
         return ok[0];
     }
 
@@ -473,6 +547,8 @@ public final class RrdStore implements Store {
         writeGroups(new ArrayList<>(byPlugin.values()), 0, 1, call);
         call.syncDirectories();
         if (call.failure != null) {
+            replay.problem("the journal's points cannot all be written (" + call.failure.getMessage()
+                    + "); it is kept for the next start");
             LOG.warn("{}: the journal's points cannot all be written ({}); the journal is kept for the next start",
                     dataDir, call.failure.getMessage());
             return false;
@@ -1006,6 +1082,7 @@ public final class RrdStore implements Store {
     @Override
     public WriteResult write(List<SampleBatch> batches) throws IOException {
         ensureOpen();
+        awaitReplay();
         Map<String, List<SampleBatch>> byPlugin = new LinkedHashMap<>();
         for (SampleBatch b : batches) {
             byPlugin.computeIfAbsent(b.host() + "/" + b.plugin(), k -> new ArrayList<>()).add(b);
@@ -1601,6 +1678,7 @@ public final class RrdStore implements Store {
     public Imported importHistory(String host, Plugin meta, long lastUpdate, Map<String, FieldHistory> history)
             throws IOException {
         ensureOpen();
+        awaitReplay();
         Names.requireHost(host);
         Entry e = lockEntry(host, meta.name());
         WriteCall call = new WriteCall(0, false);
@@ -1886,6 +1964,66 @@ public final class RrdStore implements Store {
     /** Writes that failed for the machine's reasons (disk full, read-only, I/O) since the store opened. */
     public long writeFailures() {
         return writeFailures.get();
+    }
+
+    /** Where the start's replay of the journal of the last run is. */
+    public ReplayState replayState() {
+        return replay.snapshot().state();
+    }
+
+    /** The start's replay of the journal of the last run, as far as it went. */
+    public Replay replay() {
+        return replay.snapshot();
+    }
+
+    /** {@code none}: the last run left no journal (it stopped cleanly); else replaying, then done. */
+    public enum ReplayState {
+        NONE, REPLAYING, DONE;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * The start's replay of the journal: its {@code segments}, the {@code records} (batches) and {@code bytes} read
+     * so far of {@code totalBytes}, the {@code corruptRecords} skipped (each logged with its file and offset), the
+     * {@code tornBytes} of torn tails (a crash during an append: never acknowledged), when it started and ended
+     * (null until then), and what could not be replayed (kept for the next start), or null.
+     */
+    public record Replay(ReplayState state, int segments, long records, long bytes, long totalBytes,
+            long corruptRecords, long tornBytes, java.time.Instant started, java.time.Instant ended,
+            String problem) {}
+
+    /**
+     * Waits until the start's replay of the journal has ended: a write before then could store a point later than
+     * one the replay has yet to write, which would then be refused as late.
+     */
+    public void awaitReplay() throws IOException {
+        try {
+            while (!replayed.await(100, TimeUnit.MILLISECONDS)) {
+                ensureOpen();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the replay of the journal of " + dataDir, e);
+        }
+    }
+
+    /** How long the oldest update waiting to be written has waited, in milliseconds; -1 when none waits. */
+    public long oldestPendingMillis() {
+        long since = pending.oldestSince(d -> d.file().dirtySeq == d.seq() && d.file().pendingBytes > 0);
+        return since < 0 ? -1 : Math.max(0, (System.nanoTime() - since) / 1_000_000);
+    }
+
+    /** Waiting points of quarantined files written into the files made again for their plugins. */
+    public long quarantineKeptPoints() {
+        return quarantineKept.get();
+    }
+
+    /** Waiting points of quarantined files that could not be kept (each time logged with the plugin). */
+    public long quarantineDroppedPoints() {
+        return quarantineDropped.get();
     }
 
     /** The memory that updates waiting to be written hold (write-behind), in bytes. */

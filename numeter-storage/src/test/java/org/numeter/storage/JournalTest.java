@@ -37,7 +37,7 @@ class JournalTest {
 
     private static List<SampleBatch> read(Path segment, long[] torn) throws IOException {
         List<SampleBatch> out = new ArrayList<>();
-        torn[0] = Journal.read(segment, out::add);
+        torn[0] = Journal.read(segment, out::add).torn();
         return out;
     }
 
