@@ -68,6 +68,11 @@ final class Journal implements AutoCloseable {
         return segments.stream().map(n -> path(dir, n)).toList();
     }
 
+    /** The segments from {@code first} on, the current one included, oldest first. */
+    synchronized List<Path> from(long first) {
+        return segments.tailSet(first).stream().map(n -> path(dir, n)).toList();
+    }
+
     /** Opens a new segment after every existing one; appends go there. */
     synchronized void start() throws IOException {
         long next = segments.isEmpty() ? 1 : segments.last() + 1;

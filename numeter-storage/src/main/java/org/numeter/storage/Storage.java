@@ -402,6 +402,15 @@ public final class Storage implements Component {
                 notes.add(rrd.quarantinedFiles() + " files in " + rrd.quarantineDir()
                         + " (the log says why each went there)");
             }
+            if (rrd.quarantineDroppedPoints() > 0) {
+                notes.add(rrd.quarantineDroppedPoints() + " points that waited to be written were lost with"
+                        + " quarantined files (the log names each plugin)");
+            }
+            RrdStore.Replay replay = rrd.replay();
+            if (replay.corruptRecords() > 0) {
+                notes.add("the start skipped " + replay.corruptRecords() + " corrupt records of the journal (the log"
+                        + " names each file and offset)");
+            }
         }
         return notes.isEmpty() ? new CheckResult(true, upstreams.size() + " upstreams answering")
                 : CheckResult.degraded(String.join("; ", notes));

@@ -263,4 +263,76 @@ class RrdStoreJournalTest {
         assertThat(Arrays.copyOfRange(p0, 1, 5)).containsExactly(Arrays.copyOfRange(expected(0, 5), 1, 5));
         assertThat(stored(1, 5)).containsExactly(expected(1, 5));
     }
+
+    /** A file broken on the disk under the store (a bad disk, a hand that wrote over it): its header is gone. */
+    private void breakFile(int plugin) throws IOException {
+        Path file = dir.resolve("web1/p" + plugin + ".rrd");
+        Files.write(file, new byte[(int) Files.size(file)]);
+    }
+
+    @Test
+    void aFileFoundUnusableByAWriteKeepsItsWaitingPointsInTheFileMadeAgain() throws Exception {
+        store = RrdStore.builder(dir).open();
+        writeRounds(1, 5);
+        assertThat(inFile(3)).as("p3's five points wait").isEqualTo(T0);
+        breakFile(3);
+
+        // new metadata: rrd4j opens the file (after writing what waits into it) and finds it unusable
+        Plugin wider = Plugin.builder("p3").field(Field.builder("v").build()).field(Field.builder("w").build())
+                .build();
+        WriteResult r = store.write(List.of(new SampleBatch("web1", "p3", T0 + 360, Map.of("v", value(3, 6), "w",
+                1.0), wider)));
+        assertThat(r.batches()).isOne();
+
+        assertThat(dir.resolve("quarantine/web1/p3.rrd")).isRegularFile();
+        assertThat(store.quarantinedFiles()).isOne();
+        assertThat(stored(3, 6)).as("the five waiting points, then the new one, in the file made again")
+                .containsExactly(expected(3, 6));
+        assertThat(store.quarantineKeptPoints()).isEqualTo(5);
+        assertThat(store.quarantineDroppedPoints()).isZero();
+        assertThat(stored(4, 5)).containsExactly(expected(4, 5));
+
+        store.abandon(); // the kept points are in the journal until their new file is written: a crash keeps them
+        store = RrdStore.builder(dir).open();
+        store.awaitReplay();
+        assertThat(stored(3, 6)).containsExactly(expected(3, 6));
+    }
+
+    @Test
+    void aFileFoundUnusableByAReadIsQuarantinedAndTheReadAnswersItsWaitingPointsFromTheFileMadeAgain()
+            throws Exception {
+        store = RrdStore.builder(dir).open();
+        writeRounds(1, 5);
+        breakFile(3);
+
+        assertThat(stored(3, 5)).containsExactly(expected(3, 5));
+        assertThat(dir.resolve("quarantine/web1/p3.rrd")).isRegularFile();
+        assertThat(store.quarantineKeptPoints()).isEqualTo(5);
+        writeRounds(6, 6);
+        assertThat(stored(3, 6)).containsExactly(expected(3, 6));
+    }
+
+    @Test
+    void waitingPointsThatAQuarantineCannotKeepAreCountedAsDroppedAndLoggedWithThePlugin() throws Exception {
+        store = RrdStore.builder(dir).open();
+        writeRounds(1, 5);
+        for (String segment : journal()) {
+            Files.delete(dir.resolve(segment)); // what held them is gone: nothing to write into a new file
+        }
+        breakFile(3);
+        Logger logger = (Logger) LoggerFactory.getLogger(RrdStore.class);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        try {
+            assertThat(stored(3, 5)).containsOnly(Double.NaN);
+        } finally {
+            logger.detachAppender(logs);
+        }
+        assertThat(store.quarantineDroppedPoints()).isEqualTo(5);
+        assertThat(store.quarantineKeptPoints()).isZero();
+        assertThat(logs.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage))
+                .contains("host web1, plugin p3: 5 points that waited to be written are lost with its quarantined"
+                        + " file (the journal no longer holds them); 0 points of the journal went into its new file");
+    }
 }
