@@ -2,6 +2,7 @@ package org.numeter.storage;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -339,8 +340,8 @@ public final class Storage implements Component {
         out.put("totalBytes", r.totalBytes());
         out.put("corruptRecords", r.corruptRecords());
         out.put("tornBytes", r.tornBytes());
-        out.put("started", r.started() == null ? null : r.started().toString());
-        out.put("ended", r.ended() == null ? null : r.ended().toString());
+        out.put("started", r.started() == null ? null : r.started().truncatedTo(ChronoUnit.SECONDS).toString());
+        out.put("ended", r.ended() == null ? null : r.ended().truncatedTo(ChronoUnit.SECONDS).toString());
         out.put("problem", r.problem());
         return out;
     }
@@ -378,7 +379,7 @@ public final class Storage implements Component {
             RrdStore.Replay r = rrd.replay();
             return CheckResult.failed(String.format(java.util.Locale.ROOT, "%s: %,d records, %,d of %,d bytes so far"
                     + " (since %s); writes wait for it, reads answer what the files hold", REPLAYING_JOURNAL,
-                    r.records(), r.bytes(), r.totalBytes(), r.started()));
+                    r.records(), r.bytes(), r.totalBytes(), r.started().truncatedTo(ChronoUnit.SECONDS)));
         }
         List<String> failing = failures.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList();
         if (!upstreams.isEmpty() && failing.size() == upstreams.size()) {

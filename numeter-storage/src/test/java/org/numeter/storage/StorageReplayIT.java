@@ -87,7 +87,9 @@ class StorageReplayIT {
                 hold.countDown();
                 await().atMost(Duration.ofSeconds(20)).until(() -> get(port, "/api/v1/status").statusCode() == 200);
                 doc = Json.mapper().readTree(get(port, "/api/v1/status").body());
-                assertThat(doc.path("status").asText()).isEqualTo("UP");
+                assertThat(doc.path("status").asText()).as("ready, the corrupt record told").isEqualTo("DEGRADED");
+                assertThat(doc.path("detail").asText()).isEqualTo("the start skipped 1 corrupt records of the journal"
+                        + " (the log names each file and offset)");
                 JsonNode replay = doc.path("replay");
                 assertThat(replay.path("state").asText()).isEqualTo("done");
                 assertThat(replay.path("records").asLong()).isEqualTo(19);
