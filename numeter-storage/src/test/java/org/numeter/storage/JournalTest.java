@@ -98,6 +98,24 @@ class JournalTest {
     }
 
     @Test
+    void aCorruptRecordThatOthersFollowIsSkippedAndCountedAndTheRestRead() throws Exception {
+        Journal j = new Journal(dir, 1 << 20);
+        j.start();
+        j.append(List.of(records(0, 5)));
+        j.close(false);
+        Path segment = Journal.path(dir, 1);
+        byte[] bytes = Files.readAllBytes(segment);
+        int second = 8 + java.nio.ByteBuffer.wrap(bytes).getInt(); // where the second record's frame starts
+        bytes[second + 8 + 3] ^= 0x10; // a byte of its batch: its checksum no longer matches
+        Files.write(segment, bytes);
+
+        List<SampleBatch> got = new ArrayList<>();
+        Journal.Read read = Journal.read(segment, got::add);
+        assertThat(got).containsExactly(batch(0), batch(2), batch(3), batch(4));
+        assertThat(read).isEqualTo(new Journal.Read(4, 1, 0));
+    }
+
+    @Test
     void startsANewSegmentPastItsSizeAndDeletesOnlyThoseItIsToldAreFlushed() throws Exception {
         Journal j = new Journal(dir, 500);
         j.start();
