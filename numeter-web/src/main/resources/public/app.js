@@ -882,11 +882,12 @@ async function adminSections(main, message, report) {
     'data-testid': 'new-storage'});
   main.appendChild(el('section', {className: 'admin'}, el('h2', {text: 'Storages'}),
     el('table', {className: 'table'}, el('thead', {}, el('tr', {}, el('th', {text: 'Address'}),
-      el('th', {text: 'State'}), el('th', {text: 'Hosts'}), el('th', {text: ''}))),
-    el('tbody', {}, storages.map(s => el('tr', {}, el('td', {text: s.uri}),
-      el('td', {className: s.up && !s.error ? 'ok' : 'error',
+      el('th', {text: 'State'}), el('th', {text: 'Hosts'}), el('th', {text: 'Write-behind'}), el('th', {text: ''}))),
+    el('tbody', {}, storages.map(s => el('tr', {'data-testid': 'storage-row'}, el('td', {text: s.uri}),
+      el('td', {className: s.up && !s.error ? 'ok' : 'error', 'data-testid': 'storage-state',
         text: s.up ? (s.error ? 'up, but: ' + s.error : 'up') : 'down: ' + (s.error || '')}),
       el('td', {text: String(s.hosts)}),
+      writeBehindCell(s.writeBehind),
       el('td', {}, s.id === null ? el('span', {className: 'muted', text: 'from the configuration'})
         : el('button', {type: 'button', className: 'button small danger', text: 'Remove',
           onclick: () => report(() => Api.del('/api/storages/' + s.id), 'Storage removed.')})))))),
@@ -894,6 +895,62 @@ async function adminSections(main, message, report) {
       e.preventDefault();
       report(() => Api.post('/api/storages', {url: url.value}), 'Storage ' + url.value + ' added.');
     }}, url, el('button', {type: 'submit', className: 'button', text: 'Add storage'}))));
+}
+
+function bytesText(n) {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+  return (i === 0 ? String(n) : n.toFixed(1)) + ' ' + units[i];
+}
+
+function ageText(seconds) {
+  if (seconds < 120) return seconds + ' s';
+  if (seconds < 7200) return Math.floor(seconds / 60) + ' min';
+  return Math.floor(seconds / 3600) + ' h';
+}
+
+/**
+ * A storage's write-behind as its status tells it (docs/api.md: writeBehind, replay): lines, those that want an
+ * operator's eye marked bad; none when it keeps none.
+ */
+function writeBehindLines(wb) {
+  if (!wb) return [];
+  const lines = [];
+  const line = (text, bad) => lines.push({text, bad: !!bad});
+  if (wb.pendingBytes !== null) {
+    line(wb.pendingBytes === 0 ? 'nothing waiting to be written'
+      : bytesText(wb.pendingBytes) + ' waiting to be written'
+        + (wb.oldestPendingSeconds !== null ? ', the oldest for ' + ageText(wb.oldestPendingSeconds) : ''));
+  }
+  if (wb.replay === 'replaying') {
+    const pct = wb.replayTotalBytes ? Math.floor(100 * wb.replayBytes / wb.replayTotalBytes) : 0;
+    line('replaying the journal of the last run: ' + (wb.replayRecords || 0).toLocaleString('en') + ' records, '
+      + pct + ' % of ' + bytesText(wb.replayTotalBytes || 0), true);
+  } else if (wb.replay === 'done') {
+    line('journal replayed at start: ' + (wb.replayRecords || 0).toLocaleString('en') + ' records'
+      + (wb.replayEnded ? ' (ended ' + wb.replayEnded + ')' : ''));
+  }
+  if (wb.replayCorruptRecords) {
+    line(wb.replayCorruptRecords + ' corrupt journal record' + (wb.replayCorruptRecords === 1 ? '' : 's')
+      + ' skipped (the storage log names each file and offset)', true);
+  }
+  if (wb.replayProblem) line('replay: ' + wb.replayProblem, true);
+  if (wb.quarantineKeptPoints) {
+    line(wb.quarantineKeptPoints + ' waiting points of quarantined files kept in their new files');
+  }
+  if (wb.quarantineDroppedPoints) {
+    line(wb.quarantineDroppedPoints + ' waiting points lost with quarantined files (the storage log names each'
+      + ' plugin)', true);
+  }
+  return lines;
+}
+
+function writeBehindCell(wb) {
+  const lines = writeBehindLines(wb);
+  return el('td', {'data-testid': 'storage-write-behind'}, lines.length
+    ? lines.map(l => el('div', {className: l.bad ? 'error' : null, text: l.text}))
+    : el('span', {className: 'muted', text: '—'}));
 }
 
 function groupChecks(groups, selected, prefix) {

@@ -3,6 +3,7 @@ package org.numeter.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,6 +93,16 @@ class StorageJournalKillIT {
         List<String> kills = new ArrayList<>();
         for (int round = 0; round < ROUNDS; round++) {
             storage.start().awaitReady();
+            if (round > 0 && kills.get(round - 1).equals("after the drain")) {
+                // ready once the replay of what the kill left in the journal is done, and it says what it did
+                JsonNode replay = RoleApi.get(port, "/api/v1/status").path("replay");
+                assertThat(replay.path("state").asText()).as("the replay after kill %d: %s", round, replay)
+                        .isEqualTo("done");
+                assertThat(replay.path("records").asLong()).as("%s", replay).isPositive();
+                assertThat(replay.path("bytes").asLong()).as("%s", replay)
+                        .isEqualTo(replay.path("totalBytes").asLong());
+                assertThat(replay.path("corruptRecords").asLong()).as("%s", replay).isZero();
+            }
             long queued = spool.stats().records() + (long) PLUGINS * POINTS_PER_ROUND;
             enqueue(spool, round, t0);
             if (round % 2 == 0) {

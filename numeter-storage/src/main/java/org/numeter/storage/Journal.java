@@ -68,6 +68,11 @@ final class Journal implements AutoCloseable {
         return segments.stream().map(n -> path(dir, n)).toList();
     }
 
+    /** The segments from {@code first} on, the current one included, oldest first. */
+    synchronized List<Path> from(long first) {
+        return segments.tailSet(first).stream().map(n -> path(dir, n)).toList();
+    }
+
     /** Opens a new segment after every existing one; appends go there. */
     synchronized void start() throws IOException {
         long next = segments.isEmpty() ? 1 : segments.last() + 1;
@@ -198,31 +203,66 @@ final class Journal implements AutoCloseable {
         }
     }
 
+    /** What a batch read from the journal is handed to, with the offset just past its record. */
+    interface Sink {
+        void accept(SampleBatch batch, int end);
+    }
+
+    /**
+     * What a read of a segment found: its whole {@code records}, those skipped as {@code corrupt} (a checksum that
+     * does not match, in a record that other records follow: a bad disk, not a crash; or a sound frame whose batch
+     * cannot be read), and the bytes of its torn tail ({@code torn}: the last record cut by a crash during an append,
+     * never acknowledged).
+     */
+    record Read(long records, long corrupt, long torn) {}
+
+    /** At most this many corrupt records of one segment are logged one by one; a summary line tells the rest. */
+    private static final int LOGGED_PER_SEGMENT = 5;
+
+    static Read read(Path file, Consumer<SampleBatch> sink) throws IOException {
+        return scan(file, (b, end) -> sink.accept(b));
+    }
+
     /**
      * Hands every batch of a segment to {@code sink}, in order. A torn or corrupt tail ends the segment there: it is
-     * dropped, and how many bytes that was is returned (0 for a whole segment). A record whose frame is sound but
-     * whose batch is not is skipped and logged.
+     * dropped, and its bytes returned as {@link Read#torn}. A corrupt record before the tail is skipped, counted,
+     * and logged with the file and its offset.
      */
-    static long read(Path file, Consumer<SampleBatch> sink) throws IOException {
+    static Read scan(Path file, Sink sink) throws IOException {
         byte[] all;
         try {
             all = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            return 0;
+            return new Read(0, 0, 0);
         }
-        ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.BIG_ENDIAN);
+        return read(all, all.length, file.toString(), sink);
+    }
+
+    /** The same over the first {@code size} bytes of {@code all}, named {@code where} in the log. */
+    static Read read(byte[] all, int size, String where, Sink sink) {
+        ByteBuffer b = ByteBuffer.wrap(all, 0, size).order(ByteOrder.BIG_ENDIAN);
         CRC32C crc = new CRC32C();
+        long records = 0;
+        long corrupt = 0;
         while (b.remaining() >= FRAME) {
             int at = b.position();
             int length = b.getInt();
             int sum = b.getInt();
             if (length <= 0 || length > MAX_RECORD || length > b.remaining()) {
-                return all.length - at;
+                return done(where, records, corrupt, size - at);
             }
             crc.reset();
             crc.update(all, b.position(), length);
             if ((int) crc.getValue() != sum) {
-                return all.length - at;
+                if (at + FRAME + length == size) {
+                    return done(where, records, corrupt, size - at); // the last record: a torn append
+                }
+                if (++corrupt <= LOGGED_PER_SEGMENT) {
+                    LOG.warn("{}: the record at byte {} ({} bytes) does not match its checksum (a bad disk?);"
+                            + " skipped, the records after it are read", where, at, length);
+                }
+                b.position(b.position() + length);
+                continue;
             }
             byte[] record = new byte[length];
             b.get(record);
@@ -230,12 +270,27 @@ final class Journal implements AutoCloseable {
             try {
                 batch = RecordCodec.decode(record);
             } catch (CodecException e) {
-                LOG.warn("{}: the record at byte {} cannot be read ({}); skipped", file, at, e.getMessage());
+                if (++corrupt <= LOGGED_PER_SEGMENT) {
+                    LOG.warn("{}: the record at byte {} cannot be read ({}); skipped", where, at, e.getMessage());
+                }
                 continue;
             }
-            sink.accept(batch);
+            records++;
+            sink.accept(batch, b.position());
         }
-        return b.remaining();
+        return done(where, records, corrupt, b.remaining());
+    }
+
+    private static Read done(String where, long records, long corrupt, long torn) {
+        if (corrupt > LOGGED_PER_SEGMENT) {
+            LOG.warn("{}: {} corrupt records skipped in all ({} logged above)", where, corrupt, LOGGED_PER_SEGMENT);
+        }
+        return new Read(records, corrupt, torn);
+    }
+
+    /** Hands the batches of appends that could not be written yet (see {@link #append}) to {@code sink}. */
+    synchronized void readUnwritten(Consumer<SampleBatch> sink) {
+        unwritten.read("the journal's unwritten records", sink);
     }
 
     /** Framed records of one write, made by one thread. */
@@ -263,6 +318,11 @@ final class Journal implements AutoCloseable {
 
         int size() {
             return size;
+        }
+
+        /** Hands the batches of these records to {@code sink}, in order. */
+        void read(String where, Consumer<SampleBatch> sink) {
+            Journal.read(buf, size, where, (b, end) -> sink.accept(b));
         }
 
         void clear() {

@@ -64,6 +64,16 @@ final class PendingWrites<T> {
         return bytes.get() > maxBytes;
     }
 
+    /** When the oldest queued file that {@code current} accepts (not flushed since) was queued, or -1 for none. */
+    long oldestSince(java.util.function.Predicate<Dirty<T>> current) {
+        for (Dirty<T> d : queue) {
+            if (current.test(d)) {
+                return d.since();
+            }
+        }
+        return -1;
+    }
+
     /**
      * The oldest queued file when it must be flushed now (pending memory over its bound, or queued for longer than
      * the age bound at {@code now}), taken off the queue; null when none must.

@@ -293,6 +293,48 @@ final class RrdState {
         image.putLong(56, time);
     }
 
+    /**
+     * Why the file no longer holds what this state was read from (it was written over, cut or replaced under the
+     * store: a bad disk, a hand), or null. One positioned read of the first block and the file's size: a flush
+     * checks it first, so that pending updates are not written into a file they would only half repair.
+     */
+    String unlike(FileChannel ch) throws IOException {
+        String size = unlikeSize(ch.size());
+        if (size != null) {
+            return size;
+        }
+        return unlikeHead(readFully(ch, regions.offsets[0], regions.lengths[0]), 0);
+    }
+
+    /** The same through a mapping of the whole file, whose length on the disk is {@code size}. */
+    String unlike(ByteBuffer file, long size) {
+        String s = unlikeSize(size);
+        if (s != null) {
+            return s;
+        }
+        return unlikeHead(file, Math.toIntExact(regions.offsets[0]));
+    }
+
+    private String unlikeSize(long size) {
+        int last = rows.length - 1;
+        long expected = rowsAt[last] + (long) rows[last] * n * 8;
+        return size == expected ? null : "an RRD file of " + size + " bytes where the store wrote " + expected
+                + " (cut or replaced under the storage)";
+    }
+
+    private String unlikeHead(ByteBuffer file, int at) {
+        byte[] was = flushed != null ? flushed : image.array();
+        int from = regionAt[0];
+        int length = regions.lengths[0];
+        for (int i = 0; i < length; i++) {
+            if (file.get(at + i) != was[from + i]) {
+                return "its header is not what the storage wrote (byte " + (regions.offsets[0] + i)
+                        + " changed under it)";
+            }
+        }
+        return null;
+    }
+
     /** Whether updates are pending: applied here, not yet written to the file. */
     boolean dirty() {
         return flushed != null;

@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,6 +43,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.numeter.codec.CodecException;
 import org.numeter.model.Field;
 import org.numeter.model.FieldType;
@@ -147,6 +149,12 @@ public final class RrdStore implements Store {
     private volatile String flushProblem;
     /** The first journal segment kept whatever is flushed: a start could not replay all of them (0: none). */
     private volatile long journalKept;
+    private final JournalReplay replay = new JournalReplay();
+    private final AtomicLong quarantineKept = new AtomicLong();
+    private final AtomicLong quarantineDropped = new AtomicLong();
+    /** Open once the start's replay of the journal has ended (at once when there is none). */
+    private final CountDownLatch replayed = new CountDownLatch(1);
+    private final Runnable beforeReplaySegment;
 
     private RrdStore(Builder b) {
         this.dataDir = b.dataDir;
@@ -168,6 +176,7 @@ public final class RrdStore implements Store {
         this.quarantine = new Quarantine(dataDir);
         this.timeFaults = new TimeFaults("storage", b.time);
         this.pending = new PendingWrites<>(b.writeBehind, b.writeBehindMemory, PENDING_ROWS);
+        this.beforeReplaySegment = b.beforeReplaySegment;
         AtomicInteger n = new AtomicInteger();
         this.workers = threads <= 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
             Thread t = new Thread(r, "rrd-writer-" + n.incrementAndGet());
@@ -197,6 +206,7 @@ public final class RrdStore implements Store {
         private int mappedFiles;
         private Duration writeBehind = WRITE_BEHIND;
         private long writeBehindMemory = WRITE_BEHIND_MEMORY;
+        private Runnable beforeReplaySegment = () -> {};
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -257,6 +267,12 @@ public final class RrdStore implements Store {
                 throw new IllegalArgumentException("write-behind memory " + bytes + " must not be negative");
             }
             this.writeBehindMemory = bytes;
+            return this;
+        }
+
+        /** Runs before the start's replay reads each journal segment: tests hold the replay there. */
+        Builder beforeReplaySegment(Runnable hook) {
+            this.beforeReplaySegment = Objects.requireNonNull(hook, "hook");
             return this;
         }
 
@@ -383,6 +399,8 @@ public final class RrdStore implements Store {
         }
         if (!readOnlyAtStart) {
             openJournal();
+        } else {
+            replayed.countDown();
         }
         background.execute(this::checkAgainstFiles);
         background.scheduleWithFixedDelay(this::writeIndexIfChanged, INDEX_EVERY_SECONDS, INDEX_EVERY_SECONDS,
@@ -391,9 +409,10 @@ public final class RrdStore implements Store {
     }
 
     /**
-     * Replays the journal of the last run into the files (a crash left points there that no file had), writes them,
-     * and starts a new journal; the old segments go once nothing of theirs waits in memory. Without a journal (it
-     * cannot be made) every update is written before its write returns.
+     * Opens the journal. When the last run left segments (a crash), they are replayed into the files in the
+     * background, first of its tasks: the store answers reads meanwhile (from what the files hold: the points only
+     * the journal has come with the replay), writes wait for it to end ({@link #awaitReplay}), and {@link #replay()}
+     * tells how far it is. Without a journal (it cannot be made) every update is written before its write returns.
      */
     private void openJournal() {
         Journal j;
@@ -402,12 +421,55 @@ public final class RrdStore implements Store {
         } catch (IOException | RuntimeException e) {
             LOG.warn("{}: its journal cannot be read ({}); every update is written before its write returns",
                     dataDir, e.toString());
+            replayed.countDown();
             return;
         }
-        // the replay waits in memory as any write does, whatever the setting, and is flushed below
+        // the replay waits in memory as any write does, whatever the setting, and is flushed after it
         journal = j;
         List<Path> old = j.existing();
-        if (!replay(j) && !old.isEmpty()) {
+        if (old.isEmpty()) {
+            startJournal(j, true);
+            replayed.countDown();
+            return;
+        }
+        // kept, whatever is flushed, until the replay has written all of them
+        journalKept = Math.max(1, j.segment());
+        long bytes = 0;
+        for (Path segment : old) {
+            try {
+                bytes += Files.size(segment);
+            } catch (IOException e) {
+                LOG.debug("{}: its size is unknown ({})", segment, e.toString());
+            }
+        }
+        replay.begin(old.size(), bytes);
+        LOG.info("{}: replaying {} journal segments of the last run ({} bytes) in the background; writes wait for"
+                + " it, and the storage is not ready until it ends", dataDir, old.size(), bytes);
+        background.execute(() -> {
+            try {
+                startJournal(j, replay(j));
+            } catch (RuntimeException e) {
+                replay.problem(e.toString());
+                LOG.warn("{}: the replay of the journal failed ({}); it is kept for the next start", dataDir,
+                        e.toString());
+            } finally {
+                replay.end();
+                replayed.countDown();
+            }
+        });
+    }
+
+    /**
+     * After the replay ({@code replayed}: all of it is written, or waits in memory): the replayed files are written,
+     * and a new segment is started; the old segments go once nothing of theirs waits in memory.
+     */
+    private void startJournal(Journal j, boolean replayed) {
+        if (closed) {
+            return; // the journal stays whole for the next start
+        }
+        if (replayed) {
+            journalKept = 0;
+        } else if (!j.existing().isEmpty()) {
             // what could not be written (a full disk) is replayed again by the next start
             journalKept = Math.max(1, j.segment());
         }
@@ -436,30 +498,43 @@ public final class RrdStore implements Store {
         boolean[] ok = {true};
         long t0 = System.nanoTime();
         List<SampleBatch> chunk = new ArrayList<>();
-        long[] batches = new long[1];
         for (Path segment : segments) {
+            beforeReplaySegment.run();
+            if (closed) {
+                return false;
+            }
             try {
-                long torn = Journal.read(segment, b -> {
+                long size = Files.size(segment);
+                Journal.Read read = Journal.scan(segment, (b, end) -> {
+                    if (closed) {
+                        return;
+                    }
                     chunk.add(b);
-                    batches[0]++;
+                    replay.record(end);
                     if (chunk.size() >= 10_000) {
                         ok[0] &= replay(chunk);
                         chunk.clear();
                     }
                 });
-                if (torn > 0) {
+                replay.segment(size, read);
+                if (read.torn() > 0) {
                     LOG.warn("{}: its last {} bytes are a torn record (a crash during an append, never acknowledged);"
-                            + " dropped", segment, torn);
+                            + " dropped", segment, read.torn());
                 }
             } catch (IOException | RuntimeException e) {
                 ok[0] = false;
+                replay.problem(segment + " cannot be read (" + e + ")");
                 LOG.warn("{}: cannot be read ({}); it is kept, and read again at the next start", segment,
                         e.toString());
             }
         }
+        if (closed) {
+            return false;
+        }
         ok[0] &= replay(chunk);
-        LOG.info("{}: {} batches replayed from {} journal segments in {} ms", dataDir, batches[0], segments.size(),
-                (System.nanoTime() - t0) / 1_000_000);
+        RrdStore.Replay r = replay.snapshot();
+        LOG.info("{}: {} batches replayed from {} journal segments in {} ms ({} corrupt records skipped)", dataDir,
+                r.records(), segments.size(), (System.nanoTime() - t0) / 1_000_000, r.corruptRecords());
         return ok[0];
     }
 
@@ -473,6 +548,8 @@ public final class RrdStore implements Store {
         writeGroups(new ArrayList<>(byPlugin.values()), 0, 1, call);
         call.syncDirectories();
         if (call.failure != null) {
+            replay.problem("the journal's points cannot all be written (" + call.failure.getMessage()
+                    + "); it is kept for the next start");
             LOG.warn("{}: the journal's points cannot all be written ({}); the journal is kept for the next start",
                     dataDir, call.failure.getMessage());
             return false;
@@ -487,7 +564,7 @@ public final class RrdStore implements Store {
             Lock lock = lock(e.key);
             lock.lock();
             try {
-                flush(e);
+                flushOrQuarantine(e, null);
             } catch (IOException | RuntimeException ex) {
                 failed++;
                 flushFailed(e, ex);
@@ -530,7 +607,7 @@ public final class RrdStore implements Store {
             if (e.dirtySeq != d.seq() || entries.get(e.key) != e) {
                 return true;
             }
-            flush(e);
+            flushOrQuarantine(e, null);
             return true;
         } catch (IOException | RuntimeException ex) {
             pending.dirtied(e, e.dirtySeq, d.since());
@@ -570,8 +647,13 @@ public final class RrdStore implements Store {
             first = Math.min(first, journalKept);
         }
         for (Entry e : entries.values()) {
+            // pendingBytes first: open() sets unsure before its flush clears pendingBytes
             if (e.pendingBytes > 0) {
                 first = Math.min(first, e.journalFrom);
+            }
+            Unsure unsure = e.unsure;
+            if (unsure != null) {
+                first = Math.min(first, unsure.from());
             }
         }
         j.deleteBefore(first);
@@ -977,6 +1059,16 @@ public final class RrdStore implements Store {
 
     /** A file that cannot be used goes to quarantine; the plugin starts again with a new file. */
     private void quarantineEntry(Entry e, String why) {
+        quarantineEntry(e, why, null);
+    }
+
+    /**
+     * The same, keeping the points of the file that waited to be written: they are in the journal (and in
+     * {@code current}, what the write under way stored and has yet to journal), and go into the file made again for
+     * the plugin, as a write of a new plugin would make it. What cannot be kept is counted and logged.
+     */
+    private void quarantineEntry(Entry e, String why, Journal.Records current) {
+        Unsure unsure = waiting(e);
         try {
             closeFile(e);
         } catch (IOException | RuntimeException ex) {
@@ -984,6 +1076,89 @@ public final class RrdStore implements Store {
         }
         quarantine.move(e.rrd, e.host, why);
         reset(e);
+        if (unsure != null) {
+            keepPoints(e, unsure, current);
+        }
+    }
+
+    /**
+     * What of a file waits to be written, or was written into it by a flush that rrd4j's open then found unusable
+     * ({@link Entry#unsure}): null when nothing.
+     */
+    private Unsure waiting(Entry e) {
+        Unsure unsure = e.unsure;
+        RrdState state = e.state;
+        if (state != null && state.dirty() && e.pendingBytes > 0) {
+            Unsure now = new Unsure(e.journalFrom, e.pendingPoints, e.flushedTo);
+            unsure = unsure == null ? now : new Unsure(Math.min(unsure.from(), now.from()),
+                    unsure.points() + now.points(), Math.min(unsure.after(), now.after()));
+            e.unsure = unsure; // the journal keeps its segments while the points are read back
+        }
+        return unsure;
+    }
+
+    /**
+     * Writes into the plugin's new file the points that the journal holds for it from {@code unsure.from()} on: those
+     * that waited in memory (lost otherwise), and those of the same segments that the old file had. Under the lock.
+     */
+    private void keepPoints(Entry e, Unsure unsure, Journal.Records current) {
+        Journal j = journal;
+        TreeMap<Long, SampleBatch> points = new TreeMap<>();
+        Consumer<SampleBatch> mine = b -> {
+            if (b.host().equals(e.host) && b.plugin().equals(e.plugin)) {
+                points.putIfAbsent(b.timestamp(), b.meta() == null ? b : b.withoutMeta());
+            }
+        };
+        String problem = null;
+        try {
+            if (j != null) {
+                for (Path segment : j.from(unsure.from())) {
+                    Journal.read(segment, mine);
+                }
+                j.readUnwritten(mine);
+            }
+            if (current != null) {
+                current.read("the journal records of the write under way", mine);
+            }
+        } catch (IOException | RuntimeException ex) {
+            problem = "the journal cannot be read: " + ex;
+        }
+        long kept = 0;
+        long waitingKept = 0;
+        WriteCall call = new WriteCall(0, false);
+        try {
+            for (SampleBatch b : points.values()) {
+                if (e.lastUpdate != 0 && b.timestamp() <= e.lastUpdate) {
+                    continue;
+                }
+                storeInFile(e, b, call);
+                kept += b.values().size();
+                if (b.timestamp() > unsure.after()) {
+                    waitingKept += b.values().size();
+                }
+            }
+            call.syncDirectories();
+            if (call.failure != null) {
+                problem = call.failure.getMessage();
+            }
+        } catch (IOException | RuntimeException ex) {
+            problem = ex instanceof IOException io ? StoreWriteException.of(io, e.rrd).getMessage() : ex.toString();
+        }
+        if (e.pendingBytes > 0) {
+            e.journalFrom = Math.min(e.journalFrom, unsure.from()); // the kept points wait in those segments
+        }
+        e.unsure = null;
+        quarantineKept.addAndGet(kept);
+        long dropped = Math.max(0, unsure.points() - waitingKept);
+        if (dropped > 0) {
+            quarantineDropped.addAndGet(dropped);
+            LOG.warn("host {}, plugin {}: {} points that waited to be written are lost with its quarantined file ({});"
+                    + " {} points of the journal went into its new file", e.host, e.plugin, dropped,
+                    problem != null ? problem : "the journal no longer holds them", kept);
+        } else if (kept > 0) {
+            LOG.info("host {}, plugin {}: the {} points that the journal held for it (the {} that waited to be"
+                    + " written included) went into its new file {}", e.host, e.plugin, kept, unsure.points(), e.rrd);
+        }
     }
 
     private void reset(Entry e) {
@@ -1006,6 +1181,7 @@ public final class RrdStore implements Store {
     @Override
     public WriteResult write(List<SampleBatch> batches) throws IOException {
         ensureOpen();
+        awaitReplay();
         Map<String, List<SampleBatch>> byPlugin = new LinkedHashMap<>();
         for (SampleBatch b : batches) {
             byPlugin.computeIfAbsent(b.host() + "/" + b.plugin(), k -> new ArrayList<>()).add(b);
@@ -1188,7 +1364,7 @@ public final class RrdStore implements Store {
                     continue;
                 }
                 try {
-                    store(e, b, call);
+                    store(e, b, call, records);
                     stored++;
                     points += b.values().size();
                     if (records != null) {
@@ -1200,7 +1376,8 @@ public final class RrdStore implements Store {
                 }
                 RrdState state = e.state;
                 if (state != null && pending.full(state.pendingRows())) {
-                    flush(e); // a failure keeps them pending, and ends this plugin's share as any other
+                    // a failure keeps them pending, and ends this plugin's share as any other
+                    flushOrQuarantine(e, records);
                 }
             }
         } catch (IOException ex) {
@@ -1212,34 +1389,34 @@ public final class RrdStore implements Store {
     }
 
     /** Writes one batch; a file found unusable on the way is quarantined and the batch starts a new one. */
-    private void store(Entry e, SampleBatch b, WriteCall call) throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                if (!updateKnownFields(e, b, false)) {
-                    prepare(e, b, call);
-                    if (updateKnownFields(e, b, true)) {
-                        e.lastUpdate = b.timestamp();
-                        e.recent.add(b.timestamp(), b.values().hashCode());
-                        return;
-                    }
-                    RrdDb db = open(e);
-                    Sample s = db.createSample(b.timestamp());
-                    Map<String, Integer> columns = e.columns(db);
-                    for (var v : b.values().entrySet()) {
-                        s.setValue(columns.get(v.getKey()), v.getValue());
-                    }
-                    update(e, db, s);
-                }
+    private void store(Entry e, SampleBatch b, WriteCall call, Journal.Records records) throws IOException {
+        try {
+            storeInFile(e, b, call);
+        } catch (InvalidFileException ex) {
+            quarantineEntry(e, ex.getMessage(), records);
+            storeInFile(e, b, call);
+        }
+    }
+
+    /** Writes one batch into the plugin's file, made first when it has none. */
+    private void storeInFile(Entry e, SampleBatch b, WriteCall call) throws IOException {
+        if (!updateKnownFields(e, b, false)) {
+            prepare(e, b, call);
+            if (updateKnownFields(e, b, true)) {
                 e.lastUpdate = b.timestamp();
                 e.recent.add(b.timestamp(), b.values().hashCode());
                 return;
-            } catch (InvalidFileException ex) {
-                if (attempt > 0) {
-                    throw ex;
-                }
-                quarantineEntry(e, ex.getMessage());
             }
+            RrdDb db = open(e);
+            Sample s = db.createSample(b.timestamp());
+            Map<String, Integer> columns = e.columns(db);
+            for (var v : b.values().entrySet()) {
+                s.setValue(columns.get(v.getKey()), v.getValue());
+            }
+            update(e, db, s);
         }
+        e.lastUpdate = b.timestamp();
+        e.recent.add(b.timestamp(), b.values().hashCode());
     }
 
     /**
@@ -1287,6 +1464,7 @@ public final class RrdStore implements Store {
         long bytes = state.pendingBytes();
         pending.add(bytes - e.pendingBytes);
         e.pendingBytes = bytes;
+        e.pendingPoints += b.values().size();
         return true;
     }
 
@@ -1301,6 +1479,10 @@ public final class RrdStore implements Store {
         }
         FileChannel ch = io == Io.POSITIONED ? channel(e) : null;
         MappedByteBuffer mapped = ch == null ? mapping(e) : null;
+        String unlike = ch != null ? state.unlike(ch) : state.unlike(mapped, Files.size(e.rrd));
+        if (unlike != null) {
+            throw new InvalidFileException(unlike);
+        }
         UndoLog log = undo;
         int slot = Math.floorMod(e.key.hashCode(), STRIPES);
         boolean guarded = log != null && log.begin(slot, e.key, state.regions, state.before(), state::regionAt);
@@ -1325,12 +1507,26 @@ public final class RrdStore implements Store {
         settled(e);
     }
 
+    /**
+     * Flushes a file; one found unusable (changed under the store) is quarantined, and what waited goes into the file
+     * made again ({@link #keepPoints}; {@code current}: what the write under way stored and has yet to journal).
+     */
+    private void flushOrQuarantine(Entry e, Journal.Records current) throws IOException {
+        try {
+            flush(e);
+        } catch (InvalidFileException ex) {
+            quarantineEntry(e, ex.getMessage(), current);
+        }
+    }
+
     /** Nothing of a file waits in memory any more: the memory is given back, and its queued record goes stale. */
     private void settled(Entry e) {
         if (e.pendingBytes != 0) {
             pending.add(-e.pendingBytes);
             e.pendingBytes = 0;
         }
+        e.pendingPoints = 0;
+        e.flushedTo = e.lastUpdate;
         e.dirtySeq++;
     }
 
@@ -1551,9 +1747,30 @@ public final class RrdStore implements Store {
 
     /** The open database of a plugin whose file exists; under its lock. */
     private RrdDb open(Entry e) throws IOException {
-        flush(e); // rrd4j reads the file: what waits is written first
+        // rrd4j reads the file: what waits is written first, into a file that rrd4j may then find unusable; until it
+        // has opened it, the journal keeps those points for a quarantine to write into the file made again
+        Unsure before = e.unsure;
+        Unsure unsure = journal == null ? null : waiting(e);
+        try {
+            flush(e);
+        } catch (IOException | RuntimeException ex) {
+            e.unsure = before; // nothing was written: what waits still waits, and a quarantine counts it once
+            throw ex;
+        }
         e.state = null; // rrd4j may change the file: its state is read again when next needed
-        return cache.get(e.handle, () -> openChecked(e.rrd, false));
+        RrdDb db;
+        try {
+            db = cache.get(e.handle, () -> openChecked(e.rrd, false));
+        } catch (InvalidFileException ex) {
+            throw ex; // e.unsure stays for the quarantine
+        } catch (IOException | RuntimeException ex) {
+            if (unsure != null) {
+                e.unsure = null; // the file is sound as far as anyone knows: the points are in it
+            }
+            throw ex;
+        }
+        e.unsure = null;
+        return db;
     }
 
     /**
@@ -1601,6 +1818,7 @@ public final class RrdStore implements Store {
     public Imported importHistory(String host, Plugin meta, long lastUpdate, Map<String, FieldHistory> history)
             throws IOException {
         ensureOpen();
+        awaitReplay();
         Names.requireHost(host);
         Entry e = lockEntry(host, meta.name());
         WriteCall call = new WriteCall(0, false);
@@ -1760,16 +1978,22 @@ public final class RrdStore implements Store {
             long gridEnd = plan.timestamp(plan.rows() - 1);
             long start = Math.max(plan.gridStart(), plan.heldFrom());
             long end = Math.min(gridEnd, plan.heldTo());
+            RrdDb db = null;
+            boolean temporary = false;
             if (e.created && plan.heldTo() != 0 && start <= end) {
-                RrdDb db;
-                boolean temporary = false;
                 try {
                     db = open(e);
                 } catch (FileSystemException ex) {
                     // a read-only file system cannot be mapped for writing: read what it holds all the same
                     db = openChecked(e.rrd, true);
                     temporary = true;
+                } catch (InvalidFileException ex) {
+                    // as a write would: moved aside, and what the journal holds of it goes into a new file
+                    quarantineEntry(e, ex.getMessage());
+                    db = e.created ? open(e) : null;
                 }
+            }
+            if (db != null) {
                 try {
                     ConsolFun cf = RrdLayout.stored(plan.tier(), ConsolFun.valueOf(q.cf().name()));
                     FetchRequest request = db.createFetchRequest(cf, start, end, plan.tierStep());
@@ -1888,6 +2112,66 @@ public final class RrdStore implements Store {
         return writeFailures.get();
     }
 
+    /** Where the start's replay of the journal of the last run is. */
+    public ReplayState replayState() {
+        return replay.snapshot().state();
+    }
+
+    /** The start's replay of the journal of the last run, as far as it went. */
+    public Replay replay() {
+        return replay.snapshot();
+    }
+
+    /** {@code none}: the last run left no journal (it stopped cleanly); else replaying, then done. */
+    public enum ReplayState {
+        NONE, REPLAYING, DONE;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * The start's replay of the journal: its {@code segments}, the {@code records} (batches) and {@code bytes} read
+     * so far of {@code totalBytes}, the {@code corruptRecords} skipped (each logged with its file and offset), the
+     * {@code tornBytes} of torn tails (a crash during an append: never acknowledged), when it started and ended
+     * (null until then), and what could not be replayed (kept for the next start), or null.
+     */
+    public record Replay(ReplayState state, int segments, long records, long bytes, long totalBytes,
+            long corruptRecords, long tornBytes, java.time.Instant started, java.time.Instant ended,
+            String problem) {}
+
+    /**
+     * Waits until the start's replay of the journal has ended: a write before then could store a point later than
+     * one the replay has yet to write, which would then be refused as late.
+     */
+    public void awaitReplay() throws IOException {
+        try {
+            while (!replayed.await(100, TimeUnit.MILLISECONDS)) {
+                ensureOpen();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the replay of the journal of " + dataDir, e);
+        }
+    }
+
+    /** How long the oldest update waiting to be written has waited, in milliseconds; -1 when none waits. */
+    public long oldestPendingMillis() {
+        long since = pending.oldestSince(d -> d.file().dirtySeq == d.seq() && d.file().pendingBytes > 0);
+        return since < 0 ? -1 : Math.max(0, (System.nanoTime() - since) / 1_000_000);
+    }
+
+    /** Waiting points of quarantined files written into the files made again for their plugins. */
+    public long quarantineKeptPoints() {
+        return quarantineKept.get();
+    }
+
+    /** Waiting points of quarantined files that could not be kept (each time logged with the plugin). */
+    public long quarantineDroppedPoints() {
+        return quarantineDropped.get();
+    }
+
     /** The memory that updates waiting to be written hold (write-behind), in bytes. */
     public long pendingBytes() {
         return pending.bytes();
@@ -2000,6 +2284,12 @@ public final class RrdStore implements Store {
         return "RrdStore{" + dataDir + ", archives=" + archives.name() + "}";
     }
 
+    /**
+     * Points of a file that a quarantine must keep: those of the journal from segment {@code from} on, of which
+     * {@code points} values, later than {@code after}, had waited in memory.
+     */
+    private record Unsure(long from, long points, long after) {}
+
     /** One plugin: where its files are, what it holds; guarded by its key's lock. */
     private final class Entry {
         final String host;
@@ -2043,6 +2333,12 @@ public final class RrdStore implements Store {
         volatile long pendingBytes;
         /** The journal segment current when its oldest waiting update was made: it and later ones hold them. */
         volatile long journalFrom;
+        /** Values of the updates waiting to be written. */
+        long pendingPoints;
+        /** Its last update when its file was last flushed: the waiting updates are later. */
+        long flushedTo;
+        /** Points written into its file by a flush that no open has yet found sound (see {@link #open}), or null. */
+        volatile Unsure unsure;
 
         Entry(String host, String plugin) {
             this.host = host;

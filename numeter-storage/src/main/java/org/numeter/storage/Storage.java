@@ -2,6 +2,7 @@ package org.numeter.storage;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +47,8 @@ public final class Storage implements Component {
     private final StoreSink sink;
     private final List<Drain> drains = new ArrayList<>();
     private static final long STORE_PROBLEM_LOG_MILLIS = 60_000;
+    /** How the check's detail begins while the start replays the journal (see {@link RrdStore#replay()}). */
+    static final String REPLAYING_JOURNAL = "replaying the journal of the last run";
 
     private final Map<String, String> failures = new ConcurrentHashMap<>();
     private final Map<StoreWriteException.Kind, Long> storeProblemLogged = new ConcurrentHashMap<>();
@@ -73,7 +76,7 @@ public final class Storage implements Component {
         }
         this.given = b.telemetry;
         this.api = b.api ? StorageServer.builder().store(store).bind(b.bind).port(b.port).token(b.token)
-                .clock(clock).status(this::figures).health(this::check).staleAfter(b.staleAfter)
+                .clock(clock).status(this::figures).health(this::check).phase(this::phase).staleAfter(b.staleAfter)
                 .alerts(alerts) : null;
     }
 
@@ -303,6 +306,8 @@ public final class Storage implements Component {
             out.put("quarantineDir", rrd.quarantineDir().toString());
             out.put("filesChecked", rrd.checkedAgainstFiles() ? "done" : rrd.filesChecked() + " so far");
             out.put("pendingBytes", rrd.pendingBytes());
+            out.put("writeBehind", writeBehind(rrd));
+            out.put("replay", replay(rrd.replay()));
             out.put("writeFailures", rrd.writeFailures());
             StoreWriteException last = rrd.lastWriteFailure();
             out.put("lastWriteFailure", last == null ? null : Map.of("kind", last.kind().label(), "path",
@@ -313,6 +318,38 @@ public final class Storage implements Component {
             }
         }
         return out;
+    }
+
+    /** The write-behind's figures (docs/api.md): what waits in memory, and what a quarantine did with it. */
+    private static Map<String, Object> writeBehind(RrdStore rrd) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("pendingBytes", rrd.pendingBytes());
+        long oldest = rrd.oldestPendingMillis();
+        out.put("oldestPendingSeconds", oldest < 0 ? null : oldest / 1000);
+        out.put("quarantineKeptPoints", rrd.quarantineKeptPoints());
+        out.put("quarantineDroppedPoints", rrd.quarantineDroppedPoints());
+        return out;
+    }
+
+    private static Map<String, Object> replay(RrdStore.Replay r) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("state", r.state().label());
+        out.put("segments", r.segments());
+        out.put("records", r.records());
+        out.put("bytes", r.bytes());
+        out.put("totalBytes", r.totalBytes());
+        out.put("corruptRecords", r.corruptRecords());
+        out.put("tornBytes", r.tornBytes());
+        out.put("started", r.started() == null ? null : r.started().truncatedTo(ChronoUnit.SECONDS).toString());
+        out.put("ended", r.ended() == null ? null : r.ended().truncatedTo(ChronoUnit.SECONDS).toString());
+        out.put("problem", r.problem());
+        return out;
+    }
+
+    /** {@code REPLAYING} while the start replays the journal of the last run, else null. */
+    private String phase() {
+        return store instanceof RrdStore rrd && rrd.replayState() == RrdStore.ReplayState.REPLAYING ? "REPLAYING"
+                : null;
     }
 
     /** Hosts whose last update is older than the stale threshold (0 when the API is not served). */
@@ -338,6 +375,12 @@ public final class Storage implements Component {
      */
     @Override
     public CheckResult check() {
+        if (store instanceof RrdStore rrd && rrd.replayState() == RrdStore.ReplayState.REPLAYING) {
+            RrdStore.Replay r = rrd.replay();
+            return CheckResult.failed(String.format(java.util.Locale.ROOT, "%s: %,d records, %,d of %,d bytes so far"
+                    + " (since %s); writes wait for it, reads answer what the files hold", REPLAYING_JOURNAL,
+                    r.records(), r.bytes(), r.totalBytes(), r.started().truncatedTo(ChronoUnit.SECONDS)));
+        }
         List<String> failing = failures.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList();
         if (!upstreams.isEmpty() && failing.size() == upstreams.size()) {
             return CheckResult.failed("every upstream fails: " + String.join("; ", failing));
@@ -359,6 +402,15 @@ public final class Storage implements Component {
             if (rrd.quarantinedFiles() > 0) {
                 notes.add(rrd.quarantinedFiles() + " files in " + rrd.quarantineDir()
                         + " (the log says why each went there)");
+            }
+            if (rrd.quarantineDroppedPoints() > 0) {
+                notes.add(rrd.quarantineDroppedPoints() + " points that waited to be written were lost with"
+                        + " quarantined files (the log names each plugin)");
+            }
+            RrdStore.Replay replay = rrd.replay();
+            if (replay.corruptRecords() > 0) {
+                notes.add("the start skipped " + replay.corruptRecords() + " corrupt records of the journal (the log"
+                        + " names each file and offset)");
             }
         }
         return notes.isEmpty() ? new CheckResult(true, upstreams.size() + " upstreams answering")

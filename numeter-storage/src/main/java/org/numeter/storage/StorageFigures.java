@@ -63,6 +63,19 @@ final class StorageFigures {
                             rrd::quarantinedFiles)
                     .gauge("numeter.storage.pending.bytes", "Memory held by updates waiting to be written"
                             + " (storage.write-behind)", rrd::pendingBytes)
+                    .gauge("numeter.storage.pending.oldest.seconds", "Age of the oldest update waiting to be written"
+                            + " (0 when none waits)", () -> Math.max(0, rrd.oldestPendingMillis()) / 1000.0)
+                    .gauge("numeter.storage.journal.replaying", "1 while the start replays the journal of the last"
+                            + " run (the storage is not ready), else 0",
+                            () -> rrd.replayState() == RrdStore.ReplayState.REPLAYING ? 1 : 0)
+                    .counter("numeter.storage.journal.replayed.records", "Batches the start replayed from the journal"
+                            + " of the last run", () -> rrd.replay().records())
+                    .counter("numeter.storage.journal.corrupt.records", "Journal records the replay skipped as corrupt"
+                            + " (the log names each file and offset)", () -> rrd.replay().corruptRecords())
+                    .counter("numeter.storage.quarantine.kept.points", "Waiting points of a quarantined file written"
+                            + " into the file made again for its plugin", rrd::quarantineKeptPoints)
+                    .counter("numeter.storage.quarantine.dropped.points", "Waiting points of a quarantined file that"
+                            + " could not be kept (the log names the plugin)", rrd::quarantineDroppedPoints)
                     .counter("numeter.storage.write.failures",
                             "Writes that failed for the machine's reasons (disk full, read-only, I/O)", rrd::writeFailures);
         }

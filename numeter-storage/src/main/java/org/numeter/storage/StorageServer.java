@@ -56,6 +56,7 @@ public final class StorageServer implements Component {
     private final Clock clock;
     private final Supplier<Map<String, Object>> status;
     private final Supplier<CheckResult> health;
+    private final Supplier<String> phase;
     private final HttpErrors errors = new HttpErrors("storage API");
     private final GraphRenderer graphs;
     private final Telemetry given;
@@ -72,6 +73,7 @@ public final class StorageServer implements Component {
         this.clock = b.clock;
         this.status = b.status;
         this.health = b.health;
+        this.phase = b.phase;
         this.graphs = new GraphRenderer(store);
         this.given = b.telemetry;
         this.alerts = b.alerts;
@@ -91,6 +93,7 @@ public final class StorageServer implements Component {
         private Clock clock = Clock.systemUTC();
         private Supplier<Map<String, Object>> status = Map::of;
         private Supplier<CheckResult> health = () -> CheckResult.OK;
+        private Supplier<String> phase = () -> null;
         private Telemetry telemetry;
         private AlertEngine alerts;
         private Duration staleAfter = Duration.ofMinutes(5);
@@ -150,6 +153,16 @@ public final class StorageServer implements Component {
         /** The health {@code /api/v1/status} reports as {@code ok} and {@code detail}. */
         public Builder health(Supplier<CheckResult> health) {
             this.health = Objects.requireNonNull(health, "health");
+            return this;
+        }
+
+        /**
+         * What the storage does before it can be ready, as the {@code status} word of {@code /api/v1/status}
+         * ({@code REPLAYING} while the start replays the journal), or null: then {@code UP}, {@code DEGRADED} or
+         * {@code DOWN} from the health.
+         */
+        public Builder phase(Supplier<String> phase) {
+            this.phase = Objects.requireNonNull(phase, "phase");
             return this;
         }
 
@@ -348,7 +361,8 @@ public final class StorageServer implements Component {
         Map<String, Object> out = new LinkedHashMap<>();
         CheckResult check = health.get();
         out.put("ok", check.ok());
-        out.put("status", check.status());
+        String doing = phase.get();
+        out.put("status", doing != null && !check.ok() ? doing : check.status());
         out.put("detail", check.detail());
         List<HostSummary> hosts = store.hosts();
         long now = clock.instant().getEpochSecond();

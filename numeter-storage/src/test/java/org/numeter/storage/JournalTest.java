@@ -37,7 +37,7 @@ class JournalTest {
 
     private static List<SampleBatch> read(Path segment, long[] torn) throws IOException {
         List<SampleBatch> out = new ArrayList<>();
-        torn[0] = Journal.read(segment, out::add);
+        torn[0] = Journal.read(segment, out::add).torn();
         return out;
     }
 
@@ -95,6 +95,24 @@ class JournalTest {
         Files.write(segment, new byte[] {0x7f, 0, 0, 0, 0, 0, 0, 0, 1, 2});
         assertThat(read(segment, torn)).isEmpty();
         assertThat(torn[0]).isEqualTo(10);
+    }
+
+    @Test
+    void aCorruptRecordThatOthersFollowIsSkippedAndCountedAndTheRestRead() throws Exception {
+        Journal j = new Journal(dir, 1 << 20);
+        j.start();
+        j.append(List.of(records(0, 5)));
+        j.close(false);
+        Path segment = Journal.path(dir, 1);
+        byte[] bytes = Files.readAllBytes(segment);
+        int second = 8 + java.nio.ByteBuffer.wrap(bytes).getInt(); // where the second record's frame starts
+        bytes[second + 8 + 3] ^= 0x10; // a byte of its batch: its checksum no longer matches
+        Files.write(segment, bytes);
+
+        List<SampleBatch> got = new ArrayList<>();
+        Journal.Read read = Journal.read(segment, got::add);
+        assertThat(got).containsExactly(batch(0), batch(2), batch(3), batch(4));
+        assertThat(read).isEqualTo(new Journal.Read(4, 1, 0));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.numeter.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -12,6 +13,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +33,7 @@ import org.numeter.model.SampleBatch;
 import org.numeter.store.Consolidation;
 import org.numeter.store.SeriesQuery;
 import org.numeter.store.WriteResult;
+import org.slf4j.LoggerFactory;
 
 /**
  * Write-behind: updates wait in memory and in the journal; a read, the bounds and the close write them to the files;
@@ -128,6 +141,7 @@ class RrdStoreJournalTest {
         Files.write(segment, new byte[] {0, 0, 0, 40, 1, 2, 3}, StandardOpenOption.APPEND);
 
         store = RrdStore.builder(dir).open();
+        store.awaitReplay();
         assertThat(journal()).as("the old segment goes once its points are in the files")
                 .containsExactly(Journal.PREFIX + 2);
         for (int p = 0; p < PLUGINS; p++) {
@@ -142,6 +156,7 @@ class RrdStoreJournalTest {
         writeRounds(9, 9);
         store.abandon();
         store = RrdStore.builder(dir).open();
+        store.awaitReplay();
         assertThat(stored(5, 9)).containsExactly(expected(5, 9));
     }
 
@@ -153,6 +168,7 @@ class RrdStoreJournalTest {
 
         // the start replays the journal and writes every file: 30 files through 4 descriptors, not 30 at once
         store = RrdStore.builder(dir).openFiles(8).open();
+        store.awaitReplay();
         assertThat(store.openFiles()).isLessThanOrEqualTo(8);
         for (int p = 0; p < PLUGINS; p++) {
             assertThat(inFile(p)).isEqualTo(T0 + 240);
@@ -184,5 +200,139 @@ class RrdStoreJournalTest {
         assertThat(inFile(2)).isEqualTo(T0 + 180);
         assertThat(journal()).isEmpty();
         assertThat(store.pendingBytes()).isZero();
+    }
+
+    @Test
+    void aStartReplaysTheJournalInTheBackgroundSaysHowFarItIsAndSkipsACorruptRecordNamingWhere() throws Exception {
+        store = RrdStore.builder(dir).open();
+        assertThat(store.replay().state()).as("a first start: nothing to replay").isEqualTo(RrdStore.ReplayState.NONE);
+        writeRounds(1, 4);
+        store.abandon();
+        Path segment = dir.resolve(Journal.PREFIX + 1);
+        byte[] bytes = Files.readAllBytes(segment);
+        bytes[10] ^= 0x40; // in the first record (p0's first point), whose checksum no longer matches
+        Files.write(segment, bytes);
+
+        Logger logger = (Logger) LoggerFactory.getLogger(Journal.class);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        CountDownLatch hold = new CountDownLatch(1);
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        try {
+            store = RrdStore.builder(dir).beforeReplaySegment(() -> {
+                try {
+                    hold.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }).open();
+            RrdStore.Replay during = store.replay();
+            assertThat(during.state()).isEqualTo(RrdStore.ReplayState.REPLAYING);
+            assertThat(during.segments()).isOne();
+            assertThat(during.totalBytes()).isEqualTo(bytes.length);
+            assertThat(during.records()).isZero();
+            assertThat(during.started()).isNotNull();
+            assertThat(during.ended()).isNull();
+            // a write waits for the replay: stored before it, its point would make the replay's points late
+            Future<WriteResult> write = writer.submit(() -> writeRounds(5, 5));
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !write.isDone());
+
+            hold.countDown();
+            await().atMost(Duration.ofSeconds(20)).until(() -> store.replay().state() == RrdStore.ReplayState.DONE);
+            assertThat(write.get(20, TimeUnit.SECONDS).batches()).isEqualTo(PLUGINS);
+        } finally {
+            hold.countDown();
+            writer.shutdownNow();
+            logger.detachAppender(logs);
+        }
+        RrdStore.Replay done = store.replay();
+        assertThat(done.records()).isEqualTo(4L * PLUGINS - 1);
+        assertThat(done.corruptRecords()).isOne();
+        assertThat(done.tornBytes()).isZero();
+        assertThat(done.bytes()).isEqualTo(done.totalBytes());
+        assertThat(done.ended()).isAfterOrEqualTo(done.started());
+        assertThat(done.problem()).isNull();
+        assertThat(logs.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage))
+                .as("one line, naming the file and the offset").containsExactly(segment
+                        + ": the record at byte 0 (" + ByteBuffer.wrap(bytes).getInt() + " bytes) does not match"
+                        + " its checksum (a bad disk?); skipped, the records after it are read");
+        double[] p0 = stored(0, 5);
+        assertThat(p0[0]).as("the corrupt record's point is lost: the next one covers its step (the heartbeat)")
+                .isEqualTo(value(0, 2));
+        assertThat(Arrays.copyOfRange(p0, 1, 5)).containsExactly(Arrays.copyOfRange(expected(0, 5), 1, 5));
+        assertThat(stored(1, 5)).containsExactly(expected(1, 5));
+    }
+
+    /** A file broken on the disk under the store (a bad disk, a hand that wrote over it): its header is gone. */
+    private void breakFile(int plugin) throws IOException {
+        Path file = dir.resolve("web1/p" + plugin + ".rrd");
+        Files.write(file, new byte[(int) Files.size(file)]);
+    }
+
+    @Test
+    void aFileFoundUnusableByAWriteKeepsItsWaitingPointsInTheFileMadeAgain() throws Exception {
+        store = RrdStore.builder(dir).open();
+        writeRounds(1, 5);
+        assertThat(inFile(3)).as("p3's five points wait").isEqualTo(T0);
+        breakFile(3);
+
+        // new metadata: rrd4j opens the file (after writing what waits into it) and finds it unusable
+        Plugin wider = Plugin.builder("p3").field(Field.builder("v").build()).field(Field.builder("w").build())
+                .build();
+        WriteResult r = store.write(List.of(new SampleBatch("web1", "p3", T0 + 360, Map.of("v", value(3, 6), "w",
+                1.0), wider)));
+        assertThat(r.batches()).isOne();
+
+        assertThat(dir.resolve("quarantine/web1/p3.rrd")).isRegularFile();
+        assertThat(store.quarantinedFiles()).isOne();
+        assertThat(stored(3, 6)).as("the five waiting points, then the new one, in the file made again")
+                .containsExactly(expected(3, 6));
+        assertThat(store.quarantineKeptPoints()).isEqualTo(5);
+        assertThat(store.quarantineDroppedPoints()).isZero();
+        assertThat(stored(4, 5)).containsExactly(expected(4, 5));
+
+        store.abandon(); // the kept points are in the journal until their new file is written: a crash keeps them
+        store = RrdStore.builder(dir).open();
+        store.awaitReplay();
+        assertThat(stored(3, 6)).containsExactly(expected(3, 6));
+    }
+
+    @Test
+    void aFileFoundUnusableByAReadIsQuarantinedAndTheReadAnswersItsWaitingPointsFromTheFileMadeAgain()
+            throws Exception {
+        store = RrdStore.builder(dir).open();
+        writeRounds(1, 5);
+        breakFile(3);
+
+        assertThat(stored(3, 5)).containsExactly(expected(3, 5));
+        assertThat(dir.resolve("quarantine/web1/p3.rrd")).isRegularFile();
+        assertThat(store.quarantineKeptPoints()).isEqualTo(5);
+        writeRounds(6, 6);
+        assertThat(stored(3, 6)).containsExactly(expected(3, 6));
+    }
+
+    @Test
+    void waitingPointsThatAQuarantineCannotKeepAreCountedAsDroppedAndLoggedWithThePlugin() throws Exception {
+        store = RrdStore.builder(dir).open();
+        writeRounds(1, 5);
+        for (String segment : journal()) {
+            Files.delete(dir.resolve(segment)); // what held them is gone: nothing to write into a new file
+        }
+        breakFile(3);
+        Logger logger = (Logger) LoggerFactory.getLogger(RrdStore.class);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        try {
+            assertThat(stored(3, 5)).containsOnly(Double.NaN);
+        } finally {
+            logger.detachAppender(logs);
+        }
+        assertThat(store.quarantineDroppedPoints()).isEqualTo(5);
+        assertThat(store.quarantineKeptPoints()).isZero();
+        assertThat(logs.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage))
+                .contains("host web1, plugin p3: 5 points that waited to be written are lost with its quarantined"
+                        + " file (the journal no longer holds them); 0 points of the journal went into its new file");
     }
 }

@@ -129,17 +129,45 @@ public final class StorageClient {
     }
 
     /**
-     * What the storage says is wrong with it (its status's {@code detail} when {@code ok} is false: a full disk, an
-     * upstream that fails), or null when it is fine.
+     * What the storage's status says of it (docs/api.md, section 2: {@code /api/v1/status}): what is wrong with it,
+     * or null; its write-behind, or null when it keeps none (another kind of store, an older storage).
      */
-    public String problem() throws IOException {
+    public Reported status() throws IOException {
         Optional<byte[]> body = get(STATUS);
         if (body.isEmpty()) {
-            return null;
+            return new Reported(null, null);
         }
         JsonNode status = json(body.get());
-        return status.path("ok").asBoolean(true) ? null : status.path("detail").asText("not ok");
+        String problem = status.path("ok").asBoolean(true) ? null : status.path("detail").asText("not ok");
+        JsonNode wb = status.path("writeBehind");
+        JsonNode replay = status.path("replay");
+        if (!wb.isObject() && !replay.isObject()) {
+            return new Reported(problem, null);
+        }
+        return new Reported(problem, new WriteBehind(number(wb, "pendingBytes"),
+                number(wb, "oldestPendingSeconds"), number(wb, "quarantineKeptPoints"),
+                number(wb, "quarantineDroppedPoints"), replay.path("state").isTextual()
+                        ? replay.path("state").asText() : null, number(replay, "records"),
+                number(replay, "bytes"), number(replay, "totalBytes"), number(replay, "corruptRecords"),
+                replay.path("ended").isTextual() ? replay.path("ended").asText() : null,
+                replay.path("problem").isTextual() ? replay.path("problem").asText() : null));
     }
+
+    private static Long number(JsonNode node, String name) {
+        JsonNode v = node.path(name);
+        return v.isNumber() ? v.asLong() : null;
+    }
+
+    /** What a storage's status says: its problem, or null; its write-behind, or null. */
+    public record Reported(String problem, WriteBehind writeBehind) {}
+
+    /**
+     * A storage's write-behind as its status tells it; a figure it does not give is null. {@code replay} is the
+     * state of the start's replay of the journal ({@code none}, {@code replaying}, {@code done}).
+     */
+    public record WriteBehind(Long pendingBytes, Long oldestPendingSeconds, Long quarantineKeptPoints,
+            Long quarantineDroppedPoints, String replay, Long replayRecords, Long replayBytes, Long replayTotalBytes,
+            Long replayCorruptRecords, String replayEnded, String replayProblem) {}
 
     // ---- alerts (docs/api.md, section 2: /api/v1/alerts)
 

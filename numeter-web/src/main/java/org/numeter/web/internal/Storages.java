@@ -69,8 +69,11 @@ public final class Storages {
      *
      * @param id its id when an admin added it through the web, null when the configuration lists it
      * @param error why it is down, or what it says is wrong while it answers (a full disk), or null
+     * @param writeBehind its write-behind (what waits to be written, the start's replay of the journal), or null
+     *     when it is down or keeps none
      */
-    public record Status(Long id, URI uri, boolean up, int hosts, String error) {}
+    public record Status(Long id, URI uri, boolean up, int hosts, String error,
+            StorageClient.WriteBehind writeBehind) {}
 
     /** What every storage said at one moment. */
     public record Snapshot(Map<String, Located> hosts, List<Status> storages, long takenAt) {
@@ -121,11 +124,11 @@ public final class Storages {
     public synchronized Snapshot refresh() {
         List<StorageClient> clients = this.clients;
         List<Future<List<StorageClient.RemoteHost>>> answers = new ArrayList<>();
-        List<Future<String>> problems = new ArrayList<>();
+        List<Future<StorageClient.Reported>> problems = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (StorageClient c : clients) {
                 answers.add(pool.submit(c::hosts));
-                problems.add(pool.submit(c::problem));
+                problems.add(pool.submit(c::status));
             }
         }
         Map<String, List<Held>> held = new TreeMap<>();
@@ -137,21 +140,22 @@ public final class Storages {
                 for (StorageClient.RemoteHost h : list) {
                     held.computeIfAbsent(h.id(), k -> new ArrayList<>()).add(new Held(c, h));
                 }
-                String problem;
+                StorageClient.Reported reported;
                 try {
-                    problem = problems.get(i).get();
+                    reported = problems.get(i).get();
                 } catch (ExecutionException e) {
-                    problem = null;
+                    reported = new StorageClient.Reported(null, null);
                 }
-                statuses.add(new Status(ids.get(c.uri()), c.uri(), true, list.size(), problem));
+                statuses.add(new Status(ids.get(c.uri()), c.uri(), true, list.size(), reported.problem(),
+                        reported.writeBehind()));
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
                 String why = cause instanceof IOException ? cause.getMessage() : String.valueOf(cause);
                 LOG.warn("storage {} is down: {}", c.uri(), why);
-                statuses.add(new Status(ids.get(c.uri()), c.uri(), false, 0, why));
+                statuses.add(new Status(ids.get(c.uri()), c.uri(), false, 0, why, null));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                statuses.add(new Status(ids.get(c.uri()), c.uri(), false, 0, "interrupted"));
+                statuses.add(new Status(ids.get(c.uri()), c.uri(), false, 0, "interrupted", null));
             }
         }
         Map<String, Located> hosts = new LinkedHashMap<>();
