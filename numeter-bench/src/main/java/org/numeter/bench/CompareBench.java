@@ -5,10 +5,6 @@ import java.io.BufferedWriter;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.lang.management.ManagementFactory;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,71 +75,37 @@ public final class CompareBench {
             table.add(new Row("create " + plugins + " files", "files/s", mine, anchor, "rrdtool create", os));
 
             // ---- ingest: a round of each, in turn
-            Path socket = theirs.resolve("rrdcached.sock");
-            Process daemon = new ProcessBuilder("rrdcached", "-g", "-l", "unix:" + socket, "-w", "3600", "-f",
-                    "7200", "-t", args.text("rrdcached-threads"), "-B", "-b", theirs.toString(), "-p",
-                    theirs.resolve("rrdcached.pid").toString()).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("rrdcached.log").toFile()).start();
-            try {
-                while (!Files.exists(socket)) {
-                    if (!daemon.isAlive()) {
-                        throw new IllegalStateException("rrdcached stopped: "
-                                + Files.readString(dir.resolve("rrdcached.log")));
-                    }
-                    Thread.sleep(20);
-                }
-                try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                    ch.connect(UnixDomainSocketAddress.of(socket));
-                    BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch),
-                            StandardCharsets.US_ASCII));
-                    BufferedWriter out = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(ch),
-                            StandardCharsets.US_ASCII), 1 << 16);
-                    long sent = 0;
-                    Side ingestMine = Side.NONE;
-                    Side ingestAnchor = Side.NONE;
-                    for (int r = 1; r <= warmup + rounds; r++) {
-                        List<SampleBatch> batches = IngestBench.round(T0, r, plugins, fields, archives.step(), random,
-                                state);
-                        String text = updates(batches, fields);
-                        cpu0 = os.getProcessCpuTime();
-                        t0 = System.nanoTime();
-                        long points = write(store, batches, writeSize);
-                        Side m = new Side(System.nanoTime() - t0, os.getProcessCpuTime() - cpu0, points);
+            try (Rrdcached daemon = Rrdcached.start(theirs, args.text("rrdcached-threads"),
+                    dir.resolve("rrdcached.log"))) {
+                Side ingestMine = Side.NONE;
+                Side ingestAnchor = Side.NONE;
+                for (int r = 1; r <= warmup + rounds; r++) {
+                    List<SampleBatch> batches = IngestBench.round(T0, r, plugins, fields, archives.step(), random,
+                            state);
+                    String text = updates(batches, fields);
+                    cpu0 = os.getProcessCpuTime();
+                    t0 = System.nanoTime();
+                    long points = write(store, batches, writeSize);
+                    Side m = new Side(System.nanoTime() - t0, os.getProcessCpuTime() - cpu0, points);
 
-                        long d0 = RrdcachedBench.cpuNanos(daemon.pid());
-                        t0 = System.nanoTime();
-                        RrdcachedBench.command(out, in, "BATCH");
-                        out.write(text);
-                        out.write(".\n");
-                        out.flush();
-                        int errors = Integer.parseInt(in.readLine().split(" ")[0]);
-                        for (int i = 0; i < errors; i++) {
-                            System.out.println("rrdcached: " + in.readLine());
-                        }
-                        sent += plugins;
-                        RrdcachedBench.command(out, in, "FLUSHALL");
-                        RrdcachedBench.waitWritten(out, in, sent);
-                        Side a = new Side(System.nanoTime() - t0, RrdcachedBench.cpuNanos(daemon.pid()) - d0,
-                                (long) plugins * fields);
-                        System.out.printf(Locale.ROOT, "round %2d %-8s numeter %,10.0f points/s %5.2f CPU-us/point |"
-                                + " rrdcached %,10.0f points/s %5.2f CPU-us/point | load %.1f%n", r,
-                                r <= warmup ? "warm-up" : "measured", m.perSecond(), m.cpuMicros(), a.perSecond(),
-                                a.cpuMicros(), os.getSystemLoadAverage());
-                        if (r > warmup) {
-                            ingestMine = ingestMine.plus(m);
-                            ingestAnchor = ingestAnchor.plus(a);
-                        }
+                    long d0 = daemon.cpuNanos();
+                    t0 = System.nanoTime();
+                    daemon.batch(text, plugins).forEach(line -> System.out.println("rrdcached: " + line));
+                    daemon.flushAll();
+                    Side a = new Side(System.nanoTime() - t0, daemon.cpuNanos() - d0, (long) plugins * fields);
+                    System.out.printf(Locale.ROOT, "round %2d %-8s numeter %,10.0f points/s %5.2f CPU-us/point |"
+                            + " rrdcached %,10.0f points/s %5.2f CPU-us/point | load %.1f%n", r,
+                            r <= warmup ? "warm-up" : "measured", m.perSecond(), m.cpuMicros(), a.perSecond(),
+                            a.cpuMicros(), os.getSystemLoadAverage());
+                    if (r > warmup) {
+                        ingestMine = ingestMine.plus(m);
+                        ingestAnchor = ingestAnchor.plus(a);
                     }
-                    table.add(new Row("ingest " + plugins + " x " + fields + ", " + rounds + " rounds", "points/s",
-                            ingestMine, ingestAnchor, "rrdcached, FLUSHALL every round", os));
-                    System.out.println("memory: numeter (this JVM) " + Memory.of(ProcessHandle.current().pid())
-                            + "; rrdcached " + Memory.of(daemon.pid()));
-                    out.write("QUIT\n");
-                    out.flush();
                 }
-            } finally {
-                daemon.destroy();
-                daemon.waitFor();
+                table.add(new Row("ingest " + plugins + " x " + fields + ", " + rounds + " rounds", "points/s",
+                        ingestMine, ingestAnchor, "rrdcached, FLUSHALL every round", os));
+                System.out.println("memory: numeter (this JVM) " + Memory.of(ProcessHandle.current().pid())
+                        + "; rrdcached " + Memory.of(daemon.pid()));
             }
 
             // ---- PNG: a week of one plugin on both sides, drawn in turn
@@ -270,7 +232,7 @@ public final class CompareBench {
                 bytes = renderer.png("graph", "week", end - 7 * 86400L, end, 800, 300).length;
                 long took = System.nanoTime() - t0;
                 long used = os.getProcessCpuTime() - c0;
-                long a0 = RrdcachedBench.cpuNanos(rrdtool.pid());
+                long a0 = Machine.cpuNanos(rrdtool.pid());
                 long t1 = System.nanoTime();
                 ask(w, r, graph.toString());
                 long tookAnchor = System.nanoTime() - t1;
@@ -278,7 +240,7 @@ public final class CompareBench {
                     mine[i] = took / 1e6;
                     anchor[i] = tookAnchor / 1e6;
                     cpuMine += used;
-                    cpuAnchor += RrdcachedBench.cpuNanos(rrdtool.pid()) - a0;
+                    cpuAnchor += Machine.cpuNanos(rrdtool.pid()) - a0;
                 }
             }
             w.write("quit\n");
