@@ -1,24 +1,14 @@
 package org.numeter.bench;
 
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.SplittableRandom;
-import org.numeter.model.Field;
-import org.numeter.model.FieldType;
-import org.numeter.model.Plugin;
 import org.numeter.model.SampleBatch;
 import org.numeter.storage.GraphRenderer;
 import org.numeter.storage.RrdStore;
@@ -154,53 +144,27 @@ public final class CompareBench {
      */
     private static void png(RrdStore store, Path theirs, int n, int warmup,
             com.sun.management.OperatingSystemMXBean os, List<Row> table) throws Exception {
-        long step = 60;
-        long end = T0 + 8 * 86400L;
-        long start = end - 8 * 86400L;
-        Plugin.Builder pb = Plugin.builder("week").title("A week").category("bench");
-        for (int f = 0; f < 5; f++) {
-            pb.field(Field.builder("f" + f).type(FieldType.GAUGE).draw(f == 0 ? "AREA" : "STACK").build());
-        }
-        Plugin meta = pb.build();
-        Path rrd = theirs.resolve("graph").resolve("week.rrd");
+        long end = T0 + GraphWeek.SPAN;
+        Path rrd = theirs.resolve(GraphWeek.HOST).resolve(GraphWeek.PLUGIN + ".rrd");
         Files.createDirectories(rrd.getParent());
-        StringBuilder create = new StringBuilder("create " + rrd + " --start " + start + " --step 60");
-        for (int f = 0; f < 5; f++) {
+        StringBuilder create = new StringBuilder("create " + rrd + " --start " + (end - GraphWeek.SPAN) + " --step "
+                + GraphWeek.STEP);
+        for (int f = 0; f < GraphWeek.FIELDS; f++) {
             create.append(" DS:f").append(f).append(":GAUGE:120:U:U");
         }
-        for (Archives.Tier t : Archives.DEFAULT.tiers()) {
-            for (String cf : t.steps() == 1 ? new String[] {"AVERAGE"} : new String[] {"AVERAGE", "MIN", "MAX"}) {
-                create.append(" RRA:").append(cf).append(":0.5:").append(t.steps()).append(':').append(t.rows());
-            }
-        }
-        Process rrdtool = new ProcessBuilder("rrdtool", "-").redirectErrorStream(true).start();
-        try (BufferedWriter w = new BufferedWriter(new OutputStreamWriter(rrdtool.getOutputStream(),
-                StandardCharsets.US_ASCII)); BufferedReader r = new BufferedReader(new InputStreamReader(
-                        rrdtool.getInputStream(), StandardCharsets.US_ASCII))) {
-            ask(w, r, create.toString());
-            List<SampleBatch> batches = new ArrayList<>();
-            StringBuilder update = new StringBuilder();
-            SplittableRandom random = new SplittableRandom(1);
-            for (long t = start + step; t <= end; t += step) {
-                Map<String, Double> values = new LinkedHashMap<>();
-                double hour = Math.sin((t % 86400) / 86400.0 * 2 * Math.PI);
-                if (update.isEmpty()) {
-                    update.append("update ").append(rrd);
+        create.append(Rrdtool.rras(Archives.DEFAULT));
+        try (Rrdtool rrdtool = Rrdtool.start()) {
+            rrdtool.ask(create.toString());
+            List<SampleBatch> batches = GraphWeek.batches(end);
+            for (int i = 0; i < batches.size(); i += 200) {
+                StringBuilder update = new StringBuilder("update ").append(rrd);
+                for (SampleBatch b : batches.subList(i, Math.min(i + 200, batches.size()))) {
+                    update.append(' ').append(b.timestamp());
+                    for (double v : b.values().values()) {
+                        update.append(':').append(String.format(Locale.ROOT, "%.4f", v));
+                    }
                 }
-                update.append(' ').append(t);
-                for (int f = 0; f < 5; f++) {
-                    double v = 10 + f * 3 + 8 * hour + random.nextDouble(0, 2);
-                    values.put("f" + f, v);
-                    update.append(':').append(String.format(Locale.ROOT, "%.4f", v));
-                }
-                batches.add(new SampleBatch("graph", "week", t, values, batches.isEmpty() ? meta : null));
-                if (batches.size() % 200 == 0) {
-                    ask(w, r, update.toString());
-                    update.setLength(0);
-                }
-            }
-            if (!update.isEmpty()) {
-                ask(w, r, update.toString());
+                rrdtool.ask(update.toString());
             }
             store.write(batches);
 
@@ -229,22 +193,20 @@ public final class CompareBench {
             for (int i = -warmup; i < n; i++) {
                 long c0 = os.getProcessCpuTime();
                 long t0 = System.nanoTime();
-                bytes = renderer.png("graph", "week", end - 7 * 86400L, end, 800, 300).length;
+                bytes = renderer.png(GraphWeek.HOST, GraphWeek.PLUGIN, end - 7 * 86400L, end, 800, 300).length;
                 long took = System.nanoTime() - t0;
                 long used = os.getProcessCpuTime() - c0;
-                long a0 = Machine.cpuNanos(rrdtool.pid());
+                long a0 = rrdtool.cpuNanos();
                 long t1 = System.nanoTime();
-                ask(w, r, graph.toString());
+                rrdtool.ask(graph.toString());
                 long tookAnchor = System.nanoTime() - t1;
                 if (i >= 0) {
                     mine[i] = took / 1e6;
                     anchor[i] = tookAnchor / 1e6;
                     cpuMine += used;
-                    cpuAnchor += Machine.cpuNanos(rrdtool.pid()) - a0;
+                    cpuAnchor += rrdtool.cpuNanos() - a0;
                 }
             }
-            w.write("quit\n");
-            w.flush();
             Arrays.sort(mine);
             Arrays.sort(anchor);
             System.out.printf(Locale.ROOT, "png (%d warm-up, %d measured): numeter %d bytes; p50 %.1f ms, p99 %.1f ms"
@@ -256,24 +218,6 @@ public final class CompareBench {
             table.add(Row.latency("PNG 1 week 800x300, 5 stacked + legend, p99", Machine.percentile(mine, 99),
                     Machine.percentile(anchor, 99), cpuMine / 1e6 / n, cpuAnchor / 1e6 / n, os));
         }
-        rrdtool.waitFor();
-    }
-
-    private static void ask(BufferedWriter w, BufferedReader r, String command) throws Exception {
-        w.write(command);
-        w.write('\n');
-        w.flush();
-        String answer;
-        while ((answer = r.readLine()) != null) {
-            if (answer.startsWith("OK")) {
-                return;
-            }
-            if (answer.startsWith("ERROR")) {
-                throw new IllegalStateException("rrdtool: " + answer + " for " + command.substring(0,
-                        Math.min(120, command.length())));
-            }
-        }
-        throw new IllegalStateException("rrdtool stopped");
     }
 
     /** One side of a figure: wall time, CPU time, and units done (points, files). */

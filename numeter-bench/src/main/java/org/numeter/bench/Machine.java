@@ -68,7 +68,7 @@ public final class Machine {
     }
 
     public static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
+        if (dir == null || !Files.exists(dir)) {
             return;
         }
         try (var walk = Files.walk(dir)) {

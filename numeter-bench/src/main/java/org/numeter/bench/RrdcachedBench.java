@@ -1,9 +1,5 @@
 package org.numeter.bench;
 
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,37 +90,23 @@ public final class RrdcachedBench {
      * that process used.
      */
     static void create(Path dir, int plugins, int fields, long[] cpu) throws Exception {
-        Process rrdtool = new ProcessBuilder("rrdtool", "-").redirectErrorStream(true).start();
-        try (BufferedWriter w = new BufferedWriter(new OutputStreamWriter(rrdtool.getOutputStream(),
-                StandardCharsets.US_ASCII)); BufferedReader r = new BufferedReader(new InputStreamReader(
-                        rrdtool.getInputStream(), StandardCharsets.US_ASCII))) {
+        try (Rrdtool rrdtool = Rrdtool.start()) {
             Archives a = Archives.DEFAULT;
             StringBuilder layout = new StringBuilder(" --start " + T0 + " --step " + a.step());
             for (int f = 0; f < fields; f++) {
                 layout.append(" DS:f").append(f).append(f == 0 ? ":COUNTER:" : ":GAUGE:").append(a.heartbeat())
                         .append(f == 0 ? ":0:U" : ":U:U");
             }
-            for (Archives.Tier t : a.tiers()) {
-                for (String cf : t.steps() == 1 ? new String[] {"AVERAGE"} : new String[] {"AVERAGE", "MIN", "MAX"}) {
-                    layout.append(" RRA:").append(cf).append(":0.5:").append(t.steps()).append(':').append(t.rows());
-                }
-            }
+            layout.append(Rrdtool.rras(a));
             Map<Integer, Boolean> made = new HashMap<>();
             for (int p = 0; p < plugins; p++) {
                 if (made.putIfAbsent(p / 50, true) == null) {
                     Files.createDirectories(dir.resolve("host" + p / 50));
                 }
-                w.write("create " + dir.resolve("host" + p / 50).resolve("plugin" + p % 50 + ".rrd") + layout + "\n");
-                w.flush();
-                String answer = r.readLine();
-                if (answer == null || !answer.startsWith("OK")) {
-                    throw new IllegalStateException("rrdtool create: " + answer);
-                }
+                rrdtool.ask("create " + dir.resolve("host" + p / 50).resolve("plugin" + p % 50 + ".rrd") + layout);
             }
-            cpu[0] = Machine.cpuNanos(rrdtool.pid());
-            w.write("quit\n");
+            cpu[0] = rrdtool.cpuNanos();
         }
-        rrdtool.waitFor();
     }
 
     static String run(String... command) throws Exception {
