@@ -13,7 +13,6 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,62 +37,54 @@ class StorageJournalKillIT {
     @TempDir
     Path data;
 
-    KilledStorage fixture;
-
-    @AfterEach
-    void stop() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
-
     @Test
     void aStorageKilledWithPointsOnlyInItsJournalStoresEveryAcknowledgedPointOnce() throws Exception {
-        fixture = new KilledStorage("journal", data.resolve("storage"), 4 * 3600, RecordCodec::encode,
-                "storage-journal-kills");
-        NumeterProcess storage = fixture.storage();
-        Path rrd = fixture.rrd();
-        Path file = rrd.resolve(fixture.host()).resolve("journal_7.rrd");
-        long t0 = fixture.t0();
+        try (KilledStorage fixture = new KilledStorage("journal", data.resolve("storage"), 4 * 3600,
+                RecordCodec::encode, "storage-journal-kills")) {
+            NumeterProcess storage = fixture.storage();
+            Path rrd = fixture.rrd();
+            Path file = rrd.resolve(fixture.host()).resolve("journal_7.rrd");
+            long t0 = fixture.t0();
 
-        long seed = System.nanoTime();
-        Random random = new Random(seed);
-        List<String> kills = new ArrayList<>();
-        for (int round = 0; round < ROUNDS; round++) {
-            storage.start().awaitReady();
-            long queued = fixture.backlog() + (long) PLUGINS * POINTS_PER_ROUND;
-            // a round's points of every plugin
-            fixture.feed(0, PLUGINS, round * POINTS_PER_ROUND + 1, (round + 1) * POINTS_PER_ROUND);
-            if (round % 2 == 0) {
-                // every point acknowledged: from now on only the journal and the memory hold the round's points
-                await("the storage draining round " + round).atMost(WITHIN).pollInterval(Duration.ofMillis(20))
-                        .until(() -> fixture.backlog() == 0);
-                storage.kill();
-                kills.add("after the drain");
-                assertThat(journalBytes(rrd)).as("the journal after round %d", round).isPositive();
-                long last = t0 + (long) (round + 1) * POINTS_PER_ROUND * KilledStorage.STEP;
-                assertThat(lastUpdateInFile(file))
-                        .as("the last point of round %d waits in the journal, not in the file", round)
-                        .isLessThan(last);
-            } else {
-                // a random moment before, during or after its next drain (once a second)
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(random.nextInt(1500)));
-                storage.kill();
-                kills.add((queued - fixture.backlog()) + " of " + queued + " acknowledged");
+            long seed = System.nanoTime();
+            Random random = new Random(seed);
+            List<String> kills = new ArrayList<>();
+            for (int round = 0; round < ROUNDS; round++) {
+                storage.start().awaitReady();
+                long queued = fixture.backlog() + (long) PLUGINS * POINTS_PER_ROUND;
+                // a round's points of every plugin
+                fixture.feed(0, PLUGINS, round * POINTS_PER_ROUND + 1, (round + 1) * POINTS_PER_ROUND);
+                if (round % 2 == 0) {
+                    // every point acknowledged: from now on only the journal and the memory hold the round's points
+                    await("the storage draining round " + round).atMost(WITHIN).pollInterval(Duration.ofMillis(20))
+                            .until(() -> fixture.backlog() == 0);
+                    storage.kill();
+                    kills.add("after the drain");
+                    assertThat(journalBytes(rrd)).as("the journal after round %d", round).isPositive();
+                    long last = t0 + (long) (round + 1) * POINTS_PER_ROUND * KilledStorage.STEP;
+                    assertThat(lastUpdateInFile(file))
+                            .as("the last point of round %d waits in the journal, not in the file", round)
+                            .isLessThan(last);
+                } else {
+                    // a random moment before, during or after its next drain (once a second)
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(random.nextInt(1500)));
+                    storage.kill();
+                    kills.add((queued - fixture.backlog()) + " of " + queued + " acknowledged");
+                }
             }
-        }
-        storage.start().awaitReady();
-        await("the storage draining everything").atMost(Duration.ofMinutes(3))
-                .pollInterval(Duration.ofMillis(200)).until(() -> fixture.backlog() == 0);
+            storage.start().awaitReady();
+            await("the storage draining everything").atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> fixture.backlog() == 0);
 
-        int points = ROUNDS * POINTS_PER_ROUND;
-        List<String> wrong = fixture.wrong(PLUGINS, points);
-        System.out.printf("storage SIGKILLed %d times with points in its journal (seed %d; kills: %s); plugins wrong"
-                + " at the end: %d%n", kills.size(), seed, kills, wrong.size());
-        assertThat(wrong).as("plugins whose points differ from what was acknowledged").isEmpty();
-        storage.stop();
-        assertThat(journalBytes(rrd)).as("a storage stopped cleanly leaves no journal").isZero();
-        assertThat(lastUpdateInFile(file)).isEqualTo(t0 + points * KilledStorage.STEP);
+            int points = ROUNDS * POINTS_PER_ROUND;
+            List<String> wrong = fixture.wrong(PLUGINS, points);
+            System.out.printf("storage SIGKILLed %d times with points in its journal (seed %d; kills: %s); plugins"
+                    + " wrong at the end: %d%n", kills.size(), seed, kills, wrong.size());
+            assertThat(wrong).as("plugins whose points differ from what was acknowledged").isEmpty();
+            storage.stop();
+            assertThat(journalBytes(rrd)).as("a storage stopped cleanly leaves no journal").isZero();
+            assertThat(lastUpdateInFile(file)).isEqualTo(t0 + points * KilledStorage.STEP);
+        }
     }
 
     private static long journalBytes(Path rrd) throws IOException {

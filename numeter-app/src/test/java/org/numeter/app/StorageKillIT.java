@@ -14,7 +14,6 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,67 +39,60 @@ class StorageKillIT {
     @TempDir
     Path data;
 
-    KilledStorage fixture;
-
-    @AfterEach
-    void stop() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
-
     @Test
     void aStorageKilledTwentyTimesWhileItMakesFilesAlwaysStartsAndStoresEveryPointOnce() throws Exception {
-        fixture = new KilledStorage("backlog", data.resolve("storage"), 3600, BatchCodec::encode, "storage-kills");
-        NumeterProcess storage = fixture.storage();
-        int plugins = enqueue(0);
-        Path hostDir = fixture.rrd().resolve(fixture.host());
+        try (KilledStorage fixture = new KilledStorage("backlog", data.resolve("storage"), 3600, BatchCodec::encode,
+                "storage-kills")) {
+            NumeterProcess storage = fixture.storage();
+            int plugins = enqueue(fixture, 0);
+            Path hostDir = fixture.rrd().resolve(fixture.host());
 
-        long seed = System.nanoTime();
-        Random random = new Random(seed);
-        int kills = 0;
-        List<Integer> filesAtKill = new ArrayList<>();
-        while (kills < KILLS) {
-            if (rrdFiles(hostDir) > plugins - CHUNK / 2) {
-                // the backlog must last: machines make files at very different speeds
-                plugins = enqueue(plugins);
+            long seed = System.nanoTime();
+            Random random = new Random(seed);
+            int kills = 0;
+            List<Integer> filesAtKill = new ArrayList<>();
+            while (kills < KILLS) {
+                if (rrdFiles(hostDir) > plugins - CHUNK / 2) {
+                    // the backlog must last: machines make files at very different speeds
+                    plugins = enqueue(fixture, plugins);
+                }
+                storage.start().awaitReady();
+                if (rrdFiles(hostDir) > plugins - CHUNK / 2) {
+                    // the start's replay of its journal may have made the files of everything acknowledged before the
+                    // kill: more backlog, so that this run too is killed while it makes files
+                    plugins = enqueue(fixture, plugins);
+                }
+                int before = rrdFiles(hostDir);
+                // a moment while it makes files: once this run has made one, then up to 300 ms later
+                await("the storage making files (run " + (kills + 1) + ")").atMost(WITHIN)
+                        .pollInterval(Duration.ofMillis(20)).until(() -> rrdFiles(hostDir) > before);
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(random.nextInt(300)));
+                storage.kill();
+                kills++;
+                filesAtKill.add(rrdFiles(hostDir));
             }
             storage.start().awaitReady();
-            if (rrdFiles(hostDir) > plugins - CHUNK / 2) {
-                // the start's replay of its journal may have made the files of everything acknowledged before the
-                // kill: more backlog, so that this run too is killed while it makes files
-                plugins = enqueue(plugins);
-            }
-            int before = rrdFiles(hostDir);
-            // a moment while it makes files: once this run has made one, then up to 300 ms later
-            await("the storage making files (run " + (kills + 1) + ")").atMost(WITHIN)
-                    .pollInterval(Duration.ofMillis(20)).until(() -> rrdFiles(hostDir) > before);
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(random.nextInt(300)));
-            storage.kill();
-            kills++;
-            filesAtKill.add(rrdFiles(hostDir));
-        }
-        storage.start().awaitReady();
-        await("the storage draining the whole backlog").atMost(Duration.ofMinutes(3))
-                .pollInterval(Duration.ofMillis(200)).until(() -> fixture.backlog() == 0);
+            await("the storage draining the whole backlog").atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> fixture.backlog() == 0);
 
-        List<String> wrong = fixture.wrong(plugins, POINTS);
-        List<String> quarantined = quarantined(fixture.rrd().resolve("quarantine"));
-        JsonNode status = RoleApi.get(fixture.port(), "/api/v1/status");
-        System.out.printf("storage SIGKILLed %d times while making %d files (seed %d; files made at each kill: %s);"
-                + " %d half-made files quarantined; every start succeeded; plugins wrong at the end: %d%n", kills,
-                plugins, seed, filesAtKill, quarantined.size(), wrong.size());
-        assertThat(wrong).as("plugins whose points differ from the backlog's").isEmpty();
-        assertThat(status.get("plugins").asInt()).isEqualTo(plugins);
-        assertThat(status.get("quarantined").asLong()).isEqualTo(quarantined.size());
-        // only the temporary files of creations a kill interrupted (".2" when one was there already): never a file
-        // under a plugin's own name
-        assertThat(quarantined).allSatisfy(name -> assertThat(name).matches(".*\\.(rrd|json)\\.tmp(\\.\\d+)?"));
-        storage.stop();
+            List<String> wrong = fixture.wrong(plugins, POINTS);
+            List<String> quarantined = quarantined(fixture.rrd().resolve("quarantine"));
+            JsonNode status = RoleApi.get(fixture.port(), "/api/v1/status");
+            System.out.printf("storage SIGKILLed %d times while making %d files (seed %d; files made at each kill: %s);"
+                    + " %d half-made files quarantined; every start succeeded; plugins wrong at the end: %d%n", kills,
+                    plugins, seed, filesAtKill, quarantined.size(), wrong.size());
+            assertThat(wrong).as("plugins whose points differ from the backlog's").isEmpty();
+            assertThat(status.get("plugins").asInt()).isEqualTo(plugins);
+            assertThat(status.get("quarantined").asLong()).isEqualTo(quarantined.size());
+            // only the temporary files of creations a kill interrupted (".2" when one was there already): never a file
+            // under a plugin's own name
+            assertThat(quarantined).allSatisfy(name -> assertThat(name).matches(".*\\.(rrd|json)\\.tmp(\\.\\d+)?"));
+            storage.stop();
+        }
     }
 
     /** Appends {@link #CHUNK} new plugins from {@code first}, all their points; returns the plugins it now holds. */
-    private int enqueue(int first) throws IOException {
+    private static int enqueue(KilledStorage fixture, int first) throws IOException {
         fixture.feed(first, CHUNK, 1, POINTS);
         return first + CHUNK;
     }

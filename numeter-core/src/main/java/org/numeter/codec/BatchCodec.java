@@ -43,23 +43,26 @@ public final class BatchCodec {
     private BatchCodec() {}
 
     public static byte[] encode(SampleBatch batch) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        return json(256, g -> write(batch, g));
+    }
+
+    public static byte[] encode(Plugin plugin) {
+        return json(512, g -> write(plugin, g));
+    }
+
+    /** What one of the {@code write} methods writes, as bytes; {@code size} is the buffer's first guess. */
+    private static byte[] json(int size, Writing writing) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(size);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            write(batch, g);
+            writing.to(g);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
     }
 
-    public static byte[] encode(Plugin plugin) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-        try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            write(plugin, g);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+    private interface Writing {
+        void to(JsonGenerator g) throws IOException;
     }
 
     /** Writes a batch as one JSON object, for callers that stream many into a larger document. */
