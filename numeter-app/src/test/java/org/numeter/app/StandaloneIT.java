@@ -3,20 +3,13 @@ package org.numeter.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.numeter.config.Config;
 import org.numeter.testkit.PageWait;
 
 /**
@@ -24,45 +17,16 @@ import org.numeter.testkit.PageWait;
  * source, and a real browser shows its graphs drawn from real data. The screenshot it takes is README.md's.
  */
 class StandaloneIT {
-    static final String PASSWORD = "standalone-test-password";
-
     @TempDir
     Path data;
 
     @Test
     void aBrowserShowsThisMachinesGraphsWithRealData() throws Exception {
-        Map<String, String> overrides = Map.of(
-                Settings.DATA_DIR.name(), data.toString(),
-                Settings.POLLER_INTERVAL.name(), "2s",
-                Settings.COLLECTOR_INTERVAL.name(), "1s",
-                Settings.STORAGE_INTERVAL.name(), "1s",
-                Settings.WEB_PORT.name(), "0",
-                Settings.WEB_BIND.name(), "127.0.0.1",
-                Settings.WEB_ADMIN_PASSWORD.name(), PASSWORD);
-        Config config = Config.of(Settings.all().stream()
-                .map(k -> StandaloneCommand.DEFAULTS.containsKey(k.name())
-                        ? k.withDefault(StandaloneCommand.DEFAULTS.get(k.name())) : k)
-                .toList(), overrides);
-        Path screenshots = Files.createDirectories(Paths.get("target", "screenshots"));
-
-        try (Standalone standalone = new Standalone(config);
-                Playwright playwright = Playwright.create(new Playwright.CreateOptions()
-                        .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-                Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                        .setExecutablePath(Paths.get("/usr/bin/chromium")).setHeadless(true)
-                        .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                "--disable-component-update", "--disable-sync", "--no-first-run")))) {
-            standalone.start();
-            String host = standalone.host();
-            String base = standalone.webUri().toString();
-
-            Page page = browser.newContext(new Browser.NewContextOptions().setViewportSize(1360, 1000)).newPage();
-            page.setDefaultTimeout(20_000);
-            page.navigate(base + "login");
-            page.getByLabel("Username").fill("admin");
-            page.getByLabel("Password").fill(PASSWORD);
-            page.getByText("Log in").click();
-            page.waitForURL(base);
+        try (StandaloneInBrowser web = StandaloneInBrowser.start(data, Map.of())) {
+            Standalone standalone = web.standalone();
+            String host = web.host();
+            String base = web.base();
+            Page page = web.page();
 
             // The FINE archives have a 10 s step: within a few steps the cpu and load graphs hold known points.
             String cpu = host + "/cpu";
@@ -81,7 +45,7 @@ class StandaloneIT {
             assertThat(page.evaluate("numeterGraphs['" + cpu + "'].dygraph.getLabels()").toString())
                     .contains("user", "system", "idle");
             assertThat(page.locator("h2").allTextContents()).contains("system");
-            page.screenshot(new Page.ScreenshotOptions().setPath(screenshots.resolve("standalone.png")));
+            web.screenshot("standalone.png");
 
             // Nothing stays behind in the poller's spool: every hop acknowledged what it moved.
             assertThat(standalone.check().ok()).as(standalone.check().detail()).isTrue();

@@ -55,10 +55,7 @@ class UntidyEndToEndIT {
         overrides.put(Settings.WEB_PORT.name(), "0");
         overrides.put(Settings.WEB_BIND.name(), "127.0.0.1");
         overrides.put(Settings.WEB_ADMIN_PASSWORD.name(), "untidy-test-password");
-        Config config = Config.of(Settings.all().stream()
-                .map(k -> StandaloneCommand.DEFAULTS.containsKey(k.name())
-                        ? k.withDefault(StandaloneCommand.DEFAULTS.get(k.name())) : k)
-                .toList(), overrides);
+        Config config = StandaloneInBrowser.config(overrides);
         assertThat(config.get(Settings.POLLER_INTERVAL)).isEqualTo(Duration.ofSeconds(10));
         try (Standalone standalone = new Standalone(config)) {
             standalone.start();

@@ -1,28 +1,14 @@
 package org.numeter.bench;
 
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
 import java.lang.management.ManagementFactory;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.SplittableRandom;
-import org.numeter.model.Field;
-import org.numeter.model.FieldType;
-import org.numeter.model.Plugin;
 import org.numeter.model.SampleBatch;
 import org.numeter.storage.GraphRenderer;
 import org.numeter.storage.RrdStore;
@@ -79,71 +65,37 @@ public final class CompareBench {
             table.add(new Row("create " + plugins + " files", "files/s", mine, anchor, "rrdtool create", os));
 
             // ---- ingest: a round of each, in turn
-            Path socket = theirs.resolve("rrdcached.sock");
-            Process daemon = new ProcessBuilder("rrdcached", "-g", "-l", "unix:" + socket, "-w", "3600", "-f",
-                    "7200", "-t", args.text("rrdcached-threads"), "-B", "-b", theirs.toString(), "-p",
-                    theirs.resolve("rrdcached.pid").toString()).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("rrdcached.log").toFile()).start();
-            try {
-                while (!Files.exists(socket)) {
-                    if (!daemon.isAlive()) {
-                        throw new IllegalStateException("rrdcached stopped: "
-                                + Files.readString(dir.resolve("rrdcached.log")));
-                    }
-                    Thread.sleep(20);
-                }
-                try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                    ch.connect(UnixDomainSocketAddress.of(socket));
-                    BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch),
-                            StandardCharsets.US_ASCII));
-                    BufferedWriter out = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(ch),
-                            StandardCharsets.US_ASCII), 1 << 16);
-                    long sent = 0;
-                    Side ingestMine = Side.NONE;
-                    Side ingestAnchor = Side.NONE;
-                    for (int r = 1; r <= warmup + rounds; r++) {
-                        List<SampleBatch> batches = IngestBench.round(T0, r, plugins, fields, archives.step(), random,
-                                state);
-                        String text = updates(batches, fields);
-                        cpu0 = os.getProcessCpuTime();
-                        t0 = System.nanoTime();
-                        long points = write(store, batches, writeSize);
-                        Side m = new Side(System.nanoTime() - t0, os.getProcessCpuTime() - cpu0, points);
+            try (Rrdcached daemon = Rrdcached.start(theirs, args.text("rrdcached-threads"),
+                    dir.resolve("rrdcached.log"))) {
+                Side ingestMine = Side.NONE;
+                Side ingestAnchor = Side.NONE;
+                for (int r = 1; r <= warmup + rounds; r++) {
+                    List<SampleBatch> batches = IngestBench.round(T0, r, plugins, fields, archives.step(), random,
+                            state);
+                    String text = updates(batches, fields);
+                    cpu0 = os.getProcessCpuTime();
+                    t0 = System.nanoTime();
+                    long points = write(store, batches, writeSize);
+                    Side m = new Side(System.nanoTime() - t0, os.getProcessCpuTime() - cpu0, points);
 
-                        long d0 = RrdcachedBench.cpuNanos(daemon.pid());
-                        t0 = System.nanoTime();
-                        RrdcachedBench.command(out, in, "BATCH");
-                        out.write(text);
-                        out.write(".\n");
-                        out.flush();
-                        int errors = Integer.parseInt(in.readLine().split(" ")[0]);
-                        for (int i = 0; i < errors; i++) {
-                            System.out.println("rrdcached: " + in.readLine());
-                        }
-                        sent += plugins;
-                        RrdcachedBench.command(out, in, "FLUSHALL");
-                        RrdcachedBench.waitWritten(out, in, sent);
-                        Side a = new Side(System.nanoTime() - t0, RrdcachedBench.cpuNanos(daemon.pid()) - d0,
-                                (long) plugins * fields);
-                        System.out.printf(Locale.ROOT, "round %2d %-8s numeter %,10.0f points/s %5.2f CPU-us/point |"
-                                + " rrdcached %,10.0f points/s %5.2f CPU-us/point | load %.1f%n", r,
-                                r <= warmup ? "warm-up" : "measured", m.perSecond(), m.cpuMicros(), a.perSecond(),
-                                a.cpuMicros(), os.getSystemLoadAverage());
-                        if (r > warmup) {
-                            ingestMine = ingestMine.plus(m);
-                            ingestAnchor = ingestAnchor.plus(a);
-                        }
+                    long d0 = daemon.cpuNanos();
+                    t0 = System.nanoTime();
+                    daemon.batch(text, plugins).forEach(line -> System.out.println("rrdcached: " + line));
+                    daemon.flushAll();
+                    Side a = new Side(System.nanoTime() - t0, daemon.cpuNanos() - d0, (long) plugins * fields);
+                    System.out.printf(Locale.ROOT, "round %2d %-8s numeter %,10.0f points/s %5.2f CPU-us/point |"
+                            + " rrdcached %,10.0f points/s %5.2f CPU-us/point | load %.1f%n", r,
+                            r <= warmup ? "warm-up" : "measured", m.perSecond(), m.cpuMicros(), a.perSecond(),
+                            a.cpuMicros(), os.getSystemLoadAverage());
+                    if (r > warmup) {
+                        ingestMine = ingestMine.plus(m);
+                        ingestAnchor = ingestAnchor.plus(a);
                     }
-                    table.add(new Row("ingest " + plugins + " x " + fields + ", " + rounds + " rounds", "points/s",
-                            ingestMine, ingestAnchor, "rrdcached, FLUSHALL every round", os));
-                    System.out.println("memory: numeter (this JVM) " + Memory.of(ProcessHandle.current().pid())
-                            + "; rrdcached " + Memory.of(daemon.pid()));
-                    out.write("QUIT\n");
-                    out.flush();
                 }
-            } finally {
-                daemon.destroy();
-                daemon.waitFor();
+                table.add(new Row("ingest " + plugins + " x " + fields + ", " + rounds + " rounds", "points/s",
+                        ingestMine, ingestAnchor, "rrdcached, FLUSHALL every round", os));
+                System.out.println("memory: numeter (this JVM) " + Memory.of(ProcessHandle.current().pid())
+                        + "; rrdcached " + Memory.of(daemon.pid()));
             }
 
             // ---- PNG: a week of one plugin on both sides, drawn in turn
@@ -192,53 +144,27 @@ public final class CompareBench {
      */
     private static void png(RrdStore store, Path theirs, int n, int warmup,
             com.sun.management.OperatingSystemMXBean os, List<Row> table) throws Exception {
-        long step = 60;
-        long end = T0 + 8 * 86400L;
-        long start = end - 8 * 86400L;
-        Plugin.Builder pb = Plugin.builder("week").title("A week").category("bench");
-        for (int f = 0; f < 5; f++) {
-            pb.field(Field.builder("f" + f).type(FieldType.GAUGE).draw(f == 0 ? "AREA" : "STACK").build());
-        }
-        Plugin meta = pb.build();
-        Path rrd = theirs.resolve("graph").resolve("week.rrd");
+        long end = T0 + GraphWeek.SPAN;
+        Path rrd = theirs.resolve(GraphWeek.HOST).resolve(GraphWeek.PLUGIN + ".rrd");
         Files.createDirectories(rrd.getParent());
-        StringBuilder create = new StringBuilder("create " + rrd + " --start " + start + " --step 60");
-        for (int f = 0; f < 5; f++) {
+        StringBuilder create = new StringBuilder("create " + rrd + " --start " + (end - GraphWeek.SPAN) + " --step "
+                + GraphWeek.STEP);
+        for (int f = 0; f < GraphWeek.FIELDS; f++) {
             create.append(" DS:f").append(f).append(":GAUGE:120:U:U");
         }
-        for (Archives.Tier t : Archives.DEFAULT.tiers()) {
-            for (String cf : t.steps() == 1 ? new String[] {"AVERAGE"} : new String[] {"AVERAGE", "MIN", "MAX"}) {
-                create.append(" RRA:").append(cf).append(":0.5:").append(t.steps()).append(':').append(t.rows());
-            }
-        }
-        Process rrdtool = new ProcessBuilder("rrdtool", "-").redirectErrorStream(true).start();
-        try (BufferedWriter w = new BufferedWriter(new OutputStreamWriter(rrdtool.getOutputStream(),
-                StandardCharsets.US_ASCII)); BufferedReader r = new BufferedReader(new InputStreamReader(
-                        rrdtool.getInputStream(), StandardCharsets.US_ASCII))) {
-            ask(w, r, create.toString());
-            List<SampleBatch> batches = new ArrayList<>();
-            StringBuilder update = new StringBuilder();
-            SplittableRandom random = new SplittableRandom(1);
-            for (long t = start + step; t <= end; t += step) {
-                Map<String, Double> values = new LinkedHashMap<>();
-                double hour = Math.sin((t % 86400) / 86400.0 * 2 * Math.PI);
-                if (update.isEmpty()) {
-                    update.append("update ").append(rrd);
+        create.append(Rrdtool.rras(Archives.DEFAULT));
+        try (Rrdtool rrdtool = Rrdtool.start()) {
+            rrdtool.ask(create.toString());
+            List<SampleBatch> batches = GraphWeek.batches(end);
+            for (int i = 0; i < batches.size(); i += 200) {
+                StringBuilder update = new StringBuilder("update ").append(rrd);
+                for (SampleBatch b : batches.subList(i, Math.min(i + 200, batches.size()))) {
+                    update.append(' ').append(b.timestamp());
+                    for (double v : b.values().values()) {
+                        update.append(':').append(String.format(Locale.ROOT, "%.4f", v));
+                    }
                 }
-                update.append(' ').append(t);
-                for (int f = 0; f < 5; f++) {
-                    double v = 10 + f * 3 + 8 * hour + random.nextDouble(0, 2);
-                    values.put("f" + f, v);
-                    update.append(':').append(String.format(Locale.ROOT, "%.4f", v));
-                }
-                batches.add(new SampleBatch("graph", "week", t, values, batches.isEmpty() ? meta : null));
-                if (batches.size() % 200 == 0) {
-                    ask(w, r, update.toString());
-                    update.setLength(0);
-                }
-            }
-            if (!update.isEmpty()) {
-                ask(w, r, update.toString());
+                rrdtool.ask(update.toString());
             }
             store.write(batches);
 
@@ -267,22 +193,20 @@ public final class CompareBench {
             for (int i = -warmup; i < n; i++) {
                 long c0 = os.getProcessCpuTime();
                 long t0 = System.nanoTime();
-                bytes = renderer.png("graph", "week", end - 7 * 86400L, end, 800, 300).length;
+                bytes = renderer.png(GraphWeek.HOST, GraphWeek.PLUGIN, end - 7 * 86400L, end, 800, 300).length;
                 long took = System.nanoTime() - t0;
                 long used = os.getProcessCpuTime() - c0;
-                long a0 = RrdcachedBench.cpuNanos(rrdtool.pid());
+                long a0 = rrdtool.cpuNanos();
                 long t1 = System.nanoTime();
-                ask(w, r, graph.toString());
+                rrdtool.ask(graph.toString());
                 long tookAnchor = System.nanoTime() - t1;
                 if (i >= 0) {
                     mine[i] = took / 1e6;
                     anchor[i] = tookAnchor / 1e6;
                     cpuMine += used;
-                    cpuAnchor += RrdcachedBench.cpuNanos(rrdtool.pid()) - a0;
+                    cpuAnchor += rrdtool.cpuNanos() - a0;
                 }
             }
-            w.write("quit\n");
-            w.flush();
             Arrays.sort(mine);
             Arrays.sort(anchor);
             System.out.printf(Locale.ROOT, "png (%d warm-up, %d measured): numeter %d bytes; p50 %.1f ms, p99 %.1f ms"
@@ -294,24 +218,6 @@ public final class CompareBench {
             table.add(Row.latency("PNG 1 week 800x300, 5 stacked + legend, p99", Machine.percentile(mine, 99),
                     Machine.percentile(anchor, 99), cpuMine / 1e6 / n, cpuAnchor / 1e6 / n, os));
         }
-        rrdtool.waitFor();
-    }
-
-    private static void ask(BufferedWriter w, BufferedReader r, String command) throws Exception {
-        w.write(command);
-        w.write('\n');
-        w.flush();
-        String answer;
-        while ((answer = r.readLine()) != null) {
-            if (answer.startsWith("OK")) {
-                return;
-            }
-            if (answer.startsWith("ERROR")) {
-                throw new IllegalStateException("rrdtool: " + answer + " for " + command.substring(0,
-                        Math.min(120, command.length())));
-            }
-        }
-        throw new IllegalStateException("rrdtool stopped");
     }
 
     /** One side of a figure: wall time, CPU time, and units done (points, files). */

@@ -181,8 +181,13 @@ public final class IngestBench {
                 closeNanos / 1e9, closeCpu / 1e9);
     }
 
-    static List<SampleBatch> round(long start, int r, int plugins, int fields, long step, SplittableRandom random,
-            double[][] state) {
+    /**
+     * Round {@code r} (from 0) of the ingest workload, at {@code start + step * (r + 1)}: {@code plugins} plugins,
+     * fifty a host, of {@code fields} fields, a COUNTER then GAUGEs, moved on from {@code state}; round 0 carries the
+     * metadata.
+     */
+    public static List<SampleBatch> round(long start, int r, int plugins, int fields, long step,
+            SplittableRandom random, double[][] state) {
         List<SampleBatch> out = new ArrayList<>(plugins);
         for (int p = 0; p < plugins; p++) {
             Map<String, Double> values = new LinkedHashMap<>();

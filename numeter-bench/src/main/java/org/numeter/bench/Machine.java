@@ -49,6 +49,14 @@ public final class Machine {
         return List.of(out.split("\\s+"));
     }
 
+    /** The CPU time, user and system, a process has used so far, from its /proc/PID/stat (10 ms ticks). */
+    public static long cpuNanos(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return ticks * 10_000_000L;
+    }
+
     /** The load averages over 1, 5 and 15 minutes, as /proc/loadavg gives them. */
     public static String loadAverage() {
         try {
@@ -60,7 +68,7 @@ public final class Machine {
     }
 
     public static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
+        if (dir == null || !Files.exists(dir)) {
             return;
         }
         try (var walk = Files.walk(dir)) {

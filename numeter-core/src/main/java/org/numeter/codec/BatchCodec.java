@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.numeter.model.Field;
 import org.numeter.model.FieldType;
 import org.numeter.model.Plugin;
@@ -41,23 +43,26 @@ public final class BatchCodec {
     private BatchCodec() {}
 
     public static byte[] encode(SampleBatch batch) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        return json(256, g -> write(batch, g));
+    }
+
+    public static byte[] encode(Plugin plugin) {
+        return json(512, g -> write(plugin, g));
+    }
+
+    /** What one of the {@code write} methods writes, as bytes; {@code size} is the buffer's first guess. */
+    private static byte[] json(int size, Writing writing) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(size);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            write(batch, g);
+            writing.to(g);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
     }
 
-    public static byte[] encode(Plugin plugin) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-        try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            write(plugin, g);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+    private interface Writing {
+        void to(JsonGenerator g) throws IOException;
     }
 
     /** Writes a batch as one JSON object, for callers that stream many into a larger document. */
@@ -334,48 +339,36 @@ public final class BatchCodec {
     }
 
     private static String optionalText(JsonNode node, String key, String where) {
-        JsonNode v = node.get(key);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isTextual()) {
-            throw new CodecException(where + ": " + key + " '" + abbreviate(v.toString()) + "' is not text");
-        }
-        return v.textValue();
+        return optional(node, key, where, JsonNode::isTextual, "text", JsonNode::textValue, null);
     }
 
     private static Integer optionalInt(JsonNode node, String key, String where) {
-        JsonNode v = node.get(key);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isInt() || v.intValue() <= 0) {
-            throw new CodecException(where + ": " + key + " '" + abbreviate(v.toString())
-                    + "' is not a positive whole number");
-        }
-        return v.intValue();
+        return optional(node, key, where, v -> v.isInt() && v.intValue() > 0, "a positive whole number",
+                JsonNode::intValue, null);
     }
 
     private static Double optionalDouble(JsonNode node, String key, String where) {
-        JsonNode v = node.get(key);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isNumber()) {
-            throw new CodecException(where + ": " + key + " '" + abbreviate(v.toString()) + "' is not a number");
-        }
-        return v.doubleValue();
+        return optional(node, key, where, JsonNode::isNumber, "a number", JsonNode::doubleValue, null);
     }
 
     private static boolean optionalBoolean(JsonNode node, String key, String where, boolean otherwise) {
+        return optional(node, key, where, JsonNode::isBoolean, "true or false", JsonNode::booleanValue, otherwise);
+    }
+
+    /**
+     * The value of {@code key}, {@code otherwise} when it is absent or null; a value that is not {@code is} is an
+     * error that quotes it and says what it must be ({@code what}).
+     */
+    private static <T> T optional(JsonNode node, String key, String where, Predicate<JsonNode> is, String what,
+            Function<JsonNode, T> value, T otherwise) {
         JsonNode v = node.get(key);
         if (v == null || v.isNull()) {
             return otherwise;
         }
-        if (!v.isBoolean()) {
-            throw new CodecException(where + ": " + key + " '" + abbreviate(v.toString()) + "' is not true or false");
+        if (!is.test(v)) {
+            throw new CodecException(where + ": " + key + " '" + abbreviate(v.toString()) + "' is not " + what);
         }
-        return v.booleanValue();
+        return value.apply(v);
     }
 
     private static List<String> strings(JsonNode node, String where) {

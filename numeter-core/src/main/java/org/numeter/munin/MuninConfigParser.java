@@ -27,15 +27,11 @@ public final class MuninConfigParser {
         Map<String, Section> sections = new LinkedHashMap<>();
         Section current = sections.computeIfAbsent(MuninNames.plugin(plugin), Section::new);
         for (String raw : lines) {
-            String line = raw.strip();
-            if (line.isEmpty()) {
+            String line = MuninLine.meaningful(raw);
+            if (line == null) {
                 continue;
             }
-            if (line.startsWith("#")) {
-                // a comment, which munin's master ignores as well
-                continue;
-            }
-            int space = indexOfSpace(line);
+            int space = MuninLine.indexOfSpace(line);
             String key = space < 0 ? line : line.substring(0, space);
             String value = space < 0 ? "" : line.substring(space + 1).strip();
             if (key.equals("multigraph")) {
@@ -67,15 +63,6 @@ public final class MuninConfigParser {
             }
         }
         return out;
-    }
-
-    private static int indexOfSpace(String line) {
-        for (int i = 0; i < line.length(); i++) {
-            if (Character.isWhitespace(line.charAt(i))) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /** The lines of one graph, gathered before they become a plugin. */

@@ -22,7 +22,7 @@ public final class MuninValueParser {
     /** Whether {@code line} is {@code <field>.value ...}: a value, also where config lines are (dirtyconfig). */
     public static boolean isValueLine(String line) {
         String l = line.strip();
-        int space = indexOfSpace(l);
+        int space = MuninLine.indexOfSpace(l);
         String key = space < 0 ? l : l.substring(0, space);
         return key.endsWith(".value") && key.length() > ".value".length();
     }
@@ -34,15 +34,6 @@ public final class MuninValueParser {
         }
         int dot = key.lastIndexOf('.');
         return dot > 0 && FIELD_KEYS.contains(key.substring(dot + 1));
-    }
-
-    private static int indexOfSpace(String line) {
-        for (int i = 0; i < line.length(); i++) {
-            if (Character.isWhitespace(line.charAt(i))) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /**
@@ -59,19 +50,15 @@ public final class MuninValueParser {
         List<Value> out = new ArrayList<>();
         String current = MuninNames.plugin(plugin);
         for (String raw : lines) {
-            String line = raw.strip();
-            if (line.isEmpty()) {
-                continue;
-            }
-            if (line.startsWith("#")) {
-                // a comment, which munin's master ignores as well
+            String line = MuninLine.meaningful(raw);
+            if (line == null) {
                 continue;
             }
             if (line.startsWith("multigraph ")) {
                 current = MuninNames.plugin(line.substring("multigraph ".length()).strip());
                 continue;
             }
-            int space = indexOfSpace(line);
+            int space = MuninLine.indexOfSpace(line);
             String key = space < 0 ? line : line.substring(0, space);
             if (space < 0 || !key.endsWith(".value") || key.length() == ".value".length()) {
                 // extinfo, and with dirtyconfig any config line, may come with the values: legal, and not a value.

@@ -106,4 +106,22 @@ class BatchCodecTest {
                 "{\"host\":\"h\",\"plugin\":\"p\",\"time\":\"soon\",\"values\":{}}".getBytes(StandardCharsets.UTF_8)))
                 .hasMessage("host h, plugin p: time '\"soon\"' is not an epoch second");
     }
+
+    @Test
+    void aBadOptionalMetadataValueIsQuotedWithWhatItMustBe() {
+        assertThatThrownBy(() -> plugin("\"title\":5,"))
+                .hasMessage("plugin cpu: title '5' is not text");
+        assertThatThrownBy(() -> plugin("\"width\":-3,"))
+                .hasMessage("plugin cpu: width '-3' is not a positive whole number");
+        assertThatThrownBy(() -> plugin("\"scale\":\"no\","))
+                .hasMessage("plugin cpu: scale '\"no\"' is not true or false");
+        assertThatThrownBy(() -> plugin("\"fields\":[{\"name\":\"user\",\"min\":\"x\"}],"))
+                .hasMessage("plugin cpu, field user: min '\"x\"' is not a number");
+        assertThat(plugin("\"title\":null,\"width\":null,").title()).isEqualTo("cpu");
+        assertThat(plugin("").scale()).isTrue();
+    }
+
+    private static Plugin plugin(String keys) {
+        return BatchCodec.decodePlugin(("{" + keys + "\"name\":\"cpu\"}").getBytes(StandardCharsets.UTF_8));
+    }
 }

@@ -49,6 +49,25 @@ public record Cycle(String host, long timestamp, Problems problems, Duration int
         return counters.align(batches, readMillis);
     }
 
+    /**
+     * Milliseconds from {@code clock}'s now to its next whole second. Timestamps are whole seconds: a value read a few
+     * milliseconds into a second is stamped with the second it belongs to.
+     */
+    static long millisToNextSecond(Clock clock) {
+        return 1000 - Math.floorMod(clock.millis(), 1000);
+    }
+
+    /**
+     * Waits for the next whole second of the cycle's clock, when values are read after configs were asked, unless
+     * the cycle's deadline comes first.
+     */
+    public void awaitNextSecond() throws InterruptedException {
+        long wait = millisToNextSecond(clock);
+        if (!expired() && (deadlineNanos == Long.MAX_VALUE || deadlineNanos - System.nanoTime() > wait * 1_000_000)) {
+            Thread.sleep(wait);
+        }
+    }
+
     /** Whether the source's deadline has passed. */
     public boolean expired() {
         return deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos >= 0;

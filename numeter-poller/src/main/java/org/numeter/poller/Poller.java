@@ -139,7 +139,7 @@ public final class Poller implements Component {
         // that a value read a few milliseconds in is stamped with the second it belongs to, and a counter's rate
         // across a restart is right to within those milliseconds.
         try {
-            Thread.sleep(1000 - Math.floorMod(clock.millis(), 1000));
+            Thread.sleep(Cycle.millisToNextSecond(clock));
         } catch (InterruptedException e) {
             return;
         }

@@ -24,6 +24,7 @@ import org.numeter.model.Plugin;
 import org.numeter.model.SampleBatch;
 import org.numeter.storage.StorageServer;
 import org.numeter.store.InMemoryStore;
+import org.numeter.testkit.Chromium;
 
 /**
  * Alerts in Debian's headless Chromium: a real storage server whose alert engine judged a host's load critical and

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.numeter.model.SampleBatch;
+import org.numeter.testkit.Chromium;
 
 /**
  * The pages in Debian's headless Chromium, driven by Playwright, over the real storage server: what a user does,

@@ -16,6 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.numeter.testkit.Chromium;
 
 /**
  * The pages in light and dark, on a desktop and on a 390-pixel phone, with the keyboard, and checked by axe-core

@@ -6,18 +6,11 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
+import org.numeter.bench.GraphWeek;
+import org.numeter.bench.Machine;
 import org.numeter.graph.PngEncoder;
-import org.numeter.model.Field;
-import org.numeter.model.FieldType;
-import org.numeter.model.Plugin;
-import org.numeter.model.SampleBatch;
 import org.numeter.storage.GraphRenderer;
 import org.numeter.storage.RrdStore;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -47,7 +40,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class PngBenchmark {
-    static final long END = Workload.T0 + 8 * 86400L;
+    static final long END = Workload.T0 + GraphWeek.SPAN;
 
     @State(Scope.Thread)
     public static class Week {
@@ -61,24 +54,9 @@ public class PngBenchmark {
         public void setUp() throws IOException {
             dir = Workload.tempDirectory("png");
             store = RrdStore.builder(dir).open();
-            Plugin.Builder pb = Plugin.builder("week").title("A week").category("bench");
-            for (int f = 0; f < 5; f++) {
-                pb.field(Field.builder("f" + f).type(FieldType.GAUGE).draw(f == 0 ? "AREA" : "STACK").build());
-            }
-            Plugin meta = pb.build();
-            List<SampleBatch> batches = new ArrayList<>();
-            SplittableRandom random = new SplittableRandom(1);
-            for (long t = END - 8 * 86400L + 60; t <= END; t += 60) {
-                Map<String, Double> values = new LinkedHashMap<>();
-                double hour = Math.sin((t % 86400) / 86400.0 * 2 * Math.PI);
-                for (int f = 0; f < 5; f++) {
-                    values.put("f" + f, 10 + f * 3 + 8 * hour + random.nextDouble(0, 2));
-                }
-                batches.add(new SampleBatch("graph", "week", t, values, batches.isEmpty() ? meta : null));
-            }
-            store.write(batches);
+            store.write(GraphWeek.batches(END));
             renderer = new GraphRenderer(store);
-            BufferedImage drawn = ImageIO.read(new ByteArrayInputStream(renderer.png("graph", "week",
+            BufferedImage drawn = ImageIO.read(new ByteArrayInputStream(renderer.png(GraphWeek.HOST, GraphWeek.PLUGIN,
                     END - 7 * 86400L, END, 800, 300)));
             image = new BufferedImage(drawn.getWidth(), drawn.getHeight(), BufferedImage.TYPE_INT_RGB);
             image.createGraphics().drawImage(drawn, 0, 0, null);
@@ -90,7 +68,7 @@ public class PngBenchmark {
             try {
                 store.close();
             } finally {
-                Workload.deleteTree(dir);
+                Machine.deleteTree(dir);
             }
         }
     }
@@ -98,7 +76,7 @@ public class PngBenchmark {
     /** The whole graph: the week read from the store, laid out, drawn and encoded. */
     @Benchmark
     public byte[] graph(Week w) throws IOException {
-        return w.renderer.png("graph", "week", END - 7 * 86400L, END, 800, 300);
+        return w.renderer.png(GraphWeek.HOST, GraphWeek.PLUGIN, END - 7 * 86400L, END, 800, 300);
     }
 
     @Benchmark

@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.numeter.bench.Machine;
 import org.numeter.spool.FileSpool;
 import org.numeter.spool.FileSpool.Durability;
 import org.numeter.spool.SpoolRecord;
@@ -77,7 +78,7 @@ public class SpoolBenchmark {
             try {
                 spool.close();
             } finally {
-                Workload.deleteTree(dir);
+                Machine.deleteTree(dir);
             }
         }
 
@@ -154,7 +155,7 @@ public class SpoolBenchmark {
             try {
                 channel.close();
             } finally {
-                Workload.deleteTree(dir);
+                Machine.deleteTree(dir);
             }
         }
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.numeter.bench.Machine;
 import org.numeter.model.SampleBatch;
 import org.numeter.storage.RrdStore;
 import org.numeter.store.Archives;
@@ -88,7 +89,7 @@ public class StoreBenchmark {
             try {
                 store.close();
             } finally {
-                Workload.deleteTree(dir);
+                Machine.deleteTree(dir);
             }
         }
     }

@@ -3,13 +3,11 @@ package org.numeter.bench.jmh;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
+import org.numeter.bench.IngestBench;
 import org.numeter.model.Field;
 import org.numeter.model.FieldType;
 import org.numeter.model.Plugin;
@@ -47,8 +45,8 @@ final class Workload {
     }
 
     /**
-     * Rounds of {@code plugins} plugins of {@code fields} fields (fifty plugins a host), one round per step, as
-     * {@code IngestBench} makes them: a COUNTER then GAUGE fields. The first round carries the metadata.
+     * Rounds of {@code plugins} plugins of {@code fields} fields, one round per step from {@link #T0}, as
+     * {@link IngestBench} makes them. The first round carries the metadata.
      */
     static final class Rounds {
         private final int plugins;
@@ -56,7 +54,7 @@ final class Workload {
         private final long step;
         private final double[][] state;
         private final SplittableRandom random = new SplittableRandom(42);
-        private long time = T0;
+        private int round;
 
         Rounds(int plugins, int fields, long step) {
             this.plugins = plugins;
@@ -66,47 +64,15 @@ final class Workload {
         }
 
         List<SampleBatch> next() {
-            boolean first = time == T0;
-            time += step;
-            List<SampleBatch> out = new ArrayList<>(plugins);
-            for (int p = 0; p < plugins; p++) {
-                Map<String, Double> values = new LinkedHashMap<>();
-                for (int f = 0; f < fields; f++) {
-                    state[p][f] += f == 0 ? random.nextInt(1000) : random.nextDouble(-1, 1);
-                    values.put("f" + f, state[p][f]);
-                }
-                String plugin = "plugin" + (p % 50);
-                out.add(new SampleBatch("host" + (p / 50), plugin, time, values, first ? meta(plugin) : null));
-            }
-            return out;
+            return IngestBench.round(T0, round++, plugins, fields, step, random, state);
         }
 
         int pointsPerRound() {
             return plugins * fields;
         }
-
-        private Plugin meta(String name) {
-            Plugin.Builder b = Plugin.builder(name).title(name).category("bench");
-            for (int f = 0; f < fields; f++) {
-                b.field(Field.builder("f" + f).type(f == 0 ? FieldType.COUNTER : FieldType.GAUGE)
-                        .min(f == 0 ? 0.0 : null).build());
-            }
-            return b.build();
-        }
     }
 
     static Path tempDirectory(String what) throws IOException {
         return Files.createTempDirectory("numeter-jmh-" + what + "-");
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

@@ -1,7 +1,10 @@
 package org.numeter.bench.load;
 
 import io.javalin.Javalin;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -23,8 +26,10 @@ import org.numeter.link.PullRoutes;
 final class FleetServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
+    private final List<String> hosts;
 
     FleetServer(SimulatedFleet fleet, String token, int threads) {
+        hosts = List.copyOf(fleet.hosts());
         server = new Server(new QueuedThreadPool(threads, Math.min(threads, 16)));
         connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -57,12 +62,21 @@ final class FleetServer implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/p/" + host);
     }
 
+    /** Writes the collector's pollers file for the whole fleet, {@code host url} a line, as {@code file}. */
+    Path writePollersFile(Path file) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (String h : hosts) {
+            lines.add(h + " " + url(h));
+        }
+        return Files.write(file, lines);
+    }
+
     @Override
-    public void close() throws java.io.IOException {
+    public void close() throws IOException {
         try {
             server.stop();
         } catch (Exception e) {
-            throw new java.io.IOException("stopping the fleet's server: " + e.getMessage(), e);
+            throw new IOException("stopping the fleet's server: " + e.getMessage(), e);
         }
     }
 }

@@ -4,7 +4,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,12 +90,7 @@ public final class LoadGenerator {
         ScheduledExecutorService clock = Executors.newScheduledThreadPool(2);
         try (FleetServer endpoints = new FleetServer(fleet, POLLER_TOKEN, Math.max(32, parallelism * 2))) {
             endpoints.start();
-            List<String> lines = new ArrayList<>();
-            for (String h : fleet.hosts()) {
-                lines.add(h + " " + endpoints.url(h));
-            }
-            Path pollersFile = dir.resolve("pollers");
-            Files.write(pollersFile, lines);
+            Path pollersFile = endpoints.writePollersFile(dir.resolve("pollers"));
             try (CollectorProcess collector = new CollectorProcess(pollersFile, dir.resolve("spool"),
                     collectorInterval.toSeconds(), parallelism, POLLER_TOKEN, COLLECTOR_TOKEN, heap)) {
                 HttpSpoolReader fromCollector = HttpSpoolReader.builder(

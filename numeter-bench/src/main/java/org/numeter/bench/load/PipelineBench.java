@@ -5,7 +5,6 @@ import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -88,12 +87,7 @@ public final class PipelineBench {
                 RrdStore store = RrdStore.builder(dir.resolve("rrd")).archives(Archives.named("default"))
                         .openFiles(openFiles).open()) {
             endpoints.start();
-            List<String> lines = new ArrayList<>();
-            for (String h : fleet.hosts()) {
-                lines.add(h + " " + endpoints.url(h));
-            }
-            Path pollersFile = dir.resolve("pollers");
-            Files.write(pollersFile, lines);
+            Path pollersFile = endpoints.writePollersFile(dir.resolve("pollers"));
             StoreSink sink = new StoreSink(store);
             try (CollectorProcess v1 = new CollectorProcess(pollersFile, dir.resolve("spool-v1"), 0,
                     args.integer("parallelism"), POLLER_TOKEN, COLLECTOR_TOKEN, args.text("collector-heap"), 1,

@@ -58,11 +58,7 @@ final class RealStorageRun {
         try (FleetServer endpoints = new FleetServer(fleet, LoadGenerator.POLLER_TOKEN,
                 Math.max(32, s.parallelism() * 2))) {
             endpoints.start();
-            List<String> lines = new ArrayList<>();
-            for (String h : fleet.hosts()) {
-                lines.add(h + " " + endpoints.url(h));
-            }
-            Path pollersFile = Files.write(s.dir().resolve("pollers"), lines);
+            Path pollersFile = endpoints.writePollersFile(s.dir().resolve("pollers"));
             try (CollectorProcess collector = new CollectorProcess(pollersFile, s.dir().resolve("spool"),
                     s.collectorInterval().toSeconds(), s.parallelism(), LoadGenerator.POLLER_TOKEN,
                     LoadGenerator.COLLECTOR_TOKEN, s.collectorHeap());

@@ -117,7 +117,7 @@ public final class ExecSource implements Source {
         if (!configs.isEmpty()) {
             round(configs, cycle, (plugin, asker) -> reader.config(asker, plugin.getFileName().toString(), cycle),
                     settings);
-            PluginReader.awaitNextSecond(cycle);
+            cycle.awaitNextSecond();
         }
         round(plugins.stream().filter(p -> !reader.needsConfig(p.getFileName().toString())).toList(), cycle,
                 (plugin, asker) -> read.put(plugin, reader.values(asker, plugin.getFileName().toString(), batchHost,

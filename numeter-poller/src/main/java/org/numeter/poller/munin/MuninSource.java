@@ -125,7 +125,7 @@ public final class MuninSource implements Source {
             if (!configs.isEmpty()) {
                 round(configs, idle, bound, cycle, (s, plugin) -> reader.config(s.asker(plugin), plugin, cycle));
             }
-            PluginReader.awaitNextSecond(cycle);
+            cycle.awaitNextSecond();
             round(plugins.stream().filter(p -> !reader.needsConfig(p)).toList(), idle, bound, cycle,
                     (s, plugin) -> read.put(plugin, reader.values(s.asker(plugin), plugin, batchHost, cycle)));
         } finally {

@@ -167,18 +167,6 @@ public final class PluginReader {
     }
 
     /**
-     * Waits for the next whole second of the cycle's clock, when values are read after configs were asked, unless
-     * the cycle's deadline comes first.
-     */
-    public static void awaitNextSecond(Cycle cycle) throws InterruptedException {
-        long wait = 1000 - Math.floorMod(cycle.clock().millis(), 1000);
-        if (!cycle.expired() && (cycle.deadlineNanos() == Long.MAX_VALUE
-                || cycle.deadlineNanos() - System.nanoTime() > wait * 1_000_000)) {
-            Thread.sleep(wait);
-        }
-    }
-
-    /**
      * The epoch millisecond halfway between asking and the answer. The plugin read its values somewhere between the
      * two (munin-node starts it after the question and answers after it exited; a process runs it after it is
      * started and before its output ends), wherever a loaded machine delayed it: the middle is off by at most half

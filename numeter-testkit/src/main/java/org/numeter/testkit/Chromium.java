@@ -1,4 +1,4 @@
-package org.numeter.web;
+package org.numeter.testkit;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
@@ -8,14 +8,14 @@ import java.util.List;
 import java.util.Map;
 
 /** Debian's headless Chromium driven by Playwright, as every browser test starts it (no browser download). */
-final class Chromium {
+public final class Chromium {
     private Chromium() {}
 
-    static Playwright playwright() {
+    public static Playwright playwright() {
         return Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
     }
 
-    static Browser launch(Playwright playwright) {
+    public static Browser launch(Playwright playwright) {
         return playwright.chromium().launch(new BrowserType.LaunchOptions()
                 .setExecutablePath(Paths.get("/usr/bin/chromium")).setHeadless(true)
                 .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -23,7 +23,7 @@ final class Chromium {
     }
 
     /** Closes what {@link #launch} and {@link #playwright} opened, either possibly null (a start that failed). */
-    static void close(Browser browser, Playwright playwright) {
+    public static void close(Browser browser, Playwright playwright) {
         if (browser != null) {
             browser.close();
         }
