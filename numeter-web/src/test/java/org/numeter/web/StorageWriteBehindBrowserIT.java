@@ -22,6 +22,7 @@ import org.numeter.storage.RrdStore;
 import org.numeter.storage.Storage;
 import org.numeter.storage.StorageServer;
 import org.numeter.store.InMemoryStore;
+import org.numeter.testkit.Chromium;
 
 /**
  * The admin page's storages, each with its write-behind: a real storage whose start replayed a journal with a
