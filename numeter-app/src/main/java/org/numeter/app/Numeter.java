@@ -30,6 +30,9 @@ public final class Numeter {
     InputStream in = System.in;
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("poller")) {
+            PollerLog.choose();
+        }
         System.exit(run(args));
     }
 
