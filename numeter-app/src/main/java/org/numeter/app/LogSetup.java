@@ -9,7 +9,6 @@ import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -63,15 +62,6 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
 
     /** INFO when unset; a value that is not a level is said on stderr (logging is not set up yet), and INFO kept. */
     static Level rootLevel(String value) {
-        if (value == null || value.isBlank()) {
-            return Level.INFO;
-        }
-        Level level = Level.toLevel(value.trim().toUpperCase(Locale.ROOT), null);
-        if (level == null) {
-            System.err.println("numeter: " + LEVEL_VARIABLE + " was '" + value
-                    + "' but must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF; using INFO");
-            return Level.INFO;
-        }
-        return level;
+        return Level.toLevel(PollerLog.levelName(value), Level.INFO);
     }
 }

@@ -30,6 +30,9 @@ public final class Numeter {
     InputStream in = System.in;
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("poller")) {
+            PollerLog.choose();
+        }
         System.exit(run(args));
     }
 
@@ -49,7 +52,16 @@ public final class Numeter {
     static int run(InputStream in, PrintWriter out, PrintWriter err, String... args) {
         Numeter numeter = new Numeter();
         numeter.in = in;
-        CommandLine cli = new CommandLine(numeter);
+        CommandLine cli;
+        if (args.length > 0 && args[0].equals("poller")) {
+            // The poller's command alone: picocli then reads no other command's class (about 250 classes and
+            // their reflection, 1 MB of a poller meant to stay small, docs/decisions.md "Poller footprint").
+            cli = new CommandLine(new PollerCommand());
+            cli.setCommandName("numeter poller");
+            args = java.util.Arrays.copyOfRange(args, 1, args.length);
+        } else {
+            cli = new CommandLine(numeter);
+        }
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -59,7 +71,8 @@ public final class Numeter {
             }
             // A role that cannot start (a port taken, a directory not writable, a database refusing) is an
             // operator's problem, not a bug: its reasons, one line each, say what to fix.
-            StringBuilder why = new StringBuilder("numeter " + commandLine.getCommandName() + " cannot start: ");
+            String role = commandLine.getCommandName().replaceFirst("^numeter ", "");
+            StringBuilder why = new StringBuilder("numeter " + role + " cannot start: ");
             Throwable t = e;
             String last = null;
             while (t != null) {

@@ -25,20 +25,8 @@ final class PollerCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
 
-    /**
-     * Jetty sizes its queues from the cache line: unless told how many references fit in one, it asks the JVM
-     * whether oops are compressed through the platform MBean server, whose creation loads JMX, the diagnostic
-     * commands and java.util.logging, about 300 classes and 1.5 MB that a poller never uses again
-     * (docs/decisions.md, "Poller footprint"). 64-byte lines of 4-byte compressed references, which a poller's
-     * small heap always has.
-     */
-    static final String JETTY_REFERENCES_PER_CACHE_LINE = "org.eclipse.jetty.util.referencesPerCacheLine";
-
     @Override
     public Integer call() throws Exception {
-        if (System.getProperty(JETTY_REFERENCES_PER_CACHE_LINE) == null) {
-            System.setProperty(JETTY_REFERENCES_PER_CACHE_LINE, "16");
-        }
         Config config = options.load(Settings.poller(), Map.of());
         try (Running running = new Running()) {
             start(config, running);

@@ -63,11 +63,7 @@ final class Registration implements AutoCloseable {
         if (pollerToken != null) {
             doc.put("token", pollerToken);
         }
-        try {
-            this.body = Json.mapper().writeValueAsBytes(doc);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        this.body = Json.bytes(doc);
     }
 
     void start() {

@@ -38,7 +38,7 @@ public final class BatchCodec {
     private static final Set<String> FIELD_KEYS = Set.of("name", "label", "type", "draw", "colour", "min", "max",
             "cdef", "negative", "graph", "warning", "critical", "info", "extra");
 
-    private static final JsonFactory FACTORY = Json.mapper().getFactory();
+    private static final JsonFactory FACTORY = Json.factory();
 
     private BatchCodec() {}
 

@@ -1,9 +1,7 @@
 package org.numeter.link;
 
 import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
-import io.javalin.http.HttpStatus;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.numeter.store.QueryTooLargeException;
@@ -14,7 +12,8 @@ import org.slf4j.LoggerFactory;
  * The one mapping from exceptions to HTTP answers, for every Numeter server: bad input
  * ({@link IllegalArgumentException}, so also {@code CodecException}) is {@code 400} with its message as a one-line
  * plain-text body, a query whose answer would be too large ({@link QueryTooLargeException}) is {@code 413}, {@link NoSuchElementException} is {@code 404}, Javalin's own responses keep their status, and
- * anything else is {@code 500} with a log line and a counter, its details kept out of the answer.
+ * anything else is {@code 500} with a log line and a counter, its details kept out of the answer. Javalin is only
+ * touched through a nested class, so that the poller's server, which is not Javalin, loads none of it.
  */
 public final class HttpErrors {
     private static final Logger LOG = LoggerFactory.getLogger(HttpErrors.class);
@@ -34,34 +33,50 @@ public final class HttpErrors {
      * {@code errors.install(config.routes)}; once per Javalin instance.
      */
     public HttpErrors install(RoutesConfig routes) {
-        routes.exception(QueryTooLargeException.class, (e, ctx) -> {
-            badRequests.incrementAndGet();
-            text(ctx, HttpStatus.CONTENT_TOO_LARGE, e.getMessage());
-        });
-        routes.exception(IllegalArgumentException.class, (e, ctx) -> {
-            badRequests.incrementAndGet();
-            text(ctx, HttpStatus.BAD_REQUEST, e.getMessage());
-        });
-        routes.exception(NoSuchElementException.class, (e, ctx) -> {
-            notFound.incrementAndGet();
-            text(ctx, HttpStatus.NOT_FOUND, e.getMessage());
-        });
-        routes.exception(HttpResponseException.class, (e, ctx) -> {
-            ctx.status(e.getStatus());
-            ctx.contentType("text/plain; charset=utf-8").result(oneLine(e.getMessage()));
-        });
-        routes.exception(Exception.class, (e, ctx) -> {
-            serverErrors.incrementAndGet();
-            LOG.error("{}: {} {} failed", server, ctx.method(), ctx.path(), e);
-            text(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "internal error (" + e.getClass().getSimpleName()
-                    + "), see the " + server + " log");
-        });
+        OnJavalin.install(this, routes);
         return this;
     }
 
-    private static void text(Context ctx, HttpStatus status, String message) {
-        ctx.status(status).contentType("text/plain; charset=utf-8").result(oneLine(message));
+    /** What a request that failed with {@code e} is answered: its status and one-line plain-text body. */
+    public record Failure(int status, String body) {}
+
+    /**
+     * The answer to {@code method path} that failed with {@code e}, counted and (for a 500) logged: the mapping of
+     * {@link #install}, for a server that is not Javalin (the poller's).
+     */
+    public Failure failure(Exception e, String method, String path) {
+        if (e instanceof QueryTooLargeException) {
+            badRequests.incrementAndGet();
+            return new Failure(413, oneLine(e.getMessage()));
+        }
+        if (e instanceof IllegalArgumentException) {
+            badRequests.incrementAndGet();
+            return new Failure(400, oneLine(e.getMessage()));
+        }
+        if (e instanceof NoSuchElementException) {
+            notFound.incrementAndGet();
+            return new Failure(404, oneLine(e.getMessage()));
+        }
+        serverErrors.incrementAndGet();
+        LOG.error("{}: {} {} failed", server, method, path, e);
+        return new Failure(500, "internal error (" + e.getClass().getSimpleName() + "), see the " + server + " log");
     }
+
+    /** The Javalin side, a class of its own so that a server without Javalin never loads it. */
+    private static final class OnJavalin {
+        static void install(HttpErrors errors, RoutesConfig routes) {
+            routes.exception(HttpResponseException.class, (e, ctx) -> {
+                ctx.status(e.getStatus());
+                ctx.contentType(TEXT).result(oneLine(e.getMessage()));
+            });
+            routes.exception(Exception.class, (e, ctx) -> {
+                Failure f = errors.failure(e, ctx.method().name(), ctx.path());
+                ctx.status(f.status()).contentType(TEXT).result(f.body());
+            });
+        }
+    }
+
+    static final String TEXT = "text/plain; charset=utf-8";
 
     /** Keeps a body to one line: a message quoting a bad value may carry the value's newlines. */
     static String oneLine(String message) {

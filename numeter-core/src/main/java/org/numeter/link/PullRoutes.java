@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
-import io.javalin.http.HttpStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +19,8 @@ import org.numeter.spool.SpoolRecord;
 
 /**
  * The upstream side of the pull link (docs/api.md, section 1): serves one spool's records, acknowledgements and
- * figures on a Javalin server. With a token, every request must carry {@code Authorization: Bearer <token>};
+ * figures, on a Javalin server ({@link #register}) or the poller's own ({@link PullServer}, which loads none of
+ * Javalin: its side is a nested class). With a token, every request must carry {@code Authorization: Bearer <token>};
  * without it or with a wrong one the answer is {@code 401} and nothing is read or acknowledged.
  *
  * <p>The page's version is negotiated ({@link Pages}): a downstream that asks for version 2 gets the records as
@@ -42,7 +42,7 @@ public final class PullRoutes {
      */
     public static final String ACKS_ON_READ = "Numeter-Acks-On-Read";
 
-    private static final JsonFactory FACTORY = Json.mapper().getFactory();
+    private static final JsonFactory FACTORY = Json.factory();
 
     private final Spool spool;
     private final BearerToken token;
@@ -66,9 +66,7 @@ public final class PullRoutes {
      * {@code pullRoutes.register(config.routes)}. Errors are mapped by {@link HttpErrors}, installed by the caller.
      */
     public void register(RoutesConfig routes) {
-        routes.get(RECORDS, guarded(this::records));
-        routes.post(ACK, guarded(this::ack));
-        routes.get(STATS, guarded(this::stats));
+        OnJavalin.register(this, routes);
     }
 
     /**
@@ -76,40 +74,41 @@ public final class PullRoutes {
      * role's own status (the poller's {@code /poller/v1/status}).
      */
     public void json(RoutesConfig routes, String path, java.util.function.Supplier<?> body) {
-        routes.get(path, guarded(ctx -> ctx.contentType("application/json")
-                .result(Json.mapper().writeValueAsBytes(body.get()))));
+        OnJavalin.json(this, routes, path, body);
     }
 
-    private Handler guarded(Handler handler) {
-        return ctx -> {
-            token.handle(ctx);
-            handler.handle(ctx);
-        };
+    /** Whether a request with this {@code Authorization} header (null: none) may use the routes; refusals counted. */
+    boolean accepts(String authorization) {
+        return token.accepts(authorization);
     }
 
-    private void records(Context ctx) throws IOException {
-        long from = longParam(ctx, "from", 0, "a sequence (a whole number, 0 or more)");
-        long max = longParam(ctx, "max", DEFAULT_MAX, "a whole number from 1 to " + MOST);
+    static void json(Exchange ex, java.util.function.Supplier<?> body) {
+        ex.answer(200, "application/json", Json.bytes(body.get()));
+    }
+
+    void records(Exchange ex) throws IOException {
+        long from = longParam(ex, "from", 0, "a sequence (a whole number, 0 or more)");
+        long max = longParam(ex, "max", DEFAULT_MAX, "a whole number from 1 to " + MOST);
         if (max < 1 || max > MOST) {
             throw new IllegalArgumentException("max '" + max + "' is not a whole number from 1 to " + MOST);
         }
-        if (ctx.queryParam("ack") != null) {
+        if (ex.query("ack") != null) {
             // The downstream's acknowledgement of its last page, carried on this read: applied before reading.
-            spool.ack(longParam(ctx, "ack", 0, "a sequence (a whole number, 0 or more)"));
+            spool.ack(longParam(ex, "ack", 0, "a sequence (a whole number, 0 or more)"));
             acksOnRead.incrementAndGet();
         }
         List<SpoolRecord> records = spool.read(from, (int) max);
-        ctx.header(ACKS_ON_READ, "1");
-        if (Pages.wantsV2(ctx.header("Accept"))) {
-            ctx.contentType(Pages.V2).result(Pages.encode(records, spool.stats().dropped()));
+        ex.responseHeader(ACKS_ON_READ, "1");
+        if (Pages.wantsV2(ex.requestHeader("Accept"))) {
+            ex.answer(200, Pages.V2, Pages.encode(records, spool.stats().dropped()));
             servedV2.addAndGet(records.size());
         } else {
-            ctx.contentType("application/json").result(v1(records));
+            ex.answer(200, "application/json", v1(records));
             servedV1.addAndGet(records.size());
         }
         served.addAndGet(records.size());
         lastReadMillis = System.currentTimeMillis();
-        String readerTime = ctx.header(TIME_HEADER);
+        String readerTime = ex.requestHeader(TIME_HEADER);
         if (readerTime != null) {
             try {
                 clockOffsetMillis = Long.parseLong(readerTime.strip()) - lastReadMillis;
@@ -170,21 +169,21 @@ public final class PullRoutes {
         }
     }
 
-    private void ack(Context ctx) throws IOException {
-        if (ctx.queryParam("upTo") == null) {
+    void ack(Exchange ex) throws IOException {
+        if (ex.query("upTo") == null) {
             throw new IllegalArgumentException("upTo is missing: POST " + ACK + "?upTo=<sequence>");
         }
-        spool.ack(longParam(ctx, "upTo", 0, "a sequence (a whole number, 0 or more)"));
+        spool.ack(longParam(ex, "upTo", 0, "a sequence (a whole number, 0 or more)"));
         acksApart.incrementAndGet();
-        ctx.status(HttpStatus.NO_CONTENT);
+        ex.answer(204, null, null);
     }
 
-    private void stats(Context ctx) throws IOException {
-        ctx.contentType("application/json").result(Json.mapper().writeValueAsBytes(spool.stats()));
+    void stats(Exchange ex) {
+        ex.answer(200, "application/json", Json.bytes(spool.stats()));
     }
 
-    private static long longParam(Context ctx, String name, long otherwise, String expected) {
-        String value = ctx.queryParam(name);
+    private static long longParam(Exchange ex, String name, long otherwise, String expected) {
+        String value = ex.query(name);
         if (value == null) {
             return otherwise;
         }
@@ -197,6 +196,56 @@ public final class PullRoutes {
             // reported below
         }
         throw new IllegalArgumentException(name + " '" + value + "' is not " + expected);
+    }
+
+    /** The Javalin side, a class of its own so that a server without Javalin (the poller's) never loads it. */
+    private static final class OnJavalin {
+        static void register(PullRoutes r, RoutesConfig routes) {
+            routes.get(RECORDS, guarded(r, ctx -> r.records(exchange(ctx))));
+            routes.post(ACK, guarded(r, ctx -> r.ack(exchange(ctx))));
+            routes.get(STATS, guarded(r, ctx -> r.stats(exchange(ctx))));
+        }
+
+        static void json(PullRoutes r, RoutesConfig routes, String path, java.util.function.Supplier<?> body) {
+            routes.get(path, guarded(r, ctx -> PullRoutes.json(exchange(ctx), body)));
+        }
+
+        private static Handler guarded(PullRoutes r, Handler handler) {
+            return ctx -> {
+                r.token.handle(ctx);
+                handler.handle(ctx);
+            };
+        }
+
+        private static Exchange exchange(Context ctx) {
+            return new Exchange() {
+                @Override
+                public String query(String name) {
+                    return ctx.queryParam(name);
+                }
+
+                @Override
+                public String requestHeader(String name) {
+                    return ctx.header(name);
+                }
+
+                @Override
+                public void responseHeader(String name, String value) {
+                    ctx.header(name, value);
+                }
+
+                @Override
+                public void answer(int status, String contentType, byte[] body) {
+                    ctx.status(status);
+                    if (contentType != null) {
+                        ctx.contentType(contentType);
+                    }
+                    if (body != null) {
+                        ctx.result(body);
+                    }
+                }
+            };
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.numeter.telemetry;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -11,10 +12,12 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.numeter.component.CheckResult;
 import org.slf4j.Logger;
@@ -148,6 +151,35 @@ public final class Telemetry implements AutoCloseable {
             results.add(new Readiness.Check(e.getKey(), r.status(), Redact.text(r.detail())));
         }
         return Readiness.of(results);
+    }
+
+    /** The content type of {@link #scrape()}. */
+    public static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+    private static final Duration[] BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+        Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
+
+    /** What {@code GET /health} answers: the process lives, its version and uptime. */
+    public Map<String, Object> health() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "UP");
+        body.put("version", BuildInfo.version());
+        body.put("uptimeSeconds", uptimeMillis() / 1000);
+        return body;
+    }
+
+    /**
+     * Counts a request answered by {@code server} ({@code numeter_http_server_requests_seconds}); {@code route} is
+     * the matched route's template, never the raw path, so that labels stay few.
+     */
+    public void timeRequest(String server, String method, String route, int status, long nanos) {
+        Timer.builder("numeter.http.server.requests")
+                .description("HTTP requests answered, by server, method, route and status")
+                .tags("server", server, "method", method, "route", route, "status", Integer.toString(status))
+                .serviceLevelObjectives(BUCKETS)
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** The meters in Prometheus' text format (version 0.0.4). */

@@ -5,12 +5,6 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.router.Endpoint;
-import io.micrometer.core.instrument.Timer;
-import java.io.IOException;
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.numeter.codec.Json;
 import org.numeter.link.HttpErrors;
 
@@ -27,11 +21,6 @@ public final class TelemetryRoutes {
     public static final String METRICS = "/metrics";
     /** The largest request body any Numeter server reads. */
     public static final long MAX_BODY = 64 * 1024;
-
-    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-    private static final Duration[] BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
-        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
-        Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
 
     private TelemetryRoutes() {}
 
@@ -62,35 +51,25 @@ public final class TelemetryRoutes {
         config.requestLogger.http((ctx, millis) -> time(telemetry, server, ctx, millis));
         config.routes.get(HEALTH, ctx -> health(ctx, telemetry));
         config.routes.get(READY, ctx -> ready(ctx, telemetry));
-        config.routes.get(METRICS, ctx -> ctx.contentType(PROMETHEUS_TEXT).result(telemetry.scrape()));
+        config.routes.get(METRICS, ctx -> ctx.contentType(Telemetry.PROMETHEUS_TEXT).result(telemetry.scrape()));
     }
 
-    private static void health(Context ctx, Telemetry telemetry) throws IOException {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", "UP");
-        body.put("version", BuildInfo.version());
-        body.put("uptimeSeconds", telemetry.uptimeMillis() / 1000);
-        json(ctx, 200, body);
+    private static void health(Context ctx, Telemetry telemetry) {
+        json(ctx, 200, telemetry.health());
     }
 
-    private static void ready(Context ctx, Telemetry telemetry) throws IOException {
+    private static void ready(Context ctx, Telemetry telemetry) {
         Readiness r = telemetry.readiness();
         json(ctx, r.ready() ? 200 : 503, r);
     }
 
-    private static void json(Context ctx, int status, Object body) throws IOException {
+    private static void json(Context ctx, int status, Object body) {
         ctx.header("Cache-Control", "no-store");
-        ctx.status(status).contentType("application/json").result(Json.mapper().writeValueAsBytes(body));
+        ctx.status(status).contentType("application/json").result(Json.bytes(body));
     }
 
     private static void time(Telemetry telemetry, String server, Context ctx, Float millis) {
-        Timer.builder("numeter.http.server.requests")
-                .description("HTTP requests answered, by server, method, route and status")
-                .tags("server", server, "method", ctx.method().name(), "route", route(ctx),
-                        "status", Integer.toString(ctx.statusCode()))
-                .serviceLevelObjectives(BUCKETS)
-                .register(telemetry.registry())
-                .record((long) (millis * 1_000_000L), TimeUnit.NANOSECONDS);
+        telemetry.timeRequest(server, ctx.method().name(), route(ctx), ctx.statusCode(), (long) (millis * 1_000_000L));
     }
 
     /** The matched route's template ({@code /api/v1/hosts/{host}}), never the raw path: labels stay few. */

@@ -217,7 +217,7 @@ public final class StorageServer implements Component {
                         (System.nanoTime() - t0) / 1e6));
             }
         });
-        routes.before(PREFIX + "/*", auth);
+        routes.before(PREFIX + "/*", auth.handler());
         routes.get(PREFIX + "/hosts", ctx -> {
             long now = clock.instant().getEpochSecond();
             List<Map<String, Object>> out = new ArrayList<>();

@@ -54,7 +54,7 @@ public final class CollectorRoutes {
 
     /** Adds the endpoints to a server's routes, inside {@code Javalin.create(config -> ...)}. */
     public void register(RoutesConfig routes) {
-        routes.before(STATUS, auth);
+        routes.before(STATUS, auth.handler());
         routes.post(REGISTER, this::registerPoller);
         routes.get(STATUS, this::status);
     }
