@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -133,6 +134,10 @@ public final class RrdStore implements Store {
     private final AtomicBoolean indexDirty = new AtomicBoolean();
     private final AtomicLong writeFailures = new AtomicLong();
     private final AtomicInteger filesChecked = new AtomicInteger();
+    /** New files a crash left unfinished, deleted and made again since the store opened. */
+    private final AtomicLong unfinishedDeleted = new AtomicLong();
+    /** Hosts whose folder is known to exist: a new plugin of theirs costs no look at the folder. */
+    private final Set<String> hostDirs = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     private volatile boolean checked;
     private volatile boolean readOnlyAtStart;
@@ -975,15 +980,39 @@ public final class RrdStore implements Store {
         }
     }
 
-    /** A file that cannot be used goes to quarantine; the plugin starts again with a new file. */
+    /**
+     * A file that cannot be used goes to quarantine; the plugin starts again with a new file. A new file that a crash
+     * cut while it was made in place ({@link RrdFiles#unfinished}) held nothing but its empty layout: it is deleted
+     * instead, and made again.
+     */
     private void quarantineEntry(Entry e, String why) {
         try {
             closeFile(e);
         } catch (IOException | RuntimeException ex) {
             LOG.debug("closing {} failed: {}", e.rrd, ex.toString());
         }
-        quarantine.move(e.rrd, e.host, why);
+        if (!deleteUnfinished(e)) {
+            quarantine.move(e.rrd, e.host, why);
+        }
         reset(e);
+    }
+
+    private boolean deleteUnfinished(Entry e) {
+        try {
+            if (!RrdFiles.unfinished(e.rrd)) {
+                return false;
+            }
+            Files.delete(e.rrd);
+            unfinishedDeleted.incrementAndGet();
+            LOG.warn("{}: a new file that a crash cut while it was made (it held no point yet); deleted, and made"
+                    + " again with its plugin's next points", e.rrd);
+            return true;
+        } catch (NoSuchFileException ex) {
+            return true;
+        } catch (IOException | RuntimeException ex) {
+            LOG.debug("{}: cannot tell whether it is an unfinished new file ({})", e.rrd, ex.toString());
+            return false;
+        }
     }
 
     private void reset(Entry e) {
@@ -1488,19 +1517,38 @@ public final class RrdStore implements Store {
     }
 
     /**
-     * A new plugin's files: the side file first, then the RRD file, laid out in memory, written under a temporary
-     * name, forced to the disk and renamed into place. Its directory is synced before the write returns.
+     * A new plugin's files: the side file first, then the RRD file, laid out in memory, both written in place (no
+     * temporary name: they replace nothing). A crash while the side file is written leaves no RRD file, so the side
+     * file is not read and is written again with the plugin; a crash while the RRD file is written leaves it
+     * {@link RrdFiles#unfinished}, and it is deleted when found ({@link #quarantineEntry}) and made again, its points
+     * coming back from the journal or from upstream. The directory is synced before the write returns.
      */
     private void createFile(Entry e, RrdDef def, SideFile side, WriteCall call) throws IOException {
         Path hostDir = e.rrd.getParent();
-        if (!Files.isDirectory(hostDir)) {
+        if (!hostDirs.contains(e.host)) {
+            if (!Files.isDirectory(hostDir)) {
+                Files.createDirectories(hostDir);
+                call.directories.add(dataDir);
+            }
+            hostDirs.add(e.host);
+        }
+        closeFile(e);
+        try {
+            side.writeNew(e.json);
+        } catch (NoSuchFileException ex) {
+            // its folder went since it was seen (removed by hand)
             Files.createDirectories(hostDir);
             call.directories.add(dataDir);
+            side.writeNew(e.json);
         }
-        writeSide(e, side, call);
-        closeFile(e);
-        RrdFiles.writeAtomically(e.rrd, heap.parts(def));
         call.directories.add(hostDir);
+        noteSide(e);
+        try {
+            RrdFiles.createNew(e.rrd, heap.parts(def));
+        } catch (FileAlreadyExistsException ex) {
+            // left by a file that could not be moved to quarantine: replaced whole, as before
+            RrdFiles.writeAtomically(e.rrd, heap.parts(def));
+        }
         e.set(side.plugin(), side.dataSources());
         e.columns = null;
         e.regions = null;
@@ -1514,6 +1562,11 @@ public final class RrdStore implements Store {
     private void writeSide(Entry e, SideFile side, WriteCall call) throws IOException {
         side.write(e.json);
         call.directories.add(e.json.getParent());
+        noteSide(e);
+    }
+
+    /** The side file's size and time, as the index keeps them to tell a side file changed since. */
+    private void noteSide(Entry e) throws IOException {
         BasicFileAttributes attrs = sideAttributes(e);
         e.sideSize = attrs == null ? -1 : attrs.size();
         e.sideModified = attrs == null ? 0 : attrs.lastModifiedTime().toMillis();
@@ -1866,6 +1919,11 @@ public final class RrdStore implements Store {
 
     public Path quarantineDir() {
         return quarantine.root();
+    }
+
+    /** New files that a crash left unfinished, found, deleted and made again since the store opened. */
+    public long unfinishedFilesDeleted() {
+        return unfinishedDeleted.get();
     }
 
     /** Whether the background pass of the start has compared the index with every file. */

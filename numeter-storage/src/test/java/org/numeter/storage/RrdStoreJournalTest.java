@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -143,6 +144,37 @@ class RrdStoreJournalTest {
         store.abandon();
         store = RrdStore.builder(dir).open();
         assertThat(stored(5, 9)).containsExactly(expected(5, 9));
+    }
+
+    @Test
+    void aNewFileACrashCutWhileItWasMadeIsDeletedMadeAgainAndItsJournaledPointsLand() throws Exception {
+        store = RrdStore.builder(dir).open();
+        writeRounds(1, 3);
+        store.abandon();
+        store = null;
+        // what RrdFiles.createNew leaves when the process stops in it: an empty file (stopped before its write), its
+        // first half (in its gathering write), or all of it but the signature (before its last write)
+        Path host = dir.resolve("web1");
+        byte[] whole = Files.readAllBytes(host.resolve("p3.rrd"));
+        byte[] signature = new byte[RrdFiles.UNFINISHED.remaining()];
+        RrdFiles.UNFINISHED.duplicate().get(signature);
+        byte[] half = Arrays.copyOf(whole, whole.length / 2);
+        System.arraycopy(signature, 0, half, 0, signature.length);
+        byte[] unsigned = whole.clone();
+        System.arraycopy(signature, 0, unsigned, 0, signature.length);
+        Files.write(host.resolve("p3.rrd"), half);
+        Files.write(host.resolve("p4.rrd"), new byte[0]);
+        Files.write(host.resolve("p5.rrd"), unsigned);
+
+        store = RrdStore.builder(dir).open();
+        assertThat(store.unfinishedFilesDeleted()).isEqualTo(3);
+        assertThat(store.quarantinedFiles()).isZero();
+        assertThat(dir.resolve(Quarantine.DIR)).doesNotExist();
+        for (int p = 0; p < PLUGINS; p++) {
+            assertThat(stored(p, 3)).as("p%d", p).containsExactly(expected(p, 3));
+            assertThat(inFile(p)).isEqualTo(T0 + 180);
+        }
+        assertThat(store.plugin("web1", "p3").orElseThrow()).isEqualTo(meta("p3"));
     }
 
     @Test
