@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 import org.numeter.codec.CodecException;
 import org.numeter.codec.RecordCodec;
+import org.numeter.model.Plugin;
 import org.numeter.model.SampleBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -245,7 +246,15 @@ final class Journal implements AutoCloseable {
         private int size;
 
         void add(SampleBatch b) {
-            byte[] record = RecordCodec.encode(b.meta() == null ? b : b.withoutMeta());
+            add(b, null);
+        }
+
+        /**
+         * A record of {@code b} with {@code meta} (the metadata of a plugin whose files wait to be made, which then
+         * lives nowhere else), or without metadata when it is null: the side file holds it.
+         */
+        void add(SampleBatch b, Plugin meta) {
+            byte[] record = RecordCodec.encode(meta != null ? b.withMeta(meta) : b.meta() == null ? b : b.withoutMeta());
             ensure(FRAME + record.length);
             crc.reset();
             crc.update(record);

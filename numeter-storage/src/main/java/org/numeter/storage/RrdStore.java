@@ -138,6 +138,8 @@ public final class RrdStore implements Store {
     private final AtomicLong unfinishedDeleted = new AtomicLong();
     /** Hosts whose folder is known to exist: a new plugin of theirs costs no look at the folder. */
     private final Set<String> hostDirs = ConcurrentHashMap.newKeySet();
+    /** Folders where deferred files were made since they were last synced. */
+    private final Set<Path> unsyncedDirs = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     private volatile boolean checked;
     private volatile boolean readOnlyAtStart;
@@ -567,7 +569,7 @@ public final class RrdStore implements Store {
     /** Deletes the journal's segments whose points are all in the files. */
     private void deleteFlushedSegments() {
         Journal j = journal;
-        if (j == null) {
+        if (j == null || !syncMadeDirs()) {
             return;
         }
         long first = j.segment(); // before the scan: a file dirtied during it journals into this one or later
@@ -723,7 +725,7 @@ public final class RrdStore implements Store {
         Lock lock = lock(e.key);
         lock.lock();
         try {
-            if (entries.get(e.key) != e || !e.created || Files.exists(e.rrd)) {
+            if (entries.get(e.key) != e || !e.created || e.deferredFrom != 0 || Files.exists(e.rrd)) {
                 return false;
             }
             LOG.warn("{}: listed in the index, but gone; host {}, plugin {} is forgotten", e.rrd, e.host, e.plugin);
@@ -1221,7 +1223,12 @@ public final class RrdStore implements Store {
                     stored++;
                     points += b.values().size();
                     if (records != null) {
-                        records.add(b);
+                        if (e.deferredFrom != 0 && !e.metaJournaled) {
+                            records.add(b, e.meta());
+                            e.metaJournaled = true;
+                        } else {
+                            records.add(b);
+                        }
                     }
                 } catch (IllegalArgumentException ex) {
                     rejected++;
@@ -1324,6 +1331,9 @@ public final class RrdStore implements Store {
      * undo log holds the bytes they overwrite. A failure leaves them waiting. Under the file's lock.
      */
     private void flush(Entry e) throws IOException {
+        if (e.deferredFrom != 0) {
+            makeDeferred(e);
+        }
         RrdState state = e.state;
         if (state == null || !state.dirty()) {
             return;
@@ -1373,6 +1383,11 @@ public final class RrdStore implements Store {
             LOG.warn("{}: replaced or moved with updates not yet written; they are not written to it", e.rrd);
         }
         e.state = null;
+        if (e.deferredFrom != 0) {
+            // its files were never made: forgotten with its state, its points stay in the journal
+            e.deferredFrom = 0;
+            e.created = false;
+        }
         settled(e);
     }
 
@@ -1459,7 +1474,11 @@ public final class RrdStore implements Store {
     private void prepare(Entry e, SampleBatch b, WriteCall call) throws IOException {
         Plugin merged = Stores.merge(e.meta(), b);
         if (!e.created) {
-            createFile(e, merged, b.timestamp(), call);
+            if (!call.replay && journal != null && pending.enabled()) {
+                deferFile(e, merged, b.timestamp());
+            } else {
+                createFile(e, merged, b.timestamp(), call);
+            }
             return;
         }
         if (merged.equals(e.meta())) {
@@ -1505,6 +1524,12 @@ public final class RrdStore implements Store {
 
     /** A new plugin's files, a data source for each field, whose first update may come at {@code firstUpdate}. */
     private void createFile(Entry e, Plugin meta, long firstUpdate, WriteCall call) throws IOException {
+        NewFile f = newFile(e, meta, firstUpdate);
+        createFile(e, f.def(), f.side(), call);
+    }
+
+    /** A new plugin's layout and side file: the same for the same metadata, so that a deferred file is made again. */
+    private NewFile newFile(Entry e, Plugin meta, long firstUpdate) {
         Map<String, String> ds = new LinkedHashMap<>();
         List<DsDef> defs = new ArrayList<>();
         for (Field f : meta.fields()) {
@@ -1512,8 +1537,70 @@ public final class RrdStore implements Store {
             ds.put(f.name(), name);
             defs.add(RrdLayout.dataSource(name, f, e.archives));
         }
-        createFile(e, RrdLayout.definition(e.rrd.toString(), firstUpdate, e.archives, defs), new SideFile(meta, ds),
-                call);
+        return new NewFile(RrdLayout.definition(e.rrd.toString(), firstUpdate, e.archives, defs),
+                new SideFile(meta, ds));
+    }
+
+    private record NewFile(RrdDef def, SideFile side) {}
+
+    /**
+     * A new plugin whose files are made later, by the flush of its first updates ({@link #flush}): its update state
+     * comes from its layout in memory, its points wait as any others do, in memory and in the journal (with its
+     * metadata, which is nowhere else until then). So a write that brings thousands of new plugins costs their
+     * journal records, not the making of their files, which the background then spreads over the write-behind
+     * delay. Lists show the plugin at once; a read makes its files first, as it writes any file's waiting updates.
+     * The index lists it once its files exist: a start after a crash makes it again from the journal.
+     */
+    private void deferFile(Entry e, Plugin meta, long firstUpdate) throws IOException {
+        NewFile f = newFile(e, meta, firstUpdate);
+        closeFile(e);
+        RrdState state = RrdState.read(heap.parts(f.def()));
+        if (state == null) {
+            throw new IllegalStateException(e.rrd + ": a new layout that RrdState cannot update");
+        }
+        e.set(f.side().plugin(), f.side().dataSources());
+        e.columns = null;
+        e.regions = null;
+        e.created = true;
+        e.verified = true;
+        e.lastUpdate = 0;
+        e.recent = new RecentTimes();
+        e.state = state;
+        e.deferredFrom = firstUpdate;
+        e.metaJournaled = false;
+    }
+
+    /** Makes the files of a plugin deferred by {@link #deferFile}, as they were laid out then; under its lock. */
+    private void makeDeferred(Entry e) throws IOException {
+        NewFile f = newFile(e, e.meta(), e.deferredFrom);
+        if (!f.side().dataSources().equals(e.ds())) {
+            throw new IllegalStateException(e.rrd + ": data sources " + e.ds() + " changed before the file was made,"
+                    + " to " + f.side().dataSources());
+        }
+        Path hostDir = e.rrd.getParent();
+        writeNew(e, f.side(), hostDir);
+        try {
+            RrdFiles.createNew(e.rrd, heap.parts(f.def()));
+        } catch (FileAlreadyExistsException ex) {
+            RrdFiles.writeAtomically(e.rrd, heap.parts(f.def()));
+        }
+        unsyncedDirs.add(hostDir);
+        e.deferredFrom = 0;
+        indexDirty.set(true);
+    }
+
+    /** Syncs the folders that deferred files were made in, before the journal segments that held them go. */
+    private boolean syncMadeDirs() {
+        for (Path dir : List.copyOf(unsyncedDirs)) {
+            try {
+                RrdFiles.syncDirectory(dir);
+                unsyncedDirs.remove(dir);
+            } catch (IOException | RuntimeException ex) {
+                LOG.warn("{}: cannot be synced ({}); the journal is kept", dir, ex.toString());
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -1525,24 +1612,11 @@ public final class RrdStore implements Store {
      */
     private void createFile(Entry e, RrdDef def, SideFile side, WriteCall call) throws IOException {
         Path hostDir = e.rrd.getParent();
-        if (!hostDirs.contains(e.host)) {
-            if (!Files.isDirectory(hostDir)) {
-                Files.createDirectories(hostDir);
-                call.directories.add(dataDir);
-            }
-            hostDirs.add(e.host);
-        }
         closeFile(e);
-        try {
-            side.writeNew(e.json);
-        } catch (NoSuchFileException ex) {
-            // its folder went since it was seen (removed by hand)
-            Files.createDirectories(hostDir);
+        if (writeNew(e, side, hostDir)) {
             call.directories.add(dataDir);
-            side.writeNew(e.json);
         }
         call.directories.add(hostDir);
-        noteSide(e);
         try {
             RrdFiles.createNew(e.rrd, heap.parts(def));
         } catch (FileAlreadyExistsException ex) {
@@ -1557,6 +1631,31 @@ public final class RrdStore implements Store {
         e.lastUpdate = 0;
         e.recent = new RecentTimes();
         indexDirty.set(true);
+    }
+
+    /**
+     * Writes a new plugin's side file in place, making its host's folder when needed; true when the folder was made
+     * (the data directory then needs a sync).
+     */
+    private boolean writeNew(Entry e, SideFile side, Path hostDir) throws IOException {
+        boolean made = false;
+        if (!hostDirs.contains(e.host)) {
+            if (!Files.isDirectory(hostDir)) {
+                Files.createDirectories(hostDir);
+                made = true;
+            }
+            hostDirs.add(e.host);
+        }
+        try {
+            side.writeNew(e.json);
+        } catch (NoSuchFileException ex) {
+            // its folder went since it was seen (removed by hand)
+            Files.createDirectories(hostDir);
+            made = true;
+            side.writeNew(e.json);
+        }
+        noteSide(e);
+        return made;
     }
 
     private void writeSide(Entry e, SideFile side, WriteCall call) throws IOException {
@@ -1886,7 +1985,7 @@ public final class RrdStore implements Store {
     private void writeIndex() throws IOException {
         List<StoreIndex.Item> items = new ArrayList<>(entries.size());
         for (Entry e : entries.values()) {
-            if (e.created) {
+            if (e.created && e.deferredFrom == 0) {
                 items.add(new StoreIndex.Item(e.host, e.plugin, e.archives, e.lastUpdate, e.sideJson(), e.title,
                         e.category, e.fieldCount, e.sideSize, e.sideModified));
             }
@@ -1985,6 +2084,11 @@ public final class RrdStore implements Store {
         close(true);
     }
 
+    /** Writes every file's waiting updates, deferred files made: what a close writes, for tests that read files. */
+    void writeWaiting() {
+        flushAll();
+    }
+
     /**
      * Stops as a crash would, for tests of the journal: nothing waiting is written, the index is not, and the
      * journal stays for the next start to replay.
@@ -2045,7 +2149,7 @@ public final class RrdStore implements Store {
         Journal j = journal;
         journal = null;
         if (j != null) {
-            j.close(flushed && journalKept == 0);
+            j.close(flushed && journalKept == 0 && syncMadeDirs());
         }
         if (dirLock != null) {
             dirLock.channel().close();
@@ -2101,6 +2205,10 @@ public final class RrdStore implements Store {
         volatile long pendingBytes;
         /** The journal segment current when its oldest waiting update was made: it and later ones hold them. */
         volatile long journalFrom;
+        /** The first update of a new plugin whose files are not made yet ({@link #deferFile}); 0 once they are. */
+        volatile long deferredFrom;
+        /** A journal record of this deferred plugin holds its metadata already. */
+        boolean metaJournaled;
 
         Entry(String host, String plugin) {
             this.host = host;

@@ -96,21 +96,28 @@ class RrdStoreJournalTest {
     void updatesWaitInMemoryAndTheJournalUntilAReadOrTheClose() throws Exception {
         store = RrdStore.builder(dir).open();
         writeRounds(1, 10);
-        // the file is made at once, empty; its ten points wait
-        assertThat(inFile(3)).isEqualTo(T0);
+        // a new plugin's files are made by the flush of its first updates: listed at once, no file yet
+        assertThat(store.plugins("web1")).hasSize(PLUGINS);
+        assertThat(store.plugin("web1", "p3").orElseThrow()).isEqualTo(meta("p3"));
+        assertThat(dir.resolve("web1/p3.rrd")).doesNotExist();
+        assertThat(dir.resolve("web1/p3.json")).doesNotExist();
         assertThat(store.pendingBytes()).isPositive();
         assertThat(journal()).containsExactly(Journal.PREFIX + 1);
         assertThat(Files.size(dir.resolve(Journal.PREFIX + 1))).isPositive();
 
-        assertThat(stored(3, 10)).as("a read flushes its file first").containsExactly(expected(3, 10));
+        assertThat(stored(3, 10)).as("a read makes its file and flushes it first").containsExactly(expected(3, 10));
         assertThat(inFile(3)).isEqualTo(T0 + 600);
-        assertThat(inFile(4)).isEqualTo(T0);
+        assertThat(SideFile.read(dir.resolve("web1/p3.json")).plugin()).isEqualTo(meta("p3"));
+        assertThat(dir.resolve("web1/p4.rrd")).doesNotExist();
+        // the points of a known file wait, as those of a new one did
+        writeRounds(11, 12);
+        assertThat(inFile(3)).isEqualTo(T0 + 600);
 
         store.close();
         store = null;
         assertThat(journal()).as("everything in the files: no journal left").isEmpty();
         for (int p = 0; p < PLUGINS; p++) {
-            assertThat(inFile(p)).isEqualTo(T0 + 600);
+            assertThat(inFile(p)).isEqualTo(T0 + 720);
         }
     }
 
@@ -121,7 +128,7 @@ class RrdStoreJournalTest {
         assertThat(stored(0, 6)).containsExactly(expected(0, 6)); // p0 flushed, the others not
         writeRounds(7, 8);
         store.abandon();
-        assertThat(inFile(1)).isEqualTo(T0);
+        assertThat(dir.resolve("web1/p1.rrd")).as("a new plugin's file is not made before its flush").doesNotExist();
         assertThat(inFile(0)).isEqualTo(T0 + 360);
 
         // a crash during an append leaves half a record: dropped, never acknowledged
@@ -134,6 +141,9 @@ class RrdStoreJournalTest {
         for (int p = 0; p < PLUGINS; p++) {
             assertThat(inFile(p)).as("p%d replayed into its file", p).isEqualTo(T0 + 480);
             assertThat(stored(p, 8)).containsExactly(expected(p, 8));
+            // its metadata was in memory and in the journal only: the replay made its file with it
+            assertThat(store.plugin("web1", "p" + p).orElseThrow()).isEqualTo(meta("p" + p));
+            assertThat(SideFile.read(dir.resolve("web1/p" + p + ".json")).plugin()).isEqualTo(meta("p" + p));
         }
         // upstream sends again what it was not told was stored: duplicates, neither late nor stored twice
         WriteResult again = writeRounds(7, 8);
@@ -152,10 +162,16 @@ class RrdStoreJournalTest {
         writeRounds(1, 3);
         store.abandon();
         store = null;
-        // what RrdFiles.createNew leaves when the process stops in it: an empty file (stopped before its write), its
-        // first half (in its gathering write), or all of it but the signature (before its last write)
+        // what RrdFiles.createNew leaves when the process stops in it (making a deferred file, or any new one): an
+        // empty file (stopped before its write), its first half (in its gathering write), or all of it but the
+        // signature (before its last write); a whole file of the same layout gives the bytes
         Path host = dir.resolve("web1");
-        byte[] whole = Files.readAllBytes(host.resolve("p3.rrd"));
+        assertThat(host.resolve("p3.rrd")).doesNotExist();
+        try (RrdStore other = RrdStore.builder(dir.resolve("other")).writeBehind(Duration.ZERO).open()) {
+            other.write(List.of(new SampleBatch("web1", "p3", T0 + 60, Map.of("v", 1.0), meta("p3"))));
+        }
+        byte[] whole = Files.readAllBytes(dir.resolve("other/web1/p3.rrd"));
+        Files.createDirectories(host);
         byte[] signature = new byte[RrdFiles.UNFINISHED.remaining()];
         RrdFiles.UNFINISHED.duplicate().get(signature);
         byte[] half = Arrays.copyOf(whole, whole.length / 2);
