@@ -34,9 +34,12 @@ import org.numeter.store.Archives;
 /**
  * Issue 10, with a real process: {@code numeter storage} drains a backlog of new plugins from a collector (here the
  * pull link of the test's own spool, topped up so that it always has plugins to make) and is SIGKILLed again and
- * again, at random moments while it makes their files, then started again. Every start must succeed (the files a
- * crash left half-made go to quarantine), and at the end every point of the backlog is stored once, with its value,
- * compared point by point ({@link ExpectedPoints}).
+ * again, at random moments while it makes their files, then started again. Its write-behind is one second, so that
+ * the files of new plugins, made by the flush of their first points (with the metadata that only memory and the
+ * journal held until then), are made while it drains. Every start must succeed (a new file a crash left unfinished
+ * is deleted and made again; an older version's temporary files go to quarantine), and at the end every point of
+ * the backlog is stored once, with its value, compared point by point ({@link ExpectedPoints}), and every plugin
+ * has its metadata.
  *
  * <p>The storage's output is kept in {@code target/e2e/storage-kills/storage.log}.
  */
@@ -87,6 +90,7 @@ class StorageKillIT {
         settings.put(Settings.STORAGE_PORT.name(), String.valueOf(port));
         settings.put(Settings.STORAGE_COLLECTORS.name(), "http://127.0.0.1:" + collector.port());
         settings.put(Settings.STORAGE_INTERVAL.name(), "1s");
+        settings.put(Settings.STORAGE_WRITE_BEHIND.name(), "1s");
         storage = NumeterProcess.of("storage", "storage", settings, List.of(), port, "/api/v1/status",
                 Paths.get("target", "e2e", "storage-kills"));
         Path hostDir = dataDir.resolve("rrd").resolve(HOST);
@@ -134,6 +138,10 @@ class StorageKillIT {
             SortedMap<Long, Double> stored = RoleApi.stored(port, HOST, "backlog_" + p, t0, t0 + POINTS * STEP, STEP);
             if (!stored.equals(expected)) {
                 wrong.add("backlog_" + p + ": stored " + stored + ", expected " + expected);
+            }
+            String title = RoleApi.get(port, "/api/v1/hosts/" + HOST + "/plugins/backlog_" + p).path("title").asText();
+            if (!title.equals("Backlog " + p)) {
+                wrong.add("backlog_" + p + ": title '" + title + "'");
             }
         }
         List<String> quarantined = quarantined(dataDir.resolve("rrd").resolve("quarantine"));

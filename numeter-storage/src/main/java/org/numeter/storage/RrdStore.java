@@ -3,12 +3,14 @@ package org.numeter.storage;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileStore;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -110,6 +112,11 @@ public final class RrdStore implements Store {
     /** Pending row values past which a file is flushed whatever its age: some 12 KB. */
     private static final int PENDING_ROWS = 1024;
     private static final long JOURNAL_SEGMENT = 64L << 20;
+    /**
+     * The room a disk keeps, besides the deferred files, for a new plugin's file to be deferred: a journal segment.
+     * Below it new files are made by the write, which then fails on a full disk and leaves the batches upstream.
+     */
+    private static final long DEFER_MARGIN = JOURNAL_SEGMENT;
 
     private final Path dataDir;
     private final Archives archives;
@@ -138,6 +145,10 @@ public final class RrdStore implements Store {
     private final AtomicLong unfinishedDeleted = new AtomicLong();
     /** Hosts whose folder is known to exist: a new plugin of theirs costs no look at the folder. */
     private final Set<String> hostDirs = ConcurrentHashMap.newKeySet();
+    /** The bytes of the deferred files not made yet: the disk must keep room for them. */
+    private final AtomicLong deferredBytes = new AtomicLong();
+    /** The file system of the data directory, asked for its free space once per write. */
+    private FileStore fileStore;
     /** Folders where deferred files were made since they were last synced. */
     private final Set<Path> unsyncedDirs = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -349,6 +360,12 @@ public final class RrdStore implements Store {
     private void start() throws IOException {
         Files.createDirectories(dataDir);
         lockDir();
+        try {
+            fileStore = Files.getFileStore(dataDir);
+        } catch (IOException e) {
+            LOG.warn("{}: its file system's free space is unknown ({}); new plugins' files are made by the writes",
+                    dataDir, e.toString());
+        }
         if (!readOnlyAtStart) {
             UndoLog log = new UndoLog(dataDir, STRIPES);
             try {
@@ -476,7 +493,7 @@ public final class RrdStore implements Store {
         for (SampleBatch b : batches) {
             byPlugin.computeIfAbsent(b.host() + "/" + b.plugin(), k -> new ArrayList<>()).add(b);
         }
-        WriteCall call = new WriteCall(1, true);
+        WriteCall call = new WriteCall(1, true, null);
         writeGroups(new ArrayList<>(byPlugin.values()), 0, 1, call);
         call.syncDirectories();
         if (call.failure != null) {
@@ -1042,7 +1059,8 @@ public final class RrdStore implements Store {
             byPlugin.computeIfAbsent(b.host() + "/" + b.plugin(), k -> new ArrayList<>()).add(b);
         }
         List<List<SampleBatch>> groups = new ArrayList<>(byPlugin.values());
-        WriteCall call = new WriteCall(workers == null ? 1 : Math.max(1, Math.min(threads, groups.size())), false);
+        WriteCall call = new WriteCall(workers == null ? 1 : Math.max(1, Math.min(threads, groups.size())), false,
+                fileStore);
         WriteResult sum = WriteResult.NONE;
         // every part has ended, failed or not: what they stored is journaled, even when the write then throws
         boolean ended = false;
@@ -1134,10 +1152,27 @@ public final class RrdStore implements Store {
         final Journal.Records[] records;
         final boolean replay;
         volatile StoreWriteException failure;
+        private final FileStore fileStore;
+        private volatile long room = -1;
 
-        WriteCall(int parts, boolean replay) {
+        WriteCall(int parts, boolean replay, FileStore fileStore) {
             this.records = new Journal.Records[parts];
             this.replay = replay;
+            this.fileStore = fileStore;
+        }
+
+        /** The usable space of the data directory's file system when first asked in this write (0: unknown). */
+        long room() {
+            long r = room;
+            if (r < 0) {
+                try {
+                    r = fileStore == null ? 0 : fileStore.getUsableSpace();
+                } catch (IOException | RuntimeException e) {
+                    r = 0;
+                }
+                room = r;
+            }
+            return r;
         }
 
         synchronized void failed(StoreWriteException e) {
@@ -1386,6 +1421,7 @@ public final class RrdStore implements Store {
         if (e.deferredFrom != 0) {
             // its files were never made: forgotten with its state, its points stay in the journal
             e.deferredFrom = 0;
+            deferredBytes.addAndGet(-e.deferredSize);
             e.created = false;
         }
         settled(e);
@@ -1475,10 +1511,18 @@ public final class RrdStore implements Store {
         Plugin merged = Stores.merge(e.meta(), b);
         if (!e.created) {
             if (!call.replay && journal != null && pending.enabled()) {
-                deferFile(e, merged, b.timestamp());
-            } else {
-                createFile(e, merged, b.timestamp(), call);
+                NewFile f = newFile(e, merged, b.timestamp());
+                ByteBuffer[] parts = heap.parts(f.def());
+                long size = 0;
+                for (ByteBuffer p : parts) {
+                    size += p.remaining();
+                }
+                if (call.room() - deferredBytes.get() - size >= DEFER_MARGIN) {
+                    deferFile(e, f, parts, size);
+                    return;
+                }
             }
+            createFile(e, merged, b.timestamp(), call);
             return;
         }
         if (merged.equals(e.meta())) {
@@ -1551,10 +1595,9 @@ public final class RrdStore implements Store {
      * delay. Lists show the plugin at once; a read makes its files first, as it writes any file's waiting updates.
      * The index lists it once its files exist: a start after a crash makes it again from the journal.
      */
-    private void deferFile(Entry e, Plugin meta, long firstUpdate) throws IOException {
-        NewFile f = newFile(e, meta, firstUpdate);
+    private void deferFile(Entry e, NewFile f, ByteBuffer[] parts, long size) throws IOException {
         closeFile(e);
-        RrdState state = RrdState.read(heap.parts(f.def()));
+        RrdState state = RrdState.read(parts);
         if (state == null) {
             throw new IllegalStateException(e.rrd + ": a new layout that RrdState cannot update");
         }
@@ -1566,7 +1609,9 @@ public final class RrdStore implements Store {
         e.lastUpdate = 0;
         e.recent = new RecentTimes();
         e.state = state;
-        e.deferredFrom = firstUpdate;
+        e.deferredFrom = f.def().getStartTime() + e.archives.step();
+        e.deferredSize = size;
+        deferredBytes.addAndGet(size);
         e.metaJournaled = false;
     }
 
@@ -1586,6 +1631,7 @@ public final class RrdStore implements Store {
         }
         unsyncedDirs.add(hostDir);
         e.deferredFrom = 0;
+        deferredBytes.addAndGet(-e.deferredSize);
         indexDirty.set(true);
     }
 
@@ -1755,7 +1801,7 @@ public final class RrdStore implements Store {
         ensureOpen();
         Names.requireHost(host);
         Entry e = lockEntry(host, meta.name());
-        WriteCall call = new WriteCall(0, false);
+        WriteCall call = new WriteCall(0, false, null);
         try {
             ensureReady(e);
             if (!e.created) {
@@ -2084,9 +2130,18 @@ public final class RrdStore implements Store {
         close(true);
     }
 
-    /** Writes every file's waiting updates, deferred files made: what a close writes, for tests that read files. */
-    void writeWaiting() {
-        flushAll();
+    /**
+     * Writes every file's waiting updates now, the files of new plugins made (what a close writes): for a copy of the
+     * folder, or a benchmark that times the making of files. Throws the first failure; what failed stays waiting.
+     */
+    public void flush() throws IOException {
+        ensureOpen();
+        int failed = flushAll();
+        if (!syncMadeDirs() || failed > 0) {
+            StoreWriteException f = lastWriteFailure;
+            throw f != null && failed > 0 ? f : new IOException(dataDir + ": " + failed + " files could not be written"
+                    + " or their folders synced; they stay waiting");
+        }
     }
 
     /**
@@ -2207,6 +2262,8 @@ public final class RrdStore implements Store {
         volatile long journalFrom;
         /** The first update of a new plugin whose files are not made yet ({@link #deferFile}); 0 once they are. */
         volatile long deferredFrom;
+        /** The size of its deferred file. */
+        long deferredSize;
         /** A journal record of this deferred plugin holds its metadata already. */
         boolean metaJournaled;
 

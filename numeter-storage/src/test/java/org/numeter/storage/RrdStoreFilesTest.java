@@ -248,7 +248,7 @@ class RrdStoreFilesTest {
     void aFieldWhoseSideFileDidNotFollowItsDataSourceIsMappedBackToIt() throws Exception {
         open();
         writeSeries("web1", 1, 2);
-        store.writeWaiting();
+        store.flush();
         Path side = dir.resolve("web1/p0.json");
         byte[] before = Files.readAllBytes(side);
         store.write(List.of(new SampleBatch("web1", "p0", T0 + 180, Map.of("v", 3.0, "w", 30.0), null)));
