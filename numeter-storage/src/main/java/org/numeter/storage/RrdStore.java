@@ -84,8 +84,10 @@ import org.slf4j.LoggerFactory;
  * <p>Opening reads the store's index ({@link StoreIndex}) and opens no RRD file: each is opened, and checked against
  * what the index said, when first used. A background pass then compares the index with the folders: it adopts
  * files the index missed, forgets files that are gone, and moves half-made files (a crash's {@code .tmp} files, or
- * an older version's broken RRD files) into {@link Quarantine}. A file is created whole under a temporary name and
- * renamed into place ({@link RrdFiles}), so no crash leaves half of one under a plugin's name.
+ * an older version's broken RRD files) into {@link Quarantine}. A file that replaces another is written whole under a
+ * temporary name and renamed into place ({@link RrdFiles}); a new plugin's file is made in place, marked unfinished
+ * until it is whole, and a start deletes an unfinished one and makes it again. With write-behind, a new plugin's
+ * files are made by the flush of its first updates ({@link #deferFile}), not by the write that brings it.
  *
  * <p>Writes spread over {@code threads} threads by plugin; each plugin is guarded by one of a fixed set of locks. A
  * known plugin's update is rrd4j's own, done by {@link RrdState} on the file's header and states held in memory; it
