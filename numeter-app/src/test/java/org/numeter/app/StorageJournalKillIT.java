@@ -134,6 +134,10 @@ class StorageJournalKillIT {
             if (!stored.equals(expected)) {
                 wrong.add("journal_" + p + ": stored " + stored + ", expected " + expected);
             }
+            String title = RoleApi.get(port, "/api/v1/hosts/" + HOST + "/plugins/journal_" + p).path("title").asText();
+            if (!title.equals("Journal " + p)) {
+                wrong.add("journal_" + p + ": title '" + title + "'");
+            }
         }
         System.out.printf("storage SIGKILLed %d times with points in its journal (seed %d; kills: %s); plugins wrong"
                 + " at the end: %d%n", kills.size(), seed, kills, wrong.size());
@@ -168,7 +172,11 @@ class StorageJournalKillIT {
         }
     }
 
+    /** The last update its file holds; 0 when it has none yet (a new plugin's file is made by its first flush). */
     private static long lastUpdateInFile(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return 0;
+        }
         try (RrdDb db = RrdDb.getBuilder().setPath(file.toString()).readOnly().build()) {
             return db.getLastUpdateTime();
         }

@@ -430,22 +430,29 @@ public final class RrdStore implements Store {
                     dataDir, e.toString());
             return;
         }
-        // the replay waits in memory as any write does, whatever the setting, and is flushed below
-        journal = j;
         List<Path> old = j.existing();
-        if (!replay(j) && !old.isEmpty()) {
-            // what could not be written (a full disk) is replayed again by the next start
-            journalKept = Math.max(1, j.segment());
-        }
-        int failed = flushAll();
+        long firstOld = j.segment();
         try {
             j.start();
         } catch (IOException | RuntimeException e) {
             LOG.warn("{}: a journal cannot be started ({}); every update is written before its write returns",
                     dataDir, e.toString());
-            journal = null;
+            // the old segments stay for the next start: the replay below writes every point before it goes on
+            replay(old, false);
+            flushAll();
             return;
         }
+        journal = j;
+        // with write-behind, the replay is a write like any other: its points wait in memory and go into the new
+        // segment (new plugins' files deferred, their metadata with them), and the old segments go once that append
+        // is done, so that a start after a crash costs a read and an append of the journal, not every file; without
+        // write-behind they are written below
+        boolean rejournal = pending.enabled();
+        if (!replay(old, rejournal) && !old.isEmpty()) {
+            // what could not be written or journaled again (a full disk) is replayed again by the next start
+            journalKept = Math.max(1, firstOld);
+        }
+        int failed = rejournal ? 0 : flushAll();
         deleteFlushedSegments();
         if (!pending.enabled() && failed == 0) {
             j.close(true);
@@ -453,9 +460,11 @@ public final class RrdStore implements Store {
         }
     }
 
-    /** Replays the segments of the last run; false when some of it could not be read or written. */
-    private boolean replay(Journal j) {
-        List<Path> segments = j.existing();
+    /**
+     * Replays the segments of the last run, their points journaled again when {@code rejournal}; false when some of
+     * it could not be read, written or journaled.
+     */
+    private boolean replay(List<Path> segments, boolean rejournal) {
         if (segments.isEmpty()) {
             return true;
         }
@@ -469,7 +478,7 @@ public final class RrdStore implements Store {
                     chunk.add(b);
                     batches[0]++;
                     if (chunk.size() >= 10_000) {
-                        ok[0] &= replay(chunk);
+                        ok[0] &= replayBatches(chunk, rejournal);
                         chunk.clear();
                     }
                 });
@@ -483,20 +492,23 @@ public final class RrdStore implements Store {
                         e.toString());
             }
         }
-        ok[0] &= replay(chunk);
+        ok[0] &= replayBatches(chunk, rejournal);
         LOG.info("{}: {} batches replayed from {} journal segments in {} ms", dataDir, batches[0], segments.size(),
                 (System.nanoTime() - t0) / 1_000_000);
         return ok[0];
     }
 
     /** Writes batches of the journal: those a file holds already are skipped without a word; false on a failure. */
-    private boolean replay(List<SampleBatch> batches) {
+    private boolean replayBatches(List<SampleBatch> batches, boolean rejournal) {
         Map<String, List<SampleBatch>> byPlugin = new LinkedHashMap<>();
         for (SampleBatch b : batches) {
             byPlugin.computeIfAbsent(b.host() + "/" + b.plugin(), k -> new ArrayList<>()).add(b);
         }
-        WriteCall call = new WriteCall(1, true, null);
+        WriteCall call = new WriteCall(1, true, rejournal, fileStore);
         writeGroups(new ArrayList<>(byPlugin.values()), 0, 1, call);
+        if (rejournal) {
+            journal(call);
+        }
         call.syncDirectories();
         if (call.failure != null) {
             LOG.warn("{}: the journal's points cannot all be written ({}); the journal is kept for the next start",
@@ -744,7 +756,7 @@ public final class RrdStore implements Store {
         Lock lock = lock(e.key);
         lock.lock();
         try {
-            if (entries.get(e.key) != e || !e.created || e.deferredFrom != 0 || Files.exists(e.rrd)) {
+            if (entries.get(e.key) != e || !e.created || e.deferred || Files.exists(e.rrd)) {
                 return false;
             }
             LOG.warn("{}: listed in the index, but gone; host {}, plugin {} is forgotten", e.rrd, e.host, e.plugin);
@@ -1062,7 +1074,7 @@ public final class RrdStore implements Store {
         }
         List<List<SampleBatch>> groups = new ArrayList<>(byPlugin.values());
         WriteCall call = new WriteCall(workers == null ? 1 : Math.max(1, Math.min(threads, groups.size())), false,
-                fileStore);
+                true, fileStore);
         WriteResult sum = WriteResult.NONE;
         // every part has ended, failed or not: what they stored is journaled, even when the write then throws
         boolean ended = false;
@@ -1147,19 +1159,23 @@ public final class RrdStore implements Store {
 
     /**
      * One write's shared state: the directories to sync before it returns, its first failure, and the journal's
-     * records of what each part stored. A replay of the journal is one too, whose points are not journaled again.
+     * records of what each part stored. A replay of the journal is one too, whose points are journaled again into
+     * the new segment when write-behind is on.
      */
     private static final class WriteCall {
         final Set<Path> directories = ConcurrentHashMap.newKeySet();
         final Journal.Records[] records;
         final boolean replay;
+        /** What it stores goes into the journal (a write; a replay with write-behind on). */
+        final boolean journaled;
         volatile StoreWriteException failure;
         private final FileStore fileStore;
         private volatile long room = -1;
 
-        WriteCall(int parts, boolean replay, FileStore fileStore) {
+        WriteCall(int parts, boolean replay, boolean journaled, FileStore fileStore) {
             this.records = new Journal.Records[parts];
             this.replay = replay;
+            this.journaled = journaled;
             this.fileStore = fileStore;
         }
 
@@ -1197,7 +1213,7 @@ public final class RrdStore implements Store {
     private WriteResult writeGroups(List<List<SampleBatch>> groups, int part, int parts, WriteCall call) {
         WriteResult sum = WriteResult.NONE;
         Journal.Records records = null;
-        if (!call.replay && journal != null) {
+        if (call.journaled && journal != null) {
             records = new Journal.Records();
             call.records[part] = records;
         }
@@ -1260,7 +1276,7 @@ public final class RrdStore implements Store {
                     stored++;
                     points += b.values().size();
                     if (records != null) {
-                        if (e.deferredFrom != 0 && !e.metaJournaled) {
+                        if (e.deferred && !e.metaJournaled) {
                             records.add(b, e.meta());
                             e.metaJournaled = true;
                         } else {
@@ -1368,7 +1384,7 @@ public final class RrdStore implements Store {
      * undo log holds the bytes they overwrite. A failure leaves them waiting. Under the file's lock.
      */
     private void flush(Entry e) throws IOException {
-        if (e.deferredFrom != 0) {
+        if (e.deferred) {
             makeDeferred(e);
         }
         RrdState state = e.state;
@@ -1420,11 +1436,11 @@ public final class RrdStore implements Store {
             LOG.warn("{}: replaced or moved with updates not yet written; they are not written to it", e.rrd);
         }
         e.state = null;
-        if (e.deferredFrom != 0) {
+        if (e.deferred) {
             // its files were never made: forgotten with its state, its points stay in the journal
-            e.deferredFrom = 0;
-            deferredBytes.addAndGet(-e.deferredSize);
             e.created = false;
+            e.deferred = false;
+            deferredBytes.addAndGet(-e.deferredSize);
         }
         settled(e);
     }
@@ -1512,7 +1528,7 @@ public final class RrdStore implements Store {
     private void prepare(Entry e, SampleBatch b, WriteCall call) throws IOException {
         Plugin merged = Stores.merge(e.meta(), b);
         if (!e.created) {
-            if (!call.replay && journal != null && pending.enabled()) {
+            if (call.journaled && journal != null && pending.enabled()) {
                 NewFile f = newFile(e, merged, b.timestamp());
                 ByteBuffer[] parts = heap.parts(f.def());
                 long size = 0;
@@ -1603,6 +1619,12 @@ public final class RrdStore implements Store {
         if (state == null) {
             throw new IllegalStateException(e.rrd + ": a new layout that RrdState cannot update");
         }
+        // deferred before created: the index, written meanwhile, must never list a plugin without its files
+        e.deferred = true;
+        e.deferredFrom = f.def().getStartTime() + e.archives.step();
+        e.deferredSize = size;
+        deferredBytes.addAndGet(size);
+        e.metaJournaled = false;
         e.set(f.side().plugin(), f.side().dataSources());
         e.columns = null;
         e.regions = null;
@@ -1611,10 +1633,6 @@ public final class RrdStore implements Store {
         e.lastUpdate = 0;
         e.recent = new RecentTimes();
         e.state = state;
-        e.deferredFrom = f.def().getStartTime() + e.archives.step();
-        e.deferredSize = size;
-        deferredBytes.addAndGet(size);
-        e.metaJournaled = false;
     }
 
     /** Makes the files of a plugin deferred by {@link #deferFile}, as they were laid out then; under its lock. */
@@ -1625,14 +1643,16 @@ public final class RrdStore implements Store {
                     + " to " + f.side().dataSources());
         }
         Path hostDir = e.rrd.getParent();
-        writeNew(e, f.side(), hostDir);
+        if (writeNew(e, f.side(), hostDir)) {
+            unsyncedDirs.add(dataDir);
+        }
         try {
             RrdFiles.createNew(e.rrd, heap.parts(f.def()));
         } catch (FileAlreadyExistsException ex) {
             RrdFiles.writeAtomically(e.rrd, heap.parts(f.def()));
         }
         unsyncedDirs.add(hostDir);
-        e.deferredFrom = 0;
+        e.deferred = false;
         deferredBytes.addAndGet(-e.deferredSize);
         indexDirty.set(true);
     }
@@ -1803,7 +1823,7 @@ public final class RrdStore implements Store {
         ensureOpen();
         Names.requireHost(host);
         Entry e = lockEntry(host, meta.name());
-        WriteCall call = new WriteCall(0, false, null);
+        WriteCall call = new WriteCall(0, false, false, null);
         try {
             ensureReady(e);
             if (!e.created) {
@@ -2033,7 +2053,7 @@ public final class RrdStore implements Store {
     private void writeIndex() throws IOException {
         List<StoreIndex.Item> items = new ArrayList<>(entries.size());
         for (Entry e : entries.values()) {
-            if (e.created && e.deferredFrom == 0) {
+            if (e.created && !e.deferred) {
                 items.add(new StoreIndex.Item(e.host, e.plugin, e.archives, e.lastUpdate, e.sideJson(), e.title,
                         e.category, e.fieldCount, e.sideSize, e.sideModified));
             }
@@ -2262,8 +2282,10 @@ public final class RrdStore implements Store {
         volatile long pendingBytes;
         /** The journal segment current when its oldest waiting update was made: it and later ones hold them. */
         volatile long journalFrom;
-        /** The first update of a new plugin whose files are not made yet ({@link #deferFile}); 0 once they are. */
-        volatile long deferredFrom;
+        /** A new plugin whose files are not made yet ({@link #deferFile}). */
+        volatile boolean deferred;
+        /** The first update it was laid out for. */
+        long deferredFrom;
         /** The size of its deferred file. */
         long deferredSize;
         /** A journal record of this deferred plugin holds its metadata already. */

@@ -136,11 +136,14 @@ class RrdStoreJournalTest {
         Files.write(segment, new byte[] {0, 0, 0, 40, 1, 2, 3}, StandardOpenOption.APPEND);
 
         store = RrdStore.builder(dir).open();
-        assertThat(journal()).as("the old segment goes once its points are in the files")
+        assertThat(journal()).as("the old segment goes once its points are journaled again")
                 .containsExactly(Journal.PREFIX + 2);
+        assertThat(Files.size(dir.resolve(Journal.PREFIX + 2))).isPositive();
+        assertThat(dir.resolve("web1/p1.rrd")).as("a start makes no file: the replay is a write").doesNotExist();
         for (int p = 0; p < PLUGINS; p++) {
-            assertThat(inFile(p)).as("p%d replayed into its file", p).isEqualTo(T0 + 480);
+            // replayed into memory and the new segment: a read writes the file first
             assertThat(stored(p, 8)).containsExactly(expected(p, 8));
+            assertThat(inFile(p)).as("p%d replayed into its file", p).isEqualTo(T0 + 480);
             // its metadata was in memory and in the journal only: the replay made its file with it
             assertThat(store.plugin("web1", "p" + p).orElseThrow()).isEqualTo(meta("p" + p));
             assertThat(SideFile.read(dir.resolve("web1/p" + p + ".json")).plugin()).isEqualTo(meta("p" + p));
@@ -199,8 +202,9 @@ class RrdStoreJournalTest {
         writeRounds(1, 4);
         store.abandon();
 
-        // the start replays the journal and writes every file: 30 files through 4 descriptors, not 30 at once
+        // the start replays the journal; writing every file then goes through 4 descriptors, not 30 at once
         store = RrdStore.builder(dir).openFiles(8).open();
+        store.flush();
         assertThat(store.openFiles()).isLessThanOrEqualTo(8);
         for (int p = 0; p < PLUGINS; p++) {
             assertThat(inFile(p)).isEqualTo(T0 + 240);
