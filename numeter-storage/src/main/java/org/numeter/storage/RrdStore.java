@@ -149,6 +149,7 @@ public final class RrdStore implements Store {
     private final Set<String> hostDirs = ConcurrentHashMap.newKeySet();
     /** The bytes of the deferred files not made yet: the disk must keep room for them. */
     private final AtomicLong deferredBytes = new AtomicLong();
+    private final AtomicLong deferredFiles = new AtomicLong();
     /** The file system of the data directory, asked for its free space once per write. */
     private FileStore fileStore;
     /** Folders where deferred files were made since they were last synced. */
@@ -1441,6 +1442,7 @@ public final class RrdStore implements Store {
             e.created = false;
             e.deferred = false;
             deferredBytes.addAndGet(-e.deferredSize);
+            deferredFiles.decrementAndGet();
         }
         settled(e);
     }
@@ -1624,6 +1626,7 @@ public final class RrdStore implements Store {
         e.deferredFrom = f.def().getStartTime() + e.archives.step();
         e.deferredSize = size;
         deferredBytes.addAndGet(size);
+        deferredFiles.incrementAndGet();
         e.metaJournaled = false;
         e.set(f.side().plugin(), f.side().dataSources());
         e.columns = null;
@@ -1654,6 +1657,7 @@ public final class RrdStore implements Store {
         unsyncedDirs.add(hostDir);
         e.deferred = false;
         deferredBytes.addAndGet(-e.deferredSize);
+        deferredFiles.decrementAndGet();
         indexDirty.set(true);
     }
 
@@ -2086,6 +2090,11 @@ public final class RrdStore implements Store {
 
     public Path quarantineDir() {
         return quarantine.root();
+    }
+
+    /** New plugins whose files wait to be made by the flush of their first updates. */
+    public long deferredFiles() {
+        return deferredFiles.get();
     }
 
     /** New files that a crash left unfinished, found, deleted and made again since the store opened. */

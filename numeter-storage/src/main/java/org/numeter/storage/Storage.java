@@ -303,6 +303,8 @@ public final class Storage implements Component {
             out.put("quarantineDir", rrd.quarantineDir().toString());
             out.put("filesChecked", rrd.checkedAgainstFiles() ? "done" : rrd.filesChecked() + " so far");
             out.put("pendingBytes", rrd.pendingBytes());
+            out.put("filesToMake", rrd.deferredFiles());
+            out.put("unfinishedDeleted", rrd.unfinishedFilesDeleted());
             out.put("writeFailures", rrd.writeFailures());
             StoreWriteException last = rrd.lastWriteFailure();
             out.put("lastWriteFailure", last == null ? null : Map.of("kind", last.kind().label(), "path",

@@ -101,6 +101,7 @@ class RrdStoreJournalTest {
         assertThat(store.plugin("web1", "p3").orElseThrow()).isEqualTo(meta("p3"));
         assertThat(dir.resolve("web1/p3.rrd")).doesNotExist();
         assertThat(dir.resolve("web1/p3.json")).doesNotExist();
+        assertThat(store.deferredFiles()).isEqualTo(PLUGINS);
         assertThat(store.pendingBytes()).isPositive();
         assertThat(journal()).containsExactly(Journal.PREFIX + 1);
         assertThat(Files.size(dir.resolve(Journal.PREFIX + 1))).isPositive();
@@ -109,6 +110,7 @@ class RrdStoreJournalTest {
         assertThat(inFile(3)).isEqualTo(T0 + 600);
         assertThat(SideFile.read(dir.resolve("web1/p3.json")).plugin()).isEqualTo(meta("p3"));
         assertThat(dir.resolve("web1/p4.rrd")).doesNotExist();
+        assertThat(store.deferredFiles()).isEqualTo(PLUGINS - 1);
         // the points of a known file wait, as those of a new one did
         writeRounds(11, 12);
         assertThat(inFile(3)).isEqualTo(T0 + 600);
