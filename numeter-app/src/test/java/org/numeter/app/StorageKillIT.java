@@ -35,8 +35,8 @@ import org.numeter.store.Archives;
  * Issue 10, with a real process: {@code numeter storage} drains a backlog of new plugins from a collector (here the
  * pull link of the test's own spool, topped up so that it always has plugins to make) and is SIGKILLed again and
  * again, at random moments while it makes their files, then started again. Its write-behind is one second, so that
- * the files of new plugins, made by the flush of their first points (with the metadata that only memory and the
- * journal held until then), are made while it drains. Every start must succeed (a new file a crash left unfinished
+ * the files of new plugins, made off the write's path (with the metadata that only memory and the journal held
+ * until then), are made while it drains. Every start must succeed (a new file a crash left unfinished
  * is deleted and made again; an older version's temporary files go to quarantine), and at the end every point of
  * the backlog is stored once, with its value, compared point by point ({@link ExpectedPoints}), and every plugin
  * has its metadata.

@@ -119,6 +119,8 @@ public final class RrdStore implements Store {
      * Below it new files are made by the write, which then fails on a full disk and leaves the batches upstream.
      */
     private static final long DEFER_MARGIN = JOURNAL_SEGMENT;
+    /** The default of {@link Builder#makeNewFilesAfter}. */
+    static final Duration MAKE_NEW_FILES_AFTER = Duration.ofSeconds(10);
 
     private final Path dataDir;
     private final Archives archives;
@@ -152,6 +154,10 @@ public final class RrdStore implements Store {
     private final AtomicLong deferredFiles = new AtomicLong();
     /** The file system of the data directory, asked for its free space once per write. */
     private FileStore fileStore;
+    /** New plugins whose files wait, oldest first, for the background to make them ({@link #makeDeferredDue}). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Deferral> toMake =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final long makeAfterNanos;
     /** Folders where deferred files were made since they were last synced. */
     private final Set<Path> unsyncedDirs = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -189,6 +195,7 @@ public final class RrdStore implements Store {
         this.quarantine = new Quarantine(dataDir);
         this.timeFaults = new TimeFaults("storage", b.time);
         this.pending = new PendingWrites<>(b.writeBehind, b.writeBehindMemory, PENDING_ROWS);
+        this.makeAfterNanos = b.makeNewFilesAfter.toNanos();
         AtomicInteger n = new AtomicInteger();
         this.workers = threads <= 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
             Thread t = new Thread(r, "rrd-writer-" + n.incrementAndGet());
@@ -218,6 +225,7 @@ public final class RrdStore implements Store {
         private int mappedFiles;
         private Duration writeBehind = WRITE_BEHIND;
         private long writeBehindMemory = WRITE_BEHIND_MEMORY;
+        private Duration makeNewFilesAfter = MAKE_NEW_FILES_AFTER;
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -278,6 +286,16 @@ public final class RrdStore implements Store {
                 throw new IllegalArgumentException("write-behind memory " + bytes + " must not be negative");
             }
             this.writeBehindMemory = bytes;
+            return this;
+        }
+
+        /**
+         * How long after the write that brought it the background makes a new plugin's files (default 10 s), unless
+         * a flush or a read of it made them sooner: soon enough that a stop or a crash finds few files to make, late
+         * enough to be off the write's path.
+         */
+        Builder makeNewFilesAfter(Duration after) {
+            this.makeNewFilesAfter = Objects.requireNonNull(after, "after");
             return this;
         }
 
@@ -557,7 +575,34 @@ public final class RrdStore implements Store {
             }
             trimOpenFiles();
         }
+        makeDeferredDue(System.nanoTime());
         deleteFlushedSegments();
+    }
+
+    /** A new plugin deferred at {@code since} ({@link System#nanoTime}). */
+    private record Deferral(Entry entry, long since) {}
+
+    /**
+     * Makes the files of the new plugins deferred for {@code makeAfterNanos}, in the background: their points keep
+     * waiting (the flush writes them), only the files are made. One that fails (a disk full since) stays deferred,
+     * and its flush tries again.
+     */
+    private void makeDeferredDue(long now) {
+        for (Deferral d; (d = toMake.peek()) != null && !closed && now - d.since() >= makeAfterNanos; ) {
+            toMake.poll();
+            Entry e = d.entry();
+            Lock lock = lock(e.key);
+            lock.lock();
+            try {
+                if (e.deferred && entries.get(e.key) == e) {
+                    makeDeferred(e);
+                }
+            } catch (IOException | RuntimeException ex) {
+                flushFailed(e, ex);
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 
     /** Flushes a queued file, unless flushed since; false when it failed (it is queued again). */
@@ -1612,7 +1657,9 @@ public final class RrdStore implements Store {
      * comes from its layout in memory, its points wait as any others do, in memory and in the journal (with its
      * metadata, which is nowhere else until then). So a write that brings thousands of new plugins costs their
      * journal records, not the making of their files, which the background then spreads over the write-behind
-     * delay. Lists show the plugin at once; a read makes its files first, as it writes any file's waiting updates.
+     * delay. The background makes its files some seconds later ({@link #makeDeferredDue}), or its first flush does,
+     * whichever comes first. Lists show the plugin at once; a read makes its files first, as it writes any file's
+     * waiting updates.
      * The index lists it once its files exist: a start after a crash makes it again from the journal.
      */
     private void deferFile(Entry e, NewFile f, ByteBuffer[] parts, long size) throws IOException {
@@ -1627,6 +1674,7 @@ public final class RrdStore implements Store {
         e.deferredSize = size;
         deferredBytes.addAndGet(size);
         deferredFiles.incrementAndGet();
+        toMake.add(new Deferral(e, System.nanoTime()));
         e.metaJournaled = false;
         e.set(f.side().plugin(), f.side().dataSources());
         e.columns = null;

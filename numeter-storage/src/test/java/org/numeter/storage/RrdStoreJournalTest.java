@@ -199,6 +199,23 @@ class RrdStoreJournalTest {
     }
 
     @Test
+    void theBackgroundMakesNewFilesSoonAfterTheirWriteAndTheirPointsStillWait() throws Exception {
+        store = RrdStore.builder(dir).makeNewFilesAfter(Duration.ofMillis(200)).open();
+        writeRounds(1, 3);
+        assertThat(store.deferredFiles()).isEqualTo(PLUGINS);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> store.deferredFiles() == 0);
+        for (int p = 0; p < PLUGINS; p++) {
+            assertThat(inFile(p)).as("p%d made empty; its points wait for the flush", p).isEqualTo(T0);
+            assertThat(SideFile.read(dir.resolve("web1/p" + p + ".json")).plugin()).isEqualTo(meta("p" + p));
+        }
+        assertThat(store.pendingBytes()).isPositive();
+        assertThat(stored(4, 3)).containsExactly(expected(4, 3));
+        store.abandon();
+        store = RrdStore.builder(dir).open();
+        assertThat(stored(9, 3)).as("replayed into the file made before the crash").containsExactly(expected(9, 3));
+    }
+
+    @Test
     void flushingEveryFileKeepsWithinTheOpenFilesBound() throws Exception {
         store = RrdStore.builder(dir).openFiles(8).open();
         writeRounds(1, 4);
