@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The write-behind journal of a store: the batches a write stored in memory, appended before the write returns to
  * a segment file {@code <dataDir>/.journal.<n>}, so that an acknowledged point survives a crash of the process
- * before its file is written (a start replays it, as a write, into memory and a new segment). It promises what the files' own
- * positioned writes promised: what reached the kernel survives the process, not a power cut (no fsync).
+ * before its file is written (a start replays it, as a write, into memory and a new segment). It promises what the
+ * files' own positioned writes promised: what reached the kernel survives the process, not a power cut (no fsync).
  *
  * <p>A record is framed: its length (u32), the CRC-32C of its bytes (u32), then the batch as a v2 record of the
  * link ({@link RecordCodec}, without metadata: that is in the side file before the batch is stored, but for the first
@@ -255,7 +255,8 @@ final class Journal implements AutoCloseable {
          * lives nowhere else), or without metadata when it is null: the side file holds it.
          */
         void add(SampleBatch b, Plugin meta) {
-            byte[] record = RecordCodec.encode(meta != null ? b.withMeta(meta) : b.meta() == null ? b : b.withoutMeta());
+            SampleBatch kept = meta != null ? b.withMeta(meta) : b.meta() == null ? b : b.withoutMeta();
+            byte[] record = RecordCodec.encode(kept);
             ensure(FRAME + record.length);
             crc.reset();
             crc.update(record);

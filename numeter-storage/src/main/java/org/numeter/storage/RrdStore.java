@@ -1676,14 +1676,29 @@ public final class RrdStore implements Store {
         deferredFiles.incrementAndGet();
         toMake.add(new Deferral(e, System.nanoTime()));
         e.metaJournaled = false;
-        e.set(f.side().plugin(), f.side().dataSources());
+        madeNew(e, f.side());
+        e.state = state;
+    }
+
+    /** An entry that now stands for a new, empty file with this side file. */
+    private static void madeNew(Entry e, SideFile side) {
+        e.set(side.plugin(), side.dataSources());
         e.columns = null;
         e.regions = null;
         e.created = true;
         e.verified = true;
         e.lastUpdate = 0;
         e.recent = new RecentTimes();
-        e.state = state;
+    }
+
+    /** Makes a new plugin's RRD file in place ({@link RrdFiles#createNew}). */
+    private void makeRrd(Entry e, RrdDef def) throws IOException {
+        try {
+            RrdFiles.createNew(e.rrd, heap.parts(def));
+        } catch (FileAlreadyExistsException ex) {
+            // left by a file that could not be moved to quarantine: replaced whole, as before
+            RrdFiles.writeAtomically(e.rrd, heap.parts(def));
+        }
     }
 
     /** Makes the files of a plugin deferred by {@link #deferFile}, as they were laid out then; under its lock. */
@@ -1697,11 +1712,7 @@ public final class RrdStore implements Store {
         if (writeNew(e, f.side(), hostDir)) {
             unsyncedDirs.add(dataDir);
         }
-        try {
-            RrdFiles.createNew(e.rrd, heap.parts(f.def()));
-        } catch (FileAlreadyExistsException ex) {
-            RrdFiles.writeAtomically(e.rrd, heap.parts(f.def()));
-        }
+        makeRrd(e, f.def());
         unsyncedDirs.add(hostDir);
         e.deferred = false;
         deferredBytes.addAndGet(-e.deferredSize);
@@ -1737,19 +1748,8 @@ public final class RrdStore implements Store {
             call.directories.add(dataDir);
         }
         call.directories.add(hostDir);
-        try {
-            RrdFiles.createNew(e.rrd, heap.parts(def));
-        } catch (FileAlreadyExistsException ex) {
-            // left by a file that could not be moved to quarantine: replaced whole, as before
-            RrdFiles.writeAtomically(e.rrd, heap.parts(def));
-        }
-        e.set(side.plugin(), side.dataSources());
-        e.columns = null;
-        e.regions = null;
-        e.created = true;
-        e.verified = true;
-        e.lastUpdate = 0;
-        e.recent = new RecentTimes();
+        makeRrd(e, def);
+        madeNew(e, side);
         indexDirty.set(true);
     }
 
