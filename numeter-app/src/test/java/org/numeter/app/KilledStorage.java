@@ -48,6 +48,12 @@ final class KilledStorage implements AutoCloseable {
      */
     KilledStorage(String name, Path dataDir, long back, Function<SampleBatch, byte[]> codec, String logDir)
             throws IOException {
+        this(name, dataDir, back, codec, logDir, Map.of());
+    }
+
+    /** As above, with settings of the storage's own added ({@code key -> value}, as {@code --set} takes them). */
+    KilledStorage(String name, Path dataDir, long back, Function<SampleBatch, byte[]> codec, String logDir,
+            Map<String, String> more) throws IOException {
         long now = System.currentTimeMillis() / 1000;
         this.name = name;
         this.t0 = now - now % STEP - back;
@@ -62,6 +68,7 @@ final class KilledStorage implements AutoCloseable {
             settings.put(Settings.STORAGE_PORT.name(), String.valueOf(port));
             settings.put(Settings.STORAGE_COLLECTORS.name(), "http://127.0.0.1:" + collector.port());
             settings.put(Settings.STORAGE_INTERVAL.name(), "1s");
+            settings.putAll(more);
             storage = NumeterProcess.of("storage", "storage", settings, List.of(), port, "/api/v1/status",
                     Paths.get("target", "e2e", logDir));
         } catch (IOException | RuntimeException e) {
@@ -73,6 +80,10 @@ final class KilledStorage implements AutoCloseable {
     /** A plugin's value at a moment: the moment itself, told apart per plugin. */
     static double value(int plugin, long t) {
         return t + plugin * 1e6;
+    }
+
+    private String title(int plugin) {
+        return Character.toUpperCase(name.charAt(0)) + name.substring(1) + " " + plugin;
     }
 
     String host() {
@@ -113,8 +124,7 @@ final class KilledStorage implements AutoCloseable {
             long t = t0 + i * STEP;
             for (int p = firstPlugin; p < firstPlugin + plugins; p++) {
                 String plugin = name + "_" + p;
-                Plugin meta = i == 1 ? Plugin.builder(plugin)
-                        .title(Character.toUpperCase(name.charAt(0)) + name.substring(1) + " " + p).category("test")
+                Plugin meta = i == 1 ? Plugin.builder(plugin).title(title(p)).category("test")
                         .field(Field.builder("v").build()).build() : null;
                 records.add(codec.apply(new SampleBatch(host(), plugin, t, Map.of("v", value(p, t)), meta)));
             }
@@ -124,8 +134,8 @@ final class KilledStorage implements AutoCloseable {
 
     /**
      * Each of plugins {@code 0..plugins - 1} whose stored points 1 to {@code points} differ from what was fed (the
-     * times as the archive places them, {@link ExpectedPoints}), with both; none when every point is stored once with
-     * its value.
+     * times as the archive places them, {@link ExpectedPoints}), with both, or whose title is not the one fed; none when
+     * every point is stored once with its value and every plugin has its metadata.
      */
     List<String> wrong(int plugins, int points) throws Exception {
         List<Long> updates = new ArrayList<>();
@@ -143,6 +153,11 @@ final class KilledStorage implements AutoCloseable {
             SortedMap<Long, Double> stored = RoleApi.stored(port, host(), name + "_" + p, t0, to, STEP);
             if (!stored.equals(expected)) {
                 wrong.add(name + "_" + p + ": stored " + stored + ", expected " + expected);
+            }
+            String title = RoleApi.get(port, "/api/v1/hosts/" + host() + "/plugins/" + name + "_" + p).path("title")
+                    .asText();
+            if (!title.equals(title(p))) {
+                wrong.add(name + "_" + p + ": title '" + title + "'");
             }
         }
         return wrong;

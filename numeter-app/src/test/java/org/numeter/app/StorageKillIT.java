@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -22,9 +23,12 @@ import org.numeter.codec.BatchCodec;
 /**
  * Issue 10, with a real process: {@code numeter storage} drains a backlog of new plugins from a collector (here the
  * pull link of the test's own spool, topped up so that it always has plugins to make) and is SIGKILLed again and
- * again, at random moments while it makes their files, then started again. Every start must succeed (the files a
- * crash left half-made go to quarantine), and at the end every point of the backlog is stored once, with its value,
- * compared point by point ({@link ExpectedPoints}).
+ * again, at random moments while it makes their files, then started again. Its write-behind is one second, so that
+ * the files of new plugins, made off the write's path (with the metadata that only memory and the journal held
+ * until then), are made while it drains. Every start must succeed (a new file a crash left unfinished
+ * is deleted and made again; an older version's temporary files go to quarantine), and at the end every point of
+ * the backlog is stored once, with its value, compared point by point ({@link ExpectedPoints}), and every plugin
+ * has its metadata.
  *
  * <p>The storage's output is kept in {@code target/e2e/storage-kills/storage.log}.
  */
@@ -42,7 +46,7 @@ class StorageKillIT {
     @Test
     void aStorageKilledTwentyTimesWhileItMakesFilesAlwaysStartsAndStoresEveryPointOnce() throws Exception {
         try (KilledStorage fixture = new KilledStorage("backlog", data.resolve("storage"), 3600, BatchCodec::encode,
-                "storage-kills")) {
+                "storage-kills", Map.of(Settings.STORAGE_WRITE_BEHIND.name(), "1s"))) {
             NumeterProcess storage = fixture.storage();
             int plugins = enqueue(fixture, 0);
             Path hostDir = fixture.rrd().resolve(fixture.host());

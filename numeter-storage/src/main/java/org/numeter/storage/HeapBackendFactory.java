@@ -16,10 +16,11 @@ import org.rrd4j.core.RrdDef;
 import org.rrd4j.core.RrdFileBackendFactory;
 
 /**
- * Lets rrd4j lay out a new file in memory, so that it reaches the disk in one sequential write of a temporary file
- * ({@link RrdFiles#writeAtomically}) instead of through a mapping of the file itself: rrd4j fills every row of a new
- * file, and through a mapping a full disk would then fault the process (SIGBUS) instead of failing the write, and a
- * crash would leave half a file under the plugin's name.
+ * Lets rrd4j lay out a new file in memory, so that it reaches the disk in one sequential write
+ * ({@link RrdFiles#createNew}, or {@link RrdFiles#writeAtomically} over another) instead of through a mapping of the
+ * file itself: rrd4j fills every row of a new file, and through a mapping a full disk would then fault the process
+ * (SIGBUS) instead of failing the write, and a crash would leave half a file under the plugin's name that nothing
+ * tells from a whole one.
  */
 @RrdBackendAnnotation(name = "NUMETER-HEAP", shouldValidateHeader = false, cachingAllowed = false)
 final class HeapBackendFactory extends RrdFileBackendFactory {

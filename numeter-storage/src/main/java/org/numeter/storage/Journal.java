@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 import org.numeter.codec.CodecException;
 import org.numeter.codec.RecordCodec;
+import org.numeter.model.Plugin;
 import org.numeter.model.SampleBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,11 +24,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The write-behind journal of a store: the batches a write stored in memory, appended before the write returns to
  * a segment file {@code <dataDir>/.journal.<n>}, so that an acknowledged point survives a crash of the process
- * before its file is written (a start replays the journal into the files). It promises what the files' own
- * positioned writes promised: what reached the kernel survives the process, not a power cut (no fsync).
+ * before its file is written (a start replays it, as a write, into memory and a new segment). It promises what the
+ * files' own positioned writes promised: what reached the kernel survives the process, not a power cut (no fsync).
  *
  * <p>A record is framed: its length (u32), the CRC-32C of its bytes (u32), then the batch as a v2 record of the
- * link ({@link RecordCodec}, without metadata: that is in the side file before the batch is stored). All
+ * link ({@link RecordCodec}, without metadata: that is in the side file before the batch is stored, but for the first
+ * record of a new plugin whose files are not made yet, which carries it). All
  * big-endian. A torn or corrupt tail (a crash during an append, a bad disk) is found by its frame, dropped and
  * counted in the log. A segment is deleted once every file that had points in it is flushed past them (the store
  * knows which: {@link #deleteBefore}); a new one starts when the current one passes {@code segmentBytes}.
@@ -300,7 +302,16 @@ final class Journal implements AutoCloseable {
         private int size;
 
         void add(SampleBatch b) {
-            byte[] record = RecordCodec.encode(b.meta() == null ? b : b.withoutMeta());
+            add(b, null);
+        }
+
+        /**
+         * A record of {@code b} with {@code meta} (the metadata of a plugin whose files wait to be made, which then
+         * lives nowhere else), or without metadata when it is null: the side file holds it.
+         */
+        void add(SampleBatch b, Plugin meta) {
+            SampleBatch kept = meta != null ? b.withMeta(meta) : b.meta() == null ? b : b.withoutMeta();
+            byte[] record = RecordCodec.encode(kept);
             ensure(FRAME + record.length);
             crc.reset();
             crc.update(record);

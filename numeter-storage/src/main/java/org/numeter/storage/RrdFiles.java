@@ -1,6 +1,7 @@
 package org.numeter.storage;
 
 import static java.nio.file.StandardOpenOption.CREATE;
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
 import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.TRUNCATE_EXISTING;
 import static java.nio.file.StandardOpenOption.WRITE;
@@ -8,6 +9,7 @@ import static java.nio.file.StandardOpenOption.WRITE;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -18,9 +20,18 @@ import java.nio.file.StandardCopyOption;
  * the new one, never half of one; the caller then syncs the directory ({@link #syncDirectory}), so that the new name
  * survives a power cut too.
  * A start finds a {@code .tmp} file only after a crash, and quarantines it.
+ *
+ * <p>A file that replaces nothing (a new plugin's) is made in place instead ({@link #createNew}): its first bytes say
+ * "unfinished" until everything else is written, so that what a crash leaves under its name is either whole or
+ * recognisably unfinished ({@link #unfinished}), and held nothing but the empty layout.
  */
 final class RrdFiles {
     static final String TMP = ".tmp";
+    /**
+     * The first bytes of a file made in place until the rest is written: rrd4j's signature field (20 characters of
+     * 2 bytes) with a text that no RRD file holds there.
+     */
+    static final ByteBuffer UNFINISHED = signature("NUMETER, unfinished");
 
     private RrdFiles() {}
 
@@ -67,6 +78,74 @@ final class RrdFiles {
             }
             throw e;
         }
+    }
+
+    /**
+     * Makes {@code target}, which must not exist, with {@code content} (its first part at least as long as rrd4j's
+     * signature field), in place: the content is written with {@link #UNFINISHED} over its first bytes, then those
+     * bytes; a crash of the process at any moment leaves no file, an {@link #unfinished} one, or the whole one. Not
+     * forced to the disk, as {@link #writeAtomically} does not force a new file. One open, one gathering write, one
+     * positioned write, one close: a temporary name and a rename cost a file-system operation more each, on every
+     * new plugin.
+     *
+     * @throws FileAlreadyExistsException when {@code target} exists: nothing was written
+     */
+    static void createNew(Path target, ByteBuffer[] content) throws IOException {
+        int sig = UNFINISHED.remaining();
+        if (content.length == 0 || content[0].remaining() < sig) {
+            throw new IllegalArgumentException(target + ": a first part of " + (content.length == 0 ? 0
+                    : content[0].remaining()) + " bytes, shorter than the " + sig + " of the signature");
+        }
+        ByteBuffer[] b = new ByteBuffer[content.length + 1];
+        b[0] = UNFINISHED.duplicate();
+        ByteBuffer first = content[0].duplicate();
+        b[1] = first.position(first.position() + sig);
+        long left = sig + b[1].remaining();
+        for (int i = 1; i < content.length; i++) {
+            b[i + 1] = content[i].duplicate();
+            left += b[i + 1].remaining();
+        }
+        ByteBuffer head = content[0].duplicate();
+        head.limit(head.position() + sig);
+        FileChannel ch = FileChannel.open(target, CREATE_NEW, WRITE);
+        try (ch) {
+            while (left > 0) {
+                left -= ch.write(b);
+            }
+            while (head.hasRemaining()) {
+                ch.write(head, head.position() - content[0].position());
+            }
+        } catch (IOException | RuntimeException e) {
+            // made by this call (CREATE_NEW): it held nothing before
+            try {
+                Files.deleteIfExists(target);
+            } catch (IOException | RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Whether a file is one that {@link #createNew} had not finished when the process stopped: empty, or beginning
+     * with (a part of) {@link #UNFINISHED}. Such a file held nothing but the empty layout.
+     */
+    static boolean unfinished(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, READ)) {
+            ByteBuffer b = ByteBuffer.allocate(UNFINISHED.remaining());
+            while (b.hasRemaining() && ch.read(b) >= 0) {
+                // until the signature's length or the end of the file
+            }
+            return b.flip().equals(UNFINISHED.duplicate().limit(b.remaining()));
+        }
+    }
+
+    private static ByteBuffer signature(String text) {
+        ByteBuffer b = ByteBuffer.allocate(40);
+        for (int i = 0; i < 20; i++) {
+            b.putChar(i < text.length() ? text.charAt(i) : ' ');
+        }
+        return b.flip().asReadOnlyBuffer();
     }
 
     /** Forces a directory's entries (names created, renamed, removed) to the disk. */

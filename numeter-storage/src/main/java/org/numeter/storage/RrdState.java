@@ -149,6 +149,31 @@ final class RrdState {
         });
     }
 
+    /**
+     * The state of a file not yet written, from its bytes as buffers one after the other
+     * ({@link HeapBackendFactory#parts}); only its header and archive blocks are copied.
+     */
+    static RrdState read(ByteBuffer[] parts) throws IOException {
+        long size = 0;
+        for (ByteBuffer p : parts) {
+            size += p.remaining();
+        }
+        return read(size, (at, length) -> {
+            ByteBuffer b = ByteBuffer.allocate(length);
+            long start = 0;
+            for (ByteBuffer p : parts) {
+                long end = start + p.remaining();
+                long from = Math.max(at, start);
+                long to = Math.min(at + length, end);
+                if (from < to) {
+                    b.put((int) (from - at), p, p.position() + (int) (from - start), (int) (to - from));
+                }
+                start = end;
+            }
+            return b.order(ByteOrder.BIG_ENDIAN);
+        });
+    }
+
     private interface Reader {
         ByteBuffer read(long at, int length) throws IOException;
     }

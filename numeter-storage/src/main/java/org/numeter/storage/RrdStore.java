@@ -3,11 +3,14 @@ package org.numeter.storage;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileStore;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -83,8 +86,10 @@ import org.slf4j.LoggerFactory;
  * <p>Opening reads the store's index ({@link StoreIndex}) and opens no RRD file: each is opened, and checked against
  * what the index said, when first used. A background pass then compares the index with the folders: it adopts
  * files the index missed, forgets files that are gone, and moves half-made files (a crash's {@code .tmp} files, or
- * an older version's broken RRD files) into {@link Quarantine}. A file is created whole under a temporary name and
- * renamed into place ({@link RrdFiles}), so no crash leaves half of one under a plugin's name.
+ * an older version's broken RRD files) into {@link Quarantine}. A file that replaces another is written whole under a
+ * temporary name and renamed into place ({@link RrdFiles}); a new plugin's file is made in place, marked unfinished
+ * until it is whole, and a start deletes an unfinished one and makes it again. With write-behind, a new plugin's
+ * files are made by the flush of its first updates ({@link #deferFile}), not by the write that brings it.
  *
  * <p>Writes spread over {@code threads} threads by plugin; each plugin is guarded by one of a fixed set of locks. A
  * known plugin's update is rrd4j's own, done by {@link RrdState} on the file's header and states held in memory; it
@@ -111,6 +116,13 @@ public final class RrdStore implements Store {
     /** Pending row values past which a file is flushed whatever its age: some 12 KB. */
     private static final int PENDING_ROWS = 1024;
     private static final long JOURNAL_SEGMENT = 64L << 20;
+    /**
+     * The room a disk keeps, besides the deferred files, for a new plugin's file to be deferred: a journal segment.
+     * Below it new files are made by the write, which then fails on a full disk and leaves the batches upstream.
+     */
+    private static final long DEFER_MARGIN = JOURNAL_SEGMENT;
+    /** The default of {@link Builder#makeNewFilesAfter}. */
+    static final Duration MAKE_NEW_FILES_AFTER = Duration.ofSeconds(10);
 
     private final Path dataDir;
     private final Archives archives;
@@ -135,6 +147,21 @@ public final class RrdStore implements Store {
     private final AtomicBoolean indexDirty = new AtomicBoolean();
     private final AtomicLong writeFailures = new AtomicLong();
     private final AtomicInteger filesChecked = new AtomicInteger();
+    /** New files a crash left unfinished, deleted and made again since the store opened. */
+    private final AtomicLong unfinishedDeleted = new AtomicLong();
+    /** Hosts whose folder is known to exist: a new plugin of theirs costs no look at the folder. */
+    private final Set<String> hostDirs = ConcurrentHashMap.newKeySet();
+    /** The bytes of the deferred files not made yet: the disk must keep room for them. */
+    private final AtomicLong deferredBytes = new AtomicLong();
+    private final AtomicLong deferredFiles = new AtomicLong();
+    /** The file system of the data directory, asked for its free space once per write. */
+    private FileStore fileStore;
+    /** New plugins whose files wait, oldest first, for the background to make them ({@link #makeDeferredDue}). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Deferral> toMake =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final long makeAfterNanos;
+    /** Folders where deferred files were made since they were last synced. */
+    private final Set<Path> unsyncedDirs = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     private volatile boolean checked;
     private volatile boolean readOnlyAtStart;
@@ -177,6 +204,7 @@ public final class RrdStore implements Store {
         this.timeFaults = new TimeFaults("storage", b.time);
         this.pending = new PendingWrites<>(b.writeBehind, b.writeBehindMemory, PENDING_ROWS);
         this.beforeReplaySegment = b.beforeReplaySegment;
+        this.makeAfterNanos = b.makeNewFilesAfter.toNanos();
         AtomicInteger n = new AtomicInteger();
         this.workers = threads <= 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
             Thread t = new Thread(r, "rrd-writer-" + n.incrementAndGet());
@@ -207,6 +235,7 @@ public final class RrdStore implements Store {
         private Duration writeBehind = WRITE_BEHIND;
         private long writeBehindMemory = WRITE_BEHIND_MEMORY;
         private Runnable beforeReplaySegment = () -> {};
+        private Duration makeNewFilesAfter = MAKE_NEW_FILES_AFTER;
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -273,6 +302,16 @@ public final class RrdStore implements Store {
         /** Runs before the start's replay reads each journal segment: tests hold the replay there. */
         Builder beforeReplaySegment(Runnable hook) {
             this.beforeReplaySegment = Objects.requireNonNull(hook, "hook");
+            return this;
+        }
+
+        /**
+         * How long after the write that brought it the background makes a new plugin's files (default 10 s), unless
+         * a flush or a read of it made them sooner: soon enough that a stop or a crash finds few files to make, late
+         * enough to be off the write's path.
+         */
+        Builder makeNewFilesAfter(Duration after) {
+            this.makeNewFilesAfter = Objects.requireNonNull(after, "after");
             return this;
         }
 
@@ -358,6 +397,12 @@ public final class RrdStore implements Store {
     private void start() throws IOException {
         Files.createDirectories(dataDir);
         lockDir();
+        try {
+            fileStore = Files.getFileStore(dataDir);
+        } catch (IOException e) {
+            LOG.warn("{}: its file system's free space is unknown ({}); new plugins' files are made by the writes",
+                    dataDir, e.toString());
+        }
         if (!readOnlyAtStart) {
             UndoLog log = new UndoLog(dataDir, STRIPES);
             try {
@@ -409,10 +454,10 @@ public final class RrdStore implements Store {
     }
 
     /**
-     * Opens the journal. When the last run left segments (a crash), they are replayed into the files in the
-     * background, first of its tasks: the store answers reads meanwhile (from what the files hold: the points only
-     * the journal has come with the replay), writes wait for it to end ({@link #awaitReplay}), and {@link #replay()}
-     * tells how far it is. Without a journal (it cannot be made) every update is written before its write returns.
+     * Opens the journal. When the last run left segments (a crash), they are replayed in the background, first of
+     * its tasks: the store answers reads meanwhile (from what the files hold: the points only the journal has come
+     * with the replay), writes wait for it to end ({@link #awaitReplay}), and {@link #replay()} tells how far it is.
+     * Without a journal (it cannot be made) every update is written before its write returns.
      */
     private void openJournal() {
         Journal j;
@@ -424,16 +469,12 @@ public final class RrdStore implements Store {
             replayed.countDown();
             return;
         }
-        // the replay waits in memory as any write does, whatever the setting, and is flushed after it
-        journal = j;
         List<Path> old = j.existing();
         if (old.isEmpty()) {
-            startJournal(j, true);
+            startJournal(j, old);
             replayed.countDown();
             return;
         }
-        // kept, whatever is flushed, until the replay has written all of them
-        journalKept = Math.max(1, j.segment());
         long bytes = 0;
         for (Path segment : old) {
             try {
@@ -447,7 +488,7 @@ public final class RrdStore implements Store {
                 + " it, and the storage is not ready until it ends", dataDir, old.size(), bytes);
         background.execute(() -> {
             try {
-                startJournal(j, replay(j));
+                startJournal(j, old);
             } catch (RuntimeException e) {
                 replay.problem(e.toString());
                 LOG.warn("{}: the replay of the journal failed ({}); it is kept for the next start", dataDir,
@@ -460,28 +501,40 @@ public final class RrdStore implements Store {
     }
 
     /**
-     * After the replay ({@code replayed}: all of it is written, or waits in memory): the replayed files are written,
-     * and a new segment is started; the old segments go once nothing of theirs waits in memory.
+     * Starts a new segment and replays the last run's segments {@code old}. With write-behind, the replay is a write
+     * like any other: its points wait in memory and go into the new segment (new plugins' files deferred, their
+     * metadata with them), and the old segments go once that append is done, so that a start after a crash costs a
+     * read and an append of the journal, not every file; without write-behind they are written here.
      */
-    private void startJournal(Journal j, boolean replayed) {
+    private void startJournal(Journal j, List<Path> old) {
         if (closed) {
             return; // the journal stays whole for the next start
         }
-        if (replayed) {
-            journalKept = 0;
-        } else if (!j.existing().isEmpty()) {
-            // what could not be written (a full disk) is replayed again by the next start
-            journalKept = Math.max(1, j.segment());
-        }
-        int failed = flushAll();
+        long firstOld = j.segment();
         try {
             j.start();
         } catch (IOException | RuntimeException e) {
             LOG.warn("{}: a journal cannot be started ({}); every update is written before its write returns",
                     dataDir, e.toString());
-            journal = null;
+            // the old segments stay for the next start: the replay below writes every point before it goes on
+            replay(old, false);
+            flushAll();
             return;
         }
+        if (!old.isEmpty()) {
+            // kept, whatever is flushed meanwhile, until the replay has journaled all of them again
+            journalKept = Math.max(1, firstOld);
+        }
+        journal = j;
+        boolean rejournal = pending.enabled();
+        boolean replayed = replay(old, rejournal);
+        if (closed) {
+            return;
+        }
+        if (replayed) {
+            journalKept = 0;
+        } // else what could not be written or journaled again (a full disk) is replayed again by the next start
+        int failed = rejournal ? 0 : flushAll();
         deleteFlushedSegments();
         if (!pending.enabled() && failed == 0) {
             j.close(true);
@@ -489,9 +542,11 @@ public final class RrdStore implements Store {
         }
     }
 
-    /** Replays the segments of the last run; false when some of it could not be read or written. */
-    private boolean replay(Journal j) {
-        List<Path> segments = j.existing();
+    /**
+     * Replays the segments of the last run, their points journaled again when {@code rejournal}; false when some of
+     * it could not be read, written or journaled.
+     */
+    private boolean replay(List<Path> segments, boolean rejournal) {
         if (segments.isEmpty()) {
             return true;
         }
@@ -512,7 +567,7 @@ public final class RrdStore implements Store {
                     chunk.add(b);
                     replay.record(end);
                     if (chunk.size() >= 10_000) {
-                        ok[0] &= replay(chunk);
+                        ok[0] &= replayBatches(chunk, rejournal);
                         chunk.clear();
                     }
                 });
@@ -531,7 +586,7 @@ public final class RrdStore implements Store {
         if (closed) {
             return false;
         }
-        ok[0] &= replay(chunk);
+        ok[0] &= replayBatches(chunk, rejournal);
         RrdStore.Replay r = replay.snapshot();
         LOG.info("{}: {} batches replayed from {} journal segments in {} ms ({} corrupt records skipped)", dataDir,
                 r.records(), segments.size(), (System.nanoTime() - t0) / 1_000_000, r.corruptRecords());
@@ -539,13 +594,16 @@ public final class RrdStore implements Store {
     }
 
     /** Writes batches of the journal: those a file holds already are skipped without a word; false on a failure. */
-    private boolean replay(List<SampleBatch> batches) {
+    private boolean replayBatches(List<SampleBatch> batches, boolean rejournal) {
         Map<String, List<SampleBatch>> byPlugin = new LinkedHashMap<>();
         for (SampleBatch b : batches) {
             byPlugin.computeIfAbsent(b.host() + "/" + b.plugin(), k -> new ArrayList<>()).add(b);
         }
-        WriteCall call = new WriteCall(1, true);
+        WriteCall call = new WriteCall(1, true, rejournal, fileStore);
         writeGroups(new ArrayList<>(byPlugin.values()), 0, 1, call);
+        if (rejournal) {
+            journal(call);
+        }
         call.syncDirectories();
         if (call.failure != null) {
             replay.problem("the journal's points cannot all be written (" + call.failure.getMessage()
@@ -595,7 +653,34 @@ public final class RrdStore implements Store {
             }
             trimOpenFiles();
         }
+        makeDeferredDue(System.nanoTime());
         deleteFlushedSegments();
+    }
+
+    /** A new plugin deferred at {@code since} ({@link System#nanoTime}). */
+    private record Deferral(Entry entry, long since) {}
+
+    /**
+     * Makes the files of the new plugins deferred for {@code makeAfterNanos}, in the background: their points keep
+     * waiting (the flush writes them), only the files are made. One that fails (a disk full since) stays deferred,
+     * and its flush tries again.
+     */
+    private void makeDeferredDue(long now) {
+        for (Deferral d; (d = toMake.peek()) != null && !closed && now - d.since() >= makeAfterNanos; ) {
+            toMake.poll();
+            Entry e = d.entry();
+            Lock lock = lock(e.key);
+            lock.lock();
+            try {
+                if (e.deferred && entries.get(e.key) == e) {
+                    makeDeferred(e);
+                }
+            } catch (IOException | RuntimeException ex) {
+                flushFailed(e, ex);
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 
     /** Flushes a queued file, unless flushed since; false when it failed (it is queued again). */
@@ -639,7 +724,7 @@ public final class RrdStore implements Store {
     /** Deletes the journal's segments whose points are all in the files. */
     private void deleteFlushedSegments() {
         Journal j = journal;
-        if (j == null) {
+        if (j == null || !syncMadeDirs()) {
             return;
         }
         long first = j.segment(); // before the scan: a file dirtied during it journals into this one or later
@@ -800,7 +885,7 @@ public final class RrdStore implements Store {
         Lock lock = lock(e.key);
         lock.lock();
         try {
-            if (entries.get(e.key) != e || !e.created || Files.exists(e.rrd)) {
+            if (entries.get(e.key) != e || !e.created || e.deferred || Files.exists(e.rrd)) {
                 return false;
             }
             LOG.warn("{}: listed in the index, but gone; host {}, plugin {} is forgotten", e.rrd, e.host, e.plugin);
@@ -1057,7 +1142,11 @@ public final class RrdStore implements Store {
         }
     }
 
-    /** A file that cannot be used goes to quarantine; the plugin starts again with a new file. */
+    /**
+     * A file that cannot be used goes to quarantine; the plugin starts again with a new file. A new file that a crash
+     * cut while it was made in place ({@link RrdFiles#unfinished}) held nothing but its empty layout: it is deleted
+     * instead, and made again.
+     */
     private void quarantineEntry(Entry e, String why) {
         quarantineEntry(e, why, null);
     }
@@ -1074,7 +1163,9 @@ public final class RrdStore implements Store {
         } catch (IOException | RuntimeException ex) {
             LOG.debug("closing {} failed: {}", e.rrd, ex.toString());
         }
-        quarantine.move(e.rrd, e.host, why);
+        if (!deleteUnfinished(e)) {
+            quarantine.move(e.rrd, e.host, why);
+        }
         reset(e);
         if (unsure != null) {
             keepPoints(e, unsure, current);
@@ -1125,7 +1216,7 @@ public final class RrdStore implements Store {
         }
         long kept = 0;
         long waitingKept = 0;
-        WriteCall call = new WriteCall(0, false);
+        WriteCall call = new WriteCall(0, false, false, null);
         try {
             for (SampleBatch b : points.values()) {
                 if (e.lastUpdate != 0 && b.timestamp() <= e.lastUpdate) {
@@ -1161,6 +1252,24 @@ public final class RrdStore implements Store {
         }
     }
 
+    private boolean deleteUnfinished(Entry e) {
+        try {
+            if (!RrdFiles.unfinished(e.rrd)) {
+                return false;
+            }
+            Files.delete(e.rrd);
+            unfinishedDeleted.incrementAndGet();
+            LOG.warn("{}: a new file that a crash cut while it was made (it held no point yet); deleted, and made"
+                    + " again with its plugin's next points", e.rrd);
+            return true;
+        } catch (NoSuchFileException ex) {
+            return true;
+        } catch (IOException | RuntimeException ex) {
+            LOG.debug("{}: cannot tell whether it is an unfinished new file ({})", e.rrd, ex.toString());
+            return false;
+        }
+    }
+
     private void reset(Entry e) {
         e.created = false;
         e.verified = true;
@@ -1187,7 +1296,8 @@ public final class RrdStore implements Store {
             byPlugin.computeIfAbsent(b.host() + "/" + b.plugin(), k -> new ArrayList<>()).add(b);
         }
         List<List<SampleBatch>> groups = new ArrayList<>(byPlugin.values());
-        WriteCall call = new WriteCall(workers == null ? 1 : Math.max(1, Math.min(threads, groups.size())), false);
+        WriteCall call = new WriteCall(workers == null ? 1 : Math.max(1, Math.min(threads, groups.size())), false,
+                true, fileStore);
         WriteResult sum = WriteResult.NONE;
         // every part has ended, failed or not: what they stored is journaled, even when the write then throws
         boolean ended = false;
@@ -1272,17 +1382,38 @@ public final class RrdStore implements Store {
 
     /**
      * One write's shared state: the directories to sync before it returns, its first failure, and the journal's
-     * records of what each part stored. A replay of the journal is one too, whose points are not journaled again.
+     * records of what each part stored. A replay of the journal is one too, whose points are journaled again into
+     * the new segment when write-behind is on.
      */
     private static final class WriteCall {
         final Set<Path> directories = ConcurrentHashMap.newKeySet();
         final Journal.Records[] records;
         final boolean replay;
+        /** What it stores goes into the journal (a write; a replay with write-behind on). */
+        final boolean journaled;
         volatile StoreWriteException failure;
+        private final FileStore fileStore;
+        private volatile long room = -1;
 
-        WriteCall(int parts, boolean replay) {
+        WriteCall(int parts, boolean replay, boolean journaled, FileStore fileStore) {
             this.records = new Journal.Records[parts];
             this.replay = replay;
+            this.journaled = journaled;
+            this.fileStore = fileStore;
+        }
+
+        /** The usable space of the data directory's file system when first asked in this write (0: unknown). */
+        long room() {
+            long r = room;
+            if (r < 0) {
+                try {
+                    r = fileStore == null ? 0 : fileStore.getUsableSpace();
+                } catch (IOException | RuntimeException e) {
+                    r = 0;
+                }
+                room = r;
+            }
+            return r;
         }
 
         synchronized void failed(StoreWriteException e) {
@@ -1305,7 +1436,7 @@ public final class RrdStore implements Store {
     private WriteResult writeGroups(List<List<SampleBatch>> groups, int part, int parts, WriteCall call) {
         WriteResult sum = WriteResult.NONE;
         Journal.Records records = null;
-        if (!call.replay && journal != null) {
+        if (call.journaled && journal != null) {
             records = new Journal.Records();
             call.records[part] = records;
         }
@@ -1368,7 +1499,12 @@ public final class RrdStore implements Store {
                     stored++;
                     points += b.values().size();
                     if (records != null) {
-                        records.add(b);
+                        if (e.deferred && !e.metaJournaled) {
+                            records.add(b, e.meta());
+                            e.metaJournaled = true;
+                        } else {
+                            records.add(b);
+                        }
                     }
                 } catch (IllegalArgumentException ex) {
                     rejected++;
@@ -1473,6 +1609,9 @@ public final class RrdStore implements Store {
      * undo log holds the bytes they overwrite. A failure leaves them waiting. Under the file's lock.
      */
     private void flush(Entry e) throws IOException {
+        if (e.deferred) {
+            makeDeferred(e);
+        }
         RrdState state = e.state;
         if (state == null || !state.dirty()) {
             return;
@@ -1540,6 +1679,13 @@ public final class RrdStore implements Store {
             LOG.warn("{}: replaced or moved with updates not yet written; they are not written to it", e.rrd);
         }
         e.state = null;
+        if (e.deferred) {
+            // its files were never made: forgotten with its state, its points stay in the journal
+            e.created = false;
+            e.deferred = false;
+            deferredBytes.addAndGet(-e.deferredSize);
+            deferredFiles.decrementAndGet();
+        }
         settled(e);
     }
 
@@ -1626,6 +1772,18 @@ public final class RrdStore implements Store {
     private void prepare(Entry e, SampleBatch b, WriteCall call) throws IOException {
         Plugin merged = Stores.merge(e.meta(), b);
         if (!e.created) {
+            if (call.journaled && journal != null && pending.enabled()) {
+                NewFile f = newFile(e, merged, b.timestamp());
+                ByteBuffer[] parts = heap.parts(f.def());
+                long size = 0;
+                for (ByteBuffer p : parts) {
+                    size += p.remaining();
+                }
+                if (call.room() - deferredBytes.get() - size >= DEFER_MARGIN) {
+                    deferFile(e, f, parts, size);
+                    return;
+                }
+            }
             createFile(e, merged, b.timestamp(), call);
             return;
         }
@@ -1672,6 +1830,12 @@ public final class RrdStore implements Store {
 
     /** A new plugin's files, a data source for each field, whose first update may come at {@code firstUpdate}. */
     private void createFile(Entry e, Plugin meta, long firstUpdate, WriteCall call) throws IOException {
+        NewFile f = newFile(e, meta, firstUpdate);
+        createFile(e, f.def(), f.side(), call);
+    }
+
+    /** A new plugin's layout and side file: the same for the same metadata, so that a deferred file is made again. */
+    private NewFile newFile(Entry e, Plugin meta, long firstUpdate) {
         Map<String, String> ds = new LinkedHashMap<>();
         List<DsDef> defs = new ArrayList<>();
         for (Field f : meta.fields()) {
@@ -1679,24 +1843,42 @@ public final class RrdStore implements Store {
             ds.put(f.name(), name);
             defs.add(RrdLayout.dataSource(name, f, e.archives));
         }
-        createFile(e, RrdLayout.definition(e.rrd.toString(), firstUpdate, e.archives, defs), new SideFile(meta, ds),
-                call);
+        return new NewFile(RrdLayout.definition(e.rrd.toString(), firstUpdate, e.archives, defs),
+                new SideFile(meta, ds));
     }
 
+    private record NewFile(RrdDef def, SideFile side) {}
+
     /**
-     * A new plugin's files: the side file first, then the RRD file, laid out in memory, written under a temporary
-     * name, forced to the disk and renamed into place. Its directory is synced before the write returns.
+     * A new plugin whose files are made later, by the flush of its first updates ({@link #flush}): its update state
+     * comes from its layout in memory, its points wait as any others do, in memory and in the journal (with its
+     * metadata, which is nowhere else until then). So a write that brings thousands of new plugins costs their
+     * journal records, not the making of their files, which the background then spreads over the write-behind
+     * delay. The background makes its files some seconds later ({@link #makeDeferredDue}), or its first flush does,
+     * whichever comes first. Lists show the plugin at once; a read makes its files first, as it writes any file's
+     * waiting updates.
+     * The index lists it once its files exist: a start after a crash makes it again from the journal.
      */
-    private void createFile(Entry e, RrdDef def, SideFile side, WriteCall call) throws IOException {
-        Path hostDir = e.rrd.getParent();
-        if (!Files.isDirectory(hostDir)) {
-            Files.createDirectories(hostDir);
-            call.directories.add(dataDir);
-        }
-        writeSide(e, side, call);
+    private void deferFile(Entry e, NewFile f, ByteBuffer[] parts, long size) throws IOException {
         closeFile(e);
-        RrdFiles.writeAtomically(e.rrd, heap.parts(def));
-        call.directories.add(hostDir);
+        RrdState state = RrdState.read(parts);
+        if (state == null) {
+            throw new IllegalStateException(e.rrd + ": a new layout that RrdState cannot update");
+        }
+        // deferred before created: the index, written meanwhile, must never list a plugin without its files
+        e.deferred = true;
+        e.deferredFrom = f.def().getStartTime() + e.archives.step();
+        e.deferredSize = size;
+        deferredBytes.addAndGet(size);
+        deferredFiles.incrementAndGet();
+        toMake.add(new Deferral(e, System.nanoTime()));
+        e.metaJournaled = false;
+        madeNew(e, f.side());
+        e.state = state;
+    }
+
+    /** An entry that now stands for a new, empty file with this side file. */
+    private static void madeNew(Entry e, SideFile side) {
         e.set(side.plugin(), side.dataSources());
         e.columns = null;
         e.regions = null;
@@ -1704,12 +1886,103 @@ public final class RrdStore implements Store {
         e.verified = true;
         e.lastUpdate = 0;
         e.recent = new RecentTimes();
+    }
+
+    /** Makes a new plugin's RRD file in place ({@link RrdFiles#createNew}). */
+    private void makeRrd(Entry e, RrdDef def) throws IOException {
+        try {
+            RrdFiles.createNew(e.rrd, heap.parts(def));
+        } catch (FileAlreadyExistsException ex) {
+            // left by a file that could not be moved to quarantine: replaced whole, as before
+            RrdFiles.writeAtomically(e.rrd, heap.parts(def));
+        }
+    }
+
+    /** Makes the files of a plugin deferred by {@link #deferFile}, as they were laid out then; under its lock. */
+    private void makeDeferred(Entry e) throws IOException {
+        NewFile f = newFile(e, e.meta(), e.deferredFrom);
+        if (!f.side().dataSources().equals(e.ds())) {
+            throw new IllegalStateException(e.rrd + ": data sources " + e.ds() + " changed before the file was made,"
+                    + " to " + f.side().dataSources());
+        }
+        Path hostDir = e.rrd.getParent();
+        if (writeNew(e, f.side(), hostDir)) {
+            unsyncedDirs.add(dataDir);
+        }
+        makeRrd(e, f.def());
+        unsyncedDirs.add(hostDir);
+        e.deferred = false;
+        deferredBytes.addAndGet(-e.deferredSize);
+        deferredFiles.decrementAndGet();
         indexDirty.set(true);
+    }
+
+    /** Syncs the folders that deferred files were made in, before the journal segments that held them go. */
+    private boolean syncMadeDirs() {
+        for (Path dir : List.copyOf(unsyncedDirs)) {
+            try {
+                RrdFiles.syncDirectory(dir);
+                unsyncedDirs.remove(dir);
+            } catch (IOException | RuntimeException ex) {
+                LOG.warn("{}: cannot be synced ({}); the journal is kept", dir, ex.toString());
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A new plugin's files: the side file first, then the RRD file, laid out in memory, both written in place (no
+     * temporary name: they replace nothing). A crash while the side file is written leaves no RRD file, so the side
+     * file is not read and is written again with the plugin; a crash while the RRD file is written leaves it
+     * {@link RrdFiles#unfinished}, and it is deleted when found ({@link #quarantineEntry}) and made again, its points
+     * coming back from the journal or from upstream. The directory is synced before the write returns.
+     */
+    private void createFile(Entry e, RrdDef def, SideFile side, WriteCall call) throws IOException {
+        Path hostDir = e.rrd.getParent();
+        closeFile(e);
+        if (writeNew(e, side, hostDir)) {
+            call.directories.add(dataDir);
+        }
+        call.directories.add(hostDir);
+        makeRrd(e, def);
+        madeNew(e, side);
+        indexDirty.set(true);
+    }
+
+    /**
+     * Writes a new plugin's side file in place, making its host's folder when needed; true when the folder was made
+     * (the data directory then needs a sync).
+     */
+    private boolean writeNew(Entry e, SideFile side, Path hostDir) throws IOException {
+        boolean made = false;
+        if (!hostDirs.contains(e.host)) {
+            if (!Files.isDirectory(hostDir)) {
+                Files.createDirectories(hostDir);
+                made = true;
+            }
+            hostDirs.add(e.host);
+        }
+        try {
+            side.writeNew(e.json);
+        } catch (NoSuchFileException ex) {
+            // its folder went since it was seen (removed by hand)
+            Files.createDirectories(hostDir);
+            made = true;
+            side.writeNew(e.json);
+        }
+        noteSide(e);
+        return made;
     }
 
     private void writeSide(Entry e, SideFile side, WriteCall call) throws IOException {
         side.write(e.json);
         call.directories.add(e.json.getParent());
+        noteSide(e);
+    }
+
+    /** The side file's size and time, as the index keeps them to tell a side file changed since. */
+    private void noteSide(Entry e) throws IOException {
         BasicFileAttributes attrs = sideAttributes(e);
         e.sideSize = attrs == null ? -1 : attrs.size();
         e.sideModified = attrs == null ? 0 : attrs.lastModifiedTime().toMillis();
@@ -1821,7 +2094,7 @@ public final class RrdStore implements Store {
         awaitReplay();
         Names.requireHost(host);
         Entry e = lockEntry(host, meta.name());
-        WriteCall call = new WriteCall(0, false);
+        WriteCall call = new WriteCall(0, false, false, null);
         try {
             ensureReady(e);
             if (!e.created) {
@@ -2057,7 +2330,7 @@ public final class RrdStore implements Store {
     private void writeIndex() throws IOException {
         List<StoreIndex.Item> items = new ArrayList<>(entries.size());
         for (Entry e : entries.values()) {
-            if (e.created) {
+            if (e.created && !e.deferred) {
                 items.add(new StoreIndex.Item(e.host, e.plugin, e.archives, e.lastUpdate, e.sideJson(), e.title,
                         e.category, e.fieldCount, e.sideSize, e.sideModified));
             }
@@ -2090,6 +2363,16 @@ public final class RrdStore implements Store {
 
     public Path quarantineDir() {
         return quarantine.root();
+    }
+
+    /** New plugins whose files wait to be made by the flush of their first updates. */
+    public long deferredFiles() {
+        return deferredFiles.get();
+    }
+
+    /** New files that a crash left unfinished, found, deleted and made again since the store opened. */
+    public long unfinishedFilesDeleted() {
+        return unfinishedDeleted.get();
     }
 
     /** Whether the background pass of the start has compared the index with every file. */
@@ -2212,6 +2495,20 @@ public final class RrdStore implements Store {
     }
 
     /**
+     * Writes every file's waiting updates now, the files of new plugins made (what a close writes): for a copy of the
+     * folder, or a benchmark that times the making of files. Throws the first failure; what failed stays waiting.
+     */
+    public void flush() throws IOException {
+        ensureOpen();
+        int failed = flushAll();
+        if (!syncMadeDirs() || failed > 0) {
+            StoreWriteException f = lastWriteFailure;
+            throw f != null && failed > 0 ? f : new IOException(dataDir + ": " + failed + " files could not be written"
+                    + " or their folders synced; they stay waiting");
+        }
+    }
+
+    /**
      * Stops as a crash would, for tests of the journal: nothing waiting is written, the index is not, and the
      * journal stays for the next start to replay.
      */
@@ -2271,7 +2568,7 @@ public final class RrdStore implements Store {
         Journal j = journal;
         journal = null;
         if (j != null) {
-            j.close(flushed && journalKept == 0);
+            j.close(flushed && journalKept == 0 && syncMadeDirs());
         }
         if (dirLock != null) {
             dirLock.channel().close();
@@ -2339,6 +2636,14 @@ public final class RrdStore implements Store {
         long flushedTo;
         /** Points written into its file by a flush that no open has yet found sound (see {@link #open}), or null. */
         volatile Unsure unsure;
+        /** A new plugin whose files are not made yet ({@link #deferFile}). */
+        volatile boolean deferred;
+        /** The first update it was laid out for. */
+        long deferredFrom;
+        /** The size of its deferred file. */
+        long deferredSize;
+        /** A journal record of this deferred plugin holds its metadata already. */
+        boolean metaJournaled;
 
         Entry(String host, String plugin) {
             this.host = host;

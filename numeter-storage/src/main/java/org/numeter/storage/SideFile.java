@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -93,10 +95,29 @@ record SideFile(Plugin plugin, Map<String, String> dataSources) {
      * never half of one. The caller syncs the directory.
      */
     void write(Path path) throws IOException {
+        RrdFiles.writeAtomically(path, bytes());
+    }
+
+    /**
+     * Writes the file in place, for a new plugin whose RRD file does not exist yet: the store reads a side file only
+     * beside its RRD file, made after this one, so a crash that cuts this write leaves nothing that is read, and the
+     * plugin's next creation writes it again.
+     */
+    void writeNew(Path path) throws IOException {
+        ByteBuffer b = bytes();
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+        }
+    }
+
+    private ByteBuffer bytes() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(512);
         try (JsonGenerator g = Json.mapper().getFactory().createGenerator(out)) {
             writeTo(g);
         }
-        RrdFiles.writeAtomically(path, ByteBuffer.wrap(out.toByteArray()));
+        return ByteBuffer.wrap(out.toByteArray());
     }
 }

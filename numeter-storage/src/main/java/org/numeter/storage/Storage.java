@@ -308,6 +308,8 @@ public final class Storage implements Component {
             out.put("pendingBytes", rrd.pendingBytes());
             out.put("writeBehind", writeBehind(rrd));
             out.put("replay", replay(rrd.replay()));
+            out.put("filesToMake", rrd.deferredFiles());
+            out.put("unfinishedDeleted", rrd.unfinishedFilesDeleted());
             out.put("writeFailures", rrd.writeFailures());
             StoreWriteException last = rrd.lastWriteFailure();
             out.put("lastWriteFailure", last == null ? null : Map.of("kind", last.kind().label(), "path",

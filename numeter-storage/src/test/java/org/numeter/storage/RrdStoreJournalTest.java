@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -108,21 +109,30 @@ class RrdStoreJournalTest {
     void updatesWaitInMemoryAndTheJournalUntilAReadOrTheClose() throws Exception {
         store = RrdStore.builder(dir).open();
         writeRounds(1, 10);
-        // the file is made at once, empty; its ten points wait
-        assertThat(inFile(3)).isEqualTo(T0);
+        // a new plugin's files are made by the flush of its first updates: listed at once, no file yet
+        assertThat(store.plugins("web1")).hasSize(PLUGINS);
+        assertThat(store.plugin("web1", "p3").orElseThrow()).isEqualTo(meta("p3"));
+        assertThat(dir.resolve("web1/p3.rrd")).doesNotExist();
+        assertThat(dir.resolve("web1/p3.json")).doesNotExist();
+        assertThat(store.deferredFiles()).isEqualTo(PLUGINS);
         assertThat(store.pendingBytes()).isPositive();
         assertThat(journal()).containsExactly(Journal.PREFIX + 1);
         assertThat(Files.size(dir.resolve(Journal.PREFIX + 1))).isPositive();
 
-        assertThat(stored(3, 10)).as("a read flushes its file first").containsExactly(expected(3, 10));
+        assertThat(stored(3, 10)).as("a read makes its file and flushes it first").containsExactly(expected(3, 10));
         assertThat(inFile(3)).isEqualTo(T0 + 600);
-        assertThat(inFile(4)).isEqualTo(T0);
+        assertThat(SideFile.read(dir.resolve("web1/p3.json")).plugin()).isEqualTo(meta("p3"));
+        assertThat(dir.resolve("web1/p4.rrd")).doesNotExist();
+        assertThat(store.deferredFiles()).isEqualTo(PLUGINS - 1);
+        // the points of a known file wait, as those of a new one did
+        writeRounds(11, 12);
+        assertThat(inFile(3)).isEqualTo(T0 + 600);
 
         store.close();
         store = null;
         assertThat(journal()).as("everything in the files: no journal left").isEmpty();
         for (int p = 0; p < PLUGINS; p++) {
-            assertThat(inFile(p)).isEqualTo(T0 + 600);
+            assertThat(inFile(p)).isEqualTo(T0 + 720);
         }
     }
 
@@ -133,7 +143,7 @@ class RrdStoreJournalTest {
         assertThat(stored(0, 6)).containsExactly(expected(0, 6)); // p0 flushed, the others not
         writeRounds(7, 8);
         store.abandon();
-        assertThat(inFile(1)).isEqualTo(T0);
+        assertThat(dir.resolve("web1/p1.rrd")).as("a new plugin's file is not made before its flush").doesNotExist();
         assertThat(inFile(0)).isEqualTo(T0 + 360);
 
         // a crash during an append leaves half a record: dropped, never acknowledged
@@ -142,11 +152,17 @@ class RrdStoreJournalTest {
 
         store = RrdStore.builder(dir).open();
         store.awaitReplay();
-        assertThat(journal()).as("the old segment goes once its points are in the files")
+        assertThat(journal()).as("the old segment goes once its points are journaled again")
                 .containsExactly(Journal.PREFIX + 2);
+        assertThat(Files.size(dir.resolve(Journal.PREFIX + 2))).isPositive();
+        assertThat(dir.resolve("web1/p1.rrd")).as("a start makes no file: the replay is a write").doesNotExist();
         for (int p = 0; p < PLUGINS; p++) {
-            assertThat(inFile(p)).as("p%d replayed into its file", p).isEqualTo(T0 + 480);
+            // replayed into memory and the new segment: a read writes the file first
             assertThat(stored(p, 8)).containsExactly(expected(p, 8));
+            assertThat(inFile(p)).as("p%d replayed into its file", p).isEqualTo(T0 + 480);
+            // its metadata was in memory and in the journal only: the replay made its file with it
+            assertThat(store.plugin("web1", "p" + p).orElseThrow()).isEqualTo(meta("p" + p));
+            assertThat(SideFile.read(dir.resolve("web1/p" + p + ".json")).plugin()).isEqualTo(meta("p" + p));
         }
         // upstream sends again what it was not told was stored: duplicates, neither late nor stored twice
         WriteResult again = writeRounds(7, 8);
@@ -161,14 +177,69 @@ class RrdStoreJournalTest {
     }
 
     @Test
+    void aNewFileACrashCutWhileItWasMadeIsDeletedMadeAgainAndItsJournaledPointsLand() throws Exception {
+        store = RrdStore.builder(dir).open();
+        writeRounds(1, 3);
+        store.abandon();
+        store = null;
+        // what RrdFiles.createNew leaves when the process stops in it (making a deferred file, or any new one): an
+        // empty file (stopped before its write), its first half (in its gathering write), or all of it but the
+        // signature (before its last write); a whole file of the same layout gives the bytes
+        Path host = dir.resolve("web1");
+        assertThat(host.resolve("p3.rrd")).doesNotExist();
+        try (RrdStore other = RrdStore.builder(dir.resolve("other")).writeBehind(Duration.ZERO).open()) {
+            other.write(List.of(new SampleBatch("web1", "p3", T0 + 60, Map.of("v", 1.0), meta("p3"))));
+        }
+        byte[] whole = Files.readAllBytes(dir.resolve("other/web1/p3.rrd"));
+        Files.createDirectories(host);
+        byte[] signature = new byte[RrdFiles.UNFINISHED.remaining()];
+        RrdFiles.UNFINISHED.duplicate().get(signature);
+        byte[] half = Arrays.copyOf(whole, whole.length / 2);
+        System.arraycopy(signature, 0, half, 0, signature.length);
+        byte[] unsigned = whole.clone();
+        System.arraycopy(signature, 0, unsigned, 0, signature.length);
+        Files.write(host.resolve("p3.rrd"), half);
+        Files.write(host.resolve("p4.rrd"), new byte[0]);
+        Files.write(host.resolve("p5.rrd"), unsigned);
+
+        store = RrdStore.builder(dir).open();
+        assertThat(store.unfinishedFilesDeleted()).isEqualTo(3);
+        assertThat(store.quarantinedFiles()).isZero();
+        assertThat(dir.resolve(Quarantine.DIR)).doesNotExist();
+        for (int p = 0; p < PLUGINS; p++) {
+            assertThat(stored(p, 3)).as("p%d", p).containsExactly(expected(p, 3));
+            assertThat(inFile(p)).isEqualTo(T0 + 180);
+        }
+        assertThat(store.plugin("web1", "p3").orElseThrow()).isEqualTo(meta("p3"));
+    }
+
+    @Test
+    void theBackgroundMakesNewFilesSoonAfterTheirWriteAndTheirPointsStillWait() throws Exception {
+        store = RrdStore.builder(dir).makeNewFilesAfter(Duration.ofMillis(200)).open();
+        writeRounds(1, 3);
+        assertThat(store.deferredFiles()).isEqualTo(PLUGINS);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> store.deferredFiles() == 0);
+        for (int p = 0; p < PLUGINS; p++) {
+            assertThat(inFile(p)).as("p%d made empty; its points wait for the flush", p).isEqualTo(T0);
+            assertThat(SideFile.read(dir.resolve("web1/p" + p + ".json")).plugin()).isEqualTo(meta("p" + p));
+        }
+        assertThat(store.pendingBytes()).isPositive();
+        assertThat(stored(4, 3)).containsExactly(expected(4, 3));
+        store.abandon();
+        store = RrdStore.builder(dir).open();
+        assertThat(stored(9, 3)).as("replayed into the file made before the crash").containsExactly(expected(9, 3));
+    }
+
+    @Test
     void flushingEveryFileKeepsWithinTheOpenFilesBound() throws Exception {
         store = RrdStore.builder(dir).openFiles(8).open();
         writeRounds(1, 4);
         store.abandon();
 
-        // the start replays the journal and writes every file: 30 files through 4 descriptors, not 30 at once
+        // the start replays the journal; writing every file then goes through 4 descriptors, not 30 at once
         store = RrdStore.builder(dir).openFiles(8).open();
         store.awaitReplay();
+        store.flush();
         assertThat(store.openFiles()).isLessThanOrEqualTo(8);
         for (int p = 0; p < PLUGINS; p++) {
             assertThat(inFile(p)).isEqualTo(T0 + 240);

@@ -35,6 +35,7 @@ class RrdStoreTest extends DurableStoreContract {
     void keepsOneFilePerPluginWithItsMetadataBeside() throws Exception {
         var p = plugin("load", gauge("load"));
         writeSeries("web1", p, "load", 1);
+        ((RrdStore) store).flush(); // a new plugin's files are made with its first updates' flush
 
         assertThat(dir.resolve("web1/load.rrd")).isRegularFile();
         var side = SideFile.read(dir.resolve("web1/load.json"));
@@ -48,6 +49,7 @@ class RrdStoreTest extends DurableStoreContract {
     void mapsLongFieldNamesToShortDataSourcesAndKeepsTheMapping() throws Exception {
         String a = "a_field_name_longer_than_twenty_characters";
         store.write(List.of(batch("web1", "long", T0 + 60, a, 1)));
+        ((RrdStore) store).flush();
 
         var ds = SideFile.read(dir.resolve("web1/long.json")).dataSources().get(a);
         assertThat(ds).hasSize(20).startsWith("a_field_name_").isEqualTo(RrdLayout.dsName(a, 0));

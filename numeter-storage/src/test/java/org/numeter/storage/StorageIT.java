@@ -46,7 +46,10 @@ class StorageIT {
                         + "\"hosts\":1,\"plugins\":1,\"series\":1,"
                         + "\"errors\":0,\"records\":4,\"malformed\":1,\"batches\":1,\"points\":1,\"duplicates\":1,"
                         + "\"late\":1,\"future\":0,\"rejected\":0,\"upstreams\":1,\"drainErrors\":0,");
-                assertThat(r.body()).contains(",\"failing\":{},\"openFiles\":1,\"layoutWarnings\":0,\"quarantined\":0,")
+                // the new plugin's file is not made yet (the background makes it some seconds after the write):
+                // no file open, one to make
+                assertThat(r.body()).contains(",\"failing\":{},\"openFiles\":0,\"layoutWarnings\":0,\"quarantined\":0,")
+                        .contains(",\"filesToMake\":1,\"unfinishedDeleted\":0,")
                         .contains(",\"writeFailures\":0,\"lastWriteFailure\":null,"
                                 + "\"timeFaultsByHost\":{\"web1\":{\"future\":0,\"late\":1}},")
                         .endsWith(",\"staleHosts\":1,\"staleAfterSeconds\":300}");
