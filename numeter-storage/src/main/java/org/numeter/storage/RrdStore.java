@@ -1499,9 +1499,10 @@ public final class RrdStore implements Store {
                     stored++;
                     points += b.values().size();
                     if (records != null) {
-                        if (e.deferred && !e.metaJournaled) {
+                        if (e.deferred) {
+                            // every record until the file is made, not only the first: a record lost to a bad disk
+                            // must not take the plugin's metadata, and with it the plugin's later points, along
                             records.add(b, e.meta());
-                            e.metaJournaled = true;
                         } else {
                             records.add(b);
                         }
@@ -1872,7 +1873,6 @@ public final class RrdStore implements Store {
         deferredBytes.addAndGet(size);
         deferredFiles.incrementAndGet();
         toMake.add(new Deferral(e, System.nanoTime()));
-        e.metaJournaled = false;
         madeNew(e, f.side());
         e.state = state;
     }
@@ -2642,8 +2642,6 @@ public final class RrdStore implements Store {
         long deferredFrom;
         /** The size of its deferred file. */
         long deferredSize;
-        /** A journal record of this deferred plugin holds its metadata already. */
-        boolean metaJournaled;
 
         Entry(String host, String plugin) {
             this.host = host;

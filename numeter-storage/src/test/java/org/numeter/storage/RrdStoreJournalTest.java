@@ -203,6 +203,7 @@ class RrdStoreJournalTest {
         Files.write(host.resolve("p5.rrd"), unsigned);
 
         store = RrdStore.builder(dir).open();
+        store.awaitReplay();
         assertThat(store.unfinishedFilesDeleted()).isEqualTo(3);
         assertThat(store.quarantinedFiles()).isZero();
         assertThat(dir.resolve(Quarantine.DIR)).doesNotExist();
@@ -227,6 +228,7 @@ class RrdStoreJournalTest {
         assertThat(stored(4, 3)).containsExactly(expected(4, 3));
         store.abandon();
         store = RrdStore.builder(dir).open();
+        store.awaitReplay();
         assertThat(stored(9, 3)).as("replayed into the file made before the crash").containsExactly(expected(9, 3));
     }
 
@@ -329,10 +331,15 @@ class RrdStoreJournalTest {
                         + ": the record at byte 0 (" + ByteBuffer.wrap(bytes).getInt() + " bytes) does not match"
                         + " its checksum (a bad disk?); skipped, the records after it are read");
         double[] p0 = stored(0, 5);
-        assertThat(p0[0]).as("the corrupt record's point is lost: the next one covers its step (the heartbeat)")
-                .isEqualTo(value(0, 2));
+        assertThat(p0[0]).as("the corrupt record's point is lost (the plugin's file is laid out from the next one,"
+                + " which brings the metadata again)").isNaN();
         assertThat(Arrays.copyOfRange(p0, 1, 5)).containsExactly(Arrays.copyOfRange(expected(0, 5), 1, 5));
         assertThat(stored(1, 5)).containsExactly(expected(1, 5));
+    }
+
+    /** Until the background has made the new plugins' files (empty: their points still wait). */
+    private void awaitFilesMade() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.deferredFiles() == 0);
     }
 
     /** A file broken on the disk under the store (a bad disk, a hand that wrote over it): its header is gone. */
@@ -343,8 +350,9 @@ class RrdStoreJournalTest {
 
     @Test
     void aFileFoundUnusableByAWriteKeepsItsWaitingPointsInTheFileMadeAgain() throws Exception {
-        store = RrdStore.builder(dir).open();
+        store = RrdStore.builder(dir).makeNewFilesAfter(Duration.ofMillis(100)).open();
         writeRounds(1, 5);
+        awaitFilesMade();
         assertThat(inFile(3)).as("p3's five points wait").isEqualTo(T0);
         breakFile(3);
 
@@ -372,8 +380,9 @@ class RrdStoreJournalTest {
     @Test
     void aFileFoundUnusableByAReadIsQuarantinedAndTheReadAnswersItsWaitingPointsFromTheFileMadeAgain()
             throws Exception {
-        store = RrdStore.builder(dir).open();
+        store = RrdStore.builder(dir).makeNewFilesAfter(Duration.ofMillis(100)).open();
         writeRounds(1, 5);
+        awaitFilesMade();
         breakFile(3);
 
         assertThat(stored(3, 5)).containsExactly(expected(3, 5));
@@ -385,8 +394,9 @@ class RrdStoreJournalTest {
 
     @Test
     void waitingPointsThatAQuarantineCannotKeepAreCountedAsDroppedAndLoggedWithThePlugin() throws Exception {
-        store = RrdStore.builder(dir).open();
+        store = RrdStore.builder(dir).makeNewFilesAfter(Duration.ofMillis(100)).open();
         writeRounds(1, 5);
+        awaitFilesMade();
         for (String segment : journal()) {
             Files.delete(dir.resolve(segment)); // what held them is gone: nothing to write into a new file
         }
