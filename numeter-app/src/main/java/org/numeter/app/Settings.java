@@ -172,8 +172,9 @@ public final class Settings {
     public static final ConfigKey<Duration> STORAGE_WRITE_BEHIND = ConfigKey.of("storage.write-behind", "5m",
             durationAtLeast(Duration.ZERO), "Longest time an update waits in memory before its round-robin file is"
                     + " written (as rrdcached does); every point is in the journal (data-dir/rrd/.journal.*) before it"
-                    + " is acknowledged, and replayed after a crash. A read of a file writes it first; 0s writes every"
-                    + " update at once, without a journal.");
+                    + " is acknowledged, and replayed after a crash. A new plugin's files are made in the background"
+                    + " some seconds after the write that brings it (its points and metadata in the journal until then)."
+                    + " A read of a file writes it first; 0s writes every update at once, without a journal.");
     public static final ConfigKey<Long> STORAGE_WRITE_BEHIND_MEMORY = ConfigKey.of("storage.write-behind.memory",
             "128MB", BYTES, "Memory that waiting updates may hold in all; past it the files that waited longest are"
                     + " written first.");
