@@ -46,6 +46,21 @@ public final class PullServer implements Component {
     /** Threads answering requests at most: a poller has one collector, a Prometheus and an operator. */
     static final int WORKERS = 4;
 
+    /**
+     * Seconds a request may take to arrive whole, and its answer to be taken. The JDK's server waits for ever by
+     * default, so a peer that stopped halfway (a cut network, a stalled client) held a worker for good, and
+     * {@link #WORKERS} + 1 of them (the last on the server's own thread) stopped the poller's link. They are the
+     * JDK's properties, read once when its server is first used, so they are set for the JVM; an operator's own
+     * {@code -D} values win.
+     */
+    static final int REQUEST_SECONDS = 30;
+    static final int ANSWER_SECONDS = 60;
+
+    static {
+        System.getProperties().putIfAbsent("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_SECONDS));
+        System.getProperties().putIfAbsent("sun.net.httpserver.maxRspTime", Integer.toString(ANSWER_SECONDS));
+    }
+
     private PullServer(Builder b) {
         this.spool = b.spool;
         this.bindAddress = b.bindAddress;
