@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.numeter.amqp.AmqpPublisher;
 import org.numeter.collector.RegistrationSecret;
@@ -45,11 +46,13 @@ final class PollerCommand implements Callable<Integer> {
         Telemetry telemetry = running.own(Telemetry.create());
         Spool spool = running.own(Roles.pollerSpool(config, host));
         // The pull endpoint serves the spool's figures even when the spool is published to RabbitMQ, and the
-        // process's /health, /ready and /metrics.
-        java.util.concurrent.atomic.AtomicReference<Poller> started = new java.util.concurrent.atomic.AtomicReference<>();
-        PullServer endpoint = running.start(Roles.pollerEndpoint(config, spool, telemetry)
-                .json(STATUS, () -> started.get() == null ? Map.of("starting", true) : started.get().status())
-                .build());
+        // process's /health, /ready and /metrics. It opens last, so that what it answers (the poller's check,
+        // figures and status) exists from its first request on: a /ready asked before the poller was bound said
+        // ready with only the spool's check, and a scrape had no poller figures.
+        AtomicReference<Poller> poller = new AtomicReference<>();
+        PullServer endpoint = Roles.pollerEndpoint(config, spool, telemetry)
+                .json(STATUS, () -> poller.get().status())
+                .build();
         if (config.get(Settings.POLLER_LINK).equals("amqp")) {
             Roles.bind(telemetry, running.start(AmqpPublisher.builder()
                     .uri(config.get(Settings.AMQP_URI))
@@ -59,9 +62,9 @@ final class PollerCommand implements Callable<Integer> {
                     .interval(config.get(Settings.POLLER_INTERVAL))
                     .build()));
         }
-        Poller poller = running.start(Roles.poller(config, host, spool, telemetry,
-                endpoint.routes()::clockOffsetMillis));
-        started.set(poller);
+        poller.set(running.start(Roles.poller(config, host, spool, telemetry,
+                endpoint.routes()::clockOffsetMillis)));
+        running.start(endpoint);
         if (collector != null) {
             URI advertised = URI.create(config.find(Settings.POLLER_ADVERTISE)
                     .orElse("http://" + host + ":" + endpoint.port()));
@@ -70,9 +73,9 @@ final class PollerCommand implements Callable<Integer> {
                     config.get(Settings.POLLER_HEARTBEAT), endpoint.routes()::lastReadMillis));
             registration.start();
         }
-        System.out.println("numeter poller: " + poller + ", pull endpoint on " + config.get(Settings.POLLER_BIND)
+        System.out.println("numeter poller: " + poller.get() + ", pull endpoint on " + config.get(Settings.POLLER_BIND)
                 + ":" + endpoint.port());
-        return poller;
+        return poller.get();
     }
 
     /**
