@@ -132,8 +132,9 @@ public final class Settings {
             "Host id the collector's own plugin (numeter_collector) is stored under; '<this machine's name>_collector'"
                     + " when unset, which no poller's default id can be (a machine's name has no '_').");
     public static final ConfigKey<Integer> COLLECTOR_SILENT_AFTER = ConfigKey.of("collector.silent-after", "3",
-            integer(1, 10_000), "A poller that sent nothing for this many intervals is reported silent (status,"
-                    + " the numeter_collector plugin, one log line).");
+            integer(1, 10_000), "A poller that sent nothing for this many of its intervals is reported silent"
+                    + " (status, the numeter_collector plugin, one log line). Its interval is learned from how often"
+                    + " its records arrive, never less than collector.interval.");
     public static final ConfigKey<String> COLLECTOR_SPOOL = ConfigKey.of("collector.spool", "file",
             oneOf("file", "redis", "memory"), "Where the collector keeps what it fetched until a storage has it.");
     public static final ConfigKey<String> COLLECTOR_SPOOL_REDIS = ConfigKey.of("collector.spool.redis",

@@ -66,6 +66,8 @@ final class Standalone implements Component {
                     .readers(address -> pollerSpool)
                     .poller(PollerAddress.of(host, "http://127.0.0.1/in-process", null))
                     .interval(config.get(Settings.COLLECTOR_INTERVAL))
+                    .silentIntervals(config.get(Settings.COLLECTOR_SILENT_AFTER))
+                    .pollerInterval(config.get(Settings.POLLER_INTERVAL))
                     .maxClockSkew(config.get(Settings.COLLECTOR_MAX_CLOCK_SKEW))
                     .build());
             poller = running.start(Roles.poller(config, host, pollerSpool, telemetry));

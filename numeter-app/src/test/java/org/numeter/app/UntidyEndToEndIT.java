@@ -119,7 +119,32 @@ class UntidyEndToEndIT {
             assertThat(extra.get("health.garbage").asText()).startsWith("bad output since")
                     .contains("'garbage line 0'");
             assertThat(extra.has("health.healthy")).isFalse();
+
+            // The collector, drained every second, never called the poller at 10 s silent: three of its own
+            // intervals (3 s) had done so, and fired the collector's alert, at every one of the poller's cycles.
+            JsonNode collector = RoleApi.get(port, "/api/v1/hosts/" + Roles.collectorId(config)
+                    + "/plugins/numeter_collector/data?from=" + first + "&to=" + to + "&resolution=10");
+            int silent = fieldIndex(collector, "silent");
+            List<Double> silentSteps = new java.util.ArrayList<>();
+            collector.get("points").forEach(row -> {
+                if (!row.get(silent).isNull()) {
+                    silentSteps.add(row.get(silent).asDouble());
+                }
+            });
+            assertThat(silentSteps).as("numeter_collector's silent field over " + collector.get("points"))
+                    .isNotEmpty().containsOnly(0.0);
         }
+    }
+
+    /** The column of {@code field} in a data answer's points (the time is column 0). */
+    private static int fieldIndex(JsonNode data, String field) {
+        JsonNode fields = data.get("fields");
+        for (int i = 0; i < fields.size(); i++) {
+            if (fields.get(i).asText().equals(field)) {
+                return i + 1;
+            }
+        }
+        throw new AssertionError("no field " + field + " in " + fields);
     }
 
     private static SortedMap<Long, Double> stored(int port, String host, String plugin, long start) {

@@ -61,8 +61,10 @@ import org.slf4j.LoggerFactory;
  * the configuration keeps its configured address; a registration cannot move it. A registered poller is read with
  * the token it registered, never with the collector's {@code pollerToken}, which goes only to configured URLs.
  *
- * <p>A poller from which no record came for {@code silentAfter} is reported silent (status, its own plugin, a WARN
- * when it falls silent and an INFO when it speaks again).
+ * <p>A poller from which no record came for {@code silentIntervals} of its own intervals is reported silent (status,
+ * its own plugin, a WARN when it falls silent and an INFO when it speaks again). Its interval is learned from how
+ * often its records arrive, never less than the collector's: a collector draining every 2 s would otherwise call a
+ * poller at 10 s silent at every cycle, and one at 30 s a poller at 300 s (munin's interval).
  *
  * <p>What a poller sends is checked before it is spooled: a batch must be well formed, no larger than
  * {@code maxBatchBytes}, and about the poller's own host. Anything else is refused, counted and logged, and the
@@ -90,6 +92,8 @@ public final class Collector implements Component {
     private volatile RegistrationSecret registrationSecret;
     private final RegistrationsFile registrationsFile;
     private final Duration silentAfter;
+    private final int silentIntervals;
+    private final Duration pollerInterval;
 
     private final Map<String, PollerEntry> pollers = new ConcurrentHashMap<>();
     private final Map<String, PollerAddress> filePollers = new LinkedHashMap<>();
@@ -134,8 +138,9 @@ public final class Collector implements Component {
         this.registrationSecret = b.registrationSecret == null ? null : RegistrationSecret.of(b.registrationSecret);
         this.registrationSecretFile = b.registrationSecretFile;
         this.registrationsFile = b.registrationsFile == null ? null : new RegistrationsFile(b.registrationsFile);
-        this.silentAfter = b.silentAfter != null ? b.silentAfter
-                : interval.isZero() ? Duration.ofMillis(Long.MAX_VALUE) : interval.multipliedBy(3);
+        this.silentAfter = b.silentAfter;
+        this.silentIntervals = b.silentIntervals;
+        this.pollerInterval = b.pollerInterval;
         this.permits = new Semaphore(parallelism);
     }
 
@@ -388,7 +393,7 @@ public final class Collector implements Component {
     private void reportSilence() {
         long now = clock.millis();
         for (PollerEntry entry : pollers.values()) {
-            Boolean changed = entry.updateSilence(now, silentAfter.toMillis());
+            Boolean changed = entry.updateSilence(now, silentAfterMillis(entry));
             if (Boolean.TRUE.equals(changed)) {
                 LOG.warn("poller {} at {} is silent: no record since {} ({} s){}", entry.address().host(),
                         entry.address().safeUrl(), java.time.Instant.ofEpochMilli(entry.lastHeard()),
@@ -398,6 +403,21 @@ public final class Collector implements Component {
                 LOG.info("poller {} speaks again", entry.address().host());
             }
         }
+    }
+
+    /**
+     * How long {@code entry} may send nothing before it is silent: the fixed {@code silentAfter} when one was given,
+     * else {@code silentIntervals} of its interval (as learned, {@code pollerInterval} until then, at least the
+     * collector's); never without a schedule, when nothing drains on its own.
+     */
+    private long silentAfterMillis(PollerEntry entry) {
+        if (silentAfter != null) {
+            return silentAfter.toMillis();
+        }
+        if (interval.isZero()) {
+            return Long.MAX_VALUE;
+        }
+        return silentIntervals * Math.max(interval.toMillis(), entry.cadenceMillis(pollerInterval.toMillis()));
     }
 
     private void drainGuarded(PollerEntry entry) {
@@ -627,7 +647,7 @@ public final class Collector implements Component {
         doc.put("parallelism", parallelism);
         List<PollerStatus> statuses = statuses();
         doc.put("silent", statuses.stream().filter(PollerStatus::silent).count());
-        doc.put("silentAfterSeconds", silentAfter.toSeconds());
+        doc.put("silentAfterIntervals", silentIntervals);
         Map<String, Object> registration = new LinkedHashMap<>();
         registration.put("open", registrationSecret != null);
         registration.put("registered", registered.size());
@@ -752,6 +772,8 @@ public final class Collector implements Component {
         private Path registrationsFile;
         private Path registrationSecretFile;
         private Duration silentAfter;
+        private int silentIntervals = 3;
+        private Duration pollerInterval = Duration.ofMinutes(5);
 
         private Builder() {}
 
@@ -881,14 +903,42 @@ public final class Collector implements Component {
         }
 
         /**
-         * How long a poller may send nothing before it is reported silent. Default three intervals (never with no
-         * interval).
+         * A fixed time a poller may send nothing before it is reported silent, instead of
+         * {@link #silentIntervals} of its interval.
          */
         public Builder silentAfter(Duration silentAfter) {
             if (silentAfter.isNegative() || silentAfter.isZero()) {
                 throw new IllegalArgumentException("collector silent-after " + silentAfter + " must be positive");
             }
             this.silentAfter = silentAfter;
+            return this;
+        }
+
+        /**
+         * How many of its intervals a poller may send nothing before it is reported silent. Default 3. Its interval
+         * is learned from how often its records arrive (never less than the collector's); see
+         * {@link #pollerInterval} for before that.
+         */
+        public Builder silentIntervals(int silentIntervals) {
+            if (silentIntervals < 1) {
+                throw new IllegalArgumentException("collector silent-after " + silentIntervals
+                        + " must be at least 1 interval");
+            }
+            this.silentIntervals = silentIntervals;
+            return this;
+        }
+
+        /**
+         * The interval a poller is taken to have until its records' arrivals tell (after its second drain that
+         * brings some). Default 5 minutes, munin's interval and the longest in common use, so that a collector's
+         * restart, which forgets what it learned, calls no poller silent too early; {@code numeter standalone} gives
+         * its own {@code poller.interval}.
+         */
+        public Builder pollerInterval(Duration pollerInterval) {
+            if (pollerInterval.isNegative() || pollerInterval.isZero()) {
+                throw new IllegalArgumentException("poller interval " + pollerInterval + " must be positive");
+            }
+            this.pollerInterval = pollerInterval;
             return this;
         }
 

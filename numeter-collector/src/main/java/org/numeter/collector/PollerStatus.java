@@ -18,6 +18,8 @@ package org.numeter.collector;
  * @param pollerDropped records the poller's own spool dropped because it was full, or -1 when not known
  * @param lastRecord when a drain last moved at least one record from it
  * @param silent whether no record came from it for the collector's silence threshold (a number of intervals)
+ * @param silentAfterMillis that threshold for this poller: {@code collector.silent-after} of its interval, as
+ *     learned from how often its records arrive (at least the collector's interval)
  */
 public record PollerStatus(
         String host,
@@ -32,4 +34,5 @@ public record PollerStatus(
         long rejected,
         long pollerDropped,
         long lastRecord,
-        boolean silent) {}
+        boolean silent,
+        long silentAfterMillis) {}

@@ -433,6 +433,54 @@ class CollectorTest {
     }
 
     @Test
+    void aPollerSlowerThanTheCollectorIsSilentAfterItsOwnIntervalsNotTheCollectors() throws Exception {
+        // numeter standalone: drained every 2 s, collecting every 10 s. Three of the collector's intervals (6 s)
+        // called the poller silent, and its alert fired, at every one of its cycles.
+        MutableClock clock = new MutableClock(Instant.parse("2024-05-01T00:00:00Z"));
+        collector = builder().clock(clock).interval(Duration.ofSeconds(2)).silentIntervals(3)
+                .pollerInterval(Duration.ofSeconds(10)).poller(at("web1")).build();
+        collector.start();
+        for (int second = 0; second < 120; second += 2) {
+            // two sources: one at the cycle's start, one that takes 4 s, so gaps of 4 s and 6 s in turn
+            if (second % 10 == 0 || second % 10 == 4) {
+                pollerSpool("web1").append(load("web1", second));
+            }
+            collector.runOnce();
+            assertThat(collector.statuses().getFirst().silent()).as("silent at second " + second).isFalse();
+            clock.advance(Duration.ofSeconds(2));
+        }
+        assertThat(collector.statuses().getFirst().silentAfterMillis()).isEqualTo(18_000);
+
+        // then it stops: silent once three of its longest gaps passed, and only then
+        long last = collector.statuses().getFirst().lastRecord();
+        while (clock.millis() - last < 18_000) {
+            collector.runOnce();
+            assertThat(collector.statuses().getFirst().silent()).isFalse();
+            clock.advance(Duration.ofSeconds(2));
+        }
+        collector.runOnce();
+        assertThat(collector.statuses().getFirst().silent()).isTrue();
+        assertThat(collector.check().detail()).isEqualTo("1 pollers, 0 failing, 1 silent");
+    }
+
+    @Test
+    void aPollersIntervalIsLearnedFromItsRecordsArrivalsAndOneOutageDoesNotMoveIt() throws Exception {
+        // a collector at 30 s and a poller at munin's 300 s, taken to be at 300 s until its arrivals tell, so that a
+        // collector's restart (which forgets what it learned) does not call every such poller silent
+        MutableClock clock = new MutableClock(Instant.parse("2024-05-01T00:00:00Z"));
+        collector = builder().clock(clock).interval(Duration.ofSeconds(30)).poller(at("web1")).build();
+        collector.start();
+        for (int i = 0; i < 10; i++) {
+            pollerSpool("web1").append(load("web1", i));
+            collector.runOnce();
+            clock.advance(Duration.ofSeconds(i == 5 ? 3_000 : 300));
+            collector.runOnce();
+            assertThat(collector.statuses().getFirst().silent()).as("after record " + i).isEqualTo(i == 5);
+        }
+        assertThat(collector.statuses().getFirst().silentAfterMillis()).isEqualTo(900_000);
+    }
+
+    @Test
     void theScheduleDrainsWithoutBeingAsked() throws Exception {
         collector = builder().poller(at("web1")).interval(Duration.ofMillis(50)).build();
         collector.start();

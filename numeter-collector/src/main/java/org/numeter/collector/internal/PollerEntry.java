@@ -1,6 +1,7 @@
 package org.numeter.collector.internal;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.numeter.collector.PollerAddress;
@@ -21,7 +22,12 @@ public final class PollerEntry {
     private final long since;
     private SpoolReader reader;
     private long lastRecord;
+    /** The gaps between the last drains that brought records, a ring: how often this poller's records arrive. */
+    private final long[] arrivalGaps = new long[9];
+    private int arrivalGapCount;
+    private int arrivalGapNext;
     private boolean silent;
+    private long silentAfterMillis;
     private long lastAttempt;
     private long lastSuccess;
     private long lagMillis;
@@ -112,8 +118,32 @@ public final class PollerEntry {
         records += moved;
         rejected += refused;
         if (moved > 0) {
-            lastRecord = now;
+            arrived(now);
         }
+    }
+
+    private void arrived(long now) {
+        if (lastRecord > 0 && now > lastRecord) {
+            arrivalGaps[arrivalGapNext] = now - lastRecord;
+            arrivalGapNext = (arrivalGapNext + 1) % arrivalGaps.length;
+            arrivalGapCount = Math.min(arrivalGapCount + 1, arrivalGaps.length);
+        }
+        lastRecord = now;
+    }
+
+    /**
+     * How long this poller's records may take to arrive, as seen: the longest gap between the last drains that
+     * brought some, but one (so that one outage's gap does not count), and no less than {@code assumed} before three
+     * gaps are known. The longest, not a typical gap: sources that finish at different moments of a cycle arrive in
+     * different drains, a short gap and a long one in turn.
+     */
+    public synchronized long cadenceMillis(long assumed) {
+        long[] sorted = Arrays.copyOf(arrivalGaps, arrivalGapCount);
+        Arrays.sort(sorted);
+        if (arrivalGapCount < 3) {
+            return Math.max(assumed, arrivalGapCount == 0 ? 0 : sorted[arrivalGapCount - 1]);
+        }
+        return sorted[arrivalGapCount - 2];
     }
 
     /** Records that a drain failed; returns the failures in a row, this one included. */
@@ -124,7 +154,7 @@ public final class PollerEntry {
         records += moved;
         rejected += refused;
         if (moved > 0) {
-            lastRecord = now;
+            arrived(now);
         }
         return consecutiveErrors;
     }
@@ -151,6 +181,7 @@ public final class PollerEntry {
      */
     public synchronized Boolean updateSilence(long now, long afterMillis) {
         boolean was = silent;
+        silentAfterMillis = afterMillis;
         silent = now - Math.max(lastRecord, since) >= afterMillis;
         return was == silent ? null : silent;
     }
@@ -214,7 +245,8 @@ public final class PollerEntry {
 
     public synchronized PollerStatus status() {
         return new PollerStatus(address.host(), address.safeUrl(), source, lastAttempt, lastSuccess,
-                lagMillis, consecutiveErrors, lastError, records, rejected, pollerDropped, lastRecord, silent);
+                lagMillis, consecutiveErrors, lastError, records, rejected, pollerDropped, lastRecord, silent,
+                silentAfterMillis);
     }
 
     /** Closes the reader when it holds resources (an HTTP client). */
