@@ -2,6 +2,7 @@ package org.numeter.poller;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -52,6 +53,13 @@ final class SourceRunner {
     private final Map<String, AtomicLong> pluginProblems = new ConcurrentHashMap<>();
     private final Map<String, PluginHealth> health = new ConcurrentHashMap<>();
     private volatile long lastSummaryMillis;
+    // The source's own failure as last logged (a dead munin-node, a hanging endpoint), how many cycles in a row it
+    // came back the same, and when it was last logged: logged once, then summed up every SUMMARY_EVERY, never a
+    // line a cycle (a dead node at 5 s was 17,000 lines a day).
+    private String loggedFailure;
+    private long loggedFailureCount;
+    private long loggedFailureSince;
+    private long loggedFailureAt;
     // Why the last collection brought nothing (failed, abandoned, skipped), null when it succeeded: readiness.
     private volatile String lastFailure;
     private volatile long lastDurationMillis;
@@ -105,6 +113,7 @@ final class SourceRunner {
             List<SampleBatch> out = result.get(timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
             lastDurationMillis = (System.nanoTime() - started) / 1_000_000;
             lastFailure = null;
+            recovered();
             settle(report, true);
             return out;
         } catch (TimeoutException e) {
@@ -114,19 +123,19 @@ final class SourceRunner {
             abandoned = worker;
             worker.interrupt();
             remember(source.name() + ": abandoned after its timeout of " + timeout.toMillis() + " ms");
-            LOG.warn("source {}: abandoned after its timeout of {} ms", source.name(), timeout.toMillis());
+            logFailure("abandoned after its timeout of " + timeout.toMillis() + " ms", null);
             settle(report, false);
             return List.of();
         } catch (ExecutionException e) {
             lastDurationMillis = (System.nanoTime() - started) / 1_000_000;
             failed(String.valueOf(e.getCause()));
-            // An unreachable munin-node or endpoint fails every cycle: one line each time, the trace only once
-            // asked for (debug), and for what is not I/O (a bug deserves its stack).
+            // An unreachable munin-node or endpoint fails every cycle: its stack only when asked for (debug), and for
+            // what is not I/O (a bug deserves its stack).
             if (e.getCause() instanceof java.io.IOException) {
-                LOG.warn("source {}: collection failed: {}", source.name(), e.getCause().getMessage());
+                logFailure("collection failed: " + e.getCause().getMessage(), null);
                 LOG.debug("source {}: collection failed", source.name(), e.getCause());
             } else {
-                LOG.warn("source {}: collection failed", source.name(), e.getCause());
+                logFailure("collection failed: " + e.getCause(), e.getCause());
             }
             settle(report, false);
             return List.of();
@@ -134,6 +143,41 @@ final class SourceRunner {
             worker.interrupt();
             Thread.currentThread().interrupt();
             return List.of();
+        }
+    }
+
+    /**
+     * Logs the source's failure when it is new (or another than the last), else once every {@link #SUMMARY_EVERY}
+     * with how many cycles in a row it came back.
+     */
+    private synchronized void logFailure(String what, Throwable bug) {
+        long now = clock.millis();
+        if (what.equals(loggedFailure)) {
+            loggedFailureCount++;
+            if (now - loggedFailureAt >= SUMMARY_EVERY.toMillis()) {
+                loggedFailureAt = now;
+                LOG.warn("source {}: still failing, {} cycles in a row since {}: {}", source.name(), loggedFailureCount,
+                        Instant.ofEpochMilli(loggedFailureSince), what);
+            }
+            return;
+        }
+        loggedFailure = what;
+        loggedFailureCount = 1;
+        loggedFailureSince = now;
+        loggedFailureAt = now;
+        String once = " (logged once; summed up every " + SUMMARY_EVERY.toMinutes() + " min while it goes on)";
+        if (bug != null) {
+            LOG.warn("source {}: {}{}", source.name(), what, once, bug);
+        } else {
+            LOG.warn("source {}: {}{}", source.name(), what, once);
+        }
+    }
+
+    private synchronized void recovered() {
+        if (loggedFailure != null) {
+            LOG.info("source {}: collecting again after {} failed cycle(s) (last: {})", source.name(),
+                    loggedFailureCount, loggedFailure);
+            loggedFailure = null;
         }
     }
 

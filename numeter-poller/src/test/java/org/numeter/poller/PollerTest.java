@@ -198,6 +198,67 @@ class PollerTest {
     }
 
     @Test
+    void aSourceFailingTheSameWayIsLoggedOnceThenSummedUpThenItsRecovery() {
+        // a dead munin-node at 5 s wrote a line every cycle: 17,000 a day
+        org.numeter.testkit.MutableClock moving = new org.numeter.testkit.MutableClock(NOW);
+        AtomicInteger failing = new AtomicInteger(1);
+        Source flaky = new Source() {
+            @Override
+            public String name() {
+                return "munin 10.0.0.9:4949";
+            }
+
+            @Override
+            public List<SampleBatch> collect(Cycle cycle) throws Exception {
+                if (failing.get() == 1) {
+                    throw new java.io.IOException("munin-node 10.0.0.9:4949: Connection refused");
+                }
+                if (failing.get() == 2) {
+                    throw new IllegalStateException("a bug");
+                }
+                return List.of();
+            }
+        };
+        Poller poller = Poller.builder().host("web1").spool(new MemorySpool(Long.MAX_VALUE, moving)).clock(moving)
+                .selfMonitoring(false).source(flaky, Duration.ofSeconds(5)).build();
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                SourceRunner.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        try {
+            for (int i = 0; i < 241; i++) { // 20 minutes at 5 s
+                poller.collectOnce();
+                moving.advance(Duration.ofSeconds(5));
+            }
+            failing.set(2);
+            poller.collectOnce();
+            poller.collectOnce();
+            failing.set(0);
+            poller.collectOnce();
+            poller.collectOnce();
+        } finally {
+            logger.detachAppender(logs);
+        }
+        List<ch.qos.logback.classic.spi.ILoggingEvent> lines = logs.list.stream()
+                .filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.INFO)).toList();
+        assertThat(lines).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).containsExactly(
+                "source munin 10.0.0.9:4949: collection failed: munin-node 10.0.0.9:4949: Connection refused"
+                        + " (logged once; summed up every 10 min while it goes on)",
+                "source munin 10.0.0.9:4949: still failing, 121 cycles in a row since 2023-11-14T22:13:57Z:"
+                        + " collection failed: munin-node 10.0.0.9:4949: Connection refused",
+                "source munin 10.0.0.9:4949: still failing, 241 cycles in a row since 2023-11-14T22:13:57Z:"
+                        + " collection failed: munin-node 10.0.0.9:4949: Connection refused",
+                "source munin 10.0.0.9:4949: collection failed: java.lang.IllegalStateException: a bug"
+                        + " (logged once; summed up every 10 min while it goes on)",
+                "source munin 10.0.0.9:4949: collecting again after 2 failed cycle(s) (last: collection failed:"
+                        + " java.lang.IllegalStateException: a bug)");
+        assertThat(lines.get(3).getThrowableProxy()).as("a bug's stack").isNotNull();
+        assertThat(poller.stats().getFirst().failures()).isEqualTo(243);
+    }
+
+    @Test
     void reportsItsOwnPlugin() {
         Poller poller = Poller.builder().host("web1").spool(spool).clock(clock)
                 .source(new Fixed("a"), Duration.ofSeconds(10)).build();
