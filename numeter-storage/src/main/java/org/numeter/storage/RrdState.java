@@ -287,6 +287,30 @@ final class RrdState {
         return image.getLong(56);
     }
 
+    /** The file's heartbeat: the longest of its data sources' (they are made alike). */
+    long heartbeat() {
+        long most = 0;
+        for (long h : heartbeat) {
+            most = Math.max(most, h);
+        }
+        return most;
+    }
+
+    /**
+     * Sets every data source's heartbeat to {@code seconds}, written with the next flush (the data sources'
+     * definitions are in the first region).
+     */
+    void raiseHeartbeat(long seconds) {
+        if (flushed == null) {
+            flushed = new byte[image.capacity()];
+            image.get(0, flushed);
+        }
+        for (int i = 0; i < n; i++) {
+            heartbeat[i] = seconds;
+            image.putLong(HEADER + DATA_SOURCE * i + 80, seconds);
+        }
+    }
+
     /** Where region {@code r} starts in {@link #image()}. */
     int regionAt(int r) {
         return regionAt[r];

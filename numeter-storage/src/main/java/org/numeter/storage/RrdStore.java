@@ -144,6 +144,8 @@ public final class RrdStore implements Store {
     private final List<String> layoutWarnings = new CopyOnWriteArrayList<>();
     private final Quarantine quarantine;
     private final TimeFaults timeFaults;
+    /** The most a file's heartbeat is raised to for points that come slower than it ({@link #checkPace}). */
+    static final long MAX_RAISED_HEARTBEAT = 86_400;
     private final AtomicBoolean indexDirty = new AtomicBoolean();
     private final AtomicLong writeFailures = new AtomicLong();
     private final AtomicInteger filesChecked = new AtomicInteger();
@@ -1582,6 +1584,7 @@ public final class RrdStore implements Store {
             values[c] = v.getValue();
         }
         boolean wasDirty = state.dirty();
+        checkPace(e, state, b.timestamp());
         state.apply(b.timestamp(), values);
         Journal j = journal;
         if (j == null) {
@@ -1603,6 +1606,33 @@ public final class RrdStore implements Store {
         e.pendingBytes = bytes;
         e.pendingPoints += b.values().size();
         return true;
+    }
+
+    /**
+     * A point further from its plugin's last one than the file's heartbeat makes the file store the interval as
+     * unknown: it is counted and logged ({@link TimeFaults#apart}). Three in a row at one pace (within a tenth) are
+     * not an outage (a poller spools through those, and its points come at their own times, close together) but a
+     * poller slower than the files' step, say munin's 300 s against the default 60 s with its heartbeat of 240 s,
+     * which stored nothing at all and said nothing: the file's heartbeat is raised to two of those intervals, as
+     * munin's own files have, so that the points from the third on are stored. Up to a day.
+     */
+    private void checkPace(Entry e, RrdState state, long time) {
+        long gap = time - state.lastUpdate();
+        long heartbeat = state.heartbeat();
+        if (gap <= heartbeat) {
+            e.apartInARow = 0;
+            return;
+        }
+        boolean samePace = e.apartInARow > 0 && Math.abs(gap - e.apartGap) * 10 <= e.apartGap;
+        e.apartInARow = samePace ? e.apartInARow + 1 : 1;
+        e.apartGap = gap;
+        if (e.apartInARow >= 3 && 2 * gap <= MAX_RAISED_HEARTBEAT) {
+            state.raiseHeartbeat(2 * gap);
+            timeFaults.raised(e.host, e.plugin, gap, heartbeat, 2 * gap);
+            e.apartInARow = 0;
+        } else {
+            timeFaults.apart(e.host, e.plugin, gap, heartbeat);
+        }
     }
 
     /**
@@ -2636,6 +2666,9 @@ public final class RrdStore implements Store {
         long flushedTo;
         /** Points written into its file by a flush that no open has yet found sound (see {@link #open}), or null. */
         volatile Unsure unsure;
+        /** Points in a row that came further from the last than the file's heartbeat, and the last such gap. */
+        int apartInARow;
+        long apartGap;
         /** A new plugin whose files are not made yet ({@link #deferFile}). */
         volatile boolean deferred;
         /** The first update it was laid out for. */

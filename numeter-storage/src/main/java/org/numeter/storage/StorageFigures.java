@@ -55,6 +55,11 @@ final class StorageFigures {
         if (s.store() instanceof RrdStore rrd) {
             m.gauge("numeter.storage.open.files", "Round-robin files open now (at most storage.open-files)",
                             rrd::openFiles)
+                    .counter("numeter.ingest.apart", "Points further from their plugin's last one than its file's"
+                            + " heartbeat: stored as unknown", () -> rrd.timeFaults().apart())
+                    .counter("numeter.storage.heartbeats.raised", "Files whose heartbeat was raised to two of their"
+                            + " points' interval, three in a row having come slower than it",
+                            () -> rrd.timeFaults().raised())
                     .counter("numeter.storage.files.opened", "Round-robin files opened since start (cache misses)",
                             rrd::filesOpened)
                     .gauge("numeter.storage.layout.warnings", "Files that keep archives other than the configured",
