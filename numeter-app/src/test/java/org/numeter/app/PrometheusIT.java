@@ -98,6 +98,7 @@ class PrometheusIT {
                     "numeter_collector_poller_dropped{poller=\"" + Chain.HOST + "\"}"),
             "storage", List.of("numeter_ingest_records_total", "numeter_ingest_duplicates_total",
                     "numeter_ingest_late_total", "numeter_ingest_future_total", "numeter_storage_quarantined_files",
+                    "numeter_ingest_apart_total", "numeter_storage_heartbeats_raised_total",
                     "numeter_storage_write_failures_total",
                     "numeter_ingest_rejected_total", "numeter_ingest_malformed_total",
                     "numeter_drain_lag_seconds{role=\"storage\"}", "numeter_drain_up{role=\"storage\"}",
