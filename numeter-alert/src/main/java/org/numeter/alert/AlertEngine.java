@@ -190,7 +190,7 @@ public final class AlertEngine implements WriteListener, Component {
         }
     }
 
-    /** A host's last point and interval, and whether it is silent. */
+    /** A host's last point, its plugins' interval (the last learned), and whether it is silent. */
     private static final class HostWatch {
         long lastTs;
         long interval;
@@ -450,9 +450,6 @@ public final class AlertEngine implements WriteListener, Component {
         }
         HostWatch hw = pw.hostWatch;
         if (ts > hw.lastTs) {
-            if (hw.lastTs > 0) {
-                hw.interval = ts - hw.lastTs;
-            }
             hw.lastTs = ts;
             if (hw.silent) {
                 hw.silent = false;
@@ -474,6 +471,10 @@ public final class AlertEngine implements WriteListener, Component {
         }
         if (pw.lastTs > 0) {
             pw.interval = ts - pw.lastTs;
+            // The host's interval is its plugins' (the last one's): the time between two points of different
+            // plugins is not, since a poller stamps each value with the second it was read, a second or two apart
+            // within one cycle, and five of those made every plugin UNKNOWN before its second point.
+            hw.interval = pw.interval;
         }
         pw.lastTs = ts;
         if (!pw.watched) {

@@ -119,6 +119,29 @@ class AlertEngineTest {
     }
 
     @Test
+    void aPluginBeforeItsSecondPointWaitsForItsHostsPluginsIntervalNotTheSecondsBetweenPlugins() throws IOException {
+        // a poller at 10 s stamps each value with the second it was read: cpu at :00, memory at :01. The host's
+        // interval was the time between any two points (1 s), and a plugin with limits and one point went UNKNOWN
+        // five seconds later, at every start
+        start();
+        Plugin cpu = Plugin.builder("cpu").field(Field.builder("user").build()).build();
+        Plugin memory = Plugin.builder("memory").field(Field.builder("used").build()).build();
+        for (long t = T0; t <= T0 + 20; t += 10) {
+            engine.written(List.of(new SampleBatch("web1", "cpu", t, Map.of("user", 1.0), t == T0 ? cpu : null),
+                    new SampleBatch("web1", "memory", t + 1, Map.of("used", 1.0), t == T0 ? memory : null)));
+        }
+        point("web1", T0 + 22, 1, LOAD);
+        clock.set(Instant.ofEpochSecond(T0 + 22 + 5 * 10));
+        engine.tickNow();
+        assertThat(engine.problems()).as("five of the host's 10 s").isEmpty();
+        clock.set(Instant.ofEpochSecond(T0 + 22 + 5 * 10 + 1));
+        engine.tickNow();
+        // nothing came from the host at all since: the host is UNKNOWN (its plugins with it)
+        assertThat(engine.problems()).extracting(Change::host, Change::plugin, Change::to)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("web1", null, AlertState.UNKNOWN));
+    }
+
+    @Test
     void aSilentPluginOfALiveHostMakesItsWatchedFieldsUnknown() throws IOException {
         start();
         Plugin cpu = Plugin.builder("cpu").field(Field.builder("user").build()).build();
