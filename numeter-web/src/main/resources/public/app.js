@@ -299,6 +299,12 @@ async function hostPage(id) {
       text: 'Since the storage started, it refused ' + host.future + ' points of this host stamped too far in the'
         + ' future and dropped ' + host.late + ' points older than what it held: is this host\'s clock right?'}));
   }
+  if (host.apart) {
+    main.appendChild(el('p', {className: 'notice', 'data-testid': 'apart',
+      text: 'Since the storage started, ' + host.apart + ' points of this host came further apart than its files\''
+        + ' heartbeat and were stored as unknown: its poller is slower than the storage\'s step (storage.archives,'
+        + ' storage.step). After three such points in a row, a file\'s heartbeat is raised to fit them.'}));
+  }
   if (!host.available) {
     main.appendChild(el('p', {className: 'notice', 'data-testid': 'unavailable',
       text: 'This host is unavailable: the storage that holds it does not answer. Its graphs will return with it.'}));

@@ -68,6 +68,7 @@ public final class InMemoryStore implements Store {
                 continue;
             }
             p.learn(b);
+            p.pace(b);
             p.update(b);
             p.recent.add(b.timestamp(), b.values().hashCode());
             stored++;
@@ -96,7 +97,7 @@ public final class InMemoryStore implements Store {
     private HostSummary summary(String host, Map<String, MemoryPlugin> plugins) {
         long last = plugins.values().stream().mapToLong(p -> p.lastUpdate).max().orElse(0);
         TimeFaults.Counts faults = timeFaults.of(host);
-        return new HostSummary(host, plugins.size(), last, faults.late(), faults.future());
+        return new HostSummary(host, plugins.size(), last, faults.late(), faults.future(), faults.apart());
     }
 
     /** Points refused or dropped for their time, per host. */
@@ -171,6 +172,8 @@ public final class InMemoryStore implements Store {
         private Plugin meta;
         private final Map<String, MemoryField> fields = new LinkedHashMap<>();
         private final RecentTimes recent = new RecentTimes();
+        private final Pace pace = new Pace();
+        private long heartbeat = archives.heartbeat();
         private long lastUpdate;
 
         MemoryPlugin(Plugin meta) {
@@ -190,6 +193,21 @@ public final class InMemoryStore implements Store {
             }
         }
 
+        /** Counts a point further from the last than the heartbeat, or raises it, as a file's ({@link Pace}). */
+        void pace(SampleBatch b) {
+            if (lastUpdate == 0) {
+                return;
+            }
+            long gap = b.timestamp() - lastUpdate;
+            long next = pace.next(gap, heartbeat);
+            if (next == Pace.APART) {
+                timeFaults.apart(b.host(), b.plugin(), gap, heartbeat);
+            } else if (next != Pace.WITHIN) {
+                timeFaults.raised(b.host(), b.plugin(), gap, heartbeat, next);
+                heartbeat = next;
+            }
+        }
+
         void update(SampleBatch b) {
             long step = archives.step();
             if (lastUpdate == 0) {
@@ -200,7 +218,7 @@ public final class InMemoryStore implements Store {
             }
             for (var e : fields.entrySet()) {
                 double raw = b.values().getOrDefault(e.getKey(), Double.NaN);
-                e.getValue().process(lastUpdate, b.timestamp(), raw);
+                e.getValue().process(lastUpdate, b.timestamp(), raw, heartbeat);
             }
             lastUpdate = b.timestamp();
         }
@@ -228,11 +246,11 @@ public final class InMemoryStore implements Store {
             this.max = f.max() == null ? Double.NaN : f.max();
         }
 
-        void process(long last, long now, double raw) {
+        void process(long last, long now, double raw, long heartbeat) {
             long step = archives.step();
             long lastStart = Math.floorDiv(last, step) * step;
             long boundary = lastStart + step;
-            double rate = rate(last, now, raw);
+            double rate = rate(last, now, raw, heartbeat);
             if (now < boundary) {
                 accumulate(last, now, rate);
                 return;
@@ -240,7 +258,7 @@ public final class InMemoryStore implements Store {
             long nowStart = Math.floorDiv(now, step) * step;
             accumulate(last, nowStart, rate);
             long known = nowStart - lastStart - nanSeconds;
-            boolean ok = nanSeconds <= archives.heartbeat() && known > 0;
+            boolean ok = nanSeconds <= heartbeat && known > 0;
             double total = ok ? accum / known : Double.NaN;
             double lastTotal = ok ? accumLast : Double.NaN;
             put(boundary, total);
@@ -268,10 +286,10 @@ public final class InMemoryStore implements Store {
             }
         }
 
-        private double rate(long last, long now, double raw) {
+        private double rate(long last, long now, double raw, long heartbeat) {
             double rate = Double.NaN;
             long dt = now - last;
-            if (dt <= archives.heartbeat()) {
+            if (dt <= heartbeat) {
                 rate = Rates.rate(type, lastValue, raw, dt);
                 if (!Double.isNaN(min) && rate < min || !Double.isNaN(max) && rate > max) {
                     rate = Double.NaN;

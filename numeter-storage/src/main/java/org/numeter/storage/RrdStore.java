@@ -55,6 +55,7 @@ import org.numeter.model.Plugin;
 import org.numeter.model.SampleBatch;
 import org.numeter.store.Archives;
 import org.numeter.store.HostSummary;
+import org.numeter.store.Pace;
 import org.numeter.store.PluginSummary;
 import org.numeter.store.QueryPlan;
 import org.numeter.store.RecentTimes;
@@ -144,8 +145,6 @@ public final class RrdStore implements Store {
     private final List<String> layoutWarnings = new CopyOnWriteArrayList<>();
     private final Quarantine quarantine;
     private final TimeFaults timeFaults;
-    /** The most a file's heartbeat is raised to for points that come slower than it ({@link #checkPace}). */
-    static final long MAX_RAISED_HEARTBEAT = 86_400;
     private final AtomicBoolean indexDirty = new AtomicBoolean();
     private final AtomicLong writeFailures = new AtomicLong();
     private final AtomicInteger filesChecked = new AtomicInteger();
@@ -1608,30 +1607,16 @@ public final class RrdStore implements Store {
         return true;
     }
 
-    /**
-     * A point further from its plugin's last one than the file's heartbeat makes the file store the interval as
-     * unknown: it is counted and logged ({@link TimeFaults#apart}). Three in a row at one pace (within a tenth) are
-     * not an outage (a poller spools through those, and its points come at their own times, close together) but a
-     * poller slower than the files' step, say munin's 300 s against the default 60 s with its heartbeat of 240 s,
-     * which stored nothing at all and said nothing: the file's heartbeat is raised to two of those intervals, as
-     * munin's own files have, so that the points from the third on are stored. Up to a day.
-     */
+    /** Counts a point further from the last than the file's heartbeat, or raises it ({@link Pace}). */
     private void checkPace(Entry e, RrdState state, long time) {
-        long gap = time - state.lastUpdate();
         long heartbeat = state.heartbeat();
-        if (gap <= heartbeat) {
-            e.apartInARow = 0;
-            return;
-        }
-        boolean samePace = e.apartInARow > 0 && Math.abs(gap - e.apartGap) * 10 <= e.apartGap;
-        e.apartInARow = samePace ? e.apartInARow + 1 : 1;
-        e.apartGap = gap;
-        if (e.apartInARow >= 3 && 2 * gap <= MAX_RAISED_HEARTBEAT) {
-            state.raiseHeartbeat(2 * gap);
-            timeFaults.raised(e.host, e.plugin, gap, heartbeat, 2 * gap);
-            e.apartInARow = 0;
-        } else {
+        long gap = time - state.lastUpdate();
+        long next = e.pace.next(gap, heartbeat);
+        if (next == Pace.APART) {
             timeFaults.apart(e.host, e.plugin, gap, heartbeat);
+        } else if (next != Pace.WITHIN) {
+            state.raiseHeartbeat(next);
+            timeFaults.raised(e.host, e.plugin, gap, heartbeat, next);
         }
     }
 
@@ -2219,7 +2204,7 @@ public final class RrdStore implements Store {
             }
         }
         TimeFaults.Counts faults = timeFaults.of(host);
-        return new HostSummary(host, n, last, faults.late(), faults.future());
+        return new HostSummary(host, n, last, faults.late(), faults.future(), faults.apart());
     }
 
     @Override
@@ -2666,9 +2651,8 @@ public final class RrdStore implements Store {
         long flushedTo;
         /** Points written into its file by a flush that no open has yet found sound (see {@link #open}), or null. */
         volatile Unsure unsure;
-        /** Points in a row that came further from the last than the file's heartbeat, and the last such gap. */
-        int apartInARow;
-        long apartGap;
+        /** Its points that came further apart than its file's heartbeat. */
+        final Pace pace = new Pace();
         /** A new plugin whose files are not made yet ({@link #deferFile}). */
         volatile boolean deferred;
         /** The first update it was laid out for. */

@@ -263,6 +263,7 @@ public final class StorageServer implements Component {
         out.put("stale", stale(h, now));
         out.put("late", h.late());
         out.put("future", h.future());
+        out.put("apart", h.apart());
         return out;
     }
 

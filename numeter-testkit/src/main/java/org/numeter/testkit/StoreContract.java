@@ -450,7 +450,7 @@ public abstract class StoreContract {
         assertThat(store.write(List.of(batch("web1", "load", T0 + 120, "load", 2))))
                 .isEqualTo(new WriteResult(0, 0, 1, 0, 0, 0));
 
-        assertThat(store.host("web1")).contains(new HostSummary("web1", 1, T0 + 600, 1, 0));
+        assertThat(store.host("web1")).contains(new HostSummary("web1", 1, T0 + 600, 1, 0, 0));
         assertThat(fetch("web1", "load", T0 + 60, T0 + 600, 60, Consolidation.AVERAGE).values()[0])
                 .containsExactly(ramp(10));
     }
@@ -474,7 +474,8 @@ public abstract class StoreContract {
         assertThat(store.write(List.of(batch("web1", "load", NOW + SKEW.toSeconds(), "load", 4))))
                 .isEqualTo(new WriteResult(1, 1, 0, 0, 0, 0));
 
-        assertThat(store.host("web1")).contains(new HostSummary("web1", 1, NOW + SKEW.toSeconds(), 0, 2));
+        // (and the true point after the refused ones came 360 s after the last stored, beyond the heartbeat: apart)
+        assertThat(store.host("web1")).contains(new HostSummary("web1", 1, NOW + SKEW.toSeconds(), 0, 2, 1));
         assertThat(fetch("web1", "load", NOW - 120, NOW, 60, Consolidation.AVERAGE).values()[0])
                 .containsExactly(1, 2, 3);
         assertThat(store.write(List.of(batch("db1", "load", NOW + 3600, "load", 1))).future()).isOne();
@@ -511,7 +512,8 @@ public abstract class StoreContract {
         }
         assertThat(store.write(after)).isEqualTo(new WriteResult(4, 4, 0, 0, 0, 0));
 
-        assertThat(store.host("web1")).contains(new HostSummary("web1", 1, NOW + 10 * STEP, 3, 3));
+        // (the first true point again came 420 s after the last stored, beyond the heartbeat: apart)
+        assertThat(store.host("web1")).contains(new HostSummary("web1", 1, NOW + 10 * STEP, 3, 3, 1));
         Series s = fetch("web1", "load", NOW - 60, NOW + 10 * STEP, 60, Consolidation.AVERAGE);
         // the gap of six missed minutes is longer than the heartbeat: unknown, then the true points again
         assertThat(s.values()[0]).containsExactly(-60, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
@@ -565,6 +567,47 @@ public abstract class StoreContract {
         assertThat(valuesAt(s, "out", 1, 3)).containsExactly(-1, -2, -3);
         assertThat(valuesAt(s, "errors", 9, 15)).containsExactly(Double.NaN, Double.NaN, 111, 112, 113, 114, 115);
         assertThat(store.plugin("web1", "if_eth0")).contains(after);
+    }
+
+    @Test
+    void pointsSlowerThanTheHeartbeatAreCountedThenTheHeartbeatFitsTheirPace() throws Exception {
+        // a poller at munin's 300 s against the default archives (step 60 s, heartbeat 240 s): every interval was
+        // stored as unknown, and nothing said so
+        Plugin p = plugin("load", gauge("load"));
+        List<SampleBatch> batches = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            SampleBatch b = batch("web1", "load", T0 + 300L * i, "load", 5);
+            batches.add(i == 1 ? b.withMeta(p) : b);
+        }
+        assertThat(store.write(batches).batches()).isEqualTo(6);
+
+        assertThat(store.host("web1").orElseThrow().apart()).as("points 2 and 3, stored as unknown").isEqualTo(2);
+        Series s = fetch("web1", "load", T0, T0 + 1800, 60, Consolidation.AVERAGE);
+        for (long t = T0 + 360; t <= T0 + 900; t += 60) {
+            assertThat(s.value("load", t)).as("at %d, before the heartbeat fits", t - T0).isNaN();
+        }
+        for (long t = T0 + 960; t <= T0 + 1800; t += 60) {
+            assertThat(s.value("load", t)).as("at %d, after (raised with point 4)", t - T0).isEqualTo(5.0);
+        }
+    }
+
+    @Test
+    void anOutageIsOneGapAndLeavesTheHeartbeatAsItWas() throws Exception {
+        // points at the step's pace, one hole of an hour (a poller down), then the pace again: one gap, no raise
+        List<SampleBatch> batches = new ArrayList<>();
+        long t = T0;
+        for (int i = 1; i <= 12; i++) {
+            t += i == 6 ? 3600 : STEP;
+            SampleBatch b = batch("web1", "load", t, "load", 5);
+            batches.add(i == 1 ? b.withMeta(plugin("load", gauge("load"))) : b);
+        }
+        store.write(batches);
+        assertThat(store.host("web1").orElseThrow().apart()).isEqualTo(1);
+        // then a second hole of about the same length later: still each an outage, the heartbeat as it was
+        store.write(List.of(batch("web1", "load", t + 3600, "load", 6), batch("web1", "load", t + 3660, "load", 6)));
+        assertThat(store.host("web1").orElseThrow().apart()).isEqualTo(2);
+        Series s = fetch("web1", "load", t, t + 3660, 60, Consolidation.AVERAGE);
+        assertThat(s.value("load", t + 1800)).as("within the second hole").isNaN();
     }
 
     @Test

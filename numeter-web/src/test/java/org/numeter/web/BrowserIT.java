@@ -655,16 +655,26 @@ class BrowserIT {
         fx.realStorage.store.write(List.of(
                 new SampleBatch(WebFixture.HOST_NONE, "load", now + 3600, Map.of("load", 9.0), null),
                 new SampleBatch(WebFixture.HOST_NONE, "load", last - 30, Map.of("load", 9.0), null)));
+        // and a plugin polled slower than the files' heartbeat: its second and third points are stored as unknown
+        fx.realStorage.store.write(List.of(
+                new SampleBatch(WebFixture.HOST_NONE, "slow", now - 3000, Map.of("v", 1.0),
+                        org.numeter.model.Plugin.builder("slow").field(org.numeter.model.Field.builder("v").build())
+                                .build()),
+                new SampleBatch(WebFixture.HOST_NONE, "slow", now - 2000, Map.of("v", 1.0), null),
+                new SampleBatch(WebFixture.HOST_NONE, "slow", now - 1000, Map.of("v", 1.0), null)));
         logIn("admin", WebFixture.ADMIN_PASSWORD);
         page.navigate(fx.uri + "hosts/" + WebFixture.HOST_NONE);
         waitForGraph(WebFixture.HOST_NONE + "/load", 1);
         assertThat(page.getByTestId("clock").textContent()).isEqualTo("Since the storage started, it refused 1"
                 + " points of this host stamped too far in the future and dropped 1 points older than what it held:"
                 + " is this host's clock right?");
+        assertThat(page.getByTestId("apart").textContent()).startsWith("Since the storage started, 2 points of this"
+                + " host came further apart than its files' heartbeat and were stored as unknown");
         page.navigate(fx.uri + "hosts/" + WebFixture.HOST_A);
         waitFor("document.querySelector('h1') && document.querySelector('h1').textContent === '"
                 + WebFixture.HOST_A + "'");
         assertThat(page.getByTestId("clock").count()).isZero();
+        assertThat(page.getByTestId("apart").count()).isZero();
     }
 
     @Test

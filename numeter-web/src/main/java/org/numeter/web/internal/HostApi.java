@@ -241,6 +241,8 @@ public final class HostApi {
         // points the storage refused (a clock ahead) or dropped (older than what it holds), since it started
         answer.put("future", located == null ? 0 : located.summary().future());
         answer.put("late", located == null ? 0 : located.summary().late());
+        // points stored as unknown, further from their plugin's last one than its file's heartbeat
+        answer.put("apart", located == null ? 0 : located.summary().apart());
         answer.put("categories", categories);
         ctx.json(answer);
     }

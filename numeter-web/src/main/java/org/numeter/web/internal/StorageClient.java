@@ -44,7 +44,8 @@ public final class StorageClient {
      * @param late points the storage dropped as older than what it held (a clock gone back), since it started
      * @param future points it refused as too far ahead of its clock, since it started
      */
-    public record RemoteHost(String id, int plugins, long lastUpdate, boolean stale, long late, long future) {}
+    public record RemoteHost(String id, int plugins, long lastUpdate, boolean stale, long late, long future,
+            long apart) {}
 
     private final URI base;
     private final HttpClient http;
@@ -76,7 +77,8 @@ public final class StorageClient {
                 continue;
             }
             out.add(new RemoteHost(id, h.path("plugins").asInt(), h.path("lastUpdate").asLong(),
-                    h.path("stale").asBoolean(false), h.path("late").asLong(), h.path("future").asLong()));
+                    h.path("stale").asBoolean(false), h.path("late").asLong(), h.path("future").asLong(),
+                    h.path("apart").asLong()));
         }
         return out;
     }

@@ -179,8 +179,10 @@ public final class Storages {
         // points refused or dropped for their time: each storage counts its own
         long late = places.stream().mapToLong(h -> h.host().late()).sum();
         long future = places.stream().mapToLong(h -> h.host().future()).sum();
+        long apart = places.stream().mapToLong(h -> h.host().apart()).sum();
         if (places.size() == 1) {
-            return new Located(storages, new HostSummary(id, newest.plugins(), newest.lastUpdate(), late, future),
+            return new Located(storages, new HostSummary(id, newest.plugins(), newest.lastUpdate(), late, future,
+                    apart),
                     newest.stale(), Map.of());
         }
         // Several storages hold this host: the union of their plugins, each from the one with its newest data.
@@ -200,7 +202,7 @@ public final class Storages {
             }
         }
         Located located = new Located(storages, new HostSummary(id, plugins.size(), newest.lastUpdate(), late,
-                future), newest.stale(), Map.copyOf(plugins));
+                future, apart), newest.stale(), Map.copyOf(plugins));
         if (clashesLogged.add(clashKey(id, located))) {
             Map<URI, Long> count = new HashMap<>();
             plugins.values().forEach(p -> count.merge(p.storage().uri(), 1L, Long::sum));
