@@ -128,10 +128,37 @@ final class HeapBackendFactory extends RrdFileBackendFactory {
         }
     }
 
-    /** The bytes of a new file with this definition, holding everything {@code from} holds (history included). */
+    /**
+     * The byte ranges of a new file's rows (pairs of from and to), which a sparse file leaves unwritten
+     * ({@link SparseRows}); none when the layout is not the one {@link #parts} patches or its rows do not end the
+     * file of {@code size} bytes (long data-source names kept at its end).
+     */
+    static long[] rows(RrdDef def, long size) {
+        if (def.getVersion() != 2) {
+            return new long[0];
+        }
+        int n = def.getDsCount();
+        long[] rows = new long[2 * def.getArcCount()];
+        long at = 64 + 128L * n;
+        int i = 0;
+        for (ArcDef a : def.getArcDefs()) {
+            at += 56 + 20L * n;
+            rows[i++] = at;
+            at += 8L * n * a.getRows();
+            rows[i++] = at;
+        }
+        return at == size ? rows : new long[0];
+    }
+
+    /**
+     * The bytes of a new file with this definition, holding everything {@code from} holds (history included), whole:
+     * the rows that {@code from} left unwritten, if sparse, are NaN in the copy ({@link SparseRows#fill}).
+     */
     ByteBuffer copy(RrdDb from, RrdDef def) throws IOException {
+        long start = SparseRows.start(from);
         try (RrdDb db = RrdDb.getBuilder().setRrdDef(def).setBackendFactory(this).build()) {
             from.copyStateTo(db);
+            SparseRows.fill(db, start);
             return ((HeapBackend) db.getRrdBackend()).buffer();
         }
     }

@@ -183,7 +183,8 @@ final class RrdState {
             return null;
         }
         ByteBuffer head = ch.read(0, HEADER);
-        if (!SIGNATURE.equals(string(head, 0))) {
+        String signature = string(head, 0);
+        if (!SIGNATURE.equals(signature) && !SparseRows.isSparse(signature)) {
             return null;
         }
         long step = head.getLong(40);

@@ -1545,6 +1545,10 @@ public final class RrdStore implements Store {
                 return;
             }
             RrdDb db = open(e);
+            if (SparseRows.start(db) != SparseRows.WHOLE) {
+                makeWhole(e);
+                db = open(e);
+            }
             Sample s = db.createSample(b.timestamp());
             Map<String, Integer> columns = e.columns(db);
             for (var v : b.values().entrySet()) {
@@ -1702,6 +1706,9 @@ public final class RrdStore implements Store {
         }
         RrdState state = e.state;
         if (state == null && !e.noState) {
+            if (io == Io.MAPPED && SparseRows.start(mapping(e)) != SparseRows.WHOLE) {
+                makeWhole(e);
+            }
             state = io == Io.POSITIONED ? RrdState.read(channel(e)) : RrdState.read(mapping(e));
             if (state == null) {
                 e.noState = true;
@@ -1775,7 +1782,7 @@ public final class RrdStore implements Store {
         if (!e.created) {
             if (call.journaled && journal != null && pending.enabled()) {
                 NewFile f = newFile(e, merged, b.timestamp());
-                ByteBuffer[] parts = heap.parts(f.def());
+                ByteBuffer[] parts = newParts(f.def());
                 long size = 0;
                 for (ByteBuffer p : parts) {
                     size += p.remaining();
@@ -1888,14 +1895,54 @@ public final class RrdStore implements Store {
         e.recent = new RecentTimes();
     }
 
-    /** Makes a new plugin's RRD file in place ({@link RrdFiles#createNew}). */
+    /**
+     * Makes a new plugin's RRD file in place ({@link RrdFiles#createNew}), sparse ({@link SparseRows}: its rows
+     * unwritten) unless its updates go through a mapping ({@link Io#MAPPED}), where a full disk could not fail a
+     * write into a hole cleanly.
+     */
     private void makeRrd(Entry e, RrdDef def) throws IOException {
+        ByteBuffer[] parts = newParts(def);
         try {
-            RrdFiles.createNew(e.rrd, heap.parts(def));
+            if (io == Io.POSITIONED) {
+                long size = 0;
+                for (ByteBuffer p : parts) {
+                    size += p.remaining();
+                }
+                RrdFiles.createNew(e.rrd, parts, HeapBackendFactory.rows(def, size));
+            } else {
+                RrdFiles.createNew(e.rrd, parts);
+            }
         } catch (FileAlreadyExistsException ex) {
             // left by a file that could not be moved to quarantine: replaced whole, as before
-            RrdFiles.writeAtomically(e.rrd, heap.parts(def));
+            RrdFiles.writeAtomically(e.rrd, parts);
         }
+    }
+
+    /**
+     * The bytes of a new plugin's RRD file: with the signature of a sparse file ({@link SparseRows#marked}) when
+     * {@link #makeRrd} leaves its rows unwritten, so that a deferred file's state ({@link #deferFile}) holds the
+     * header the file will have.
+     */
+    private ByteBuffer[] newParts(RrdDef def) throws IOException {
+        ByteBuffer[] parts = heap.parts(def);
+        return io == Io.POSITIONED ? SparseRows.marked(parts, def.getStartTime()) : parts;
+    }
+
+    /**
+     * Rewrites a sparse file whole ({@link HeapBackendFactory#copy}: the rows it never wrote NaN, a plain
+     * signature), atomically, before anything writes it through a mapping (rrd4j's own update, an import,
+     * {@link Io#MAPPED}): a write into a hole through a mapping on a full disk faults the process instead of failing.
+     * Rare: a sparse file is one the store updates with positioned writes. Under the plugin's lock.
+     */
+    private void makeWhole(Entry e) throws IOException {
+        RrdDb db = open(e);
+        ByteBuffer whole = heap.copy(db, db.getRrdDef());
+        closeFile(e);
+        RrdFiles.writeAtomically(e.rrd, whole);
+        RrdFiles.syncDirectory(e.rrd.getParent());
+        e.columns = null;
+        e.regions = null;
+        LOG.info("{}: a sparse file made whole, to be written through a mapping", e.rrd);
     }
 
     /** Makes the files of a plugin deferred by {@link #deferFile}, as they were laid out then; under its lock. */
@@ -2102,6 +2149,11 @@ public final class RrdStore implements Store {
                 e.lastUpdate = open(e).getLastUpdateTime();
             }
             RrdDb db = open(e);
+            if (SparseRows.start(db) != SparseRows.WHOLE) {
+                // its unwritten rows are filled from the history, through the mapping
+                makeWhole(e);
+                db = open(e);
+            }
             List<String> left = new ArrayList<>();
             long rows = 0;
             for (var h : history.entrySet()) {
@@ -2275,8 +2327,10 @@ public final class RrdStore implements Store {
                     request.setFilter(dsNames);
                     FetchData data = request.fetchData();
                     long[] times = data.getTimestamps();
+                    long unwrittenTo = SparseRows.start(db);
                     for (int f = 0; f < fields.size(); f++) {
                         double[] got = data.getValues(dsNames[f]);
+                        SparseRows.mask(times, got, unwrittenTo);
                         for (int i = 0; i < times.length; i++) {
                             long t = times[i];
                             if (t >= plan.gridStart() && t <= gridEnd
