@@ -163,6 +163,33 @@ final class HeapBackendFactory extends RrdFileBackendFactory {
         }
     }
 
+    /** A read-only database over {@code bytes}, a file's whole content in memory. */
+    static RrdDb open(String path, ByteBuffer bytes) throws IOException {
+        return RrdDb.getBuilder().setPath(path).setBackendFactory(new Given(bytes)).readOnly().build();
+    }
+
+    /** Opens the one buffer it was given, whatever the path. */
+    @RrdBackendAnnotation(name = "NUMETER-HEAP-COPY", shouldValidateHeader = true, cachingAllowed = false)
+    private static final class Given extends RrdFileBackendFactory {
+        private final ByteBuffer bytes;
+
+        Given(ByteBuffer bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        protected boolean exists(String path) {
+            return true;
+        }
+
+        @Override
+        protected RrdBackend open(String path, boolean readOnly) {
+            HeapBackend b = new HeapBackend(path);
+            b.use(bytes);
+            return b;
+        }
+    }
+
     @Override
     protected boolean exists(String path) {
         return false;
@@ -192,6 +219,11 @@ final class HeapBackendFactory extends RrdFileBackendFactory {
         @Override
         public synchronized long getLength() {
             return buffer == null ? 0 : buffer.capacity();
+        }
+
+        synchronized void use(ByteBuffer bytes) {
+            buffer = bytes;
+            setByteBuffer(bytes);
         }
 
         synchronized ByteBuffer buffer() {

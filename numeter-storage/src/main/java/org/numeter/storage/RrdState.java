@@ -401,6 +401,18 @@ final class RrdState {
         if (flushed == null) {
             return;
         }
+        writeTo(file);
+        clear();
+    }
+
+    /**
+     * Writes the pending updates into a copy of the whole file, and keeps them pending (a read of the file on a full
+     * disk, where the file itself cannot take them).
+     */
+    void writeTo(ByteBuffer file) {
+        if (flushed == null) {
+            return;
+        }
         for (int i = 0; i < pending; i++) {
             file.putDouble(pendingAt[i], pendingValue[i]);
         }
@@ -412,7 +424,6 @@ final class RrdState {
                 file.put(Math.toIntExact(regions.offsets[r]), now, from, to - from);
             }
         }
-        clear();
     }
 
     private void clear() {

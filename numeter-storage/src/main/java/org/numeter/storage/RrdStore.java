@@ -2117,6 +2117,22 @@ public final class RrdStore implements Store {
         }
     }
 
+    /**
+     * The file of a plugin whose waiting updates cannot be written ({@code failed}: a full disk, where they would
+     * go into holes of a sparse file), as it would be with them, in memory and read-only: a read on a full disk still
+     * shows every acknowledged point. Any other failure, or a file not made yet, is {@code failed} again.
+     */
+    private RrdDb withWaiting(Entry e, IOException failed) throws IOException {
+        RrdState state = e.state;
+        if (e.deferred || state == null
+                || StoreWriteException.of(failed, e.rrd).kind() != StoreWriteException.Kind.DISK_FULL) {
+            throw failed;
+        }
+        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(e.rrd));
+        state.writeTo(bytes);
+        return HeapBackendFactory.open(e.rrd.toString(), bytes);
+    }
+
     /** A file whose content cannot be used, as opposed to a file that cannot be read now. */
     private static final class InvalidFileException extends IOException {
         private static final long serialVersionUID = 1L;
@@ -2316,6 +2332,9 @@ public final class RrdStore implements Store {
                     // as a write would: moved aside, and what the journal holds of it goes into a new file
                     quarantineEntry(e, ex.getMessage());
                     db = e.created ? open(e) : null;
+                } catch (IOException ex) {
+                    db = withWaiting(e, ex);
+                    temporary = true;
                 }
             }
             if (db != null) {
