@@ -25,7 +25,8 @@ import java.util.List;
  *
  * <p>A file that replaces nothing (a new plugin's) is made in place instead ({@link #createNew}): its first bytes say
  * "unfinished" until everything else is written, so that what a crash leaves under its name is either whole or
- * recognisably unfinished ({@link #unfinished}), and held nothing but the empty layout.
+ * recognisably unfinished ({@link #unfinished}), and held nothing but the empty layout. Such a file is sparse: its
+ * rows are left unwritten ({@link SparseRows}).
  */
 final class RrdFiles {
     static final String TMP = ".tmp";

@@ -88,7 +88,8 @@ import org.slf4j.LoggerFactory;
  * files the index missed, forgets files that are gone, and moves half-made files (a crash's {@code .tmp} files, or
  * an older version's broken RRD files) into {@link Quarantine}. A file that replaces another is written whole under a
  * temporary name and renamed into place ({@link RrdFiles}); a new plugin's file is made in place, marked unfinished
- * until it is whole, and a start deletes an unfinished one and makes it again. With write-behind, a new plugin's
+ * until it is whole, and a start deletes an unfinished one and makes it again; its rows are holes until written, and
+ * a read shows those it never wrote as unknown ({@link SparseRows}). With write-behind, a new plugin's
  * files are made by the flush of its first updates ({@link #deferFile}), not by the write that brings it.
  *
  * <p>Writes spread over {@code threads} threads by plugin; each plugin is guarded by one of a fixed set of locks. A
