@@ -128,11 +128,65 @@ final class HeapBackendFactory extends RrdFileBackendFactory {
         }
     }
 
-    /** The bytes of a new file with this definition, holding everything {@code from} holds (history included). */
+    /**
+     * The byte ranges of a new file's rows (pairs of from and to), which a sparse file leaves unwritten
+     * ({@link SparseRows}); none when the layout is not the one {@link #parts} patches or its rows do not end the
+     * file of {@code size} bytes (long data-source names kept at its end).
+     */
+    static long[] rows(RrdDef def, long size) {
+        if (def.getVersion() != 2) {
+            return new long[0];
+        }
+        int n = def.getDsCount();
+        long[] rows = new long[2 * def.getArcCount()];
+        long at = 64 + 128L * n;
+        int i = 0;
+        for (ArcDef a : def.getArcDefs()) {
+            at += 56 + 20L * n;
+            rows[i++] = at;
+            at += 8L * n * a.getRows();
+            rows[i++] = at;
+        }
+        return at == size ? rows : new long[0];
+    }
+
+    /**
+     * The bytes of a new file with this definition, holding everything {@code from} holds (history included), whole:
+     * the rows that {@code from} left unwritten, if sparse, are NaN in the copy ({@link SparseRows#fill}).
+     */
     ByteBuffer copy(RrdDb from, RrdDef def) throws IOException {
+        long start = SparseRows.start(from);
         try (RrdDb db = RrdDb.getBuilder().setRrdDef(def).setBackendFactory(this).build()) {
             from.copyStateTo(db);
+            SparseRows.fill(db, start);
             return ((HeapBackend) db.getRrdBackend()).buffer();
+        }
+    }
+
+    /** A read-only database over {@code bytes}, a file's whole content in memory. */
+    static RrdDb open(String path, ByteBuffer bytes) throws IOException {
+        return RrdDb.getBuilder().setPath(path).setBackendFactory(new Given(bytes)).readOnly().build();
+    }
+
+    /** Opens the one buffer it was given, whatever the path. */
+    @RrdBackendAnnotation(name = "NUMETER-HEAP-COPY", shouldValidateHeader = true, cachingAllowed = false)
+    private static final class Given extends RrdFileBackendFactory {
+        private final ByteBuffer bytes;
+
+        Given(ByteBuffer bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        protected boolean exists(String path) {
+            return true;
+        }
+
+        @Override
+        protected RrdBackend open(String path, boolean readOnly) {
+            HeapBackend b = new HeapBackend(path);
+            b.use(bytes);
+            return b;
         }
     }
 
@@ -165,6 +219,11 @@ final class HeapBackendFactory extends RrdFileBackendFactory {
         @Override
         public synchronized long getLength() {
             return buffer == null ? 0 : buffer.capacity();
+        }
+
+        synchronized void use(ByteBuffer bytes) {
+            buffer = bytes;
+            setByteBuffer(bytes);
         }
 
         synchronized ByteBuffer buffer() {

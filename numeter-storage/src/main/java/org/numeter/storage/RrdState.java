@@ -183,7 +183,8 @@ final class RrdState {
             return null;
         }
         ByteBuffer head = ch.read(0, HEADER);
-        if (!SIGNATURE.equals(string(head, 0))) {
+        String signature = string(head, 0);
+        if (!SIGNATURE.equals(signature) && !SparseRows.isSparse(signature)) {
             return null;
         }
         long step = head.getLong(40);
@@ -424,6 +425,18 @@ final class RrdState {
         if (flushed == null) {
             return;
         }
+        writeTo(file);
+        clear();
+    }
+
+    /**
+     * Writes the pending updates into a copy of the whole file, and keeps them pending (a read of the file on a full
+     * disk, where the file itself cannot take them).
+     */
+    void writeTo(ByteBuffer file) {
+        if (flushed == null) {
+            return;
+        }
         for (int i = 0; i < pending; i++) {
             file.putDouble(pendingAt[i], pendingValue[i]);
         }
@@ -435,7 +448,6 @@ final class RrdState {
                 file.put(Math.toIntExact(regions.offsets[r]), now, from, to - from);
             }
         }
-        clear();
     }
 
     private void clear() {

@@ -89,7 +89,8 @@ import org.slf4j.LoggerFactory;
  * files the index missed, forgets files that are gone, and moves half-made files (a crash's {@code .tmp} files, or
  * an older version's broken RRD files) into {@link Quarantine}. A file that replaces another is written whole under a
  * temporary name and renamed into place ({@link RrdFiles}); a new plugin's file is made in place, marked unfinished
- * until it is whole, and a start deletes an unfinished one and makes it again. With write-behind, a new plugin's
+ * until it is whole, and a start deletes an unfinished one and makes it again; its rows are holes until written, and
+ * a read shows those it never wrote as unknown ({@link SparseRows}). With write-behind, a new plugin's
  * files are made by the flush of its first updates ({@link #deferFile}), not by the write that brings it.
  *
  * <p>Writes spread over {@code threads} threads by plugin; each plugin is guarded by one of a fixed set of locks. A
@@ -1546,6 +1547,10 @@ public final class RrdStore implements Store {
                 return;
             }
             RrdDb db = open(e);
+            if (SparseRows.start(db) != SparseRows.WHOLE) {
+                makeWhole(e);
+                db = open(e);
+            }
             Sample s = db.createSample(b.timestamp());
             Map<String, Integer> columns = e.columns(db);
             for (var v : b.values().entrySet()) {
@@ -1717,6 +1722,9 @@ public final class RrdStore implements Store {
         }
         RrdState state = e.state;
         if (state == null && !e.noState) {
+            if (io == Io.MAPPED && SparseRows.start(mapping(e)) != SparseRows.WHOLE) {
+                makeWhole(e);
+            }
             state = io == Io.POSITIONED ? RrdState.read(channel(e)) : RrdState.read(mapping(e));
             if (state == null) {
                 e.noState = true;
@@ -1790,7 +1798,7 @@ public final class RrdStore implements Store {
         if (!e.created) {
             if (call.journaled && journal != null && pending.enabled()) {
                 NewFile f = newFile(e, merged, b.timestamp());
-                ByteBuffer[] parts = heap.parts(f.def());
+                ByteBuffer[] parts = newParts(f.def());
                 long size = 0;
                 for (ByteBuffer p : parts) {
                     size += p.remaining();
@@ -1903,14 +1911,54 @@ public final class RrdStore implements Store {
         e.recent = new RecentTimes();
     }
 
-    /** Makes a new plugin's RRD file in place ({@link RrdFiles#createNew}). */
+    /**
+     * Makes a new plugin's RRD file in place ({@link RrdFiles#createNew}), sparse ({@link SparseRows}: its rows
+     * unwritten) unless its updates go through a mapping ({@link Io#MAPPED}), where a full disk could not fail a
+     * write into a hole cleanly.
+     */
     private void makeRrd(Entry e, RrdDef def) throws IOException {
+        ByteBuffer[] parts = newParts(def);
         try {
-            RrdFiles.createNew(e.rrd, heap.parts(def));
+            if (io == Io.POSITIONED) {
+                long size = 0;
+                for (ByteBuffer p : parts) {
+                    size += p.remaining();
+                }
+                RrdFiles.createNew(e.rrd, parts, HeapBackendFactory.rows(def, size));
+            } else {
+                RrdFiles.createNew(e.rrd, parts);
+            }
         } catch (FileAlreadyExistsException ex) {
             // left by a file that could not be moved to quarantine: replaced whole, as before
-            RrdFiles.writeAtomically(e.rrd, heap.parts(def));
+            RrdFiles.writeAtomically(e.rrd, parts);
         }
+    }
+
+    /**
+     * The bytes of a new plugin's RRD file: with the signature of a sparse file ({@link SparseRows#marked}) when
+     * {@link #makeRrd} leaves its rows unwritten, so that a deferred file's state ({@link #deferFile}) holds the
+     * header the file will have.
+     */
+    private ByteBuffer[] newParts(RrdDef def) throws IOException {
+        ByteBuffer[] parts = heap.parts(def);
+        return io == Io.POSITIONED ? SparseRows.marked(parts, def.getStartTime()) : parts;
+    }
+
+    /**
+     * Rewrites a sparse file whole ({@link HeapBackendFactory#copy}: the rows it never wrote NaN, a plain
+     * signature), atomically, before anything writes it through a mapping (rrd4j's own update, an import,
+     * {@link Io#MAPPED}): a write into a hole through a mapping on a full disk faults the process instead of failing.
+     * Rare: a sparse file is one the store updates with positioned writes. Under the plugin's lock.
+     */
+    private void makeWhole(Entry e) throws IOException {
+        RrdDb db = open(e);
+        ByteBuffer whole = heap.copy(db, db.getRrdDef());
+        closeFile(e);
+        RrdFiles.writeAtomically(e.rrd, whole);
+        RrdFiles.syncDirectory(e.rrd.getParent());
+        e.columns = null;
+        e.regions = null;
+        LOG.info("{}: a sparse file made whole, to be written through a mapping", e.rrd);
     }
 
     /** Makes the files of a plugin deferred by {@link #deferFile}, as they were laid out then; under its lock. */
@@ -2085,6 +2133,22 @@ public final class RrdStore implements Store {
         }
     }
 
+    /**
+     * The file of a plugin whose waiting updates cannot be written ({@code failed}: a full disk, where they would
+     * go into holes of a sparse file), as it would be with them, in memory and read-only: a read on a full disk still
+     * shows every acknowledged point. Any other failure, or a file not made yet, is {@code failed} again.
+     */
+    private RrdDb withWaiting(Entry e, IOException failed) throws IOException {
+        RrdState state = e.state;
+        if (e.deferred || state == null
+                || StoreWriteException.of(failed, e.rrd).kind() != StoreWriteException.Kind.DISK_FULL) {
+            throw failed;
+        }
+        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(e.rrd));
+        state.writeTo(bytes);
+        return HeapBackendFactory.open(e.rrd.toString(), bytes);
+    }
+
     /** A file whose content cannot be used, as opposed to a file that cannot be read now. */
     private static final class InvalidFileException extends IOException {
         private static final long serialVersionUID = 1L;
@@ -2117,6 +2181,11 @@ public final class RrdStore implements Store {
                 e.lastUpdate = open(e).getLastUpdateTime();
             }
             RrdDb db = open(e);
+            if (SparseRows.start(db) != SparseRows.WHOLE) {
+                // its unwritten rows are filled from the history, through the mapping
+                makeWhole(e);
+                db = open(e);
+            }
             List<String> left = new ArrayList<>();
             long rows = 0;
             for (var h : history.entrySet()) {
@@ -2279,6 +2348,9 @@ public final class RrdStore implements Store {
                     // as a write would: moved aside, and what the journal holds of it goes into a new file
                     quarantineEntry(e, ex.getMessage());
                     db = e.created ? open(e) : null;
+                } catch (IOException ex) {
+                    db = withWaiting(e, ex);
+                    temporary = true;
                 }
             }
             if (db != null) {
@@ -2290,8 +2362,10 @@ public final class RrdStore implements Store {
                     request.setFilter(dsNames);
                     FetchData data = request.fetchData();
                     long[] times = data.getTimestamps();
+                    long unwrittenTo = SparseRows.start(db);
                     for (int f = 0; f < fields.size(); f++) {
                         double[] got = data.getValues(dsNames[f]);
+                        SparseRows.mask(times, got, unwrittenTo);
                         for (int i = 0; i < times.length; i++) {
                             long t = times[i];
                             if (t >= plan.gridStart() && t <= gridEnd

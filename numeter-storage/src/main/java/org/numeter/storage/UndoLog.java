@@ -42,11 +42,14 @@ final class UndoLog implements AutoCloseable {
 
     private final Path file;
     private final int slots;
+    /** The slots written whole by this process ({@link #allocate}); each guarded by its stripe. */
+    private final boolean[] allocated;
     private MappedByteBuffer map;
 
     UndoLog(Path dataDir, int slots) {
         this.file = dataDir.resolve(FILE);
         this.slots = slots;
+        this.allocated = new boolean[slots];
     }
 
     /**
@@ -64,19 +67,41 @@ final class UndoLog implements AutoCloseable {
             }
             map = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
             map.order(ByteOrder.LITTLE_ENDIAN);
-        }
-        List<String> rolledBack = new ArrayList<>();
-        for (int s = 0; s < slots; s++) {
-            if (map.getInt(4 * s) != BUSY) {
-                continue;
+            List<String> rolledBack = new ArrayList<>();
+            for (int s = 0; s < slots; s++) {
+                if (map.getInt(4 * s) != BUSY) {
+                    continue;
+                }
+                String key = rollBack(s, fileOf);
+                if (key != null) {
+                    rolledBack.add(key);
+                }
+                map.putInt(4 * s, FREE);
             }
-            String key = rollBack(s, fileOf);
-            if (key != null) {
-                rolledBack.add(key);
-            }
-            map.putInt(4 * s, FREE);
+            // every mark free: the page written with a positioned write, so that a full disk fails here (the log
+            // is then not used) rather than fault the process when a mark is set through the mapping
+            writeZeros(ch, 0, MARKS);
+            return rolledBack;
         }
-        return rolledBack;
+    }
+
+    /**
+     * Writes a slot whole with a positioned write before its first use by this process: the log is a sparse file,
+     * and a write through the mapping into a hole on a full disk faults the process (SIGBUS) instead of failing.
+     * A full disk fails this write instead, and with it the update it guards, which is tried again later.
+     */
+    private void allocate(int slot) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            writeZeros(ch, MARKS + (long) slot * SLOT_BYTES, SLOT_BYTES);
+        }
+        allocated[slot] = true;
+    }
+
+    private static void writeZeros(FileChannel ch, long at, int length) throws IOException {
+        ByteBuffer zeros = ByteBuffer.allocate(length);
+        while (zeros.hasRemaining()) {
+            ch.write(zeros, at + zeros.position());
+        }
     }
 
     private String rollBack(int slot, Function<String, Path> fileOf) {
@@ -119,17 +144,24 @@ final class UndoLog implements AutoCloseable {
      * Saves the regions of a mapped file before an update; false (nothing saved, the update goes on unguarded)
      * when they do not fit a slot. The caller holds the stripe whose slot this is.
      */
-    boolean begin(int slot, String key, ByteBuffer mapped, UpdateRegions regions) {
+    boolean begin(int slot, String key, ByteBuffer mapped, UpdateRegions regions) throws IOException {
         return begin(slot, key, regions, mapped, r -> (int) regions.offsets[r]);
     }
 
     /**
      * Saves the regions of a file before an update, from {@code source}, where region {@code r} starts at
      * {@code sourceAt(r)} (an {@link RrdState}'s image of them); false when they do not fit a slot.
+     *
+     * @throws IOException when the slot cannot be written ({@link #allocate}: a full disk): nothing is saved, and
+     *         the update must not go on
      */
-    boolean begin(int slot, String key, UpdateRegions regions, ByteBuffer source, IntUnaryOperator sourceAt) {
+    boolean begin(int slot, String key, UpdateRegions regions, ByteBuffer source, IntUnaryOperator sourceAt)
+            throws IOException {
         if (map == null) {
             return false;
+        }
+        if (!allocated[slot]) {
+            allocate(slot);
         }
         byte[] k = key.getBytes(StandardCharsets.UTF_8);
         if (8 + k.length + regions.offsets.length * 12L + regions.bytes > SLOT_BYTES) {

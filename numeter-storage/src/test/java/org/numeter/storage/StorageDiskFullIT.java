@@ -1,12 +1,18 @@
 package org.numeter.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +26,7 @@ import org.numeter.model.SampleBatch;
 import org.numeter.spool.MemorySpool;
 import org.numeter.store.Consolidation;
 import org.numeter.store.SeriesQuery;
+import org.numeter.store.StoreWriteException;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -88,8 +95,10 @@ class StorageDiskFullIT {
 
     @Test
     void aFullDiskPausesIngestionSaysWhereAndResumesByItselfWithNothingLost() throws Exception {
-        // 40 plugins of one field, about 150 KB a file with the default archives: 4 MB hold some 25 of them
-        int plugins = 40;
+        // 200 plugins of one field: a new file is sparse, some 50 KB of its 150 KB on the disk with the default
+        // archives (its header and archive blocks, a page each, and the pages its rows reach), and its side file a
+        // page: 4 MB hold some 80 of them
+        int plugins = 200;
         int points = 5;
         MemorySpool upstream = new MemorySpool();
         for (int i = 1; i <= points; i++) {
@@ -135,6 +144,80 @@ class StorageDiskFullIT {
         }
         assertThat(figure("batches")).isEqualTo((long) plugins * points);
         assertThat(log.list.stream().filter(e -> e.getFormattedMessage().contains("drains again"))).hasSize(1);
+    }
+
+    /**
+     * New files are sparse: their rows take room only when first written, by a flush of the waiting updates long
+     * after the file was made. On a disk filled meanwhile that write fails (ENOSPC through a positioned write, never
+     * a fault through a mapping): counted, logged, the updates kept waiting (in memory and the journal), and written
+     * once there is room again, as they would have been.
+     */
+    @Test
+    void rowsOfSparseFilesWrittenOnAFullDiskFailCleanlyAndAreWrittenOnceThereIsRoom() throws Exception {
+        Path data = disk.dir().resolve("rrd");
+        ListAppender<ILoggingEvent> storeLog = new ListAppender<>();
+        Logger rrdLog = (Logger) LoggerFactory.getLogger(RrdStore.class);
+        storeLog.start();
+        rrdLog.addAppender(storeLog);
+        try {
+            int plugins = 10;
+            store = RrdStore.builder(data).open();
+            for (int p = 0; p < plugins; p++) {
+                store.write(List.of(new SampleBatch("web1", "p" + p, T0 + 60, Map.of("v", value(p, 1)), null)));
+            }
+            store.flush();
+            // 500 minutes on: the rows of the gap (NaN) and of the new points reach holes of the file (the first
+            // archive's rows pass its first page), and they wait in memory (fewer than a flush's 1,024 rows)
+            long later = T0 + 60 + 60L * 500;
+            for (int p = 0; p < plugins; p++) {
+                store.write(List.of(new SampleBatch("web1", "p" + p, later - 60, Map.of("v", value(p, 2)), null),
+                        new SampleBatch("web1", "p" + p, later, Map.of("v", value(p, 3)), null)));
+            }
+            Path filler = disk.dir().resolve("filler");
+            try (var out = FileChannel.open(filler, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
+                ByteBuffer chunk = ByteBuffer.allocate(4096);
+                while (true) {
+                    out.write(chunk.clear());
+                }
+            } catch (IOException full) {
+                assertThat(full.getMessage()).contains("No space left");
+            }
+
+            long failures = store.writeFailures();
+            assertThatThrownBy(store::flush)
+                    .isInstanceOf(StoreWriteException.class)
+                    .satisfies(e -> assertThat(((StoreWriteException) e).kind())
+                            .isEqualTo(StoreWriteException.Kind.DISK_FULL));
+            assertThat(store.writeFailures()).as("counted").isGreaterThan(failures);
+            assertThat(storeLog.list.stream().filter(e -> e.getFormattedMessage()
+                    .contains("its waiting updates cannot be written"))).as("logged").isNotEmpty();
+            assertThat(store.pendingBytes()).as("the updates still waiting").isPositive();
+            var whileFull = store.fetch(new SeriesQuery("web1", "p0", List.of(), T0, later, 60, 0,
+                    Consolidation.AVERAGE));
+            assertThat(whileFull.value("v", later)).as("a read while the disk is full shows the waiting points")
+                    .isEqualTo(value(0, 3));
+            assertThat(whileFull.value("v", later - 600)).isNaN();
+            assertThat(store.pendingBytes()).as("still waiting after the read").isPositive();
+
+            Files.delete(filler);
+            store.flush();
+            assertThat(store.pendingBytes()).isZero();
+            for (int round = 0; round < 2; round++) {
+                for (int p = 0; p < plugins; p++) {
+                    var s = store.fetch(new SeriesQuery("web1", "p" + p, List.of(), T0, later, 60, 0,
+                            Consolidation.AVERAGE));
+                    assertThat(s.value("v", T0 + 60)).as("p%d before the disk filled", p).isEqualTo(value(p, 1));
+                    assertThat(s.value("v", later)).as("p%d written once there was room", p)
+                            .isEqualTo(value(p, 3));
+                    assertThat(s.value("v", later - 600)).as("p%d in the gap", p).isNaN();
+                }
+                store.close();
+                store = RrdStore.builder(data).open();
+            }
+        } finally {
+            rrdLog.detachAppender(storeLog);
+        }
     }
 
     @Test
