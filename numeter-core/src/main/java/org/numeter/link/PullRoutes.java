@@ -99,15 +99,19 @@ public final class PullRoutes {
         }
         List<SpoolRecord> records = spool.read(from, (int) max);
         ex.responseHeader(ACKS_ON_READ, "1");
-        if (Pages.wantsV2(ex.requestHeader("Accept"))) {
-            ex.answer(200, Pages.V2, Pages.encode(records, spool.stats().dropped()));
-            servedV2.addAndGet(records.size());
-        } else {
-            ex.answer(200, "application/json", v1(records));
-            servedV1.addAndGet(records.size());
-        }
+        // Counted before the answer leaves: a reader that has its page sees it counted (the JDK's server hands the
+        // body to the client before this thread goes on).
         served.addAndGet(records.size());
         lastReadMillis = System.currentTimeMillis();
+        if (Pages.wantsV2(ex.requestHeader("Accept"))) {
+            byte[] page = Pages.encode(records, spool.stats().dropped());
+            servedV2.addAndGet(records.size());
+            ex.answer(200, Pages.V2, page);
+        } else {
+            byte[] page = v1(records);
+            servedV1.addAndGet(records.size());
+            ex.answer(200, "application/json", page);
+        }
         String readerTime = ex.requestHeader(TIME_HEADER);
         if (readerTime != null) {
             try {

@@ -51,7 +51,7 @@ class StorageIT {
                 assertThat(r.body()).contains(",\"failing\":{},\"openFiles\":0,\"layoutWarnings\":0,\"quarantined\":0,")
                         .contains(",\"filesToMake\":1,\"unfinishedDeleted\":0,")
                         .contains(",\"writeFailures\":0,\"lastWriteFailure\":null,"
-                                + "\"timeFaultsByHost\":{\"web1\":{\"future\":0,\"late\":1}},")
+                                + "\"timeFaultsByHost\":{\"web1\":{\"future\":0,\"late\":1,\"apart\":0}},")
                         .endsWith(",\"staleHosts\":1,\"staleAfterSeconds\":300}");
                 assertThat(upstream.stats().records()).isZero();
                 assertThat(storage.toString()).doesNotContain("t0ken");

@@ -93,7 +93,7 @@ class StorageServerIT {
         assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v)
                 .startsWith("application/json"));
         assertThat(r.body()).isEqualTo("[{\"id\":\"web1\",\"plugins\":2,\"lastUpdate\":" + (T0 + 180)
-                + ",\"stale\":true,\"late\":0,\"future\":0}]");
+                + ",\"stale\":true,\"late\":0,\"future\":0,\"apart\":0}]");
         assertThat(r.headers().firstValue("Server-Timing")).hasValueSatisfying(v -> assertThat(v)
                 .matches("app;dur=\\d+\\.\\d{3}"));
     }
@@ -102,7 +102,7 @@ class StorageServerIT {
     void showsOneHostOr404() throws Exception {
         assertThat(get("/api/v1/hosts/web1").body())
                 .isEqualTo("{\"id\":\"web1\",\"plugins\":2,\"lastUpdate\":" + (T0 + 180)
-                        + ",\"stale\":true,\"late\":0,\"future\":0}");
+                        + ",\"stale\":true,\"late\":0,\"future\":0,\"apart\":0}");
         var missing = get("/api/v1/hosts/nope");
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.body()).isEqualTo("host 'nope' is not known");
@@ -296,8 +296,10 @@ class StorageServerIT {
                     .staleAfter(java.time.Duration.ofSeconds(threshold)).build();
             server.start();
             boolean stale = threshold == 3419;
-            assertThat(get("/api/v1/hosts").body()).endsWith(",\"stale\":" + stale + ",\"late\":0,\"future\":0}]");
-            assertThat(get("/api/v1/hosts/web1").body()).endsWith(",\"stale\":" + stale + ",\"late\":0,\"future\":0}");
+            assertThat(get("/api/v1/hosts").body())
+                    .endsWith(",\"stale\":" + stale + ",\"late\":0,\"future\":0,\"apart\":0}]");
+            assertThat(get("/api/v1/hosts/web1").body())
+                    .endsWith(",\"stale\":" + stale + ",\"late\":0,\"future\":0,\"apart\":0}");
             assertThat(get("/api/v1/status").body()).contains("\"staleHosts\":" + (stale ? 1 : 0));
             assertThat(server.staleHosts()).isEqualTo(stale ? 1 : 0);
             server.close();
