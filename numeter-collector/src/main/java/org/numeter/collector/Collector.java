@@ -408,14 +408,11 @@ public final class Collector implements Component {
     /**
      * How long {@code entry} may send nothing before it is silent: the fixed {@code silentAfter} when one was given,
      * else {@code silentIntervals} of its interval (as learned, {@code pollerInterval} until then, at least the
-     * collector's); never without a schedule, when nothing drains on its own.
+     * collector's).
      */
     private long silentAfterMillis(PollerEntry entry) {
         if (silentAfter != null) {
             return silentAfter.toMillis();
-        }
-        if (interval.isZero()) {
-            return Long.MAX_VALUE;
         }
         return silentIntervals * Math.max(interval.toMillis(), entry.cadenceMillis(pollerInterval.toMillis()));
     }

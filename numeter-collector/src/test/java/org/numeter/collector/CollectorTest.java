@@ -437,8 +437,9 @@ class CollectorTest {
         // numeter standalone: drained every 2 s, collecting every 10 s. Three of the collector's intervals (6 s)
         // called the poller silent, and its alert fired, at every one of its cycles.
         MutableClock clock = new MutableClock(Instant.parse("2024-05-01T00:00:00Z"));
-        collector = builder().clock(clock).interval(Duration.ofSeconds(2)).silentIntervals(3)
-                .pollerInterval(Duration.ofSeconds(10)).poller(at("web1")).build();
+        // (no schedule of its own: the test drains every 2 s of its clock, as a collector at 2 s would)
+        collector = builder().clock(clock).silentIntervals(3).pollerInterval(Duration.ofSeconds(10))
+                .poller(at("web1")).build();
         collector.start();
         for (int second = 0; second < 120; second += 2) {
             // two sources: one at the cycle's start, one that takes 4 s, so gaps of 4 s and 6 s in turn
@@ -468,7 +469,8 @@ class CollectorTest {
         // a collector at 30 s and a poller at munin's 300 s, taken to be at 300 s until its arrivals tell, so that a
         // collector's restart (which forgets what it learned) does not call every such poller silent
         MutableClock clock = new MutableClock(Instant.parse("2024-05-01T00:00:00Z"));
-        collector = builder().clock(clock).interval(Duration.ofSeconds(30)).poller(at("web1")).build();
+        // (no schedule of its own: the test drains every 300 s of its clock)
+        collector = builder().clock(clock).poller(at("web1")).build();
         collector.start();
         for (int i = 0; i < 10; i++) {
             pollerSpool("web1").append(load("web1", i));
