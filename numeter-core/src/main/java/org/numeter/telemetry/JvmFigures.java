@@ -1,6 +1,7 @@
 package org.numeter.telemetry;
 
-import com.sun.management.UnixOperatingSystemMXBean;
+import java.io.File;
+import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ClassLoadingMXBean;
 import java.lang.management.GarbageCollectorMXBean;
@@ -8,10 +9,13 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
-import java.lang.management.OperatingSystemMXBean;
 import java.lang.management.RuntimeMXBean;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -31,7 +35,10 @@ final class JvmFigures {
     private final List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final ClassLoadingMXBean classes = ManagementFactory.getClassLoadingMXBean();
-    private final OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+    // the previous scrape's CPU times, for the usage since then
+    private long lastWallNanos = System.nanoTime();
+    private long lastProcessNanos = processCpuNanos();
+    private long[] lastSystem = systemTicks();
     private final RuntimeMXBean runtime = ManagementFactory.getRuntimeMXBean();
 
     void write(PlainBackend.Out out) {
@@ -49,10 +56,14 @@ final class JvmFigures {
         out.gauge("process_uptime_seconds", "The uptime of the Java virtual machine", runtime.getUptime() / 1000.0);
         out.gauge("process_start_time_seconds", "Start time of the process since unix epoch.",
                 runtime.getStartTime() / 1000.0);
-        if (os instanceof UnixOperatingSystemMXBean unix) {
-            out.gauge("process_files_open_files", "The open file descriptor count",
-                    unix.getOpenFileDescriptorCount());
-            out.gauge("process_files_max_files", "The maximum file descriptor count", unix.getMaxFileDescriptorCount());
+        String[] fds = new File("/proc/self/fd").list();
+        if (fds != null) {
+            // less the descriptor that listing them opened, as the JDK's own count does
+            out.gauge("process_files_open_files", "The open file descriptor count", fds.length - 1);
+        }
+        double maxFiles = maxOpenFiles();
+        if (!Double.isNaN(maxFiles)) {
+            out.gauge("process_files_max_files", "The maximum file descriptor count", maxFiles);
         }
     }
 
@@ -139,22 +150,83 @@ final class JvmFigures {
         }
     }
 
-    private void processor(PlainBackend.Out out) {
-        out.gauge("system_cpu_count", "The number of processors available to the Java virtual machine",
-                Runtime.getRuntime().availableProcessors());
-        double load = os.getSystemLoadAverage();
+    private synchronized void processor(PlainBackend.Out out) {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        out.gauge("system_cpu_count", "The number of processors available to the Java virtual machine", cpus);
+        double load = loadAverage();
         if (load >= 0) {
             out.gauge("system_load_average_1m", "The sum of the number of runnable entities queued to available"
                     + " processors and the number of runnable entities running on the available processors averaged"
                     + " over a period of time", load);
         }
-        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+        long wall = System.nanoTime();
+        long process = processCpuNanos();
+        long[] system = systemTicks();
+        if (system != null && lastSystem != null) {
+            long total = system[0] - lastSystem[0];
+            long idle = system[1] - lastSystem[1];
             out.gauge("system_cpu_usage", "The \"recent cpu usage\" of the system the application is running in",
-                    sun.getCpuLoad());
+                    total > 0 ? Math.max(0, Math.min(1, (total - idle) / (double) total)) : 0);
+        }
+        if (process >= 0) {
+            long elapsed = wall - lastWallNanos;
             out.gauge("process_cpu_usage", "The \"recent cpu usage\" for the Java Virtual Machine process",
-                    sun.getProcessCpuLoad());
+                    elapsed > 0 && lastProcessNanos >= 0
+                            ? Math.max(0, Math.min(1, (process - lastProcessNanos) / (double) elapsed / cpus)) : 0);
             out.counter("process_cpu_time_ns_total", "The \"cpu time\" used by the Java Virtual Machine process",
-                    sun.getProcessCpuTime());
+                    process);
+        }
+        lastWallNanos = wall;
+        lastProcessNanos = process;
+        lastSystem = system;
+    }
+
+    /** CPU time of this process so far, or -1 where the platform does not tell. */
+    private static long processCpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+    }
+
+    /** The system's CPU ticks so far, all and idle (idle and waiting for I/O), from /proc/stat; null elsewhere. */
+    private static long[] systemTicks() {
+        String first = firstLine(Path.of("/proc/stat"));
+        if (first == null || !first.startsWith("cpu ")) {
+            return null;
+        }
+        String[] f = first.trim().split("\\s+");
+        long total = 0;
+        // user nice system idle iowait irq softirq steal (guest time is already in user)
+        for (int i = 1; i < Math.min(f.length, 9); i++) {
+            total += Long.parseLong(f[i]);
+        }
+        long idle = Long.parseLong(f[4]) + (f.length > 5 ? Long.parseLong(f[5]) : 0);
+        return new long[] {total, idle};
+    }
+
+    private static double loadAverage() {
+        String line = firstLine(Path.of("/proc/loadavg"));
+        return line == null ? -1 : Double.parseDouble(line.substring(0, line.indexOf(' ')));
+    }
+
+    /** The soft limit of open files, from /proc/self/limits; NaN where it cannot be read. */
+    private static double maxOpenFiles() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/limits"), StandardCharsets.US_ASCII)) {
+                if (line.startsWith("Max open files")) {
+                    String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                    return soft.equals("unlimited") ? Double.POSITIVE_INFINITY : Double.parseDouble(soft);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or no /proc: the figure is left out
+        }
+        return Double.NaN;
+    }
+
+    private static String firstLine(Path file) {
+        try (var in = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
+            return in.readLine();
+        } catch (IOException e) {
+            return null;
         }
     }
 }
