@@ -27,9 +27,13 @@ class PlainBackendTest {
 
     private record Row(String name, long count) {}
 
-    /** The same figures bound into {@code t}: counters, gauges, families, requests. */
-    private static void bind(Telemetry t, AtomicLong moved, List<Row> rows) {
-        t.meters().counter("numeter.test.moved", "Records moved", moved::get, "spool", "poller")
+    /**
+     * The same figures bound into {@code t}: counters, gauges, families, requests. The scope is kept while they are
+     * read, as a component keeps it (Micrometer holds a counter's function weakly).
+     */
+    private static Meters bind(Telemetry t, AtomicLong moved, List<Row> rows) {
+        Meters m = t.meters();
+        m.counter("numeter.test.moved", "Records moved", moved::get, "spool", "poller")
                 .counter("numeter.test.moved", "Records moved", () -> 3, "spool", "collector \"b\"\\")
                 .gauge("numeter.test.waiting", "Records waiting", () -> 2.5)
                 .gauge("numeter.test.age.seconds", "Age\nof the oldest", () -> Double.NaN, "spool", "poller")
@@ -43,6 +47,7 @@ class PlainBackendTest {
         }
         t.timeRequest("pull link", "POST", "/spool/v1/ack", 204, 1_234_567L);
         t.timeRequest("pull link", "GET", "unmatched", 404, 5_000_000L);
+        return m;
     }
 
     private static String ours(String scrape) {
@@ -57,14 +62,15 @@ class PlainBackendTest {
         AtomicLong moved = new AtomicLong(41);
         List<Row> rows = List.of(new Row("b", 2), new Row("a", 7), new Row("a b", 1));
         try (Telemetry micrometer = Telemetry.create(); Telemetry plain = Telemetry.withoutMicrometer()) {
-            bind(micrometer, moved, rows);
-            bind(plain, moved, rows);
+            List<Meters> scopes = List.of(bind(micrometer, moved, rows), bind(plain, moved, rows));
             moved.incrementAndGet();
             String expected = ours(micrometer.scrape());
             assertThat(expected).contains("numeter_test_moved_total{spool=\"poller\"} 42.0",
                     "numeter_http_server_requests_seconds_bucket", "numeter_http_server_requests_seconds_max");
             assertThat(ours(plain.scrape())).isEqualTo(expected);
             assertThat(plain.readiness().ready()).isTrue();
+            scopes.forEach(Meters::close);
+            assertThat(ours(plain.scrape())).doesNotContain("numeter_test_").isEqualTo(ours(micrometer.scrape()));
         }
     }
 
