@@ -52,8 +52,6 @@ class PollerJarIT {
                 "--set", "poller.token=drain-alone")
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("NUMETER_"));
-        // the launcher's class-data archive goes to this test's folder, not the user's cache
-        pb.environment().put("XDG_CACHE_HOME", dir.resolve("cache").toString());
         poller = pb.start();
 
         String base = "http://127.0.0.1:" + port;
