@@ -50,18 +50,18 @@ public final class Numeter {
 
     /** Runs with these streams: what the admin commands read and print goes there. */
     static int run(InputStream in, PrintWriter out, PrintWriter err, String... args) {
+        if (args.length > 0 && args[0].equals("poller")) {
+            // The poller's arguments read by hand, without picocli (about 170 classes and their reflection, 1 MB
+            // of a poller meant to stay small, docs/decisions.md "Poller footprint").
+            return PollerCli.run(out, err, java.util.Arrays.copyOfRange(args, 1, args.length));
+        }
+        return runCommand(in, out, err, args);
+    }
+
+    private static int runCommand(InputStream in, PrintWriter out, PrintWriter err, String... args) {
         Numeter numeter = new Numeter();
         numeter.in = in;
-        CommandLine cli;
-        if (args.length > 0 && args[0].equals("poller")) {
-            // The poller's command alone: picocli then reads no other command's class (about 250 classes and
-            // their reflection, 1 MB of a poller meant to stay small, docs/decisions.md "Poller footprint").
-            cli = new CommandLine(new PollerCommand());
-            cli.setCommandName("numeter poller");
-            args = java.util.Arrays.copyOfRange(args, 1, args.length);
-        } else {
-            cli = new CommandLine(numeter);
-        }
+        CommandLine cli = new CommandLine(numeter);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -69,23 +69,28 @@ public final class Numeter {
                 commandLine.getErr().println("numeter: " + e.getMessage());
                 return 2;
             }
-            // A role that cannot start (a port taken, a directory not writable, a database refusing) is an
-            // operator's problem, not a bug: its reasons, one line each, say what to fix.
-            String role = commandLine.getCommandName().replaceFirst("^numeter ", "");
-            StringBuilder why = new StringBuilder("numeter " + role + " cannot start: ");
-            Throwable t = e;
-            String last = null;
-            while (t != null) {
-                String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-                if (!message.equals(last)) {
-                    why.append(last == null ? "" : "\n  because: ").append(message);
-                    last = message;
-                }
-                t = t.getCause();
-            }
-            commandLine.getErr().println(why);
+            commandLine.getErr().println(cannotStart(commandLine.getCommandName().replaceFirst("^numeter ", ""), e));
             return 1;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * Why {@code role} cannot start, its reasons one line each: a port taken, a directory not writable, a database
+     * refusing is an operator's problem, not a bug, and these lines say what to fix.
+     */
+    static String cannotStart(String role, Throwable e) {
+        StringBuilder why = new StringBuilder("numeter " + role + " cannot start: ");
+        Throwable t = e;
+        String last = null;
+        while (t != null) {
+            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (!message.equals(last)) {
+                why.append(last == null ? "" : "\n  because: ").append(message);
+                last = message;
+            }
+            t = t.getCause();
+        }
+        return why.toString();
     }
 }

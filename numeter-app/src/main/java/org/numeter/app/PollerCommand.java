@@ -43,7 +43,7 @@ final class PollerCommand implements Callable<Integer> {
     static Poller start(Config config, Running running) throws Exception {
         String host = Roles.pollerHost(config);
         String collector = config.find(Settings.POLLER_COLLECTOR).orElse(null);
-        Telemetry telemetry = running.own(Telemetry.create());
+        Telemetry telemetry = running.own(Telemetry.withoutMicrometer());
         Spool spool = running.own(Roles.pollerSpool(config, host));
         // The pull endpoint serves the spool's figures even when the spool is published to RabbitMQ, and the
         // process's /health, /ready and /metrics. It opens last, so that what it answers (the poller's check,

@@ -155,6 +155,8 @@ class DebianPackageIT {
         assertThat(Files.isExecutable(Path.of("/usr/bin/numeter"))).isTrue();
         assertThat(Files.mismatch(Path.of("/usr/share/numeter/numeter.jar"), Path.of("target", "numeter.jar")))
                 .as("the installed jar is this build's").isEqualTo(-1L);
+        assertThat(Files.mismatch(Path.of("/usr/share/numeter/numeter-poller.jar"),
+                Path.of("target", "numeter-poller.jar"))).as("the poller's own jar is this build's").isEqualTo(-1L);
 
         String[] user = ok(run("getent", "passwd", "numeter")).out().strip().split(":");
         assertThat(Integer.parseInt(user[2])).as("a system user's uid").isLessThan(1000);

@@ -19,13 +19,13 @@ import org.numeter.link.Pages;
 
 /**
  * {@code numeter poller} stays small (issue 9: 48 MB resident, docs/decisions.md "Poller footprint"): while it
- * collects and serves every route of its endpoint, its JVM loads none of Jetty, Javalin, Kotlin, Jackson's databind
- * or logback, which the other roles use and which were most of its classes. A change that pulls one of them into
+ * collects and serves every route of its endpoint, its JVM loads none of Jetty, Javalin, Kotlin, Jackson's databind,
+ * logback, Micrometer, Prometheus' client or picocli, which the other roles use and which were most of its classes. A change that pulls one of them into
  * the poller's path fails here, not silently in the footprint benchmark.
  */
 class PollerFootprintIT {
     private static final List<String> NOT_IN_A_POLLER = List.of("org.eclipse.jetty.", "io.javalin.", "kotlin.",
-            "com.fasterxml.jackson.databind.", "ch.qos.logback.");
+            "com.fasterxml.jackson.databind.", "ch.qos.logback.", "io.micrometer.", "io.prometheus.", "picocli.");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private NumeterProcess poller;
 

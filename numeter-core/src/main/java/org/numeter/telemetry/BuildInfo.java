@@ -1,7 +1,5 @@
 package org.numeter.telemetry;
 
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -38,8 +36,6 @@ public final class BuildInfo {
         }
     }
 
-    static void bindTo(MeterRegistry registry) {
-        Gauge.builder("numeter.build.info", () -> 1).description("The running Numeter's version, as a label")
-                .tag("version", VERSION).register(registry);
-    }
+    /** The help of {@code numeter_build_info}, whose one series is 1 with the version as its label. */
+    static final String HELP = "The running Numeter's version, as a label";
 }

@@ -1,10 +1,5 @@
 package org.numeter.telemetry;
 
-import io.prometheus.metrics.model.registry.Collector;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
-import io.prometheus.metrics.model.snapshots.Labels;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,12 +11,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A family of series whose label values come and go (one per poller, per upstream, per plugin), read from its
- * components at each scrape, as Prometheus client_java's {@code Collector}: nothing to register or remove when a
- * poller appears or leaves. Several components may feed one family (the collector's and the storage's drains in
- * {@code numeter standalone}). A component that cannot be read now (it is failing) adds nothing to that scrape
+ * components at each scrape: nothing to register or remove when a poller appears or leaves. Several components
+ * may feed one family (the collector's and the storage's drains in {@code numeter standalone}). A component that cannot be read now (it is failing) adds nothing to that scrape
  * rather than failing {@code /metrics}.
  */
-final class Family implements Collector {
+final class Family {
     private static final Logger LOG = LoggerFactory.getLogger(Family.class);
 
     /** One component's rows. */
@@ -53,30 +47,35 @@ final class Family implements Collector {
         rows.remove(r);
     }
 
-    @Override
-    public MetricSnapshot collect() {
-        String[] names = labels.toArray(String[]::new);
-        if (counter) {
-            CounterSnapshot.Builder b = CounterSnapshot.builder().name(name).help(help);
-            for (Rows<?> r : rows) {
-                read(r, names, (l, v) -> b.dataPoint(
-                        CounterSnapshot.CounterDataPointSnapshot.builder().labels(l).value(v).build()));
-            }
-            return b.build();
-        }
-        GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(name).help(help);
+    String name() {
+        return name;
+    }
+
+    String help() {
+        return help;
+    }
+
+    boolean counter() {
+        return counter;
+    }
+
+    List<String> labels() {
+        return labels;
+    }
+
+    /** One series of a scrape: its label values, in the order of {@link #labels()}, and its value. */
+    interface Point {
+        void add(String[] labelValues, double value);
+    }
+
+    /** Reads every component's rows now, into {@code into}. */
+    void read(Point into) {
         for (Rows<?> r : rows) {
-            read(r, names, (l, v) -> b.dataPoint(
-                    GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(l).value(v).build()));
+            read(r, into);
         }
-        return b.build();
     }
 
-    private interface Point {
-        void add(Labels labels, double value);
-    }
-
-    private <T> void read(Rows<T> r, String[] names, Point into) {
+    private <T> void read(Rows<T> r, Point into) {
         Collection<T> items;
         try {
             items = r.items().get();
@@ -85,8 +84,7 @@ final class Family implements Collector {
             return;
         }
         for (T item : items) {
-            into.add(Labels.of(names, r.labelValues().apply(item).toArray(String[]::new)),
-                    r.value().applyAsDouble(item));
+            into.add(r.labelValues().apply(item).toArray(String[]::new), r.value().applyAsDouble(item));
         }
     }
 }

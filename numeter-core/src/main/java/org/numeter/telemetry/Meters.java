@@ -1,9 +1,5 @@
 package org.numeter.telemetry;
 
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -19,14 +15,15 @@ import org.numeter.component.CheckResult;
  * The figures and checks one component bound into a {@link Telemetry}; {@link #close()} removes them, so a
  * component that stops (a poller removed from a collector, a role closed) leaves no stale series behind.
  *
- * <p>Names are Micrometer's dotted names; the Prometheus registry writes them with underscores, adds
- * {@code _total} to counters; a unit is part of the name ({@code numeter.spool.oldest.age.seconds}). Every meter of
- * one name must carry the same tag keys.
+ * <p>Names are Micrometer's dotted names; they are written with underscores, and {@code _total} added to
+ * counters; a unit is part of the name ({@code numeter.spool.oldest.age.seconds}). Every meter of
+ * one name must carry the same tag keys. A second binding of one name and tags replaces the first (a poller re-added
+ * under the same host: the newer component wins).
  */
 public final class Meters implements AutoCloseable {
     private final Telemetry telemetry;
-    private final MeterRegistry registry;
-    private final List<Meter> meters = new ArrayList<>();
+    private final Backend backend;
+    private final List<Object> meters = new ArrayList<>();
     private final List<Object> held = new ArrayList<>();
     private final List<String> checks = new ArrayList<>();
     private final List<Family> families = new ArrayList<>();
@@ -35,35 +32,20 @@ public final class Meters implements AutoCloseable {
 
     Meters(Telemetry telemetry) {
         this.telemetry = telemetry;
-        this.registry = telemetry.registry();
+        this.backend = telemetry.backend();
     }
 
     /** A count that only grows (records moved, points stored), read from {@code value} at each scrape. */
     public synchronized Meters counter(String name, String help, LongSupplier value, String... tags) {
-        held.add(value); // the registry keeps only a weak reference to what it reads
-        replaced(name, tags);
-        meters.add(FunctionCounter.builder(name, value, v -> v.getAsLong()).description(help).tags(tags)
-                .register(registry));
+        held.add(value); // Micrometer's registry keeps only a weak reference to what it reads
+        meters.add(backend.counter(name, help, value, tags));
         return this;
     }
 
     /** A value that goes up and down (records waiting, open files), read at each scrape. */
     public synchronized Meters gauge(String name, String help, DoubleSupplier value, String... tags) {
-        replaced(name, tags);
-        meters.add(Gauge.builder(name, value, DoubleSupplier::getAsDouble).description(help).tags(tags)
-                .strongReference(true).register(registry));
+        meters.add(backend.gauge(name, help, value, tags));
         return this;
-    }
-
-    /**
-     * The registry answers a second registration of one name and tags with the first meter, still reading the first
-     * component's figure: the newer component wins instead (a poller re-added under the same host).
-     */
-    private void replaced(String name, String... tags) {
-        Meter existing = registry.find(name).tags(tags).meter();
-        if (existing != null && existing.getId().getTags().size() == tags.length / 2) {
-            registry.remove(existing);
-        }
     }
 
     /**
@@ -142,18 +124,11 @@ public final class Meters implements AutoCloseable {
         };
     }
 
-    public MeterRegistry registry() {
-        return registry;
-    }
-
     /** Removes every meter and check bound through this scope. */
     @Override
     public synchronized void close() {
-        for (Meter m : meters) {
-            // only our own: a newer component may have taken the same name and tags since
-            if (registry.find(m.getId().getName()).tags(m.getId().getTags()).meter() == m) {
-                registry.remove(m);
-            }
+        for (Object m : meters) {
+            backend.remove(m);
         }
         meters.clear();
         held.clear();

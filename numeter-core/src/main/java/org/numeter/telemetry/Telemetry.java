@@ -1,32 +1,20 @@
 package org.numeter.telemetry;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.binder.MeterBinder;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.numeter.component.CheckResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What one process tells about itself: its meters (Micrometer, served as Prometheus text on {@code /metrics}) and
- * its checks (served on {@code /ready}). One per process: {@code numeter standalone} gives the same one to its four
- * roles, a role run alone makes its own.
+ * What one process tells about itself: its meters (served as Prometheus text on {@code /metrics}) and its checks
+ * (served on {@code /ready}). One per process: {@code numeter standalone} gives the same one to its four roles, a
+ * role run alone makes its own. The meters are Micrometer's ({@link #create()}), or, in a poller, which is meant to
+ * be small, written here with the same names ({@link #withoutMicrometer()}).
  *
  * <p>Components bind their figures and checks through a {@link Meters} scope, which removes them again when the
  * component closes: a figure is one line, e.g.
@@ -36,29 +24,29 @@ import org.slf4j.LoggerFactory;
 public final class Telemetry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Telemetry.class);
 
-    // Two meters of one name with different tag keys are a bug: fail where it is made, not silently drop one.
-    private final PrometheusMeterRegistry registry =
-            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT).throwExceptionOnRegistrationFailure();
-    private final List<AutoCloseable> binders = new ArrayList<>();
+    private final Backend backend;
     private final Map<String, Supplier<CheckResult>> checks = new LinkedHashMap<>();
     private final Map<String, Family> families = new LinkedHashMap<>();
     private final long startedMillis = System.currentTimeMillis();
     private final java.util.concurrent.atomic.AtomicLong scrapes = new java.util.concurrent.atomic.AtomicLong();
 
-    private Telemetry() {}
+    private Telemetry(Backend backend) {
+        this.backend = backend;
+    }
 
-    /** A registry with the JVM's standard meters: memory, GC, threads, classes, CPU, uptime, file descriptors. */
+    /**
+     * Micrometer's registry with its JVM meters: memory, GC, threads, classes, CPU, uptime, file descriptors.
+     */
     public static Telemetry create() {
-        Telemetry t = new Telemetry();
-        for (MeterBinder b : List.of(new JvmMemoryMetrics(), new JvmGcMetrics(), new JvmThreadMetrics(),
-                new ClassLoaderMetrics(), new ProcessorMetrics(), new UptimeMetrics(), new FileDescriptorMetrics())) {
-            b.bindTo(t.registry);
-            if (b instanceof AutoCloseable c) {
-                t.binders.add(c);
-            }
-        }
-        BuildInfo.bindTo(t.registry);
-        return t;
+        return new Telemetry(new MicrometerBackend());
+    }
+
+    /**
+     * The same figures, JVM meters included, written without Micrometer (about 320 classes and their objects, 2 to
+     * 3 MB of a poller's 48): a poller's own. What differs is said in {@link PlainBackend}.
+     */
+    public static Telemetry withoutMicrometer() {
+        return new Telemetry(new PlainBackend());
     }
 
     /**
@@ -100,9 +88,8 @@ public final class Telemetry implements AutoCloseable {
         }
     }
 
-    /** The Micrometer registry, for meters that are not one figure (timers, histograms). */
-    public MeterRegistry registry() {
-        return registry;
+    Backend backend() {
+        return backend;
     }
 
     /** The one family of this name, made and registered the first time; every feeder must agree on its shape. */
@@ -110,7 +97,7 @@ public final class Telemetry implements AutoCloseable {
         Family f = families.get(name);
         if (f == null) {
             f = new Family(name, help, counter, labels);
-            registry.getPrometheusRegistry().register(f);
+            backend.register(f);
             families.put(name, f);
         } else if (!f.sameShape(counter, labels)) {
             throw new IllegalArgumentException("meter family " + name + " is already bound with other labels or"
@@ -156,7 +143,9 @@ public final class Telemetry implements AutoCloseable {
     /** The content type of {@link #scrape()}. */
     public static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
-    private static final Duration[] BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+    static final String REQUESTS = "numeter.http.server.requests";
+    static final String REQUESTS_HELP = "HTTP requests answered, by server, method, route and status";
+    static final Duration[] BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
         Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
         Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
 
@@ -174,18 +163,13 @@ public final class Telemetry implements AutoCloseable {
      * the matched route's template, never the raw path, so that labels stay few.
      */
     public void timeRequest(String server, String method, String route, int status, long nanos) {
-        Timer.builder("numeter.http.server.requests")
-                .description("HTTP requests answered, by server, method, route and status")
-                .tags("server", server, "method", method, "route", route, "status", Integer.toString(status))
-                .serviceLevelObjectives(BUCKETS)
-                .register(registry)
-                .record(nanos, TimeUnit.NANOSECONDS);
+        backend.timeRequest(server, method, route, status, nanos);
     }
 
     /** The meters in Prometheus' text format (version 0.0.4). */
     public String scrape() {
         scrapes.incrementAndGet();
-        return registry.scrape();
+        return backend.scrape();
     }
 
     /** Scrapes so far: a figure read from one costly snapshot asks for it once per scrape. */
@@ -200,19 +184,11 @@ public final class Telemetry implements AutoCloseable {
 
     @Override
     public void close() {
-        for (AutoCloseable c : binders) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                LOG.debug("closing {}: {}", c, e.toString());
-            }
-        }
-        binders.clear();
-        registry.close();
+        backend.close();
     }
 
     @Override
     public String toString() {
-        return "Telemetry{" + registry.getMeters().size() + " meters, checks=" + checks.keySet() + "}";
+        return "Telemetry{" + backend.size() + " meters, checks=" + checks.keySet() + "}";
     }
 }
