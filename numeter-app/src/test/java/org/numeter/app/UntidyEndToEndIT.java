@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.SortedMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.numeter.config.Config;
 import org.numeter.testkit.MuninNode;
 import org.numeter.testkit.UntidyPlugins;
@@ -23,7 +25,11 @@ import org.numeter.testkit.UntidyPlugins;
  * exec source: every other plugin is stored at every 10 s step, a counter reads back at its rate, timestamped
  * values at their own time, and the failing plugins are named with why in {@code numeter_plugins}, which the host
  * page shows.
+ *
+ * <p>The two run at once, beside the module's other ITs: each has its own folder, ports, munin-node or plugin
+ * folder and {@code Standalone}, and spends its two minutes waiting for 10 s steps, not computing.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class UntidyEndToEndIT {
     @TempDir
     Path dir;
