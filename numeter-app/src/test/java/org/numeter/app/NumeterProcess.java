@@ -38,9 +38,17 @@ final class NumeterProcess implements AutoCloseable {
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
     private static final Set<Integer> GIVEN_PORTS = ConcurrentHashMap.newKeySet();
 
+    // Set before the reaper looks: a test thread still starting roles while the JVM stops (its fork stopped by
+    // Failsafe or an operator) kills what it started itself. Without it, a chain started just after the reaper ran
+    // outlived the test JVM and went on appending to target/e2e (the next build's CrossProcessFaultIT read two
+    // pollers' samples).
+    private static volatile boolean stopping;
+
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly),
-                "numeter-process-reaper"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping = true;
+            RUNNING.forEach(Process::destroyForcibly);
+        }, "numeter-process-reaper"));
     }
 
     private final String name;
@@ -175,6 +183,10 @@ final class NumeterProcess implements AutoCloseable {
         process = builder.start();
         RUNNING.add(process);
         process.onExit().thenAccept(RUNNING::remove);
+        if (stopping) {
+            process.destroyForcibly();
+            throw new IllegalStateException(name + " started while the test JVM stops: killed");
+        }
         return this;
     }
 

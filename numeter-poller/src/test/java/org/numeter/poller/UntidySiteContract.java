@@ -12,6 +12,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.numeter.codec.RecordCodec;
 import org.numeter.model.SampleBatch;
 import org.numeter.poller.PluginHealth.State;
@@ -23,7 +25,12 @@ import org.numeter.testkit.UntidyPlugins;
  * What a poller stores, cycle by cycle, from the plugins of an untidy munin site ({@link UntidyPlugins}): whatever
  * hangs, sleeps, fails or prints garbage, every other plugin arrives at every cycle, at 10 s and at 60 s, with the
  * time it was read. The munin source (through a real munin-node) and the exec source pass the same suite.
+ *
+ * <p>Its tests run at once, and beside the other suite's (the poller module's Failsafe enables JUnit's parallel
+ * execution for classes that ask for it): each has its own folder, poller, spool and munin-node, and each spends its
+ * minute waiting for 10 s cycles and plugin timeouts, not computing.
  */
+@Execution(ExecutionMode.CONCURRENT)
 public abstract class UntidySiteContract {
     @TempDir
     protected Path dir;

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,6 +24,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MuninNode implements AutoCloseable {
     static final Path BINARY = Path.of("/usr/sbin/munin-node");
+    // Nodes made at once by tests running in parallel must not be told the same port: the kernel may offer a
+    // just-closed one again.
+    private static final Set<Integer> GIVEN_PORTS = ConcurrentHashMap.newKeySet();
 
     private final Path dir;
     private final int port;
@@ -33,9 +38,13 @@ public final class MuninNode implements AutoCloseable {
 
     public MuninNode(Path dir) throws IOException {
         this.dir = dir;
-        try (ServerSocket s = new ServerSocket(0)) {
-            this.port = s.getLocalPort();
-        }
+        int free;
+        do {
+            try (ServerSocket s = new ServerSocket(0)) {
+                free = s.getLocalPort();
+            }
+        } while (!GIVEN_PORTS.add(free));
+        this.port = free;
         Files.createDirectories(plugins());
         Files.createDirectories(pluginConf());
         Files.createDirectories(dir.resolve("plugin-state"));
