@@ -5,6 +5,9 @@
 # Builds what it needs first (the bench module and what it depends on), without installing anything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# a JDK >= 21, as the launcher and .ci/run pick it (bin/find-java says so clearly when there is none)
+JAVA_HOME=$(bin/find-java) || exit 1
+export JAVA_HOME
 usage="usage: numeter-bench/run.sh compare|ingest|query|disk|start|rrdcached|problems|pipeline|load|api-examples [--option value ...]
        numeter-bench/run.sh jmh [CodecBenchmark|SpoolBenchmark|StoreBenchmark|SeriesBenchmark|PngBenchmark] [JMH option ...]"
 bench="${1:?$usage}"
