@@ -209,6 +209,7 @@ public final class AlertEngine implements WriteListener, Component {
         Plugin meta;
         long lastTs;
         long interval;
+        long lastGap;
         String[] names = new String[0];
         FieldWatch[] fields = NONE;
         Map<String, Integer> index = Map.of();
@@ -470,10 +471,15 @@ public final class AlertEngine implements WriteListener, Component {
             return;
         }
         if (pw.lastTs > 0) {
-            pw.interval = ts - pw.lastTs;
+            long gap = ts - pw.lastTs;
+            // The longer of its last two gaps, and no less than the default before two are known: a poller's first
+            // cycle comes at the next whole second and its second on the interval's boundary, so a plugin's first
+            // gap can be one second, and five of those made it UNKNOWN before its third point.
+            pw.interval = pw.lastGap == 0 ? Math.max(gap, defaultInterval) : Math.max(gap, pw.lastGap);
+            pw.lastGap = gap;
             // The host's interval is its plugins' (the last one's): the time between two points of different
             // plugins is not, since a poller stamps each value with the second it was read, a second or two apart
-            // within one cycle, and five of those made every plugin UNKNOWN before its second point.
+            // within one cycle.
             hw.interval = pw.interval;
         }
         pw.lastTs = ts;

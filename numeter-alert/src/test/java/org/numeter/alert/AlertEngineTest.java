@@ -142,6 +142,25 @@ class AlertEngineTest {
     }
 
     @Test
+    void aPollersFirstCycleASecondBeforeItsSecondMakesNothingUnknown() throws IOException {
+        // a poller started at :29 collects at :30 (the next whole second), then at :40 (its 10 s boundary)
+        start();
+        long first = T0 + 29;
+        for (long t : new long[] {first, first + 1}) {
+            point("web1", t, 1, t == first ? LOAD : null);
+        }
+        clock.set(Instant.ofEpochSecond(first + 1 + 9));
+        engine.tickNow();
+        assertThat(engine.problems()).as("a second's gap is not the plugin's interval").isEmpty();
+        point("web1", first + 11, 1, null);
+        point("web1", first + 21, 1, null);
+        clock.set(Instant.ofEpochSecond(first + 21 + 5 * 10 + 1));
+        engine.tickNow();
+        assertThat(engine.problems()).as("five of its 10 s later").extracting(Change::host, Change::to)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("web1", AlertState.UNKNOWN));
+    }
+
+    @Test
     void aSilentPluginOfALiveHostMakesItsWatchedFieldsUnknown() throws IOException {
         start();
         Plugin cpu = Plugin.builder("cpu").field(Field.builder("user").build()).build();
